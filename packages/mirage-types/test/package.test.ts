@@ -1,0 +1,8 @@
+import { describe, expect, it } from "vitest";
+import { packageName } from "@mirage-ts/mirage-types";
+
+describe("package entry", () => {
+  it("names itself", () => {
+    expect(packageName).toBe("@mirage-ts/mirage-types");
+  });
+});

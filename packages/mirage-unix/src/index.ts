@@ -1,0 +1,12 @@
+/**
+ * The `@mirage-ts/mirage-unix` package: see its README.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * The npm name of this package, for diagnostics.
+ *
+ * @public
+ */
+export const packageName = "@mirage-ts/mirage-unix";
