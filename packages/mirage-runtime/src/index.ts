@@ -1,12 +1,96 @@
 /**
- * The `@mirage-ts/mirage-runtime` package: see its README.
+ * The mirage-ts runtime (Mirage_runtime): main-loop and exit hooks, run-time arguments parsed once at
+ * boot with Mirage's exit statuses, log sources with thresholds and the `-l` syntax, and the default
+ * reporter. Platform neutral: output, clocks and the exit itself are injected or requested.
  *
  * @packageDocumentation
  */
 
-/**
- * The npm name of this package, for diagnostics.
- *
- * @public
- */
-export const packageName = "@mirage-ts/mirage-runtime";
+export { info, manSectionOrder, sections, type ArgInfo, type ArgInfoOptions } from "./arg-info.js";
+export {
+  flag,
+  opt,
+  optAll,
+  optional,
+  required,
+  type Arg,
+  type ArgSyntax,
+  type Occurrence,
+} from "./arg.js";
+export { delayArg, logsArg, nameArg } from "./builtin-args.js";
+export {
+  boolConv,
+  enumConv,
+  floatConv,
+  intConv,
+  listConv,
+  makeConv,
+  stringConv,
+  type Converter,
+  type ConverterSpec,
+} from "./converter.js";
+export {
+  atEnterIter,
+  atExit,
+  atLeaveIter,
+  logSource,
+  name,
+  registerArg,
+  runEnterIterHooks,
+  runExitHooks,
+  runLeaveIterHooks,
+  runtime,
+  setLevel,
+  setName,
+  setReporter,
+  withArgv,
+} from "./default-runtime.js";
+export {
+  argumentError,
+  exitStatuses,
+  exitSuccess,
+  ExitRequest,
+  helpVersion,
+  internalError,
+  type ExitStatus,
+} from "./exit.js";
+export { Hooks, type ExitHook } from "./hooks.js";
+export {
+  levelEnabled,
+  logLevels,
+  parseLogLevel,
+  type LogLevel,
+  type MessageLevel,
+} from "./log-level.js";
+export { LogRegistry } from "./log-registry.js";
+export type {
+  LogEvent,
+  LogMessage,
+  LogOptions,
+  LogSource,
+  LogTags,
+  Reporter,
+} from "./log-source.js";
+export {
+  logThresholdConv,
+  logThresholdsConv,
+  parseLogThreshold,
+  printLogThreshold,
+  type LogThreshold,
+} from "./log-threshold.js";
+export type { Output } from "./output.js";
+export type { ParseResult } from "./parse-result.js";
+export {
+  createDefaultReporter,
+  formatLogLine,
+  formatRfc3339,
+  type DefaultReporterOptions,
+  type LogClock,
+} from "./reporter.js";
+export { createRuntime, type Runtime } from "./runtime.js";
+export {
+  calledTooEarly,
+  calledTooLate,
+  RuntimeArgs,
+  type WithArgvOptions,
+} from "./runtime-args.js";

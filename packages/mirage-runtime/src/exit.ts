@@ -1,0 +1,85 @@
+/**
+ * Exit statuses of a unikernel and the `ExitRequest` that asks the platform to exit with one.
+ *
+ * The runtime is platform neutral and cannot end the process itself: where Mirage calls `exit`, this
+ * package throws an {@link ExitRequest} and the platform's main loop turns it into the process exit code.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Exit status on success.
+ *
+ * @public
+ */
+export const exitSuccess = 0;
+
+/**
+ * Exit status after `--help` or `--version` printed their text (Mirage's `help_version`).
+ *
+ * @public
+ */
+export const helpVersion = 63;
+
+/**
+ * Exit status on a command-line parsing error (Mirage's `argument_error`).
+ *
+ * @public
+ */
+export const argumentError = 64;
+
+/**
+ * Exit status when parsing the boot parameters failed on a bug (Cmdliner's `internal_error`).
+ *
+ * @public
+ */
+export const internalError = 125;
+
+/**
+ * One documented exit status, as listed in the EXIT STATUS section of `--help`.
+ *
+ * @public
+ */
+export interface ExitStatus {
+  /** The process exit code. */
+  readonly code: number;
+  /** What the code means, completing "<name> exits with: <code> …". */
+  readonly doc: string;
+}
+
+/**
+ * Every exit status a unikernel documents, in the order `--help` lists them (upstream texts; 255 names
+ * an uncaught exception rather than an OCaml one).
+ *
+ * @public
+ */
+export const exitStatuses: readonly ExitStatus[] = Object.freeze([
+  { code: exitSuccess, doc: "on success." },
+  { code: 1, doc: "on Solo5 internal error." },
+  { code: helpVersion, doc: "on showing this help." },
+  { code: argumentError, doc: "on any argument parsing error." },
+  {
+    code: internalError,
+    doc: "on unexpected internal errors (bugs) while processing the boot parameters.",
+  },
+  { code: 255, doc: "on uncaught exception." },
+]);
+
+/**
+ * Thrown by {@link RuntimeArgs.withArgv} after it wrote its output, to ask the platform to end the
+ * unikernel with `code` (63 after help or version, 64 after a parsing error, 125 after an internal
+ * error). It is a request, not a failure: the platform's main loop catches it and exits with `code`.
+ *
+ * @public
+ */
+export class ExitRequest extends Error {
+  /** The exit status the platform should use. */
+  readonly code: number;
+
+  /** Builds a request to exit with `code`. */
+  constructor(code: number) {
+    super(`exit with status ${code} requested`);
+    this.name = "ExitRequest";
+    this.code = code;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * `Ethernet`: the link layer above a {@link Network} (`Ethernet.S`).
+ *
+ * @packageDocumentation
+ */
+
+import type { Device } from "./device.js";
+import type { Macaddr } from "./macaddr.js";
+import { type FillFunction, type NetError, ppNetError } from "./network.js";
+import type { Result } from "./result.js";
+
+/**
+ * The payload protocols ethernet demultiplexes (`Ethernet.Packet.proto`).
+ *
+ * @public
+ */
+export type EtherProto = "arp" | "ipv4" | "ipv6";
+
+/**
+ * Ethernet errors: a payload larger than the MTU, or an error of the network device below.
+ *
+ * @public
+ */
+export type EthernetError = { readonly kind: "exceeds_mtu" } | { readonly kind: "netif"; readonly error: NetError };
+
+/**
+ * Handlers for the payloads `Ethernet.input` demultiplexes; each gets the frame's payload.
+ *
+ * @public
+ */
+export interface EthernetHandlers {
+  readonly arpv4: (payload: Uint8Array) => void | Promise<void>;
+  readonly ipv4: (payload: Uint8Array) => void | Promise<void>;
+  readonly ipv6: (payload: Uint8Array) => void | Promise<void>;
+}
+
+/**
+ * Options of {@link Ethernet.write}.
+ *
+ * @public
+ */
+export interface EthernetWriteOptions {
+  /** Source MAC; the interface's own by default. */
+  readonly src?: Macaddr;
+  /** Payload buffer size handed to the fill function; the MTU by default. */
+  readonly size?: number;
+}
+
+/**
+ * An ethernet layer.
+ *
+ * @public
+ */
+export interface Ethernet extends Device {
+  /**
+   * Sends a frame to `dst`: `fill` writes the payload into a zeroed buffer and returns its length.
+   */
+  write(
+    dst: Macaddr,
+    proto: EtherProto,
+    fill: FillFunction,
+    options?: EthernetWriteOptions,
+  ): Promise<Result<void, EthernetError>>;
+  /** Parses a received frame and hands its payload to the handler of its protocol; drops others. */
+  input(frame: Uint8Array, handlers: EthernetHandlers): Promise<void>;
+  /** The interface's MAC address. */
+  mac(): Macaddr;
+  /** The largest payload a frame can carry. */
+  mtu(): number;
+}
+
+/**
+ * Prints an ethernet error with upstream's text.
+ *
+ * @public
+ */
+export function ppEthernetError(error: EthernetError): string {
+  switch (error.kind) {
+    case "exceeds_mtu":
+      return "exceeds MTU";
+    case "netif":
+      return ppNetError(error.error);
+  }
+}

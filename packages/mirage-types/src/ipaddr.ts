@@ -1,0 +1,97 @@
+/**
+ * `Ipaddr` and `Prefix`: an IPv4 or IPv6 address or prefix (`Ipaddr.t`, `Ipaddr.Prefix.t`), for
+ * signatures that take either family, such as the dual-stack `Stack`.
+ *
+ * @packageDocumentation
+ */
+import { Ipv4Addr } from "./ipv4.js";
+import { Ipv4Prefix } from "./ipv4-prefix.js";
+import { Ipv6Addr } from "./ipv6.js";
+import { Ipv6Prefix } from "./ipv6-prefix.js";
+import { invalidText } from "./internal/address-text.js";
+
+/**
+ * An IPv4 or an IPv6 address; `version` tells which. Both members have `compare`, `equals` and
+ * `toString`, which accept the other family too.
+ *
+ * @public
+ */
+export type Ipaddr = Ipv4Addr | Ipv6Addr;
+
+/**
+ * Functions over {@link (Ipaddr:type)} values of either family.
+ *
+ * @public
+ */
+export const Ipaddr = {
+  /**
+   * Parses an IPv4 dotted quad or any IPv6 text form: text with a `:` is read as IPv6 (so
+   * `"::ffff:1.2.3.4"` stays an IPv6 address), other text as IPv4.
+   *
+   * @throws TypeError if `text` is neither.
+   */
+  parse(text: string): Ipaddr {
+    if (text.includes(":")) return Ipv6Addr.parse(text);
+    if (text.includes(".")) return Ipv4Addr.parse(text);
+    throw invalidText("IP address", text, "expected an IPv4 or an IPv6 address");
+  },
+
+  /** Orders addresses, every IPv4 address before every IPv6 one; fits `Array.prototype.sort`. */
+  compare(a: Ipaddr, b: Ipaddr): number {
+    return a.compare(b);
+  },
+
+  /** Whether `a` and `b` are the same address of the same family. */
+  equals(a: Ipaddr, b: Ipaddr): boolean {
+    return a.equals(b);
+  },
+} as const;
+
+/**
+ * An IPv4 or an IPv6 prefix; `version` tells which.
+ *
+ * @public
+ */
+export type Prefix = Ipv4Prefix | Ipv6Prefix;
+
+/**
+ * Functions over {@link (Prefix:type)} values of either family.
+ *
+ * @public
+ */
+export const Prefix = {
+  /**
+   * Parses `<address>/<length>` for either family: text with a `:` is read as an IPv6 prefix, other text
+   * as an IPv4 prefix.
+   *
+   * @throws TypeError if `text` is neither.
+   */
+  parse(text: string): Prefix {
+    if (text.includes(":")) return Ipv6Prefix.parse(text);
+    if (text.includes(".")) return Ipv4Prefix.parse(text);
+    throw invalidText("IP prefix", text, "expected an IPv4 or an IPv6 prefix");
+  },
+
+  /** Orders prefixes by address then length, every IPv4 prefix first; fits `Array.prototype.sort`. */
+  compare(a: Prefix, b: Prefix): number {
+    return a.compare(b);
+  },
+
+  /** Whether `a` and `b` have the same address, length and family. */
+  equals(a: Prefix, b: Prefix): boolean {
+    return a.equals(b);
+  },
+
+  /**
+   * Whether `address` is in `prefix`, across families as ocaml-ipaddr's `Prefix.mem`: an IPv4 address is
+   * tested against an IPv6 prefix as its IPv4-mapped address, and an IPv4-mapped IPv6 address against an
+   * IPv4 prefix as its IPv4 address.
+   */
+  mem(address: Ipaddr, prefix: Prefix): boolean {
+    if (prefix.version === 4) {
+      const ipv4 = address.version === 4 ? address : address.toIpv4();
+      return ipv4 !== undefined && prefix.mem(ipv4);
+    }
+    return prefix.mem(address.version === 6 ? address : Ipv6Addr.fromIpv4(address));
+  },
+} as const;
