@@ -3,10 +3,68 @@
  *
  * @packageDocumentation
  */
-
-/**
- * The npm name of this package, for diagnostics.
- *
- * @public
- */
-export const packageName = "@mirage-ts/functoria";
+export { type Fn, type Job, type Typ, fn, job, typ } from "./typ.js";
+export { type Package, type PackageOptions, formatPackage, mergePackage, mergePackages, packageRange, pkg } from "./package.js";
+export { type Converter, type ParseResult, conv, formatAlternatives, matchPrefix } from "./converter.js";
+export { type AnyKey, type Arg, type ArgInfo, type Key, compareKeys, flag, key, keyEquals, keySet, opt, optAll, required } from "./key.js";
+export { Context } from "./context.js";
+export { type Value, all, ap, defaultValue, ifValue, isDetermined, map, matchValue, ofDeps, pure, value } from "./value.js";
+export { type RuntimeArg, type RuntimeArgOptions, runtimeArg, runtimeArgSet } from "./runtime-arg.js";
+export { type ConnectContext, type Device, type DeviceOptions, defaultConnect, makeDevice, niceName } from "./device.js";
+export { type AbstractImpl, type Applied, type Impl, type ImplArgs, type MainOptions, apply, dep, ifImpl, impl, main, matchImpl, noop } from "./impl.js";
+export { notice, takeNotices } from "./notices.js";
+export { type Info, type InfoFields, formatInfo, formatKeys, makeInfo } from "./info.js";
+export { Action, type Command, type CommandOutput } from "./action.js";
+export type { Awaitable, FileSystem } from "./file-system.js";
+export { MemoryFileSystem, type MemoryFileSystemOptions, type MemorySnapshot } from "./memory-fs.js";
+export { type ActionResult, type DryRunResult, type RunOptions, dryRun, generatedFiles, runAction } from "./interpret.js";
+export { type Generator, canOverwrite, hasHeader, headerLine, removeGenerated, withHeader, writeGenerated } from "./filegen.js";
+export { decodeContextCache, encodeContextCache, escapeArg, readContextCache, unescapeArg, writeContextCache } from "./context-cache.js";
+export {
+  type DeviceGraph,
+  type GraphNode,
+  devices,
+  evalGraph,
+  implKeys,
+  implPackages,
+  implRuntimeArgs,
+  simplify,
+  switchKeys,
+} from "./graph.js";
+export { toDot } from "./dot.js";
+export { type CodeContext, type ExportRef, type MainFileOptions, type RunContext, generateMain } from "./codegen.js";
+export type { BuildDirs, Builder } from "./builder.js";
+export { type App, type AppOptions, JOB_WITHOUT_ARGUMENTS, defineApp } from "./app.js";
+export { type Configuration, type EvaluateOptions, evaluate, preliminaryKeys } from "./configuration.js";
+export {
+  ENGINE_QUERIES,
+  buildDirs,
+  clean,
+  configure,
+  configureFiles,
+  defaultContextFile,
+  describeDot,
+  describeText,
+  mainFile,
+  packageJson,
+  query,
+} from "./engine.js";
+export { ExitCode } from "./exit-codes.js";
+export { CliError, type Occurrence, type OptionSpec, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./cli/options.js";
+export { type ManBlock, type ManSection, optionItems, renderMan } from "./cli/man.js";
+export {
+  type CommandLine,
+  type CommandLineSettings,
+  type CommandName,
+  type CommonArgs,
+  type ToolCommand,
+  type Verbosity,
+  cachedKeyContext,
+  commandUsage,
+  findCommand,
+  keyContext,
+  missingRequiredKey,
+  parseCommandLine,
+  peekCommandLine,
+} from "./cli/command-line.js";
+export { type ToolIo, type ToolOptions, runTool } from "./tool.js";

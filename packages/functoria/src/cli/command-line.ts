@@ -1,0 +1,329 @@
+/**
+ * The tool's command line (upstream `Cli`): the sub-commands `configure`, `query`, `describe`,
+ * `clean` and `help` (unique prefixes accepted), the common options, and the configure-time keys
+ * of the configuration as extra options. Parsing yields a {@link ToolCommand}, a text to print
+ * (help pages, `help topics`, `--version`) or an error.
+ *
+ * @packageDocumentation
+ */
+
+import { Context } from "../context.js";
+import { conv, formatAlternatives, matchPrefix } from "../converter.js";
+import type { Generator } from "../filegen.js";
+import { COMMANDS, DOT_SPECS, EVAL_SPECS, type Parser, S_COMMON, S_OPTIONS, keyId, makeParser, specsFor } from "../internal/cli-specs.js";
+import { commandPage, mainPage } from "../internal/help-pages.js";
+import type { AnyKey } from "../key.js";
+import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
+
+/**
+ * The sub-commands.
+ *
+ * @public
+ */
+export type CommandName = "clean" | "configure" | "describe" | "help" | "query";
+
+/**
+ * Logging verbosity (`-q`, `-v`, `-v -v`, `--verbosity`).
+ *
+ * @public
+ */
+export type Verbosity = "quiet" | "error" | "warning" | "info" | "debug";
+
+/**
+ * Options common to every sub-command (upstream `Cli.args`).
+ *
+ * @public
+ */
+export interface CommonArgs {
+  /** `-f`, `--file`, `--config-file` (default `config.ts`). */
+  readonly configFile: string;
+  /** `--context-file`, when given (default: `<config dir>/<tool>/context`). */
+  readonly contextFile: string | undefined;
+  /** `-o`, `--output`. */
+  readonly output: string | undefined;
+  /** `--dry-run`. */
+  readonly dryRun: boolean;
+  /** From `-q`, `-v` and `--verbosity`. */
+  readonly verbosity: Verbosity;
+  /** `--color`. */
+  readonly color: "auto" | "always" | "never";
+}
+
+/**
+ * A parsed sub-command with its arguments and the context of the keys given.
+ *
+ * @public
+ */
+export type ToolCommand =
+  | { readonly command: "configure"; readonly args: CommonArgs; readonly context: Context }
+  | { readonly command: "query"; readonly args: CommonArgs; readonly context: Context; readonly kind: string }
+  | {
+      readonly command: "describe";
+      readonly args: CommonArgs;
+      readonly context: Context;
+      /** `--eval` (true) or `--no-eval` (false); the last given wins. */
+      readonly eval: boolean | undefined;
+      /** `--dot`. */
+      readonly dot: boolean;
+      /** `--dot-command` (default `xdot`). */
+      readonly dotCommand: string;
+    }
+  | { readonly command: "clean"; readonly args: CommonArgs; readonly context: Context };
+
+/**
+ * The outcome of parsing a command line.
+ *
+ * @public
+ */
+export type CommandLine =
+  | { readonly kind: "run"; readonly command: ToolCommand }
+  | { readonly kind: "print"; readonly text: string }
+  | { readonly kind: "error"; readonly message: string; readonly usage: string };
+
+/**
+ * Settings of {@link parseCommandLine}.
+ *
+ * @public
+ */
+export interface CommandLineSettings {
+  /** The tool's name and version. */
+  readonly tool: Generator;
+  /** The keys of the configuration (none when there is no configuration file). */
+  readonly keys?: readonly AnyKey[] | undefined;
+  /** The accepted `query` kinds; the first is the default. */
+  readonly queryKinds: readonly string[];
+  /** Environment variables, for keys declaring one. */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** The default configuration file name (`config.ts`). */
+  readonly defaultConfigFile?: string | undefined;
+}
+
+/**
+ * The usage lines printed after a command-line error.
+ *
+ * @public
+ */
+export function commandUsage(tool: string, command: CommandName | undefined): string {
+  if (command === undefined) return `Usage: ${tool} COMMAND …\nTry '${tool} --help' for more information.`;
+  return `Usage: ${tool} ${command} [OPTION]…\nTry '${tool} ${command} --help' or '${tool} --help' for more information.`;
+}
+
+function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {
+  if (occurrencesOf(parsed, "quiet").length > 0) return "quiet";
+  const level = lastValue(parsed, "verbosity");
+  if (level !== undefined) {
+    const found = conv.enumeration([["quiet", "quiet"], ["error", "error"], ["warning", "warning"], ["info", "info"], ["debug", "debug"]] as const).parse(level);
+    if (found.ok) return found.value;
+    if (!lenient) throw new CliError(`option --verbosity: ${found.error}`);
+  }
+  const v = occurrencesOf(parsed, "verbose").length;
+  return v === 0 ? "warning" : v === 1 ? "info" : "debug";
+}
+
+function colorOf(parsed: ParsedOptions, lenient: boolean): CommonArgs["color"] {
+  const color = lastValue(parsed, "color") ?? "auto";
+  const found = conv.enumeration([["auto", "auto"], ["always", "always"], ["never", "never"]] as const).parse(color);
+  if (found.ok) return found.value;
+  if (!lenient) throw new CliError(`option --color: ${found.error}`);
+  return "auto";
+}
+
+function commonArgs(parsed: ParsedOptions, defaultConfigFile: string, lenient = false): CommonArgs {
+  return {
+    configFile: lastValue(parsed, "config-file") ?? defaultConfigFile,
+    contextFile: lastValue(parsed, "context-file"),
+    output: lastValue(parsed, "output"),
+    dryRun: occurrencesOf(parsed, "dry-run").length > 0,
+    verbosity: verbosityOf(parsed, lenient),
+    color: colorOf(parsed, lenient),
+  };
+}
+
+/**
+ * Builds the context of the keys found on a command line (and in the environment).
+ *
+ * @throws {@link CliError} for an invalid value, unless `lenient`.
+ * @public
+ */
+export function keyContext(
+  parsed: ParsedOptions,
+  keys: readonly AnyKey[],
+  options: { readonly env?: Readonly<Record<string, string | undefined>> | undefined; readonly lenient?: boolean | undefined } = {},
+): Context {
+  let context = Context.empty;
+  const seen = new Set<string>();
+  for (const k of keys) {
+    if (seen.has(k.name)) continue;
+    seen.add(k.name);
+    const values: unknown[] = [];
+    const parse = (text: string, where: string): void => {
+      const converter = k.arg.converter ?? conv.bool;
+      const parsedValue = converter.parse(text);
+      if (parsedValue.ok) values.push(parsedValue.value);
+      else if (options.lenient !== true) throw new CliError(`${where}: ${parsedValue.error}`);
+    };
+    for (const o of occurrencesOf(parsed, keyId(k))) {
+      if (o.value === undefined) values.push(true);
+      else parse(o.value, `option ${o.name}`);
+    }
+    const envVar = k.arg.info.env;
+    const fromEnv = envVar === undefined ? undefined : options.env?.[envVar];
+    if (values.length === 0 && envVar !== undefined && fromEnv !== undefined) parse(fromEnv, `environment variable ${envVar}`);
+    if (values.length > 0) context = context.add(k, k.arg.fromOccurrences(values));
+  }
+  return context;
+}
+
+/**
+ * The error for the first required key absent from a context, if any:
+ * `required option --name is missing`.
+ *
+ * @public
+ */
+export function missingRequiredKey(context: Context, keys: readonly AnyKey[]): string | undefined {
+  const missing = keys.find((k) => k.arg.kind === "required" && !context.mem(k));
+  if (missing === undefined) return undefined;
+  const names = missing.arg.info.names;
+  const sample = names.find((n) => n.length > 1) ?? names[0] ?? missing.name;
+  return `required option ${sample.length === 1 ? "-" : "--"}${sample} is missing`;
+}
+
+/**
+ * Finds the sub-command named by the first argument (a unique prefix is enough).
+ *
+ * @returns `undefined` when the first argument is an option (the default command).
+ * @throws {@link CliError} for an unknown or ambiguous command.
+ * @public
+ */
+export function findCommand(argv: readonly string[]): CommandName | undefined {
+  const first = argv[0];
+  if (first === undefined || first.startsWith("-")) return undefined;
+  const found = matchPrefix(first, COMMANDS);
+  if (found.kind === "found") return found.name as CommandName;
+  if (found.kind === "ambiguous") throw new CliError(`command ${first} ambiguous and could be ${formatAlternatives(found.candidates)}`);
+  throw new CliError(`unknown command ${first}, must be ${formatAlternatives(COMMANDS)}`);
+}
+
+/**
+ * Parses the common options and the keys without failing on anything else (upstream
+ * `Cli.peek_args`): what the tool needs before it can load the configuration.
+ *
+ * @public
+ */
+export function peekCommandLine(
+  argv: readonly string[],
+  settings: CommandLineSettings,
+): { readonly command: CommandName | undefined; readonly args: CommonArgs; readonly eval: boolean | undefined; readonly context: Context } {
+  let command: CommandName | undefined;
+  try {
+    command = findCommand(argv);
+  } catch {
+    command = undefined;
+  }
+  const p = makeParser(settings);
+  const rest = command === undefined ? argv : argv.slice(1);
+  const parsed = parseOptions(rest, [...p.common, ...EVAL_SPECS, ...DOT_SPECS, ...p.keys], { lenient: true });
+  const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts", true);
+  const evals = parsed.occurrences.filter((o) => o.id === "eval" || o.id === "no-eval");
+  const last = evals[evals.length - 1];
+  return { command, args, eval: last === undefined ? undefined : last.id === "eval", context: keyContext(parsed, settings.keys ?? [], { env: settings.env, lenient: true }) };
+}
+
+/**
+ * The key values saved in a context cache (a command line starting with its sub-command): other
+ * options are skipped, but an invalid key value is an error, like upstream's
+ * `option -t: invalid value nonexistent, expected either y or x`.
+ *
+ * @throws {@link CliError} for an invalid value.
+ * @public
+ */
+export function cachedKeyContext(argv: readonly string[], settings: CommandLineSettings): Context {
+  const p = makeParser(settings);
+  let rest = argv;
+  try {
+    if (findCommand(argv) !== undefined) rest = argv.slice(1);
+  } catch {
+    rest = argv.slice(1);
+  }
+  const parsed = parseOptions(rest, [...p.common, ...EVAL_SPECS, ...DOT_SPECS, ...p.keys], { lenient: true });
+  return keyContext(parsed, settings.keys ?? [], {});
+}
+
+function tooMany(extra: readonly string[]): CliError {
+  return new CliError(`too many arguments, dont know what to do with ${extra.join(", ")}`);
+}
+
+function parseCommand(p: Parser, settings: CommandLineSettings, command: CommandName, rest: readonly string[]): CommandLine {
+  const parsed = parseOptions(rest, specsFor(p, command));
+  if (occurrencesOf(parsed, "help").length > 0) return { kind: "print", text: commandPage(p, command) };
+  if (occurrencesOf(parsed, "version").length > 0) return { kind: "print", text: `${p.tool.version}\n` };
+  const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts");
+  const maxPositionals = p.defs[command].positional === undefined ? 0 : 1;
+  if (parsed.positionals.length > maxPositionals) throw tooMany(parsed.positionals.slice(maxPositionals));
+  const positional = parsed.positionals[0];
+  if (command === "help") {
+    if (positional === undefined) return { kind: "print", text: mainPage(p) };
+    const topics = [...COMMANDS, "topics"];
+    const found = matchPrefix(positional, topics);
+    if (found.kind !== "found") {
+      const why = found.kind === "ambiguous" ? `ambiguous and could be ${formatAlternatives(found.candidates)}` : `expected ${formatAlternatives(topics)}`;
+      throw new CliError(`TOPIC argument: invalid value ${positional}, ${why}`);
+    }
+    if (found.name === "topics") return { kind: "print", text: `${COMMANDS.join("\n")}\n` };
+    return { kind: "print", text: commandPage(p, found.name as CommandName) };
+  }
+  const context = keyContext(parsed, settings.keys ?? [], { env: settings.env });
+  switch (command) {
+    case "query": {
+      let kind = settings.queryKinds[0] ?? "";
+      if (positional !== undefined) {
+        const found = matchPrefix(positional, settings.queryKinds);
+        if (found.kind !== "found") {
+          const why = found.kind === "ambiguous" ? `ambiguous and could be ${formatAlternatives(found.candidates)}` : `expected ${formatAlternatives(settings.queryKinds)}`;
+          throw new CliError(`INFO argument: invalid value ${positional}, ${why}`);
+        }
+        kind = found.name;
+      }
+      return { kind: "run", command: { command, args, context, kind } };
+    }
+    case "describe": {
+      const evals = parsed.occurrences.filter((o) => o.id === "eval" || o.id === "no-eval");
+      const last = evals[evals.length - 1];
+      return {
+        kind: "run",
+        command: {
+          command,
+          args,
+          context,
+          eval: last === undefined ? undefined : last.id === "eval",
+          dot: occurrencesOf(parsed, "dot").length > 0,
+          dotCommand: lastValue(parsed, "dot-command") ?? "xdot",
+        },
+      };
+    }
+    case "configure":
+    case "clean":
+      return { kind: "run", command: { command, args, context } };
+  }
+}
+
+/**
+ * Parses a command line (without the tool name).
+ *
+ * @public
+ */
+export function parseCommandLine(argv: readonly string[], settings: CommandLineSettings): CommandLine {
+  let command: CommandName | undefined;
+  try {
+    command = findCommand(argv);
+    const p = makeParser(settings);
+    if (command !== undefined) return parseCommand(p, settings, command, argv.slice(1));
+    const parsed = parseOptions(argv, p.common.filter((s) => s.section === S_COMMON || s.section === S_OPTIONS));
+    if (parsed.positionals.length > 0) throw tooMany(parsed.positionals);
+    if (occurrencesOf(parsed, "version").length > 0) return { kind: "print", text: `${p.tool.version}\n` };
+    return { kind: "print", text: mainPage(p) };
+  } catch (e) {
+    if (e instanceof CliError) return { kind: "error", message: e.message, usage: commandUsage(settings.tool.name, command) };
+    throw e;
+  }
+}

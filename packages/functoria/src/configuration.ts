@@ -1,0 +1,79 @@
+/**
+ * Evaluating an application in a context (upstream `Lib.Config.eval`): the simplified
+ * implementation, its device graph and the {@link Info} every hook receives.
+ *
+ * @packageDocumentation
+ */
+
+import type { App } from "./app.js";
+import type { Context } from "./context.js";
+import { type DeviceGraph, evalGraph, implKeys, implPackages, implRuntimeArgs, simplify, switchKeys } from "./graph.js";
+import type { AbstractImpl } from "./impl.js";
+import { type Info, makeInfo } from "./info.js";
+import { type AnyKey, keySet } from "./key.js";
+import { mergePackages } from "./package.js";
+
+/**
+ * An evaluated application.
+ *
+ * @public
+ */
+export interface Configuration {
+  /** The application. */
+  readonly app: App;
+  /** The top-level job with the switches resolved (all of them when `full`). */
+  readonly impl: AbstractImpl;
+  /** The device graph (switches resolved with defaults for absent keys). */
+  readonly graph: DeviceGraph;
+  /** Build information. */
+  readonly info: Info;
+}
+
+/**
+ * Options of {@link evaluate}.
+ *
+ * @public
+ */
+export interface EvaluateOptions {
+  /** The key values. */
+  readonly context: Context;
+  /** Resolve every switch (`configure`, `query`, `describe --eval`), not only determined ones. */
+  readonly full: boolean;
+  /** The configuration file, for {@link Info.configFile}. */
+  readonly configFile: string;
+  /** The `-o` output name. */
+  readonly output?: string | undefined;
+}
+
+/**
+ * The keys the tool must read before it can evaluate the graph: those of the switches, and the
+ * builder's and application's own keys (upstream `get_if_context`).
+ *
+ * @public
+ */
+export function preliminaryKeys(app: App): AnyKey[] {
+  return keySet([...(app.builder.keys ?? []), ...app.keys, ...switchKeys(app.top)]);
+}
+
+/**
+ * Evaluates an application.
+ *
+ * @throws `TypeError` `Duplicate key name: <name>` for conflicting run-time arguments.
+ * @public
+ */
+export function evaluate(app: App, options: EvaluateOptions): Configuration {
+  const { context } = options;
+  const impl = simplify(app.top, { full: options.full, context });
+  const packages = mergePackages([...(app.builder.packages ?? []), ...app.packages, ...implPackages(impl).eval(context)]);
+  const info = makeInfo({
+    name: app.name,
+    projectName: app.builder.name,
+    configFile: options.configFile,
+    output: options.output,
+    packages,
+    keys: keySet([...preliminaryKeys(app), ...implKeys(impl)]),
+    runtimeArgs: implRuntimeArgs(impl),
+    context,
+  });
+  return { app, impl, graph: evalGraph(impl, context), info };
+}

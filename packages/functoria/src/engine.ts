@@ -1,0 +1,221 @@
+/**
+ * The actions of the sub-commands on an evaluated configuration (upstream `Lib.Make`):
+ * `configure` writes the generated entry, runs the devices' configure hooks in dependency order
+ * and writes `package.json`; `query` renders one artefact; `describe` renders the text and the
+ * Graphviz views; `clean` removes what `configure` produced. Files without the generated header
+ * are left alone.
+ *
+ * @packageDocumentation
+ */
+
+import { Action } from "./action.js";
+import type { BuildDirs } from "./builder.js";
+import { generateMain } from "./codegen.js";
+import type { Configuration } from "./configuration.js";
+import { writeContextCache } from "./context-cache.js";
+import type { Device } from "./device.js";
+import { toDot } from "./dot.js";
+import { removeGenerated, writeGenerated } from "./filegen.js";
+import { formatInfo } from "./info.js";
+import { generatedFiles } from "./interpret.js";
+import { dirname, join } from "./internal/path.js";
+import { formatPackage, packageRange } from "./package.js";
+
+/**
+ * The directories of a configuration file.
+ *
+ * @public
+ */
+export function buildDirs(tool: string, configFile: string): BuildDirs {
+  const configDir = dirname(configFile);
+  return { configDir, buildDir: join(configDir, tool) };
+}
+
+/**
+ * The default context cache file, `<config dir>/<tool>/context`.
+ *
+ * @public
+ */
+export function defaultContextFile(tool: string, configFile: string): string {
+  return join(buildDirs(tool, configFile).buildDir, "context");
+}
+
+/**
+ * The query kinds of the engine, the default first.
+ *
+ * @public
+ */
+export const ENGINE_QUERIES: readonly string[] = ["packages", "name", "files", "main", "package.json"];
+
+function npmName(name: string): string {
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-._~]+/gu, "-")
+    .replace(/^[._-]+/u, "");
+  return cleaned === "" ? "unikernel" : cleaned;
+}
+
+/**
+ * The `package.json` of the application: its dependencies (and build-only `devDependencies`),
+ * adjusted by the builder.
+ *
+ * @public
+ */
+export function packageJson(conf: Configuration): string {
+  const { info } = conf;
+  const entries = (build: boolean): Record<string, string> =>
+    Object.fromEntries(info.packages.filter((p) => p.build === build).map((p) => [p.name, packageRange(p)]));
+  const dependencies = entries(false);
+  const devDependencies = entries(true);
+  const base: Record<string, unknown> = {
+    name: npmName(info.name),
+    version: "0.0.0",
+    private: true,
+    type: "module",
+    dependencies,
+    ...(Object.keys(devDependencies).length === 0 ? {} : { devDependencies }),
+  };
+  const adjusted = conf.app.builder.packageJson?.(info, base) ?? base;
+  return `${JSON.stringify(adjusted, null, 2)}\n`;
+}
+
+/**
+ * The generated entry file's contents (without header).
+ *
+ * @public
+ */
+export function mainFile(conf: Configuration): string {
+  const { builder } = conf.app;
+  return generateMain({
+    info: conf.info,
+    graph: conf.graph,
+    init: conf.app.init,
+    registerArg: builder.registerArg,
+    prelude: builder.prelude,
+    run: builder.run,
+  });
+}
+
+function uniqueDevices(conf: Configuration): Device[] {
+  return [...new Set(conf.graph.nodes.map((n) => n.device))];
+}
+
+/**
+ * The files `configure` generates in the generated directory (upstream `query files`).
+ *
+ * @public
+ */
+export async function configureFiles(conf: Configuration): Promise<string[]> {
+  const files = new Set<string>([conf.info.mainFile]);
+  for (const device of uniqueDevices(conf)) {
+    for (const f of await generatedFiles(device.configure(conf.info))) files.add(f);
+    for (const f of device.files(conf.info)) files.add(f);
+  }
+  for (const f of conf.app.builder.files?.(conf.info) ?? []) files.add(f);
+  return [...files].sort();
+}
+
+/**
+ * What `query <kind>` prints.
+ *
+ * @public
+ */
+export async function query(conf: Configuration, kind: string): Promise<string> {
+  const { info } = conf;
+  switch (kind) {
+    case "name":
+      return `${info.name}\n`;
+    case "packages":
+      return info.packages.map((p) => `${formatPackage(p)}\n`).join("");
+    case "files":
+      return `${(await configureFiles(conf)).join(" ")}\n`;
+    case "main":
+      return mainFile(conf);
+    case "package.json":
+      return packageJson(conf);
+    default: {
+      const custom = conf.app.builder.queries?.[kind];
+      if (custom === undefined) throw new Error(`unknown query kind ${kind}`);
+      return custom(info);
+    }
+  }
+}
+
+/**
+ * The `configure` action: saves the command line in the context cache, writes the entry file
+ * and runs the device hooks in the generated directory, then writes `package.json` and runs the
+ * builder's hook. Returns log lines for `-v`.
+ *
+ * @public
+ */
+export function configure(conf: Configuration, options: { readonly argv: readonly string[]; readonly contextFile: string }): Action<string[]> {
+  const { info } = conf;
+  const { builder } = conf.app;
+  const dirs = buildDirs(builder.name, info.configFile);
+  // Generated eagerly so that errors of device code surface before any file is touched.
+  const code = mainFile(conf);
+  const pkg = packageJson(conf);
+  return Action.gen(function* () {
+    const log: string[] = [];
+    yield* Action.mkdir(dirs.buildDir);
+    log.push(`Preserving arguments in ${options.contextFile}`);
+    yield* writeContextCache(options.contextFile, options.argv);
+    yield* Action.withDir(dirs.buildDir, () =>
+      Action.gen(function* () {
+        log.push(`Generating: ${info.mainFile} (main file)`);
+        if (!(yield* writeGenerated(builder, info.mainFile, code))) log.push(`Skipped ${info.mainFile} (not generated by ${builder.name})`);
+        for (const device of uniqueDevices(conf)) yield* device.configure(info);
+      }),
+    );
+    const pkgPath = join(dirs.configDir, "package.json");
+    log.push(`Generating: ${pkgPath} (package.json)`);
+    if (!(yield* writeGenerated(builder, pkgPath, pkg))) log.push(`Skipped ${pkgPath} (not generated by ${builder.name})`);
+    if (builder.configure !== undefined) yield* builder.configure(info, dirs);
+    return log;
+  });
+}
+
+/**
+ * The `clean` action: removes the generated `package.json` (if it carries the header), the
+ * generated directory, then runs the builder's hook. Works without a configuration.
+ *
+ * @public
+ */
+export function clean(tool: { readonly name: string; readonly clean?: ((dirs: BuildDirs) => Action<void>) | undefined }, configFile: string): Action<string[]> {
+  const dirs = buildDirs(tool.name, configFile);
+  return Action.gen(function* () {
+    const log: string[] = [];
+    const pkgPath = join(dirs.configDir, "package.json");
+    if (!(yield* removeGenerated(pkgPath))) log.push(`Skipped ${pkgPath} (not generated by ${tool.name})`);
+    yield* Action.rmdir(dirs.buildDir);
+    if (tool.clean !== undefined) yield* tool.clean(dirs);
+    return log;
+  });
+}
+
+/**
+ * What `describe` prints first (upstream `Info.pp`).
+ *
+ * @public
+ */
+export function describeText(conf: Configuration, verbose: boolean): string {
+  return formatInfo(conf.info, { verbose });
+}
+
+/**
+ * The `describe --dot` action: writes the graph to `output` (`-` for the returned string), or
+ * to a temporary file shown with `dotCommand`. Returns what to print.
+ *
+ * @public
+ */
+export function describeDot(conf: Configuration, options: { readonly output: string | undefined; readonly dotCommand: string }): Action<string> {
+  const dot = toDot(conf.impl);
+  if (options.output === "-") return Action.ok(dot);
+  if (options.output !== undefined) return Action.writeFile(options.output, dot).map(() => "");
+  return Action.gen(function* () {
+    const tmp = yield* Action.tmpFile("graph%s.dot");
+    yield* Action.writeFile(tmp, dot);
+    const { out } = yield* Action.runCmd([options.dotCommand, tmp]);
+    return out;
+  });
+}

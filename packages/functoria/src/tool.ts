@@ -1,0 +1,233 @@
+/**
+ * The tool driver (upstream `Tool` and `Lib.run`): parses the command line in two stages, loads
+ * the configuration through the host, merges the command line over the context cache, evaluates
+ * the graph and runs the sub-command's actions on the host's file system (or on an in-memory
+ * overlay with `--dry-run`, printing the trace). It returns the documented exit code.
+ *
+ * @packageDocumentation
+ */
+
+import { Action } from "./action.js";
+import type { App } from "./app.js";
+import type { Builder } from "./builder.js";
+import {
+  type CommandLineSettings,
+  type CommonArgs,
+  type Verbosity,
+  cachedKeyContext,
+  commandUsage,
+  missingRequiredKey,
+  parseCommandLine,
+  peekCommandLine,
+} from "./cli/command-line.js";
+import { CliError } from "./cli/options.js";
+import { type Configuration, evaluate, preliminaryKeys } from "./configuration.js";
+import { Context } from "./context.js";
+import { readContextCache } from "./context-cache.js";
+import { clean, configure, defaultContextFile, describeDot, describeText, ENGINE_QUERIES, query } from "./engine.js";
+import { ExitCode } from "./exit-codes.js";
+import type { FileSystem } from "./file-system.js";
+import { runAction } from "./interpret.js";
+import { join } from "./internal/path.js";
+import type { AnyKey } from "./key.js";
+import { MemoryFileSystem } from "./memory-fs.js";
+import { takeNotices } from "./notices.js";
+
+/**
+ * Where the tool writes its output.
+ *
+ * @public
+ */
+export interface ToolIo {
+  /** Standard output. */
+  stdout(text: string): void;
+  /** Standard error. */
+  stderr(text: string): void;
+}
+
+/**
+ * What the host (mirage-cli) provides to {@link runTool}.
+ *
+ * @public
+ */
+export interface ToolOptions {
+  /** The builder of the tool. */
+  readonly builder: Builder;
+  /** The command line without the program name. */
+  readonly argv: readonly string[];
+  /** The file system and processes. */
+  readonly fs: FileSystem;
+  /** Output streams. */
+  readonly io: ToolIo;
+  /** Environment variables (for keys with `env`). */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /**
+   * Loads the configuration file (an absolute path) and returns the application it registered.
+   * A rejection is reported with exit code 123.
+   */
+  loadApp(configPath: string): Promise<App>;
+}
+
+const LEVELS: readonly Verbosity[] = ["quiet", "error", "warning", "info", "debug"];
+
+class ToolFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: ExitCode,
+  ) {
+    super(message);
+  }
+}
+
+function queryKinds(builder: Builder): string[] {
+  return [...ENGINE_QUERIES, ...Object.keys(builder.queries ?? {})];
+}
+
+/**
+ * Runs the tool on a command line and returns its exit code.
+ *
+ * @public
+ */
+export async function runTool(options: ToolOptions): Promise<ExitCode> {
+  const { builder, io } = options;
+  const settings = (keys: readonly AnyKey[]): CommandLineSettings => ({
+    tool: builder,
+    keys,
+    queryKinds: queryKinds(builder),
+    env: options.env,
+    defaultConfigFile: builder.defaultConfigFile,
+  });
+  const fail = (message: string): void => io.stderr(`${builder.name}: ${message}\n`);
+  try {
+    return await run(options, settings);
+  } catch (e) {
+    if (e instanceof ToolFailure) {
+      fail(e.message);
+      return e.code;
+    }
+    if (e instanceof CliError) {
+      fail(e.message);
+      return ExitCode.cliError;
+    }
+    fail(`internal error, please report: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return ExitCode.internalError;
+  }
+}
+
+function readCache(explicit: string | undefined, path: string): Action<string[] | undefined> {
+  return Action.gen(function* () {
+    if (explicit !== undefined && !(yield* Action.isFile(path))) return yield* Action.fail(`cannot find file \`${path}'`);
+    return yield* readContextCache(path);
+  });
+}
+
+function asConfigError(e: unknown): Error {
+  if (e instanceof CliError || e instanceof ToolFailure) return e;
+  return new ToolFailure(e instanceof Error ? e.message : String(e), ExitCode.configError);
+}
+
+/** Runs configuration code (graph evaluation, device hooks), reporting what it throws as a configuration error. */
+function guard<A>(f: () => A): A {
+  try {
+    return f();
+  } catch (e) {
+    throw asConfigError(e);
+  }
+}
+
+type Logger = (level: Verbosity, message: string) => void;
+
+/** Runs an action on the host's file system, or on an overlay printing the trace with `--dry-run`. */
+async function perform<A>(options: ToolOptions, args: CommonArgs, action: Action<A>): Promise<A> {
+  const fs = args.dryRun ? new MemoryFileSystem({ base: options.fs, cwd: options.fs.cwd(), commands: () => ({ out: "", err: "" }) }) : options.fs;
+  const trace = args.dryRun ? (line: string) => options.io.stderr(`* ${line}\n`) : undefined;
+  const result = await runAction(action, fs, trace === undefined ? {} : { trace });
+  if (!result.ok) throw new ToolFailure(result.error, ExitCode.actionError);
+  return result.value;
+}
+
+function usageError(io: ToolIo, tool: string, message: string, usage: string): ExitCode {
+  io.stderr(`${tool}: ${message}\n${usage}\n`);
+  return ExitCode.cliError;
+}
+
+async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => CommandLineSettings): Promise<ExitCode> {
+  const { builder, io, argv, fs } = options;
+  const args = peekCommandLine(argv, settings([])).args;
+  const log: Logger = (level, message) => {
+    if (LEVELS.indexOf(args.verbosity) >= LEVELS.indexOf(level)) io.stderr(`${builder.name}: [${level.toUpperCase()}] ${message}\n`);
+  };
+  const logAll = (lines: readonly string[]): void => lines.forEach((l) => log("info", l));
+  const hasConfig = await fs.isFile(join(fs.cwd(), args.configFile));
+
+  let app: App | undefined;
+  if (hasConfig) {
+    try {
+      app = await options.loadApp(join(fs.cwd(), args.configFile));
+    } catch (e) {
+      throw asConfigError(e);
+    } finally {
+      for (const line of takeNotices()) io.stdout(`${line}\n`);
+    }
+  }
+
+  // Without a configuration, help and clean still work; the other commands cannot.
+  if (app === undefined) {
+    const line = parseCommandLine(argv, settings([]));
+    if (line.kind === "print") {
+      io.stdout(line.text);
+      return ExitCode.ok;
+    }
+    if (line.kind === "error") return usageError(io, builder.name, line.message, line.usage);
+    if (line.command.command !== "clean") throw new ToolFailure(`configuration file ${args.configFile} missing`, ExitCode.actionError);
+    logAll(await perform(options, line.command.args, clean(builder, args.configFile)));
+    return ExitCode.ok;
+  }
+  const loaded = app;
+
+  const contextFile = args.contextFile ?? defaultContextFile(builder.name, args.configFile);
+  const cached = await perform(options, { ...args, dryRun: false }, readCache(args.contextFile, contextFile));
+  if (cached !== undefined) log("info", `reading cache ${contextFile}`);
+
+  // Stage 1: the switch keys decide the graph, hence the full set of keys.
+  const early = preliminaryKeys(loaded);
+  const cachedEarly = cached === undefined ? Context.empty : guard(() => peekCommandLine(cached, settings(early)).context);
+  const base = guard(() => peekCommandLine(argv, settings(early)).context).merge(cachedEarly);
+  const allKeys = guard(() => evaluate(loaded, { context: base, full: true, configFile: args.configFile }).info.keys);
+
+  // Stage 2: the full command line, over the cache.
+  const line = guard(() => parseCommandLine(argv, settings(allKeys)));
+  if (line.kind === "print") {
+    io.stdout(line.text);
+    return ExitCode.ok;
+  }
+  if (line.kind === "error") return usageError(io, builder.name, line.message, line.usage);
+  const tool = line.command;
+  const cacheContext = cached === undefined ? Context.empty : cachedKeyContext(cached, settings(allKeys));
+  const context = tool.context.merge(cacheContext);
+  const full = tool.command === "describe" ? (tool.eval ?? cached !== undefined) : true;
+  const conf: Configuration = guard(() => evaluate(loaded, { context, full, configFile: tool.args.configFile, output: tool.args.output }));
+  const verbose = LEVELS.indexOf(tool.args.verbosity) >= LEVELS.indexOf("info");
+
+  switch (tool.command) {
+    case "configure": {
+      const missing = missingRequiredKey(context, conf.info.keys);
+      if (missing !== undefined) return usageError(io, builder.name, missing, commandUsage(builder.name, "configure"));
+      log("info", describeText(conf, false).trimEnd());
+      logAll(await perform(options, tool.args, guard(() => configure(conf, { argv, contextFile }))));
+      if (builder.configured !== undefined) io.stdout(`${builder.configured(conf.info)}\n`);
+      return ExitCode.ok;
+    }
+    case "query":
+      io.stdout(await query(conf, tool.kind).catch((e: unknown) => Promise.reject(asConfigError(e))));
+      return ExitCode.ok;
+    case "describe": {
+      io.stdout(describeText(conf, verbose));
+      if (tool.dot) io.stdout(await perform(options, tool.args, describeDot(conf, { output: tool.args.output, dotCommand: tool.dotCommand })));
+      return ExitCode.ok;
+    }
+    case "clean":
+      logAll(await perform(options, tool.args, clean(builder, tool.args.configFile)));
+      return ExitCode.ok;
+  }
+}

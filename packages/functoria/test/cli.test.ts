@@ -1,0 +1,146 @@
+// Port of upstream's test_cli.ml, plus the Cmdliner behaviours the tool relies on.
+import { describe, expect, it } from "vitest";
+import { type CommandLine, CliError, flag, key, parseCommandLine, parseOptions, peekCommandLine } from "@mirage-ts/functoria";
+
+const xyz = key("xyz", flag({ names: ["x", "xyz"] }));
+const cde = key("cde", flag({ names: ["c", "cde"] }));
+const settings = { tool: { name: "name", version: "0.2" }, keys: [xyz, cde], queryKinds: ["packages", "name", "files"] };
+const parse = (...argv: string[]): CommandLine => parseCommandLine(argv, settings);
+
+const defaults = { configFile: "config.ts", contextFile: undefined, output: undefined, dryRun: false, color: "auto" };
+
+describe("sub-commands (test_cli)", () => {
+  it("configure --xyz --verbose", () => {
+    const line = parse("configure", "--xyz", "--verbose");
+    expect(line).toMatchObject({ kind: "run", command: { command: "configure", args: { ...defaults, verbosity: "info" } } });
+    if (line.kind !== "run") return;
+    expect(line.command.context.get(xyz)).toBe(true);
+    expect(line.command.context.get(cde)).toBe(false);
+  });
+
+  it("describe --context=config.json --cde --color=always --dot-command=dot --eval", () => {
+    const line = parse("describe", "--context=config.json", "--cde", "--color=always", "--dot-command=dot", "--eval");
+    expect(line).toMatchObject({
+      kind: "run",
+      command: { command: "describe", args: { ...defaults, contextFile: "config.json", color: "always", verbosity: "warning" }, dotCommand: "dot", dot: false, eval: true },
+    });
+    if (line.kind === "run") expect(line.command.context.get(cde)).toBe(true);
+  });
+
+  it("clean", () => {
+    expect(parse("clean")).toMatchObject({ kind: "run", command: { command: "clean", args: defaults } });
+  });
+
+  it("help --help plain and the default command print help", () => {
+    expect(parse("help", "--help", "plain")).toMatchObject({ kind: "print", text: expect.stringContaining("name-help - Display help about name commands.") });
+    const main = parse();
+    expect(main).toMatchObject({ kind: "print", text: expect.stringContaining("NAME\n       name - The name application builder") });
+    if (main.kind === "print") expect(main.text).toContain("COMMANDS\n       clean\n           Clean the files produced by name for a given application.");
+    expect(parse("-v")).toMatchObject({ kind: "print" });
+  });
+
+  it("peeks --eval/--no-eval: the last one wins, anywhere", () => {
+    const peek = (...argv: string[]) => peekCommandLine(argv, settings).eval;
+    expect(peek("test")).toBeUndefined();
+    expect(peek("describe", "--eval")).toBe(true);
+    expect(peek("test", "blah", "--eval", "blah")).toBe(true);
+    expect(peek("describe", "--no-eval")).toBe(false);
+    expect(peek("--no-eval", "test", "--eval")).toBe(true);
+    expect(peek("--eval", "test", "--no-eval")).toBe(false);
+    expect(parse("describe", "--no-eval", "--eval")).toMatchObject({ command: { eval: true } });
+  });
+
+  it("peeks global options without knowing every option", () => {
+    const peeked = peekCommandLine(["configure", "--unknown", "-f", "app/config.ts", "-t", "xen", "-o", "out", "--dry-run"], settings);
+    expect(peeked.command).toBe("configure");
+    expect(peeked.args).toMatchObject({ configFile: "app/config.ts", output: "out", dryRun: true });
+  });
+
+  it("accepts unique prefixes of commands and rejects ambiguous ones", () => {
+    expect(parse("conf")).toMatchObject({ kind: "run", command: { command: "configure" } });
+    expect(parse("d")).toMatchObject({ kind: "run", command: { command: "describe" } });
+    expect(parse("c")).toMatchObject({ kind: "error", message: "command c ambiguous and could be either clean or configure" });
+    expect(parse("build")).toMatchObject({ kind: "error", message: "unknown command build, must be one of clean, configure, describe, help or query" });
+  });
+
+  it("rejects extra arguments with upstream's message", () => {
+    const line = parse("configure", "a", "b", "c");
+    expect(line).toMatchObject({ kind: "error", message: "too many arguments, dont know what to do with a, b, c" });
+    if (line.kind === "error") expect(line.usage).toBe("Usage: name configure [OPTION]…\nTry 'name configure --help' or 'name --help' for more information.");
+  });
+
+  it("parses query kinds with prefixes", () => {
+    expect(parse("query")).toMatchObject({ command: { command: "query", kind: "packages" } });
+    expect(parse("query", "fi")).toMatchObject({ command: { kind: "files" } });
+    expect(parse("query", "opam")).toMatchObject({ kind: "error", message: "INFO argument: invalid value opam, expected one of packages, name or files" });
+  });
+
+  it("answers help topics and help <command> like <command> --help", () => {
+    expect(parse("help", "topics")).toEqual({ kind: "print", text: "clean\nconfigure\ndescribe\nhelp\nquery\n" });
+    expect(parse("help", "configure")).toEqual(parse("configure", "--help=plain"));
+    expect(parse("help", "q")).toEqual(parse("query", "--help"));
+    expect(parse("help", "nope")).toMatchObject({ kind: "error", message: expect.stringMatching(/^TOPIC argument: invalid value nope/) });
+  });
+
+  it("prints the version", () => {
+    expect(parse("--version")).toEqual({ kind: "print", text: "0.2\n" });
+    expect(parse("query", "--version")).toEqual({ kind: "print", text: "0.2\n" });
+  });
+
+  it("documents keys, options and exit codes in help pages", () => {
+    const line = parse("configure", "--help");
+    if (line.kind !== "print") throw new Error("no help");
+    expect(line.text).toContain("SYNOPSIS\n       name configure [OPTION]…\n");
+    expect(line.text).toContain("       -f FILE, --file=FILE, --config-file=FILE (absent=config.ts)\n           The configuration file to use.\n");
+    expect(line.text).toContain("APPLICATION OPTIONS\n       -c, --cde\n");
+    expect(line.text).toContain("       124\n           on command line parsing errors.");
+    expect(line.text.indexOf("CONFIGURE OPTIONS")).toBeLessThan(line.text.indexOf("COMMON OPTIONS"));
+  });
+});
+
+describe("option parser", () => {
+  const specs = [
+    { id: "o", names: ["o", "output"], value: "required", section: "S" },
+    { id: "v", names: ["v", "verbose"], value: "none", repeatable: true, section: "S" },
+    { id: "x", names: ["x"], value: "none", section: "S" },
+    { id: "h", names: ["help"], value: "optional", optionalValues: ["plain"], section: "S" },
+  ] as const;
+
+  it("reads values attached, separate or after =", () => {
+    for (const argv of [["-ofile"], ["-o", "file"], ["--output=file"], ["--output", "file"], ["--out", "file"]]) {
+      expect(parseOptions(argv, specs).occurrences).toEqual([{ id: "o", name: argv[0]?.startsWith("--") ? argv[0].split("=")[0] : "-o", value: "file" }]);
+    }
+    expect(parseOptions(["--", "-x"], specs).positionals).toEqual(["-x"]);
+    expect(parseOptions(["-v", "-v"], specs).occurrences).toHaveLength(2);
+    expect(parseOptions(["--help", "plain"], specs).occurrences).toEqual([{ id: "h", name: "--help", value: "plain" }]);
+    expect(parseOptions(["--help", "topic"], specs).positionals).toEqual(["topic"]);
+  });
+
+  it("reports errors in Cmdliner's words", () => {
+    const error = (...argv: string[]) => {
+      try {
+        parseOptions(argv, specs);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CliError);
+        return (e as Error).message;
+      }
+      return "no error";
+    };
+    expect(error("-o")).toBe("option -o needs an argument");
+    expect(error("-o", "-x")).toBe("option -o needs an argument");
+    expect(error("-xy")).toBe("option -x is a flag, it cannot take the argument y");
+    expect(error("-x", "-x")).toBe("option -x cannot be repeated");
+    expect(error("-o", "a", "--output=b")).toBe("options -o and --output cannot be present at the same time");
+    expect(error("--nope")).toBe("unknown option --nope");
+    expect(error("-q")).toBe("unknown option -q");
+    expect(parseOptions(["--nope", "-o"], specs, { lenient: true })).toEqual({ occurrences: [], positionals: [] });
+  });
+
+  it("rejects ambiguous long prefixes", () => {
+    const two = [
+      { id: "a", names: ["context-file"], value: "required", section: "S" },
+      { id: "b", names: ["config-file"], value: "required", section: "S" },
+    ] as const;
+    expect(() => parseOptions(["--con=x"], two)).toThrow("option --con ambiguous and could be either --context-file or --config-file");
+  });
+});
