@@ -4,17 +4,22 @@
  * @packageDocumentation
  */
 
-import type { Device } from "./device.js";
+import type { Device, MsgError } from "./device.js";
 import { type Flow, type FlowWriteError, ppFlowWriteError } from "./flow.js";
 import type { Result } from "./result.js";
 
 /**
- * TCP errors: a connection attempt that timed out or was refused, or an established connection the
- * peer reset (or that timed out) under our feet.
+ * TCP errors: a connection attempt that timed out or was refused, an established connection the
+ * peer reset (or that timed out) under our feet, or another failure of the implementation (for
+ * example a host socket error), described by its message.
  *
  * @public
  */
-export type TcpError = { readonly kind: "timeout" } | { readonly kind: "refused" } | { readonly kind: "reset" };
+export type TcpError =
+  | { readonly kind: "timeout" }
+  | { readonly kind: "refused" }
+  | { readonly kind: "reset" }
+  | MsgError;
 
 /**
  * TCP write errors: TCP errors, and writing after the write side was closed.
@@ -109,6 +114,8 @@ export function ppTcpError(error: TcpError): string {
       return "connection attempt was refused";
     case "reset":
       return "connection was reset by the peer";
+    case "msg":
+      return error.message;
   }
 }
 

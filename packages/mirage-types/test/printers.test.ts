@@ -45,6 +45,7 @@ const rows: Array<[string, string, string]> = [
   ["Ip proto ICMP", ppIpProto("icmp"), "ICMP"],
   ["Tcp Timeout", ppTcpError({ kind: "timeout" }), "connection attempt timed out"],
   ["Tcp Refused", ppTcpError({ kind: "refused" }), "connection attempt was refused"],
+  ["Tcp Msg", ppTcpError({ kind: "msg", message: "EHOSTUNREACH" }), "EHOSTUNREACH"],
   ["Tcp write Closed", ppTcpWriteError({ kind: "closed" }), "attempted to write to a closed flow"],
   ["Tcp write Refused", ppTcpWriteError({ kind: "refused" }), "connection attempt was refused"],
   ["Mirage_block Disconnected", ppBlockError({ kind: "disconnected" }), "Device is disconnected"],

@@ -1,12 +1,23 @@
 /**
- * The `@mirage-ts/mirage-unix` package: see its README.
+ * The `@mirage-ts/mirage-unix` package: the Node.js platform of mirage-ts. It provides the main loop
+ * (`Main.run`), sleep, clocks, random bytes and a console, file-backed and in-memory block devices,
+ * directory-backed key-value stores, network devices (a UDP frame tunnel and a Linux tap through a
+ * native addon), and the host socket stack.
  *
  * @packageDocumentation
  */
 
-/**
- * The npm name of this package, for diagnostics.
- *
- * @public
- */
-export const packageName = "@mirage-ts/mirage-unix";
+export { exitCodes } from "./exit-codes.js";
+export { Main, type MainHooks, type MainOptions } from "./main-loop.js";
+export { unixSleep } from "./sleep.js";
+export { unixMClock } from "./mclock.js";
+export { unixPClock } from "./pclock.js";
+export { unixRandom } from "./random.js";
+export { connectConsole, type ConsoleOptions } from "./console.js";
+export { connectFileBlock, type FileBlock, type FileBlockOptions } from "./block/file-block.js";
+export { connectRamdisk, destroyRamdisk, type RamdiskOptions } from "./block/ramdisk.js";
+export { connectDirectoryKvRo } from "./kv/directory-kv-ro.js";
+export { connectDirectoryKvRw } from "./kv/directory-kv-rw.js";
+export { connectUdpTunnel, type UdpTunnel, type UdpTunnelOptions } from "./net/udp-tunnel.js";
+export { connectTap, type Tap, type TapOptions, tapUnavailableReason } from "./net/tap.js";
+export { connectSocketStack, type SocketStackOptions } from "./socket-stack/socket-stack.js";

@@ -1,0 +1,31 @@
+/**
+ * The exit codes of a unikernel on the unix platform.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * The exit codes of a unikernel on the unix platform, as {@link Main.run} ends the process.
+ *
+ * - `success` (0): the application's promise resolved.
+ * - `helpVersion` (63), `argumentError` (64), `internalError` (125): the run-time arguments asked to
+ *   exit (`--help` or `--version`, a bad command line, a converter bug), through mirage-runtime's
+ *   `ExitRequest`.
+ * - `sigint` (130) and `sigterm` (143): the process got SIGINT or SIGTERM (128 + the signal number,
+ *   the shell's convention).
+ * - `uncaughtError` (255): the promise rejected, or an exception or a rejection went unhandled; the
+ *   error's message and stack are printed on standard error first.
+ *
+ * {@link Main.exit} and `ExitRequest` can also ask for any code from 0 to 255.
+ *
+ * @public
+ */
+export const exitCodes = Object.freeze({
+  success: 0,
+  helpVersion: 63,
+  argumentError: 64,
+  internalError: 125,
+  sigint: 130,
+  sigterm: 143,
+  uncaughtError: 255,
+} as const);

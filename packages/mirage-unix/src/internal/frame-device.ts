@@ -1,0 +1,151 @@
+/**
+ * What the network backends share: the `Network` signature over a backend that moves whole frames,
+ * with frame checks, traffic counters, one listener and a clean disconnect.
+ *
+ * @packageDocumentation
+ */
+
+import {
+  err,
+  type FillFunction,
+  type FrameHandler,
+  type Macaddr,
+  type NetError,
+  type NetStats,
+  type Network,
+  ok,
+  type Result,
+} from "@mirage-ts/mirage-types";
+import { type LogSource, logSource } from "@mirage-ts/mirage-runtime";
+import { checkCount } from "./checks.js";
+
+/** A transport of whole ethernet frames. */
+export interface FrameBackend {
+  /** Sends one frame. */
+  transmit(frame: Uint8Array): Result<void, NetError> | Promise<Result<void, NetError>>;
+  /**
+   * Starts delivering received frames to `receive` (inside a main-loop dispatch), and a failure that
+   * ends reception to `fail`.
+   */
+  start(receive: (frame: Uint8Array) => void, fail: (error: NetError) => void): void;
+  /** Stops receiving and releases the transport; called once. */
+  close(): Promise<void>;
+}
+
+/** Logs of the network devices, as mirage-net-unix's `netif` source. */
+export function netifLog(): LogSource {
+  return logSource("netif", "network devices of the unix platform");
+}
+
+/** Checks the MTU option of a backend. */
+export function checkMtu(mtu: number): number {
+  if (!Number.isSafeInteger(mtu) || mtu < 68 || mtu > 65535) {
+    throw new RangeError(`mtu must be an integer from 68 to 65535, got ${String(mtu)}`);
+  }
+  return mtu;
+}
+
+/** A network device over a {@link FrameBackend}. */
+export class FrameDevice implements Network {
+  /** The name used in messages. */
+  readonly id: string;
+  readonly #mac: Macaddr;
+  readonly #mtu: number;
+  readonly #backend: FrameBackend;
+  readonly #stats: NetStats = { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 };
+  #connected = true;
+  #handler: FrameHandler | undefined;
+  #endListen: ((result: Result<void, NetError>) => void) | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(id: string, mac: Macaddr, mtu: number, backend: FrameBackend) {
+    this.id = id;
+    this.#mac = mac;
+    this.#mtu = mtu;
+    this.#backend = backend;
+  }
+
+  async write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    checkCount("write: size", size);
+    if (!this.#connected) return err({ kind: "disconnected" });
+    const buffer = new Uint8Array(size);
+    const length = fill(buffer);
+    if (!Number.isSafeInteger(length) || length < 0 || length > size) return err({ kind: "invalid_length" });
+    const result = await this.#backend.transmit(buffer.subarray(0, length));
+    if (result.ok) {
+      this.#stats.txPkts++;
+      this.#stats.txBytes += length;
+    }
+    return result;
+  }
+
+  listen(headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {
+    checkCount("listen: headerSize", headerSize);
+    if (!this.#connected) return Promise.resolve(err({ kind: "disconnected" }));
+    if (this.#handler !== undefined)
+      return Promise.resolve(err({ kind: "msg", message: `netif ${this.id}: already listening` }));
+    this.#handler = handler;
+    return new Promise((resolve) => {
+      this.#endListen = resolve;
+      this.#backend.start(this.#receive, this.#fail);
+    });
+  }
+
+  mac(): Macaddr {
+    return this.#mac;
+  }
+
+  mtu(): number {
+    return this.#mtu;
+  }
+
+  getStatsCounters(): NetStats {
+    return { ...this.#stats };
+  }
+
+  resetStatsCounters(): void {
+    Object.assign(this.#stats, { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 });
+  }
+
+  disconnect(): Promise<void> {
+    return this.#shutDown(ok());
+  }
+
+  #shutDown(outcome: Result<void, NetError>): Promise<void> {
+    if (this.#closing === undefined) {
+      this.#connected = false;
+      this.#closing = this.#backend.close().then(() => {
+        netifLog().info(`disconnect ${this.id}`);
+        this.#endListen?.(outcome);
+      });
+    }
+    return this.#closing;
+  }
+
+  readonly #receive = (frame: Uint8Array): void => {
+    const handler = this.#handler;
+    if (handler === undefined || !this.#connected) return;
+    this.#stats.rxPkts++;
+    this.#stats.rxBytes += frame.length;
+    // As mirage-net-unix, a handler's failure is logged and the device keeps listening.
+    try {
+      const pending = handler(frame);
+      if (pending !== undefined) pending.catch(this.#handlerFailed);
+    } catch (error) {
+      this.#handlerFailed(error);
+    }
+  };
+
+  readonly #handlerFailed = (error: unknown): void => {
+    netifLog().warn(
+      `${this.id}: error while handling a frame, continuing: ${
+        error instanceof Error ? error.stack ?? error.message : String(error)
+      }`,
+    );
+  };
+
+  readonly #fail = (error: NetError): void => {
+    netifLog().err(`${this.id}: stopped receiving: ${error.kind === "msg" ? error.message : error.kind}`);
+    void this.#shutDown(err(error));
+  };
+}

@@ -1,0 +1,32 @@
+/**
+ * `unixRandom`: random bytes from the operating system's cryptographic generator.
+ *
+ * @packageDocumentation
+ */
+
+import { randomFillSync } from "node:crypto";
+import type { Random } from "@mirage-ts/mirage-types";
+import { checkCount } from "./internal/checks.js";
+
+/**
+ * Random bytes on the unix platform, from Node's `crypto.randomFillSync` (the operating system's
+ * cryptographically secure generator, `getrandom(2)` on Linux). Needs no seeding.
+ *
+ * @public
+ */
+export const unixRandom: Random = Object.freeze({
+  generate(n: number): Uint8Array {
+    checkCount("generate: the byte count", n);
+    return randomFillSync(new Uint8Array(n));
+  },
+  generateInto(buffer: Uint8Array, offset = 0, length: number = buffer.length - offset): void {
+    checkCount("generateInto: offset", offset);
+    checkCount("generateInto: length", length);
+    if (offset + length > buffer.length) {
+      throw new RangeError(
+        `generateInto: offset ${offset} + length ${length} exceeds the buffer's ${buffer.length} bytes`,
+      );
+    }
+    randomFillSync(buffer, offset, length);
+  },
+});

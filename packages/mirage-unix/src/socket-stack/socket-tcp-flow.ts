@@ -1,0 +1,136 @@
+/**
+ * A TCP connection of the host socket stack: `TcpFlow` over a `node:net` socket.
+ *
+ * @packageDocumentation
+ */
+
+import type { Socket } from "node:net";
+import {
+  type Endpoint,
+  err,
+  type Ipaddr,
+  ok,
+  type ReadResult,
+  type Result,
+  type ShutdownMode,
+  type TcpError,
+  type TcpFlow,
+  type TcpWriteError,
+} from "@mirage-ts/mirage-types";
+import { fromSocketAddress } from "../internal/socket-binding.js";
+import { StreamReader } from "../internal/stream-reader.js";
+import { writeBuffers } from "../internal/stream-writer.js";
+import { errorCode } from "../internal/system-error.js";
+
+// Bytes received ahead of the application before the kernel's window is left to close.
+const readAhead = 1 << 20;
+
+/**
+ * The TCP error a failure of an established connection stands for. `TcpError` has no other case, so
+ * failures other than a timeout (a reset, a broken pipe, an unreachable network) are reported as a
+ * reset connection.
+ */
+export function tcpErrorOf(error: unknown): TcpError {
+  return errorCode(error) === "ETIMEDOUT" ? { kind: "timeout" } : { kind: "reset" };
+}
+
+/**
+ * The TCP error a failed connection attempt stands for: refused when the peer said so, else (timed
+ * out, unreachable host or network) the attempt timed out, as it would on the direct stack.
+ */
+export function tcpConnectErrorOf(error: unknown): TcpError {
+  return errorCode(error) === "ECONNREFUSED" ? { kind: "refused" } : { kind: "timeout" };
+}
+
+function endpoint(address: string | undefined, port: number | undefined): Endpoint<Ipaddr> {
+  if (address === undefined || port === undefined) throw new Error("the socket is not connected");
+  return { addr: fromSocketAddress(address), port };
+}
+
+/** A connected socket as a flow. */
+export class SocketTcpFlow implements TcpFlow<Ipaddr> {
+  readonly #socket: Socket;
+  readonly #reader: StreamReader<TcpError>;
+  readonly #src: Endpoint<Ipaddr>;
+  readonly #dst: Endpoint<Ipaddr>;
+  #failure: TcpError | undefined;
+  #writeClosed = false;
+
+  /** Wraps a connected socket (created with `allowHalfOpen`, so half-closing works). */
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    // Addresses are read now: Node forgets them once the socket is closed.
+    this.#src = endpoint(socket.localAddress, socket.localPort);
+    this.#dst = endpoint(socket.remoteAddress, socket.remotePort);
+    this.#reader = new StreamReader<TcpError>(socket, {
+      readAhead,
+      holdLoopOnlyWhileReading: false,
+      drainAfterShutdown: true,
+      mapError: (error) => {
+        this.#failure = tcpErrorOf(error);
+        return this.#failure;
+      },
+    });
+  }
+
+  read(): Promise<Result<ReadResult, TcpError>> {
+    return this.#reader.read();
+  }
+
+  write(buffer: Uint8Array): Promise<Result<void, TcpWriteError>> {
+    return this.writev([buffer]);
+  }
+
+  async writev(buffers: readonly Uint8Array[]): Promise<Result<void, TcpWriteError>> {
+    if (this.#failure !== undefined) return err(this.#failure);
+    if (this.#writeClosed) return err({ kind: "closed" });
+    const error = await writeBuffers(this.#socket, buffers);
+    if (error === undefined) return ok();
+    if (this.#failure !== undefined) return err(this.#failure);
+    const code = errorCode(error);
+    return err(code === "ECONNRESET" || code === "ETIMEDOUT" ? tcpErrorOf(error) : { kind: "closed" });
+  }
+
+  async shutdown(mode: ShutdownMode): Promise<void> {
+    if (mode !== "write") this.#reader.shutdown();
+    if (mode !== "read" && !this.#writeClosed) {
+      this.#writeClosed = true;
+      // Resolves once the FIN is queued after the data written before it.
+      await new Promise<void>((resolve) => this.#socket.end(() => resolve()));
+    }
+  }
+
+  close(): Promise<void> {
+    this.#reader.shutdown();
+    this.#writeClosed = true;
+    const socket = this.#socket;
+    if (socket.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.once("close", () => resolve());
+      // Sends what is queued and a FIN, then releases the socket.
+      socket.destroySoon();
+    });
+  }
+
+  dst(): Endpoint<Ipaddr> {
+    return this.#dst;
+  }
+
+  src(): Endpoint<Ipaddr> {
+    return this.#src;
+  }
+
+  setNoDelay(noDelay: boolean): void {
+    this.#socket.setNoDelay(noDelay);
+  }
+
+  /** Resolves once the socket is released, for the stack's disconnect. */
+  destroy(): Promise<void> {
+    const socket = this.#socket;
+    if (socket.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      socket.once("close", () => resolve());
+      socket.destroy();
+    });
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The TCP layer of the host socket stack, on `node:net` (tcpip's `Tcpv4v6_socket`).
+ *
+ * @packageDocumentation
+ */
+
+import { connect, createServer, type Server, type Socket } from "node:net";
+import {
+  err,
+  type Ipaddr,
+  type Keepalive,
+  ok,
+  type Result,
+  type Tcp,
+  type TcpConnectOptions,
+  type TcpError,
+  type TcpFlow,
+  type TcpListenOptions,
+} from "@mirage-ts/mirage-types";
+import { logSource } from "@mirage-ts/mirage-runtime";
+import { dispatch } from "../internal/iteration.js";
+import { bindAddress, checkPort, type SocketBinding } from "../internal/socket-binding.js";
+import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
+
+const log = () => logSource("tcpv4v6-socket", "TCP of the host socket stack");
+
+interface Listener {
+  readonly handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>;
+  readonly keepalive: Keepalive | undefined;
+}
+
+function applyKeepalive(socket: Socket, keepalive: Keepalive | undefined): void {
+  // Node sets the idle time before the first probe; the probe interval and count stay the system's.
+  if (keepalive !== undefined) socket.setKeepAlive(true, Number(keepalive.afterNs / 1_000_000n));
+}
+
+/** TCP over the host's sockets. */
+export class SocketTcp implements Tcp<Ipaddr> {
+  readonly #binding: SocketBinding;
+  readonly #onListenError: (error: Error) => void;
+  readonly #listeners = new Map<number, Listener>();
+  readonly #servers = new Map<number, Server[]>();
+  readonly #flows = new Set<SocketTcpFlow>();
+
+  constructor(binding: SocketBinding, onListenError: (error: Error) => void) {
+    this.#binding = binding;
+    this.#onListenError = onListenError;
+  }
+
+  listen(port: number, handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>, options: TcpListenOptions = {}): void {
+    checkPort(port);
+    this.#listeners.set(port, { handler, keepalive: options.keepalive });
+    // Listening again on a port only replaces the handler: the bound sockets stay.
+    if (this.#servers.has(port)) return;
+    const servers = this.#bindTargets().map((target) => {
+      const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
+        dispatch(this.#accept, [port, socket] as const),
+      );
+      server.on("error", (error) =>
+        this.#onListenError(new Error(`tcp: cannot listen on port ${port}: ${error.message}`, { cause: error })),
+      );
+      server.listen({ port, ...target });
+      return server;
+    });
+    this.#servers.set(port, servers);
+  }
+
+  unlisten(port: number): void {
+    this.#listeners.delete(port);
+    for (const server of this.#servers.get(port) ?? []) server.close();
+    this.#servers.delete(port);
+  }
+
+  /**
+   * Connects to `dst`:`port`.
+   *
+   * @throws RangeError for a bad port; TypeError for an address of a family the stack does not use
+   */
+  createConnection(
+    dst: Ipaddr,
+    port: number,
+    options: TcpConnectOptions = {},
+  ): Promise<Result<TcpFlow<Ipaddr>, TcpError>> {
+    checkPort(port, false);
+    const local = bindAddress(this.#binding, dst.version);
+    if (local === undefined) {
+      const only = dst.version === 4 ? "IPv6" : "IPv4";
+      throw new TypeError(`Attempted to connect to an IPv${dst.version} host, but stack is ${only} only`);
+    }
+    return new Promise((resolve) => {
+      const specific = this.#binding.kind !== "any" && local !== "0.0.0.0" && local !== "::";
+      const socket = connect({
+        host: dst.toString(),
+        port,
+        allowHalfOpen: true,
+        ...(specific ? { localAddress: local } : {}),
+      });
+      const onError = (error: Error): void => resolve(err(tcpConnectErrorOf(error)));
+      socket.once("error", onError);
+      socket.once("connect", () => {
+        socket.off("error", onError);
+        applyKeepalive(socket, options.keepalive);
+        resolve(ok(this.#track(socket)));
+      });
+    });
+  }
+
+  async input(): Promise<void> {
+    // The host kernel receives the segments: nothing reaches this layer.
+  }
+
+  async disconnect(): Promise<void> {
+    for (const port of [...this.#servers.keys()]) this.unlisten(port);
+    await Promise.all([...this.#flows].map((flow) => flow.destroy()));
+  }
+
+  #bindTargets(): { host?: string; ipv6Only?: boolean }[] {
+    const binding = this.#binding;
+    switch (binding.kind) {
+      case "any":
+        return [{}]; // Node binds `::` dual-stack, or 0.0.0.0 without IPv6
+      case "both":
+        return [{ host: binding.v4 }, { host: binding.v6, ipv6Only: true }];
+      case "v4-only":
+        return [{ host: binding.v4 }];
+      case "v6-only":
+        return [{ host: binding.v6, ipv6Only: true }];
+    }
+  }
+
+  #track(socket: Socket): SocketTcpFlow {
+    const flow = new SocketTcpFlow(socket);
+    this.#flows.add(flow);
+    socket.once("close", () => this.#flows.delete(flow));
+    return flow;
+  }
+
+  readonly #accept = ([port, socket]: readonly [number, Socket]): void => {
+    const listener = this.#listeners.get(port);
+    if (listener === undefined) {
+      socket.destroy();
+      return;
+    }
+    applyKeepalive(socket, listener.keepalive);
+    const flow = this.#track(socket);
+    // As upstream, a handler's failure is logged and its connection closed; the listener goes on.
+    Promise.resolve()
+      .then(() => listener.handler(flow))
+      .catch((error: unknown) => {
+        log().warn(
+          `tcp error on port ${port} in callback: ${
+            error instanceof Error ? error.stack ?? error.message : String(error)
+          }`,
+        );
+        return flow.close();
+      });
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * Both network backends against the Linux kernel as the peer, in a network namespace this file
+ * creates: the kernel's ARP request for the unikernel's address must arrive through the device, and
+ * the reply written through it must make `ip neigh` show the unikernel's MAC (then ping works too).
+ * Needs root, iproute2, socat and ping; skipped with a printed reason otherwise.
+ */
+import { execFile } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Network, ppNetError } from "@mirage-ts/mirage-types";
+import { connectTap, connectUdpTunnel, tapUnavailableReason } from "@mirage-ts/mirage-unix";
+import { arpRequestFor, fillArpReply, fillEchoReply } from "./support/arp.js";
+import {
+  createNamespace,
+  deleteNamespace,
+  interfaceName,
+  ip,
+  linkExists,
+  plugIntoNamespace,
+  Processes,
+  waitUntil,
+} from "./support/netns.js";
+import { announceSkip, hasTool, missingPrivileges } from "./support/privileges.js";
+import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
+
+const run = promisify(execFile);
+const reason = missingPrivileges([
+  ["ip", ["-V"]],
+  ["socat", ["-V"]],
+  ["ping", ["-V"]],
+]);
+announceSkip("network backends in a namespace", reason);
+const tapReason = reason ?? tapUnavailableReason();
+announceSkip("tap backend", tapReason);
+
+async function freeUdpPort(): Promise<number> {
+  const probe = createSocket("udp4");
+  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
+  const { port } = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+describe.skipIf(reason !== undefined)("network backends against the kernel in a namespace", { timeout: 30_000 }, () => {
+  let ns = "";
+  const processes = new Processes();
+  let subnet = 10;
+
+  beforeAll(() => {
+    ns = createNamespace();
+  });
+
+  afterAll(async () => {
+    await processes.stopAll();
+    deleteNamespace(ns);
+  });
+
+  /** Answers ARP and ping for the unikernel's address on `netif`, pings it from the kernel, checks. */
+  async function kernelLearnsOurMac(netif: Network, link: string): Promise<void> {
+    const kernelIp = `10.77.${subnet}.1`;
+    const ourIp = `10.77.${subnet}.2`;
+    subnet++;
+    plugIntoNamespace(link, ns, `${kernelIp}/24`);
+    const kernelMac = /link\/ether ([0-9a-f:]+)/.exec(ip("-n", ns, "link", "show", link))?.[1];
+    let arpFrom: string | undefined;
+    const reply = new Uint8Array(2048);
+    const listening = netif.listen(14, async (frame) => {
+      const request = arpRequestFor(frame, ourIp);
+      const length = request
+        ? fillArpReply(reply, request, netif.mac(), ourIp)
+        : fillEchoReply(reply, frame, netif.mac(), ourIp);
+      if (request) arpFrom = [...request.senderMac].map((b) => b.toString(16).padStart(2, "0")).join(":");
+      if (length === 0) return;
+      const written = await netif.write(length, (buffer) => {
+        buffer.set(reply.subarray(0, length));
+        return length;
+      });
+      if (!written.ok) throw new Error(ppNetError(written.error));
+    });
+    const ping = await run("ip", ["netns", "exec", ns, "ping", "-c", "2", "-W", "2", ourIp]);
+    expect(ping.stdout).toContain("2 received");
+    expect(arpFrom).toBe(kernelMac);
+    expect(ip("-n", ns, "neigh", "show", ourIp, "dev", link)).toContain(`lladdr ${netif.mac().toString()}`);
+    const stats = netif.getStatsCounters();
+    expect(stats.rxPkts).toBeGreaterThanOrEqual(3); // ARP request and two echo requests
+    expect(stats.txPkts).toBeGreaterThanOrEqual(3);
+    await netif.disconnect();
+    expect(await listening).toEqual({ ok: true, value: undefined });
+  }
+
+  it("UDP frame tunnel through socat: the kernel learns the unikernel's MAC", async () => {
+    const link = interfaceName("u");
+    const socatPort = await freeUdpPort();
+    const tunnel = await connectUdpTunnel({ remotePort: socatPort });
+    try {
+      const socat = processes.start("socat", [
+        `TUN,tun-type=tap,tun-name=${link},iff-no-pi`,
+        `UDP-DATAGRAM:127.0.0.1:${tunnel.localPort},bind=127.0.0.1:${socatPort}`,
+      ]);
+      await waitUntil(`socat to create ${link}`, () => linkExists(link) || socat.exitCode !== null);
+      expect(socat.exitCode).toBeNull();
+      await kernelLearnsOurMac(tunnel, link);
+    } finally {
+      await tunnel.disconnect();
+      await processes.stopAll();
+    }
+  });
+
+  it("socket stack: a connection attempt without a route fails as a timed-out attempt", async () => {
+    // The namespace has no route to 10.1.2.3: the kernel answers ENETUNREACH at once.
+    const outcome = await runFixture("tcp-unreachable", ["10.1.2.3"], { command: ["ip", "netns", "exec", ns] });
+    expect(outcome.stdout).toBe("timeout: connection attempt timed out\n");
+  });
+
+  describe.skipIf(tapReason !== undefined)("native tap", () => {
+    it("the kernel learns the unikernel's MAC through the tap", async () => {
+      const link = interfaceName("t");
+      const tap = await connectTap(link);
+      try {
+        expect(tap.name).toBe(link);
+        expect(tap.mac().isLocallyAdministered()).toBe(true);
+        await kernelLearnsOurMac(tap, link);
+        // Closing the descriptor removed the tap from the namespace.
+        await waitUntil(`${link} to disappear`, () => !ip("-n", ns, "link", "show").includes(link));
+      } finally {
+        await tap.disconnect();
+      }
+    });
+
+    it("ends listening with `disconnected` when the interface is deleted under it", async () => {
+      const link = interfaceName("d");
+      const tap = await connectTap(link);
+      try {
+        const listening = tap.listen(14, () => {});
+        ip("link", "del", link);
+        const outcome = await listening;
+        expect(!outcome.ok && ppNetError(outcome.error)).toBe("network device is disconnected");
+        const late = await tap.write(60, () => 60);
+        expect(!late.ok && late.error.kind).toBe("disconnected");
+      } finally {
+        await tap.disconnect();
+      }
+    });
+
+    it("lets the process exit by itself once the tap is disconnected", async () => {
+      const link = interfaceName("x");
+      const child = startFixture("tap-exit", [link]);
+      const outcome = finished(child, 15_000);
+      await waitForLine(child, "listening");
+      expect(linkExists(link)).toBe(true);
+      const result = await outcome;
+      expect(result.stderr).toBe("");
+      expect(result.signal).toBeNull();
+      expect(result.code).toBe(0);
+      expect(result.stdout).toBe("listening\nlisten ended: ok\n");
+      expect(linkExists(link)).toBe(false);
+    });
+
+    it("explains permission and name problems", async (context) => {
+      await expect(connectTap("x".repeat(16))).rejects.toThrow("tap interface names have at most 15 bytes");
+      if (!hasTool("setpriv", ["--version"])) context.skip("setpriv (util-linux) is needed to drop privileges");
+      const link = interfaceName("p");
+      const unprivileged = await runFixture("tap-open", [link], {
+        command: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
+      });
+      expect(unprivileged.stdout).toContain(
+        `Permission denied while opening the ${link} device. Please re-run using sudo`,
+      );
+      expect(unprivileged.stdout).toContain(`ip tuntap add ${link} mode tap user $USER`);
+      expect(linkExists(link)).toBe(false);
+    });
+  });
+});

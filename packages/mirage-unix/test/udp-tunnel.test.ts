@@ -1,0 +1,137 @@
+import { createSocket } from "node:dgram";
+import { describe, expect, it } from "vitest";
+import { Macaddr, ppNetError } from "@mirage-ts/mirage-types";
+import { connectUdpTunnel, type UdpTunnel } from "@mirage-ts/mirage-unix";
+
+/** Two tunnels facing each other on loopback: a virtual cable. */
+async function cable(): Promise<[UdpTunnel, UdpTunnel]> {
+  const probe = createSocket("udp4");
+  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
+  const portB = probe.address().port;
+  probe.close();
+  const a = await connectUdpTunnel({ remotePort: portB });
+  const b = await connectUdpTunnel({ localPort: portB, remotePort: a.localPort });
+  return [a, b];
+}
+
+function frame(length: number, seed: number): (buffer: Uint8Array) => number {
+  return (buffer) => {
+    for (let i = 0; i < length; i++) buffer[i] = (seed + i) & 0xff;
+    return length;
+  };
+}
+
+describe("connectUdpTunnel", () => {
+  it("carries whole frames both ways, one per datagram, and counts them", async () => {
+    const [a, b] = await cable();
+    const atB: Uint8Array[] = [];
+    const atA: Uint8Array[] = [];
+    const listeningB = b.listen(14, (f) => void atB.push(Uint8Array.from(f)));
+    const listeningA = a.listen(14, (f) => void atA.push(Uint8Array.from(f)));
+    for (const length of [60, 1514, 42]) expect((await a.write(1514, frame(length, length))).ok).toBe(true);
+    expect((await b.write(100, frame(64, 1))).ok).toBe(true);
+    await expect.poll(() => atB.length).toBe(3);
+    await expect.poll(() => atA.length).toBe(1);
+    expect(atB.map((f) => f.length)).toEqual([60, 1514, 42]);
+    expect(atB[1]?.every((x, i) => x === ((1514 + i) & 0xff))).toBe(true);
+    expect(a.getStatsCounters()).toEqual({ txPkts: 3, txBytes: 60 + 1514 + 42, rxPkts: 1, rxBytes: 64 });
+    expect(b.getStatsCounters()).toEqual({ txPkts: 1, txBytes: 64, rxPkts: 3, rxBytes: 60 + 1514 + 42 });
+    a.resetStatsCounters();
+    expect(a.getStatsCounters()).toEqual({ txPkts: 0, txBytes: 0, rxPkts: 0, rxBytes: 0 });
+    await Promise.all([a.disconnect(), b.disconnect()]);
+    expect(await listeningA).toEqual({ ok: true, value: undefined });
+    expect(await listeningB).toEqual({ ok: true, value: undefined });
+  });
+
+  it("reports its MAC (random and locally administered unless given) and MTU", async () => {
+    const [a, b] = await cable();
+    expect(a.mac().isLocallyAdministered()).toBe(true);
+    expect(a.mac().isUnicast()).toBe(true);
+    expect(a.mac().equals(b.mac())).toBe(false);
+    expect(a.mtu()).toBe(1500);
+    const given = Macaddr.parse("02:00:00:00:00:42");
+    const c = await connectUdpTunnel({ remotePort: a.localPort, mac: given, mtu: 9000 });
+    expect(c.mac().equals(given)).toBe(true);
+    expect(c.mtu()).toBe(9000);
+    expect(c.localAddress).toBe("127.0.0.1");
+    expect(c.remotePort).toBe(a.localPort);
+    await Promise.all([a.disconnect(), b.disconnect(), c.disconnect()]);
+  });
+
+  it("refuses a fill that claims more than its buffer, and writes after disconnect", async () => {
+    const [a, b] = await cable();
+    const tooLong = await a.write(10, () => 11);
+    expect(!tooLong.ok && ppNetError(tooLong.error)).toBe("invalid length (exceeds size)");
+    await expect(a.write(-1, () => 0)).rejects.toThrow(RangeError);
+    await a.disconnect();
+    const late = await a.write(10, () => 10);
+    expect(!late.ok && ppNetError(late.error)).toBe("network device is disconnected");
+    const listen = await a.listen(14, () => {});
+    expect(!listen.ok && ppNetError(listen.error)).toBe("network device is disconnected");
+    await b.disconnect();
+  });
+
+  it("hands a zeroed buffer of the requested size to the fill function", async () => {
+    const [a, b] = await cable();
+    let seen: Uint8Array | undefined;
+    await a.write(128, (buffer) => {
+      seen = Uint8Array.from(buffer);
+      return 0;
+    });
+    expect(seen).toHaveLength(128);
+    expect(seen?.every((x) => x === 0)).toBe(true);
+    await Promise.all([a.disconnect(), b.disconnect()]);
+  });
+
+  it("drops datagrams from anyone but the peer", async () => {
+    const [a, b] = await cable();
+    const got: number[] = [];
+    void b.listen(14, (f) => void got.push(f.length));
+    const stranger = createSocket("udp4");
+    await new Promise<void>((resolve) => stranger.send(new Uint8Array(77), b.localPort, "127.0.0.1", () => resolve()));
+    await a.write(60, frame(60, 0));
+    await expect.poll(() => got.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(got).toEqual([60]);
+    stranger.close();
+    await Promise.all([a.disconnect(), b.disconnect()]);
+  });
+
+  it("keeps listening when a handler fails, and refuses a second listener", async () => {
+    const [a, b] = await cable();
+    let calls = 0;
+    void b.listen(14, async () => {
+      calls++;
+      throw new Error("handler trouble");
+    });
+    const second = await b.listen(14, () => {});
+    expect(!second.ok && ppNetError(second.error)).toBe(`netif udp:127.0.0.1:${b.localPort}: already listening`);
+    await a.write(60, frame(60, 0));
+    await a.write(60, frame(60, 0));
+    await expect.poll(() => calls).toBe(2);
+    await Promise.all([a.disconnect(), b.disconnect()]);
+  });
+
+  it("loses frames quietly while nobody listens at the peer", async () => {
+    const probe = createSocket("udp4");
+    await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
+    const port = probe.address().port;
+    probe.close();
+    const lonely = await connectUdpTunnel({ remotePort: port });
+    for (let i = 0; i < 3; i++) expect((await lonely.write(60, frame(60, i))).ok).toBe(true);
+    await lonely.disconnect();
+  });
+
+  it("rejects bad options with clear errors", async () => {
+    await expect(connectUdpTunnel({ remotePort: 0 })).rejects.toThrow(
+      "remotePort must be an integer from 1 to 65535, got 0",
+    );
+    await expect(connectUdpTunnel({ remotePort: 9, mtu: 20 })).rejects.toThrow(RangeError);
+    await expect(connectUdpTunnel({ remotePort: 9, remoteAddress: "::1" })).rejects.toThrow(
+      "must be IP addresses of the same family",
+    );
+    await expect(connectUdpTunnel({ remotePort: 9, localAddress: "192.0.2.1" })).rejects.toThrow(
+      /udp tunnel: cannot bind 192\.0\.2\.1:0: .*EADDRNOTAVAIL/,
+    );
+  });
+});
