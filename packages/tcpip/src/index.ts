@@ -1,12 +1,102 @@
 /**
- * The `@mirage-ts/tcpip` package: see its README.
+ * The `@mirage-ts/tcpip` package: a TCP/IP stack in platform-neutral TypeScript.
  *
  * @packageDocumentation
  */
 
-/**
- * The npm name of this package, for diagnostics.
- *
- * @public
- */
-export const packageName = "@mirage-ts/tcpip";
+export type { Clock, TimerHandle } from "./time/clock.js";
+export { VirtualClock } from "./time/virtual-clock.js";
+export { SeededRandom } from "./random/seeded-random.js";
+
+export { internetChecksum, onesComplementSum, updateChecksum } from "./checksum/internet-checksum.js";
+
+export {
+  ETHERNET_HEADER_SIZE,
+  type EthernetFrame,
+  type EthernetHeader,
+  Ethertype,
+  decodeEthernetFrame,
+  encodeEthernetHeader,
+} from "./ethernet/ethernet-frame.js";
+export { EthernetLayer, type EthernetStats } from "./ethernet/ethernet-layer.js";
+
+export { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } from "./arp/arp-packet.js";
+export { type ArpEntry, ArpLayer, type ArpLimits, type ArpOptions, type ArpStats } from "./arp/arp-layer.js";
+
+export {
+  IPV4_HEADER_SIZE,
+  IpProtocol,
+  type Ipv4DecodeError,
+  type Ipv4Header,
+  type Ipv4Packet,
+  decodeIpv4Packet,
+  encodeIpv4Header,
+  encodePseudoHeader,
+  pseudoHeaderSum,
+} from "./ipv4/ipv4-packet.js";
+export { type FragmentRange, fragmentRanges } from "./ipv4/fragmentation.js";
+export { Reassembler, type ReassemblyLimits, type ReassemblyStats } from "./ipv4/reassembly.js";
+export { type Ipv4Config, type NextHop, nextHop } from "./ipv4/routing.js";
+export {
+  type Ipv4Callback,
+  type Ipv4Handlers,
+  Ipv4Layer,
+  type Ipv4LayerOptions,
+  type Ipv4Stats,
+} from "./ipv4/ipv4-layer.js";
+
+export {
+  ICMPV4_HEADER_SIZE,
+  type Icmpv4Message,
+  Icmpv4Type,
+  UnreachableCode,
+  decodeIcmpv4Message,
+  encodeEchoRequest,
+  encodeIcmpv4Message,
+} from "./icmp/icmpv4-message.js";
+export {
+  Icmpv4Layer,
+  type Icmpv4LayerOptions,
+  type Icmpv4Stats,
+  type PingError,
+  type PingOptions,
+  type PingReply,
+} from "./icmp/icmpv4-layer.js";
+
+export {
+  UDP_HEADER_SIZE,
+  type UdpDatagram,
+  type UdpDecodeError,
+  decodeUdpDatagram,
+  encodeUdpHeader,
+} from "./udp/udp-datagram.js";
+export { UdpLayer, type UdpLayerOptions, type UdpStats } from "./udp/udp-layer.js";
+
+export {
+  type DhcpMessage,
+  DhcpMessageType,
+  DhcpOption,
+  decodeDhcpMessage,
+  encodeDhcpMessage,
+} from "./dhcp/dhcp-message.js";
+export { type DhcpLease, leaseConfig } from "./dhcp/dhcp-lease.js";
+export {
+  DhcpClient,
+  type DhcpClientOptions,
+  type DhcpConfigurable,
+  type DhcpState,
+  type DhcpStats,
+} from "./dhcp/dhcp-client.js";
+
+export { Ipv4Stack, type Ipv4StackOptions, type Ipv4StackStats } from "./stack/ipv4-stack.js";
+
+export type { LinkImpairments, LinkStats } from "./vnetif/link-impairments.js";
+export {
+  type VirtualNetif,
+  type VirtualPortOptions,
+  VirtualSwitch,
+  type VirtualSwitchOptions,
+} from "./vnetif/virtual-switch.js";
+
+export { PcapWriter, type PcapWriterOptions } from "./pcap/pcap-writer.js";
+export { PcapNetwork } from "./pcap/pcap-network.js";

@@ -1,0 +1,285 @@
+/**
+ * `Icmpv4Layer`: ICMP over an IPv4 layer. It answers echo requests sent to our address (not those to
+ * broadcast, as Linux's `icmp_echo_ignore_broadcasts`), ignores malformed messages, sends
+ * destination-unreachable errors under the rules of RFC 1122 §3.2.2 (never about an ICMP error, a
+ * broadcast, a non-first fragment or a non-unicast source) through a rate limit, and offers a ping
+ * client whose outstanding requests are bounded.
+ *
+ * @packageDocumentation
+ */
+
+import {
+  type IcmpError,
+  type IcmpWriteOptions,
+  type Icmpv4,
+  type Ipv4,
+  type Ipv4Addr,
+  type Result,
+  err,
+  ok,
+} from "@mirage-ts/mirage-types";
+import type { Clock, TimerHandle } from "../time/clock.js";
+import { checkInteger } from "../internal/checks.js";
+import { TokenBucket } from "../internal/token-bucket.js";
+import { icmpLog as log } from "../internal/logs.js";
+import { IpProtocol, decodeIpv4Packet } from "../ipv4/ipv4-packet.js";
+import { Icmpv4Type, decodeIcmpv4Message, encodeEchoRequest, encodeIcmpv4Message } from "./icmpv4-message.js";
+
+/**
+ * Options of an {@link Icmpv4Layer}.
+ *
+ * @public
+ */
+export interface Icmpv4LayerOptions {
+  /** The clock for ping timeouts and the error rate limit. */
+  readonly clock: Clock;
+  /** Error messages sent per second on average (default 100). */
+  readonly errorsPerSecond?: number;
+  /** Error messages sent in a burst (default 50). */
+  readonly errorBurst?: number;
+  /** Pings waiting for a reply at once; more fail at once (default 64). */
+  readonly maxPings?: number;
+}
+
+/**
+ * Options of {@link Icmpv4Layer.ping}.
+ *
+ * @public
+ */
+export interface PingOptions {
+  /** The echo identifier (default: one per layer). */
+  readonly id?: number;
+  /** The sequence number (default: the next of the layer's counter). */
+  readonly seq?: number;
+  /** The echo data (default 56 bytes, as `ping`). */
+  readonly data?: Uint8Array;
+  /** How long to wait for the reply, in ms (default 1000). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Ping errors: no reply in time, or the request could not be sent.
+ *
+ * @public
+ */
+export type PingError = { readonly kind: "timeout" } | IcmpError;
+
+/**
+ * A reply to {@link Icmpv4Layer.ping}.
+ *
+ * @public
+ */
+export interface PingReply {
+  /** The round-trip time in ms, on the layer's clock. */
+  readonly rttMs: number;
+  /** The echoed data. */
+  readonly data: Uint8Array;
+}
+
+/**
+ * Counters of an {@link Icmpv4Layer}.
+ *
+ * @public
+ */
+export interface Icmpv4Stats {
+  /** Messages received. */
+  rxMessages: number;
+  /** Messages too short or with a bad checksum, ignored. */
+  rxMalformed: number;
+  /** Echo requests received. */
+  echoRequests: number;
+  /** Echo replies sent. */
+  echoRepliesSent: number;
+  /** Echo requests to a broadcast or multicast address, ignored. */
+  echoIgnored: number;
+  /** Error messages received (destination unreachable, time exceeded, others). */
+  rxErrors: number;
+  /** Error messages sent (destination unreachable). */
+  errorsSent: number;
+  /** Errors not sent because of the rate limit. */
+  errorsRateLimited: number;
+  /** Errors not sent because RFC 1122 forbids them for the datagram. */
+  errorsSuppressed: number;
+  /** Pings waiting for a reply now (bounded by `maxPings`). */
+  pingsOutstanding: number;
+}
+
+interface OutstandingPing {
+  readonly sentAt: number;
+  readonly timer: TimerHandle;
+  readonly resolve: (result: Result<PingReply, PingError>) => void;
+}
+
+const ECHO_ID = 0x6d74;
+const DEFAULT_PING_DATA = new Uint8Array(56);
+// RFC 1812 §4.3.2.3: quote as much of the datagram as fits in a 576-byte error.
+const MAX_QUOTE = 576 - 20 - 8;
+const ICMP_QUERY_TYPES = new Set([0, 8, 13, 14, 15, 16, 17, 18]);
+
+/**
+ * An ICMPv4 layer.
+ *
+ * @public
+ */
+export class Icmpv4Layer implements Icmpv4 {
+  readonly #ip: Ipv4;
+  readonly #clock: Clock;
+  readonly #errors: TokenBucket;
+  readonly #maxPings: number;
+  readonly #pings = new Map<string, OutstandingPing>();
+  #seq = 0;
+  #disconnected = false;
+  readonly #stats = {
+    rxMessages: 0,
+    rxMalformed: 0,
+    echoRequests: 0,
+    echoRepliesSent: 0,
+    echoIgnored: 0,
+    rxErrors: 0,
+    errorsSent: 0,
+    errorsRateLimited: 0,
+    errorsSuppressed: 0,
+  };
+
+  /** @throws RangeError if a limit is invalid. */
+  constructor(ip: Ipv4, options: Icmpv4LayerOptions) {
+    this.#ip = ip;
+    this.#clock = options.clock;
+    this.#errors = new TokenBucket(options.clock, options.errorsPerSecond ?? 100, options.errorBurst ?? 50);
+    this.#maxPings = options.maxPings ?? 64;
+    checkInteger("ICMP maxPings", this.#maxPings, 1);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Icmp.input} */
+  async input(src: Ipv4Addr, dst: Ipv4Addr, message: Uint8Array): Promise<void> {
+    if (this.#disconnected) return;
+    this.#stats.rxMessages++;
+    const decoded = decodeIcmpv4Message(message);
+    if (!decoded.ok) {
+      this.#stats.rxMalformed++;
+      log.debug(() => `ignored a message from ${src.toString()}: ${decoded.error}`);
+      return;
+    }
+    const icmp = decoded.value;
+    switch (icmp.type) {
+      case Icmpv4Type.echoRequest: {
+        this.#stats.echoRequests++;
+        if (icmp.code !== 0) return;
+        if (!this.#isOurAddress(dst)) {
+          this.#stats.echoIgnored++;
+          return;
+        }
+        const reply = encodeIcmpv4Message({ type: Icmpv4Type.echoReply, code: 0, rest: icmp.rest, data: icmp.data });
+        const written = await this.write(src, reply, { src: dst });
+        if (written.ok) this.#stats.echoRepliesSent++;
+        return;
+      }
+      case Icmpv4Type.echoReply: {
+        const key = pingKey(src, icmp.rest >>> 16, icmp.rest & 0xffff);
+        const ping = this.#pings.get(key);
+        if (ping === undefined) return;
+        this.#pings.delete(key);
+        ping.timer.cancel();
+        ping.resolve(ok({ rttMs: this.#clock.now() - ping.sentAt, data: icmp.data.slice() }));
+        return;
+      }
+      default:
+        if (ICMP_QUERY_TYPES.has(icmp.type)) return;
+        this.#stats.rxErrors++;
+        log.debug(() => `ICMP type ${icmp.type} code ${icmp.code} from ${src.toString()}`);
+    }
+  }
+
+  /**
+   * Sends an ICMP message (header included) to `dst`, as given: build it with
+   * {@link encodeIcmpv4Message}, which sets the checksum.
+   */
+  async write(dst: Ipv4Addr, message: Uint8Array, options: IcmpWriteOptions<Ipv4Addr> = {}): Promise<Result<void, IcmpError>> {
+    if (this.#disconnected) return err({ kind: "no_route", reason: "the ICMP layer is disconnected" });
+    return this.#ip.write(dst, "icmp", () => 0, [message], options);
+  }
+
+  /**
+   * Sends a destination-unreachable error with `code` ({@link UnreachableCode}) about `datagram` (a
+   * whole received IPv4 datagram, header included) to its source, unless RFC 1122 §3.2.2 forbids it
+   * or the rate limit is reached. `nextHopMtu` goes with code 4 (fragmentation needed).
+   */
+  async sendUnreachable(code: number, datagram: Uint8Array, nextHopMtu = 0): Promise<void> {
+    if (this.#disconnected) return;
+    const decoded = decodeIpv4Packet(datagram, false);
+    if (!decoded.ok) return;
+    const { header, payload } = decoded.value;
+    const aboutIcmpError =
+      header.protocol === IpProtocol.icmp && (payload.length === 0 || !ICMP_QUERY_TYPES.has(payload[0]!));
+    const srcUnicast = !(header.src.isUnspecified() || header.src.isBroadcast() || header.src.isMulticast() || header.src.isLoopback());
+    if (aboutIcmpError || !srcUnicast || header.fragmentOffset !== 0 || !this.#isOurAddress(header.dst)) {
+      this.#stats.errorsSuppressed++;
+      return;
+    }
+    if (!this.#errors.take()) {
+      this.#stats.errorsRateLimited++;
+      return;
+    }
+    const message = encodeIcmpv4Message({
+      type: Icmpv4Type.destinationUnreachable,
+      code,
+      rest: nextHopMtu & 0xffff,
+      data: datagram.subarray(0, Math.min(datagram.length, MAX_QUOTE)),
+    });
+    const written = await this.write(header.src, message, { src: header.dst });
+    if (written.ok) this.#stats.errorsSent++;
+  }
+
+  /**
+   * Sends an echo request to `dst` and waits for the matching reply.
+   *
+   * @returns the round-trip time and echoed data, or `timeout` (also when `maxPings` are already
+   * waiting), or the IP layer's error.
+   */
+  async ping(dst: Ipv4Addr, options: PingOptions = {}): Promise<Result<PingReply, PingError>> {
+    const id = (options.id ?? ECHO_ID) & 0xffff;
+    const seq = (options.seq ?? this.#seq++) & 0xffff;
+    const key = pingKey(dst, id, seq);
+    if (this.#disconnected || this.#pings.size >= this.#maxPings || this.#pings.has(key)) return err({ kind: "timeout" });
+    const reply = new Promise<Result<PingReply, PingError>>((resolve) => {
+      const timer = this.#clock.setTimer(options.timeoutMs ?? 1000, () => {
+        this.#pings.delete(key);
+        resolve(err({ kind: "timeout" }));
+      });
+      this.#pings.set(key, { sentAt: this.#clock.now(), timer, resolve });
+    });
+    const sent = await this.write(dst, encodeEchoRequest(id, seq, options.data ?? DEFAULT_PING_DATA));
+    if (!sent.ok) {
+      const ping = this.#pings.get(key);
+      if (ping !== undefined) {
+        this.#pings.delete(key);
+        ping.timer.cancel();
+        ping.resolve(sent);
+      }
+    }
+    return reply;
+  }
+
+  /** A snapshot of the counters. */
+  stats(): Icmpv4Stats {
+    return { ...this.#stats, pingsOutstanding: this.#pings.size };
+  }
+
+  /** Fails outstanding pings with `timeout` and cancels their timers. */
+  async disconnect(): Promise<void> {
+    this.#disconnected = true;
+    for (const ping of this.#pings.values()) {
+      ping.timer.cancel();
+      ping.resolve(err({ kind: "timeout" }));
+    }
+    this.#pings.clear();
+  }
+
+  #isOurAddress(address: Ipv4Addr): boolean {
+    return this.#ip.configuredIps().some((cidr) => cidr.address.equals(address));
+  }
+}
+
+function pingKey(peer: Ipv4Addr, id: number, seq: number): string {
+  return `${peer.toNumber()} ${id} ${seq}`;
+}

@@ -1,0 +1,131 @@
+/**
+ * One direction of a virtual link: the impairments a frame meets on its way, all drawn from a seeded
+ * generator and timed on a clock, so a run is exactly repeatable.
+ */
+
+import type { Random } from "@mirage-ts/mirage-types";
+import type { Clock, TimerHandle } from "../time/clock.js";
+import type { LinkImpairments, LinkStats } from "../vnetif/link-impairments.js";
+import { checkInteger, checkProbability } from "./checks.js";
+
+interface Held {
+  readonly frame: Uint8Array;
+  readonly deliver: (frame: Uint8Array) => void;
+  readonly timer: TimerHandle;
+}
+
+/** Throws a `RangeError` naming the first invalid impairment. */
+export function checkImpairments(link: LinkImpairments): void {
+  for (const name of ["loss", "duplicate", "reorder", "corrupt"] as const) {
+    const value = link[name];
+    if (value !== undefined) checkProbability(`link ${name}`, value);
+  }
+  for (const name of ["reorderHoldMs", "delayMs", "jitterMs", "bandwidth"] as const) {
+    const value = link[name];
+    if (value !== undefined && !(value >= 0)) throw new RangeError(`invalid link ${name} ${value}: must be a number of at least 0`);
+  }
+  if (link.mtu !== undefined) checkInteger("link mtu", link.mtu, 0);
+  if (link.queueLimit !== undefined) checkInteger("link queueLimit", link.queueLimit, 1);
+}
+
+/** One direction of a link. */
+export class LinkDirection {
+  readonly #clock: Clock;
+  readonly #random: Random;
+  #impairments: LinkImpairments;
+  #busyUntil = 0;
+  #held: Held | undefined;
+  readonly stats: LinkStats = {
+    offered: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    corrupted: 0,
+    tooBig: 0,
+    queueDrops: 0,
+    inFlight: 0,
+  };
+
+  constructor(clock: Clock, random: Random, impairments: LinkImpairments) {
+    this.#clock = clock;
+    this.#random = random;
+    this.#impairments = impairments;
+  }
+
+  set impairments(impairments: LinkImpairments) {
+    this.#impairments = impairments;
+  }
+
+  /** Sends `frame` (which the link may modify) across; `deliver` gets it at the far end. */
+  transmit(frame: Uint8Array, deliver: (frame: Uint8Array) => void): void {
+    const link = this.#impairments;
+    this.stats.offered++;
+    if (this.stats.inFlight >= (link.queueLimit ?? 1024)) {
+      this.stats.queueDrops++;
+      return;
+    }
+    if (link.mtu !== undefined && frame.length - 14 > link.mtu) {
+      this.stats.tooBig++;
+      return;
+    }
+    if (this.#chance(link.loss)) {
+      this.stats.lost++;
+      return;
+    }
+    if (this.#chance(link.corrupt) && frame.length > 0) {
+      const bit = this.#uniform(frame.length * 8);
+      frame[bit >>> 3]! ^= 1 << (bit & 7);
+      this.stats.corrupted++;
+    }
+    const copies = this.#chance(link.duplicate) ? 2 : 1;
+    if (copies === 2) this.stats.duplicated++;
+    let arrival = this.#clock.now();
+    if (link.bandwidth !== undefined && link.bandwidth > 0) {
+      this.#busyUntil = Math.max(arrival, this.#busyUntil) + (frame.length * 8 * 1000) / link.bandwidth;
+      arrival = this.#busyUntil;
+    }
+    arrival += (link.delayMs ?? 0) + (link.jitterMs ? this.#float() * link.jitterMs : 0);
+    const held = this.#held;
+    if (held === undefined && this.#chance(link.reorder)) {
+      this.stats.reordered++;
+      const timer = this.#clock.setTimer(link.reorderHoldMs ?? 10, () => this.#release(arrival));
+      this.#held = { frame, deliver, timer };
+      if (copies === 2) this.#schedule(frame.slice(), deliver, arrival);
+      return;
+    }
+    for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, arrival);
+    if (held !== undefined) this.#release(arrival);
+  }
+
+  /** Delivers the held frame no earlier than `after`, behind whatever was scheduled before it. */
+  #release(after: number): void {
+    const held = this.#held;
+    if (held === undefined) return;
+    this.#held = undefined;
+    held.timer.cancel();
+    this.#schedule(held.frame, held.deliver, Math.max(after, this.#clock.now()));
+  }
+
+  #schedule(frame: Uint8Array, deliver: (frame: Uint8Array) => void, at: number): void {
+    this.stats.inFlight++;
+    this.#clock.setTimer(Math.max(0, at - this.#clock.now()), () => {
+      this.stats.inFlight--;
+      this.stats.delivered++;
+      deliver(frame);
+    });
+  }
+
+  #chance(probability: number | undefined): boolean {
+    return probability !== undefined && probability > 0 && this.#float() < probability;
+  }
+
+  #uniform(bound: number): number {
+    return Math.floor(this.#float() * bound);
+  }
+
+  #float(): number {
+    const b = this.#random.generate(4);
+    return (((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0) / 4294967296;
+  }
+}

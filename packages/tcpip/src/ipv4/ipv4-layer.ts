@@ -1,0 +1,408 @@
+/**
+ * `Ipv4Layer`: IPv4 for a host (`Static_ipv4` of mirage-tcpip) over an Ethernet and an ARP layer.
+ *
+ * Receiving, it verifies the header checksum (bad packets are dropped and counted), skips options,
+ * drops martian sources and packets for other hosts, reassembles fragments within the bounds of a
+ * {@link Reassembler}, and hands payloads to the handler of their protocol. Sending, it routes on-link
+ * or through the gateway, resolves the next hop with ARP, gives each datagram a fresh identification,
+ * and fragments above the MTU unless don't-fragment is asked for.
+ *
+ * While no address is configured (before DHCP completes) it accepts packets for any destination and
+ * can send only to broadcast and multicast addresses, from `0.0.0.0`.
+ *
+ * @packageDocumentation
+ */
+
+import {
+  type Arp,
+  type Ethernet,
+  type FillFunction,
+  type IpError,
+  type IpHandlers,
+  type IpProto,
+  type IpWriteOptions,
+  Ipv4Addr,
+  type Ipv4,
+  type Ipv4Prefix,
+  type Macaddr,
+  type Random,
+  type Result,
+  err,
+  ok,
+} from "@mirage-ts/mirage-types";
+import type { Clock, TimerHandle } from "../time/clock.js";
+import { gather, totalLength } from "../internal/gather.js";
+import { ipv4Log as log } from "../internal/logs.js";
+import { fragmentRanges } from "./fragmentation.js";
+import {
+  IPV4_HEADER_SIZE,
+  IpProtocol,
+  type Ipv4DecodeError,
+  type Ipv4Header,
+  decodeIpv4Packet,
+  encodeIpv4Header,
+  encodePseudoHeader,
+} from "./ipv4-packet.js";
+import { type ReassemblyLimits, type ReassemblyStats, Reassembler } from "./reassembly.js";
+import { type Ipv4Config, nextHop } from "./routing.js";
+
+/**
+ * Receives the payload of an IPv4 datagram. `datagram` is the whole datagram (header included, after
+ * reassembly), which ICMP error messages quote.
+ *
+ * @public
+ */
+export type Ipv4Callback = (src: Ipv4Addr, dst: Ipv4Addr, payload: Uint8Array, datagram?: Uint8Array) => void | Promise<void>;
+
+/**
+ * The handlers of {@link Ipv4Layer.input}: those of the `Ip` signature, which also get the whole
+ * datagram as an optional last argument.
+ *
+ * @public
+ */
+export interface Ipv4Handlers extends IpHandlers<Ipv4Addr> {
+  /** Receives TCP segments. */
+  readonly tcp: Ipv4Callback;
+  /** Receives UDP datagrams. */
+  readonly udp: Ipv4Callback;
+  /** Receives the payload of every other protocol, with its protocol number. */
+  readonly default: (
+    proto: number,
+    src: Ipv4Addr,
+    dst: Ipv4Addr,
+    payload: Uint8Array,
+    datagram?: Uint8Array,
+  ) => void | Promise<void>;
+}
+
+/**
+ * Options of an {@link Ipv4Layer}.
+ *
+ * @public
+ */
+export interface Ipv4LayerOptions {
+  /** The clock for reassembly timeouts. */
+  readonly clock: Clock;
+  /** Randomness for the first datagram identification. */
+  readonly random: Random;
+  /** The static configuration; omit it to configure later (DHCP). */
+  readonly config?: Ipv4Config;
+  /** Bounds of fragment reassembly. */
+  readonly reassembly?: ReassemblyLimits;
+  /** Verify header checksums on receive (default `true`); turn off only below a device that does. */
+  readonly verifyChecksums?: boolean;
+}
+
+/**
+ * Counters of an {@link Ipv4Layer}.
+ *
+ * @public
+ */
+export interface Ipv4Stats {
+  /** Packets received. */
+  rxPackets: number;
+  /** Datagrams handed to a protocol handler. */
+  rxDelivered: number;
+  /** Packets shorter than a header, dropped. */
+  rxTruncated: number;
+  /** Packets of another IP version, dropped. */
+  rxBadVersion: number;
+  /** Packets whose header length is impossible, dropped. */
+  rxBadHeaderLength: number;
+  /** Packets whose total length disagrees with the frame, dropped. */
+  rxBadTotalLength: number;
+  /** Packets with a bad header checksum, dropped. */
+  rxBadChecksum: number;
+  /** Packets from a broadcast or multicast source. */
+  rxMartian: number;
+  /** Packets for another destination. */
+  rxNotForUs: number;
+  /** Fragments received (reassembly counters are in `reassembly`). */
+  rxFragments: number;
+  /** The reassembler's counters and table sizes. */
+  reassembly: ReassemblyStats;
+  /** Datagrams sent. */
+  txPackets: number;
+  /** Fragments sent for datagrams above the MTU. */
+  txFragments: number;
+  /** Writes refused for lack of a route or an ARP answer. */
+  txNoRoute: number;
+  /** Writes refused because they needed fragmentation and don't-fragment was set. */
+  txWouldFragment: number;
+  /** Frames the link refused (the datagram is lost, as on a real link). */
+  txLinkErrors: number;
+}
+
+const PROTOCOLS: Readonly<Record<IpProto, number>> = IpProtocol;
+const DECODE_COUNTERS = {
+  truncated: "rxTruncated",
+  bad_version: "rxBadVersion",
+  bad_header_length: "rxBadHeaderLength",
+  bad_total_length: "rxBadTotalLength",
+  bad_checksum: "rxBadChecksum",
+} as const satisfies Record<Ipv4DecodeError["kind"], keyof Ipv4Stats>;
+const DEFAULT_TTL = 38;
+const ALL_HOSTS = Ipv4Addr.parse("224.0.0.1");
+const NO_OPTIONS = new Uint8Array(0);
+
+/**
+ * An IPv4 layer for one interface.
+ *
+ * @public
+ */
+export class Ipv4Layer implements Ipv4 {
+  readonly #ethernet: Ethernet;
+  readonly #arp: Arp;
+  readonly #clock: Clock;
+  readonly #verify: boolean;
+  readonly #reassembler: Reassembler;
+  #config: Ipv4Config | undefined;
+  #nextId: number;
+  #expiry: { timer: TimerHandle; due: number } | undefined;
+  #disconnected = false;
+  readonly #stats = {
+    rxPackets: 0,
+    rxDelivered: 0,
+    rxTruncated: 0,
+    rxBadVersion: 0,
+    rxBadHeaderLength: 0,
+    rxBadTotalLength: 0,
+    rxBadChecksum: 0,
+    rxMartian: 0,
+    rxNotForUs: 0,
+    rxFragments: 0,
+    txPackets: 0,
+    txFragments: 0,
+    txNoRoute: 0,
+    txWouldFragment: 0,
+    txLinkErrors: 0,
+  };
+
+  /**
+   * Creates the layer. Use {@link Ipv4Layer.connect} to also announce a static address through ARP.
+   *
+   * @throws RangeError if a reassembly limit is invalid.
+   */
+  constructor(ethernet: Ethernet, arp: Arp, options: Ipv4LayerOptions) {
+    this.#ethernet = ethernet;
+    this.#arp = arp;
+    this.#clock = options.clock;
+    this.#verify = options.verifyChecksums ?? true;
+    this.#reassembler = new Reassembler(options.reassembly);
+    this.#config = options.config;
+    const id = options.random.generate(2);
+    this.#nextId = (id[0]! << 8) | id[1]!;
+  }
+
+  /** Creates the layer and applies its configuration ({@link Ipv4Layer.configure}). */
+  static async connect(ethernet: Ethernet, arp: Arp, options: Ipv4LayerOptions): Promise<Ipv4Layer> {
+    const layer = new Ipv4Layer(ethernet, arp, options);
+    await layer.configure(options.config);
+    return layer;
+  }
+
+  /**
+   * Sets (or, with `undefined`, removes) the address, prefix and gateway, and makes ARP answer for
+   * the address, announcing it with a gratuitous ARP.
+   */
+  async configure(config: Ipv4Config | undefined): Promise<void> {
+    this.#config = config;
+    await this.#arp.setIps(config === undefined ? [] : [config.cidr.address]);
+  }
+
+  /** The current configuration, `undefined` while none is set. */
+  config(): Ipv4Config | undefined {
+    return this.#config;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.input} */
+  async input(packet: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
+    if (this.#disconnected) return;
+    this.#stats.rxPackets++;
+    const decoded = decodeIpv4Packet(packet, this.#verify);
+    if (!decoded.ok) {
+      this.#countDecodeError(decoded.error.kind);
+      log.debug(() => `dropped a packet: ${decoded.error.message}`);
+      return;
+    }
+    const { header, headerLength, payload } = decoded.value;
+    if (header.src.isBroadcast() || header.src.isMulticast()) {
+      this.#stats.rxMartian++;
+      return;
+    }
+    if (!this.#isForUs(header.dst)) {
+      this.#stats.rxNotForUs++;
+      return;
+    }
+    if (!header.moreFragments && header.fragmentOffset === 0) {
+      return this.#deliver(header, payload, packet.subarray(0, headerLength + payload.length), handlers);
+    }
+    this.#stats.rxFragments++;
+    const datagram = this.#reassembler.input(header, payload, this.#clock.now());
+    this.#armExpiry();
+    if (datagram === undefined) return;
+    const whole = decodeIpv4Packet(datagram, false);
+    if (whole.ok) return this.#deliver(whole.value.header, whole.value.payload, datagram, handlers);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.write} */
+  async write(
+    dst: Ipv4Addr,
+    proto: IpProto,
+    fill: FillFunction,
+    payload: readonly Uint8Array[],
+    options: IpWriteOptions<Ipv4Addr> = {},
+  ): Promise<Result<void, IpError>> {
+    if (this.#disconnected) return this.#noRoute("the IPv4 layer is disconnected");
+    const ttl = options.ttl ?? DEFAULT_TTL;
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw new RangeError(`invalid TTL ${ttl}: must be an integer from 0 to 255`);
+    const size = options.size ?? 0;
+    const head = new Uint8Array(size);
+    const headLength = fill(head);
+    if (!Number.isInteger(headLength) || headLength < 0 || headLength > size) {
+      throw new RangeError(`the fill function returned ${headLength} for a buffer of ${size} bytes`);
+    }
+    const chunks = headLength > 0 ? [head.subarray(0, headLength), ...payload] : payload;
+    const length = totalLength(chunks);
+    if (IPV4_HEADER_SIZE + length > 0xffff) {
+      throw new RangeError(`an IPv4 datagram of ${IPV4_HEADER_SIZE + length} bytes exceeds 65535`);
+    }
+    const fragment = options.fragment ?? true;
+    const mtu = this.#ethernet.mtu();
+    if (IPV4_HEADER_SIZE + length > mtu && !fragment) {
+      this.#stats.txWouldFragment++;
+      return err({ kind: "would_fragment" });
+    }
+    const hop = nextHop(this.#config, dst);
+    if (!hop.ok) return this.#noRoute(hop.error);
+    let mac: Macaddr;
+    if (hop.value.kind === "mac") mac = hop.value.mac;
+    else {
+      const resolved = await this.#arp.query(hop.value.ip);
+      if (!resolved.ok) return this.#noRoute(`no ARP reply for ${hop.value.ip.toString()}`);
+      mac = resolved.value;
+    }
+    const header: Ipv4Header = {
+      tos: 0,
+      id: this.#takeId(),
+      dontFragment: !fragment,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl,
+      protocol: PROTOCOLS[proto],
+      src: options.src ?? this.src(dst),
+      dst,
+      options: NO_OPTIONS,
+    };
+    const ranges = fragmentRanges(length, IPV4_HEADER_SIZE, mtu);
+    // Every fragment is handed to the link before any is awaited, so the fragments of one datagram
+    // leave back to back instead of interleaving with those of concurrent writes.
+    const writes = ranges.map((range) => {
+      const fragmentHeader = ranges.length === 1 ? header : { ...header, moreFragments: range.more, fragmentOffset: range.offset };
+      return this.#ethernet.write(
+        mac,
+        "ipv4",
+        (buffer) => {
+          encodeIpv4Header(fragmentHeader, range.length, buffer);
+          gather(chunks, range.offset, range.length, buffer, IPV4_HEADER_SIZE);
+          return IPV4_HEADER_SIZE + range.length;
+        },
+        { size: IPV4_HEADER_SIZE + range.length },
+      );
+    });
+    for (const written of await Promise.all(writes)) {
+      if (!written.ok) {
+        this.#stats.txLinkErrors++;
+        log.warn(() => `the link refused a packet to ${dst.toString()}: ${written.error.kind}`);
+        return ok();
+      }
+    }
+    if (ranges.length > 1) this.#stats.txFragments += ranges.length;
+    this.#stats.txPackets++;
+    return ok();
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.pseudoheader} */
+  pseudoheader(src: Ipv4Addr, dst: Ipv4Addr, proto: IpProto, length: number): Uint8Array {
+    return encodePseudoHeader(src, dst, PROTOCOLS[proto], length);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.src} */
+  src(_dst: Ipv4Addr): Ipv4Addr {
+    return this.#config?.cidr.address ?? Ipv4Addr.any;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.configuredIps} */
+  configuredIps(): Ipv4Prefix[] {
+    return this.#config === undefined ? [] : [this.#config.cidr];
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.mtu} */
+  mtu(_dst: Ipv4Addr): number {
+    return this.#ethernet.mtu() - IPV4_HEADER_SIZE;
+  }
+
+  /** A snapshot of the counters. */
+  stats(): Ipv4Stats {
+    return { ...this.#stats, reassembly: this.#reassembler.stats() };
+  }
+
+  /** Stops receiving and sending, drops fragments in progress and cancels the reassembly timer. */
+  async disconnect(): Promise<void> {
+    this.#disconnected = true;
+    this.#expiry?.timer.cancel();
+    this.#expiry = undefined;
+    this.#reassembler.clear();
+  }
+
+  #isBroadcast(dst: Ipv4Addr): boolean {
+    const cidr = this.#config?.cidr;
+    return dst.isBroadcast() || (cidr !== undefined && cidr.bits < 31 && dst.equals(cidr.broadcast()));
+  }
+
+  #isForUs(dst: Ipv4Addr): boolean {
+    // Unconfigured, take everything: a DHCP server may unicast its offer to the address it offers.
+    if (this.#config === undefined) return true;
+    return dst.equals(this.#config.cidr.address) || this.#isBroadcast(dst) || dst.equals(ALL_HOSTS);
+  }
+
+  async #deliver(header: Ipv4Header, payload: Uint8Array, datagram: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
+    this.#stats.rxDelivered++;
+    switch (header.protocol) {
+      case IpProtocol.tcp:
+        return handlers.tcp(header.src, header.dst, payload, datagram);
+      case IpProtocol.udp:
+        return handlers.udp(header.src, header.dst, payload, datagram);
+      default:
+        return handlers.default(header.protocol, header.src, header.dst, payload, datagram);
+    }
+  }
+
+  /** Keeps one timer, due at the reassembler's next expiry, while fragments are held. */
+  #armExpiry(): void {
+    const due = this.#reassembler.nextExpiry();
+    if (due === undefined || (this.#expiry !== undefined && this.#expiry.due <= due)) return;
+    this.#expiry?.timer.cancel();
+    const timer = this.#clock.setTimer(Math.max(0, due - this.#clock.now()), () => {
+      this.#expiry = undefined;
+      this.#reassembler.expire(this.#clock.now());
+      this.#armExpiry();
+    });
+    this.#expiry = { timer, due };
+  }
+
+  #takeId(): number {
+    const id = this.#nextId;
+    this.#nextId = (id + 1) & 0xffff;
+    return id;
+  }
+
+  #noRoute(reason: string): Result<void, IpError> {
+    this.#stats.txNoRoute++;
+    return err({ kind: "no_route", reason });
+  }
+
+  #countDecodeError(kind: Ipv4DecodeError["kind"]): void {
+    this.#stats[DECODE_COUNTERS[kind]]++;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * `PcapNetwork`: wraps any {@link @mirage-ts/mirage-types#Network} device so that every frame it sends
+ * and receives is also recorded by a {@link PcapWriter}. The stack above uses the wrapper as its device
+ * and cannot tell the difference.
+ *
+ * @packageDocumentation
+ */
+
+import type { FillFunction, FrameHandler, Macaddr, NetError, NetStats, Network, Result } from "@mirage-ts/mirage-types";
+import type { PcapWriter } from "./pcap-writer.js";
+
+/**
+ * A network device that records its traffic.
+ *
+ * @public
+ */
+export class PcapNetwork implements Network {
+  readonly #netif: Network;
+  readonly #writer: PcapWriter;
+
+  /** Records the traffic of `netif` with `writer`. */
+  constructor(netif: Network, writer: PcapWriter) {
+    this.#netif = netif;
+    this.#writer = writer;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.write} */
+  write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    return this.#netif.write(size, (buffer) => {
+      const length = fill(buffer);
+      if (Number.isInteger(length) && length >= 0 && length <= buffer.length) this.#writer.record(buffer.subarray(0, length));
+      return length;
+    });
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.listen} */
+  listen(headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {
+    return this.#netif.listen(headerSize, (frame) => {
+      this.#writer.record(frame);
+      return handler(frame);
+    });
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.mac} */
+  mac(): Macaddr {
+    return this.#netif.mac();
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.mtu} */
+  mtu(): number {
+    return this.#netif.mtu();
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.getStatsCounters} */
+  getStatsCounters(): NetStats {
+    return this.#netif.getStatsCounters();
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.resetStatsCounters} */
+  resetStatsCounters(): void {
+    this.#netif.resetStatsCounters();
+  }
+
+  /** Disconnects the wrapped device. */
+  disconnect(): Promise<void> {
+    return this.#netif.disconnect();
+  }
+}

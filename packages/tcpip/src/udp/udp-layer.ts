@@ -1,0 +1,187 @@
+/**
+ * `UdpLayer`: UDP over an IPv4 layer. Listeners are per port; a datagram for a port nobody listens on
+ * is reported to an optional hook (the stack wires it to ICMP port unreachable). Non-zero checksums
+ * are verified, zero-length datagrams are ordinary, and writes without a source port take a random
+ * one from the ephemeral range (49152–65535, RFC 6335).
+ *
+ * @packageDocumentation
+ */
+
+import {
+  type Ipv4,
+  type Ipv4Addr,
+  type Random,
+  type Result,
+  type Udp,
+  type UdpCallback,
+  type UdpError,
+  type UdpWriteOptions,
+  err,
+} from "@mirage-ts/mirage-types";
+import { checkPort } from "../internal/checks.js";
+import { udpLog as log } from "../internal/logs.js";
+import { IPV4_HEADER_SIZE } from "../ipv4/ipv4-packet.js";
+import { UDP_HEADER_SIZE, type UdpDecodeError, decodeUdpDatagram, encodeUdpHeader } from "./udp-datagram.js";
+
+/**
+ * Options of a {@link UdpLayer}.
+ *
+ * @public
+ */
+export interface UdpLayerOptions {
+  /** Randomness for source ports. */
+  readonly random: Random;
+  /**
+   * Called with the whole IPv4 datagram when a datagram arrives for a port nobody listens on (the
+   * stack sends ICMP port unreachable from it).
+   */
+  readonly onPortUnreachable?: (datagram: Uint8Array) => void | Promise<void>;
+  /** Verify non-zero checksums on receive (default `true`). */
+  readonly verifyChecksums?: boolean;
+}
+
+/**
+ * Counters of a {@link UdpLayer}.
+ *
+ * @public
+ */
+export interface UdpStats {
+  /** Datagrams received. */
+  rxDatagrams: number;
+  /** Datagrams handed to a listener. */
+  rxDelivered: number;
+  /** Datagrams shorter than the header, dropped. */
+  rxTruncated: number;
+  /** Datagrams whose length field disagrees with the packet, dropped. */
+  rxBadLength: number;
+  /** Datagrams with a bad non-zero checksum, dropped. */
+  rxBadChecksum: number;
+  /** Datagrams for a port nobody listens on. */
+  rxNoListener: number;
+  /** Datagrams sent. */
+  txDatagrams: number;
+  /** Ports listened on now. */
+  listeners: number;
+}
+
+const EPHEMERAL_FIRST = 49152;
+const EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
+const MAX_PAYLOAD = 0xffff - IPV4_HEADER_SIZE - UDP_HEADER_SIZE;
+const DECODE_COUNTERS = {
+  truncated: "rxTruncated",
+  bad_length: "rxBadLength",
+  bad_checksum: "rxBadChecksum",
+} as const satisfies Record<UdpDecodeError["kind"], keyof UdpStats>;
+
+/**
+ * A UDP layer for IPv4.
+ *
+ * @public
+ */
+export class UdpLayer implements Udp<Ipv4Addr> {
+  readonly #ip: Ipv4;
+  readonly #random: Random;
+  readonly #onPortUnreachable: ((datagram: Uint8Array) => void | Promise<void>) | undefined;
+  readonly #verify: boolean;
+  readonly #listeners = new Map<number, UdpCallback<Ipv4Addr>>();
+  #disconnected = false;
+  readonly #stats = {
+    rxDatagrams: 0,
+    rxDelivered: 0,
+    rxTruncated: 0,
+    rxBadLength: 0,
+    rxBadChecksum: 0,
+    rxNoListener: 0,
+    txDatagrams: 0,
+  };
+
+  constructor(ip: Ipv4, options: UdpLayerOptions) {
+    this.#ip = ip;
+    this.#random = options.random;
+    this.#onPortUnreachable = options.onPortUnreachable;
+    this.#verify = options.verifyChecksums ?? true;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Udp.listen} */
+  listen(port: number, callback: UdpCallback<Ipv4Addr>): void {
+    checkPort(port);
+    this.#listeners.set(port, callback);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Udp.unlisten} */
+  unlisten(port: number): void {
+    this.#listeners.delete(port);
+  }
+
+  /**
+   * Handles a received UDP datagram (the IP payload). `ipDatagram`, the whole IPv4 datagram, lets the
+   * layer report a closed port.
+   */
+  async input(src: Ipv4Addr, dst: Ipv4Addr, datagram: Uint8Array, ipDatagram?: Uint8Array): Promise<void> {
+    if (this.#disconnected) return;
+    this.#stats.rxDatagrams++;
+    const decoded = decodeUdpDatagram(src, dst, datagram, this.#verify);
+    if (!decoded.ok) {
+      this.#stats[DECODE_COUNTERS[decoded.error.kind]]++;
+      log.debug(() => `dropped a datagram from ${src.toString()}: ${decoded.error.message}`);
+      return;
+    }
+    const { srcPort, dstPort, payload } = decoded.value;
+    const listener = this.#listeners.get(dstPort);
+    if (listener === undefined) {
+      this.#stats.rxNoListener++;
+      if (ipDatagram !== undefined && this.#onPortUnreachable !== undefined) await this.#onPortUnreachable(ipDatagram);
+      return;
+    }
+    this.#stats.rxDelivered++;
+    await listener(src, dst, srcPort, payload);
+  }
+
+  /**
+   * Sends `payload` to `dst`:`dstPort`, from a random ephemeral port unless `options.srcPort` is given.
+   *
+   * @throws RangeError if a port is out of range or the payload exceeds 65507 bytes.
+   */
+  async write(
+    dst: Ipv4Addr,
+    dstPort: number,
+    payload: Uint8Array,
+    options: UdpWriteOptions<Ipv4Addr> = {},
+  ): Promise<Result<void, UdpError>> {
+    checkPort(dstPort);
+    if (options.srcPort !== undefined) checkPort(options.srcPort);
+    if (payload.length > MAX_PAYLOAD) throw new RangeError(`a UDP payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}`);
+    if (this.#disconnected) return err({ kind: "no_route", reason: "the UDP layer is disconnected" });
+    const src = options.src ?? this.#ip.src(dst);
+    const srcPort = options.srcPort ?? this.#ephemeralPort();
+    const ipOptions = options.ttl === undefined ? { src, size: UDP_HEADER_SIZE } : { src, size: UDP_HEADER_SIZE, ttl: options.ttl };
+    const result = await this.#ip.write(
+      dst,
+      "udp",
+      (header) => {
+        encodeUdpHeader(src, dst, srcPort, dstPort, payload, header);
+        return UDP_HEADER_SIZE;
+      },
+      [payload],
+      ipOptions,
+    );
+    if (result.ok) this.#stats.txDatagrams++;
+    return result;
+  }
+
+  /** A snapshot of the counters. */
+  stats(): UdpStats {
+    return { ...this.#stats, listeners: this.#listeners.size };
+  }
+
+  /** Removes every listener; later datagrams are dropped and writes fail. */
+  async disconnect(): Promise<void> {
+    this.#disconnected = true;
+    this.#listeners.clear();
+  }
+
+  #ephemeralPort(): number {
+    const bytes = this.#random.generate(2);
+    return EPHEMERAL_FIRST + (((bytes[0]! << 8) | bytes[1]!) % EPHEMERAL_COUNT);
+  }
+}

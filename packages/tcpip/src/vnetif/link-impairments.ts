@@ -1,0 +1,60 @@
+/**
+ * The impairments of a virtual link and the counters of what it did to frames.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * Impairments of a virtual link, applied to every frame crossing it (each direction independently).
+ * All default to a perfect link.
+ *
+ * @public
+ */
+export interface LinkImpairments {
+  /** Probability that a frame is lost. */
+  readonly loss?: number;
+  /** Probability that a frame is delivered twice. */
+  readonly duplicate?: number;
+  /** Probability that a frame is held back and delivered after the next one (or after `reorderHoldMs`). */
+  readonly reorder?: number;
+  /** The longest a reordered frame waits for a next frame, in ms (default 10). */
+  readonly reorderHoldMs?: number;
+  /** Propagation delay, in ms. */
+  readonly delayMs?: number;
+  /** A random extra delay from 0 to this, in ms, drawn per frame (frames can overtake each other). */
+  readonly jitterMs?: number;
+  /** Bandwidth in bits per second: frames are serialized one after the other (unlimited when absent or 0). */
+  readonly bandwidth?: number;
+  /** Probability that one random bit of a frame is flipped. */
+  readonly corrupt?: number;
+  /** The largest frame payload (without the 14-byte ethernet header) the link carries; larger frames are dropped. */
+  readonly mtu?: number;
+  /** Frames in flight on the link at once; more are dropped, as by a full queue (default 1024). */
+  readonly queueLimit?: number;
+}
+
+/**
+ * Counters of one direction of a virtual link.
+ *
+ * @public
+ */
+export interface LinkStats {
+  /** Frames offered to the link. */
+  offered: number;
+  /** Frames delivered at the far end (duplicates included). */
+  delivered: number;
+  /** Frames dropped by `loss`. */
+  lost: number;
+  /** Frames delivered twice. */
+  duplicated: number;
+  /** Frames held back behind a later one. */
+  reordered: number;
+  /** Frames with a bit flipped. */
+  corrupted: number;
+  /** Frames dropped for exceeding the link MTU. */
+  tooBig: number;
+  /** Frames dropped because `queueLimit` frames were in flight. */
+  queueDrops: number;
+  /** Frames in flight now. */
+  inFlight: number;
+}

@@ -1,0 +1,229 @@
+/**
+ * `VirtualSwitch`: an in-process Ethernet switch for tests and simulations (the `vnetif` of
+ * mirage-tcpip, with more faults). Each {@link VirtualSwitch.connect} gives a port whose device
+ * implements {@link @mirage-ts/mirage-types#Network}; frames cross the sender's link, the switch, and
+ * the receiver's link, each link applying its {@link LinkImpairments}. Every delivery is a timer on
+ * the injected clock and every fault a draw from the injected generator, so with a
+ * {@link VirtualClock} and a {@link SeededRandom} a run is deterministic and takes no real time.
+ *
+ * The switch forwards unicast frames to the port with that MAC and floods broadcast, multicast and
+ * unknown destinations to every other port.
+ *
+ * @packageDocumentation
+ */
+
+import {
+  type FillFunction,
+  type FrameHandler,
+  Macaddr,
+  type NetError,
+  type NetStats,
+  type Network,
+  type Random,
+  type Result,
+  err,
+  ok,
+} from "@mirage-ts/mirage-types";
+import type { Clock } from "../time/clock.js";
+import { checkInteger } from "../internal/checks.js";
+import { LinkDirection, checkImpairments } from "../internal/link-direction.js";
+import type { LinkImpairments, LinkStats } from "./link-impairments.js";
+
+/**
+ * Options of a {@link VirtualSwitch}.
+ *
+ * @public
+ */
+export interface VirtualSwitchOptions {
+  /** The clock every delivery is timed on (a {@link VirtualClock} in tests). */
+  readonly clock: Clock;
+  /** The generator of every fault and default MAC (a {@link SeededRandom} in tests). */
+  readonly random: Random;
+}
+
+/**
+ * Options of a port, given to {@link VirtualSwitch.connect}.
+ *
+ * @public
+ */
+export interface VirtualPortOptions {
+  /** The device's MAC (default: a random locally administered one). */
+  readonly mac?: Macaddr;
+  /** The device's MTU (default 1500). */
+  readonly mtu?: number;
+  /** The impairments of the port's link (default: none). */
+  readonly link?: LinkImpairments;
+}
+
+/**
+ * A device on a {@link VirtualSwitch}: a {@link @mirage-ts/mirage-types#Network} with its link's counters.
+ *
+ * @public
+ */
+export interface VirtualNetif extends Network {
+  /** The counters of the link towards the switch (`tx`) and from it (`rx`). */
+  linkStats(): { readonly tx: LinkStats; readonly rx: LinkStats };
+  /** Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it. */
+  setLink(link: LinkImpairments): void;
+  /** Frames that arrived while nobody listened or after disconnect, and handler errors caught. */
+  dropStats(): { readonly notListening: number; readonly handlerErrors: number };
+}
+
+/**
+ * An in-process Ethernet switch with fault-injecting links.
+ *
+ * @public
+ */
+export class VirtualSwitch {
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #ports: Port[] = [];
+
+  constructor(options: VirtualSwitchOptions) {
+    this.#clock = options.clock;
+    this.#random = options.random;
+  }
+
+  /**
+   * Adds a port and returns its device.
+   *
+   * @throws RangeError if the MTU or an impairment is invalid.
+   */
+  connect(options: VirtualPortOptions = {}): VirtualNetif {
+    const mtu = options.mtu ?? 1500;
+    checkInteger("vnetif mtu", mtu, 68);
+    const link = options.link ?? {};
+    checkImpairments(link);
+    const port: Port = new Port(
+      {
+        forward: (frame) => this.#forward(port, frame),
+        detach: () => this.#ports.splice(this.#ports.indexOf(port), 1),
+      },
+      options.mac ?? Macaddr.makeLocal(this.#random.generate(6)),
+      mtu,
+      new LinkDirection(this.#clock, this.#random, link),
+      new LinkDirection(this.#clock, this.#random, link),
+    );
+    this.#ports.push(port);
+    return port;
+  }
+
+  /** Forwards a frame that crossed `from`'s uplink. */
+  #forward(from: Port, frame: Uint8Array): void {
+    const dst = frame.length >= 6 ? Macaddr.read(frame, 0) : Macaddr.broadcast;
+    const owner = dst.isUnicast() ? this.#ports.find((port) => port !== from && port.macaddr.equals(dst)) : undefined;
+    const targets = owner !== undefined ? [owner] : this.#ports.filter((port) => port !== from);
+    // Each receiver gets its own copy: a link may corrupt it, and a stack may reuse it.
+    for (const [i, port] of targets.entries()) port.fromSwitch(i === targets.length - 1 ? frame : frame.slice());
+  }
+}
+
+/** What a port needs from its switch. */
+interface Fabric {
+  forward(frame: Uint8Array): void;
+  detach(): void;
+}
+
+/** A switch port and the device on it. */
+class Port implements VirtualNetif {
+  readonly #fabric: Fabric;
+  readonly macaddr: Macaddr;
+  readonly #mtu: number;
+  readonly #up: LinkDirection;
+  readonly #down: LinkDirection;
+  #handler: FrameHandler | undefined;
+  #stopListening: (() => void) | undefined;
+  #disconnected = false;
+  #stats: NetStats = { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 };
+  readonly #drops = { notListening: 0, handlerErrors: 0 };
+
+  constructor(fabric: Fabric, mac: Macaddr, mtu: number, up: LinkDirection, down: LinkDirection) {
+    this.#fabric = fabric;
+    this.macaddr = mac;
+    this.#mtu = mtu;
+    this.#up = up;
+    this.#down = down;
+  }
+
+  async write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    if (this.#disconnected) return err({ kind: "disconnected" });
+    const buffer = new Uint8Array(size);
+    const length = fill(buffer);
+    if (!Number.isInteger(length) || length < 0 || length > size || length > this.#mtu + 14) {
+      return err({ kind: "invalid_length" });
+    }
+    this.#stats.txPkts++;
+    this.#stats.txBytes += length;
+    this.#up.transmit(buffer.subarray(0, length), (frame) => this.#fabric.forward(frame));
+    return ok();
+  }
+
+  listen(_headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {
+    if (this.#disconnected) return Promise.resolve(err({ kind: "disconnected" }));
+    this.#stopListening?.();
+    this.#handler = handler;
+    return new Promise((resolve) => {
+      this.#stopListening = () => resolve(ok());
+    });
+  }
+
+  /** A frame from the switch enters the port's downlink. */
+  fromSwitch(frame: Uint8Array): void {
+    this.#down.transmit(frame, (arrived) => this.#receive(arrived));
+  }
+
+  #receive(frame: Uint8Array): void {
+    const handler = this.#handler;
+    if (this.#disconnected || handler === undefined) {
+      this.#drops.notListening++;
+      return;
+    }
+    this.#stats.rxPkts++;
+    this.#stats.rxBytes += frame.length;
+    try {
+      const done = handler(frame);
+      if (done instanceof Promise) done.catch(() => this.#drops.handlerErrors++);
+    } catch {
+      this.#drops.handlerErrors++;
+    }
+  }
+
+  mac(): Macaddr {
+    return this.macaddr;
+  }
+
+  mtu(): number {
+    return this.#mtu;
+  }
+
+  getStatsCounters(): NetStats {
+    return { ...this.#stats };
+  }
+
+  resetStatsCounters(): void {
+    this.#stats = { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 };
+  }
+
+  linkStats(): { readonly tx: LinkStats; readonly rx: LinkStats } {
+    return { tx: { ...this.#up.stats }, rx: { ...this.#down.stats } };
+  }
+
+  setLink(link: LinkImpairments): void {
+    checkImpairments(link);
+    this.#up.impairments = link;
+    this.#down.impairments = link;
+  }
+
+  dropStats(): { readonly notListening: number; readonly handlerErrors: number } {
+    return { ...this.#drops };
+  }
+
+  async disconnect(): Promise<void> {
+    if (this.#disconnected) return;
+    this.#disconnected = true;
+    this.#handler = undefined;
+    this.#fabric.detach();
+    this.#stopListening?.();
+    this.#stopListening = undefined;
+  }
+}

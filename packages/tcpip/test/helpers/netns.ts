@@ -1,0 +1,240 @@
+// Linux interop harness: a network namespace made for one test file, a tap in it whose other end is
+// the stack under test (through a socat UDP tunnel or a tap fd), and the driver process running the
+// stack. Everything is named uniquely, only the pids started here are killed, and the namespace is
+// always removed.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import dgram from "node:dgram";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = join(here, "..", "fixtures");
+const PACKAGE = join(here, "..", "..");
+
+export type Backend = "socat" | "tap";
+
+function has(tool: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Why the interop tests cannot run here, or `undefined` when they can. `tools` are the extra programs
+ * the file needs.
+ */
+export function interopUnavailable(tools: readonly string[]): string | undefined {
+  if (process.platform !== "linux") return "Linux only";
+  if (process.getuid?.() !== 0) return "needs root (CAP_NET_ADMIN) to create a network namespace and a tap";
+  if (!existsSync("/dev/net/tun")) return "/dev/net/tun is missing";
+  for (const tool of ["ip", "socat", "ping", "/usr/bin/python3", ...tools]) {
+    if (!has(tool)) return `${tool} is not installed (see the package README for the apt packages)`;
+  }
+  if (!existsSync(join(PACKAGE, "..", "mirage-unix", "dist", "index.js"))) {
+    return "mirage-unix (the NETWORK backends) is not built: run `pnpm exec tsc -b packages/mirage-unix` first";
+  }
+  const dist = join(PACKAGE, "dist", "tsconfig.tsbuildinfo");
+  if (!existsSync(dist)) return "the package is not built: run `pnpm exec tsc -b packages/tcpip` first";
+  if (newestMtime(join(PACKAGE, "src")) > statSync(dist).mtimeMs) {
+    return "the package's dist/ is older than src/: run `pnpm exec tsc -b packages/tcpip` first";
+  }
+  const probe = `mtprobe-${process.pid}-${randomBytes(3).toString("hex")}`;
+  try {
+    execFileSync("ip", ["netns", "add", probe], { stdio: "ignore" });
+    execFileSync("ip", ["netns", "del", probe], { stdio: "ignore" });
+  } catch {
+    return "`ip netns add` failed (no permission to create network namespaces)";
+  }
+  return undefined;
+}
+
+/** Logs why a suite is skipped, so that the skip is visible in the test output. */
+export function announceSkip(suite: string, reason: string | undefined): void {
+  if (reason !== undefined) console.warn(`[tcpip] SKIPPED ${suite}: ${reason}`);
+}
+
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface DriverEvent {
+  readonly event: string;
+  readonly [key: string]: unknown;
+}
+
+/** The driver process: JSON commands in, JSON events out. */
+export class Driver {
+  readonly #child: ChildProcess;
+  readonly #events: DriverEvent[] = [];
+  readonly #waiters: Array<() => void> = [];
+  readonly stderr: string[] = [];
+
+  constructor(child: ChildProcess) {
+    this.#child = child;
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      try {
+        this.#events.push(JSON.parse(line) as DriverEvent);
+      } catch {
+        this.stderr.push(line);
+      }
+      for (const waiter of this.#waiters.splice(0)) waiter();
+    });
+    child.stderr!.on("data", (chunk: Buffer) => this.stderr.push(chunk.toString()));
+  }
+
+  /** The next event named `name` (consumed), waiting up to `timeoutMs`. */
+  async next(name: string, timeoutMs = 10_000): Promise<DriverEvent> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.#events.findIndex((e) => e.event === name);
+      if (index >= 0) return this.#events.splice(index, 1)[0]!;
+      if (this.#child.exitCode !== null) throw new Error(`driver exited (${this.#child.exitCode}): ${this.stderr.join("")}`);
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`no "${name}" event from the driver in ${timeoutMs} ms; stderr: ${this.stderr.join("")}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async command(cmd: Record<string, unknown>, reply: string, timeoutMs?: number): Promise<DriverEvent> {
+    this.#child.stdin!.write(`${JSON.stringify(cmd)}\n`);
+    return this.next(reply, timeoutMs);
+  }
+
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  async stop(): Promise<void> {
+    if (this.#child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.#child.once("exit", resolve));
+    this.#child.stdin!.write(`${JSON.stringify({ cmd: "quit" })}\n`);
+    const timer = setTimeout(() => this.#child.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export interface DriverConfig {
+  readonly cidr?: string;
+  readonly gateway?: string;
+  readonly pcap?: string;
+}
+
+/** A namespace with a tap at 10.99.0.1/24 whose other end is a driver process running the stack. */
+export class Lab {
+  readonly name = `mirage-tcpip-${process.pid}-${randomBytes(3).toString("hex")}`;
+  readonly tap = `mt${randomBytes(4).toString("hex")}`;
+  readonly #children: ChildProcess[] = [];
+  driver: Driver | undefined;
+
+  /** Runs `command` inside the namespace and returns its stdout. */
+  exec(command: string, args: readonly string[], timeoutMs = 60_000): string {
+    return execFileSync("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] });
+  }
+
+  /** Starts a process inside the namespace, tracked for cleanup. */
+  spawn(command: string, args: readonly string[]): ChildProcess {
+    const child = spawn("ip", ["netns", "exec", this.name, command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    this.#children.push(child);
+    return child;
+  }
+
+  /** Creates the namespace, the tap over `backend`, and the driver with `config`. */
+  async start(backend: Backend, config: DriverConfig): Promise<Driver> {
+    execFileSync("ip", ["netns", "add", this.name]);
+    this.exec("ip", ["link", "set", "lo", "up"]);
+    this.exec("sysctl", ["-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+    const driverScript = join(FIXTURES, "stack-driver.mjs");
+    let driverProcess: ChildProcess;
+    if (backend === "socat") {
+      const socatPort = await freeUdpPort();
+      const nodePort = await freeUdpPort();
+      const socat = spawn("socat", ["-b", "65536", `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`, `UDP-DATAGRAM:127.0.0.1:${nodePort},bind=127.0.0.1:${socatPort},rcvbuf=4194304`], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      this.#children.push(socat);
+      driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
+        env: { ...process.env, DRIVER: JSON.stringify({ backend, socatPort, nodePort, ...config }) },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+    } else {
+      driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
+        env: { ...process.env, DRIVER: JSON.stringify({ backend, tap: this.tap, ...config }) },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+    }
+    this.#children.push(driverProcess);
+    const driver = new Driver(driverProcess);
+    this.driver = driver;
+    // The tap appears in this namespace; its owner keeps the fd while the device moves to the test's.
+    await waitFor(() => {
+      try {
+        execFileSync("ip", ["link", "show", this.tap], { stdio: "ignore" });
+        return true;
+      } catch {
+        return false;
+      }
+    }, `tap ${this.tap}`);
+    execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
+    this.exec("ip", ["addr", "add", "10.99.0.1/24", "dev", this.tap]);
+    this.exec("ip", ["link", "set", this.tap, "up"]);
+    await driver.next("ready");
+    return driver;
+  }
+
+  /** Stops the driver and every process started here (by pid), then removes the namespace. */
+  async destroy(): Promise<void> {
+    try {
+      await this.driver?.stop();
+    } catch {
+      // Killed below.
+    }
+    for (const child of this.#children) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(child.pid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    try {
+      execFileSync("ip", ["netns", "del", this.name], { stdio: "ignore" });
+    } catch {
+      // Never created, or already removed.
+    }
+  }
+}

@@ -1,0 +1,68 @@
+// The DHCP client against dnsmasq running in the test's namespace, over both NETWORK backends: it
+// gets a lease, configures IPv4 from it, and then answers ping on the leased address.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Backend, type Driver, Lab, announceSkip, interopUnavailable } from "./helpers/netns.js";
+
+const unavailable = interopUnavailable(["dnsmasq", "ss"]);
+announceSkip("linux-dhcp", unavailable);
+
+for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
+  describe.skipIf(unavailable !== undefined)(`DHCP from dnsmasq over the ${backend} backend${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+    const lab = new Lab();
+    const dir = mkdtempSync(join(tmpdir(), "tcpip-dhcp-"));
+    let driver: Driver;
+
+    beforeAll(async () => {
+      driver = await lab.start(backend, {});
+      // dnsmasq stays in the foreground (-k) so that the lab tracks and stops it by pid.
+      lab.spawn("dnsmasq", [
+        "-k",
+        "--conf-file=/dev/null",
+        `--interface=${lab.tap}`,
+        "--except-interface=lo",
+        "--bind-interfaces",
+        "--dhcp-range=10.99.0.50,10.99.0.150,255.255.255.0,1h",
+        "--dhcp-option=option:router,10.99.0.1",
+        "--dhcp-authoritative",
+        "--no-ping",
+        "--port=0",
+        `--dhcp-leasefile=${join(dir, "leases")}`,
+        `--pid-file=${join(dir, "dnsmasq.pid")}`,
+        `--log-facility=${join(dir, "dnsmasq.log")}`,
+        "--log-dhcp",
+      ]);
+      // Start the client once dnsmasq listens, so the first DISCOVER is answered.
+      const end = Date.now() + 10_000;
+      while (!lab.exec("ss", ["-lnup"]).includes(":67 ")) {
+        if (Date.now() > end) throw new Error("dnsmasq did not start");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }, 30_000);
+
+    afterAll(async () => {
+      await lab.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }, 30_000);
+
+    it("gets a lease and answers ping on the leased address", async () => {
+      const lease = await driver.command({ cmd: "dhcp" }, "lease", 30_000);
+      expect(lease.dhcp).toMatchObject({ discoversSent: 1, offersReceived: 1, requestsSent: 1, acksReceived: 1 });
+      expect(lease.cidr).toMatch(/^10\.99\.0\.(\d+)\/24$/);
+      expect(lease.gateway).toBe("10.99.0.1");
+      expect(lease.leaseTimeS).toBe(3600);
+      const address = String(lease.cidr).split("/")[0]!;
+      console.log(`[tcpip] ${backend}: DHCP lease ${String(lease.cidr)} via ${String(lease.gateway)} for ${String(lease.leaseTimeS)} s`);
+      const host = Number(address.split(".")[3]);
+      expect(host).toBeGreaterThanOrEqual(50);
+      expect(host).toBeLessThanOrEqual(150);
+      const output = lab.exec("ping", ["-c", "3", "-i", "0.2", "-W", "2", address]);
+      expect(output).toMatch(/3 packets transmitted, 3 received/);
+      expect(readFileSync(join(dir, "leases"), "utf8")).toContain(`02:00:00:00:00:02 ${address} mirage-ts`);
+      const log = readFileSync(join(dir, "dnsmasq.log"), "utf8");
+      for (const step of ["DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST", "DHCPACK"]) expect(log).toContain(step);
+    }, 40_000);
+  });
+}

@@ -1,0 +1,95 @@
+// Hostile input from the kernel side of the tap (scapy, run with Debian's python3): truncated
+// headers, bad checksums, bad lengths, fragment floods, overlapping and oversized fragments, ARP
+// spoofing. Afterwards the stack still answers ping, keeps the kernel's real MAC, and its tables
+// and memory stay within their bounds. Over both NETWORK backends.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { type Backend, type Driver, FIXTURES, Lab, announceSkip, interopUnavailable } from "./helpers/netns.js";
+
+function scapyMissing(): string | undefined {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import scapy.all"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return "python3-scapy is not installed (Debian's, for /usr/bin/python3)";
+  }
+}
+
+const unavailable = interopUnavailable([]) ?? scapyMissing();
+announceSkip("linux-hostile", unavailable);
+
+interface Stats {
+  readonly arp: { entries: number; pending: number; conflicts: number; unsolicited: number; malformed: number };
+  readonly ipv4: {
+    rxBadChecksum: number;
+    rxTruncated: number;
+    rxBadTotalLength: number;
+    rxBadHeaderLength: number;
+    reassembly: { datagrams: number; bufferedBytes: number; overlaps: number; oversized: number; evicted: number };
+  };
+  readonly udp: { rxBadChecksum: number; rxBadLength: number; rxTruncated: number };
+  readonly icmp: { rxMalformed: number; errorsRateLimited: number };
+  readonly listenerErrors: number;
+}
+
+async function snapshot(driver: Driver) {
+  const event = await driver.command({ cmd: "stats" }, "stats");
+  return { stats: event.stats as Stats, arp: event.arp as Array<[string, string]>, heapUsed: event.heapUsed as number };
+}
+
+for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
+  describe.skipIf(unavailable !== undefined)(`hostile input over the ${backend} backend${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+    const lab = new Lab();
+    let driver: Driver;
+
+    beforeAll(async () => {
+      driver = await lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1" });
+    }, 30_000);
+
+    afterAll(async () => {
+      await lab.destroy();
+    }, 30_000);
+
+    it("survives the attack, still answers ping, and stays within its bounds", async () => {
+      expect(lab.exec("ping", ["-c", "2", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(/2 received/);
+      const kernelMac = lab.exec("cat", [`/sys/class/net/${lab.tap}/address`]).trim();
+      const before = await snapshot(driver);
+      expect(before.arp).toContainEqual(["10.99.0.1", kernelMac]);
+
+      const output = lab.exec("/usr/bin/python3", [join(FIXTURES, "hostile.py"), lab.tap, "02:00:00:00:00:02", "10.99.0.2", "10.99.0.1"], 300_000);
+      const sent = JSON.parse(output.trim().split("\n").at(-1)!) as Record<string, number>;
+      expect(Object.values(sent).reduce((a, b) => a + b, 0)).toBeGreaterThan(6000);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // let the last frames through
+
+      expect(lab.exec("ping", ["-c", "3", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(/3 packets transmitted, 3 received/);
+      expect(lab.exec("ping", ["-c", "2", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(/2 received/);
+      const after = await snapshot(driver);
+      const s = after.stats;
+      // Every kind of attack was seen and counted.
+      expect(s.ipv4.rxBadChecksum).toBeGreaterThan(0);
+      expect(s.ipv4.rxTruncated + s.ipv4.rxBadHeaderLength + s.ipv4.rxBadTotalLength).toBeGreaterThan(0);
+      expect(s.udp.rxBadChecksum + s.udp.rxBadLength + s.udp.rxTruncated).toBeGreaterThan(0);
+      expect(s.icmp.rxMalformed).toBeGreaterThan(0);
+      expect(s.ipv4.reassembly.overlaps).toBeGreaterThan(0);
+      expect(s.ipv4.reassembly.oversized).toBeGreaterThan(0);
+      expect(s.ipv4.reassembly.evicted).toBeGreaterThan(0);
+      expect(s.arp.conflicts + s.arp.unsolicited).toBeGreaterThan(0);
+      expect(s.listenerErrors).toBe(0);
+      // The tables stayed within their documented bounds.
+      expect(s.ipv4.reassembly.datagrams).toBeLessThanOrEqual(64);
+      expect(s.ipv4.reassembly.bufferedBytes).toBeLessThanOrEqual(1 << 20);
+      expect(s.arp.entries).toBeLessThanOrEqual(512);
+      expect(s.arp.pending).toBeLessThanOrEqual(64);
+      // The spoofed claims did not replace the kernel's MAC.
+      expect(after.arp).toContainEqual(["10.99.0.1", kernelMac]);
+      expect(after.arp.some(([, mac]) => mac === "de:ad:be:ef:00:01")).toBe(false);
+      // Memory after a GC stays near where it started (what is held is bounded by the tables).
+      expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024 * 1024);
+      console.log(
+        `[tcpip] hostile (${backend}): sent ${JSON.stringify(sent)}; heap ${(before.heapUsed / 1e6).toFixed(1)} -> ${(after.heapUsed / 1e6).toFixed(1)} MB; ` +
+          `reassembly ${JSON.stringify(s.ipv4.reassembly)}; arp ${JSON.stringify(s.arp)}`,
+      );
+    }, 400_000);
+  });
+}
