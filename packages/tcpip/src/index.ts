@@ -100,3 +100,14 @@ export {
 
 export { PcapWriter, type PcapWriterOptions } from "./pcap/pcap-writer.js";
 export { PcapNetwork } from "./pcap/pcap-network.js";
+export {
+  type CongestionController,
+  type CongestionControllerFactory,
+  initialCongestionWindow,
+} from "./tcp/congestion.js";
+export { newReno } from "./tcp/new-reno.js";
+export { cubic } from "./tcp/cubic.js";
+export { MAX_SACK_BLOCKS, type TcpDecodeError, TcpFlags, TcpHeader } from "./tcp/segment.js";
+export type { TcpConfig, TcpListenerOptions } from "./tcp/tcp-config.js";
+export type { TcpStats } from "./tcp/tcp-stats.js";
+export { TcpLayer, type TcpLayerOptions } from "./tcp/tcp-layer.js";

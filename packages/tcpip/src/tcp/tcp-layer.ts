@@ -1,0 +1,410 @@
+/**
+ * `TcpLayer`: TCP over any {@link @mirage-ts/mirage-types#Ip} layer, generic over the address type
+ * (IPv4, IPv6 or dual stack). It demultiplexes segments to connections by 4-tuple, runs listeners
+ * with a backlog and a bounded half-open table, answers closed ports with RST, allocates ephemeral
+ * ports (an error, not a spin, when none is free), and hands established connections to the
+ * application as {@link @mirage-ts/mirage-types#TcpFlow}s.
+ *
+ * Hostile input is contained: `input` never throws and never grows state beyond the configured
+ * bounds, and segments with a bad checksum are dropped and counted.
+ *
+ * @packageDocumentation
+ */
+
+import {
+  type Ip,
+  type IpError,
+  type IpWriteOptions,
+  type Random,
+  type Result,
+  type Tcp,
+  type TcpConnectOptions,
+  type TcpError,
+  type TcpFlow,
+  err,
+  ok,
+} from "@mirage-ts/mirage-types";
+import type { Clock } from "../time/clock.js";
+import { TcpFlags, TcpHeader } from "./segment.js";
+import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
+import type { TcpStats } from "./tcp-stats.js";
+import { addressEquals, isIpv6, tupleKey } from "./internal/address.js";
+import { ConnectionTable } from "./internal/connection-table.js";
+import { checksumValid, pseudoHeaderSum, segmentChecksum } from "./internal/checksum.js";
+import { type KeepaliveMs, type ResolvedConfig, checkBacklog, keepaliveMs, resolveConfig } from "./internal/config.js";
+import { Connection, type ConnectionHost } from "./internal/connection.js";
+import { Counters } from "./internal/counters.js";
+import { TcpFlowImpl } from "./internal/flow.js";
+import { IsnGenerator } from "./internal/isn.js";
+import { seqAdd } from "./internal/seq.js";
+
+const { FIN, SYN, RST, ACK } = TcpFlags;
+const TCP_HEADER = 20;
+const DONE: Promise<void> = Promise.resolve();
+const REFUSED: TcpError = Object.freeze({ kind: "refused" });
+// The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
+const noFill = (): number => 0;
+
+/**
+ * What a {@link TcpLayer} is built from.
+ *
+ * @public
+ */
+export interface TcpLayerOptions<A> {
+  /** The IP layer segments are written to (its `input` delivers to {@link TcpLayer.input}). */
+  readonly ip: Ip<A, unknown>;
+  /** Time for every timer. */
+  readonly clock: Clock;
+  /** Randomness for initial sequence numbers, timestamp offsets and ephemeral ports. */
+  readonly random: Random;
+  /** Settings; every field has a default. */
+  readonly config?: TcpConfig;
+}
+
+type Handler<A> = (flow: TcpFlow<A>) => void | Promise<void>;
+type Opener<A> = (result: Result<TcpFlow<A>, TcpError>) => void;
+
+interface Listener<A> {
+  readonly port: number;
+  readonly handler: Handler<A>;
+  readonly keepalive: KeepaliveMs | undefined;
+  readonly backlog: number;
+  /** Half-open connections created by this listener. */
+  halfOpen: number;
+  /** Established connections not yet handed to the handler. */
+  pending: number;
+}
+
+/**
+ * A TCP layer for addresses `A` (RFC 9293), implementing mirage-types' `Tcp`.
+ *
+ * Addresses are compared with their `equals` method when they have one and named by `toString()`
+ * in the connection table, as mirage-types' address classes allow.
+ *
+ * @public
+ */
+export class TcpLayer<A> implements Tcp<A> {
+  readonly #ip: Ip<A, unknown>;
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #config: ResolvedConfig;
+  readonly #counters = new Counters();
+  readonly #isn: IsnGenerator;
+  readonly #connections = new ConnectionTable<A, Connection<A>>();
+  readonly #listeners = new Map<number, Listener<A>>();
+  readonly #rx = new TcpHeader();
+  readonly #tx = new TcpHeader();
+  readonly #host: ConnectionHost<A>;
+  #last: Connection<A> | undefined;
+  #current: Connection<A> | undefined;
+  #disconnected = false;
+  readonly #onWritten = (result: Result<void, IpError>): void => {
+    if (!result.ok) this.#counters.ipWriteErrors++;
+  };
+  readonly #onWriteFailed = (): void => {
+    this.#counters.ipWriteErrors++;
+  };
+
+  /** Creates a TCP layer over `options.ip`. @throws RangeError if a setting is out of range. */
+  constructor(options: TcpLayerOptions<A>) {
+    this.#ip = options.ip;
+    this.#clock = options.clock;
+    this.#random = options.random;
+    this.#config = resolveConfig(options.config);
+    this.#isn = new IsnGenerator(options.random);
+    this.#host = {
+      clock: this.#clock,
+      config: this.#config,
+      counters: this.#counters,
+      txHeader: this.#tx,
+      transmit: (conn, parts) => this.#transmit(conn, parts),
+      established: (conn) => this.#established(conn),
+      closed: (conn) => this.#closed(conn),
+    };
+  }
+
+  /**
+   * {@inheritDoc @mirage-ts/mirage-types#Tcp.listen}
+   *
+   * @throws RangeError if `port` is not an integer in 1..65535 or the backlog is not a positive integer.
+   */
+  listen(port: number, handler: (flow: TcpFlow<A>) => void | Promise<void>, options?: TcpListenerOptions): void {
+    checkPort(port, "listen");
+    this.#listeners.set(port, {
+      port,
+      handler,
+      keepalive: options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "listen keepalive"),
+      backlog: options?.backlog === undefined ? this.#config.backlog : checkBacklog(options.backlog),
+      halfOpen: 0,
+      pending: 0,
+    });
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Tcp.unlisten} */
+  unlisten(port: number): void {
+    this.#listeners.delete(port);
+  }
+
+  /**
+   * Opens a connection to `dst`:`port`. Fails with `refused` when the peer resets, and also when no
+   * ephemeral port or table slot is free (counted in {@link TcpStats.portExhaustion}); with `timeout`
+   * when every SYN went unanswered.
+   *
+   * @throws RangeError if `port` is not an integer in 1..65535.
+   */
+  createConnection(dst: A, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<A>, TcpError>> {
+    checkPort(port, "createConnection");
+    const keepalive =
+      options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "connect keepalive");
+    if (this.#disconnected) return Promise.resolve(err(REFUSED));
+    const local = this.#ip.src(dst);
+    const localPort = this.#connections.size < this.#config.maxConnections ? this.#allocatePort(local, dst, port) : undefined;
+    if (localPort === undefined) {
+      this.#counters.portExhaustion++;
+      return Promise.resolve(err(REFUSED));
+    }
+    const conn = this.#create(local, localPort, dst, port, keepalive);
+    this.#counters.activeOpens++;
+    return new Promise((resolve: Opener<A>) => {
+      conn.owner = resolve;
+      this.#connections.add(conn);
+      conn.connect();
+    });
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Tcp.input} */
+  input(src: A, dst: A, segment: Uint8Array): Promise<void> {
+    if (this.#disconnected) return DONE;
+    try {
+      this.#input(src, dst, segment);
+    } catch {
+      this.#contain();
+    }
+    this.#current = undefined;
+    return DONE;
+  }
+
+  /** Resets every connection, drops every listener, and ignores input from then on. */
+  disconnect(): Promise<void> {
+    this.#disconnected = true;
+    this.#listeners.clear();
+    for (const conn of this.#connections.values()) conn.abort();
+    return DONE;
+  }
+
+  /** A snapshot of the layer's state and counters. */
+  stats(): TcpStats {
+    return this.#counters.snapshot(this.#connections.size, this.#listeners.size);
+  }
+
+  // ---------------------------------------------------------------- input
+
+  #input(src: A, dst: A, buffer: Uint8Array): void {
+    const counters = this.#counters;
+    counters.segmentsIn++;
+    const seg = this.#rx;
+    if (seg.decode(buffer) !== undefined || seg.srcPort === 0 || seg.dstPort === 0) {
+      counters.malformed++;
+      return;
+    }
+    let conn = this.#lookup(dst, seg.dstPort, src, seg.srcPort);
+    if (this.#config.verifyChecksum) {
+      const pseudo = conn !== undefined ? conn.pseudoSum : this.#pseudoSum(src, dst);
+      if (!checksumValid(buffer, pseudo)) {
+        counters.badChecksum++;
+        return;
+      }
+    }
+    const payload = buffer.subarray(seg.headerLength);
+    if (conn !== undefined) {
+      const freshSyn = (seg.flags & (SYN | ACK | RST)) === SYN;
+      if (!(freshSyn && conn.acceptsNewSyn(seg) && this.#listeners.has(seg.dstPort))) {
+        this.#current = conn;
+        conn.input(seg, payload);
+        return;
+      }
+      // A new incarnation of a connection in TIME-WAIT (RFC 6191): the old one makes way.
+      conn.abort();
+      conn = undefined;
+    }
+    const listener = this.#listeners.get(seg.dstPort);
+    if (listener === undefined) {
+      if (!seg.has(RST)) this.#sendReset(src, dst, seg, payload.length);
+      return;
+    }
+    this.#listenInput(listener, src, dst, seg);
+  }
+
+  // RFC 9293 §3.10.7.2, with the backlog and the half-open and connection limits.
+  #listenInput(listener: Listener<A>, src: A, dst: A, seg: TcpHeader): void {
+    if (seg.has(RST)) return;
+    if (seg.has(ACK)) {
+      this.#sendReset(src, dst, seg, 0);
+      return;
+    }
+    if (!seg.has(SYN) || seg.has(FIN)) return;
+    const counters = this.#counters;
+    if (
+      listener.halfOpen + listener.pending >= listener.backlog ||
+      counters.halfOpen >= this.#config.maxHalfOpen ||
+      this.#connections.size >= this.#config.maxConnections
+    ) {
+      // Dropped without a RST: the peer retries its SYN, as with a full Linux queue.
+      counters.listenOverflows++;
+      return;
+    }
+    const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive);
+    conn.owner = listener;
+    listener.halfOpen++;
+    this.#connections.add(conn);
+    this.#current = conn;
+    conn.acceptSyn(seg);
+  }
+
+  #lookup(local: A, localPort: number, remote: A, remotePort: number): Connection<A> | undefined {
+    const last = this.#last;
+    if (
+      last !== undefined &&
+      last.localPort === localPort &&
+      last.remotePort === remotePort &&
+      addressEquals(last.remote, remote) &&
+      addressEquals(last.local, local)
+    ) {
+      return last;
+    }
+    const conn = this.#connections.get(local, localPort, remote, remotePort);
+    if (conn !== undefined) this.#last = conn;
+    return conn;
+  }
+
+  // An unexpected exception: count it and drop the connection it happened in, whose state is suspect.
+  #contain(): void {
+    this.#counters.internalErrors++;
+    const conn = this.#current;
+    if (conn === undefined) return;
+    try {
+      conn.abort();
+    } catch {
+      this.#counters.internalErrors++;
+    }
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  #create(local: A, localPort: number, remote: A, remotePort: number, keepalive: KeepaliveMs | undefined): Connection<A> {
+    const key = tupleKey(local, localPort, remote, remotePort);
+    const conn = new Connection<A>(this.#host, {
+      local,
+      remote,
+      localPort,
+      remotePort,
+      iss: this.#isn.isn(key, this.#clock.now()),
+      tsOffset: this.#isn.timestampOffset(key),
+      pseudoSum: this.#pseudoSum(local, remote),
+      pathMss: this.#ip.mtu(remote) - TCP_HEADER,
+      defaultMss: isIpv6(remote) ? 1220 : 536,
+      keepalive,
+      ipWriteOptions: { src: local },
+    });
+    return conn;
+  }
+
+  // Ports from a random offset, in order, skipping tuples in use and listening ports (RFC 6056 §3.3.1):
+  // at most one pass over the range, then an error.
+  #allocatePort(local: A, remote: A, remotePort: number): number | undefined {
+    const low = this.#config.ephemeralLow;
+    const count = this.#config.ephemeralHigh - low + 1;
+    const bytes = this.#random.generate(4);
+    const start = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+    for (let i = 0; i < count; i++) {
+      const port = low + ((start + i) % count);
+      if (this.#listeners.has(port)) continue;
+      if (this.#connections.get(local, port, remote, remotePort) === undefined) return port;
+    }
+    return undefined;
+  }
+
+  #established(conn: Connection<A>): void {
+    const owner = conn.owner;
+    if (!conn.passive) {
+      conn.owner = undefined;
+      (owner as Opener<A>)(ok(new TcpFlowImpl(conn)));
+      return;
+    }
+    const origin = owner as Listener<A>;
+    origin.halfOpen--;
+    this.#counters.passiveOpens++;
+    const listener = this.#listeners.get(conn.localPort);
+    if (listener === undefined) {
+      conn.owner = undefined;
+      conn.abort();
+      return;
+    }
+    listener.pending++;
+    conn.owner = listener;
+    const flow = new TcpFlowImpl(conn);
+    // The handler runs after segment processing, never inside it; if it fails, its connection is reset.
+    void Promise.resolve()
+      .then(() => {
+        listener.pending--;
+        conn.owner = undefined;
+        return listener.handler(flow);
+      })
+      .catch(() => conn.abort());
+  }
+
+  #closed(conn: Connection<A>): void {
+    this.#connections.delete(conn);
+    if (this.#last === conn) this.#last = undefined;
+    const owner = conn.owner;
+    if (owner === undefined || conn.announced) return;
+    conn.owner = undefined;
+    if (conn.passive) (owner as Listener<A>).halfOpen--;
+    else (owner as Opener<A>)(err(conn.error ?? REFUSED));
+  }
+
+  // ---------------------------------------------------------------- output
+
+  #transmit(conn: Connection<A>, parts: Uint8Array[]): void {
+    this.#ip.write(conn.remote, "tcp", noFill, parts, conn.ipWriteOptions).then(this.#onWritten, this.#onWriteFailed);
+  }
+
+  // RFC 9293 §3.10.7.1: a segment for no connection gets <SEQ=SEG.ACK><CTL=RST>, or
+  // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when it carries no ACK.
+  #sendReset(src: A, dst: A, seg: TcpHeader, payloadLength: number): void {
+    const h = this.#tx;
+    h.clearOptions();
+    h.srcPort = seg.dstPort;
+    h.dstPort = seg.srcPort;
+    h.window = 0;
+    h.urgent = 0;
+    if (seg.has(ACK)) {
+      h.seq = seg.ack;
+      h.ack = 0;
+      h.flags = RST;
+    } else {
+      h.seq = 0;
+      h.ack = seqAdd(seg.seq, payloadLength + (seg.has(SYN) ? 1 : 0) + (seg.has(FIN) ? 1 : 0));
+      h.flags = RST | ACK;
+    }
+    const header = new Uint8Array(TCP_HEADER);
+    h.encode(header);
+    const checksum = segmentChecksum([header], this.#pseudoSum(dst, src), TCP_HEADER);
+    header[16] = checksum >>> 8;
+    header[17] = checksum & 0xff;
+    this.#counters.resetsSent++;
+    this.#counters.segmentsOut++;
+    const options: IpWriteOptions<A> = { src: dst };
+    this.#ip.write(src, "tcp", noFill, [header], options).then(this.#onWritten, this.#onWriteFailed);
+  }
+
+  #pseudoSum(a: A, b: A): number {
+    return pseudoHeaderSum(this.#ip.pseudoheader(a, b, "tcp", 0));
+  }
+}
+
+function checkPort(port: number, what: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new RangeError(`${what}: port must be an integer from 1 to 65535, got ${port}`);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Counters of a {@link TcpLayer}: the state it holds (connections, timers, buffered bytes), which a
+ * leak check expects back at zero once every connection is closed, and event counters.
+ *
+ * @packageDocumentation
+ */
+
+/**
+ * A snapshot of a TCP layer's state and counters.
+ *
+ * @public
+ */
+export interface TcpStats {
+  /** Connections in the table, every state. */
+  readonly connections: number;
+  /** Of which half-open (passive SYN-RECEIVED). */
+  readonly halfOpen: number;
+  /** Of which in TIME-WAIT. */
+  readonly timeWait: number;
+  /** Listening ports. */
+  readonly listeners: number;
+  /** Clock timers held (at most one per connection). */
+  readonly timers: number;
+  /** Bytes in send buffers (unacknowledged or unsent). */
+  readonly sendBufferedBytes: number;
+  /** Bytes in receive buffers (unread or out of order), including closed flows not yet read. */
+  readonly receiveBufferedBytes: number;
+  /** Buffer storage allocated, in bytes. */
+  readonly allocatedBufferBytes: number;
+  /** Segments received. */
+  readonly segmentsIn: number;
+  /** Segments sent. */
+  readonly segmentsOut: number;
+  /** Segments sent again (retransmissions, including SYN and FIN). */
+  readonly retransmittedSegments: number;
+  /** Retransmission timer expiries. */
+  readonly timeouts: number;
+  /** Loss recoveries entered by duplicate ACKs or SACK. */
+  readonly fastRecoveries: number;
+  /** Fast recoveries undone because the "lost" segment was only reordered (Eifel, RFC 3522). */
+  readonly spuriousRecoveries: number;
+  /** Received segments dropped for a bad checksum. */
+  readonly badChecksum: number;
+  /** Received buffers that are not TCP segments. */
+  readonly malformed: number;
+  /** Segments dropped by PAWS (RFC 7323). */
+  readonly pawsDropped: number;
+  /** Resets sent. */
+  readonly resetsSent: number;
+  /** Connections reset by the peer. */
+  readonly resetsReceived: number;
+  /** Challenge ACKs sent (RFC 5961). */
+  readonly challengeAcks: number;
+  /** Challenge ACKs not sent because of the rate limit. */
+  readonly challengeAcksSuppressed: number;
+  /** SYNs dropped because a backlog, the half-open limit or the connection limit was reached. */
+  readonly listenOverflows: number;
+  /** `createConnection` calls refused because no ephemeral port or table slot was free. */
+  readonly portExhaustion: number;
+  /** Connections opened by `createConnection`. */
+  readonly activeOpens: number;
+  /** Connections accepted by listeners. */
+  readonly passiveOpens: number;
+  /** Connections dropped after retransmission, user or keepalive timeouts. */
+  readonly timedOut: number;
+  /** IP writes that failed (the segment counts as lost). */
+  readonly ipWriteErrors: number;
+  /** Unexpected internal errors caught at the input boundary (should stay 0). */
+  readonly internalErrors: number;
+}
