@@ -7,7 +7,9 @@
  */
 
 import type { Action } from "./action.js";
+import type { CommonArgs, Verbosity } from "./cli/command-line.js";
 import type { CodeContext, ExportRef, RunContext } from "./codegen.js";
+import type { Configuration } from "./configuration.js";
 import type { Impl } from "./impl.js";
 import type { Info } from "./info.js";
 import type { AnyKey } from "./key.js";
@@ -27,6 +29,42 @@ export interface BuildDirs {
 }
 
 /**
+ * What a {@link BuilderCommand} receives besides the configuration.
+ *
+ * @public
+ */
+export interface BuilderCommandContext {
+  /** The common options of the command line. */
+  readonly args: CommonArgs;
+  /** Writes to standard output. */
+  stdout(text: string): void;
+  /** Writes to standard error. */
+  stderr(text: string): void;
+  /** Logs a message shown at `level` or a more verbose setting (`-v` for `info`). */
+  log(level: Verbosity, message: string): void;
+}
+
+/**
+ * A sub-command the tool adds to `configure`, `query`, `describe`, `clean` and `help` (mirage's
+ * `build`). It runs on the evaluated configuration, like `query`, and appears in the help pages.
+ *
+ * @public
+ */
+export interface BuilderCommand {
+  /** The command name (lower case, distinct from the engine's commands). */
+  readonly name: string;
+  /** One line for the list of commands. */
+  readonly doc: string;
+  /** The paragraphs of its help page. */
+  readonly description?: readonly string[] | undefined;
+  /**
+   * Runs the command. A rejection with an `Error` is reported as `<tool>: <message>` with exit
+   * code 1 (an action error).
+   */
+  run(conf: Configuration, context: BuilderCommandContext): Promise<void>;
+}
+
+/**
  * A tool built on the engine.
  *
  * @public
@@ -36,6 +74,8 @@ export interface Builder {
   readonly name: string;
   /** The tool version, in the file headers and `--version`. */
   readonly version: string;
+  /** The npm package of the tool, named in version-mismatch hints (default: the tool name). */
+  readonly packageName?: string | undefined;
   /** The default configuration file (default `config.ts`). */
   readonly defaultConfigFile?: string | undefined;
   /** Packages every application needs (e.g. the runtime). */
@@ -65,4 +105,6 @@ export interface Builder {
   readonly queries?: Readonly<Record<string, (info: Info) => string>> | undefined;
   /** A message printed after a successful `configure`. */
   readonly configured?: ((info: Info) => string) | undefined;
+  /** Extra sub-commands (e.g. `build`). */
+  readonly commands?: readonly BuilderCommand[] | undefined;
 }

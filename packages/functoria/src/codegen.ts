@@ -102,10 +102,18 @@ function deviceCode(node: GraphNode, info: Info, imports: ImportTable): string {
     args: [...locals, ...argLocals],
     importValue: (module, name) => imports.value(module, name),
   });
-  if (inputs.length === 0 && argLocals.length === 0) return `const ${node.varName} = lazy(() => ${connect});\n`;
+  // An object literal would read as the body of the arrow function.
+  if (inputs.length === 0 && argLocals.length === 0) return `const ${node.varName} = lazy(() => ${connect.trimStart().startsWith("{") ? `(${connect})` : connect});\n`;
+  // Only the values the connect code uses are bound, so the entry passes `noUnusedLocals`.
+  const used = (local: string): boolean => new RegExp(`(?<![\\w$])${local}(?![\\w$])`, "u").test(connect);
   const lines = [`const ${node.varName} = lazy(async () => {`];
-  if (inputs.length > 0) lines.push(`  const [${locals.join(", ")}] = await Promise.all([${inputs.map((n) => `${n}()`).join(", ")}]);`);
-  for (const a of device.runtimeArgs) lines.push(`  const _${a.varName} = ${keyVar(a.varName)}();`);
+  if (inputs.length > 0) {
+    const wait = `await Promise.all([${inputs.map((n) => `${n}()`).join(", ")}])`;
+    const bound = locals.map((l) => (used(l) ? l : ""));
+    while (bound.length > 0 && bound[bound.length - 1] === "") bound.pop();
+    lines.push(bound.length === 0 ? `  ${wait};` : `  const [${bound.join(", ")}] = ${wait};`);
+  }
+  for (const a of device.runtimeArgs) if (used(`_${a.varName}`)) lines.push(`  const _${a.varName} = ${keyVar(a.varName)}();`);
   lines.push(`  return ${connect};`, "});");
   return `${lines.join("\n")}\n`;
 }

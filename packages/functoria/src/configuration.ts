@@ -7,11 +7,12 @@
 
 import type { App } from "./app.js";
 import type { Context } from "./context.js";
-import { type DeviceGraph, evalGraph, implKeys, implPackages, implRuntimeArgs, simplify, switchKeys } from "./graph.js";
+import { type DeviceGraph, devices, evalGraph, implKeys, implPackages, implRuntimeArgs, simplify, switchKeys } from "./graph.js";
 import type { AbstractImpl } from "./impl.js";
 import { type Info, makeInfo } from "./info.js";
 import { type AnyKey, keySet } from "./key.js";
 import { mergePackages } from "./package.js";
+import { type RuntimeArg, runtimeArgSet } from "./runtime-arg.js";
 
 /**
  * An evaluated application.
@@ -56,9 +57,20 @@ export function preliminaryKeys(app: App): AnyKey[] {
 }
 
 /**
+ * The run-time arguments of a partly evaluated implementation, one per name: the branches of an
+ * undetermined switch are alternatives, so their arguments may share a name without conflict.
+ */
+function alternativeArgs(impl: AbstractImpl): RuntimeArg[] {
+  const byName = new Map<string, RuntimeArg>();
+  for (const arg of devices(impl).flatMap((d) => d.runtimeArgs)) if (!byName.has(arg.varName)) byName.set(arg.varName, arg);
+  return runtimeArgSet(byName.values());
+}
+
+/**
  * Evaluates an application.
  *
- * @throws `TypeError` `Duplicate key name: <name>` for conflicting run-time arguments.
+ * @throws `TypeError` `Duplicate key name: <name>` for conflicting run-time arguments of the
+ * evaluated graph (with `full`; otherwise, arguments of alternative branches may share a name).
  * @public
  */
 export function evaluate(app: App, options: EvaluateOptions): Configuration {
@@ -72,7 +84,7 @@ export function evaluate(app: App, options: EvaluateOptions): Configuration {
     output: options.output,
     packages,
     keys: keySet([...preliminaryKeys(app), ...implKeys(impl)]),
-    runtimeArgs: implRuntimeArgs(impl),
+    runtimeArgs: options.full ? implRuntimeArgs(impl) : alternativeArgs(impl),
     context,
   });
   return { app, impl, graph: evalGraph(impl, context), info };

@@ -33,10 +33,11 @@ export {
 } from "./graph.js";
 export { toDot } from "./dot.js";
 export { type CodeContext, type ExportRef, type MainFileOptions, type RunContext, generateMain } from "./codegen.js";
-export type { BuildDirs, Builder } from "./builder.js";
+export type { BuildDirs, Builder, BuilderCommand, BuilderCommandContext } from "./builder.js";
 export { type App, type AppOptions, JOB_WITHOUT_ARGUMENTS, defineApp } from "./app.js";
 export { type Configuration, type EvaluateOptions, evaluate, preliminaryKeys } from "./configuration.js";
 export {
+  type ConfigureReport,
   ENGINE_QUERIES,
   buildDirs,
   clean,
@@ -53,6 +54,7 @@ export { ExitCode } from "./exit-codes.js";
 export { CliError, type Occurrence, type OptionSpec, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./cli/options.js";
 export { type ManBlock, type ManSection, optionItems, renderMan } from "./cli/man.js";
 export {
+  type CommandDoc,
   type CommandLine,
   type CommandLineSettings,
   type CommandName,
@@ -68,3 +70,4 @@ export {
   peekCommandLine,
 } from "./cli/command-line.js";
 export { type ToolIo, type ToolOptions, runTool } from "./tool.js";
+export { type VersionCheck, type VersionedTool, checkVersion } from "./version-check.js";

@@ -24,7 +24,7 @@ import { CliError } from "./cli/options.js";
 import { type Configuration, evaluate, preliminaryKeys } from "./configuration.js";
 import { Context } from "./context.js";
 import { readContextCache } from "./context-cache.js";
-import { clean, configure, defaultContextFile, describeDot, describeText, ENGINE_QUERIES, query } from "./engine.js";
+import { type ConfigureReport, clean, configure, defaultContextFile, describeDot, describeText, ENGINE_QUERIES, query } from "./engine.js";
 import { ExitCode } from "./exit-codes.js";
 import type { FileSystem } from "./file-system.js";
 import { runAction } from "./interpret.js";
@@ -32,6 +32,8 @@ import { join } from "./internal/path.js";
 import type { AnyKey } from "./key.js";
 import { MemoryFileSystem } from "./memory-fs.js";
 import { takeNotices } from "./notices.js";
+import { packageRange } from "./package.js";
+import { checkVersion } from "./version-check.js";
 
 /**
  * Where the tool writes its output.
@@ -96,6 +98,7 @@ export async function runTool(options: ToolOptions): Promise<ExitCode> {
     queryKinds: queryKinds(builder),
     env: options.env,
     defaultConfigFile: builder.defaultConfigFile,
+    commands: builder.commands,
   });
   const fail = (message: string): void => io.stderr(`${builder.name}: ${message}\n`);
   try {
@@ -151,14 +154,34 @@ function usageError(io: ToolIo, tool: string, message: string, usage: string): E
   return ExitCode.cliError;
 }
 
+/** Refuses a configuration whose first line asks for another version of the tool (upstream does it on configure). */
+async function checkFirstLine(options: ToolOptions, configFile: string, log: Logger): Promise<void> {
+  const { builder, fs } = options;
+  const check = checkVersion(builder, await fs.readFile(join(fs.cwd(), configFile)));
+  if (!check.ok) throw new ToolFailure(check.error, ExitCode.actionError);
+  if (check.warning !== undefined) log("warning", check.warning);
+}
+
+/** Tells the user which dependencies to add to their own `package.json`, which `configure` does not touch. */
+function printMissing(io: ToolIo, report: ConfigureReport): void {
+  if (report.missing.length === 0) return;
+  const install = (build: boolean): string[] => {
+    const specs = report.missing.filter((p) => p.build === build).map((p) => `'${p.ranges.length === 0 ? p.name : `${p.name}@${packageRange(p)}`}'`);
+    return specs.length === 0 ? [] : [`  npm install ${build ? "--save-dev " : ""}${specs.join(" ")}`];
+  };
+  io.stdout(`${report.packageJson} does not list every dependency of the unikernel; add them with:\n${[...install(false), ...install(true)].join("\n")}\n`);
+}
+
 async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => CommandLineSettings): Promise<ExitCode> {
   const { builder, io, argv, fs } = options;
-  const args = peekCommandLine(argv, settings([])).args;
+  const peeked = peekCommandLine(argv, settings([]));
+  const { args } = peeked;
   const log: Logger = (level, message) => {
     if (LEVELS.indexOf(args.verbosity) >= LEVELS.indexOf(level)) io.stderr(`${builder.name}: [${level.toUpperCase()}] ${message}\n`);
   };
   const logAll = (lines: readonly string[]): void => lines.forEach((l) => log("info", l));
   const hasConfig = await fs.isFile(join(fs.cwd(), args.configFile));
+  if (hasConfig && peeked.command === "configure") await checkFirstLine(options, args.configFile, log);
 
   let app: App | undefined;
   if (hasConfig) {
@@ -179,7 +202,7 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
       return ExitCode.ok;
     }
     if (line.kind === "error") return usageError(io, builder.name, line.message, line.usage);
-    if (line.command.command !== "clean") throw new ToolFailure(`configuration file ${args.configFile} missing`, ExitCode.actionError);
+    if (line.command.command !== "clean") throw new ToolFailure(`configuration file ${line.command.args.configFile} missing`, ExitCode.actionError);
     logAll(await perform(options, line.command.args, clean(builder, args.configFile)));
     return ExitCode.ok;
   }
@@ -206,7 +229,9 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
   const cacheContext = cached === undefined ? Context.empty : cachedKeyContext(cached, settings(allKeys));
   const context = tool.context.merge(cacheContext);
   const full = tool.command === "describe" ? (tool.eval ?? cached !== undefined) : true;
-  const conf: Configuration = guard(() => evaluate(loaded, { context, full, configFile: tool.args.configFile, output: tool.args.output }));
+  // The output name given to configure names the files of the later commands too (upstream `Context_cache.peek_output`).
+  const output = tool.args.output ?? (cached === undefined ? undefined : peekCommandLine(cached, settings([])).args.output);
+  const conf: Configuration = guard(() => evaluate(loaded, { context, full, configFile: tool.args.configFile, output }));
   const verbose = LEVELS.indexOf(tool.args.verbosity) >= LEVELS.indexOf("info");
 
   switch (tool.command) {
@@ -214,7 +239,9 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
       const missing = missingRequiredKey(context, conf.info.keys);
       if (missing !== undefined) return usageError(io, builder.name, missing, commandUsage(builder.name, "configure"));
       log("info", describeText(conf, false).trimEnd());
-      logAll(await perform(options, tool.args, guard(() => configure(conf, { argv, contextFile }))));
+      const report = await perform(options, tool.args, guard(() => configure(conf, { argv, contextFile })));
+      logAll(report.log);
+      printMissing(io, report);
       if (builder.configured !== undefined) io.stdout(`${builder.configured(conf.info)}\n`);
       return ExitCode.ok;
     }
@@ -229,5 +256,16 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
     case "clean":
       logAll(await perform(options, tool.args, clean(builder, tool.args.configFile)));
       return ExitCode.ok;
+    case "tool": {
+      const command = builder.commands?.find((c) => c.name === tool.name);
+      if (command === undefined) throw new Error(`the command ${tool.name} has no implementation`);
+      try {
+        await command.run(conf, { args: tool.args, stdout: io.stdout, stderr: io.stderr, log });
+      } catch (e) {
+        if (e instanceof ToolFailure || !(e instanceof Error)) throw e;
+        throw new ToolFailure(e.message, ExitCode.actionError);
+      }
+      return ExitCode.ok;
+    }
   }
 }

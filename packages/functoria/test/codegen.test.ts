@@ -65,7 +65,7 @@ const main__4 = lazy(async () => {
   return Main.start(_console__2, _netif__3, _hello);
 });
 const jobs__5 = lazy(async () => {
-  const [_init__1, _main__4] = await Promise.all([init__1(), main__4()]);
+  await Promise.all([init__1(), main__4()]);
   return undefined;
 });
 
@@ -149,6 +149,18 @@ describe("generated main.ts", () => {
     expect(code).toContain("const unit__1 = lazy(() => undefined);");
     expect(code).toContain("return Hello.start(_unit__1);");
     expect(typecheck(code, "export const Hello = { async start(_: undefined) {} };")).toEqual([]);
+  });
+
+  it("binds only the dependencies and arguments the connect code uses", () => {
+    const a = impl({ name: "A", type: console, connect: () => "1" });
+    const b = impl({ name: "B", type: network, connect: () => "2" });
+    const arg = runtimeArg({ module: "./unikernel.js", name: "unused" });
+    const user = impl({ name: "User", type: fn(console, fn(network, job)), runtimeArgs: [arg], connect: ({ args: [, net = ""] }) => `use(${net})` });
+    const conf = evaluate(defineApp(builder, "u", [apply(user, a, b)]), { context: Context.empty, full: true, configFile: "config.ts" });
+    const code = mainFile(conf);
+    expect(code).toContain("const user__3 = lazy(async () => {\n  const [, _b__2] = await Promise.all([a__1(), b__2()]);\n  return use(_b__2);\n});");
+    expect(code).not.toContain("const _unused = ");
+    expect(code).toContain("const unused__key = registerArg(unused);");
   });
 
   it("does not inject noop into functors or mains with deps", () => {

@@ -1,7 +1,7 @@
 /**
  * The tool's command line (upstream `Cli`): the sub-commands `configure`, `query`, `describe`,
- * `clean` and `help` (unique prefixes accepted), the common options, and the configure-time keys
- * of the configuration as extra options. Parsing yields a {@link ToolCommand}, a text to print
+ * `clean` and `help`, plus those the tool adds (unique prefixes accepted), the common options,
+ * and the configure-time keys of the configuration as extra options. Parsing yields a {@link ToolCommand}, a text to print
  * (help pages, `help topics`, `--version`) or an error.
  *
  * @packageDocumentation
@@ -16,11 +16,25 @@ import type { AnyKey } from "../key.js";
 import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
 
 /**
- * The sub-commands.
+ * The sub-commands of the engine.
  *
  * @public
  */
 export type CommandName = "clean" | "configure" | "describe" | "help" | "query";
+
+/**
+ * The documentation of a sub-command the tool adds (see `Builder.commands`).
+ *
+ * @public
+ */
+export interface CommandDoc {
+  /** The command name. */
+  readonly name: string;
+  /** One line for the list of commands. */
+  readonly doc: string;
+  /** The paragraphs of its help page. */
+  readonly description?: readonly string[] | undefined;
+}
 
 /**
  * Logging verbosity (`-q`, `-v`, `-v -v`, `--verbosity`).
@@ -68,7 +82,14 @@ export type ToolCommand =
       /** `--dot-command` (default `xdot`). */
       readonly dotCommand: string;
     }
-  | { readonly command: "clean"; readonly args: CommonArgs; readonly context: Context };
+  | { readonly command: "clean"; readonly args: CommonArgs; readonly context: Context }
+  | {
+      readonly command: "tool";
+      /** The name of the tool's command (see `Builder.commands`). */
+      readonly name: string;
+      readonly args: CommonArgs;
+      readonly context: Context;
+    };
 
 /**
  * The outcome of parsing a command line.
@@ -96,6 +117,8 @@ export interface CommandLineSettings {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /** The default configuration file name (`config.ts`). */
   readonly defaultConfigFile?: string | undefined;
+  /** The sub-commands the tool adds. */
+  readonly commands?: readonly CommandDoc[] | undefined;
 }
 
 /**
@@ -103,7 +126,7 @@ export interface CommandLineSettings {
  *
  * @public
  */
-export function commandUsage(tool: string, command: CommandName | undefined): string {
+export function commandUsage(tool: string, command: string | undefined): string {
   if (command === undefined) return `Usage: ${tool} COMMAND …\nTry '${tool} --help' for more information.`;
   return `Usage: ${tool} ${command} [OPTION]…\nTry '${tool} ${command} --help' or '${tool} --help' for more information.`;
 }
@@ -189,19 +212,25 @@ export function missingRequiredKey(context: Context, keys: readonly AnyKey[]): s
 }
 
 /**
- * Finds the sub-command named by the first argument (a unique prefix is enough).
+ * Finds the sub-command named by the first argument (a unique prefix is enough) among the
+ * engine's commands and `extra` ones.
  *
  * @returns `undefined` when the first argument is an option (the default command).
  * @throws {@link CliError} for an unknown or ambiguous command.
  * @public
  */
-export function findCommand(argv: readonly string[]): CommandName | undefined {
+export function findCommand(argv: readonly string[], extra: readonly string[] = []): string | undefined {
   const first = argv[0];
   if (first === undefined || first.startsWith("-")) return undefined;
-  const found = matchPrefix(first, COMMANDS);
-  if (found.kind === "found") return found.name as CommandName;
+  const names = [...COMMANDS, ...extra].sort();
+  const found = matchPrefix(first, names);
+  if (found.kind === "found") return found.name;
   if (found.kind === "ambiguous") throw new CliError(`command ${first} ambiguous and could be ${formatAlternatives(found.candidates)}`);
-  throw new CliError(`unknown command ${first}, must be ${formatAlternatives(COMMANDS)}`);
+  throw new CliError(`unknown command ${first}, must be ${formatAlternatives(names)}`);
+}
+
+function extraNames(settings: CommandLineSettings): string[] {
+  return (settings.commands ?? []).map((c) => c.name);
 }
 
 /**
@@ -213,10 +242,10 @@ export function findCommand(argv: readonly string[]): CommandName | undefined {
 export function peekCommandLine(
   argv: readonly string[],
   settings: CommandLineSettings,
-): { readonly command: CommandName | undefined; readonly args: CommonArgs; readonly eval: boolean | undefined; readonly context: Context } {
-  let command: CommandName | undefined;
+): { readonly command: string | undefined; readonly args: CommonArgs; readonly eval: boolean | undefined; readonly context: Context } {
+  let command: string | undefined;
   try {
-    command = findCommand(argv);
+    command = findCommand(argv, extraNames(settings));
   } catch {
     command = undefined;
   }
@@ -241,7 +270,7 @@ export function cachedKeyContext(argv: readonly string[], settings: CommandLineS
   const p = makeParser(settings);
   let rest = argv;
   try {
-    if (findCommand(argv) !== undefined) rest = argv.slice(1);
+    if (findCommand(argv, extraNames(settings)) !== undefined) rest = argv.slice(1);
   } catch {
     rest = argv.slice(1);
   }
@@ -253,24 +282,24 @@ function tooMany(extra: readonly string[]): CliError {
   return new CliError(`too many arguments, dont know what to do with ${extra.join(", ")}`);
 }
 
-function parseCommand(p: Parser, settings: CommandLineSettings, command: CommandName, rest: readonly string[]): CommandLine {
+function parseCommand(p: Parser, settings: CommandLineSettings, command: string, rest: readonly string[]): CommandLine {
   const parsed = parseOptions(rest, specsFor(p, command));
   if (occurrencesOf(parsed, "help").length > 0) return { kind: "print", text: commandPage(p, command) };
   if (occurrencesOf(parsed, "version").length > 0) return { kind: "print", text: `${p.tool.version}\n` };
   const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts");
-  const maxPositionals = p.defs[command].positional === undefined ? 0 : 1;
+  const maxPositionals = p.defs[command]?.positional === undefined ? 0 : 1;
   if (parsed.positionals.length > maxPositionals) throw tooMany(parsed.positionals.slice(maxPositionals));
   const positional = parsed.positionals[0];
   if (command === "help") {
     if (positional === undefined) return { kind: "print", text: mainPage(p) };
-    const topics = [...COMMANDS, "topics"];
+    const topics = [...p.commands, "topics"];
     const found = matchPrefix(positional, topics);
     if (found.kind !== "found") {
       const why = found.kind === "ambiguous" ? `ambiguous and could be ${formatAlternatives(found.candidates)}` : `expected ${formatAlternatives(topics)}`;
       throw new CliError(`TOPIC argument: invalid value ${positional}, ${why}`);
     }
-    if (found.name === "topics") return { kind: "print", text: `${COMMANDS.join("\n")}\n` };
-    return { kind: "print", text: commandPage(p, found.name as CommandName) };
+    if (found.name === "topics") return { kind: "print", text: `${p.commands.join("\n")}\n` };
+    return { kind: "print", text: commandPage(p, found.name) };
   }
   const context = keyContext(parsed, settings.keys ?? [], { env: settings.env });
   switch (command) {
@@ -304,6 +333,8 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: Command
     case "configure":
     case "clean":
       return { kind: "run", command: { command, args, context } };
+    default:
+      return { kind: "run", command: { command: "tool", name: command, args, context } };
   }
 }
 
@@ -313,9 +344,9 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: Command
  * @public
  */
 export function parseCommandLine(argv: readonly string[], settings: CommandLineSettings): CommandLine {
-  let command: CommandName | undefined;
+  let command: string | undefined;
   try {
-    command = findCommand(argv);
+    command = findCommand(argv, extraNames(settings));
     const p = makeParser(settings);
     if (command !== undefined) return parseCommand(p, settings, command, argv.slice(1));
     const parsed = parseOptions(argv, p.common.filter((s) => s.section === S_COMMON || s.section === S_OPTIONS));

@@ -3,7 +3,7 @@
  * sub-command, and one option per configure-time key.
  */
 
-import type { CommandLineSettings, CommandName } from "../cli/command-line.js";
+import type { CommandDoc, CommandLineSettings, CommandName } from "../cli/command-line.js";
 import type { OptionSpec } from "../cli/options.js";
 import type { Generator } from "../filegen.js";
 import { formatAlternatives } from "../converter.js";
@@ -80,9 +80,9 @@ export interface CommandDef {
   readonly positional?: { readonly docv: string; readonly doc: string } | undefined;
 }
 
-/** The documentation, options and positional argument of each sub-command. */
-export function commandDefs(tool: string, queryKinds: readonly string[]): Record<CommandName, CommandDef> {
-  return {
+/** The documentation, options and positional argument of each sub-command, the tool's own included. */
+export function commandDefs(tool: string, queryKinds: readonly string[], extra: readonly CommandDoc[] = []): Record<string, CommandDef> {
+  const defs: Record<string, CommandDef> = {
     configure: {
       doc: `Configure a ${tool} application.`,
       description: [`The configure command initializes a fresh ${tool} application.`],
@@ -114,25 +114,35 @@ export function commandDefs(tool: string, queryKinds: readonly string[]): Record
       positional: { docv: "TOPIC", doc: "The topic to get help on." },
     },
   };
+  for (const command of extra) {
+    if (Object.hasOwn(defs, command.name) || !/^[a-z][a-z0-9-]*$/u.test(command.name)) {
+      throw new TypeError(`the tool cannot add a command named ${JSON.stringify(command.name)}: it is taken or not a lower-case word`);
+    }
+    defs[command.name] = { doc: command.doc, description: command.description ?? [command.doc], extra: [] };
+  }
+  return defs;
 }
 
 /** Everything needed to parse and document one command line. */
 export interface Parser {
   readonly tool: Generator;
-  readonly defs: Record<CommandName, CommandDef>;
+  /** Every sub-command, sorted. */
+  readonly commands: readonly string[];
+  readonly defs: Record<string, CommandDef>;
   readonly common: readonly OptionSpec[];
   readonly keys: readonly OptionSpec[];
 }
 
 /** The options a sub-command accepts: the common ones, its own, and the keys. */
-export function specsFor(p: Parser, command: CommandName): OptionSpec[] {
-  return [...p.common, ...p.defs[command].extra, ...p.keys];
+export function specsFor(p: Parser, command: string): OptionSpec[] {
+  return [...p.common, ...(p.defs[command]?.extra ?? []), ...p.keys];
 }
-
 
 /** The option sets for a tool and the keys of its configuration. */
 export function makeParser(settings: CommandLineSettings): Parser {
   const common = commonSpecs(settings.tool, settings.defaultConfigFile ?? "config.ts");
   const taken = new Set([...common, ...EVAL_SPECS, ...DOT_SPECS].flatMap((s) => s.names));
-  return { tool: settings.tool, defs: commandDefs(settings.tool.name, settings.queryKinds), common, keys: keySpecs(settings.keys ?? [], taken) };
+  const defs = commandDefs(settings.tool.name, settings.queryKinds, settings.commands);
+  const commands = Object.keys(defs).sort();
+  return { tool: settings.tool, commands, defs, common, keys: keySpecs(settings.keys ?? [], taken) };
 }

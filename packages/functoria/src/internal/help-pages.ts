@@ -4,8 +4,7 @@
 
 import { type ManBlock, type ManSection, optionItems, renderMan } from "../cli/man.js";
 import type { OptionSpec } from "../cli/options.js";
-import type { CommandName } from "../cli/command-line.js";
-import { COMMANDS, type Parser, S_COMMON, S_CONFIGURE, S_DESCRIBE, S_OPTIONS, specsFor } from "./cli-specs.js";
+import { type Parser, S_COMMON, S_CONFIGURE, S_DESCRIBE, S_OPTIONS, specsFor } from "./cli-specs.js";
 
 function exitStatus(subject: string): ManSection {
   const item = (label: string, text: string): ManBlock => ({ kind: "item", label, text });
@@ -38,8 +37,9 @@ function environment(subject: string, specs: readonly OptionSpec[]): ManSection 
   return { title: "ENVIRONMENT", blocks: blocks.length === 0 ? [] : [{ kind: "paragraph", text: `These environment variables affect the execution of ${subject}:` }, ...blocks] };
 }
 
-export function commandPage(p: Parser, command: CommandName): string {
+export function commandPage(p: Parser, command: string): string {
   const def = p.defs[command];
+  if (def === undefined) throw new TypeError(`no help page for the command ${command}`);
   const specs = specsFor(p, command);
   const positional = def.positional === undefined ? "" : ` [${def.positional.docv}]`;
   const sections: ManSection[] = [
@@ -67,7 +67,7 @@ export function mainPage(p: Parser): string {
         { kind: "paragraph", text: `Use ${name} help <command> for more information on a specific command.` },
       ],
     },
-    { title: "COMMANDS", blocks: COMMANDS.map((c) => ({ kind: "item", label: c, text: p.defs[c].doc })) },
+    { title: "COMMANDS", blocks: p.commands.map((c) => ({ kind: "item", label: c, text: p.defs[c]?.doc ?? "" })) },
     ...sectionsOf(p.common.filter((s) => s.section === S_OPTIONS || s.section === S_COMMON)),
     exitStatus(name),
   ]);

@@ -1,0 +1,6 @@
+// mirage >= 0.1.0 & < 0.2.0
+import { defaultSleep, fn, job, main, register, sleep } from "@mirage-ts/mirage-cli";
+
+const heads2 = main({ module: "./unikernel.js", name: "Heads", type: fn(sleep, job) });
+
+register("heads2", [heads2.$(defaultSleep)]);

@@ -1,0 +1,6 @@
+// mirage >= 0.1.0 & < 0.2.0
+import { defaultSleep, fn, job, main, register, sleep } from "@mirage-ts/mirage-cli";
+
+const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) });
+
+register("hello", [hello.$(defaultSleep)]);

@@ -1,0 +1,5 @@
+// mirage >= 0.1.0 & < 0.2.0
+import { register } from "@mirage-ts/mirage-cli";
+
+// No job at all: only Mirage's init jobs run, then the unikernel exits with 0.
+register("noop", []);

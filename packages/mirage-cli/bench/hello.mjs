@@ -1,0 +1,59 @@
+// Benchmark of the mirage tool on examples/hello: the time of `mirage configure` and of
+// `mirage build` (type-check and bundle), and the size of the minified bundle. As a peer measured
+// in the same run, the same work done by the two tools directly (`tsc --noEmit` on the generated
+// entry, then the `esbuild` command), so the ratio shows what the mirage tool adds.
+// Run from the repository root after `pnpm build`: node packages/mirage-cli/bench/hello.mjs [runs]
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const hello = join(root, "examples", "hello");
+const bin = join(root, "packages", "mirage-cli", "dist", "bin.js");
+const require = createRequire(join(root, "packages", "mirage-cli", "package.json"));
+const tsc = require.resolve("typescript/bin/tsc");
+const esbuild = join(require.resolve("esbuild/package.json"), "..", "bin", "esbuild");
+const runs = Number(process.argv[2] ?? 3);
+
+/** Runs `node args` in examples/hello and returns the elapsed seconds. */
+function timed(args) {
+  const start = performance.now();
+  execFileSync(process.execPath, args, { cwd: hello, stdio: ["ignore", "ignore", "pipe"] });
+  return (performance.now() - start) / 1000;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+const scratch = mkdtempSync(join(tmpdir(), "mirage-bench-"));
+const samples = { configure: [], build: [], peer: [] };
+let bytes = 0;
+try {
+  for (let i = 0; i < runs; i++) {
+    timed([bin, "clean"]);
+    samples.configure.push(timed([bin, "configure", "-t", "unix"]));
+    samples.build.push(timed([bin, "build", "-q"]));
+    bytes = statSync(join(hello, "dist", "hello.mjs")).size;
+    samples.peer.push(
+      timed([tsc, "--ignoreConfig", "--noEmit", "--target", "es2023", "--lib", "es2023", "--module", "esnext", "--moduleResolution", "bundler", "--strict", "--skipLibCheck", "mirage/main.ts"]) +
+        timed([esbuild, "mirage/main.ts", "--bundle", "--format=esm", "--platform=node", "--target=node20", "--minify", "--sourcemap", `--outfile=${join(scratch, "hello.mjs")}`, "--log-level=warning"]),
+    );
+  }
+  const gzipped = gzipSync(readFileSync(join(hello, "dist", "hello.mjs"))).length;
+  const configure = median(samples.configure);
+  const build = median(samples.build);
+  const peer = median(samples.peer);
+  console.log(`mirage on examples/hello (median of ${runs} runs)`);
+  console.log(`  configure            ${configure.toFixed(2)} s`);
+  console.log(`  build                ${build.toFixed(2)} s  (type-check + bundle)`);
+  console.log(`  configure + build    ${(configure + build).toFixed(2)} s  (aim: under 3 s)`);
+  console.log(`  bundle               ${(bytes / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped  (aim: under 60 KB)`);
+  console.log(`  peer: tsc + esbuild  ${peer.toFixed(2)} s  (mirage build / peer = ${(build / peer).toFixed(2)})`);
+} finally {
+  execFileSync(process.execPath, [bin, "clean"], { cwd: hello });
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+/**
+ * The `mirage` executable.
+ *
+ * @packageDocumentation
+ */
+
+import { runMirage } from "./cli.js";
+
+process.exitCode = await runMirage(process.argv.slice(2));

@@ -1,0 +1,52 @@
+/**
+ * The `mirage` builder: what functoria's engine needs to be the `mirage` tool (upstream's
+ * `Mirage` project job and `Lib.S`): its name and version, the target key every unikernel has,
+ * the code around the generated entry (from the target table), the generated `package.json`,
+ * the `build` command and the cleaning of its bundles.
+ *
+ * @packageDocumentation
+ */
+
+import { type Builder, type Impl, type Job, impl, job, map, value } from "@mirage-ts/functoria";
+import { buildCommand } from "./commands/build.js";
+import { removeBundles } from "./commands/bundle.js";
+import { targetOf } from "./internal/platform.js";
+import { target } from "./keys.js";
+import { findTarget } from "./targets.js";
+import { packageName, version } from "./version.js";
+
+/** The top-level job (upstream `Mirage_runtime`): it reads the target and brings its packages. */
+function create(jobs: readonly Impl<Job>[]): Impl<Job> {
+  return impl({
+    name: "Mirage",
+    type: job,
+    keys: [target],
+    packagesV: map(value(target), (t) => findTarget(t).packages),
+    extraDeps: jobs,
+    connect: () => "undefined",
+  });
+}
+
+/**
+ * The builder of the `mirage` tool.
+ *
+ * @public
+ */
+export const mirageBuilder: Builder = {
+  name: "mirage",
+  version,
+  packageName,
+  defaultConfigFile: "config.ts",
+  keys: [target],
+  registerArg: { module: "@mirage-ts/mirage-runtime", name: "registerArg" },
+  prelude: ({ info, importValue }) => targetOf(info).prelude(importValue),
+  run: ({ info, importValue, start }) => targetOf(info).run(importValue, start),
+  create,
+  packageJson: (info, base) => ({
+    ...base,
+    scripts: { build: "mirage build", start: `node --enable-source-maps dist/${info.output ?? info.name}.mjs` },
+  }),
+  configured: () => "Successfully configured the unikernel. Now run 'mirage build' (after installing its dependencies, for example with 'npm install').",
+  commands: [buildCommand],
+  clean: (dirs) => removeBundles(dirs.configDir),
+};

@@ -1,0 +1,53 @@
+/**
+ * Block devices (upstream `Mirage.block_of_file`, `ramdisk`, `generic_block`).
+ *
+ * @packageDocumentation
+ */
+
+import { type Impl, type Key, matchImpl, value } from "@mirage-ts/functoria";
+import { platformImpl } from "../internal/platform.js";
+import { blockKey } from "../keys.js";
+import { platformDevice } from "../targets.js";
+import { block } from "./types.js";
+
+/**
+ * A block device backed by the file `path` (relative to the directory the unikernel runs in, or
+ * absolute). It must exist; its size is a whole number of 512-byte sectors.
+ *
+ * @public
+ */
+export function blockOfFile(path: string): Impl<"block"> {
+  if (path === "") throw new TypeError("blockOfFile: the file name cannot be empty");
+  return platformImpl({
+    name: "Block",
+    type: block,
+    connect: (t, importValue) => platformDevice(t, "blockOfFile", "blockOfFile")(importValue, JSON.stringify(path)),
+  });
+}
+
+/**
+ * An in-memory block device named `name`: devices of the same name share their data while the
+ * unikernel runs.
+ *
+ * @public
+ */
+export function ramdisk(name: string): Impl<"block"> {
+  if (name === "") throw new TypeError("ramdisk: the name cannot be empty");
+  return platformImpl({
+    name: "Ramdisk",
+    type: block,
+    connect: (t, importValue) => platformDevice(t, "ramdisk", "ramdisk")(importValue, JSON.stringify(name)),
+  });
+}
+
+/**
+ * A block device chosen by `--block=file|ramdisk` (default `ramdisk`; `--<group>-block` with a
+ * group): {@link blockOfFile} or {@link ramdisk} of `name`.
+ *
+ * @public
+ */
+export function genericBlock(name: string, options: { readonly group?: string; readonly key?: Key<"file" | "ramdisk"> } = {}): Impl<"block"> {
+  const choice = options.key ?? blockKey(options.group);
+  const memory = ramdisk(name);
+  return matchImpl(value(choice), [["file", blockOfFile(name)], ["ramdisk", memory]], memory);
+}

@@ -1,0 +1,49 @@
+/**
+ * The link layer of the TypeScript stack (upstream `Mirage.ethif` and `arp`), from
+ * `@mirage-ts/tcpip`.
+ *
+ * @packageDocumentation
+ */
+
+import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
+import { compatibleRange } from "../version.js";
+import { defaultTimers } from "./base.js";
+import { arpv4, ethernet, network } from "./types.js";
+
+/** The tcpip package, which every stack device needs. */
+export const TCPIP = pkg("@mirage-ts/tcpip", { range: compatibleRange });
+
+const ethernetLayer = impl({
+  module: "@mirage-ts/tcpip",
+  name: "EthernetLayer",
+  type: fn(network, ethernet),
+  packages: [TCPIP],
+  connect: ({ impl: cls, args: [net = ""] }) => `new ${cls}(${net})`,
+});
+
+/**
+ * Ethernet over a network interface.
+ *
+ * @public
+ */
+export function ethif(net: Impl<"network">): Impl<"ethernet"> {
+  return apply(ethernetLayer, net);
+}
+
+const arpLayer = impl({
+  module: "@mirage-ts/tcpip",
+  name: "ArpLayer",
+  type: fn(ethernet, arpv4),
+  packages: [TCPIP],
+  extraDeps: [defaultTimers],
+  connect: ({ impl: cls, args: [eth = "", timers = ""] }) => `new ${cls}(${eth}, { clock: ${timers} })`,
+});
+
+/**
+ * ARP over an ethernet layer.
+ *
+ * @public
+ */
+export function arp(eth: Impl<"ethernet">): Impl<"arpv4"> {
+  return apply(arpLayer, eth);
+}

@@ -1,0 +1,64 @@
+/**
+ * Key-value stores (upstream `Mirage.direct_kv_ro`, `generic_kv_ro`, `direct_kv_rw`,
+ * `kv_rw_mem`); {@link crunch} embeds a directory instead.
+ *
+ * @packageDocumentation
+ */
+
+import { type Impl, type Key, ifImpl, matchImpl, value } from "@mirage-ts/functoria";
+import { platformImpl, platformValue } from "../internal/platform.js";
+import { isUnix, kvRoKey } from "../keys.js";
+import { platformDevice } from "../targets.js";
+import { crunch } from "./crunch.js";
+import { kvRo, kvRw } from "./types.js";
+
+/**
+ * A read-only store over the host directory `dir` (relative to where the unikernel runs), read
+ * at run time; on targets without a host file system, `dir` is crunched instead, as upstream.
+ *
+ * @public
+ */
+export function directKvRo(dir: string): Impl<"kv_ro"> {
+  if (dir === "") throw new TypeError("directKvRo: the directory cannot be empty");
+  const direct = platformImpl({
+    name: "Direct_kv_ro",
+    type: kvRo,
+    connect: (t, importValue) => platformDevice(t, "directKvRo", "directKvRo")(importValue, JSON.stringify(dir)),
+  });
+  return ifImpl(isUnix, direct, crunch(dir));
+}
+
+/**
+ * A read-write store over the host directory `dir` (relative to where the unikernel runs).
+ *
+ * @public
+ */
+export function directKvRw(dir: string): Impl<"kv_rw"> {
+  if (dir === "") throw new TypeError("directKvRw: the directory cannot be empty");
+  return platformImpl({
+    name: "Direct_kv_rw",
+    type: kvRw,
+    connect: (t, importValue) => platformDevice(t, "directKvRw", "directKvRw")(importValue, JSON.stringify(dir)),
+  });
+}
+
+/**
+ * An empty read-write store in memory (upstream mirage-kv-mem); each call is a new store.
+ *
+ * @public
+ */
+export function kvRwMem(): Impl<"kv_rw"> {
+  return platformValue("Kv_rw_mem", kvRw, "kvRwMem", "kvRwMem");
+}
+
+/**
+ * A read-only store of `dir` chosen by `--kv_ro=crunch|direct` (default `crunch`;
+ * `--<group>-kv_ro` with a group): {@link crunch} or {@link directKvRo}.
+ *
+ * @public
+ */
+export function genericKvRo(dir: string, options: { readonly group?: string; readonly key?: Key<"crunch" | "direct"> } = {}): Impl<"kv_ro"> {
+  const choice = options.key ?? kvRoKey(options.group);
+  const crunched = crunch(dir);
+  return matchImpl(value(choice), [["crunch", crunched], ["direct", directKvRo(dir)]], crunched);
+}

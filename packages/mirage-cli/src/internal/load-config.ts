@@ -1,0 +1,71 @@
+/**
+ * Loading `config.ts` (upstream compiles and runs `config.exe`): esbuild strips the types and
+ * bundles its local imports into a temporary module next to it, which is imported. The
+ * configuration's imports of `@mirage-ts/mirage-cli` and `@mirage-ts/functoria` are pointed at the
+ * running tool's own modules, so the devices it builds and the application it registers are the
+ * ones the tool reads, whichever copy the project has installed.
+ */
+
+import { rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { App } from "@mirage-ts/functoria";
+import * as esbuild from "esbuild";
+import { takeRegistered } from "../register.js";
+import { esbuildErrors } from "./esbuild-errors.js";
+
+const ownPackages: esbuild.Plugin = {
+  name: "mirage-own-packages",
+  setup(build) {
+    // This module is dist/internal/load-config.js: the package's entry is ../index.js.
+    const own: Readonly<Record<string, string>> = {
+      "@mirage-ts/mirage-cli": new URL("../index.js", import.meta.url).href,
+      "@mirage-ts/functoria": import.meta.resolve("@mirage-ts/functoria"),
+    };
+    build.onResolve({ filter: /^[^./]/ }, (args) => ({ path: own[args.path] ?? args.path, external: true }));
+  },
+};
+
+async function compile(configPath: string): Promise<string> {
+  try {
+    const result = await esbuild.build({
+      entryPoints: [configPath],
+      bundle: true,
+      write: false,
+      format: "esm",
+      platform: "node",
+      target: "node20",
+      sourcemap: "inline",
+      plugins: [ownPackages],
+      logLevel: "silent",
+    });
+    return result.outputFiles[0]?.text ?? "";
+  } catch (e) {
+    const errors = esbuildErrors(e);
+    if (errors === undefined) throw e;
+    throw new Error(`cannot compile ${basename(configPath)}:\n${errors}`);
+  }
+}
+
+/**
+ * Imports the configuration `configPath` (absolute) and returns the application it registered.
+ *
+ * @throws `Error` when it does not compile, throws, or registers nothing.
+ */
+export async function loadConfig(configPath: string): Promise<App> {
+  const code = await compile(configPath);
+  // Next to config.ts, so that its other package imports resolve from the project.
+  const temporary = join(dirname(configPath), `.${basename(configPath)}.${process.pid}.${Date.now()}.mjs`);
+  takeRegistered();
+  await writeFile(temporary, code);
+  try {
+    await import(pathToFileURL(temporary).href);
+  } finally {
+    await rm(temporary, { force: true });
+  }
+  const app = takeRegistered();
+  if (app === undefined) {
+    throw new Error(`${basename(configPath)} registers no unikernel: call register("<name>", [<jobs>]) from @mirage-ts/mirage-cli`);
+  }
+  return app;
+}

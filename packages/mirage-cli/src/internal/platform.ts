@@ -1,0 +1,40 @@
+/**
+ * Devices whose code depends on the target: their connect looks the configured target up in the
+ * target table, so that the catalogue itself stays target agnostic.
+ */
+
+import { type AbstractImpl, type Impl, type Info, type RuntimeArg, type Typ, impl } from "@mirage-ts/functoria";
+import { target } from "../keys.js";
+import { type ImportValue, type Target, findTarget, platformDevice } from "../targets.js";
+
+/** The target of a configuration. */
+export function targetOf(info: Info): Target {
+  return findTarget(info.get(target));
+}
+
+/** Options of {@link platformImpl}. */
+export interface PlatformImplOptions<T> {
+  /** The device name (it names the generated variables). */
+  readonly name: string;
+  readonly type: Typ<T>;
+  readonly extraDeps?: readonly AbstractImpl[];
+  readonly runtimeArgs?: readonly RuntimeArg[];
+  /** The expression connecting the device on a target, from the argument variables. */
+  readonly connect: (t: Target, importValue: ImportValue, args: readonly string[]) => string;
+}
+
+/** A device whose connect code comes from the target. */
+export function platformImpl<T>(options: PlatformImplOptions<T>): Impl<T> {
+  return impl({
+    name: options.name,
+    type: options.type,
+    extraDeps: options.extraDeps,
+    runtimeArgs: options.runtimeArgs,
+    connect: (context) => options.connect(targetOf(context.info), context.importValue, context.args),
+  });
+}
+
+/** A device the target implements without arguments (console, clocks, random...). */
+export function platformValue<T>(name: string, type: Typ<T>, device: "console" | "sleep" | "mclock" | "pclock" | "random" | "timers" | "kvRwMem", what: string): Impl<T> {
+  return platformImpl({ name, type, connect: (t, importValue) => platformDevice(t, device, what)(importValue) });
+}

@@ -1,0 +1,166 @@
+/**
+ * The targets a unikernel can be configured for (`-t`), in one table. A target says which
+ * platform package implements the devices, how the generated entry reads its command line,
+ * writes its output and runs, and how `mirage build` type-checks and bundles it. Adding a target
+ * is adding an entry here; a device a target lacks makes `configure` fail with a clear message.
+ *
+ * @packageDocumentation
+ */
+
+import { type Package, pkg } from "@mirage-ts/functoria";
+import { compatibleRange } from "./version.js";
+
+/**
+ * Imports a value into the generated entry and returns the expression naming it.
+ *
+ * @public
+ */
+export type ImportValue = (module: string, name: string) => string;
+
+/**
+ * The code of the platform devices of a target. Each function receives the importer of the
+ * generated file and returns a TypeScript expression (awaited by the entry).
+ *
+ * @public
+ */
+export interface PlatformDevices {
+  /** The console (`Console`). */
+  readonly console: (importValue: ImportValue) => string;
+  /** Sleeping (`Sleep`). */
+  readonly sleep: (importValue: ImportValue) => string;
+  /** The monotonic clock (`MClock`). */
+  readonly mclock: (importValue: ImportValue) => string;
+  /** The wall clock (`PClock`). */
+  readonly pclock: (importValue: ImportValue) => string;
+  /** The random generator (`Random`). */
+  readonly random: (importValue: ImportValue) => string;
+  /** The timers of a TCP/IP stack (tcpip's `Clock`). */
+  readonly timers: (importValue: ImportValue) => string;
+  /** A block device backed by a file; `path` is a string literal. */
+  readonly blockOfFile: (importValue: ImportValue, path: string) => string;
+  /** An in-memory block device; `name` is a string literal. */
+  readonly ramdisk: (importValue: ImportValue, name: string) => string;
+  /** A read-only key-value store over a host directory; `dir` is a string literal. */
+  readonly directKvRo: (importValue: ImportValue, dir: string) => string;
+  /** A read-write key-value store over a host directory; `dir` is a string literal. */
+  readonly directKvRw: (importValue: ImportValue, dir: string) => string;
+  /** An empty in-memory read-write key-value store. */
+  readonly kvRwMem: (importValue: ImportValue) => string;
+  /** A network interface; `spec` is an expression of the `--interface` value. */
+  readonly netif: (importValue: ImportValue, spec: string) => string;
+  /** The host's socket stack; `ipv4` is an expression of the `--ipv4` prefix to bind. */
+  readonly socketStack: (importValue: ImportValue, ipv4: string) => string;
+}
+
+/**
+ * A target platform.
+ *
+ * @public
+ */
+export interface Target {
+  /** The `-t` value. */
+  readonly name: string;
+  /** What it is, for help. */
+  readonly doc: string;
+  /** Packages every unikernel for this target needs (the platform, the runtime, the tool). */
+  readonly packages: readonly Package[];
+  /** Code after the imports of the generated entry. */
+  readonly prelude: (importValue: ImportValue) => string;
+  /** The statement running the unikernel whose work is the promise `start`. */
+  readonly run: (importValue: ImportValue, start: string) => string;
+  /** An expression of the unikernel's command line (without the program name). */
+  readonly argv: (importValue: ImportValue) => string;
+  /** An expression of mirage-runtime's `Output` (standard output and error). */
+  readonly output: (importValue: ImportValue) => string;
+  /** An expression of a function writing one log line. */
+  readonly logSink: (importValue: ImportValue) => string;
+  /** The platform devices it implements. */
+  readonly devices: Partial<PlatformDevices>;
+  /** The ambient type packages the generated entry is type-checked with (`types`). */
+  readonly types: readonly string[];
+  /** How esbuild bundles the entry. */
+  readonly bundle: { readonly platform: "node" | "browser" | "neutral"; readonly target: string; readonly banner: string };
+}
+
+const UNIX = "@mirage-ts/mirage-unix";
+const call = (name: string, ...args: readonly string[]) => (importValue: ImportValue) => `${importValue(UNIX, name)}(${args.join(", ")})`;
+const value = (name: string) => (importValue: ImportValue) => importValue(UNIX, name);
+
+const unix: Target = {
+  name: "unix",
+  doc: "a Node.js process on the host (Linux, macOS)",
+  packages: [
+    pkg("@mirage-ts/mirage-unix", { range: compatibleRange }),
+    pkg("@mirage-ts/mirage-runtime", { range: compatibleRange }),
+    pkg("@mirage-ts/mirage-types", { range: compatibleRange }),
+    pkg("@mirage-ts/mirage-cli", { range: compatibleRange, build: true }),
+  ],
+  // The entry declares the few Node globals it uses, so that it type-checks without Node's
+  // type package (which would triple the time of the check).
+  prelude: () =>
+    [
+      "declare const process: {",
+      "  readonly argv: readonly string[];",
+      "  readonly stdout: { write(text: string): unknown };",
+      "  readonly stderr: { write(text: string): unknown };",
+      "};",
+      "",
+      "const unixOutput = {",
+      "  out: (text: string): void => void process.stdout.write(text),",
+      "  err: (text: string): void => void process.stderr.write(text),",
+      "};",
+      "",
+    ].join("\n"),
+  run: (importValue, start) => `${importValue(UNIX, "Main")}.run(${start});`,
+  argv: () => "process.argv.slice(2)",
+  output: () => "unixOutput",
+  logSink: () => "(line: string): void => void process.stderr.write(`${line}\\n`)",
+  devices: {
+    console: call("connectConsole"),
+    sleep: value("unixSleep"),
+    mclock: value("unixMClock"),
+    pclock: value("unixPClock"),
+    random: value("unixRandom"),
+    timers: value("unixTimers"),
+    blockOfFile: (importValue, path) => call("connectFileBlock", path)(importValue),
+    ramdisk: (importValue, name) => call("connectRamdisk", name)(importValue),
+    directKvRo: (importValue, dir) => call("connectDirectoryKvRo", dir)(importValue),
+    directKvRw: (importValue, dir) => call("connectDirectoryKvRw", dir)(importValue),
+    kvRwMem: call("connectMemoryKvRw"),
+    netif: (importValue, spec) => call("connectNetif", spec)(importValue),
+    socketStack: (importValue, ipv4) => call("connectSocketStack", `{ ipv4: ${ipv4} }`)(importValue),
+  },
+  types: [],
+  // CommonJS dependencies bundled into an ES module still call require(): give them one.
+  bundle: { platform: "node", target: "node20", banner: 'import { createRequire as __mirageRequire } from "node:module";\nconst require = __mirageRequire(import.meta.url);' },
+};
+
+/**
+ * Every target, by `-t` name.
+ *
+ * @public
+ */
+export const targets: Readonly<Record<string, Target>> = { unix };
+
+/**
+ * The target named `name`.
+ *
+ * @throws `Error` when no target has that name.
+ * @public
+ */
+export function findTarget(name: string): Target {
+  const found = targets[name];
+  if (found === undefined) throw new Error(`unknown target ${name}: the targets are ${Object.keys(targets).join(", ")}`);
+  return found;
+}
+
+/**
+ * The code of a platform device on a target.
+ *
+ * @throws `Error` naming the device and the target when the target lacks it.
+ */
+export function platformDevice<K extends keyof PlatformDevices>(t: Target, device: K, what: string): PlatformDevices[K] {
+  const code = t.devices[device];
+  if (code === undefined) throw new Error(`${what} is not supported on the ${t.name} target`);
+  return code;
+}

@@ -1,0 +1,167 @@
+// Every unikernel of examples/: configured and built in place with the built `mirage`, run from
+// its bundle with node, its output checked, then cleaned back to the committed files.
+import { spawn } from "node:child_process";
+import { readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type Outcome, ROOT, files, mirage, node } from "./support/project.js";
+
+const TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)`;
+
+/** The log lines of a run, without their time stamps. */
+function logs(r: Outcome): string[] {
+  return r.stderr
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => {
+      const m = new RegExp(`^${TIME}: ?(.*)$`, "u").exec(l);
+      if (m === null) throw new Error(`not a log line: ${l}`);
+      return m[1] ?? "";
+    });
+}
+
+/** Configures and builds the example `name`, runs `check`, then cleans it and checks nothing is left. */
+async function withExample(name: string, configure: readonly string[], check: (dir: string) => Promise<void>): Promise<void> {
+  const dir = join(ROOT, "examples", name);
+  const committed = await files(dir);
+  try {
+    expect(await mirage(dir, ["configure", "-t", "unix", ...configure])).toMatchObject({ code: 0, stderr: "" });
+    const built = await mirage(dir, ["build", "-q"]);
+    expect(built, built.stderr).toMatchObject({ code: 0, stderr: "" });
+    await check(dir);
+  } finally {
+    expect((await mirage(dir, ["clean"])).code).toBe(0);
+  }
+  expect(await files(dir)).toEqual(committed);
+}
+
+describe.concurrent("examples", { timeout: 90_000 }, () => {
+  it("noop exits at once", () =>
+    withExample("noop", [], async (dir) => {
+      expect(await node(dir, ["dist/noop.mjs"])).toEqual({ code: 0, stdout: "", stderr: "" });
+    }));
+
+  it("hello logs hello four times", () =>
+    withExample("hello", [], async (dir) => {
+      const r = await node(dir, ["dist/hello.mjs"]);
+      expect(r.code).toBe(0);
+      expect(logs(r)).toEqual(Array(4).fill("[INFO] [hello] hello"));
+    }));
+
+  it("hello-key logs --hello", () =>
+    withExample("hello-key", [], async (dir) => {
+      expect(logs(await node(dir, ["dist/hello-key.mjs", "--hello=Bonjour le monde"]))).toEqual(Array(4).fill("[INFO] [hello] Bonjour le monde"));
+      expect((await node(dir, ["dist/hello-key.mjs", "--help=plain"])).stdout).toContain("--hello=VAL (absent=Hello World!)");
+    }));
+
+  it("heads1 and heads2 finish after both sleeps", async () => {
+    for (const name of ["heads1", "heads2"]) {
+      await withExample(name, [], async (dir) => {
+        const r = await node(dir, [`dist/${name}.mjs`]);
+        expect(r.code).toBe(0);
+        expect(logs(r)).toEqual([`[INFO] [${name}] Heads`, `[INFO] [${name}] Tails`, `[INFO] [${name}] Finished`]);
+      });
+    }
+  });
+
+  it("timeout1 and timeout2 return Heads or cancel", async () => {
+    for (const name of ["timeout1", "timeout2"]) {
+      await withExample(name, [], async (dir) => {
+        const r = await node(dir, [`dist/${name}.mjs`]);
+        expect(r.code).toBe(0);
+        expect(logs(r)).toHaveLength(1);
+        expect(logs(r)[0]).toMatch(new RegExp(`^\\[INFO\\] \\[${name}\\] (?:Cancelled|Returned "Heads")$`, "u"));
+      });
+    }
+  });
+
+  it("echo_server logs ten random lines", () =>
+    withExample("echo_server", [], async (dir) => {
+      const r = await node(dir, ["dist/echo_server.mjs", "--max-delay=20"]);
+      expect(r.code).toBe(0);
+      const lines = logs(r);
+      expect(lines).toHaveLength(10);
+      for (const line of lines) expect(line).toMatch(/^\[INFO\] \[echo_server\] a{0,19}$/u);
+    }));
+
+  it("app-info prints its name and the versions of its packages", () =>
+    withExample("app-info", [], async (dir) => {
+      const version = async (pkg: string) => (JSON.parse(await readFile(join(ROOT, "packages", pkg, "package.json"), "utf8")) as { version: string }).version;
+      const packages = await Promise.all(["mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix"].map(async (p) => `@mirage-ts/${p}.${await version(p)}`));
+      expect(await node(dir, ["dist/app-info.mjs"])).toEqual({ code: 0, stdout: `name = app-info\npackages = [${packages.join("; ")}]\n`, stderr: "" });
+    }));
+
+  it("clock speaks every second until interrupted", () =>
+    withExample("clock", [], async (dir) => {
+      const child = spawn(process.execPath, ["dist/speaking_clock.mjs"], { cwd: dir });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.split("*BEEP*").length > 2) child.kill("SIGINT");
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+      expect(code).toBe(130);
+      const lines = logs({ code: 130, stdout: "", stderr });
+      expect(lines.slice(0, 4)).toEqual([
+        expect.stringMatching(/^ \[clock\] \d+ nanoseconds have elapsed\.$/u),
+        expect.stringMatching(/^ \[clock\] At the stroke, the time will be \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d \x07 \*BEEP\*$/u),
+        expect.stringMatching(/^ \[clock\] \d+ nanoseconds have elapsed\.$/u),
+        expect.stringMatching(/BEEP/u),
+      ]);
+      const elapsed = lines.filter((l) => l.includes("elapsed")).map((l) => BigInt(/(\d+) nano/u.exec(l)?.[1] ?? "0"));
+      expect(elapsed[1]! - elapsed[0]!).toBeGreaterThanOrEqual(1_000_000_000n);
+    }));
+
+  it("kv_ro confirms the secret, crunched or read directly", async () => {
+    for (const kvRo of ["crunch", "direct"]) {
+      await withExample("kv_ro", [`--kv_ro=${kvRo}`], async (dir) => {
+        expect(logs(await node(dir, ["dist/kv_ro.mjs"]))).toEqual(["[INFO] [kv_ro] Contents of extremely secret vital storage confirmed!"]);
+      });
+    }
+  });
+
+  it("block passes its test suite on a disk image", () =>
+    withExample("block", [], async (dir) => {
+      await writeFile(join(dir, "disk.img"), "");
+      await truncate(join(dir, "disk.img"), 100_000 * 512);
+      try {
+        const r = await node(dir, ["dist/block_test.mjs"]);
+        expect(r.code).toBe(0);
+        expect(logs(r)).toEqual([
+          "[INFO] [block] { Mirage_block.read_write = true; sector_size = 512; size_sectors = 100000L }",
+          "[INFO] [block] reading 1 sectors at 100000",
+          "[INFO] [block] reading 12 sectors at 99989",
+          "[INFO] [block] Test sequence finished",
+          "[INFO] [block] Total tests started: 10",
+          "[INFO] [block] Total tests passed:  10",
+          "[INFO] [block] Total tests failed:  0",
+        ]);
+      } finally {
+        await rm(join(dir, "disk.img"));
+      }
+    }));
+
+  it("disk-lottery keeps its high score on the disk", () =>
+    withExample("disk-lottery", [], async (dir) => {
+      await writeFile(join(dir, "disk.img"), new Uint8Array(8 * 512));
+      try {
+        const play = (...args: string[]) => node(dir, ["dist/lottery.mjs", ...args]);
+        const fresh = await play();
+        expect(fresh.code).toBe(6);
+        expect(logs(fresh)).toEqual(["[ERROR] [lottery] Error reading state: bad magic; is this lottery data?"]);
+        expect(logs(await play("--reset-all"))).toEqual([" [lottery] All 8 game slots reset."]);
+        const first = await play();
+        expect(first.code).toBe(0);
+        const won = /YOU WON! You beat the old high score 0 with (\d+)!/u.exec(logs(first)[0] ?? "");
+        expect(won).not.toBeNull();
+        expect(logs(first).slice(1)).toEqual(["[INFO] [lottery] Saving new game state...", "[INFO] [lottery] Done!", " [lottery] Thank you for playing! Exiting..."]);
+        const second = logs(await play())[0] ?? "";
+        expect(second).toMatch(new RegExp(`^ \\[lottery\\] (?:YOU WON! You beat the old high score ${won?.[1]} with \\d+!|YOU LOST! With \\d+ you didn't beat the high score ${won?.[1]}|TIE! You tied with the high score ${won?.[1]})$`, "u"));
+        expect(logs(await play("--slot", "1"))[0]).toMatch(/^ \[lottery\] YOU WON! You beat the old high score 0 with \d+!$/u);
+        expect(logs(await play("--reset", "--slot", "1"))).toEqual([" [lottery] Reset game slot 1."]);
+        expect(await play("--slot", "8")).toMatchObject({ code: 5, stderr: expect.stringContaining("[ERROR] [lottery] Invalid sector 8") });
+      } finally {
+        await rm(join(dir, "disk.img"));
+      }
+    }));
+});

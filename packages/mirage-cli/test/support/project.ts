@@ -1,0 +1,103 @@
+// Temporary unikernel projects for the end-to-end tests, and the built `mirage` binary run in
+// them. The projects link the workspace packages in their node_modules, as an install would, so
+// the tests need the packages' dist/ builds (`pnpm build`, which CI runs first).
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
+export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
+const LINKED = ["functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
+
+export interface Outcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+// The test runner sets MODE, which `mirage` reads as the default of `-t`, as upstream does.
+const { MODE: _mode, ...inherited } = process.env;
+
+/** Runs a program to completion (within `timeoutMs`), whatever its exit code. */
+export function run(file: string, args: readonly string[], options: { readonly cwd: string; readonly env?: Record<string, string>; readonly timeoutMs?: number }): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { cwd: options.cwd, env: { ...inherited, ...options.env }, timeout: options.timeoutMs ?? 60_000, encoding: "utf8" },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Runs the built `mirage` in `cwd`. */
+export function mirage(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<Outcome> {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the packages first (pnpm build)`);
+  return run(process.execPath, [BIN, ...args], { cwd, env });
+}
+
+/** Runs a bundle with node in `cwd`. */
+export function node(cwd: string, args: readonly string[], timeoutMs?: number): Promise<Outcome> {
+  return run(process.execPath, args, { cwd, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+}
+
+/** A fresh project directory with `files` and the workspace packages linked in node_modules. */
+export async function project(files: Readonly<Record<string, string>>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "mirage-e2e-"));
+  for (const [path, contents] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), contents);
+  }
+  await mkdir(join(dir, "node_modules", "@mirage-ts"), { recursive: true });
+  for (const name of LINKED) await symlink(join(ROOT, "packages", name), join(dir, "node_modules", "@mirage-ts", name), "dir");
+  return dir;
+}
+
+export function removeProject(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true });
+}
+
+/** Every file below `dir` (relative, sorted), node_modules excluded. */
+export async function files(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (at: string): Promise<void> => {
+    for (const entry of await readdir(at, { withFileTypes: true })) {
+      if (entry.name === "node_modules") continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else found.push(relative(dir, path));
+    }
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+/** A config.ts for a unikernel `start(sleep)` named `name`, and its unikernel.ts. */
+export function helloFiles(name = "hello", body = 'log.info("hello");'): Record<string, string> {
+  return {
+    "config.ts": `// mirage >= 0.1.0 & < 0.2.0
+import { defaultSleep, fn, job, main, register, sleep } from "@mirage-ts/mirage-cli";
+
+const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) });
+register(${JSON.stringify(name)}, [hello.$(defaultSleep)]);
+`,
+    "unikernel.ts": `import { logSource } from "@mirage-ts/mirage-runtime";
+import type { Sleep } from "@mirage-ts/mirage-types";
+
+const log = logSource("hello");
+
+export const Hello = {
+  async start(sleep: Sleep): Promise<void> {
+    await sleep.sleepNs(1n);
+    ${body}
+  },
+};
+`,
+  };
+}
