@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { connect, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { type Outcome, ROOT, files, mirage, node } from "./support/project.js";
 
@@ -18,6 +19,24 @@ function logs(r: Outcome): string[] {
       if (m === null) throw new Error(`not a log line: ${l}`);
       return m[1] ?? "";
     });
+}
+
+/** A TCP port free on loopback now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Waits until `condition` holds, polling every 20 ms, for at most 10 s. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 20) {
+    if (waited > 10_000) throw new Error("timed out waiting for the unikernel");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** Configures and builds the example `name`, runs `check`, then cleans it and checks nothing is left. */
@@ -110,6 +129,38 @@ describe.concurrent("examples", { timeout: 90_000 }, () => {
       ]);
       const elapsed = lines.filter((l) => l.includes("elapsed")).map((l) => BigInt(/(\d+) nano/u.exec(l)?.[1] ?? "0"));
       expect(elapsed[1]! - elapsed[0]!).toBeGreaterThanOrEqual(1_000_000_000n);
+    }));
+
+  it("network on the host socket stack logs a peer and what it sent", () =>
+    withExample("network", ["--net=socket"], async (dir) => {
+      const port = await freePort();
+      const child = spawn(process.execPath, ["dist/network.mjs", `--port=${port}`], { cwd: dir });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      try {
+        await until(() => stderr.includes("listening on port"));
+        const peerPort = await new Promise<number>((resolve, reject) => {
+          let local = 0;
+          const socket = connect(port, "127.0.0.1", () => {
+            local = socket.localPort ?? 0;
+            socket.end("hello");
+          });
+          socket.on("error", reject);
+          socket.on("close", () => resolve(local));
+        });
+        await until(() => stderr.includes("read: 5 bytes"));
+        // The last message spans two lines, as upstream's `read: %d bytes:\n%s`.
+        const lines = stderr.split("\n").map((l) => l.replace(new RegExp(`^${TIME}: ?`, "u"), ""));
+        expect(lines.slice(0, 4)).toEqual([
+          `[INFO] [network] listening on port ${port}`,
+          `[INFO] [network] new tcp connection from IP 127.0.0.1 on port ${peerPort}`,
+          "[INFO] [network] read: 5 bytes:",
+          "hello",
+        ]);
+      } finally {
+        child.kill("SIGTERM");
+        await new Promise((resolve) => child.on("exit", resolve));
+      }
     }));
 
   it("kv_ro confirms the secret, crunched or read directly", async () => {

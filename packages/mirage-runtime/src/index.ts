@@ -19,6 +19,14 @@ export {
 } from "./arg.js";
 export { delayArg, logsArg, nameArg } from "./builtin-args.js";
 export {
+  interfaceArg,
+  ipv4AddrConv,
+  ipv4Arg,
+  ipv4GatewayArg,
+  ipv4PrefixConv,
+  type NetworkArgOptions,
+} from "./network-args.js";
+export {
   boolConv,
   enumConv,
   floatConv,

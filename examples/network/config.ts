@@ -1,0 +1,6 @@
+// mirage >= 0.1.0 & < 0.2.0
+import { defaultNetwork, fn, genericStackv4v6, job, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";
+
+const network = main({ module: "./unikernel.js", name: "Network", type: fn(stackv4v6, job) });
+
+register("network", [network.$(genericStackv4v6(defaultNetwork))]);

@@ -1,0 +1,109 @@
+/**
+ * The network run-time arguments (upstream `Mirage_runtime_network`): `--interface`, `--ipv4` and
+ * `--ipv4-gateway`, in the NETWORK OPTIONS section. A group prefixes the name (`--data-ipv4`), so
+ * two stacks in one unikernel take separate arguments.
+ *
+ * @packageDocumentation
+ */
+
+import { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
+import { info, sections } from "./arg-info.js";
+import { opt, optional, type Arg } from "./arg.js";
+import { makeConv, stringConv, type Converter } from "./converter.js";
+import { invalidValue } from "./internal/messages.js";
+
+/**
+ * Options of the network arguments.
+ *
+ * @public
+ */
+export interface NetworkArgOptions {
+  /** Prefixes the argument's name with `<group>-`. */
+  readonly group?: string;
+}
+
+function named(name: string, options: NetworkArgOptions): string {
+  return options.group === undefined || options.group === "" ? name : `${options.group}-${name}`;
+}
+
+// Address converters print with toString and turn the parser's TypeError into a parse error.
+function addressConv<T extends { toString(): string }>(docv: string, parse: (text: string) => T, expected: string): Converter<T> {
+  return makeConv<T>({
+    docv,
+    parse: (text) => {
+      try {
+        return { ok: true, value: parse(text) };
+      } catch {
+        return { ok: false, error: invalidValue(text, expected) };
+      }
+    },
+    print: (value) => value.toString(),
+  });
+}
+
+/**
+ * Parses an IPv4 prefix with its host address, `10.0.0.2/24`.
+ *
+ * @public
+ */
+export const ipv4PrefixConv: Converter<Ipv4Prefix> = addressConv("PREFIX", Ipv4Prefix.parse, "an IPv4 prefix like 10.0.0.2/24");
+
+/**
+ * Parses an IPv4 address, `10.0.0.1`.
+ *
+ * @public
+ */
+export const ipv4AddrConv: Converter<Ipv4Addr> = addressConv("IP", Ipv4Addr.parse, "an IPv4 address like 10.0.0.1");
+
+/**
+ * `--interface=INTERFACE`: the network interface the unikernel listens on; its meaning is the
+ * platform's (on unix: `tap0`, `tap:tap0` or `udp:LOCAL,REMOTE`).
+ *
+ * @public
+ */
+export function interfaceArg(defaultInterface: string, options: NetworkArgOptions = {}): Arg<string> {
+  return opt(
+    stringConv,
+    defaultInterface,
+    info([named("interface", options)], {
+      docs: sections.network,
+      docv: "INTERFACE",
+      doc: "The network interface listened by the unikernel.",
+    }),
+  );
+}
+
+/**
+ * `--ipv4=PREFIX`: the unikernel's IPv4 address and network, `10.0.0.2/24`.
+ *
+ * @throws TypeError if `defaultPrefix` is not an IPv4 prefix.
+ * @public
+ */
+export function ipv4Arg(defaultPrefix: string, options: NetworkArgOptions = {}): Arg<Ipv4Prefix> {
+  return opt(
+    ipv4PrefixConv,
+    Ipv4Prefix.parse(defaultPrefix),
+    info([named("ipv4", options)], {
+      docs: sections.network,
+      docv: "PREFIX",
+      doc: "The network of the unikernel specified as an IP address and netmask, e.g. 192.168.0.1/16 .",
+    }),
+  );
+}
+
+/**
+ * `--ipv4-gateway=IP`: the unikernel's IPv4 gateway; `undefined` (none) unless a default is given.
+ *
+ * @throws TypeError if `defaultGateway` is given and is not an IPv4 address.
+ * @public
+ */
+export function ipv4GatewayArg(defaultGateway: string | undefined, options: NetworkArgOptions = {}): Arg<Ipv4Addr | undefined> {
+  const argInfo = info([named("ipv4-gateway", options)], {
+    docs: sections.network,
+    docv: "IP",
+    doc: "The gateway of the unikernel.",
+  });
+  return defaultGateway === undefined
+    ? optional(ipv4AddrConv, argInfo)
+    : opt(ipv4AddrConv, Ipv4Addr.parse(defaultGateway), argInfo);
+}
