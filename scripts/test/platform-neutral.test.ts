@@ -38,7 +38,8 @@ const probes = {
   nodeFs: `import { readFileSync } from "node:fs";\nexport const r = readFileSync;\n`,
 };
 
-describe.each(neutral)("platform-neutral package %s", (pkg) => {
+// Each probe is a full type-check with the package's options: seconds on a loaded 2-core machine.
+describe.each(neutral)("platform-neutral package %s", { timeout: 60_000 }, (pkg) => {
   it("declares no Node types in its tsconfig", () => {
     expect(compilerOptions(pkg).types).toEqual([]);
   });
@@ -66,7 +67,7 @@ describe.each(neutral)("platform-neutral package %s", (pkg) => {
   });
 });
 
-describe.each(nodePackages)("Node package %s", (pkg) => {
+describe.each(nodePackages)("Node package %s", { timeout: 60_000 }, (pkg) => {
   it("may use Node's types", () => {
     expect(diagnosticsFor(pkg, probes.nodeFs)).toEqual([]);
   });

@@ -121,7 +121,7 @@ const unix: Target = {
     mclock: value("unixMClock"),
     pclock: value("unixPClock"),
     random: value("unixRandom"),
-    timers: value("unixTimers"),
+    timers: value("unixClock"),
     blockOfFile: (importValue, path) => call("connectFileBlock", path)(importValue),
     ramdisk: (importValue, name) => call("connectRamdisk", name)(importValue),
     directKvRo: (importValue, dir) => call("connectDirectoryKvRo", dir)(importValue),

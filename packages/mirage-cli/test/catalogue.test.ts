@@ -222,7 +222,7 @@ describe("network devices", () => {
     expect(code).toMatch(/new TcpLayer\(\{ ip: _ipv4layer__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u);
     expect(code).toMatch(/DirectStack\.connect\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+, clock: _timers__\d+ \}\)/u);
     expect(code).toContain('import { ArpLayer, DirectStack, EthernetLayer, Ipv4Layer, TcpLayer, UdpLayer } from "@mirage-ts/tcpip";');
-    expect(code.match(/lazy\(\(\) => unixTimers\)/gu)).toHaveLength(1);
+    expect(code.match(/lazy\(\(\) => unixClock\)/gu)).toHaveLength(1);
   });
 
   it("refuses two stacks reading --ipv4 with different defaults, as upstream", () => {

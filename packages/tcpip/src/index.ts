@@ -111,3 +111,9 @@ export { MAX_SACK_BLOCKS, type TcpDecodeError, TcpFlags, TcpHeader } from "./tcp
 export type { TcpConfig, TcpListenerOptions } from "./tcp/tcp-config.js";
 export type { TcpStats } from "./tcp/tcp-stats.js";
 export { TcpLayer, type TcpLayerOptions } from "./tcp/tcp-layer.js";
+export {
+  DirectStack,
+  type DirectStackDhcpOptions,
+  type DirectStackOptions,
+  type DirectStackStats,
+} from "./stack/direct-stack.js";

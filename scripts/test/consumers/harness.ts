@@ -25,8 +25,15 @@ export function packPackages(dirs: readonly string[], destination: string): Map<
   return tarballs;
 }
 
-/** A fresh ESM project with the tarballs installed (offline: everything comes from the tarballs). */
-export function makeProject(tarballs: readonly string[], files: Record<string, string>): string {
+/**
+ * A fresh ESM project with the tarballs installed. Offline by default: everything of ours comes from
+ * the tarballs; `offline: false` lets third-party dependencies come from the registry.
+ */
+export function makeProject(
+  tarballs: readonly string[],
+  files: Record<string, string>,
+  { offline = true }: { offline?: boolean } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), "mirage-consumer-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   writeFileSync(
@@ -50,7 +57,7 @@ export function makeProject(tarballs: readonly string[], files: Record<string, s
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
+  execFileSync("npm", ["install", offline ? "--offline" : "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
     cwd: dir,
     stdio: "pipe",
   });

@@ -15,6 +15,7 @@ import { notFound, storageError, systemError, valueExpected } from "../internal/
 import { errorCode } from "../internal/system-error.js";
 import { type ParentDir, syncDir, tempPrefix } from "../internal/kv-root.js";
 import { DirectoryKvReader, openRoot } from "./directory-kv-ro.js";
+import { isPrefix } from "../internal/key-prefix.js";
 
 type WriteResult = Result<void, KvWriteError>;
 
@@ -34,12 +35,6 @@ function parentFailure(key: Key, parent: Exclude<ParentDir, { kind: "ok" }>): Kv
     case "outside":
       return storageError(key, `${parent.key.pp()} leads outside the store's root directory`);
   }
-}
-
-function isPrefix(prefix: Key, key: Key): boolean {
-  return (
-    prefix.segments.length <= key.segments.length && prefix.segments.every((segment, i) => segment === key.segments[i])
-  );
 }
 
 /** Writes all of `value` at `position` of an open file. */

@@ -69,8 +69,8 @@ interface Listener<A> {
   readonly handler: Handler<A>;
   readonly keepalive: KeepaliveMs | undefined;
   readonly backlog: number;
-  /** Half-open connections created by this listener. */
-  halfOpen: number;
+  /** Half-open connections created by this listener, with the time each was created, oldest first. */
+  readonly halfOpen: Map<Connection<A>, number>;
   /** Established connections not yet handed to the handler. */
   pending: number;
 }
@@ -135,7 +135,7 @@ export class TcpLayer<A> implements Tcp<A> {
       handler,
       keepalive: options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "listen keepalive"),
       backlog: options?.backlog === undefined ? this.#config.backlog : checkBacklog(options.backlog),
-      halfOpen: 0,
+      halfOpen: new Map(),
       pending: 0,
     });
   }
@@ -244,8 +244,19 @@ export class TcpLayer<A> implements Tcp<A> {
     }
     if (!seg.has(SYN) || seg.has(FIN)) return;
     const counters = this.#counters;
+    if (listener.halfOpen.size + listener.pending >= listener.backlog || counters.halfOpen >= this.#config.maxHalfOpen) {
+      // The oldest half-open connection of this listener makes way once it has gone a whole initial
+      // RTO without an answer to its SYN-ACK (as Linux prunes its SYN queue of retransmitted
+      // requests): under a SYN flood from spoofed addresses, whose entries would otherwise hold the
+      // backlog until their SYN-ACK retries run out (about a minute), real clients still get through.
+      const oldest = listener.halfOpen.entries().next().value;
+      if (oldest !== undefined && this.#clock.now() - oldest[1] >= this.#config.initialRtoMs) {
+        counters.halfOpenEvicted++;
+        oldest[0].abort();
+      }
+    }
     if (
-      listener.halfOpen + listener.pending >= listener.backlog ||
+      listener.halfOpen.size + listener.pending >= listener.backlog ||
       counters.halfOpen >= this.#config.maxHalfOpen ||
       this.#connections.size >= this.#config.maxConnections
     ) {
@@ -255,7 +266,7 @@ export class TcpLayer<A> implements Tcp<A> {
     }
     const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive);
     conn.owner = listener;
-    listener.halfOpen++;
+    listener.halfOpen.set(conn, this.#clock.now());
     this.#connections.add(conn);
     this.#current = conn;
     conn.acceptSyn(seg);
@@ -332,7 +343,7 @@ export class TcpLayer<A> implements Tcp<A> {
       return;
     }
     const origin = owner as Listener<A>;
-    origin.halfOpen--;
+    origin.halfOpen.delete(conn);
     this.#counters.passiveOpens++;
     const listener = this.#listeners.get(conn.localPort);
     if (listener === undefined) {
@@ -359,7 +370,7 @@ export class TcpLayer<A> implements Tcp<A> {
     const owner = conn.owner;
     if (owner === undefined || conn.announced) return;
     conn.owner = undefined;
-    if (conn.passive) (owner as Listener<A>).halfOpen--;
+    if (conn.passive) (owner as Listener<A>).halfOpen.delete(conn);
     else (owner as Opener<A>)(err(conn.error ?? REFUSED));
   }
 

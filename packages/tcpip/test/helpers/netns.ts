@@ -63,6 +63,16 @@ export function interopUnavailable(tools: readonly string[]): string | undefined
   return undefined;
 }
 
+/** Why scapy cannot be used from Debian's python3, or `undefined` when it can. */
+export function scapyMissing(): string | undefined {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import scapy.all"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return "python3-scapy is not installed (Debian's, for /usr/bin/python3)";
+  }
+}
+
 /** Logs why a suite is skipped, so that the skip is visible in the test output. */
 export function announceSkip(suite: string, reason: string | undefined): void {
   if (reason !== undefined) console.warn(`[tcpip] SKIPPED ${suite}: ${reason}`);
@@ -151,6 +161,8 @@ export interface DriverConfig {
   readonly cidr?: string;
   readonly gateway?: string;
   readonly pcap?: string;
+  /** Run a DirectStack (with TCP) instead of the bare Ipv4Stack. */
+  readonly direct?: boolean;
 }
 
 /** A namespace with a tap at 10.99.0.1/24 whose other end is a driver process running the stack. */

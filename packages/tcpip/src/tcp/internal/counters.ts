@@ -32,6 +32,7 @@ export class Counters implements TimerCounter {
   challengeAcks = 0;
   challengeAcksSuppressed = 0;
   listenOverflows = 0;
+  halfOpenEvicted = 0;
   portExhaustion = 0;
   activeOpens = 0;
   passiveOpens = 0;
@@ -64,6 +65,7 @@ export class Counters implements TimerCounter {
       challengeAcks: this.challengeAcks,
       challengeAcksSuppressed: this.challengeAcksSuppressed,
       listenOverflows: this.listenOverflows,
+      halfOpenEvicted: this.halfOpenEvicted,
       portExhaustion: this.portExhaustion,
       activeOpens: this.activeOpens,
       passiveOpens: this.passiveOpens,

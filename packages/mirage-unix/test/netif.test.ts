@@ -1,0 +1,42 @@
+import { createSocket } from "node:dgram";
+import { describe, expect, it } from "vitest";
+import { connectNetif, parseNetifSpec } from "@mirage-ts/mirage-unix";
+
+describe("--interface specifications", () => {
+  it.each([
+    ["tap0", { kind: "tap", name: "tap0" }],
+    ["tap:mirage1", { kind: "tap", name: "mirage1" }],
+    ["udp:5556,5555", { kind: "udp", localAddress: "127.0.0.1", localPort: 5556, remoteAddress: "127.0.0.1", remotePort: 5555 }],
+    ["udp:127.0.0.2:5556,10.1.1.1:5555", { kind: "udp", localAddress: "127.0.0.2", localPort: 5556, remoteAddress: "10.1.1.1", remotePort: 5555 }],
+    ["udp:[::1]:5556,[::1]:5555", { kind: "udp", localAddress: "::1", localPort: 5556, remoteAddress: "::1", remotePort: 5555 }],
+  ])("%s", (spec, parsed) => {
+    expect(parseNetifSpec(spec)).toEqual(parsed);
+  });
+
+  it.each(["", "udp:5556", "udp:1,2,3", "udp:5556,0", "udp:5556,70000", "udp:host:5556,5555", "tap:", "tap:name-much-too-long-for-linux"])(
+    "rejects %j naming the accepted forms",
+    (spec) => {
+      expect(() => parseNetifSpec(spec)).toThrow(/invalid interface .*expected tap:NAME, NAME or udp:LOCAL,REMOTE/);
+    },
+  );
+
+  it("connects a UDP tunnel from its specification and carries a frame", async () => {
+    const peer = createSocket("udp4");
+    await new Promise<void>((resolve) => peer.bind(0, "127.0.0.1", resolve));
+    const peerPort = peer.address().port;
+    const netif = await connectNetif(`udp:0,${peerPort}`);
+    try {
+      const got = new Promise<Buffer>((resolve) => peer.once("message", resolve));
+      const frame = Uint8Array.from({ length: 60 }, (_, i) => i);
+      const sent = await netif.write(60, (buffer) => {
+        buffer.set(frame);
+        return 60;
+      });
+      expect(sent.ok).toBe(true);
+      expect([...(await got)]).toEqual([...frame]);
+    } finally {
+      await netif.disconnect();
+      peer.close();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { unixClock } from "@mirage-ts/mirage-unix";
+import { setIterationHooks } from "../src/internal/iteration.js";
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("unixClock", () => {
+  afterEach(() => {
+    setIterationHooks(undefined);
+    vi.useRealTimers();
+  });
+
+  it("reads monotonic milliseconds from performance.now()", async () => {
+    const a = unixClock.now();
+    await wait(5);
+    const b = unixClock.now();
+    expect(b - a).toBeGreaterThanOrEqual(4);
+    expect(Math.abs(unixClock.now() - performance.now())).toBeLessThan(50);
+  });
+
+  it("fires a timer once, no earlier than its delay (within Node's 1 ms granularity)", async () => {
+    const start = unixClock.now();
+    const fired: number[] = [];
+    unixClock.setTimer(15.5, () => fired.push(unixClock.now() - start));
+    await wait(60);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]!).toBeGreaterThanOrEqual(14.5);
+  });
+
+  it("fires timers in due order and never after cancel", async () => {
+    const log: string[] = [];
+    unixClock.setTimer(20, () => log.push("b"));
+    unixClock.setTimer(5, () => log.push("a"));
+    const cancelled = unixClock.setTimer(10, () => log.push("cancelled"));
+    const immediate = unixClock.setTimer(0, () => log.push("cancelled immediate"));
+    cancelled.cancel();
+    immediate.cancel();
+    cancelled.cancel();
+    await wait(50);
+    expect(log).toEqual(["a", "b"]);
+  });
+
+  it("runs a zero or negative delay in the next turn, before a 1 ms timeout", async () => {
+    const log: string[] = [];
+    setTimeout(() => log.push("timeout"), 1);
+    unixClock.setTimer(0, () => log.push("zero"));
+    unixClock.setTimer(-5, () => log.push("negative"));
+    expect(log).toEqual([]);
+    await wait(10);
+    expect(log.slice(0, 2)).toEqual(["zero", "negative"]);
+  });
+
+  it("chains delays beyond setTimeout's 2^31 - 1 ms limit", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    let fired = false;
+    unixClock.setTimer(30 * 86_400_000, () => (fired = true));
+    vi.advanceTimersByTime(2 ** 31 - 1);
+    expect(fired).toBe(false);
+    vi.advanceTimersByTime(30 * 86_400_000 - (2 ** 31 - 1));
+    expect(fired).toBe(true);
+  });
+
+  it("dispatches callbacks as main-loop iterations", async () => {
+    const log: string[] = [];
+    setIterationHooks({ runEnterIterHooks: () => log.push("enter"), runLeaveIterHooks: () => log.push("leave") });
+    unixClock.setTimer(1, () => log.push("timer"));
+    await wait(20);
+    expect(log).toEqual(["enter", "timer", "leave"]);
+  });
+
+  it("rejects a delay that is not a number", () => {
+    expect(() => unixClock.setTimer(Number.NaN, () => undefined)).toThrow(TypeError);
+    expect(() => unixClock.setTimer("5" as unknown as number, () => undefined)).toThrow(TypeError);
+  });
+});
