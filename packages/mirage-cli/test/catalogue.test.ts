@@ -207,7 +207,7 @@ describe("network devices", () => {
     expect(mainFile(configure(app)).match(/new ArpLayer/gu)).toHaveLength(1);
   });
 
-  it("builds the direct stack: ethernet, ARP, IPv4 with --ipv4 and --ipv4-gateway, UDP, TCP", () => {
+  it("generates the per-layer composition of directStackv4v6 (configure-only: tcpip has no such constructors yet)", () => {
     const net = defaultNetwork;
     const eth = ethif(net);
     const link = arp(eth);
@@ -244,8 +244,8 @@ describe("genericStackv4v6 (describe/run.t)", () => {
   it("chooses DHCP by default, the socket stack with --net=socket or a bare --no-dhcp, static with --net=direct --no-dhcp", () => {
     const code = (settings: readonly Setting[]) => mainFile(configure(stackApp(), settings));
     const dhcp = code([]);
-    expect(dhcp).toContain("DhcpIpv4.connect({ netif: ");
-    expect(dhcp).toContain("DirectStack.connect({ netif: ");
+    expect(dhcp).toMatch(/DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, dhcp: true \}\)/u);
+    expect(dhcp).not.toContain("ipv4Arg");
     expect(dhcp).not.toContain("connectSocketStack");
     for (const socket of [code([[netKey(), "socket"]]), code([[noDhcpKey(), true]])]) {
       expect(socket).toContain("connectSocketStack({ ipv4: _ipv4 })");
@@ -254,10 +254,19 @@ describe("genericStackv4v6 (describe/run.t)", () => {
     }
     const fixed = code([[netKey(), "direct"], [noDhcpKey(), true]]);
     expect(fixed).toContain('const ipv4__key = registerArg(ipv4Arg("10.0.0.2/24"));');
-    expect(fixed).toContain("Ipv4Layer.connect(");
-    expect(fixed).toContain("new UdpLayer(");
-    expect(fixed).toContain("new TcpLayer({ ip: ");
-    expect(fixed).not.toContain("DhcpIpv4");
+    expect(fixed).toContain("const ipv4_gateway__key = registerArg(ipv4GatewayArg(undefined));");
+    expect(fixed).toMatch(
+      /DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, ipv4: _ipv4_gateway === undefined \? \{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)/u,
+    );
+    expect(fixed).toContain('import { DirectStack } from "@mirage-ts/tcpip";');
+    expect(fixed).not.toContain("dhcp: true");
+  });
+
+  it("passes the network and gateway defaults of its options to --ipv4 and --ipv4-gateway", () => {
+    const stack = genericStackv4v6(defaultNetwork, { ipv4Network: "192.168.1.2/24", ipv4Gateway: "192.168.1.1" });
+    const code = mainFile(configure(app1(stackv4v6, stack), [[netKey(), "direct"], [noDhcpKey(), true]]));
+    expect(code).toContain('const ipv4__key = registerArg(ipv4Arg("192.168.1.2/24"));');
+    expect(code).toContain('const ipv4_gateway__key = registerArg(ipv4GatewayArg("192.168.1.1"));');
   });
 
   it("prefixes keys and arguments with a group", () => {

@@ -84,11 +84,11 @@ describe.concurrent("configure, query, describe", { timeout: 60_000 }, () => {
     expect((await mirage(dir, ["describe"])).stdout).toBe("Name       network\nKeys       net= (default),\n           no-dhcp=false (default),\n           target=unix (default)\n");
     const unevaluated = (await mirage(dir, ["describe", "--no-eval", "--dot", "-o", "-"])).stdout;
     expect(unevaluated).toContain('[label="If\\nnet, no-dhcp, target"]');
-    expect(unevaluated).toContain("dhcpipv4__");
+    expect(unevaluated).toContain("directstack__");
     expect(unevaluated).toContain("socket_stack__");
     expect((await mirage(dir, ["configure"])).code).toBe(0);
     expect((await mirage(dir, ["query"])).stdout).toContain("@mirage-ts/tcpip@^0.1.0\n");
-    expect(await readFile(join(dir, "mirage/main.ts"), "utf8")).toContain("DhcpIpv4.connect(");
+    expect(await readFile(join(dir, "mirage/main.ts"), "utf8")).toContain("dhcp: true })");
     expect((await mirage(dir, ["configure", "--net=socket"])).code).toBe(0);
     expect((await mirage(dir, ["describe"])).stdout).toContain("net=socket,");
     expect((await mirage(dir, ["query"])).stdout).not.toContain("tcpip");

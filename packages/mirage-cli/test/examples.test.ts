@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Agent, request } from "node:http";
 import { connect, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { type Outcome, ROOT, files, mirage, node } from "./support/project.js";
@@ -37,6 +38,47 @@ async function until(condition: () => boolean): Promise<void> {
     if (waited > 10_000) throw new Error("timed out waiting for the unikernel");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Starts a built bundle with `args` and waits for `ready` in its log; `stop` ends it. */
+async function started(dir: string, args: readonly string[], ready: string): Promise<{ stderr: () => string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, args, { cwd: dir });
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null) return;
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.on("exit", resolve));
+  };
+  try {
+    await until(() => stderr.includes(ready));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { stderr: () => stderr, stop };
+}
+
+interface Fetched {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  readonly localPort: number;
+}
+
+/** One HTTP request with node:http through `agent`. */
+function get(agent: Agent, port: number, path: string, options: { readonly method?: string; readonly headers?: Record<string, string> } = {}): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, agent, method: options.method ?? "GET", headers: options.headers ?? {} }, (res) => {
+      const chunks: Buffer[] = [];
+      // The agent takes the socket back at the end of the response.
+      const localPort = res.socket.localPort ?? 0;
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 /** Configures and builds the example `name`, runs `check`, then cleans it and checks nothing is left. */
@@ -160,6 +202,64 @@ describe.concurrent("examples", { timeout: 90_000 }, () => {
       } finally {
         child.kill("SIGTERM");
         await new Promise((resolve) => child.on("exit", resolve));
+      }
+    }));
+
+  it("tcp-echo on the host socket stack echoes what it reads", () =>
+    withExample("tcp-echo", ["--net=socket"], async (dir) => {
+      const port = await freePort();
+      const uk = await started(dir, ["dist/tcp-echo.mjs", `--port=${port}`], "echoing on port");
+      try {
+        const sent = Buffer.from(Array.from({ length: 100_000 }, (_, i) => i % 251));
+        const echoed = await new Promise<Buffer>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          const socket = connect(port, "127.0.0.1", () => socket.end(sent));
+          socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+          socket.on("error", reject);
+          socket.on("close", () => resolve(Buffer.concat(chunks)));
+        });
+        expect(echoed.equals(sent)).toBe(true);
+        await until(() => uk.stderr().includes("closed after"));
+        expect(uk.stderr()).toMatch(/\[INFO\] \[tcp-echo\] 127\.0\.0\.1:\d+ closed after 100000 bytes/u);
+      } finally {
+        await uk.stop();
+      }
+    }));
+
+  it("static-website on the host socket stack serves htdocs over HTTP/1.1 with keep-alive, HEAD, 404 and ranges", () =>
+    withExample("static-website", ["--net=socket"], async (dir) => {
+      const port = await freePort();
+      const uk = await started(dir, ["dist/static-website.mjs", `--port=${port}`], "serving on port");
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const index = await get(agent, port, "/");
+        expect(index.status).toBe(200);
+        expect(index.headers["content-type"]).toBe("text/html; charset=utf-8");
+        expect(index.body.toString()).toBe(await readFile(join(dir, "htdocs", "index.html"), "utf8"));
+        const css = await get(agent, port, "/css/site.css");
+        expect(css).toMatchObject({ status: 200, localPort: index.localPort });
+        expect(css.headers["content-type"]).toBe("text/css; charset=utf-8");
+        const head = await get(agent, port, "/alphabet.txt", { method: "HEAD" });
+        expect(head).toMatchObject({ status: 200, body: Buffer.alloc(0) });
+        expect(head.headers).toMatchObject({ "content-length": "37", "accept-ranges": "bytes" });
+        const missing = await get(agent, port, "/missing.html");
+        expect(missing.status).toBe(404);
+        const escape = await get(agent, port, "/../config.ts");
+        expect(escape.status).toBe(404);
+        const partial = await get(agent, port, "/alphabet.txt", { headers: { Range: "bytes=10-15" } });
+        expect(partial).toMatchObject({ status: 206, body: Buffer.from("abcdef") });
+        expect(partial.headers["content-range"]).toBe("bytes 10-15/37");
+        const suffix = await get(agent, port, "/alphabet.txt", { headers: { Range: "bytes=-4" } });
+        expect(suffix).toMatchObject({ status: 206, body: Buffer.from("xyz\n") });
+        const beyond = await get(agent, port, "/alphabet.txt", { headers: { Range: "bytes=37-" } });
+        expect(beyond.status).toBe(416);
+        expect(beyond.headers["content-range"]).toBe("bytes */37");
+        // Every request went over the one kept-alive connection.
+        expect(new Set([index, css, head, missing, partial, suffix, beyond].map((r) => r.localPort)).size).toBe(1);
+        expect(uk.stderr()).toContain(`127.0.0.1:${index.localPort} "GET /alphabet.txt HTTP/1.1" 206 6`);
+      } finally {
+        agent.destroy();
+        await uk.stop();
       }
     }));
 

@@ -24,6 +24,10 @@ const ethernetLayer = impl({
 /**
  * Ethernet over a network interface.
  *
+ * @remarks
+ * Configure-only for now: the layer builds, but only tcpip's `DirectStack` (see
+ * {@link genericStackv4v6}) delivers received frames to its layers.
+ *
  * @public
  */
 export function ethif(net: Impl<"network">): Impl<"ethernet"> {
@@ -41,6 +45,9 @@ const arpLayer = impl({
 
 /**
  * ARP over an ethernet layer.
+ *
+ * @remarks
+ * Configure-only for now, as {@link ethif}.
  *
  * @public
  */

@@ -29,6 +29,10 @@ export interface Ipv4Options {
 /**
  * IPv4 over ethernet and ARP, with the address `--ipv4` and the gateway `--ipv4-gateway`.
  *
+ * @remarks
+ * Configure-only for now: tcpip has no `Ipv4Layer.connect`, so `mirage build` reports the
+ * generated call as a type error. {@link genericStackv4v6} with `--no-dhcp` runs.
+ *
  * @public
  */
 export function createIpv4(eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, options: Ipv4Options = {}): Impl<"ipv4"> {
@@ -57,6 +61,10 @@ const dhcpIpv4 = impl({
 
 /**
  * IPv4 configured by DHCP on the interface: connecting it waits for the first lease.
+ *
+ * @remarks
+ * Configure-only for now: tcpip has no `DhcpIpv4`, so `mirage build` reports the generated call
+ * as a type error. {@link genericStackv4v6} runs with DHCP.
  *
  * @public
  */

@@ -6,13 +6,12 @@
  */
 
 import { type Impl, all, apply, fn, impl, map, matchImpl, value } from "@mirage-ts/functoria";
-import { ipv4Arg } from "../internal/network-args.js";
+import { ipv4Arg, ipv4GatewayArg } from "../internal/network-args.js";
 import { platformImpl } from "../internal/platform.js";
 import { netKey, noDhcpKey, target } from "../keys.js";
 import { platformDevice } from "../targets.js";
-import { defaultTimers } from "./base.js";
-import { TCPIP, arp, ethif } from "./ethernet.js";
-import { createIpv4, ipv4OfDhcp } from "./ip.js";
+import { defaultRandom, defaultTimers } from "./base.js";
+import { TCPIP } from "./ethernet.js";
 import { directTcp, directUdp } from "./transport.js";
 import { arpv4, ethernet, ipv4, network, stackv4v6, tcp, udp } from "./types.js";
 
@@ -30,10 +29,44 @@ const directStack = impl({
  * The TypeScript stack over `net`, with the given ethernet, ARP and IP layers and UDP and TCP
  * over that IP layer.
  *
+ * @remarks
+ * Configure-only for now: `@mirage-ts/tcpip` composes its layers itself
+ * (`DirectStack.connect({ netif, clock, random, ipv4 | dhcp })`) and has no constructor taking
+ * them one by one, so `mirage build` reports the generated call as a type error. Use
+ * {@link genericStackv4v6}, whose direct stacks build and run.
+ *
  * @public
  */
 export function directStackv4v6(net: Impl<"network">, eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, ip: Impl<"ipv4">): Impl<"stackv4v6"> {
   return apply(directStack, net, eth, arpImpl, ip, directUdp(ip), directTcp(ip));
+}
+
+// tcpip's DirectStack composes Ethernet, ARP, IPv4, ICMP, UDP and TCP over the device itself:
+// the devices below give it the interface, the timers and the generator, and the address.
+const stackDeps = (clock: string, random: string): string => `clock: ${clock}, random: ${random}`;
+
+/** The direct stack whose address comes from DHCP. */
+const dhcpDirectStack = impl({
+  module: "@mirage-ts/tcpip",
+  name: "DirectStack",
+  type: fn(network, stackv4v6),
+  packages: [TCPIP],
+  extraDeps: [defaultTimers, defaultRandom],
+  connect: ({ impl: cls, args: [net = "", clock = "", random = ""] }) => `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, dhcp: true })`,
+});
+
+/** The direct stack with the static address `--ipv4` and gateway `--ipv4-gateway`. */
+function staticDirectStack(options: GenericStackOptions) {
+  return impl({
+    module: "@mirage-ts/tcpip",
+    name: "DirectStack",
+    type: fn(network, stackv4v6),
+    packages: [TCPIP],
+    extraDeps: [defaultTimers, defaultRandom],
+    runtimeArgs: [ipv4Arg(options.ipv4Network ?? "10.0.0.2/24", options.group), ipv4GatewayArg(options.ipv4Gateway, options.group)],
+    connect: ({ impl: cls, args: [net = "", clock = "", random = "", cidr = "", gateway = ""] }) =>
+      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
+  });
 }
 
 /**
@@ -68,9 +101,9 @@ type StackChoice = "socket" | "dhcp" | "static";
 
 /**
  * The stack chosen at configure time, as upstream: `--net=host` or `--net=socket` gives the
- * socket stack; otherwise the TypeScript stack over `net` with DHCP, or with the static address
- * `--ipv4` after `--no-dhcp`, except that a unix target with `--no-dhcp` and no `--net` uses the
- * socket stack.
+ * socket stack; otherwise the TypeScript stack over `net` (tcpip's `DirectStack`) with DHCP, or
+ * with the static address `--ipv4` and gateway `--ipv4-gateway` after `--no-dhcp`, except that a
+ * unix target with `--no-dhcp` and no `--net` uses the socket stack.
  *
  * @public
  */
@@ -80,16 +113,6 @@ export function genericStackv4v6(net: Impl<"network">, options: GenericStackOpti
     if (!noDhcp) return "dhcp";
     return t === "unix" && chosen === undefined ? "socket" : "static";
   });
-  const eth = ethif(net);
-  const link = arp(eth);
-  const ip = matchImpl(
-    choice,
-    [["dhcp", ipv4OfDhcp(net, eth, link)]],
-    createIpv4(eth, link, {
-      ...(options.group === undefined ? {} : { group: options.group }),
-      ...(options.ipv4Network === undefined ? {} : { network: options.ipv4Network }),
-      ...(options.ipv4Gateway === undefined ? {} : { gateway: options.ipv4Gateway }),
-    }),
-  );
-  return matchImpl(choice, [["socket", socketStackv4v6(options.group === undefined ? {} : { group: options.group })]], directStackv4v6(net, eth, link, ip));
+  const socket = socketStackv4v6(options.group === undefined ? {} : { group: options.group });
+  return matchImpl(choice, [["socket", socket], ["dhcp", apply(dhcpDirectStack, net)]], apply(staticDirectStack(options), net));
 }

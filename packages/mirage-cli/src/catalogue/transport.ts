@@ -22,6 +22,9 @@ const udpLayer = impl({
 /**
  * UDP over an IPv4 layer.
  *
+ * @remarks
+ * Configure-only for now, as {@link ethif}.
+ *
  * @public
  */
 export function directUdp(ip: Impl<"ipv4">): Impl<"udp"> {
@@ -39,6 +42,9 @@ const tcpLayer = impl({
 
 /**
  * TCP over an IPv4 layer.
+ *
+ * @remarks
+ * Configure-only for now, as {@link ethif}.
  *
  * @public
  */

@@ -1,7 +1,8 @@
 /**
  * The bundle of `mirage build`: esbuild turns the generated entry, the unikernel and the devices
  * it uses into one minified ES module, `dist/<name>.mjs`, with its source map. Tree shaking keeps
- * only the devices the graph connects. The bundle carries the generated-file header, so
+ * only the devices the graph connects; each module keeps its own `import.meta.url`
+ * (`internal/module-urls.ts`). The bundle carries the generated-file header, so
  * `mirage clean` removes it and never a file of the user's.
  *
  * @packageDocumentation
@@ -12,6 +13,7 @@ import { posix } from "node:path";
 import { Action, hasHeader } from "@mirage-ts/functoria";
 import * as esbuild from "esbuild";
 import { esbuildErrors } from "../internal/esbuild-errors.js";
+import { moduleUrls } from "../internal/module-urls.js";
 import type { Target } from "../targets.js";
 
 /**
@@ -49,6 +51,7 @@ export async function bundle(options: BundleOptions): Promise<number> {
       legalComments: "none",
       banner: { js: `${shebang}// ${options.header}\n${target.bundle.banner}` },
       logLevel: "silent",
+      plugins: [moduleUrls],
     });
   } catch (e) {
     const errors = esbuildErrors(e);

@@ -1,0 +1,9 @@
+// mirage >= 0.1.0 & < 0.2.0
+import { defaultNetwork, fn, genericKvRo, genericStackv4v6, job, kvRo, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";
+
+// The site is the directory htdocs/, crunched into the bundle (`--kv_ro=crunch`, the default) or
+// read at run time (`--kv_ro=direct`); the stack is the host's (`--net=socket`) or mirage-ts's own
+// over `--interface` (`--net=direct`).
+const website = main({ module: "./unikernel.js", name: "Website", type: fn(stackv4v6, fn(kvRo, job)) });
+
+register("static-website", [website.$(genericStackv4v6(defaultNetwork)).$(genericKvRo("htdocs"))]);

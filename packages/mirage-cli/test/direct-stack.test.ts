@@ -1,0 +1,171 @@
+// The examples configured with `--net=direct`: built in a temporary copy, run on mirage-ts's own
+// TCP/IP stack against the Linux kernel in a network namespace (over a socat UDP tunnel and over a
+// tap; the address static after `--no-dhcp`, else from dnsmasq), and reached from the kernel side.
+import { createHash, randomBytes } from "node:crypto";
+import { cp, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KERNEL_IP, Netns, type Running, netnsUnavailable, tapUnavailable, waitFor } from "./support/netns.js";
+import { ROOT, mirage, project, removeProject } from "./support/project.js";
+
+const UNIKERNEL_IP = "10.99.0.2";
+const unavailable = netnsUnavailable(["nc", "curl", "dnsmasq"]);
+const noTap = unavailable ?? tapUnavailable();
+if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct example tests: ${unavailable}`);
+else if (noTap !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct tests over a tap: ${noTap}`);
+
+/** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
+async function built(name: string, configure: readonly string[], extra: Readonly<Record<string, Uint8Array>> = {}): Promise<string> {
+  const source = join(ROOT, "examples", name);
+  const dir = await project({});
+  await cp(source, dir, { recursive: true, filter: (path) => !/[/\\](?:node_modules|dist|mirage)$/u.test(path) });
+  for (const [file, contents] of Object.entries(extra)) await writeFile(join(dir, file), contents);
+  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
+  expect(configured.code, configured.stderr).toBe(0);
+  const build = await mirage(dir, ["build", "-q"]);
+  expect(build.code, build.stderr).toBe(0);
+  return dir;
+}
+
+/** Sends `text` from the kernel side to `address:port` with nc, then waits for the unikernel to log it. */
+async function talk(ns: Netns, uk: Running, address: string, port: number, text: string): Promise<void> {
+  await waitFor(() => uk.stderr().includes("listening on port"), "the unikernel to listen");
+  const sent = await ns.exec("nc", ["-N", "-w", "5", address, String(port)], text);
+  expect(sent.code, sent.stderr).toBe(0);
+  await waitFor(() => uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes`), "the unikernel to log the peer");
+  expect(uk.stderr()).toMatch(new RegExp(`\\[INFO\\] \\[network\\] new tcp connection from IP ${KERNEL_IP.replaceAll(".", "\\.")} on port \\d+`, "u"));
+  expect(uk.stderr()).toContain(`[INFO] [network] read: ${text.length} bytes:\n${text}`);
+}
+
+describe.skipIf(unavailable !== undefined)("examples on the direct stack (netns)", { timeout: 90_000 }, () => {
+  let fixed = "";
+  let dhcp = "";
+  let echo = "";
+  let website = "";
+  // Served from the directory at run time (`--kv_ro=direct`): crunching 10 MB into the bundle
+  // would only slow the build.
+  const big = randomBytes(10 << 20);
+
+  beforeAll(async () => {
+    [fixed, dhcp, echo, website] = await Promise.all([
+      built("network", ["--net=direct", "--no-dhcp"]),
+      built("network", ["--net=direct"]),
+      built("tcp-echo", ["--net=direct", "--no-dhcp"]),
+      built("static-website", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "htdocs/big.bin": big }),
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([fixed, dhcp, echo, website].filter((d) => d !== "").map(removeProject));
+  });
+
+  it("network --net=direct --no-dhcp over a UDP tunnel logs a kernel peer and what it sent", async () => {
+    const ns = new Netns();
+    try {
+      const spec = await ns.udpTunnel();
+      const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=8080"]);
+      await talk(ns, uk, UNIKERNEL_IP, 8080, "hello over udp");
+      expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it.skipIf(noTap !== undefined)("network --net=direct --no-dhcp over a tap logs a kernel peer and what it sent", async () => {
+    const ns = new Netns();
+    try {
+      const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=9090"]);
+      await ns.adoptTap();
+      await talk(ns, uk, UNIKERNEL_IP, 9090, "hello over a tap");
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it.skipIf(noTap !== undefined)("network --net=direct over a tap takes its address from dnsmasq and serves on it", async () => {
+    const ns = new Netns();
+    try {
+      const leased = "10.99.0.50";
+      const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=tap:${ns.tap}`]);
+      await ns.adoptTap();
+      ns.dnsmasq(leased);
+      await talk(ns, uk, leased, 8080, "hello after DHCP");
+      expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it("network --net=direct over a UDP tunnel takes its address from dnsmasq", async () => {
+    const ns = new Netns();
+    try {
+      const leased = "10.99.0.60";
+      const spec = await ns.udpTunnel();
+      ns.dnsmasq(leased);
+      const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8081"]);
+      await talk(ns, uk, leased, 8081, "hello after DHCP over udp");
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it("tcp-echo --net=direct over a UDP tunnel echoes what the kernel sends", async () => {
+    const ns = new Netns();
+    try {
+      const spec = await ns.udpTunnel();
+      const uk = ns.unikernel(echo, "dist/tcp-echo.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`]);
+      await waitFor(() => uk.stderr().includes("echoing on port 7"), "the unikernel to listen");
+      const text = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
+      const echoed = await ns.exec("nc", ["-N", "-w", "5", UNIKERNEL_IP, "7"], text);
+      expect(echoed.code, echoed.stderr).toBe(0);
+      expect(echoed.stdout.toString()).toBe(text);
+      await waitFor(() => uk.stderr().includes("closed after"), "the unikernel to log the close");
+      expect(uk.stderr()).toContain(`[INFO] [tcp-echo] ${KERNEL_IP}:`);
+      expect(uk.stderr()).toContain(`closed after ${text.length} bytes`);
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it.skipIf(noTap !== undefined)("static-website --net=direct over a tap serves curl: keep-alive, HEAD, 404, ranges and 10 MB intact", async () => {
+    const ns = new Netns();
+    try {
+      const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=80"]);
+      await ns.adoptTap();
+      await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
+      const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
+      const curl = async (...args: string[]) => {
+        const r = await ns.exec("curl", ["-sS", "--max-time", "60", ...args]);
+        expect(r.code, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      // Two requests on one connection: curl connects once.
+      const reuse = await curl("-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects} %{content_type}\n", url("/"), url("/css/site.css"));
+      expect(reuse.toString()).toBe("200 1 text/html; charset=utf-8\n200 0 text/css; charset=utf-8\n");
+      expect((await curl("-I", url("/alphabet.txt"))).toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 37\r\n[^]*Accept-Ranges: bytes\r\n/u);
+      expect((await curl("-o", "/dev/null", "-w", "%{http_code}", url("/missing"))).toString()).toBe("404");
+      expect((await curl("-r", "10-15", url("/alphabet.txt"))).toString()).toBe("abcdef");
+      expect((await curl("-o", "/dev/null", "-w", "%{http_code}", "-r", "99-", url("/alphabet.txt"))).toString()).toBe("416");
+      const body = await curl(url("/big.bin"));
+      expect(body.length).toBe(big.length);
+      expect(createHash("sha256").update(body).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
+      const tail = await curl("-r", `${big.length - 1000}-`, url("/big.bin"));
+      expect(tail.equals(big.subarray(big.length - 1000))).toBe(true);
+      expect(uk.stderr()).toContain(`"GET /big.bin HTTP/1.1" 200 ${big.length}`);
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
+    const ns = new Netns();
+    try {
+      const uk = ns.unikernel(fixed, "dist/network.mjs", ["--interface=udp:nope"]);
+      const code = await new Promise<number | null>((resolve) => uk.child.on("exit", resolve));
+      expect(code).not.toBe(0);
+      expect(uk.stderr()).toContain("expected tap:NAME, NAME or udp:LOCAL,REMOTE");
+    } finally {
+      ns.destroy();
+    }
+  });
+});

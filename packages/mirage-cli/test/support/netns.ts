@@ -1,0 +1,181 @@
+// A network namespace for running a built unikernel on the direct stack against the Linux kernel:
+// the unikernel runs in the test's namespace and plugs into a tap (`--interface=tap:NAME`) or a
+// socat UDP tunnel to one (`--interface=udp:LOCAL,REMOTE`); the tap is then moved into a fresh
+// namespace where the kernel has 10.99.0.1/24 and the tools (nc, curl, dnsmasq) run. Everything is
+// named uniquely, only the pids started here are killed, and the namespace is always removed.
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import dgram from "node:dgram";
+import { existsSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "./project.js";
+
+/** The kernel's address in the namespace. */
+export const KERNEL_IP = "10.99.0.1";
+
+function has(tool: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why these tests cannot run here (with `tools` besides ip and socat), or `undefined` when they can. */
+export function netnsUnavailable(tools: readonly string[]): string | undefined {
+  if (process.platform !== "linux") return "Linux only";
+  if (process.getuid?.() !== 0) return "needs root (CAP_NET_ADMIN) to create a network namespace and a tap";
+  if (!existsSync("/dev/net/tun")) return "/dev/net/tun is missing";
+  for (const tool of ["ip", "socat", ...tools]) if (!has(tool)) return `${tool} is not installed`;
+  const probe = `mcprobe-${process.pid}-${randomBytes(3).toString("hex")}`;
+  try {
+    execFileSync("ip", ["netns", "add", probe], { stdio: "ignore" });
+    execFileSync("ip", ["netns", "del", probe], { stdio: "ignore" });
+  } catch {
+    return "`ip netns add` failed (no permission to create network namespaces)";
+  }
+  return undefined;
+}
+
+/** Why the tap backend cannot be used (mirage-unix's native addon), or `undefined`. */
+export function tapUnavailable(): string | undefined {
+  const index = join(ROOT, "packages", "mirage-unix", "dist", "index.js");
+  if (!existsSync(index)) return "mirage-unix is not built (pnpm build)";
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", `import { tapUnavailableReason } from ${JSON.stringify(index)}; process.stdout.write(tapUnavailableReason() ?? "")`], {
+    encoding: "utf8",
+  });
+  return out === "" ? undefined : out;
+}
+
+async function freeUdpPort(): Promise<number> {
+  const socket = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** What a finished command printed. */
+export interface Run {
+  readonly code: number;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** A unikernel process, its standard error collected. */
+export interface Running {
+  readonly child: ChildProcess;
+  stderr(): string;
+}
+
+/** A namespace with a tap whose other end is a unikernel. */
+export class Netns {
+  readonly name = `mirage-cli-${process.pid}-${randomBytes(3).toString("hex")}`;
+  readonly tap = `mc${randomBytes(4).toString("hex")}`;
+  readonly #children: ChildProcess[] = [];
+  readonly #leases = join(tmpdir(), `${this.name}.leases`);
+
+  constructor() {
+    execFileSync("ip", ["netns", "add", this.name]);
+    execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", "lo", "up"]);
+    execFileSync("ip", ["netns", "exec", this.name, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+  }
+
+  /** Runs `command` in the namespace with `input` on its standard input. */
+  exec(command: string, args: readonly string[], input = "", timeoutMs = 60_000): Promise<Run> {
+    return new Promise((resolve) => {
+      const child = execFile("ip", ["netns", "exec", this.name, command, ...args], { encoding: "buffer", timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr: stderr.toString() });
+      });
+      this.#children.push(child);
+      child.stdin?.end(input);
+    });
+  }
+
+  /** Starts `command` in the namespace, killed by {@link Netns.destroy}. */
+  spawnInside(command: string, args: readonly string[]): ChildProcess {
+    const child = spawn("ip", ["netns", "exec", this.name, command, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    this.#children.push(child);
+    return child;
+  }
+
+  /** Starts a socat tunnel from the tap to a UDP port; resolves to the unikernel's `--interface`. */
+  async udpTunnel(): Promise<string> {
+    const socatPort = await freeUdpPort();
+    const unikernelPort = await freeUdpPort();
+    const socat = spawn("socat", ["-b", "65536", `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`, `UDP-DATAGRAM:127.0.0.1:${unikernelPort},bind=127.0.0.1:${socatPort}`], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    this.#children.push(socat);
+    await this.adoptTap();
+    return `udp:127.0.0.1:${unikernelPort},127.0.0.1:${socatPort}`;
+  }
+
+  /** Runs the bundle `file` with `args` in this process's namespace, from `cwd`. */
+  unikernel(cwd: string, file: string, args: readonly string[]): Running {
+    const child = spawn(process.execPath, [file, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+    this.#children.push(child);
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    return { child, stderr: () => stderr };
+  }
+
+  /** Waits for the tap to appear here, moves it into the namespace and gives the kernel its address. */
+  async adoptTap(): Promise<void> {
+    await waitFor(() => {
+      try {
+        execFileSync("ip", ["link", "show", this.tap], { stdio: "ignore" });
+        return true;
+      } catch {
+        return false;
+      }
+    }, `tap ${this.tap}`);
+    execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
+    execFileSync("ip", ["netns", "exec", this.name, "ip", "addr", "add", `${KERNEL_IP}/24`, "dev", this.tap]);
+    execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", this.tap, "up"]);
+  }
+
+  /** Starts dnsmasq on the tap, leasing only `address`. */
+  dnsmasq(address: string): void {
+    this.spawnInside("dnsmasq", [
+      "--no-daemon",
+      "--conf-file=/dev/null",
+      `--interface=${this.tap}`,
+      "--bind-interfaces",
+      "--port=0",
+      `--dhcp-range=${address},${address},255.255.255.0,1h`,
+      `--dhcp-leasefile=${this.#leases}`,
+      "--pid-file=",
+    ]);
+  }
+
+  /** Kills every process started here (by pid), then removes the namespace. */
+  destroy(): void {
+    for (const child of this.#children) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(child.pid, "SIGTERM");
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    try {
+      execFileSync("ip", ["netns", "del", this.name], { stdio: "ignore" });
+    } catch {
+      // Already removed.
+    }
+    rmSync(this.#leases, { force: true });
+  }
+}
