@@ -75,16 +75,20 @@ async function respond(flow: TcpFlow<Ipaddr>, kv: KvRo, request: Request, close:
   const status = range.kind === "range" ? 206 : 200;
   const fields: Record<string, string | number> = { "Content-Type": contentType(key.toString()), "Content-Length": end - start, "Accept-Ranges": "bytes", Connection: connection };
   if (range.kind === "range") fields["Content-Range"] = `bytes ${start}-${end - 1}/${size.value}`;
-  if (!(await flow.write(responseHead(status, fields))).ok) return undefined;
-  if (request.method === "HEAD") return { status, bytes: 0 };
+  const head = responseHead(status, fields);
+  if (request.method === "HEAD" || start === end) return (await flow.write(head)).ok ? { status, bytes: 0 } : undefined;
   for (let at = start; at < end; at += CHUNK) {
     const chunk = await kv.getPartial(key, at, Math.min(CHUNK, end - at));
     if (!chunk.ok) {
-      // The head is gone already: all that is left is to cut the connection short.
       log.warn(`${path}: ${ppKvError(chunk.error)}`);
-      return undefined;
+      // Before the head is sent the client still gets a 500; after it, all that is left is to cut
+      // the connection short.
+      return at === start ? simple(500, "Internal Server Error\n") : undefined;
     }
-    if (!(await flow.write(chunk.value)).ok) return undefined;
+    // The head goes out with the first chunk: a small file is one segment, and no write waits for
+    // the ACK of a lone head (Nagle's algorithm against the client's delayed ACK).
+    const written = at === start ? await flow.writev([head, chunk.value]) : await flow.write(chunk.value);
+    if (!written.ok) return undefined;
   }
   return { status, bytes: end - start };
 }
