@@ -1,6 +1,7 @@
 // The examples configured with `--net=direct`: built in a temporary copy, run on mirage-ts's own
 // TCP/IP stack against the Linux kernel in a network namespace (over a socat UDP tunnel and over a
 // tap; the address static after `--no-dhcp`, else from dnsmasq), and reached from the kernel side.
+import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -9,6 +10,17 @@ import { KERNEL_IP, Netns, type Running, netnsUnavailable, tapUnavailable, waitF
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
+const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
+const noScapy = netnsUnavailable(["/usr/bin/python3"]) ?? scapyMissing();
+
+function scapyMissing(): string | undefined {
+  try {
+    execFileSync("/usr/bin/python3", ["-c", "import scapy"], { stdio: "ignore" });
+    return undefined;
+  } catch {
+    return "python3-scapy is not installed";
+  }
+}
 const unavailable = netnsUnavailable(["nc", "curl", "dnsmasq"]);
 const noTap = unavailable ?? tapUnavailable();
 if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct example tests: ${unavailable}`);
@@ -127,11 +139,13 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack (netns)
     }
   });
 
-  it.skipIf(noTap !== undefined)("static-website --net=direct over a tap serves curl: keep-alive, HEAD, 404, ranges and 10 MB intact", async () => {
+  it.each(["tap", "udp"] as const)("static-website --net=direct over the %s backend serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood", async (backend) => {
+    if (backend === "tap" && noTap !== undefined) return void console.warn(`[mirage-cli] SKIPPED static-website over a tap: ${noTap}`);
     const ns = new Netns();
     try {
-      const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=80"]);
-      await ns.adoptTap();
+      const spec = backend === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
+      const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=80"]);
+      if (backend === "tap") await ns.adoptTap();
       await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
       const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
       const curl = async (...args: string[]) => {
@@ -146,12 +160,21 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack (netns)
       expect((await curl("-o", "/dev/null", "-w", "%{http_code}", url("/missing"))).toString()).toBe("404");
       expect((await curl("-r", "10-15", url("/alphabet.txt"))).toString()).toBe("abcdef");
       expect((await curl("-o", "/dev/null", "-w", "%{http_code}", "-r", "99-", url("/alphabet.txt"))).toString()).toBe("416");
+      const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
       const body = await curl(url("/big.bin"));
       expect(body.length).toBe(big.length);
-      expect(createHash("sha256").update(body).digest("hex")).toBe(createHash("sha256").update(big).digest("hex"));
+      expect(sha256(body)).toBe(sha256(big));
       const tail = await curl("-r", `${big.length - 1000}-`, url("/big.bin"));
       expect(tail.equals(big.subarray(big.length - 1000))).toBe(true);
       expect(uk.stderr()).toContain(`"GET /big.bin HTTP/1.1" 200 ${big.length}`);
+      if (noScapy !== undefined) return void console.warn(`[mirage-cli] SKIPPED the SYN flood: ${noScapy}`);
+      // Thousands of spoofed SYNs (tcpip's scapy fixture), then the site must still serve curl.
+      const neigh = (await ns.exec("ip", ["neigh", "show", UNIKERNEL_IP])).stdout.toString();
+      const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
+      expect(mac, neigh).toBeDefined();
+      const flood = await ns.exec("/usr/bin/python3", [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", "3000"], "", 120_000);
+      expect(flood.code, flood.stderr).toBe(0);
+      expect(sha256(await curl(url("/big.bin")))).toBe(sha256(big));
     } finally {
       ns.destroy();
     }
