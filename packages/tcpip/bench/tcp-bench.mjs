@@ -8,7 +8,8 @@
 // 1. Bulk throughput: one TCP connection between two DirectStacks in this process, over a vnetif
 //    switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so every frame crosses the
 //    switch through the event loop as a real deployment's would, against the same transfer over
-//    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both.
+//    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both. Then the switch
+//    alone, frames and no stack, to show how much of the time is the vnetif's.
 // 2. HTTP requests per second (wrk against static-website on the direct stack vs --net=socket): not
 //    here, it needs the examples (see the report).
 // 3. Memory per idle connection: heap growth (after a full GC) with N connections open between two
@@ -87,6 +88,37 @@ async function directTransfer(data, mtu) {
   await client.disconnect();
   await server.disconnect();
   return { ...result, ms: result.end - start, retransmitted };
+}
+
+/**
+ * The switch alone, no stack: 1514-byte frames from one port to another in bursts of 32 per event-loop
+ * turn (as a sender's window gives them), so the stack's figures can be told apart from the vnetif's.
+ */
+async function switchAlone(frames = 200_000, burst = 32) {
+  const sw = new VirtualSwitch({ clock: unixClock, random: unixRandom });
+  const dst = Macaddr.parse("02:00:00:00:00:02");
+  const a = sw.connect({ mac: Macaddr.parse("02:00:00:00:00:01") });
+  const b = sw.connect({ mac: dst });
+  let received = 0;
+  const all = new Promise((resolve) => {
+    void b.listen(14, () => {
+      if (++received === frames) resolve();
+    });
+  });
+  const fill = (buffer) => {
+    dst.write(buffer, 0);
+    return 1514;
+  };
+  const start = performance.now();
+  for (let sent = 0; sent < frames; sent += burst) {
+    for (let i = 0; i < burst; i++) await a.write(1514, fill);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await all;
+  const ms = performance.now() - start;
+  await a.disconnect();
+  await b.disconnect();
+  return { frames, ms, bytes: frames * 1514 };
 }
 
 async function kernelTransfer(data) {
@@ -172,6 +204,11 @@ for (const { mtu, direct } of rows) {
       `${direct.retransmitted} retransmitted)  = ${((kernel.ms / direct.ms) * 100).toFixed(1)} % of the kernel`,
   );
 }
+const alone = await switchAlone();
+console.log(
+  `  vnetif switch alone (no stack), 1514 B:   ${gbits(alone.bytes, alone.ms).toFixed(2).padStart(6)} Gbit/s  ` +
+    `(${((alone.frames / alone.ms) * 1000).toFixed(0)} frames/s)`,
+);
 
 console.log(`\nMemory per idle connection, ${CONNECTIONS} connections open (heap after full GC, --expose-gc)`);
 const memory = await idleConnectionMemory(CONNECTIONS);

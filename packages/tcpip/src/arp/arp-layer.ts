@@ -137,6 +137,8 @@ export class ArpLayer implements Arp {
   #ips: Ipv4Addr[] = [];
   // Keyed by the address as a number; Map order is least to most recently used.
   readonly #cache = new Map<number, Resolved>();
+  // The key last moved to (or inserted at) the end of #cache's LRU order.
+  #newest: number | undefined;
   readonly #pending = new Map<number, Pending>();
   #probes = 0;
   #disconnected = false;
@@ -358,12 +360,18 @@ export class ArpLayer implements Arp {
   #lookup(key: number): Resolved | undefined {
     const entry = this.#cache.get(key);
     if (entry === undefined) return undefined;
-    this.#cache.delete(key);
     if (entry.expiresAt <= this.#clock.now()) {
+      this.#cache.delete(key);
       if (entry.probe !== undefined) this.#endProbe(entry);
       return undefined;
     }
-    this.#cache.set(key, entry);
+    // Move to the end of the LRU order, unless it is there already: every packet to the same
+    // neighbour looks it up, and a Map delete and set per packet is not free.
+    if (key !== this.#newest) {
+      this.#cache.delete(key);
+      this.#cache.set(key, entry);
+      this.#newest = key;
+    }
     return entry;
   }
 
@@ -378,6 +386,7 @@ export class ArpLayer implements Arp {
       this.#stats.evictions++;
     }
     this.#cache.set(key, { mac, expiresAt: this.#clock.now() + this.#lifetime });
+    this.#newest = key;
   }
 
   #timedOut(): Result<Macaddr, ArpError> {

@@ -20,7 +20,8 @@ export function gather(
       skip -= chunk.length;
       continue;
     }
-    const piece = chunk.subarray(skip, skip + left);
+    // A chunk taken whole (the usual case: one packet's header and payload) needs no subarray view.
+    const piece = skip === 0 && chunk.length <= left ? chunk : chunk.subarray(skip, skip + left);
     dest.set(piece, at);
     at += piece.length;
     left -= piece.length;

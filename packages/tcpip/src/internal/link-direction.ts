@@ -14,6 +14,18 @@ interface Held {
   readonly timer: TimerHandle;
 }
 
+/**
+ * Frames due at the same time, delivered in order by one timer: a burst of segments costs one timer
+ * (one event-loop turn on a real clock) instead of one per frame, as a NIC ring is drained per poll.
+ */
+interface Batch {
+  readonly at: number;
+  /** Scheduled with a zero delay: "as soon as possible", which any later zero-delay frame can join. */
+  readonly immediate: boolean;
+  readonly frames: Uint8Array[];
+  readonly delivers: ((frame: Uint8Array) => void)[];
+}
+
 /** Throws a `RangeError` naming the first invalid impairment. */
 export function checkImpairments(link: LinkImpairments): void {
   for (const name of ["loss", "duplicate", "reorder", "corrupt"] as const) {
@@ -35,6 +47,7 @@ export class LinkDirection {
   #impairments: LinkImpairments;
   #busyUntil = 0;
   #held: Held | undefined;
+  #batch: Batch | undefined;
   readonly stats: LinkStats = {
     offered: 0,
     delivered: 0,
@@ -80,7 +93,8 @@ export class LinkDirection {
     }
     const copies = this.#chance(link.duplicate) ? 2 : 1;
     if (copies === 2) this.stats.duplicated++;
-    let arrival = this.#clock.now();
+    const now = this.#clock.now();
+    let arrival = now;
     if (link.bandwidth !== undefined && link.bandwidth > 0) {
       this.#busyUntil = Math.max(arrival, this.#busyUntil) + (frame.length * 8 * 1000) / link.bandwidth;
       arrival = this.#busyUntil;
@@ -91,10 +105,10 @@ export class LinkDirection {
       this.stats.reordered++;
       const timer = this.#clock.setTimer(link.reorderHoldMs ?? 10, () => this.#release(arrival));
       this.#held = { frame, deliver, timer };
-      if (copies === 2) this.#schedule(frame.slice(), deliver, arrival);
+      if (copies === 2) this.#schedule(frame.slice(), deliver, arrival, now);
       return;
     }
-    for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, arrival);
+    for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, arrival, now);
     if (held !== undefined) this.#release(arrival);
   }
 
@@ -104,16 +118,36 @@ export class LinkDirection {
     if (held === undefined) return;
     this.#held = undefined;
     held.timer.cancel();
-    this.#schedule(held.frame, held.deliver, Math.max(after, this.#clock.now()));
+    const now = this.#clock.now();
+    this.#schedule(held.frame, held.deliver, Math.max(after, now), now);
   }
 
-  #schedule(frame: Uint8Array, deliver: (frame: Uint8Array) => void, at: number): void {
+  // `now` is the clock's time, read once by the caller (a real clock's `now()` is not free).
+  #schedule(frame: Uint8Array, deliver: (frame: Uint8Array) => void, at: number, now: number): void {
     this.stats.inFlight++;
-    this.#clock.setTimer(Math.max(0, at - this.#clock.now()), () => {
+    const delay = Math.max(0, at - now);
+    const last = this.#batch;
+    // Joining the pending batch keeps the link's FIFO order and the arrival time: it is due at the
+    // same time, or both are due as soon as possible.
+    if (last !== undefined && (last.at === at || (last.immediate && delay === 0))) {
+      last.frames.push(frame);
+      last.delivers.push(deliver);
+      return;
+    }
+    const batch: Batch = { at, immediate: delay === 0, frames: [frame], delivers: [deliver] };
+    this.#batch = batch;
+    this.#clock.setTimer(delay, () => this.#deliver(batch));
+  }
+
+  #deliver(batch: Batch): void {
+    // Frames sent while this batch is delivered go into a new one: they are due later.
+    if (this.#batch === batch) this.#batch = undefined;
+    const { frames, delivers } = batch;
+    for (let i = 0; i < frames.length; i++) {
       this.stats.inFlight--;
       this.stats.delivered++;
-      deliver(frame);
-    });
+      delivers[i]!(frames[i]!);
+    }
   }
 
   #chance(probability: number | undefined): boolean {

@@ -144,6 +144,7 @@ const DECODE_COUNTERS = {
 const DEFAULT_TTL = 38;
 const ALL_HOSTS = Ipv4Addr.parse("224.0.0.1");
 const NO_OPTIONS = new Uint8Array(0);
+const NO_HEAD = new Uint8Array(0);
 
 /**
  * An IPv4 layer for one interface.
@@ -257,7 +258,8 @@ export class Ipv4Layer implements Ipv4 {
     const ttl = options.ttl ?? DEFAULT_TTL;
     if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw new RangeError(`invalid TTL ${ttl}: must be an integer from 0 to 255`);
     const size = options.size ?? 0;
-    const head = new Uint8Array(size);
+    // Transports that hand their header in `payload` (TCP does) ask for no head: no buffer per packet.
+    const head = size === 0 ? NO_HEAD : new Uint8Array(size);
     const headLength = fill(head);
     if (!Number.isInteger(headLength) || headLength < 0 || headLength > size) {
       throw new RangeError(`the fill function returned ${headLength} for a buffer of ${size} bytes`);
@@ -294,11 +296,27 @@ export class Ipv4Layer implements Ipv4 {
       dst,
       options: NO_OPTIONS,
     };
+    if (IPV4_HEADER_SIZE + length <= mtu) {
+      // The common case, one packet: no fragment list, no per-fragment header copy, one write awaited.
+      const written = await this.#ethernet.write(
+        mac,
+        "ipv4",
+        (buffer) => {
+          encodeIpv4Header(header, length, buffer);
+          gather(chunks, 0, length, buffer, IPV4_HEADER_SIZE);
+          return IPV4_HEADER_SIZE + length;
+        },
+        { size: IPV4_HEADER_SIZE + length },
+      );
+      if (!written.ok) return this.#linkRefused(dst, written.error.kind);
+      this.#stats.txPackets++;
+      return ok();
+    }
     const ranges = fragmentRanges(length, IPV4_HEADER_SIZE, mtu);
     // Every fragment is handed to the link before any is awaited, so the fragments of one datagram
     // leave back to back instead of interleaving with those of concurrent writes.
     const writes = ranges.map((range) => {
-      const fragmentHeader = ranges.length === 1 ? header : { ...header, moreFragments: range.more, fragmentOffset: range.offset };
+      const fragmentHeader = { ...header, moreFragments: range.more, fragmentOffset: range.offset };
       return this.#ethernet.write(
         mac,
         "ipv4",
@@ -311,13 +329,9 @@ export class Ipv4Layer implements Ipv4 {
       );
     });
     for (const written of await Promise.all(writes)) {
-      if (!written.ok) {
-        this.#stats.txLinkErrors++;
-        log.warn(() => `the link refused a packet to ${dst.toString()}: ${written.error.kind}`);
-        return ok();
-      }
+      if (!written.ok) return this.#linkRefused(dst, written.error.kind);
     }
-    if (ranges.length > 1) this.#stats.txFragments += ranges.length;
+    this.#stats.txFragments += ranges.length;
     this.#stats.txPackets++;
     return ok();
   }
@@ -395,6 +409,13 @@ export class Ipv4Layer implements Ipv4 {
     const id = this.#nextId;
     this.#nextId = (id + 1) & 0xffff;
     return id;
+  }
+
+  // The datagram is lost, as on a real link; the write itself succeeded.
+  #linkRefused(dst: Ipv4Addr, kind: string): Result<void, IpError> {
+    this.#stats.txLinkErrors++;
+    log.warn(() => `the link refused a packet to ${dst.toString()}: ${kind}`);
+    return ok();
   }
 
   #noRoute(reason: string): Result<void, IpError> {

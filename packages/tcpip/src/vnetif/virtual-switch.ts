@@ -111,8 +111,12 @@ export class VirtualSwitch {
   /** Forwards a frame that crossed `from`'s uplink. */
   #forward(from: Port, frame: Uint8Array): void {
     const dst = frame.length >= 6 ? Macaddr.read(frame, 0) : Macaddr.broadcast;
-    const owner = dst.isUnicast() ? this.#ports.find((port) => port !== from && port.macaddr.equals(dst)) : undefined;
-    const targets = owner !== undefined ? [owner] : this.#ports.filter((port) => port !== from);
+    if (dst.isUnicast()) {
+      for (const port of this.#ports) {
+        if (port !== from && port.macaddr.equals(dst)) return port.fromSwitch(frame);
+      }
+    }
+    const targets = this.#ports.filter((port) => port !== from);
     // Each receiver gets its own copy: a link may corrupt it, and a stack may reuse it.
     for (const [i, port] of targets.entries()) port.fromSwitch(i === targets.length - 1 ? frame : frame.slice());
   }
@@ -136,6 +140,12 @@ class Port implements VirtualNetif {
   #disconnected = false;
   #stats: NetStats = { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 };
   readonly #drops = { notListening: 0, handlerErrors: 0 };
+  // The links' delivery callbacks, made once rather than per frame.
+  readonly #toSwitch = (frame: Uint8Array): void => this.#fabric.forward(frame);
+  readonly #fromLink = (frame: Uint8Array): void => this.#receive(frame);
+  readonly #onHandlerError = (): void => {
+    this.#drops.handlerErrors++;
+  };
 
   constructor(fabric: Fabric, mac: Macaddr, mtu: number, up: LinkDirection, down: LinkDirection) {
     this.#fabric = fabric;
@@ -154,7 +164,7 @@ class Port implements VirtualNetif {
     }
     this.#stats.txPkts++;
     this.#stats.txBytes += length;
-    this.#up.transmit(buffer.subarray(0, length), (frame) => this.#fabric.forward(frame));
+    this.#up.transmit(length === size ? buffer : buffer.subarray(0, length), this.#toSwitch);
     return ok();
   }
 
@@ -169,7 +179,7 @@ class Port implements VirtualNetif {
 
   /** A frame from the switch enters the port's downlink. */
   fromSwitch(frame: Uint8Array): void {
-    this.#down.transmit(frame, (arrived) => this.#receive(arrived));
+    this.#down.transmit(frame, this.#fromLink);
   }
 
   #receive(frame: Uint8Array): void {
@@ -182,7 +192,7 @@ class Port implements VirtualNetif {
     this.#stats.rxBytes += frame.length;
     try {
       const done = handler(frame);
-      if (done instanceof Promise) done.catch(() => this.#drops.handlerErrors++);
+      if (done instanceof Promise) done.then(undefined, this.#onHandlerError);
     } catch {
       this.#drops.handlerErrors++;
     }

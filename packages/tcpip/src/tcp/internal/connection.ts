@@ -188,6 +188,8 @@ export class Connection<A> {
   // ACK policy.
   #ackNow = false;
   #segsSinceAck = 0;
+  // When the ACK owed for the first unacknowledged segment is due (meaningful while #segsSinceAck > 0).
+  #ackDueAt = 0;
   #challengeWindowStart = 0;
   #challengeCount = 0;
 
@@ -551,7 +553,9 @@ export class Connection<A> {
       const acked = seqDiff(ack, prevUna);
       this.#releaseAcked(ack);
       this.#sndUna = ack;
-      this.#progressAt = this.#clock.now();
+      // Read once: a real clock's `now()` is not free, and this runs for every ACK.
+      const now = this.#clock.now();
+      this.#progressAt = now;
       this.#retries = 0;
       this.#sampleRtt(seg);
       this.#rto.clearBackoff();
@@ -573,7 +577,7 @@ export class Connection<A> {
       if (spurious) {
         this.#undoArmed = false;
         this.#counters.spuriousRecoveries++;
-        cc.onUndo(this.#clock.now());
+        cc.onUndo(now);
         recovery.abandon(prevUna);
       }
       const outcome = recovery.onCumulativeAck(ack, this.#sndNxt, acked);
@@ -581,10 +585,10 @@ export class Connection<A> {
         // The whole recovery was reordering: restore the window instead of settling at ssthresh.
         this.#undoArmed = false;
         this.#counters.spuriousRecoveries++;
-        cc.onUndo(this.#clock.now());
-      } else if (outcome === "exit-recovery") cc.onRecoveryEnd(this.#clock.now());
+        cc.onUndo(now);
+      } else if (outcome === "exit-recovery") cc.onRecoveryEnd(now);
       else if (outcome !== "partial" || recovery.phase === "loss") {
-        cc.onAck(acked, this.#cwndBlocked || pipeBefore >= cc.cwnd, this.#clock.now(), this.#rto.srtt);
+        cc.onAck(acked, this.#cwndBlocked || pipeBefore >= cc.cwnd, now, this.#rto.srtt);
       }
       if (seqLt(this.#sndUna, this.#sndNxt)) this.#timers.set(TimerKind.Retransmit, this.#rtoDelay());
       else if (!this.#persisting) this.#timers.clear(TimerKind.Retransmit);
@@ -692,7 +696,10 @@ export class Connection<A> {
         this.#rcvNxt = this.#rcv.nxt;
         if (hadOutOfOrder || this.#config.delayedAckMs === 0) this.#ackNow = true;
         else if (++this.#segsSinceAck >= 2) this.#ackNow = true;
-        else this.#timers.setIfUnset(TimerKind.DelayedAck, this.#config.delayedAckMs);
+        else {
+          this.#ackDueAt = this.#clock.now() + this.#config.delayedAckMs;
+          this.#timers.setIfUnset(TimerKind.DelayedAck, this.#config.delayedAckMs);
+        }
         this.observer?.wake();
       } else {
         // Out of order or a duplicate: an immediate ACK (with SACK blocks) drives the sender's recovery.
@@ -922,8 +929,9 @@ export class Connection<A> {
     if (hasAck) {
       this.#lastAckSent = this.#rcvNxt;
       this.#ackNow = false;
+      // The delayed-ACK deadline is left to lapse (#onDelayedAck then finds nothing owed): in a bulk
+      // transfer every other segment would otherwise arm a clock timer only to cancel it at the next.
       this.#segsSinceAck = 0;
-      this.#timers.clear(TimerKind.DelayedAck);
     }
   }
 
@@ -998,7 +1006,7 @@ export class Connection<A> {
         else this.#onRetransmitTimeout();
         return;
       case TimerKind.DelayedAck:
-        this.#sendAck();
+        this.#onDelayedAck();
         return;
       case TimerKind.Keepalive:
         this.#onKeepalive();
@@ -1007,6 +1015,15 @@ export class Connection<A> {
         this.#destroy(undefined);
         return;
     }
+  }
+
+  // The deadline may be a lapsed one, left set when an ACK went out earlier: acknowledge only a
+  // segment still unacknowledged, and only once its own delay has run.
+  #onDelayedAck(): void {
+    if (this.#segsSinceAck === 0) return;
+    const left = this.#ackDueAt - this.#clock.now();
+    if (left > 0) this.#timers.set(TimerKind.DelayedAck, left);
+    else this.#sendAck();
   }
 
   #onRetransmitTimeout(): void {
