@@ -40,14 +40,15 @@ describe("unixClock", () => {
     expect(log).toEqual(["a", "b"]);
   });
 
-  it("runs a zero or negative delay in the next turn, before a 1 ms timeout", async () => {
+  // Whether a setImmediate runs before a 1 ms setTimeout is up to the event loop's phase at the
+  // call, so only the asynchrony and the order among these timers are checked.
+  it("runs a zero or negative delay in a later turn, in the order they were set", async () => {
     const log: string[] = [];
-    setTimeout(() => log.push("timeout"), 1);
     unixClock.setTimer(0, () => log.push("zero"));
     unixClock.setTimer(-5, () => log.push("negative"));
     expect(log).toEqual([]);
     await wait(10);
-    expect(log.slice(0, 2)).toEqual(["zero", "negative"]);
+    expect(log).toEqual(["zero", "negative"]);
   });
 
   it("chains delays beyond setTimeout's 2^31 - 1 ms limit", () => {

@@ -49,12 +49,22 @@ export function tapUnavailable(): string | undefined {
   return out === "" ? undefined : out;
 }
 
+/**
+ * A UDP port free on loopback now, for a process started later to bind. It is drawn below Linux's
+ * ephemeral range (32768 and up), so the ports other tests' sockets get from the kernel meanwhile
+ * can never take it.
+ */
 async function freeUdpPort(): Promise<number> {
-  const socket = dgram.createSocket("udp4");
-  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const socket = dgram.createSocket("udp4");
+    const free = await new Promise<boolean>((resolve) => {
+      socket.once("error", () => resolve(false));
+      socket.bind(port, "127.0.0.1", () => resolve(true));
+    });
+    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    if (free) return port;
+  }
 }
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
