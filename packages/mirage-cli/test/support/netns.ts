@@ -67,6 +67,21 @@ async function freeUdpPort(): Promise<number> {
   }
 }
 
+/**
+ * Whether something holds UDP `port` on loopback. socat opens its UDP side only once its tap is set
+ * up, so this tells when the tap may be moved to another namespace: moved earlier, socat's own setup
+ * of the interface fails, socat exits, and the tap disappears.
+ */
+async function udpPortBound(port: number): Promise<boolean> {
+  const socket = dgram.createSocket("udp4");
+  const bound = await new Promise<boolean>((resolve) => {
+    socket.once("error", () => resolve(true));
+    socket.bind(port, "127.0.0.1", () => resolve(false));
+  });
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return bound;
+}
+
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -128,6 +143,10 @@ export class Netns {
       stdio: ["ignore", "ignore", "pipe"],
     });
     this.#children.push(socat);
+    for (let waited = 0; !(await udpPortBound(socatPort)); waited += 20) {
+      if (waited > 10_000) throw new Error(`timed out waiting for socat on port ${socatPort}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await this.adoptTap();
     return `udp:127.0.0.1:${unikernelPort},127.0.0.1:${socatPort}`;
   }

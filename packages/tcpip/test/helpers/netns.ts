@@ -96,6 +96,30 @@ async function freeUdpPort(): Promise<number> {
   }
 }
 
+/**
+ * Whether something holds UDP `port` on loopback. socat opens its UDP side only once its tap is set
+ * up, so this tells when the tap may be moved to another namespace: moved earlier, socat's own setup
+ * of the interface fails, socat exits, and the tap disappears.
+ */
+async function udpPortBound(port: number): Promise<boolean> {
+  const socket = dgram.createSocket("udp4");
+  const bound = await new Promise<boolean>((resolve) => {
+    socket.once("error", () => resolve(true));
+    socket.bind(port, "127.0.0.1", () => resolve(false));
+  });
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return bound;
+}
+
+/** Polls an asynchronous `condition` every 20 ms until it holds or `timeoutMs` passes. */
+async function waitForAsync(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
@@ -208,6 +232,7 @@ export class Lab {
         stdio: ["ignore", "ignore", "pipe"],
       });
       this.#children.push(socat);
+      await waitForAsync(() => udpPortBound(socatPort), `socat on port ${socatPort}`);
       driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
         env: { ...process.env, DRIVER: JSON.stringify({ backend, socatPort, nodePort, ...config }) },
         stdio: ["pipe", "pipe", "pipe"],
