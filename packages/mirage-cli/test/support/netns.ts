@@ -5,10 +5,10 @@
 // named uniquely, only the pids started here are killed, and the namespace is always removed.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import dgram from "node:dgram";
 import { existsSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeUdpPort, waitForSocat } from "../../../tcpip/test/helpers/udp-ports.js";
 import { ROOT } from "./project.js";
 
 /** The kernel's address in the namespace. */
@@ -47,39 +47,6 @@ export function tapUnavailable(): string | undefined {
     encoding: "utf8",
   });
   return out === "" ? undefined : out;
-}
-
-/**
- * A UDP port free on loopback now, for a process started later to bind. It is drawn below Linux's
- * ephemeral range (32768 and up), so the ports other tests' sockets get from the kernel meanwhile
- * can never take it.
- */
-async function freeUdpPort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const socket = dgram.createSocket("udp4");
-    const free = await new Promise<boolean>((resolve) => {
-      socket.once("error", () => resolve(false));
-      socket.bind(port, "127.0.0.1", () => resolve(true));
-    });
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    if (free) return port;
-  }
-}
-
-/**
- * Whether something holds UDP `port` on loopback. socat opens its UDP side only once its tap is set
- * up, so this tells when the tap may be moved to another namespace: moved earlier, socat's own setup
- * of the interface fails, socat exits, and the tap disappears.
- */
-async function udpPortBound(port: number): Promise<boolean> {
-  const socket = dgram.createSocket("udp4");
-  const bound = await new Promise<boolean>((resolve) => {
-    socket.once("error", () => resolve(true));
-    socket.bind(port, "127.0.0.1", () => resolve(false));
-  });
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return bound;
 }
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
@@ -143,10 +110,7 @@ export class Netns {
       stdio: ["ignore", "ignore", "pipe"],
     });
     this.#children.push(socat);
-    for (let waited = 0; !(await udpPortBound(socatPort)); waited += 20) {
-      if (waited > 10_000) throw new Error(`timed out waiting for socat on port ${socatPort}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await waitForSocat(socatPort);
     await this.adoptTap();
     return `udp:127.0.0.1:${unikernelPort},127.0.0.1:${socatPort}`;
   }

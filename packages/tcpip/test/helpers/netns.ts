@@ -4,11 +4,11 @@
 // always removed.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import dgram from "node:dgram";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freeUdpPort, waitForSocat } from "./udp-ports.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, "..", "fixtures");
@@ -76,48 +76,6 @@ export function scapyMissing(): string | undefined {
 /** Logs why a suite is skipped, so that the skip is visible in the test output. */
 export function announceSkip(suite: string, reason: string | undefined): void {
   if (reason !== undefined) console.warn(`[tcpip] SKIPPED ${suite}: ${reason}`);
-}
-
-/**
- * A UDP port free on loopback now, for a process started later to bind. It is drawn below Linux's
- * ephemeral range (32768 and up), so the ports other tests' sockets get from the kernel meanwhile
- * can never take it.
- */
-async function freeUdpPort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const socket = dgram.createSocket("udp4");
-    const free = await new Promise<boolean>((resolve) => {
-      socket.once("error", () => resolve(false));
-      socket.bind(port, "127.0.0.1", () => resolve(true));
-    });
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
-    if (free) return port;
-  }
-}
-
-/**
- * Whether something holds UDP `port` on loopback. socat opens its UDP side only once its tap is set
- * up, so this tells when the tap may be moved to another namespace: moved earlier, socat's own setup
- * of the interface fails, socat exits, and the tap disappears.
- */
-async function udpPortBound(port: number): Promise<boolean> {
-  const socket = dgram.createSocket("udp4");
-  const bound = await new Promise<boolean>((resolve) => {
-    socket.once("error", () => resolve(true));
-    socket.bind(port, "127.0.0.1", () => resolve(false));
-  });
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return bound;
-}
-
-/** Polls an asynchronous `condition` every 20 ms until it holds or `timeoutMs` passes. */
-async function waitForAsync(condition: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
@@ -232,7 +190,7 @@ export class Lab {
         stdio: ["ignore", "ignore", "pipe"],
       });
       this.#children.push(socat);
-      await waitForAsync(() => udpPortBound(socatPort), `socat on port ${socatPort}`);
+      await waitForSocat(socatPort);
       driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
         env: { ...process.env, DRIVER: JSON.stringify({ backend, socatPort, nodePort, ...config }) },
         stdio: ["pipe", "pipe", "pipe"],
