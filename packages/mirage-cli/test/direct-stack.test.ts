@@ -1,6 +1,8 @@
 // The examples configured with `--net=direct`: built in a temporary copy, run on mirage-ts's own
 // TCP/IP stack against the Linux kernel in a network namespace (over a socat UDP tunnel and over a
 // tap; the address static after `--no-dhcp`, else from dnsmasq), and reached from the kernel side.
+// static-website is also built with `--net=socket` and held to the same checks on the host's
+// sockets, run in a second namespace behind a veth so curl and the SYN flood cross a link to it.
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { cp, writeFile } from "node:fs/promises";
@@ -11,6 +13,7 @@ import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
+const FLOOD = 3000;
 const noScapy = netnsUnavailable(["/usr/bin/python3"]) ?? scapyMissing();
 
 function scapyMissing(): string | undefined {
@@ -23,7 +26,7 @@ function scapyMissing(): string | undefined {
 }
 const unavailable = netnsUnavailable(["nc", "curl", "dnsmasq"]);
 const noTap = unavailable ?? tapUnavailable();
-if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct example tests: ${unavailable}`);
+if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct example tests (and static-website on --net=socket over a veth): ${unavailable}`);
 else if (noTap !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct tests over a tap: ${noTap}`);
 
 /** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
@@ -49,26 +52,99 @@ async function talk(ns: Netns, uk: Running, address: string, port: number, text:
   expect(uk.stderr()).toContain(`[INFO] [network] read: ${text.length} bytes:\n${text}`);
 }
 
-describe.skipIf(unavailable !== undefined)("examples on the direct stack (netns)", { timeout: 90_000 }, () => {
+/** The frames the kernel has sent out of `ns`'s link (the tap or the veth end) towards the unikernel. */
+async function sentFrames(ns: Netns): Promise<number> {
+  const r = await ns.exec("cat", [`/sys/class/net/${ns.tap}/statistics/tx_packets`]);
+  expect(r.code, r.stderr).toBe(0);
+  return Number(r.stdout.toString());
+}
+
+/** The backends static-website is checked on, and how the test names say each. */
+const BACKENDS = { tap: "--net=direct over a tap", udp: "--net=direct over a UDP tunnel", socket: "--net=socket (host sockets) over a veth" } as const;
+type Backend = keyof typeof BACKENDS;
+
+/** A running static-website, with its stack's count of TCP segments received where the test can read it. */
+interface Website {
+  readonly uk: Running;
+  readonly tcpSegmentsIn?: () => Promise<number>;
+}
+
+/** Tcp InSegs from the text of /proc/net/snmp. */
+function tcpInSegs(snmp: string): number {
+  const [names, values] = snmp.split("\n").filter((line) => line.startsWith("Tcp:")).map((line) => line.split(/\s+/u));
+  const at = names?.indexOf("InSegs") ?? -1;
+  const count = Number(values?.[at]);
+  if (at < 0 || !Number.isSafeInteger(count)) throw new Error(`no Tcp InSegs in /proc/net/snmp:\n${snmp}`);
+  return count;
+}
+
+/**
+ * The static-website checks, whatever the stack: the site serves `big.bin` (= `big`) at
+ * UNIKERNEL_IP:80 at the far end of `ns`'s link, and curl reaches it from the kernel side. After
+ * the HTTP checks, a flood of spoofed SYNs goes out of that link at it, and the site must still
+ * serve the 10 MB file intact.
+ */
+async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buffer): Promise<void> {
+  await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
+  const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
+  const curl = async (...args: string[]) => {
+    const r = await ns.exec("curl", ["-sS", "--max-time", "60", ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    return r.stdout;
+  };
+  // Two requests on one connection: curl connects once.
+  const reuse = await curl("-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects} %{content_type}\n", url("/"), url("/css/site.css"));
+  expect(reuse.toString()).toBe("200 1 text/html; charset=utf-8\n200 0 text/css; charset=utf-8\n");
+  expect((await curl("-I", url("/alphabet.txt"))).toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 37\r\n[^]*Accept-Ranges: bytes\r\n/u);
+  expect((await curl("-o", "/dev/null", "-w", "%{http_code}", url("/missing"))).toString()).toBe("404");
+  expect((await curl("-r", "10-15", url("/alphabet.txt"))).toString()).toBe("abcdef");
+  expect((await curl("-o", "/dev/null", "-w", "%{http_code}", "-r", "99-", url("/alphabet.txt"))).toString()).toBe("416");
+  const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+  const body = await curl(url("/big.bin"));
+  expect(body.length).toBe(big.length);
+  expect(sha256(body)).toBe(sha256(big));
+  const tail = await curl("-r", `${big.length - 1000}-`, url("/big.bin"));
+  expect(tail.equals(big.subarray(big.length - 1000))).toBe(true);
+  expect(uk.stderr()).toContain(`"GET /big.bin HTTP/1.1" 200 ${big.length}`);
+  if (noScapy !== undefined) return void console.warn(`[mirage-cli] SKIPPED the SYN flood: ${noScapy}`);
+  // Thousands of spoofed SYNs (tcpip's scapy fixture) out of the link, then the site must still serve curl.
+  const neigh = (await ns.exec("ip", ["neigh", "show", UNIKERNEL_IP])).stdout.toString();
+  const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
+  expect(mac, neigh).toBeDefined();
+  const sentBefore = await sentFrames(ns);
+  const segmentsBefore = await tcpSegmentsIn?.();
+  const flood = await ns.exec("/usr/bin/python3", [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], "", 120_000);
+  expect(flood.code, flood.stderr).toBe(0);
+  expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
+  // The flood left by the link (the counters also take ARP and curl's segments, hence >=), and
+  // where the stack's counter can be read, its TCP took them in.
+  expect((await sentFrames(ns)) - sentBefore).toBeGreaterThanOrEqual(FLOOD);
+  if (tcpSegmentsIn !== undefined && segmentsBefore !== undefined) expect((await tcpSegmentsIn()) - segmentsBefore).toBeGreaterThanOrEqual(FLOOD);
+  expect(sha256(await curl(url("/big.bin")))).toBe(sha256(big));
+}
+
+describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on host sockets behind a veth (netns)", { timeout: 90_000 }, () => {
   let fixed = "";
   let dhcp = "";
   let echo = "";
   let website = "";
+  let socketWebsite = "";
   // Served from the directory at run time (`--kv_ro=direct`): crunching 10 MB into the bundle
   // would only slow the build.
   const big = randomBytes(10 << 20);
 
   beforeAll(async () => {
-    [fixed, dhcp, echo, website] = await Promise.all([
+    [fixed, dhcp, echo, website, socketWebsite] = await Promise.all([
       built("network", ["--net=direct", "--no-dhcp"]),
       built("network", ["--net=direct"]),
       built("tcp-echo", ["--net=direct", "--no-dhcp"]),
       built("static-website", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "htdocs/big.bin": big }),
+      built("static-website", ["--net=socket", "--kv_ro=direct"], { "htdocs/big.bin": big }),
     ]);
   }, 180_000);
 
   afterAll(async () => {
-    await Promise.all([fixed, dhcp, echo, website].filter((d) => d !== "").map(removeProject));
+    await Promise.all([fixed, dhcp, echo, website, socketWebsite].filter((d) => d !== "").map(removeProject));
   });
 
   it("network --net=direct --no-dhcp over a UDP tunnel logs a kernel peer and what it sent", async () => {
@@ -139,46 +215,32 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack (netns)
     }
   });
 
-  it.each(["tap", "udp"] as const)("static-website --net=direct over the %s backend serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood", async (backend) => {
-    if (backend === "tap" && noTap !== undefined) return void console.warn(`[mirage-cli] SKIPPED static-website over a tap: ${noTap}`);
-    const ns = new Netns();
-    try {
-      const spec = backend === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
-      const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=80"]);
-      if (backend === "tap") await ns.adoptTap();
-      await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
-      const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
-      const curl = async (...args: string[]) => {
-        const r = await ns.exec("curl", ["-sS", "--max-time", "60", ...args]);
-        expect(r.code, r.stderr).toBe(0);
-        return r.stdout;
-      };
-      // Two requests on one connection: curl connects once.
-      const reuse = await curl("-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects} %{content_type}\n", url("/"), url("/css/site.css"));
-      expect(reuse.toString()).toBe("200 1 text/html; charset=utf-8\n200 0 text/css; charset=utf-8\n");
-      expect((await curl("-I", url("/alphabet.txt"))).toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 37\r\n[^]*Accept-Ranges: bytes\r\n/u);
-      expect((await curl("-o", "/dev/null", "-w", "%{http_code}", url("/missing"))).toString()).toBe("404");
-      expect((await curl("-r", "10-15", url("/alphabet.txt"))).toString()).toBe("abcdef");
-      expect((await curl("-o", "/dev/null", "-w", "%{http_code}", "-r", "99-", url("/alphabet.txt"))).toString()).toBe("416");
-      const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
-      const body = await curl(url("/big.bin"));
-      expect(body.length).toBe(big.length);
-      expect(sha256(body)).toBe(sha256(big));
-      const tail = await curl("-r", `${big.length - 1000}-`, url("/big.bin"));
-      expect(tail.equals(big.subarray(big.length - 1000))).toBe(true);
-      expect(uk.stderr()).toContain(`"GET /big.bin HTTP/1.1" 200 ${big.length}`);
-      if (noScapy !== undefined) return void console.warn(`[mirage-cli] SKIPPED the SYN flood: ${noScapy}`);
-      // Thousands of spoofed SYNs (tcpip's scapy fixture), then the site must still serve curl.
-      const neigh = (await ns.exec("ip", ["neigh", "show", UNIKERNEL_IP])).stdout.toString();
-      const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
-      expect(mac, neigh).toBeDefined();
-      const flood = await ns.exec("/usr/bin/python3", [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", "3000"], "", 120_000);
-      expect(flood.code, flood.stderr).toBe(0);
-      expect(sha256(await curl(url("/big.bin")))).toBe(sha256(big));
-    } finally {
-      ns.destroy();
+  /** Starts static-website on `backend` at UNIKERNEL_IP:80, at the far end of `ns`'s link. */
+  async function startWebsite(ns: Netns, backend: Backend): Promise<Website> {
+    const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80"];
+    if (backend === "socket") {
+      ns.veth(UNIKERNEL_IP);
+      const uk = ns.unikernel(socketWebsite, "dist/static-website.mjs", args, { peer: true });
+      return { uk, tcpSegmentsIn: async () => tcpInSegs((await ns.execPeer("cat", ["/proc/net/snmp"])).stdout.toString()) };
     }
-  });
+    const spec = backend === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
+    const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
+    if (backend === "tap") await ns.adoptTap();
+    return { uk };
+  }
+
+  // One check list for every backend, so the direct stack and the host's sockets are held to the same site.
+  for (const backend of ["tap", "udp", "socket"] as const) {
+    it(`static-website ${BACKENDS[backend]} serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood`, async () => {
+      if (backend === "tap" && noTap !== undefined) return void console.warn(`[mirage-cli] SKIPPED static-website over a tap: ${noTap}`);
+      const ns = new Netns();
+      try {
+        await checkWebsite(ns, await startWebsite(ns, backend), big);
+      } finally {
+        ns.destroy();
+      }
+    });
+  }
 
   it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
     const ns = new Netns();

@@ -1,8 +1,10 @@
 // A network namespace for running a built unikernel on the direct stack against the Linux kernel:
 // the unikernel runs in the test's namespace and plugs into a tap (`--interface=tap:NAME`) or a
 // socat UDP tunnel to one (`--interface=udp:LOCAL,REMOTE`); the tap is then moved into a fresh
-// namespace where the kernel has 10.99.0.1/24 and the tools (nc, curl, dnsmasq) run. Everything is
-// named uniquely, only the pids started here are killed, and the namespace is always removed.
+// namespace where the kernel has 10.99.0.1/24 and the tools (nc, curl, dnsmasq) run. A unikernel on
+// the host's sockets (`--net=socket`) instead runs in a second namespace at the far end of a veth
+// pair, so the tools still reach it over a link. Everything is named uniquely, only the pids
+// started here are killed, and the namespaces are always removed.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
@@ -71,12 +73,14 @@ export interface Running {
   stderr(): string;
 }
 
-/** A namespace with a tap whose other end is a unikernel. */
+/** A namespace with a tap (or a veth) whose other end is a unikernel. */
 export class Netns {
   readonly name = `mirage-cli-${process.pid}-${randomBytes(3).toString("hex")}`;
   readonly tap = `mc${randomBytes(4).toString("hex")}`;
   readonly #children: ChildProcess[] = [];
   readonly #leases = join(tmpdir(), `${this.name}.leases`);
+  /** The namespace at the far end of {@link Netns.veth}'s link, once made. */
+  #peer: string | undefined;
 
   constructor() {
     execFileSync("ip", ["netns", "add", this.name]);
@@ -86,8 +90,12 @@ export class Netns {
 
   /** Runs `command` in the namespace with `input` on its standard input. */
   exec(command: string, args: readonly string[], input = "", timeoutMs = 60_000): Promise<Run> {
+    return this.#run(this.name, command, args, input, timeoutMs);
+  }
+
+  #run(netns: string, command: string, args: readonly string[], input: string, timeoutMs: number): Promise<Run> {
     return new Promise((resolve) => {
-      const child = execFile("ip", ["netns", "exec", this.name, command, ...args], { encoding: "buffer", timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      const child = execFile("ip", ["netns", "exec", netns, command, ...args], { encoding: "buffer", timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
         resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr: stderr.toString() });
       });
       this.#children.push(child);
@@ -115,9 +123,47 @@ export class Netns {
     return `udp:127.0.0.1:${unikernelPort},127.0.0.1:${socatPort}`;
   }
 
-  /** Runs the bundle `file` with `args` in this process's namespace, from `cwd`. */
-  unikernel(cwd: string, file: string, args: readonly string[]): Running {
-    const child = spawn(process.execPath, [file, ...args], { cwd, stdio: ["ignore", "ignore", "pipe"] });
+  /**
+   * Links this namespace to a second one by a veth pair: this end is named {@link Netns.tap} (so
+   * the tools and a SYN flood use it as they would the tap) and gets the kernel's address; the far
+   * end gets `address`/24 and a default route back through it. Run the unikernel there with
+   * {@link Netns.unikernel}'s `peer` option.
+   */
+  veth(address: string): void {
+    const peer = `${this.name}-peer`;
+    const end = `${this.tap}p`;
+    execFileSync("ip", ["netns", "add", peer]);
+    this.#peer = peer;
+    const inPeer = (...args: string[]) => execFileSync("ip", ["netns", "exec", peer, ...args]);
+    inPeer("ip", "link", "set", "lo", "up");
+    inPeer("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
+    execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "add", this.tap, "type", "veth", "peer", "name", end, "netns", peer]);
+    execFileSync("ip", ["netns", "exec", this.name, "ip", "addr", "add", `${KERNEL_IP}/24`, "dev", this.tap]);
+    execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", this.tap, "up"]);
+    inPeer("ip", "addr", "add", `${address}/24`, "dev", end);
+    inPeer("ip", "link", "set", end, "up");
+    inPeer("ip", "route", "add", "default", "via", KERNEL_IP);
+  }
+
+  /** Runs `command` in {@link Netns.veth}'s far namespace. */
+  execPeer(command: string, args: readonly string[]): Promise<Run> {
+    return this.#run(this.#peerName(), command, args, "", 60_000);
+  }
+
+  #peerName(): string {
+    if (this.#peer === undefined) throw new Error("no veth peer: call veth() first");
+    return this.#peer;
+  }
+
+  /**
+   * Runs the bundle `file` with `args` from `cwd`, in this process's namespace, or with `peer` in
+   * {@link Netns.veth}'s far namespace.
+   */
+  unikernel(cwd: string, file: string, args: readonly string[], options: { readonly peer?: boolean } = {}): Running {
+    const node = [file, ...args];
+    // `ip netns exec` execs the command, so the pid killed by destroy() is node's own.
+    const [program, argv] = options.peer === true ? ["ip", ["netns", "exec", this.#peerName(), process.execPath, ...node]] : [process.execPath, node];
+    const child = spawn(program, argv, { cwd, stdio: ["ignore", "ignore", "pipe"] });
     this.#children.push(child);
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -164,10 +210,13 @@ export class Netns {
         }
       }
     }
-    try {
-      execFileSync("ip", ["netns", "del", this.name], { stdio: "ignore" });
-    } catch {
-      // Already removed.
+    for (const netns of [this.name, this.#peer]) {
+      if (netns === undefined) continue;
+      try {
+        execFileSync("ip", ["netns", "del", netns], { stdio: "ignore" });
+      } catch {
+        // Already removed.
+      }
     }
     rmSync(this.#leases, { force: true });
   }
