@@ -15,6 +15,7 @@ import {
   type TcpFlow,
 } from "@mirage-ts/mirage-types";
 import { connectSocketStack } from "@mirage-ts/mirage-unix";
+import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
 import { hasTool } from "./support/privileges.js";
 
 const localhost = Ipv4Addr.localhost;
@@ -132,6 +133,18 @@ describe("connectSocketStack: TCP", () => {
       expect(result.error).toEqual({ kind: "refused" });
       expect(ppTcpError(result.error)).toBe("connection attempt was refused");
     }
+  });
+
+  it("maps other system failures to `msg` with the system's text and code, not to a timeout or reset", () => {
+    const system = (code: string, errno: number) => Object.assign(new Error(`connect ${code} 192.0.2.1:80`), { code, errno });
+    expect(tcpConnectErrorOf(system("ENETUNREACH", -101))).toEqual({ kind: "msg", message: "network is unreachable (ENETUNREACH)" });
+    expect(tcpConnectErrorOf(system("ETIMEDOUT", -110))).toEqual({ kind: "timeout" });
+    expect(tcpConnectErrorOf(system("ECONNREFUSED", -111))).toEqual({ kind: "refused" });
+    expect(tcpErrorOf(system("EHOSTUNREACH", -113))).toEqual({ kind: "msg", message: "host is unreachable (EHOSTUNREACH)" });
+    for (const [code, errno] of [["ECONNRESET", -104], ["EPIPE", -32], ["ECONNABORTED", -103]] as const) {
+      expect(tcpErrorOf(system(code, errno))).toEqual({ kind: "reset" });
+    }
+    expect(tcpErrorOf(new Error("no code"))).toEqual({ kind: "msg", message: "no code" });
   });
 
   it("maps a reset by the peer to `reset`", async () => {

@@ -104,10 +104,11 @@ class SocketStack implements Stack {
 /**
  * Connects the host socket stack: TCP on `node:net` (listeners, connections as flows with
  * half-close, keepalive and no-delay) and UDP on `node:dgram`. Addresses of IPv4 peers of dual-stack
- * sockets are reported as IPv4 addresses. A refused connection attempt is `{ kind: "refused" }`
- * ("connection attempt was refused") and any other failed attempt (timed out, unreachable)
- * `{ kind: "timeout" }`; an established connection that times out is `{ kind: "timeout" }` and one
- * that fails otherwise `{ kind: "reset" }`. Listening takes effect at once for TCP and at the next
+ * sockets are reported as IPv4 addresses. A connection attempt fails with `{ kind: "refused" }`
+ * ("connection attempt was refused") or `{ kind: "timeout" }` as the kernel says; an established
+ * connection with `{ kind: "timeout" }`, or `{ kind: "reset" }` for a reset, broken pipe or abort.
+ * Other system failures (unreachable network or host, no local address) are `{ kind: "msg" }` with
+ * the system's text and code, such as `network is unreachable (ENETUNREACH)`. Listening takes effect at once for TCP and at the next
  * tick for UDP; listening again on a port replaces its handler. The IP layer only reports addresses:
  * raw packets cannot be sent. Keepalive sets the idle time before probing; the probe interval and
  * count are the system's (Node cannot set them).

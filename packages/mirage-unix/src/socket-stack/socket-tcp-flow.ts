@@ -20,26 +20,41 @@ import {
 import { fromSocketAddress } from "../internal/socket-binding.js";
 import { StreamReader } from "../internal/stream-reader.js";
 import { writeBuffers } from "../internal/stream-writer.js";
-import { errorCode } from "../internal/system-error.js";
+import { errorCode, systemReason } from "../internal/system-error.js";
 
 // Bytes received ahead of the application before the kernel's window is left to close.
 const readAhead = 1 << 20;
 
+// Failures that mean the peer or the path dropped an established connection.
+const RESETS = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED"]);
+
 /**
- * The TCP error a failure of an established connection stands for. `TcpError` has no other case, so
- * failures other than a timeout (a reset, a broken pipe, an unreachable network) are reported as a
- * reset connection.
+ * The TCP error a failure of an established connection stands for: a timeout, a reset (reset, broken
+ * pipe, aborted), or any other system failure as `msg` with the system's text and code
+ * (`network is unreachable (ENETUNREACH)`), so it is not mistaken for the peer's doing.
  */
 export function tcpErrorOf(error: unknown): TcpError {
-  return errorCode(error) === "ETIMEDOUT" ? { kind: "timeout" } : { kind: "reset" };
+  const code = errorCode(error);
+  if (code === "ETIMEDOUT") return { kind: "timeout" };
+  if (code !== undefined && RESETS.has(code)) return { kind: "reset" };
+  return systemMessage(error, code);
 }
 
 /**
- * The TCP error a failed connection attempt stands for: refused when the peer said so, else (timed
- * out, unreachable host or network) the attempt timed out, as it would on the direct stack.
+ * The TCP error a failed connection attempt stands for: refused when the peer said so, a timeout
+ * when it did not answer, otherwise (unreachable host or network, no local address) `msg` with the
+ * system's text and code.
  */
 export function tcpConnectErrorOf(error: unknown): TcpError {
-  return errorCode(error) === "ECONNREFUSED" ? { kind: "refused" } : { kind: "timeout" };
+  const code = errorCode(error);
+  if (code === "ECONNREFUSED") return { kind: "refused" };
+  if (code === "ETIMEDOUT") return { kind: "timeout" };
+  return systemMessage(error, code);
+}
+
+function systemMessage(error: unknown, code: string | undefined): TcpError {
+  const reason = systemReason(error);
+  return { kind: "msg", message: code === undefined ? reason : `${reason} (${code})` };
 }
 
 function endpoint(address: string | undefined, port: number | undefined): Endpoint<Ipaddr> {
