@@ -207,7 +207,7 @@ describe("network devices", () => {
     expect(mainFile(configure(app)).match(/new ArpLayer/gu)).toHaveLength(1);
   });
 
-  it("generates the per-layer composition of directStackv4v6 (configure-only: tcpip has no such constructors yet)", () => {
+  it("generates the per-layer composition of directStackv4v6, one ICMP layer shared by UDP and the stack", () => {
     const net = defaultNetwork;
     const eth = ethif(net);
     const link = arp(eth);
@@ -218,10 +218,12 @@ describe("network devices", () => {
     expect(code).toMatch(/new EthernetLayer\(_netif__\d+\)/u);
     expect(code).toMatch(/new ArpLayer\(_ethernetlayer__\d+, \{ clock: _timers__\d+ \}\)/u);
     expect(code).toMatch(/Ipv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ clock: _timers__\d+, random: _random__\d+, config: _ipv4_gateway === undefined \? \{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)/u);
-    expect(code).toMatch(/new UdpLayer\(_ipv4layer__\d+, \{ random: _random__\d+ \}\)/u);
+    expect(code).toMatch(/new UdpLayer\(_ipv4layer__\d+, \{ random: _random__\d+, onPortUnreachable: icmpPortUnreachable\(_icmpv4layer__\d+\) \}\)/u);
+    expect(code).toMatch(/new Icmpv4Layer\(_ipv4layer__\d+, \{ clock: _timers__\d+ \}\)/u);
+    expect(code.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
     expect(code).toMatch(/new TcpLayer\(\{ ip: _ipv4layer__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u);
-    expect(code).toMatch(/DirectStack\.connect\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+, clock: _timers__\d+ \}\)/u);
-    expect(code).toContain('import { ArpLayer, DirectStack, EthernetLayer, Ipv4Layer, TcpLayer, UdpLayer } from "@mirage-ts/tcpip";');
+    expect(code).toMatch(/DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u);
+    expect(code).toContain('import { ArpLayer, DirectStack, EthernetLayer, Icmpv4Layer, Ipv4Layer, TcpLayer, UdpLayer, icmpPortUnreachable } from "@mirage-ts/tcpip";');
     expect(code.match(/lazy\(\(\) => unixClock\)/gu)).toHaveLength(1);
   });
 

@@ -9,6 +9,7 @@ import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KERNEL_IP, Netns, type Running, netnsUnavailable, tapUnavailable, waitFor } from "./support/netns.js";
+import { talk } from "./support/network-example.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
@@ -42,15 +43,6 @@ async function built(name: string, configure: readonly string[], extra: Readonly
   return dir;
 }
 
-/** Sends `text` from the kernel side to `address:port` with nc, then waits for the unikernel to log it. */
-async function talk(ns: Netns, uk: Running, address: string, port: number, text: string): Promise<void> {
-  await waitFor(() => uk.stderr().includes("listening on port"), "the unikernel to listen");
-  const sent = await ns.exec("nc", ["-N", "-w", "5", address, String(port)], text);
-  expect(sent.code, sent.stderr).toBe(0);
-  await waitFor(() => uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes`), "the unikernel to log the peer");
-  expect(uk.stderr()).toMatch(new RegExp(`\\[INFO\\] \\[network\\] new tcp connection from IP ${KERNEL_IP.replaceAll(".", "\\.")} on port \\d+`, "u"));
-  expect(uk.stderr()).toContain(`[INFO] [network] read: ${text.length} bytes:\n${text}`);
-}
 
 /** The frames the kernel has sent out of `ns`'s link (the tap or the veth end) towards the unikernel. */
 async function sentFrames(ns: Netns): Promise<number> {

@@ -11,7 +11,8 @@
 //    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both. Then the switch
 //    alone, frames and no stack, to show how much of the time is the vnetif's.
 // 2. HTTP requests per second (wrk against static-website on the direct stack vs --net=socket): not
-//    here, it needs the examples (see the report).
+//    in this script, it needs the built examples and a network namespace; `pnpm bench:tcp` runs it
+//    next (`pnpm bench:http`, mirage-cli's test/http-rps.test.ts).
 // 3. Memory per idle connection: heap growth (after a full GC) with N connections open between two
 //    DirectStacks in this heap, divided by N; each connection has both its ends here, so the figure
 //    per end is printed too.
@@ -220,4 +221,4 @@ console.log(
   `  connections in the tables: client ${memory.stats.client.connections}, server ${memory.stats.server.connections}; ` +
     `buffered ${memory.stats.client.sendBufferedBytes + memory.stats.server.sendBufferedBytes} B, timers ${memory.stats.client.timers + memory.stats.server.timers}`,
 );
-console.log("\nHTTP req/s (wrk vs --net=socket): not measured here; needs examples/static-website.");
+console.log("\nHTTP req/s (wrk vs --net=socket): measured next by `pnpm bench:http` (root, network namespace).");

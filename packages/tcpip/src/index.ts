@@ -87,8 +87,10 @@ export {
   type DhcpState,
   type DhcpStats,
 } from "./dhcp/dhcp-client.js";
+export { type DhcpIpv4ClientOptions, DhcpIpv4Layer, type DhcpIpv4LayerOptions } from "./dhcp/dhcp-ipv4-layer.js";
 
-export { Ipv4Stack, type Ipv4StackOptions, type Ipv4StackStats } from "./stack/ipv4-stack.js";
+export { icmpPortUnreachable } from "./stack/port-unreachable.js";
+export { Ipv4Stack, type Ipv4StackLayers, type Ipv4StackOptions, type Ipv4StackStats } from "./stack/ipv4-stack.js";
 
 export type { LinkImpairments, LinkStats } from "./vnetif/link-impairments.js";
 export {
@@ -114,6 +116,8 @@ export { TcpLayer, type TcpLayerOptions } from "./tcp/tcp-layer.js";
 export {
   DirectStack,
   type DirectStackDhcpOptions,
+  type DirectStackLayers,
   type DirectStackOptions,
   type DirectStackStats,
+  type DirectStackTcp,
 } from "./stack/direct-stack.js";

@@ -593,6 +593,30 @@ describe("delayed ACK", () => {
     );
   });
 
+  it("acknowledges a burst of segments delivered together once, up to 64 KiB, but each out-of-order one", async () => {
+    const burst = (from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => `0.200  ${i === count - 1 ? "<" : "<<"} . ${from + i * 1000}:${from + (i + 1) * 1000}(1000) ack 1 win 65535`).join("\n");
+    await runScript(
+      `${established}
+      ${burst(1, 10)}
+      0.200  > . 1:1(0) ack 10001
+      // 80 segments: the ACK owed goes at 64 KiB of unacknowledged data, then at the burst's end.
+      ${burst(10001, 80)}
+      0.200  > . 1:1(0) ack 76001
+      0.200  > . 1:1(0) ack 90001
+      0.200  read 90000
+      // A hole: every segment after it is acknowledged at once, for the sender's duplicate-ACK count.
+      0.300  << . 91001:92001(1000) ack 1 win 65535
+      0.300  << . 92001:93001(1000) ack 1 win 65535
+      0.300  < . 93001:94001(1000) ack 1 win 65535
+      0.300  > . 1:1(0) ack 90001
+      0.300  > . 1:1(0) ack 90001
+      0.300  > . 1:1(0) ack 90001
+    `,
+      { config: { ...plain, receiveBufferSize: 1 << 20 } },
+    );
+  });
+
   it("piggybacks the ACK on data written within the delay", async () => {
     await runScript(
       `${established}

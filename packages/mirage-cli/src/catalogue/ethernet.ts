@@ -22,11 +22,11 @@ const ethernetLayer = impl({
 });
 
 /**
- * Ethernet over a network interface.
+ * Ethernet over a network interface (tcpip's `EthernetLayer`).
  *
  * @remarks
- * Configure-only for now: the layer builds, but only tcpip's `DirectStack` (see
- * {@link genericStackv4v6}) delivers received frames to its layers.
+ * Received frames reach the layer through the stack built over it ({@link directStackv4v6}),
+ * which is what listens on the interface.
  *
  * @public
  */
@@ -44,10 +44,11 @@ const arpLayer = impl({
 });
 
 /**
- * ARP over an ethernet layer.
+ * ARP over an ethernet layer (tcpip's `ArpLayer`).
  *
  * @remarks
- * Configure-only for now, as {@link ethif}.
+ * Received ARP packets reach the layer through the stack built over it ({@link directStackv4v6}),
+ * or through {@link ipv4OfDhcp} until that stack exists.
  *
  * @public
  */

@@ -27,11 +27,11 @@ export interface Ipv4Options {
 }
 
 /**
- * IPv4 over ethernet and ARP, with the address `--ipv4` and the gateway `--ipv4-gateway`.
+ * IPv4 over ethernet and ARP (tcpip's `Ipv4Layer.connect`), with the address `--ipv4` and the
+ * gateway `--ipv4-gateway`, announced with a gratuitous ARP when the layer connects.
  *
  * @remarks
- * Configure-only for now: tcpip has no `Ipv4Layer.connect`, so `mirage build` reports the
- * generated call as a type error. {@link genericStackv4v6} with `--no-dhcp` runs.
+ * Received datagrams reach the layer through the stack built over it ({@link directStackv4v6}).
  *
  * @public
  */
@@ -51,20 +51,22 @@ export function createIpv4(eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, option
 
 const dhcpIpv4 = impl({
   module: "@mirage-ts/tcpip",
-  name: "DhcpIpv4",
+  name: "DhcpIpv4Layer",
   type: fn(network, fn(ethernet, fn(arpv4, ipv4))),
   packages: [TCPIP],
   extraDeps: [defaultTimers, defaultRandom],
   connect: ({ impl: cls, args: [net = "", e = "", a = "", clock = "", random = ""] }) =>
-    `${cls}.connect({ netif: ${net}, ethernet: ${e}, arp: ${a}, clock: ${clock}, random: ${random} })`,
+    `${cls}.connect(${e}, ${a}, { netif: ${net}, clock: ${clock}, random: ${random} })`,
 });
 
 /**
- * IPv4 configured by DHCP on the interface: connecting it waits for the first lease.
+ * IPv4 configured by DHCP on the interface (tcpip's `DhcpIpv4Layer`): connecting it waits for the
+ * first lease, and the client keeps renewing it.
  *
  * @remarks
- * Configure-only for now: tcpip has no `DhcpIpv4`, so `mirage build` reports the generated call
- * as a type error. {@link genericStackv4v6} runs with DHCP.
+ * Until the stack built over it ({@link directStackv4v6}) exists, the layer listens on the
+ * interface itself (ARP and DHCP only); the stack then takes the interface over and the DHCP
+ * client moves to the stack's UDP layer.
  *
  * @public
  */

@@ -12,33 +12,34 @@ import { netKey, noDhcpKey, target } from "../keys.js";
 import { platformDevice } from "../targets.js";
 import { defaultRandom, defaultTimers } from "./base.js";
 import { TCPIP } from "./ethernet.js";
+import { directIcmpv4, icmpv4 } from "./icmp.js";
 import { directTcp, directUdp } from "./transport.js";
 import { arpv4, ethernet, ipv4, network, stackv4v6, tcp, udp } from "./types.js";
 
 const directStack = impl({
   module: "@mirage-ts/tcpip",
   name: "DirectStack",
-  type: fn(network, fn(ethernet, fn(arpv4, fn(ipv4, fn(udp, fn(tcp, stackv4v6)))))),
+  type: fn(network, fn(ethernet, fn(arpv4, fn(ipv4, fn(icmpv4, fn(udp, fn(tcp, stackv4v6))))))),
   packages: [TCPIP],
-  extraDeps: [defaultTimers],
-  connect: ({ impl: cls, args: [net = "", e = "", a = "", ip = "", u = "", t = "", clock = ""] }) =>
-    `${cls}.connect({ netif: ${net}, ethernet: ${e}, arp: ${a}, ipv4: ${ip}, udp: ${u}, tcp: ${t}, clock: ${clock} })`,
+  connect: ({ impl: cls, args: [net = "", e = "", a = "", ip = "", icmp = "", u = "", t = ""] }) =>
+    `${cls}.ofLayers({ netif: ${net}, ethernet: ${e}, arp: ${a}, ipv4: ${ip}, icmp: ${icmp}, udp: ${u}, tcp: ${t} })`,
 });
 
 /**
- * The TypeScript stack over `net`, with the given ethernet, ARP and IP layers and UDP and TCP
- * over that IP layer.
+ * The TypeScript stack over `net`, composed from the given ethernet, ARP and IPv4 layers, with
+ * ICMP, UDP ({@link directUdp}) and TCP ({@link directTcp}) over that IPv4 layer (upstream
+ * `Tcpip_stack_direct.MakeV4V6`, tcpip's `DirectStack.ofLayers`).
  *
  * @remarks
- * Configure-only for now: `@mirage-ts/tcpip` composes its layers itself
- * (`DirectStack.connect({ netif, clock, random, ipv4 | dhcp })`) and has no constructor taking
- * them one by one, so `mirage build` reports the generated call as a type error. Use
- * {@link genericStackv4v6}, whose direct stacks build and run.
+ * The stack is what listens on `net`: it demultiplexes every frame to the layers (ethertype to ARP
+ * or IPv4, protocol to ICMP, UDP or TCP). With {@link ipv4OfDhcp} it takes the interface over from
+ * the DHCP layer, which listened until its lease was bound. The address is the IPv4 layer's
+ * (`--ipv4` for {@link createIpv4}). IPv6 is not implemented.
  *
  * @public
  */
 export function directStackv4v6(net: Impl<"network">, eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, ip: Impl<"ipv4">): Impl<"stackv4v6"> {
-  return apply(directStack, net, eth, arpImpl, ip, directUdp(ip), directTcp(ip));
+  return apply(directStack, net, eth, arpImpl, ip, directIcmpv4(ip), directUdp(ip), directTcp(ip));
 }
 
 // tcpip's DirectStack composes Ethernet, ARP, IPv4, ICMP, UDP and TCP over the device itself:

@@ -8,27 +8,32 @@
 import { type Impl, apply, fn, impl } from "@mirage-ts/functoria";
 import { defaultRandom, defaultTimers } from "./base.js";
 import { TCPIP } from "./ethernet.js";
+import { directIcmpv4, icmpv4 } from "./icmp.js";
 import { ipv4, tcp, udp } from "./types.js";
 
 const udpLayer = impl({
   module: "@mirage-ts/tcpip",
   name: "UdpLayer",
-  type: fn(ipv4, udp),
+  type: fn(ipv4, fn(icmpv4, udp)),
   packages: [TCPIP],
   extraDeps: [defaultRandom],
-  connect: ({ impl: cls, args: [ip = "", random = ""] }) => `new ${cls}(${ip}, { random: ${random} })`,
+  connect: ({ impl: cls, args: [ip = "", icmp = "", random = ""], importValue }) =>
+    `new ${cls}(${ip}, { random: ${random}, onPortUnreachable: ${importValue("@mirage-ts/tcpip", "icmpPortUnreachable")}(${icmp}) })`,
 });
 
 /**
- * UDP over an IPv4 layer.
+ * UDP over an IPv4 layer (tcpip's `UdpLayer`), answering datagrams for closed ports with ICMP port
+ * unreachable.
  *
  * @remarks
- * Configure-only for now, as {@link ethif}.
+ * The layer receives datagrams once a stack over the same IPv4 layer ({@link directStackv4v6})
+ * listens on the interface: the stack demultiplexes the frames. Given to an application without
+ * such a stack, it can send but receives nothing.
  *
  * @public
  */
 export function directUdp(ip: Impl<"ipv4">): Impl<"udp"> {
-  return apply(udpLayer, ip);
+  return apply(udpLayer, ip, directIcmpv4(ip));
 }
 
 const tcpLayer = impl({
@@ -41,10 +46,11 @@ const tcpLayer = impl({
 });
 
 /**
- * TCP over an IPv4 layer.
+ * TCP over an IPv4 layer (tcpip's `TcpLayer`).
  *
  * @remarks
- * Configure-only for now, as {@link ethif}.
+ * The layer receives segments once a stack over the same IPv4 layer ({@link directStackv4v6})
+ * listens on the interface, as {@link directUdp}.
  *
  * @public
  */

@@ -200,13 +200,23 @@ export class ArpLayer implements Arp {
     this.#ips = this.#ips.filter((other) => !other.equals(ip));
   }
 
+  /**
+   * The MAC of `ip` if it is known now (ours, or a fresh cache entry), without sending anything:
+   * what {@link ArpLayer.query} answers at once, given synchronously so a write to a known neighbour
+   * needs no promise.
+   */
+  cached(ip: Ipv4Addr): Macaddr | undefined {
+    if (this.#disconnected) return undefined;
+    if (this.#isOurs(ip)) return this.#ethernet.mac();
+    return this.#lookup(ip.toNumber())?.mac;
+  }
+
   /** {@inheritDoc @mirage-ts/mirage-types#Arp.query} */
   query(ip: Ipv4Addr): Promise<Result<Macaddr, ArpError>> {
     if (this.#disconnected) return Promise.resolve(err(TIMEOUT));
-    if (this.#isOurs(ip)) return Promise.resolve(ok(this.#ethernet.mac()));
+    const known = this.cached(ip);
+    if (known !== undefined) return Promise.resolve(ok(known));
     const key = ip.toNumber();
-    const entry = this.#lookup(key);
-    if (entry !== undefined) return Promise.resolve(ok(entry.mac));
     const pending = this.#pending.get(key);
     if (pending !== undefined) {
       if (pending.waiters.length >= this.#maxWaiters) return Promise.resolve(this.#timedOut());

@@ -14,11 +14,12 @@ import {
   type EthernetWriteOptions,
   type FillFunction,
   type Macaddr,
+  type NetError,
   type Network,
   type Result,
   err,
-  ok,
 } from "@mirage-ts/mirage-types";
+import { DONE, settled } from "../internal/settled.js";
 import { ethernetLog as log } from "../internal/logs.js";
 import { ETHERNET_HEADER_SIZE, Ethertype, decodeEthernetFrame, encodeEthernetHeader } from "./ethernet-frame.js";
 
@@ -43,6 +44,7 @@ export interface EthernetStats {
 }
 
 const ETHERTYPES: Readonly<Record<EtherProto, number>> = Ethertype;
+const EXCEEDS_MTU: Promise<Result<never, EthernetError>> = Promise.resolve(err({ kind: "exceeds_mtu" }));
 
 /**
  * An Ethernet II layer.
@@ -52,61 +54,73 @@ const ETHERTYPES: Readonly<Record<EtherProto, number>> = Ethertype;
 export class EthernetLayer implements Ethernet {
   readonly #netif: Network;
   readonly #stats: EthernetStats = { rxFrames: 0, txFrames: 0, rxTruncated: 0, rxNotForUs: 0, rxUnknownType: 0, txErrors: 0 };
+  readonly #written = (result: Result<void, NetError>): Result<void, EthernetError> => {
+    if (!result.ok) {
+      this.#stats.txErrors++;
+      log.debug(() => `a frame write failed: ${result.error.kind}`);
+      return err({ kind: "netif", error: result.error });
+    }
+    this.#stats.txFrames++;
+    return result;
+  };
 
   /** Creates the layer over `netif`. */
   constructor(netif: Network) {
     this.#netif = netif;
   }
 
+  // Neither method is `async`: a frame passes between the device and the layer above without a
+  // promise of this layer's own.
   /** {@inheritDoc @mirage-ts/mirage-types#Ethernet.write} */
-  async write(
-    dst: Macaddr,
-    proto: EtherProto,
-    fill: FillFunction,
-    options: EthernetWriteOptions = {},
-  ): Promise<Result<void, EthernetError>> {
+  write(dst: Macaddr, proto: EtherProto, fill: FillFunction, options: EthernetWriteOptions = {}): Promise<Result<void, EthernetError>> {
     const size = options.size ?? this.#netif.mtu();
-    if (size > this.#netif.mtu()) return err({ kind: "exceeds_mtu" });
+    if (size > this.#netif.mtu()) return EXCEEDS_MTU;
     const header = { dst, src: options.src ?? this.#netif.mac(), ethertype: ETHERTYPES[proto] };
-    const result = await this.#netif.write(ETHERNET_HEADER_SIZE + size, (frame) => {
-      encodeEthernetHeader(header, frame);
-      return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
-    });
-    if (!result.ok) {
-      this.#stats.txErrors++;
-      log.debug(() => `write of a ${proto} frame to ${dst.toString()} failed: ${result.error.kind}`);
-      return err({ kind: "netif", error: result.error });
+    try {
+      return this.#netif
+        .write(ETHERNET_HEADER_SIZE + size, (frame) => {
+          encodeEthernetHeader(header, frame);
+          return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
+        })
+        .then(this.#written);
+    } catch (error) {
+      // A device or fill function that throws rejects, as it would from an `async` method.
+      return Promise.reject(error);
     }
-    this.#stats.txFrames++;
-    return ok();
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ethernet.input} */
-  async input(frame: Uint8Array, handlers: EthernetHandlers): Promise<void> {
+  input(frame: Uint8Array, handlers: EthernetHandlers): Promise<void> {
     const decoded = decodeEthernetFrame(frame);
     if (!decoded.ok) {
       this.#stats.rxTruncated++;
       log.debug(() => `dropped a frame: ${decoded.error}`);
-      return;
+      return DONE;
     }
     const { header, payload } = decoded.value;
     if (!header.dst.equals(this.#netif.mac()) && header.dst.isUnicast()) {
       this.#stats.rxNotForUs++;
-      return;
+      return DONE;
     }
-    switch (header.ethertype) {
-      case Ethertype.arp:
-        this.#stats.rxFrames++;
-        return handlers.arpv4(payload);
-      case Ethertype.ipv4:
-        this.#stats.rxFrames++;
-        return handlers.ipv4(payload);
-      case Ethertype.ipv6:
-        this.#stats.rxFrames++;
-        return handlers.ipv6(payload);
-      default:
-        this.#stats.rxUnknownType++;
-        log.debug(() => `dropped a frame of ethertype 0x${header.ethertype.toString(16).padStart(4, "0")}`);
+    try {
+      switch (header.ethertype) {
+        case Ethertype.arp:
+          this.#stats.rxFrames++;
+          return settled(handlers.arpv4(payload));
+        case Ethertype.ipv4:
+          this.#stats.rxFrames++;
+          return settled(handlers.ipv4(payload));
+        case Ethertype.ipv6:
+          this.#stats.rxFrames++;
+          return settled(handlers.ipv6(payload));
+        default:
+          this.#stats.rxUnknownType++;
+          log.debug(() => `dropped a frame of ethertype 0x${header.ethertype.toString(16).padStart(4, "0")}`);
+          return DONE;
+      }
+    } catch (error) {
+      // A handler that throws rejects the returned promise, as it would from an `async` method.
+      return Promise.reject(error);
     }
   }
 

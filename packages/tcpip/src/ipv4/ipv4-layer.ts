@@ -31,7 +31,9 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { Clock, TimerHandle } from "../time/clock.js";
+import { ArpLayer } from "../arp/arp-layer.js";
 import { gather, totalLength } from "../internal/gather.js";
+import { DONE, settled } from "../internal/settled.js";
 import { ipv4Log as log } from "../internal/logs.js";
 import { fragmentRanges } from "./fragmentation.js";
 import {
@@ -154,6 +156,8 @@ const NO_HEAD = new Uint8Array(0);
 export class Ipv4Layer implements Ipv4 {
   readonly #ethernet: Ethernet;
   readonly #arp: Arp;
+  // tcpip's own ARP answers cache hits synchronously; any other `Arp` is asked through `query`.
+  readonly #arpCache: ArpLayer | undefined;
   readonly #clock: Clock;
   readonly #verify: boolean;
   readonly #reassembler: Reassembler;
@@ -187,6 +191,7 @@ export class Ipv4Layer implements Ipv4 {
   constructor(ethernet: Ethernet, arp: Arp, options: Ipv4LayerOptions) {
     this.#ethernet = ethernet;
     this.#arp = arp;
+    this.#arpCache = arp instanceof ArpLayer ? arp : undefined;
     this.#clock = options.clock;
     this.#verify = options.verifyChecksums ?? true;
     this.#reassembler = new Reassembler(options.reassembly);
@@ -216,24 +221,27 @@ export class Ipv4Layer implements Ipv4 {
     return this.#config;
   }
 
+  // `input` and `write` are not `async`: a datagram passes between the layers without a promise
+  // of this layer's own, and a write whose next hop is in the ARP cache reaches the device at once.
+
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.input} */
-  async input(packet: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
-    if (this.#disconnected) return;
+  input(packet: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
+    if (this.#disconnected) return DONE;
     this.#stats.rxPackets++;
     const decoded = decodeIpv4Packet(packet, this.#verify);
     if (!decoded.ok) {
       this.#countDecodeError(decoded.error.kind);
       log.debug(() => `dropped a packet: ${decoded.error.message}`);
-      return;
+      return DONE;
     }
     const { header, headerLength, payload } = decoded.value;
     if (header.src.isBroadcast() || header.src.isMulticast()) {
       this.#stats.rxMartian++;
-      return;
+      return DONE;
     }
     if (!this.#isForUs(header.dst)) {
       this.#stats.rxNotForUs++;
-      return;
+      return DONE;
     }
     if (!header.moreFragments && header.fragmentOffset === 0) {
       return this.#deliver(header, payload, packet.subarray(0, headerLength + payload.length), handlers);
@@ -241,20 +249,35 @@ export class Ipv4Layer implements Ipv4 {
     this.#stats.rxFragments++;
     const datagram = this.#reassembler.input(header, payload, this.#clock.now());
     this.#armExpiry();
-    if (datagram === undefined) return;
+    if (datagram === undefined) return DONE;
     const whole = decodeIpv4Packet(datagram, false);
-    if (whole.ok) return this.#deliver(whole.value.header, whole.value.payload, datagram, handlers);
+    return whole.ok ? this.#deliver(whole.value.header, whole.value.payload, datagram, handlers) : DONE;
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.write} */
-  async write(
+  write(
     dst: Ipv4Addr,
     proto: IpProto,
     fill: FillFunction,
     payload: readonly Uint8Array[],
     options: IpWriteOptions<Ipv4Addr> = {},
   ): Promise<Result<void, IpError>> {
-    if (this.#disconnected) return this.#noRoute("the IPv4 layer is disconnected");
+    try {
+      return this.#write(dst, proto, fill, payload, options);
+    } catch (error) {
+      // Invalid arguments reject, as they would from an `async` method.
+      return Promise.reject(error);
+    }
+  }
+
+  #write(
+    dst: Ipv4Addr,
+    proto: IpProto,
+    fill: FillFunction,
+    payload: readonly Uint8Array[],
+    options: IpWriteOptions<Ipv4Addr>,
+  ): Promise<Result<void, IpError>> {
+    if (this.#disconnected) return Promise.resolve(this.#noRoute("the IPv4 layer is disconnected"));
     const ttl = options.ttl ?? DEFAULT_TTL;
     if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw new RangeError(`invalid TTL ${ttl}: must be an integer from 0 to 255`);
     const size = options.size ?? 0;
@@ -270,20 +293,12 @@ export class Ipv4Layer implements Ipv4 {
       throw new RangeError(`an IPv4 datagram of ${IPV4_HEADER_SIZE + length} bytes exceeds 65535`);
     }
     const fragment = options.fragment ?? true;
-    const mtu = this.#ethernet.mtu();
-    if (IPV4_HEADER_SIZE + length > mtu && !fragment) {
+    if (IPV4_HEADER_SIZE + length > this.#ethernet.mtu() && !fragment) {
       this.#stats.txWouldFragment++;
-      return err({ kind: "would_fragment" });
+      return Promise.resolve(err({ kind: "would_fragment" }));
     }
     const hop = nextHop(this.#config, dst);
-    if (!hop.ok) return this.#noRoute(hop.error);
-    let mac: Macaddr;
-    if (hop.value.kind === "mac") mac = hop.value.mac;
-    else {
-      const resolved = await this.#arp.query(hop.value.ip);
-      if (!resolved.ok) return this.#noRoute(`no ARP reply for ${hop.value.ip.toString()}`);
-      mac = resolved.value;
-    }
+    if (!hop.ok) return Promise.resolve(this.#noRoute(hop.error));
     const header: Ipv4Header = {
       tos: 0,
       id: this.#takeId(),
@@ -296,22 +311,41 @@ export class Ipv4Layer implements Ipv4 {
       dst,
       options: NO_OPTIONS,
     };
+    const next = hop.value;
+    if (next.kind === "mac") return this.#send(next.mac, header, chunks, length);
+    const cached = this.#arpCache?.cached(next.ip);
+    if (cached !== undefined) return this.#send(cached, header, chunks, length);
+    return this.#arp.query(next.ip).then((resolved) => {
+      if (!resolved.ok) return this.#noRoute(`no ARP reply for ${next.ip.toString()}`);
+      return this.#send(resolved.value, header, chunks, length);
+    });
+  }
+
+  #send(mac: Macaddr, header: Ipv4Header, chunks: readonly Uint8Array[], length: number): Promise<Result<void, IpError>> {
+    const mtu = this.#ethernet.mtu();
     if (IPV4_HEADER_SIZE + length <= mtu) {
-      // The common case, one packet: no fragment list, no per-fragment header copy, one write awaited.
-      const written = await this.#ethernet.write(
-        mac,
-        "ipv4",
-        (buffer) => {
-          encodeIpv4Header(header, length, buffer);
-          gather(chunks, 0, length, buffer, IPV4_HEADER_SIZE);
-          return IPV4_HEADER_SIZE + length;
-        },
-        { size: IPV4_HEADER_SIZE + length },
-      );
-      if (!written.ok) return this.#linkRefused(dst, written.error.kind);
-      this.#stats.txPackets++;
-      return ok();
+      // The common case, one packet: no fragment list, no per-fragment header copy.
+      return this.#ethernet
+        .write(
+          mac,
+          "ipv4",
+          (buffer) => {
+            encodeIpv4Header(header, length, buffer);
+            gather(chunks, 0, length, buffer, IPV4_HEADER_SIZE);
+            return IPV4_HEADER_SIZE + length;
+          },
+          { size: IPV4_HEADER_SIZE + length },
+        )
+        .then((written) => {
+          if (!written.ok) return this.#linkRefused(header.dst, written.error.kind);
+          this.#stats.txPackets++;
+          return written;
+        });
     }
+    return this.#sendFragments(mac, header, chunks, length, mtu);
+  }
+
+  async #sendFragments(mac: Macaddr, header: Ipv4Header, chunks: readonly Uint8Array[], length: number, mtu: number): Promise<Result<void, IpError>> {
     const ranges = fragmentRanges(length, IPV4_HEADER_SIZE, mtu);
     // Every fragment is handed to the link before any is awaited, so the fragments of one datagram
     // leave back to back instead of interleaving with those of concurrent writes.
@@ -329,7 +363,7 @@ export class Ipv4Layer implements Ipv4 {
       );
     });
     for (const written of await Promise.all(writes)) {
-      if (!written.ok) return this.#linkRefused(dst, written.error.kind);
+      if (!written.ok) return this.#linkRefused(header.dst, written.error.kind);
     }
     this.#stats.txFragments += ranges.length;
     this.#stats.txPackets++;
@@ -380,15 +414,20 @@ export class Ipv4Layer implements Ipv4 {
     return dst.equals(this.#config.cidr.address) || this.#isBroadcast(dst) || dst.equals(ALL_HOSTS);
   }
 
-  async #deliver(header: Ipv4Header, payload: Uint8Array, datagram: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
+  #deliver(header: Ipv4Header, payload: Uint8Array, datagram: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
     this.#stats.rxDelivered++;
-    switch (header.protocol) {
-      case IpProtocol.tcp:
-        return handlers.tcp(header.src, header.dst, payload, datagram);
-      case IpProtocol.udp:
-        return handlers.udp(header.src, header.dst, payload, datagram);
-      default:
-        return handlers.default(header.protocol, header.src, header.dst, payload, datagram);
+    try {
+      switch (header.protocol) {
+        case IpProtocol.tcp:
+          return settled(handlers.tcp(header.src, header.dst, payload, datagram));
+        case IpProtocol.udp:
+          return settled(handlers.udp(header.src, header.dst, payload, datagram));
+        default:
+          return settled(handlers.default(header.protocol, header.src, header.dst, payload, datagram));
+      }
+    } catch (error) {
+      // A handler that throws rejects the returned promise, as it would from an `async` method.
+      return Promise.reject(error);
     }
   }
 

@@ -1,8 +1,11 @@
 /**
  * `DirectStack`: the pure TypeScript implementation of mirage-types' dual-stack `Stack`
  * (`Tcpip_stack_direct.MakeV4V6`) over one network device: an {@link Ipv4Stack} (Ethernet, ARP,
- * IPv4, ICMPv4, UDP), a {@link TcpLayer} over it, and a {@link DhcpClient} when the address comes
- * from DHCP.
+ * IPv4, ICMPv4, UDP), a {@link TcpLayer} over its IPv4 layer, and a {@link DhcpClient} when the
+ * address comes from DHCP (the IPv4 layer is then a {@link DhcpIpv4Layer}).
+ *
+ * {@link DirectStack.ofLayers} composes layers created one by one, as upstream's functor does;
+ * {@link DirectStack.connect} creates them and composes them the same way.
  *
  * IPv6 is not implemented: the stack speaks the `Ipaddr` signatures so applications written against
  * `Stack` run unchanged, but writes and connections to IPv6 addresses fail with
@@ -10,7 +13,8 @@
  * listeners only ever receive IPv4 traffic.
  *
  * The IPv4 layers are handed to the `Ipaddr`-typed signatures by thin adapters that only test
- * `version` and forward the same arguments: no allocation is added on the per-segment paths.
+ * `version` and forward the same arguments: no allocation is added on the per-segment paths, and
+ * received segments go to the IPv4 TCP layer directly.
  *
  * @packageDocumentation
  */
@@ -28,9 +32,11 @@ import {
   type Prefix,
   type Result,
   type Stack,
+  type Tcp,
   type TcpConnectOptions,
   type TcpError,
   type TcpFlow,
+  type TcpListenOptions,
   type Udp,
   type UdpCallback,
   type UdpError,
@@ -38,22 +44,23 @@ import {
   err,
   ppIpError,
 } from "@mirage-ts/mirage-types";
-import { DhcpClient, type DhcpClientOptions, type DhcpStats } from "../dhcp/dhcp-client.js";
+import type { DhcpClient, DhcpStats } from "../dhcp/dhcp-client.js";
+import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
 import type { Ipv4Layer } from "../ipv4/ipv4-layer.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
-import type { TcpConfig } from "../tcp/tcp-config.js";
+import type { TcpConfig, TcpListenerOptions } from "../tcp/tcp-config.js";
 import { TcpLayer } from "../tcp/tcp-layer.js";
 import type { TcpStats } from "../tcp/tcp-stats.js";
 import type { UdpLayer } from "../udp/udp-layer.js";
-import { Ipv4Stack, type Ipv4StackOptions, type Ipv4StackStats } from "./ipv4-stack.js";
+import { Ipv4Stack, type Ipv4StackLayers, type Ipv4StackOptions, type Ipv4StackStats } from "./ipv4-stack.js";
+import { DONE } from "../internal/settled.js";
 
 /**
- * Settings of the DHCP client of a {@link DirectStack}: those of {@link DhcpClientOptions} the stack
- * does not supply itself.
+ * Settings of the DHCP client of a {@link DirectStack}: those of its {@link DhcpIpv4Layer}.
  *
  * @public
  */
-export type DirectStackDhcpOptions = Omit<DhcpClientOptions, "udp" | "ipv4" | "mac" | "clock" | "random">;
+export type DirectStackDhcpOptions = DhcpIpv4ClientOptions;
 
 /**
  * Options of {@link DirectStack.connect}: those of {@link Ipv4StackOptions} (device, clock, random,
@@ -61,7 +68,7 @@ export type DirectStackDhcpOptions = Omit<DhcpClientOptions, "udp" | "ipv4" | "m
  *
  * @public
  */
-export interface DirectStackOptions extends Omit<Ipv4StackOptions, "config"> {
+export interface DirectStackOptions extends Omit<Ipv4StackOptions, "config" | "dhcp"> {
   /** A static address with its prefix, and an optional default gateway. */
   readonly ipv4?: Ipv4Config;
   /**
@@ -72,6 +79,33 @@ export interface DirectStackOptions extends Omit<Ipv4StackOptions, "config"> {
   readonly dhcp?: boolean | DirectStackDhcpOptions;
   /** TCP settings (buffer sizes, timers, limits, congestion control). */
   readonly tcp?: TcpConfig;
+}
+
+/**
+ * The layers {@link DirectStack.ofLayers} composes: those of an {@link Ipv4Stack}, and TCP over the
+ * IPv4 layer.
+ *
+ * @public
+ */
+export interface DirectStackLayers extends Ipv4StackLayers {
+  /** TCP over `ipv4`. */
+  readonly tcp: TcpLayer<Ipv4Addr>;
+}
+
+/**
+ * The TCP of a {@link DirectStack}: mirage-types' `Tcp` over `Ipaddr`, with the listen backlog and
+ * the counters of its {@link TcpLayer}.
+ *
+ * @public
+ */
+export interface DirectStackTcp extends Tcp<Ipaddr> {
+  /**
+   * Accepts connections on `port`, handing each to `handler`; replaces an earlier listener.
+   * `options.backlog` bounds the connections the listener holds before `handler` gets them.
+   */
+  listen(port: number, handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>, options?: TcpListenerOptions): void;
+  /** A snapshot of the TCP layer's state and counters. */
+  stats(): TcpStats;
 }
 
 /**
@@ -93,7 +127,6 @@ const NO_IPV6_RESULT: Promise<Result<never, IpError>> = Promise.resolve(Object.f
 const NO_IPV6_TCP: Promise<Result<never, TcpError>> = Promise.resolve(
   Object.freeze(err(Object.freeze({ kind: "msg" as const, message: ppIpError(NO_IPV6_ERROR) }))),
 );
-const DONE: Promise<void> = Promise.resolve();
 // IPv6's fixed header is 20 bytes longer than IPv4's minimal one.
 const IPV6_EXTRA_HEADER = 20;
 
@@ -177,12 +210,40 @@ class Ipv4OnlyUdp implements Udp<Ipaddr> {
   }
 }
 
-/** TCP over the dual-stack adapter; connections to IPv6 fail at once instead of timing out. */
-class Ipv4OnlyTcp extends TcpLayer<Ipaddr> {
-  override createConnection(dst: Ipaddr, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<Ipaddr>, TcpError>> {
-    // An invalid port still throws from the layer's own check, whatever the family.
-    if (dst.version === 6 && Number.isInteger(port) && port >= 1 && port <= 65535) return NO_IPV6_TCP;
-    return super.createConnection(dst, port, options);
+/** The IPv4 TCP layer seen through the dual-stack `Tcp` signature; connections to IPv6 fail at once. */
+class Ipv4OnlyTcp implements DirectStackTcp {
+  readonly #tcp: TcpLayer<Ipv4Addr>;
+
+  constructor(tcp: TcpLayer<Ipv4Addr>) {
+    this.#tcp = tcp;
+  }
+
+  listen(port: number, handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>, options?: TcpListenerOptions | TcpListenOptions): void {
+    this.#tcp.listen(port, handler, options);
+  }
+
+  unlisten(port: number): void {
+    this.#tcp.unlisten(port);
+  }
+
+  createConnection(dst: Ipaddr, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<Ipaddr>, TcpError>> {
+    if (dst.version === 4) return this.#tcp.createConnection(dst, port, options);
+    if (Number.isInteger(port) && port >= 1 && port <= 65535) return NO_IPV6_TCP;
+    // An invalid port throws the layer's own RangeError, whatever the family: nothing is sent.
+    return this.#tcp.createConnection(Ipv4Addr.any, port, options);
+  }
+
+  input(src: Ipaddr, dst: Ipaddr, segment: Uint8Array): Promise<void> {
+    if (src.version === 6 || dst.version === 6) return DONE;
+    return this.#tcp.input(src, dst, segment);
+  }
+
+  stats(): TcpStats {
+    return this.#tcp.stats();
+  }
+
+  disconnect(): Promise<void> {
+    return this.#tcp.disconnect();
   }
 }
 
@@ -202,7 +263,7 @@ class Ipv4OnlyTcp extends TcpLayer<Ipaddr> {
 export class DirectStack implements Stack {
   /** The IPv4-side layers (Ethernet, ARP, IPv4, ICMPv4, UDP), for pings, statistics and configuration. */
   readonly layers: Ipv4Stack;
-  /** The DHCP client, when the address comes from DHCP. */
+  /** The DHCP client, when the address comes from DHCP (the client of a {@link DhcpIpv4Layer}). */
   readonly dhcpClient: DhcpClient | undefined;
   readonly #ip: Ipv4OnlyIp;
   readonly #udp: Ipv4OnlyUdp;
@@ -212,23 +273,39 @@ export class DirectStack implements Stack {
   #stop: () => void = () => undefined;
   #disconnected = false;
 
-  private constructor(layers: Ipv4Stack, options: DirectStackOptions, dhcpClient: DhcpClient | undefined) {
+  private constructor(layers: Ipv4Stack, tcp: TcpLayer<Ipv4Addr>) {
     this.layers = layers;
-    this.dhcpClient = dhcpClient;
+    this.dhcpClient = layers.ipv4 instanceof DhcpIpv4Layer ? layers.ipv4.client : undefined;
     this.#ip = new Ipv4OnlyIp(layers.ipv4);
     this.#udp = new Ipv4OnlyUdp(layers.udp);
-    this.#tcp = new Ipv4OnlyTcp({
-      ip: this.#ip,
-      clock: options.clock,
-      random: options.random,
-      ...(options.tcp === undefined ? {} : { config: options.tcp }),
-    });
-    const tcp = this.#tcp;
+    this.#tcp = new Ipv4OnlyTcp(tcp);
     layers.setTcpInput((src, dst, segment) => tcp.input(src, dst, segment));
     this.#stopped = new Promise((resolve) => {
       this.#stop = resolve;
     });
     this.#listening = Promise.race([layers.listen(), this.#stopped]);
+  }
+
+  /**
+   * Composes layers created one by one (upstream `Tcpip_stack_direct.MakeV4V6.connect`) and starts
+   * receiving: see {@link Ipv4Stack.ofLayers}. The address is the IPv4 layer's: static, or from its
+   * DHCP client when it is a {@link DhcpIpv4Layer}.
+   *
+   * @example
+   * ```ts
+   * const ethernet = new EthernetLayer(netif);
+   * const arp = new ArpLayer(ethernet, { clock });
+   * const ipv4 = await Ipv4Layer.connect(ethernet, arp, { clock, random, config: { cidr: Ipv4Prefix.parse("10.0.0.2/24") } });
+   * const icmp = new Icmpv4Layer(ipv4, { clock });
+   * const udp = new UdpLayer(ipv4, { random, onPortUnreachable: icmpPortUnreachable(icmp) });
+   * const tcp = new TcpLayer({ ip: ipv4, clock, random });
+   * const stack = DirectStack.ofLayers({ netif, ethernet, arp, ipv4, icmp, udp, tcp });
+   * ```
+   *
+   * @throws TypeError if `layers.ipv4` is a {@link DhcpIpv4Layer} of another device or stack.
+   */
+  static ofLayers(layers: DirectStackLayers): DirectStack {
+    return new DirectStack(Ipv4Stack.ofLayers(layers), layers.tcp);
   }
 
   /**
@@ -240,29 +317,18 @@ export class DirectStack implements Stack {
    * @throws RangeError if a TCP or DHCP setting is out of range.
    */
   static async connect(options: DirectStackOptions): Promise<DirectStack> {
-    const { ipv4, dhcp, tcp: _tcp, ...rest } = options;
+    const { ipv4, dhcp, tcp, ...rest } = options;
     if (ipv4 !== undefined && dhcp !== undefined && dhcp !== false) {
       throw new TypeError("DirectStack.connect: give either a static `ipv4` configuration or `dhcp`, not both");
     }
     const useDhcp = dhcp ?? ipv4 === undefined;
-    const layers = await Ipv4Stack.connect({ ...rest, ...(ipv4 === undefined ? {} : { config: ipv4 }) });
-    let client: DhcpClient | undefined;
-    if (useDhcp !== false) {
-      client = new DhcpClient({
-        ...(typeof useDhcp === "object" ? useDhcp : {}),
-        udp: layers.udp,
-        ipv4: layers.ipv4,
-        mac: options.netif.mac(),
-        clock: options.clock,
-        random: options.random,
-      });
-    }
-    const stack = new DirectStack(layers, options, client);
-    if (client !== undefined) {
-      await client.start();
-      await client.waitForLease();
-    }
-    return stack;
+    const tcpLayerOptions = { clock: options.clock, random: options.random, ...(tcp === undefined ? {} : { config: tcp }) };
+    const layers = await Ipv4Stack.connect({
+      ...rest,
+      ...(ipv4 === undefined ? {} : { config: ipv4 }),
+      ...(useDhcp === false ? {} : { dhcp: useDhcp === true ? {} : useDhcp }),
+    });
+    return new DirectStack(layers, new TcpLayer<Ipv4Addr>({ ip: layers.ipv4, ...tcpLayerOptions }));
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Stack.udp} */
@@ -270,8 +336,8 @@ export class DirectStack implements Stack {
     return this.#udp;
   }
 
-  /** The TCP layer (a {@link TcpLayer}, whose `stats()` and listen backlog are available). */
-  tcp(): TcpLayer<Ipaddr> {
+  /** The TCP layer, with its listen backlog and counters. */
+  tcp(): DirectStackTcp {
     return this.#tcp;
   }
 
@@ -298,7 +364,6 @@ export class DirectStack implements Stack {
   async disconnect(): Promise<void> {
     if (this.#disconnected) return;
     this.#disconnected = true;
-    await this.dhcpClient?.stop();
     await this.#tcp.disconnect();
     await this.layers.disconnect();
     this.#stop();

@@ -4,10 +4,14 @@
  * ethertype, datagrams by protocol), with ICMP port and protocol unreachable for closed UDP ports and
  * unknown protocols. TCP plugs in through {@link Ipv4Stack.setTcpInput}.
  *
+ * {@link Ipv4Stack.connect} creates the layers; {@link Ipv4Stack.ofLayers} composes layers created
+ * one by one (as `Tcpip_stack_direct.MakeV4V6` receives them), and `connect` ends there too, so the
+ * demultiplexing is wired in one place. The stack is what listens on the device.
+ *
  * @packageDocumentation
  */
 
-import type { NetStats, Network, Random } from "@mirage-ts/mirage-types";
+import type { FrameHandler, NetStats, Network, Random } from "@mirage-ts/mirage-types";
 import type { Clock } from "../time/clock.js";
 import { ETHERNET_HEADER_SIZE } from "../ethernet/ethernet-frame.js";
 import { EthernetLayer, type EthernetStats } from "../ethernet/ethernet-layer.js";
@@ -19,7 +23,9 @@ import type { Ipv4Config } from "../ipv4/routing.js";
 import { Icmpv4Layer, type Icmpv4LayerOptions, type Icmpv4Stats } from "../icmp/icmpv4-layer.js";
 import { UnreachableCode } from "../icmp/icmpv4-message.js";
 import { UdpLayer, type UdpStats } from "../udp/udp-layer.js";
+import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
 import { stackLog as log } from "../internal/logs.js";
+import { icmpPortUnreachable } from "./port-unreachable.js";
 
 /**
  * Options of {@link Ipv4Stack.connect}.
@@ -33,8 +39,13 @@ export interface Ipv4StackOptions {
   readonly clock: Clock;
   /** The randomness of the stack (identifications, ports). */
   readonly random: Random;
-  /** A static configuration; omit it to configure later, for example from DHCP. */
+  /** A static configuration; omit it (and `dhcp`) to configure later through `ipv4.configure`. */
   readonly config?: Ipv4Config;
+  /**
+   * Configure the address by DHCP, with these client settings: the IPv4 layer is a
+   * {@link DhcpIpv4Layer} and `connect` resolves once the first lease is bound.
+   */
+  readonly dhcp?: DhcpIpv4ClientOptions;
   /** ARP table limits and timings. */
   readonly arp?: ArpLimits;
   /** Fragment reassembly bounds. */
@@ -43,6 +54,30 @@ export interface Ipv4StackOptions {
   readonly icmp?: Omit<Icmpv4LayerOptions, "clock">;
   /** Verify IPv4 and UDP checksums on receive (default `true`). */
   readonly verifyChecksums?: boolean;
+}
+
+/**
+ * The layers {@link Ipv4Stack.ofLayers} composes, each created over the one below.
+ *
+ * @remarks
+ * `udp` should report closed ports to `icmp` (`onPortUnreachable: icmpPortUnreachable(icmp)`), as
+ * in {@link Ipv4Stack.connect}. When `ipv4` is a {@link DhcpIpv4Layer}, it must listen on `netif`.
+ *
+ * @public
+ */
+export interface Ipv4StackLayers {
+  /** The network device. */
+  readonly netif: Network;
+  /** Ethernet over `netif`. */
+  readonly ethernet: EthernetLayer;
+  /** ARP over `ethernet`. */
+  readonly arp: ArpLayer;
+  /** IPv4 over `ethernet` and `arp`, static or a {@link DhcpIpv4Layer}. */
+  readonly ipv4: Ipv4Layer;
+  /** ICMPv4 over `ipv4`. */
+  readonly icmp: Icmpv4Layer;
+  /** UDP over `ipv4`. */
+  readonly udp: UdpLayer;
 }
 
 /**
@@ -93,24 +128,13 @@ export class Ipv4Stack {
   #tcpUnhandled = 0;
   #listenerErrors = 0;
 
-  private constructor(options: Ipv4StackOptions) {
-    const { netif, clock, random } = options;
-    const verifyChecksums = options.verifyChecksums ?? true;
-    this.netif = netif;
-    this.ethernet = new EthernetLayer(netif);
-    this.arp = new ArpLayer(this.ethernet, { clock, ...options.arp });
-    this.ipv4 = new Ipv4Layer(this.ethernet, this.arp, {
-      clock,
-      random,
-      verifyChecksums,
-      ...(options.reassembly === undefined ? {} : { reassembly: options.reassembly }),
-    });
-    this.icmp = new Icmpv4Layer(this.ipv4, { clock, ...options.icmp });
-    this.udp = new UdpLayer(this.ipv4, {
-      random,
-      verifyChecksums,
-      onPortUnreachable: (datagram) => this.icmp.sendUnreachable(UnreachableCode.port, datagram),
-    });
+  private constructor(layers: Ipv4StackLayers) {
+    this.netif = layers.netif;
+    this.ethernet = layers.ethernet;
+    this.arp = layers.arp;
+    this.ipv4 = layers.ipv4;
+    this.icmp = layers.icmp;
+    this.udp = layers.udp;
     this.#handlers = {
       tcp: (src, dst, payload, datagram) => {
         if (this.#tcpInput !== undefined) return this.#tcpInput(src, dst, payload, datagram);
@@ -125,20 +149,47 @@ export class Ipv4Stack {
   }
 
   /**
-   * Builds the stack over `options.netif`, starts receiving, and applies the static configuration
-   * (announcing the address with a gratuitous ARP).
+   * Composes layers created one by one and starts receiving: the stack listens on `layers.netif`,
+   * or takes the device over from a {@link DhcpIpv4Layer}, and demultiplexes every frame (ethertype
+   * to ARP or IPv4, protocol to ICMP, UDP or TCP).
+   *
+   * @throws TypeError if `layers.ipv4` is a {@link DhcpIpv4Layer} of another device or stack.
+   */
+  static ofLayers(layers: Ipv4StackLayers): Ipv4Stack {
+    const stack = new Ipv4Stack(layers);
+    const receive: FrameHandler = (frame) =>
+      stack.input(frame).catch((error: unknown) => {
+        stack.#listenerErrors++;
+        log.err(() => `a listener failed while handling a frame: ${String(error)}`);
+      });
+    const { netif, ipv4, udp } = layers;
+    stack.#listening =
+      ipv4 instanceof DhcpIpv4Layer ? ipv4.handOver(netif, receive, udp) : netif.listen(ETHERNET_HEADER_SIZE, receive).then(() => undefined);
+    return stack;
+  }
+
+  /**
+   * Builds the stack over `options.netif` and starts receiving, then applies the static
+   * configuration (announcing the address with a gratuitous ARP); with `dhcp`, resolves once the
+   * first lease is bound.
+   *
+   * @throws TypeError if both `config` and `dhcp` are given.
+   * @throws RangeError if a table limit or DHCP setting is out of range.
    */
   static async connect(options: Ipv4StackOptions): Promise<Ipv4Stack> {
-    const stack = new Ipv4Stack(options);
-    stack.#listening = stack.netif
-      .listen(ETHERNET_HEADER_SIZE, (frame) =>
-        stack.input(frame).catch((error: unknown) => {
-          stack.#listenerErrors++;
-          log.err(() => `a listener failed while handling a frame: ${String(error)}`);
-        }),
-      )
-      .then(() => undefined);
-    await stack.ipv4.configure(options.config);
+    const { netif, clock, random, config, dhcp } = options;
+    if (config !== undefined && dhcp !== undefined) {
+      throw new TypeError("Ipv4Stack.connect: give either a static `config` or `dhcp`, not both");
+    }
+    const verifyChecksums = options.verifyChecksums ?? true;
+    const ethernet = new EthernetLayer(netif);
+    const arp = new ArpLayer(ethernet, { clock, ...options.arp });
+    const ipv4Options = { clock, random, verifyChecksums, ...(options.reassembly === undefined ? {} : { reassembly: options.reassembly }) };
+    const ipv4 = dhcp === undefined ? new Ipv4Layer(ethernet, arp, ipv4Options) : await DhcpIpv4Layer.connect(ethernet, arp, { ...ipv4Options, netif, dhcp });
+    const icmp = new Icmpv4Layer(ipv4, { clock, ...options.icmp });
+    const udp = new UdpLayer(ipv4, { random, verifyChecksums, onPortUnreachable: icmpPortUnreachable(icmp) });
+    const stack = Ipv4Stack.ofLayers({ netif, ethernet, arp, ipv4, icmp, udp });
+    if (dhcp === undefined) await ipv4.configure(config);
     return stack;
   }
 
@@ -175,7 +226,10 @@ export class Ipv4Stack {
     };
   }
 
-  /** Disconnects every layer, cancelling their timers; the device is left to its owner. */
+  /**
+   * Disconnects every layer (a {@link DhcpIpv4Layer} also stops its client), cancelling their
+   * timers; the device is left to its owner.
+   */
   async disconnect(): Promise<void> {
     this.#tcpInput = undefined;
     await this.udp.disconnect();

@@ -37,10 +37,11 @@ import { Counters } from "./internal/counters.js";
 import { TcpFlowImpl } from "./internal/flow.js";
 import { IsnGenerator } from "./internal/isn.js";
 import { seqAdd } from "./internal/seq.js";
+import { DONE } from "../internal/settled.js";
+import { HeldClock } from "./internal/held-clock.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 const TCP_HEADER = 20;
-const DONE: Promise<void> = Promise.resolve();
 const REFUSED: TcpError = Object.freeze({ kind: "refused" });
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
@@ -85,7 +86,7 @@ interface Listener<A> {
  */
 export class TcpLayer<A> implements Tcp<A> {
   readonly #ip: Ip<A, unknown>;
-  readonly #clock: Clock;
+  readonly #clock: HeldClock;
   readonly #random: Random;
   readonly #config: ResolvedConfig;
   readonly #counters = new Counters();
@@ -95,6 +96,22 @@ export class TcpLayer<A> implements Tcp<A> {
   readonly #rx = new TcpHeader();
   readonly #tx = new TcpHeader();
   readonly #host: ConnectionHost<A>;
+  // Connections owing an ACK at the end of the current burst of segments, sent from a microtask.
+  readonly #burstAcks: Connection<A>[] = [];
+  readonly #sendBurstAcks = (): void => {
+    const owing = this.#burstAcks.splice(0);
+    this.#clock.hold();
+    for (const conn of owing) {
+      try {
+        conn.sendDeferredAck();
+      } catch {
+        this.#current = conn;
+        this.#contain();
+      }
+    }
+    this.#current = undefined;
+    this.#clock.release();
+  };
   #last: Connection<A> | undefined;
   #current: Connection<A> | undefined;
   #disconnected = false;
@@ -108,7 +125,7 @@ export class TcpLayer<A> implements Tcp<A> {
   /** Creates a TCP layer over `options.ip`. @throws RangeError if a setting is out of range. */
   constructor(options: TcpLayerOptions<A>) {
     this.#ip = options.ip;
-    this.#clock = options.clock;
+    this.#clock = new HeldClock(options.clock);
     this.#random = options.random;
     this.#config = resolveConfig(options.config);
     this.#isn = new IsnGenerator(options.random);
@@ -120,6 +137,10 @@ export class TcpLayer<A> implements Tcp<A> {
       transmit: (conn, parts) => this.#transmit(conn, parts),
       established: (conn) => this.#established(conn),
       closed: (conn) => this.#closed(conn),
+      ackAfterBurst: (conn) => {
+        if (this.#burstAcks.length === 0) void DONE.then(this.#sendBurstAcks);
+        this.#burstAcks.push(conn);
+      },
     };
   }
 
@@ -175,10 +196,13 @@ export class TcpLayer<A> implements Tcp<A> {
   /** {@inheritDoc @mirage-ts/mirage-types#Tcp.input} */
   input(src: A, dst: A, segment: Uint8Array): Promise<void> {
     if (this.#disconnected) return DONE;
+    this.#clock.hold();
     try {
       this.#input(src, dst, segment);
     } catch {
       this.#contain();
+    } finally {
+      this.#clock.release();
     }
     this.#current = undefined;
     return DONE;

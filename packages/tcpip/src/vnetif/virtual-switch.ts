@@ -27,7 +27,12 @@ import {
 import type { Clock } from "../time/clock.js";
 import { checkInteger } from "../internal/checks.js";
 import { LinkDirection, checkImpairments } from "../internal/link-direction.js";
+import { FrameSlab } from "../internal/frame-slab.js";
+import { OK } from "../internal/settled.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
+
+const DISCONNECTED: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "disconnected" }));
+const INVALID_LENGTH: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "invalid_length" }));
 
 /**
  * Options of a {@link VirtualSwitch}.
@@ -139,6 +144,7 @@ class Port implements VirtualNetif {
   #stopListening: (() => void) | undefined;
   #disconnected = false;
   #stats: NetStats = { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 };
+  readonly #frames = new FrameSlab();
   readonly #drops = { notListening: 0, handlerErrors: 0 };
   // The links' delivery callbacks, made once rather than per frame.
   readonly #toSwitch = (frame: Uint8Array): void => this.#fabric.forward(frame);
@@ -155,17 +161,21 @@ class Port implements VirtualNetif {
     this.#down = down;
   }
 
-  async write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
-    if (this.#disconnected) return err({ kind: "disconnected" });
-    const buffer = new Uint8Array(size);
-    const length = fill(buffer);
-    if (!Number.isInteger(length) || length < 0 || length > size || length > this.#mtu + 14) {
-      return err({ kind: "invalid_length" });
+  // Not `async`: the frame is on the link when this returns, and the result is a shared promise.
+  write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    if (this.#disconnected) return DISCONNECTED;
+    const buffer = this.#frames.take(size);
+    let length: number;
+    try {
+      length = fill(buffer);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    if (!Number.isInteger(length) || length < 0 || length > size || length > this.#mtu + 14) return INVALID_LENGTH;
     this.#stats.txPkts++;
     this.#stats.txBytes += length;
     this.#up.transmit(length === size ? buffer : buffer.subarray(0, length), this.#toSwitch);
-    return ok();
+    return OK;
   }
 
   listen(_headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {

@@ -5,6 +5,8 @@
  *
  *   time        `0.100` (seconds, absolute) or `+0.040` (relative to the previous line)
  *   `< ...`     inject a segment into the SUT
+ *   `<< ...`    a segment of a burst: held, then delivered with the next `<` segment in one
+ *               synchronous run, as a device hands over a batch of frames
  *   `> ...`     expect the SUT's next segment, emitted at exactly that time (± tolerance)
  *   otherwise   an API call or check: listen PORT [backlog N], connect PORT, connected,
  *               connect-error KIND, connect-pending, accept, no-accept, write N, write-ok,
@@ -102,6 +104,7 @@ class Runner {
   #flow: TcpFlow<Ipv4Addr> | undefined;
   #connect: Promise<Result<TcpFlow<Ipv4Addr>, TcpError>> | undefined;
   #connectResult: Result<TcpFlow<Ipv4Addr>, TcpError> | undefined;
+  readonly #burst: Uint8Array[] = [];
   readonly #writes: { result: Result<void, TcpWriteError> | undefined }[] = [];
   #read: { result: ReadOutcome | undefined } | undefined;
   #lastTsVal = 0;
@@ -132,7 +135,8 @@ class Runner {
         if (statement.startsWith(">")) await this.#expect(statement.slice(1).trim(), at);
         else {
           await this.#advanceTo(at);
-          if (statement.startsWith("<")) await this.#inject(statement.slice(1).trim());
+          if (statement.startsWith("<<")) this.#burst.push(this.#segment(statement.slice(2).trim()));
+          else if (statement.startsWith("<")) await this.#inject(statement.slice(1).trim());
           else await this.#statement(statement);
         }
       } catch (e) {
@@ -194,6 +198,14 @@ class Runner {
   }
 
   async #inject(text: string): Promise<void> {
+    const segments = [...this.#burst.splice(0), this.#segment(text)];
+    // No await between the segments of a burst: nothing else runs until all are in.
+    const inputs = segments.map((segment) => this.sut.input(PEER, SUT, segment));
+    await Promise.all(inputs);
+    await settle();
+  }
+
+  #segment(text: string): Uint8Array {
     const spec = parseSegment(text, (m) => this.#fail(m));
     if (spec.port !== undefined) this.#peerPort = spec.port;
     const sutPort = this.#sutPort;
@@ -230,8 +242,7 @@ class Runner {
     const checksum = segmentChecksum([segment], this.#pseudo, segment.length);
     segment[16] = checksum >>> 8;
     segment[17] = checksum & 0xff;
-    await this.sut.input(PEER, SUT, segment);
-    await settle();
+    return segment;
   }
 
   async #statement(text: string): Promise<void> {

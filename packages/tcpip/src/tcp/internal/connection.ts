@@ -12,7 +12,7 @@
  */
 
 import type { IpWriteOptions, TcpError } from "@mirage-ts/mirage-types";
-import type { Clock } from "../../time/clock.js";
+import type { HeldClock } from "./held-clock.js";
 import type { CongestionController } from "../congestion.js";
 import { TcpFlags, type TcpHeader } from "../segment.js";
 import { segmentChecksum } from "./checksum.js";
@@ -43,6 +43,8 @@ const MAX_SACK_RANGES = 1024;
 const MAX_WINDOW_SHIFT = 14;
 /** A TSecr older than this is not a usable RTT sample (it is garbage or from a wrapped clock). */
 const MAX_RTT_SAMPLE_MS = 600_000;
+/** The most data a burst's single ACK may cover (Linux's largest GRO batch). */
+const MAX_BURST_ACK_BYTES = 65_536;
 
 /** The RFC 9293 connection states a table entry can be in (LISTEN is a listener, not a connection). */
 export type TcpState =
@@ -59,7 +61,8 @@ export type TcpState =
 
 /** The layer a connection lives in: clock, settings, counters, and where segments and events go. */
 export interface ConnectionHost<A> {
-  readonly clock: Clock;
+  /** Held by the layer while it handles a segment; connections hold it while they send. */
+  readonly clock: HeldClock;
   readonly config: ResolvedConfig;
   readonly counters: Counters;
   /** A header reused for every segment this layer builds (building is synchronous). */
@@ -70,6 +73,8 @@ export interface ConnectionHost<A> {
   established(conn: Connection<A>): void;
   /** The connection left the table: every timer and buffer it held is released. */
   closed(conn: Connection<A>): void;
+  /** Calls `conn.sendDeferredAck()` once the segments being processed now are all processed. */
+  ackAfterBurst(conn: Connection<A>): void;
 }
 
 /** Gets told when readable data, end-of-file, buffer space or an error may be available. */
@@ -121,7 +126,7 @@ export class Connection<A> {
   owner: unknown;
 
   readonly #host: ConnectionHost<A>;
-  readonly #clock: Clock;
+  readonly #clock: HeldClock;
   readonly #config: ResolvedConfig;
   readonly #counters: Counters;
   readonly #timers: ConnectionTimers;
@@ -188,6 +193,7 @@ export class Connection<A> {
   // ACK policy.
   #ackNow = false;
   #segsSinceAck = 0;
+  #ackDeferred = false;
   // When the ACK owed for the first unacknowledged segment is due (meaningful while #segsSinceAck > 0).
   #ackDueAt = 0;
   #challengeWindowStart = 0;
@@ -302,7 +308,13 @@ export class Connection<A> {
 
   /** Sends what the windows and Nagle allow. */
   flush(): void {
-    if (this.isOpen) this.#output();
+    if (!this.isOpen) return;
+    this.#clock.hold();
+    try {
+      this.#output();
+    } finally {
+      this.#clock.release();
+    }
   }
 
   /** Takes every readable byte (a fresh array), then opens the window if that freed enough. */
@@ -695,7 +707,7 @@ export class Connection<A> {
       if (advanced > 0) {
         this.#rcvNxt = this.#rcv.nxt;
         if (hadOutOfOrder || this.#config.delayedAckMs === 0) this.#ackNow = true;
-        else if (++this.#segsSinceAck >= 2) this.#ackNow = true;
+        else if (++this.#segsSinceAck >= 2) this.#ackAfterBurst();
         else {
           this.#ackDueAt = this.#clock.now() + this.#config.delayedAckMs;
           this.#timers.setIfUnset(TimerKind.DelayedAck, this.#config.delayedAckMs);
@@ -715,6 +727,28 @@ export class Connection<A> {
       }
     }
     if (this.#peerFinSeen && !this.#finReceived && this.#rcv.nxt === this.#peerFinSeq) this.#consumeFin();
+  }
+
+  // The ACK owed for every second segment goes once the segments that arrived together (one batch
+  // from the device) are all processed, as Linux acknowledges a GRO batch: a burst costs both ends
+  // one ACK instead of one per two segments. Out-of-order and duplicate segments still get an ACK
+  // each (the sender counts them), and a burst never goes unacknowledged for more than a quarter of
+  // the receive buffer.
+  #ackAfterBurst(): void {
+    if (seqDiff(this.#rcvNxt, this.#lastAckSent) >= Math.min(MAX_BURST_ACK_BYTES, this.#rcv.capacity / 4)) {
+      this.#ackNow = true;
+      return;
+    }
+    if (this.#ackDeferred) return;
+    this.#ackDeferred = true;
+    this.#host.ackAfterBurst(this);
+  }
+
+  /** Sends the ACK deferred to the end of a burst, unless one went out since. */
+  sendDeferredAck(): void {
+    if (!this.#ackDeferred) return;
+    this.#ackDeferred = false;
+    if (this.isOpen && this.#segsSinceAck > 0) this.#sendAck();
   }
 
   #consumeFin(): void {

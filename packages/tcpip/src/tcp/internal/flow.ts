@@ -22,6 +22,7 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { Connection, ConnectionObserver } from "./connection.js";
+import { DONE } from "../../internal/settled.js";
 
 type ReadOutcome = Result<ReadResult, TcpError>;
 type WriteOutcome = Result<void, TcpWriteError>;
@@ -36,7 +37,6 @@ interface PendingWrite {
 const CLOSED: TcpWriteError = Object.freeze({ kind: "closed" });
 const WRITE_OK: Promise<WriteOutcome> = Promise.resolve(ok());
 const EOF_RESULT: ReadOutcome = ok(eof);
-const DONE: Promise<void> = Promise.resolve();
 
 /** A TCP flow over one connection. */
 export class TcpFlowImpl<A> implements TcpFlow<A>, ConnectionObserver {

@@ -1,0 +1,110 @@
+// The per-layer devices (netif → ethif → arp → createIpv4 or ipv4OfDhcp → directUdp/directTcp →
+// directStackv4v6) composed in a config.ts around the `network` example's unikernel: configured,
+// built (the generated main.ts type-checks against tcpip), and run on mirage-ts's own stack against
+// the Linux kernel in a network namespace, over a socat UDP tunnel.
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Netns, netnsUnavailable } from "./support/netns.js";
+import { talk } from "./support/network-example.js";
+import { ROOT, mirage, project, removeProject } from "./support/project.js";
+
+const UNIKERNEL_IP = "10.99.0.2";
+const unavailable = netnsUnavailable(["nc", "ping", "dnsmasq"]);
+if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the per-layer stack tests: ${unavailable}`);
+
+/** A config.ts composing the stack layer by layer; `ipv4` is the expression of the IPv4 device. */
+function config(ipv4: string): string {
+  return [
+    "// mirage >= 0.1.0 & < 0.2.0",
+    'import { arp, createIpv4, defaultNetwork, directStackv4v6, ethif, fn, ipv4OfDhcp, job, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";',
+    "",
+    "const eth = ethif(defaultNetwork);",
+    "const link = arp(eth);",
+    `const ip = ${ipv4};`,
+    'const network = main({ module: "./unikernel.js", name: "Network", type: fn(stackv4v6, job) });',
+    "",
+    'register("network", [network.$(directStackv4v6(defaultNetwork, eth, link, ip))]);',
+    "",
+  ].join("\n");
+}
+
+/** A project with the network example's unikernel and `config`, configured for unix and built. */
+async function built(configTs: string): Promise<string> {
+  const example = join(ROOT, "examples", "network");
+  const dir = await project({
+    "config.ts": configTs,
+    "unikernel.ts": await readFile(join(example, "unikernel.ts"), "utf8"),
+    "package.json": await readFile(join(example, "package.json"), "utf8"),
+  });
+  const configured = await mirage(dir, ["configure", "-t", "unix"]);
+  expect(configured.code, configured.stderr).toBe(0);
+  const build = await mirage(dir, ["build", "-q"]);
+  expect(build.code, build.stderr).toBe(0);
+  return dir;
+}
+
+
+/** The kernel's count of ICMP destination unreachable messages received in the namespace. */
+async function destUnreachables(ns: Netns): Promise<number> {
+  const snmp = (await ns.exec("cat", ["/proc/net/snmp"])).stdout.toString();
+  const [names = "", values = ""] = snmp.split("\n").filter((line) => line.startsWith("Icmp:"));
+  return Number(values.split(" ")[names.split(" ").indexOf("InDestUnreachs")]);
+}
+
+describe.skipIf(unavailable !== undefined)("the per-layer devices on the direct stack (netns)", { timeout: 90_000 }, () => {
+  let fixed = "";
+  let dhcp = "";
+
+  beforeAll(async () => {
+    [fixed, dhcp] = await Promise.all([built(config("createIpv4(eth, link)")), built(config("ipv4OfDhcp(defaultNetwork, eth, link)"))]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([fixed, dhcp].filter((d) => d !== "").map(removeProject));
+  });
+
+  it("generates one stack that receives every layer", async () => {
+    const main = await readFile(join(fixed, "mirage", "main.ts"), "utf8");
+    expect(main).toMatch(/DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u);
+    expect(main.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
+    expect(await readFile(join(dhcp, "mirage", "main.ts"), "utf8")).toMatch(/DhcpIpv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u);
+  });
+
+  it("createIpv4 over a UDP tunnel answers ping and logs a kernel nc peer and what it sent", async () => {
+    const ns = new Netns();
+    try {
+      const spec = await ns.udpTunnel();
+      const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=8080"]);
+      await talk(ns, uk, UNIKERNEL_IP, 8080, "hello through the layers");
+      expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
+      const ping = await ns.exec("ping", ["-c", "1", "-W", "5", UNIKERNEL_IP]);
+      expect(ping.code, ping.stdout.toString()).toBe(0);
+      // A closed UDP port: the unikernel's UDP layer reports it to its ICMP layer, and the kernel counts it.
+      const before = await destUnreachables(ns);
+      await ns.exec("nc", ["-u", "-w", "1", UNIKERNEL_IP, "9"], "x\n");
+      let after = before;
+      for (let tries = 0; tries < 50 && after === before; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        after = await destUnreachables(ns);
+      }
+      expect(after).toBe(before + 1);
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  it("ipv4OfDhcp over a UDP tunnel takes its address from dnsmasq and serves on it", async () => {
+    const ns = new Netns();
+    try {
+      const leased = "10.99.0.70";
+      const spec = await ns.udpTunnel();
+      ns.dnsmasq(leased);
+      const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8082"]);
+      await talk(ns, uk, leased, 8082, "hello through the DHCP layer");
+      expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
+    } finally {
+      ns.destroy();
+    }
+  });
+});

@@ -1,0 +1,101 @@
+// The per-packet fast paths: layers that pass frames along without promises of their own must keep
+// the promise contract of the mirage-types signatures, and the helpers behind them must be sound.
+import { describe, expect, it } from "vitest";
+import { Ipv4Addr } from "@mirage-ts/mirage-types";
+import { EthernetLayer, VirtualClock } from "@mirage-ts/tcpip";
+import { FrameSlab } from "../src/internal/frame-slab.js";
+import { HeldClock } from "../src/tcp/internal/held-clock.js";
+import { IP_B, MAC_A, MAC_B, lab, pair } from "./helpers/stacks.js";
+import { run } from "./helpers/simulation.js";
+import { ethernetFrame } from "./helpers/frames.js";
+
+const IPV4 = 0x0800;
+
+describe("Ethernet and IPv4 without async", () => {
+  it("rejects the promise of input when a handler throws, instead of throwing to the device", async () => {
+    const l = lab();
+    const eth = new EthernetLayer(l.sw.connect({ mac: MAC_A }));
+    const boom = new Error("handler failed");
+    const handlers = { arpv4: () => undefined, ipv4: () => { throw boom; }, ipv6: () => undefined };
+    const input = eth.input(ethernetFrame(MAC_A, MAC_B, IPV4, new Uint8Array(20)), handlers);
+    await expect(input).rejects.toBe(boom);
+    // A handler's own promise is what input returns, so its failure reaches the caller too.
+    const failing = Promise.reject(boom);
+    await expect(eth.input(ethernetFrame(MAC_A, MAC_B, IPV4, new Uint8Array(20)), { ...handlers, ipv4: () => failing })).rejects.toBe(boom);
+  });
+
+  it("rejects the promise of write when the fill function throws", async () => {
+    const l = lab();
+    const eth = new EthernetLayer(l.sw.connect({ mac: MAC_A }));
+    const boom = new Error("fill failed");
+    await expect(eth.write(MAC_B, "ipv4", () => { throw boom; }, { size: 20 })).rejects.toBe(boom);
+    await expect(eth.write(MAC_B, "ipv4", () => 0, { size: 9001 })).resolves.toEqual({ ok: false, error: { kind: "exceeds_mtu" } });
+  });
+
+  it("puts a datagram to a neighbour in the ARP cache on the link before write returns", async () => {
+    const { l, a, b } = await pair();
+    // The first write resolves the neighbour; the frame waits for the ARP reply.
+    const before = a.netif.getStatsCounters().txPkts;
+    const first = a.stack.ipv4.write(IP_B, "udp", () => 0, [new Uint8Array(8)]);
+    expect(a.netif.getStatsCounters().txPkts).toBe(before + 1); // the ARP request only
+    await run(l.clock, 10);
+    expect(await first).toEqual({ ok: true, value: undefined });
+    expect(a.stack.arp.cached(IP_B)?.equals(MAC_B)).toBe(true);
+    const sent = a.netif.getStatsCounters().txPkts;
+    const second = a.stack.ipv4.write(IP_B, "udp", () => 0, [new Uint8Array(8)]);
+    expect(a.netif.getStatsCounters().txPkts).toBe(sent + 1);
+    expect(await second).toEqual({ ok: true, value: undefined });
+    await run(l.clock, 10);
+    expect(b.stack.stats().ipv4.rxDelivered).toBeGreaterThanOrEqual(2);
+  });
+
+  it("answers cached() only for known neighbours and its own address, never by asking", async () => {
+    const { l, a } = await pair();
+    const stranger = Ipv4Addr.parse("10.0.0.77");
+    expect(a.stack.arp.cached(stranger)).toBeUndefined();
+    expect(a.stack.arp.cached(Ipv4Addr.parse("10.0.0.1"))?.equals(MAC_A)).toBe(true);
+    await run(l.clock, 10);
+    expect(a.stack.stats().arp).toMatchObject({ pending: 0 });
+    await a.stack.arp.disconnect();
+    expect(a.stack.arp.cached(Ipv4Addr.parse("10.0.0.1"))).toBeUndefined();
+  });
+});
+
+describe("FrameSlab", () => {
+  it("hands out zeroed buffers that never overlap, and large ones of their own", () => {
+    const slab = new FrameSlab();
+    const frames = Array.from({ length: 100 }, (_, i) => slab.take(60 + (i % 1500)));
+    for (const [i, frame] of frames.entries()) {
+      expect(frame.length).toBe(60 + (i % 1500));
+      expect(frame.every((b) => b === 0)).toBe(true);
+      expect(frame.byteOffset % 8).toBe(0);
+      frame.fill(0xff);
+    }
+    const spans = frames.map((f) => [f.buffer, f.byteOffset, f.byteOffset + f.length] as const);
+    for (const [i, [buffer, start, end]] of spans.entries()) {
+      for (const [other, s, e] of spans.slice(i + 1)) if (other === buffer) expect(end <= s || e <= start).toBe(true);
+    }
+    const big = slab.take(65_536);
+    expect(big.byteOffset).toBe(0);
+    expect(big.buffer.byteLength).toBe(65_536);
+  });
+});
+
+describe("HeldClock", () => {
+  it("answers one reading while held, nested holds included, and the live time otherwise", () => {
+    const clock = new VirtualClock(5);
+    const held = new HeldClock(clock);
+    held.hold();
+    clock.advance(3);
+    expect(held.now()).toBe(5);
+    held.hold();
+    held.release();
+    expect(held.now()).toBe(5);
+    held.release();
+    expect(held.now()).toBe(8);
+    let fired = 0;
+    held.setTimer(2, () => fired++);
+    clock.advance(2);
+    expect(fired).toBe(1);
+  });
+});
