@@ -22,6 +22,7 @@ export { EthernetLayer, type EthernetStats } from "./ethernet/ethernet-layer.js"
 
 export { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } from "./arp/arp-packet.js";
 export { type ArpEntry, ArpLayer, type ArpLimits, type ArpOptions, type ArpStats } from "./arp/arp-layer.js";
+export { type ArpProbeOptions, type ArpProbeResult, type ArpProber } from "./arp/arp-probe.js";
 
 export {
   IPV4_HEADER_SIZE,
@@ -54,7 +55,9 @@ export {
   encodeEchoRequest,
   encodeIcmpv4Message,
 } from "./icmp/icmpv4-message.js";
+export type { IcmpErrorKind, IcmpErrorReport } from "./icmp/icmp-error.js";
 export {
+  type Icmpv4ErrorHandler,
   Icmpv4Layer,
   type Icmpv4LayerOptions,
   type Icmpv4Stats,
@@ -84,6 +87,7 @@ export {
   DhcpClient,
   type DhcpClientOptions,
   type DhcpConfigurable,
+  type DhcpConflictDetection,
   type DhcpState,
   type DhcpStats,
 } from "./dhcp/dhcp-client.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Macaddr, ppArpError } from "@mirage-ts/mirage-types";
 import { type ArpPacket, Ethertype, decodeArpPacket, decodeEthernetFrame, encodeArpPacket } from "@mirage-ts/tcpip";
 import { IP_A, MAC_A, host, lab, rawPort } from "./helpers/stacks.js";
-import { run, settle } from "./helpers/simulation.js";
+import { run, runUntil, settle } from "./helpers/simulation.js";
 import { ethernetFrame } from "./helpers/frames.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
@@ -217,5 +217,109 @@ describe("ARP", () => {
     await peer.send(arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: extra }));
     await run(l.clock, 10);
     expect(arpPackets(peer.received)).toHaveLength(1);
+  });
+});
+
+describe("ARP address probing (RFC 5227)", () => {
+  const IP_NEW = Ipv4Addr.parse("10.0.0.42");
+  const probesOf = (frames: readonly Uint8Array[]) =>
+    arpPackets(frames).filter((p) => p.operation === "request" && p.senderIp.isUnspecified() && p.targetIp.equals(IP_NEW));
+
+  it("sends the probes from 0.0.0.0 to broadcast, and declares the address free an interval after the last", async () => {
+    const { l, peer, a } = await setup();
+    peer.received.length = 0;
+    const start = l.clock.now();
+    let done: unknown;
+    void a.stack.arp.probe(IP_NEW, { attempts: 3, intervalMs: 500 }).then((r) => (done = r));
+    await run(l.clock, 1400);
+    expect(done).toBeUndefined();
+    const probes = probesOf(peer.received);
+    expect(probes).toHaveLength(3);
+    for (const probe of probes) {
+      expect(probe.dst).toBe("ff:ff:ff:ff:ff:ff");
+      expect(probe.senderMac.equals(MAC_A) && probe.targetMac.equals(ZERO)).toBe(true);
+    }
+    expect(peer.arrivals.slice(-3).map((t) => t - start)).toEqual([0, 500, 1000]);
+    await run(l.clock, 200);
+    expect(done).toBe("free");
+    expect(l.clock.now() - start).toBe(1600);
+    expect(a.stack.arp.getIps().map(String)).toEqual(["10.0.0.1"]); // probing takes nothing
+    expect(a.stack.arp.stats()).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(l.clock.pendingTimers).toBe(0);
+    expect(arpPackets(peer.received).some((p) => p.senderIp.equals(IP_NEW))).toBe(false); // nothing announced
+  });
+
+  it("probes with RFC 5227's count and a 1 s interval by default", async () => {
+    const { l, peer, a } = await setup();
+    peer.received.length = 0;
+    const start = l.clock.now();
+    const result = await runUntil(l.clock, a.stack.arp.probe(IP_NEW));
+    expect(result).toBe("free");
+    expect(probesOf(peer.received)).toHaveLength(3);
+    expect(l.clock.now() - start).toBe(3000);
+  });
+
+  it("reports a conflict when another MAC answers from the address, or probes it too", async () => {
+    for (const packet of [
+      { operation: "reply", senderMac: MAC_X, senderIp: IP_NEW, targetMac: MAC_A, targetIp: Ipv4Addr.any },
+      { operation: "request", senderMac: MAC_X, senderIp: IP_NEW, targetMac: ZERO, targetIp: IP_NEW },
+      { operation: "request", senderMac: MAC_X, senderIp: Ipv4Addr.any, targetMac: ZERO, targetIp: IP_NEW },
+    ] satisfies ArpPacket[]) {
+      const { l, peer, a } = await setup();
+      const pending = a.stack.arp.probe(IP_NEW, { attempts: 3, intervalMs: 1000 });
+      await run(l.clock, 1200);
+      await peer.send(arpFrame(packet));
+      const result = await runUntil(l.clock, pending, 100);
+      expect(result).toEqual({ conflict: MAC_X });
+      expect(a.stack.arp.stats()).toMatchObject({ pending: 0, conflicts: 1 });
+      expect(probesOf(peer.received)).toHaveLength(2); // it stopped probing at the conflict
+      expect(l.clock.pendingTimers).toBe(0);
+    }
+  });
+
+  it("is not fooled by its own looped-back probes, by a host querying the address, or by traffic about other addresses", async () => {
+    const { l, peer, a } = await setup();
+    const pending = a.stack.arp.probe(IP_NEW, { attempts: 2, intervalMs: 1000 });
+    await run(l.clock, 10);
+    for (const packet of [
+      // A DHCP server checking the address before offering it asks from its own address (RFC 2131 §4.4.1).
+      { operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: IP_NEW },
+      { operation: "request", senderMac: MAC_A, senderIp: Ipv4Addr.any, targetMac: ZERO, targetIp: IP_NEW },
+      { operation: "reply", senderMac: MAC_X, senderIp: IP_X, targetMac: MAC_A, targetIp: IP_NEW },
+      { operation: "request", senderMac: MAC_X, senderIp: Ipv4Addr.any, targetMac: ZERO, targetIp: IP_X },
+    ] satisfies ArpPacket[]) {
+      await peer.send(arpFrame(packet));
+    }
+    expect(await runUntil(l.clock, pending)).toBe("free");
+  });
+
+  it("runs one probe per address, and ends it on cancelProbe and disconnect without leaving timers", async () => {
+    const { l, peer, a } = await setup({ maxPending: 2 });
+    peer.received.length = 0;
+    const first = a.stack.arp.probe(IP_NEW, { attempts: 3, intervalMs: 1000 });
+    const joined = a.stack.arp.probe(IP_NEW, { attempts: 9, intervalMs: 1 });
+    expect(joined).toBe(first);
+    const other = a.stack.arp.probe(Ipv4Addr.parse("10.0.0.43"));
+    expect(await a.stack.arp.probe(Ipv4Addr.parse("10.0.0.44"))).toBe("cancelled"); // maxPending reached
+    expect(a.stack.arp.stats().pending).toBe(2);
+    await run(l.clock, 10);
+    expect(probesOf(peer.received)).toHaveLength(1);
+    a.stack.arp.cancelProbe(IP_NEW);
+    expect(await first).toBe("cancelled");
+    a.stack.arp.cancelProbe(IP_NEW); // nothing left to cancel
+    await a.stack.arp.disconnect();
+    expect(await other).toBe("cancelled");
+    expect(await a.stack.arp.probe(IP_NEW)).toBe("cancelled");
+    expect(a.stack.arp.stats().pending).toBe(0);
+    expect(l.clock.pendingTimers).toBe(0);
+  });
+
+  it("refuses to probe a non-unicast address or with bad settings", async () => {
+    const { a } = await setup();
+    expect(() => a.stack.arp.probe(Ipv4Addr.any)).toThrow(RangeError);
+    expect(() => a.stack.arp.probe(Ipv4Addr.broadcast)).toThrow(RangeError);
+    expect(() => a.stack.arp.probe(Ipv4Addr.parse("224.0.0.1"))).toThrow(RangeError);
+    expect(() => a.stack.arp.probe(IP_NEW, { attempts: 0 })).toThrow(RangeError);
+    expect(() => a.stack.arp.probe(IP_NEW, { intervalMs: 0 })).toThrow(RangeError);
   });
 });

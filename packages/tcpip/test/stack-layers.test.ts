@@ -105,7 +105,8 @@ describe("DirectStack.ofLayers", () => {
 
   it("takes a DHCP lease before the stack exists, then serves on it and renews through the stack", async () => {
     const l = lab(12);
-    const server = new FakeDhcpServer(l, { offer: "10.0.0.50", leaseS: 600, t1S: 300, t2S: 500 });
+    // The server is not the TCP peer below (10.0.0.1): the renewal must reach the server itself.
+    const server = new FakeDhcpServer(l, { ip: "10.0.0.254", offer: "10.0.0.50", leaseS: 600, t1S: 300, t2S: 500 });
     const netif = l.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0c") });
     const ethernet = new EthernetLayer(netif);
     const arp = new ArpLayer(ethernet, { clock: l.clock });
@@ -130,7 +131,7 @@ describe("DirectStack.ofLayers", () => {
     // T1: the renewal's unicast ACK arrives through the stack's frames and UDP layer.
     await run(l.clock, 301_000);
     expect(server.received.map((r) => r.type)).toEqual([1, 3, 3]);
-    expect(server.received[2]).toMatchObject({ ciaddr: "10.0.0.50", ipDst: "10.0.0.1" });
+    expect(server.received[2]).toMatchObject({ ciaddr: "10.0.0.50", ipDst: "10.0.0.254" });
     await runUntil(l.clock, () => leases.length === 2);
     expect(stack.stats().dhcp).toMatchObject({ leasesObtained: 2, ignored: 0 });
     expect(stack.stats().icmp.errorsSent).toBe(0);

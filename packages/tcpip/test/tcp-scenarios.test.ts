@@ -996,6 +996,66 @@ describe("loss recovery", () => {
   });
 });
 
+describe("ICMP errors (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)", () => {
+  it("port unreachable about the SYN refuses the connection at once; one quoting SND.NXT is ignored", async () => {
+    const { stats } = await runScript(
+      `
+      0      connect 80
+      +0     > S 0:0(0) <mss 1460>
+      +0.010 < icmp port-unreachable 1
+      +0     stats icmpErrors 1 icmpIgnored 1
+      +0     connect-pending
+      +0.010 < icmp port-unreachable 0
+      +0     connect-error refused
+      +0     stats connections 0 timers 0 icmpIgnored 1
+    `,
+      { config: plain },
+    );
+    expect(stats.retransmittedSegments).toBe(0);
+  });
+
+  it("a soft error about the SYN turns its timeout into a msg error", async () => {
+    await runScript(
+      `
+      0      connect 80
+      +0     > S 0:0(0) <mss 1460>
+      +0.010 < icmp host-unreachable 0
+      +0.990 > S 0:0(0)
+      +2     connect-error msg
+      +0     stats connections 0 timedOut 1
+    `,
+      { config: { ...plain, synRetries: 1 } },
+    );
+  });
+
+  it("fragmentation needed resends what is in flight at once at the new size, and never raises it", async () => {
+    const { stats } = await runScript(
+      `${established}
+      +0     write 3000
+      +0     > . 1:1461(1460) ack 1
+      +0     > . 1461:2921(1460) ack 1
+      +0     > P. 2921:3001(80) ack 1
+      // MTU 1000: 960-byte segments, all of them sent again now.
+      +0.005 < icmp fragmentation-needed 1 mtu 1000
+      +0     > . 1:961(960) ack 1
+      +0     > . 961:1921(960) ack 1
+      +0     > . 1921:2881(960) ack 1
+      +0     > P. 2881:3001(120) ack 1
+      +0     < icmp fragmentation-needed 961 mtu 1400
+      +0     < icmp fragmentation-needed 3001 mtu 500
+      +0     stats pmtuReductions 1 icmpErrors 3 icmpIgnored 2
+      +0.010 < . 1:1(0) ack 3001 win 65535
+      +0     write 1000
+      +0     > . 3001:3961(960) ack 1
+      +0     > P. 3961:4001(40) ack 1
+    `,
+      { config: plain },
+    );
+    expect(stats.timeouts).toBe(0);
+    expect(stats.fastRecoveries).toBe(0);
+  });
+});
+
 describe("the script runner itself", () => {
   const open = `
     0      listen 8080

@@ -10,7 +10,10 @@
  * - a packet that claims a cached address for another MAC does not overwrite the entry: it starts a
  *   unicast probe of the cached MAC (as Linux re-verifies a neighbour); if that MAC answers, the entry
  *   stays, otherwise it is removed and the next query resolves afresh;
- * - queries retry a fixed number of times, then fail with upstream's timeout error.
+ * - queries retry a fixed number of times, then fail with upstream's timeout error;
+ * - {@link ArpLayer.probe} checks an address nobody answers for yet before it is taken (RFC 5227
+ *   §2.1.1): it sends probes from 0.0.0.0, and any packet from another MAC that uses the address, or
+ *   probes it too, is a conflict.
  *
  * @packageDocumentation
  */
@@ -29,6 +32,7 @@ import type { Clock, TimerHandle } from "../time/clock.js";
 import { checkInteger } from "../internal/checks.js";
 import { arpLog as log } from "../internal/logs.js";
 import { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } from "./arp-packet.js";
+import type { ArpProbeOptions, ArpProbeResult, ArpProber } from "./arp-probe.js";
 
 /**
  * Limits and timings of an {@link ArpLayer}.
@@ -38,7 +42,10 @@ import { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } fro
 export interface ArpLimits {
   /** Resolved entries kept; the least recently used is evicted beyond it (default 512). */
   readonly maxEntries?: number;
-  /** Addresses being resolved or re-verified at once; more queries fail at once (default 64). */
+  /**
+   * Addresses being resolved, re-verified or probed at once; more queries fail at once, and more
+   * probes end `"cancelled"` (default 64).
+   */
   readonly maxPending?: number;
   /** Callers waiting on one pending address; more fail at once (default 64). */
   readonly maxWaiters?: number;
@@ -68,7 +75,7 @@ export interface ArpOptions extends ArpLimits {
 export interface ArpStats {
   /** Resolved entries held now (bounded by `maxEntries`). */
   entries: number;
-  /** Addresses being resolved or probed now (bounded by `maxPending`). */
+  /** Addresses being resolved, re-verified or probed now (bounded by `maxPending`). */
   pending: number;
   /** Requests sent: queries, probes and announcements. */
   requestsSent: number;
@@ -86,7 +93,10 @@ export interface ArpStats {
   malformed: number;
   /** Replies for addresses nobody queried, ignored. */
   unsolicited: number;
-  /** Packets claiming a cached address (or one of ours) for a different MAC, ignored. */
+  /**
+   * Packets claiming a cached address (or one of ours) for a different MAC, ignored; and packets
+   * that ended an address probe with a conflict.
+   */
   conflicts: number;
 }
 
@@ -117,6 +127,17 @@ interface Resolved {
   probe?: { attemptsLeft: number; timer: TimerHandle };
 }
 
+/** An RFC 5227 probe of an address we do not own yet. */
+interface AddressProbe {
+  readonly ip: Ipv4Addr;
+  readonly promise: Promise<ArpProbeResult>;
+  readonly resolve: (result: ArpProbeResult) => void;
+  readonly attempts: number;
+  readonly intervalMs: number;
+  sent: number;
+  timer: TimerHandle | undefined;
+}
+
 const ZERO_MAC = Macaddr.fromBytes(new Uint8Array(6));
 const TIMEOUT: ArpError = { kind: "timeout" };
 
@@ -125,7 +146,7 @@ const TIMEOUT: ArpError = { kind: "timeout" };
  *
  * @public
  */
-export class ArpLayer implements Arp {
+export class ArpLayer implements Arp, ArpProber {
   readonly #ethernet: Ethernet;
   readonly #clock: Clock;
   readonly #maxEntries: number;
@@ -141,6 +162,8 @@ export class ArpLayer implements Arp {
   #newest: number | undefined;
   readonly #pending = new Map<number, Pending>();
   #probes = 0;
+  // Address probes (RFC 5227), keyed by the address as a number.
+  readonly #addressProbes = new Map<number, AddressProbe>();
   #disconnected = false;
   readonly #stats = {
     requestsSent: 0,
@@ -222,7 +245,7 @@ export class ArpLayer implements Arp {
       if (pending.waiters.length >= this.#maxWaiters) return Promise.resolve(this.#timedOut());
       return new Promise((resolve) => pending.waiters.push(resolve));
     }
-    if (this.#pending.size + this.#probes >= this.#maxPending) return Promise.resolve(this.#timedOut());
+    if (this.#busy() >= this.#maxPending) return Promise.resolve(this.#timedOut());
     return new Promise((resolve) => {
       const fresh: Pending = {
         waiters: [resolve],
@@ -247,6 +270,7 @@ export class ArpLayer implements Arp {
     else this.#stats.repliesReceived++;
     const ourMac = this.#ethernet.mac();
     if (arp.senderMac.equals(ourMac)) return; // our own announcement, looped back
+    this.#checkProbes(arp);
     if (this.#isOurs(arp.senderIp)) {
       this.#stats.conflicts++;
       log.warn(() => `${arp.senderMac.toString()} claims our address ${arp.senderIp.toString()}`);
@@ -265,6 +289,44 @@ export class ArpLayer implements Arp {
     }
   }
 
+  /**
+   * Probes `ip` before it is taken (RFC 5227 §2.1.1): sends `attempts` broadcast ARP requests from
+   * sender address 0.0.0.0 for it, `intervalMs` apart, and resolves `intervalMs` after the last one
+   * with `"free"`, or as soon as another MAC sends an ARP packet from the address or probes it too
+   * with `{ conflict }` (that MAC). Nothing is announced: once the address is free, {@link ArpLayer.addIp}
+   * takes it and announces it. One probe runs per address: probing an address being probed joins the
+   * running probe. The probe ends `"cancelled"` on {@link ArpLayer.cancelProbe} or
+   * {@link ArpLayer.disconnect}, and at once when `maxPending` addresses are being resolved or probed.
+   * No timer is left once it has ended.
+   *
+   * @throws RangeError if `ip` is not a unicast address, `attempts` not a positive integer or
+   * `intervalMs` not positive.
+   */
+  probe(ip: Ipv4Addr, options: ArpProbeOptions = {}): Promise<ArpProbeResult> {
+    const attempts = options.attempts ?? 3;
+    const intervalMs = options.intervalMs ?? 1000;
+    checkInteger("ARP probe attempts", attempts, 1);
+    if (!(intervalMs > 0)) throw new RangeError(`ARP probe intervalMs must be positive, got ${intervalMs}`);
+    if (ip.isUnspecified() || !isUnicastIp(ip)) throw new RangeError(`cannot probe ${ip.toString()}: not a unicast address`);
+    if (this.#disconnected) return Promise.resolve("cancelled");
+    const running = this.#addressProbes.get(ip.toNumber());
+    if (running !== undefined) return running.promise;
+    if (this.#busy() >= this.#maxPending) return Promise.resolve("cancelled");
+    let resolve: (result: ArpProbeResult) => void = () => undefined;
+    const promise = new Promise<ArpProbeResult>((r) => (resolve = r));
+    const probe: AddressProbe = { ip, promise, resolve, attempts, intervalMs, sent: 0, timer: undefined };
+    this.#addressProbes.set(ip.toNumber(), probe);
+    log.info(() => `probing ${ip.toString()} (${attempts} probes, ${intervalMs} ms apart)`);
+    this.#sendProbe(probe);
+    return promise;
+  }
+
+  /** Ends the probe of `ip`, if one is running, with `"cancelled"`. */
+  cancelProbe(ip: Ipv4Addr): void {
+    const probe = this.#addressProbes.get(ip.toNumber());
+    if (probe !== undefined) this.#endAddressProbe(probe, "cancelled");
+  }
+
   /** The resolved entries (expired ones excluded), for inspection. */
   entries(): ArpEntry[] {
     const now = this.#clock.now();
@@ -277,7 +339,7 @@ export class ArpLayer implements Arp {
 
   /** A snapshot of the counters and table sizes. */
   stats(): ArpStats {
-    return { entries: this.#cache.size, pending: this.#pending.size + this.#probes, ...this.#stats };
+    return { entries: this.#cache.size, pending: this.#busy(), ...this.#stats };
   }
 
   /** Cancels every timer and fails pending queries with the timeout error. */
@@ -291,6 +353,55 @@ export class ArpLayer implements Arp {
     for (const entry of this.#cache.values()) entry.probe?.timer.cancel();
     this.#cache.clear();
     this.#probes = 0;
+    for (const probe of [...this.#addressProbes.values()]) this.#endAddressProbe(probe, "cancelled");
+  }
+
+  /**
+   * Ends an address probe with a conflict when `arp` comes from another MAC (looped-back packets
+   * were dropped before) and uses the probed address as its sender, or probes it too (RFC 5227 §2.1.1).
+   */
+  #checkProbes(arp: ArpPacket): void {
+    if (this.#addressProbes.size === 0) return;
+    const anotherProbe = arp.operation === "request" && arp.senderIp.isUnspecified();
+    // A probe never targets 0.0.0.0, so a sender address of 0.0.0.0 matches nothing here.
+    const probe = this.#addressProbes.get((anotherProbe ? arp.targetIp : arp.senderIp).toNumber());
+    if (probe === undefined) return;
+    this.#stats.conflicts++;
+    log.warn(
+      () =>
+        `${arp.senderMac.toString()} ${anotherProbe ? "probes" : "uses"} ${probe.ip.toString()}, ` +
+        "the address being probed: conflict",
+    );
+    this.#endAddressProbe(probe, { conflict: arp.senderMac });
+  }
+
+  /** Sends the next probe, then waits for the next one or for the end of the probe. */
+  #sendProbe(probe: AddressProbe): void {
+    probe.sent++;
+    probe.timer = this.#clock.setTimer(probe.intervalMs, () => {
+      if (probe.sent < probe.attempts) this.#sendProbe(probe);
+      else this.#endAddressProbe(probe, "free");
+    });
+    this.#stats.requestsSent++;
+    void this.#send(Macaddr.broadcast, {
+      operation: "request",
+      senderMac: this.#ethernet.mac(),
+      senderIp: Ipv4Addr.any,
+      targetMac: ZERO_MAC,
+      targetIp: probe.ip,
+    });
+  }
+
+  #endAddressProbe(probe: AddressProbe, result: ArpProbeResult): void {
+    probe.timer?.cancel();
+    probe.timer = undefined;
+    if (this.#addressProbes.get(probe.ip.toNumber()) === probe) this.#addressProbes.delete(probe.ip.toNumber());
+    probe.resolve(result);
+  }
+
+  /** Addresses being resolved, re-verified or probed: what `maxPending` bounds. */
+  #busy(): number {
+    return this.#pending.size + this.#probes + this.#addressProbes.size;
   }
 
   /** Applies what a packet says about its sender, within the policy of the module comment. */
@@ -321,7 +432,7 @@ export class ArpLayer implements Arp {
         `${arp.senderMac.toString()} claims ${arp.senderIp.toString()}, cached at ${entry.mac.toString()}: ` +
         "keeping the entry and probing the cached MAC",
     );
-    if (entry.probe === undefined && this.#pending.size + this.#probes < this.#maxPending) {
+    if (entry.probe === undefined && this.#busy() < this.#maxPending) {
       this.#probes++;
       entry.probe = { attemptsLeft: this.#attempts - 1, timer: this.#probeTimer(arp.senderIp, entry) };
       void this.#request(arp.senderIp, entry.mac);

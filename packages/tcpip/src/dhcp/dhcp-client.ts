@@ -5,6 +5,11 @@
  * back off exponentially from 4 s to 64 s with ±1 s of randomization (RFC 2131 §4.1); while bound,
  * renewal and rebinding retransmit at half the remaining time, at least 60 s apart (§4.4.5).
  *
+ * Before it takes a new address, the client probes it with ARP (RFC 2131 §2.2, RFC 5227 §2.1.1);
+ * when another host answers for it, the client declines it (DHCPDECLINE) and starts over after
+ * 10 s, or after 60 s once 10 conflicts happened in a row (RFC 2131 §3.1, RFC 5227's MAX_CONFLICTS
+ * and RATE_LIMIT_INTERVAL). Renewals of the address it holds do not probe.
+ *
  * The client sets the broadcast flag, since the IPv4 layer does not take unicast before it has an
  * address; it also accepts offers a server unicasts anyway.
  *
@@ -13,7 +18,9 @@
 
 import { Ipv4Addr, type Macaddr, type Random, type Udp } from "@mirage-ts/mirage-types";
 import type { Clock, TimerHandle } from "../time/clock.js";
+import type { ArpProbeOptions, ArpProber } from "../arp/arp-probe.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
+import { checkInteger } from "../internal/checks.js";
 import { setLongTimer } from "../internal/long-timer.js";
 import { dhcpLog as log } from "../internal/logs.js";
 import { type DhcpLease, leaseConfig } from "./dhcp-lease.js";
@@ -21,11 +28,27 @@ import { leaseFromAck } from "../internal/lease-from-ack.js";
 import { type DhcpMessage, DhcpMessageType, DhcpOption, decodeDhcpMessage, encodeDhcpMessage } from "./dhcp-message.js";
 
 /**
- * The state of a {@link DhcpClient} (RFC 2131 figure 5).
+ * The state of a {@link DhcpClient}: those of RFC 2131 figure 5, and `"probing"` while an ACKed
+ * address is checked with ARP before it is bound.
  *
  * @public
  */
-export type DhcpState = "init" | "selecting" | "requesting" | "bound" | "renewing" | "rebinding" | "stopped";
+export type DhcpState = "init" | "selecting" | "requesting" | "probing" | "bound" | "renewing" | "rebinding" | "stopped";
+
+/**
+ * How a {@link DhcpClient} probes an ACKed address before binding it: `probes` ARP probes
+ * `intervalMs` apart, the address being free `intervalMs` after the last one (defaults: 3 probes,
+ * 200 ms, 600 ms in all). RFC 5227's own timings (1 to 2 s between probes, 2 s after the last,
+ * over 4 s per address) are `{ probes: 3, intervalMs: 2000 }` roughly.
+ *
+ * @public
+ */
+export interface DhcpConflictDetection {
+  /** ARP probes sent (default 3, RFC 5227's PROBE_NUM). */
+  readonly probes?: number;
+  /** Delay between probes, and after the last one, in ms (default 200). */
+  readonly intervalMs?: number;
+}
 
 /**
  * What the client configures: the IPv4 layer, or anything with its `configure` method.
@@ -65,6 +88,16 @@ export interface DhcpClientOptions {
   readonly requestAttempts?: number;
   /** Called with each new lease, and with `undefined` when the lease is lost. */
   readonly onLease?: (lease: DhcpLease | undefined) => void;
+  /**
+   * The ARP layer of the interface ({@link ArpLayer}), which probes each new address before it is
+   * bound. Without it the client binds ACKed addresses at once.
+   */
+  readonly arp?: ArpProber;
+  /**
+   * Address conflict detection (needs `arp`): `false` binds ACKed addresses without probing them;
+   * `true` (the default when `arp` is given) or an object probes them, see {@link DhcpConflictDetection}.
+   */
+  readonly conflictDetection?: boolean | DhcpConflictDetection;
 }
 
 /**
@@ -89,6 +122,8 @@ export interface DhcpStats {
   leasesObtained: number;
   /** Leases lost at expiry. */
   expirations: number;
+  /** ACKed addresses found in use by another host and declined (DHCPDECLINE sent). */
+  declinesSent: number;
 }
 
 const DEFAULT_REQUESTED = [
@@ -104,6 +139,14 @@ const DEFAULT_REQUESTED = [
 const CLIENT_PORT = 68;
 const SERVER_PORT = 67;
 const MIN_BOUND_RETRANSMIT_MS = 60_000;
+// RFC 5227's PROBE_NUM, and a probe interval short enough not to slow every boot down by seconds.
+const DEFAULT_PROBES = 3;
+const DEFAULT_PROBE_INTERVAL_MS = 200;
+// RFC 2131 §3.1 step 5: wait at least 10 s after a DHCPDECLINE; RFC 5227 §2.1.1: after
+// MAX_CONFLICTS conflicts, at most one attempt per RATE_LIMIT_INTERVAL.
+const DECLINE_WAIT_MS = 10_000;
+const MAX_CONFLICTS = 10;
+const RATE_LIMIT_INTERVAL_MS = 60_000;
 
 /**
  * A DHCPv4 client for one interface.
@@ -122,11 +165,16 @@ export class DhcpClient {
   readonly #maxRetransmit: number;
   readonly #requestAttempts: number;
   readonly #onLease: ((lease: DhcpLease | undefined) => void) | undefined;
+  readonly #arp: ArpProber | undefined;
+  readonly #probe: ArpProbeOptions;
   #state: DhcpState = "init";
   #xid = 0;
   #startedAt = 0;
   #attempt = 0;
   #naksInARow = 0;
+  #conflictsInARow = 0;
+  // The address being probed, and the ACK's lease for it.
+  #probing: DhcpLease | undefined;
   #running = false;
   #offer: { address: Ipv4Addr; server: Ipv4Addr } | undefined;
   #lease: DhcpLease | undefined;
@@ -142,9 +190,14 @@ export class DhcpClient {
     ignored: 0,
     leasesObtained: 0,
     expirations: 0,
+    declinesSent: 0,
   };
 
-  /** @throws RangeError if the host name is not 1 to 255 ASCII characters. */
+  /**
+   * @throws RangeError if the host name is not 1 to 255 ASCII characters, or the conflict detection
+   * settings are out of range.
+   * @throws TypeError if conflict detection is asked for without `arp`.
+   */
   constructor(options: DhcpClientOptions) {
     this.#udp = options.udp;
     this.#ipv4 = options.ipv4;
@@ -157,6 +210,17 @@ export class DhcpClient {
     this.#maxRetransmit = options.maxRetransmitMs ?? 64_000;
     this.#requestAttempts = options.requestAttempts ?? 4;
     this.#onLease = options.onLease;
+    const detection = options.conflictDetection ?? options.arp !== undefined;
+    if (detection !== false && options.arp === undefined) {
+      throw new TypeError("DhcpClient: conflictDetection needs the interface's ARP layer (the arp option)");
+    }
+    this.#arp = detection === false ? undefined : options.arp;
+    const settings = typeof detection === "object" ? detection : {};
+    const attempts = settings.probes ?? DEFAULT_PROBES;
+    const intervalMs = settings.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+    checkInteger("DHCP conflictDetection probes", attempts, 1);
+    if (!(intervalMs > 0)) throw new RangeError(`DHCP conflictDetection intervalMs must be positive, got ${intervalMs}`);
+    this.#probe = { attempts, intervalMs };
   }
 
   /** Starts listening on port 68 and sends the first DISCOVER; does nothing if already running. */
@@ -174,6 +238,7 @@ export class DhcpClient {
   async stop(options: { readonly release?: boolean } = {}): Promise<void> {
     this.#running = false;
     this.#cancelTimers();
+    this.#cancelProbe();
     this.#udp.unlisten(CLIENT_PORT);
     const lease = this.#lease;
     const wasBound = this.#state === "bound" || this.#state === "renewing" || this.#state === "rebinding";
@@ -294,7 +359,44 @@ export class DhcpClient {
       return;
     }
     this.#stats.acksReceived++;
+    const address = lease.cidr.address;
+    if (this.#arp === undefined || this.#lease?.cidr.address.equals(address) === true) return this.#bind(lease);
+    // A new address: probe it before taking it (RFC 2131 §2.2).
+    this.#state = "probing";
+    this.#retransmitTimer?.cancel();
+    this.#probing = lease;
+    const result = await this.#arp.probe(address, this.#probe);
+    if (this.#probing !== lease || this.#state !== "probing") return; // stopped, or the lease was lost meanwhile
+    this.#probing = undefined;
+    if (typeof result === "object") return this.#decline(lease, result.conflict);
+    // "cancelled" with the client running: the ARP layer could not probe (disconnected, or full).
+    if (result === "cancelled") log.warn(() => `could not probe ${address.toString()}: binding it unchecked`);
+    await this.#bind(lease);
+  }
+
+  /**
+   * Another host uses the ACKed address: tell the server (DHCPDECLINE, broadcast since the client
+   * has no address) and start over after RFC 2131's 10 s, or RFC 5227's 60 s once conflicts go on.
+   */
+  async #decline(lease: DhcpLease, other: Macaddr): Promise<void> {
+    const address = lease.cidr.address;
+    this.#stats.declinesSent++;
+    this.#conflictsInARow++;
+    log.warn(() => `${other.toString()} already uses ${address.toString()}: declining it (DHCPDECLINE)`);
+    this.#state = "init";
+    await this.#loseLease();
+    const delay = this.#conflictsInARow >= MAX_CONFLICTS ? RATE_LIMIT_INTERVAL_MS : DECLINE_WAIT_MS;
+    this.#retransmitIn(delay, () => this.#discover());
+    await this.#send(DhcpMessageType.decline, Ipv4Addr.broadcast, Ipv4Addr.any, [
+      [DhcpOption.requestedIp, address.toBytes()],
+      [DhcpOption.serverIdentifier, lease.server.toBytes()],
+    ]);
+  }
+
+  async #bind(lease: DhcpLease): Promise<void> {
+    const server = lease.server;
     this.#stats.leasesObtained++;
+    this.#conflictsInARow = 0;
     const previous = this.#lease;
     const changed =
       previous === undefined || !previous.cidr.equals(lease.cidr) || !sameAddress(previous.gateway, lease.gateway);
@@ -347,6 +449,7 @@ export class DhcpClient {
   }
 
   async #loseLease(): Promise<void> {
+    this.#cancelProbe();
     this.#leaseTimer?.cancel();
     this.#leaseTimer = undefined;
     if (this.#lease === undefined) return;
@@ -367,6 +470,12 @@ export class DhcpClient {
   #retransmitIn(delayMs: number, action: () => Promise<void>): void {
     this.#retransmitTimer?.cancel();
     this.#retransmitTimer = setLongTimer(this.#clock, delayMs, () => void action());
+  }
+
+  #cancelProbe(): void {
+    const probing = this.#probing;
+    this.#probing = undefined;
+    if (probing !== undefined) this.#arp?.cancelProbe(probing.cidr.address);
   }
 
   #cancelTimers(): void {
@@ -396,7 +505,8 @@ export class DhcpClient {
     this.#mac.write(clientId, 1);
     options.set(DhcpOption.clientIdentifier, clientId);
     for (const [code, data] of extra) options.set(code, data);
-    if (type !== DhcpMessageType.release) {
+    // RELEASE and DECLINE carry no request options (RFC 2131 table 5).
+    if (type !== DhcpMessageType.release && type !== DhcpMessageType.decline) {
       options.set(DhcpOption.maxMessageSize, Uint8Array.of(0x05, 0xdc));
       options.set(DhcpOption.parameterRequestList, this.#requested);
       if (this.#hostname !== undefined) options.set(DhcpOption.hostName, this.#hostname);

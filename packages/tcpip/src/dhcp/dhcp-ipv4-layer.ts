@@ -7,6 +7,9 @@
  * listens on the device itself, answering ARP and feeding DHCP replies to a UDP layer of its own.
  * A stack built over it ({@link Ipv4Stack.ofLayers}) does not listen again: it takes the layer's
  * listener over ({@link DhcpIpv4Layer.handOver}) and the client moves to the stack's UDP layer.
+ * When the ARP layer can probe (an {@link ArpLayer}), the client checks each new address with it
+ * before binding it: the probes go out through `ethernet`, and the answers come back through the
+ * layer's (or the stack's) ARP input.
  *
  * @packageDocumentation
  */
@@ -28,6 +31,7 @@ import { type Ipv4Handlers, Ipv4Layer, type Ipv4LayerOptions } from "../ipv4/ipv
 import { UdpLayer } from "../udp/udp-layer.js";
 import { MovableUdp } from "../internal/movable-udp.js";
 import { dhcpLog as log } from "../internal/logs.js";
+import type { ArpProber } from "../arp/arp-probe.js";
 import { DhcpClient, type DhcpClientOptions } from "./dhcp-client.js";
 
 /**
@@ -36,7 +40,7 @@ import { DhcpClient, type DhcpClientOptions } from "./dhcp-client.js";
  *
  * @public
  */
-export type DhcpIpv4ClientOptions = Omit<DhcpClientOptions, "udp" | "ipv4" | "mac" | "clock" | "random">;
+export type DhcpIpv4ClientOptions = Omit<DhcpClientOptions, "udp" | "ipv4" | "mac" | "clock" | "random" | "arp">;
 
 /**
  * Options of {@link DhcpIpv4Layer.connect}: the network device, those of an {@link Ipv4Layer} but
@@ -47,11 +51,20 @@ export type DhcpIpv4ClientOptions = Omit<DhcpClientOptions, "udp" | "ipv4" | "ma
 export interface DhcpIpv4LayerOptions extends Omit<Ipv4LayerOptions, "config"> {
   /** The network device under `ethernet`, listened on until a stack takes it over. */
   readonly netif: Network;
-  /** The DHCP client's settings (requested options, host name, retransmissions, `onLease`). */
+  /**
+   * The DHCP client's settings (requested options, host name, retransmissions, conflict detection,
+   * `onLease`).
+   */
   readonly dhcp?: DhcpIpv4ClientOptions;
 }
 
 const ignore = (): undefined => undefined;
+
+/** Whether `arp` can probe addresses: an {@link ArpLayer} can, another {@link Arp} may not. */
+function isProber(arp: Arp): arp is Arp & ArpProber {
+  const candidate = arp as Arp & Partial<ArpProber>;
+  return typeof candidate.probe === "function" && typeof candidate.cancelProbe === "function";
+}
 
 /**
  * An IPv4 layer configured by its own DHCP client.
@@ -80,7 +93,8 @@ export class DhcpIpv4Layer extends Ipv4Layer {
     this.#netif = netif;
     const own = new UdpLayer(this, { random: options.random, verifyChecksums: options.verifyChecksums ?? true });
     this.#udp = new MovableUdp(own);
-    this.client = new DhcpClient({ ...options.dhcp, udp: this.#udp, ipv4: this, mac: netif.mac(), clock: options.clock, random: options.random });
+    const prober = isProber(arp) ? { arp } : {};
+    this.client = new DhcpClient({ ...options.dhcp, ...prober, udp: this.#udp, ipv4: this, mac: netif.mac(), clock: options.clock, random: options.random });
     // Until a stack takes over: ARP, and UDP for the client; everything else is dropped.
     const ipv4: Ipv4Handlers = { udp: (src, dst, payload) => own.input(src, dst, payload), tcp: ignore, default: ignore };
     const link: EthernetHandlers = { arpv4: (packet) => arp.input(packet), ipv4: (packet) => this.input(packet, ipv4), ipv6: ignore };

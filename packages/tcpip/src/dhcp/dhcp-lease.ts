@@ -21,7 +21,10 @@ export interface DhcpLease {
   readonly dnsServers: readonly Ipv4Addr[];
   /** The domain name (option 15), when given. */
   readonly domainName?: string;
-  /** The interface MTU (option 26), when given. */
+  /**
+   * The interface MTU (option 26), when given and at least 68. It is reported only: neither the
+   * client nor the stack changes the device's or the IPv4 layer's MTU, which the device sets.
+   */
   readonly mtu?: number;
   /** The server that granted the lease (its server identifier). */
   readonly server: Ipv4Addr;

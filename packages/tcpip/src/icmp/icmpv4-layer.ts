@@ -3,7 +3,9 @@
  * broadcast, as Linux's `icmp_echo_ignore_broadcasts`), ignores malformed messages, sends
  * destination-unreachable errors under the rules of RFC 1122 §3.2.2 (never about an ICMP error, a
  * broadcast, a non-first fragment or a non-unicast source) through a rate limit, and offers a ping
- * client whose outstanding requests are bounded.
+ * client whose outstanding requests are bounded. Received destination-unreachable, time-exceeded and
+ * parameter-problem errors quoting a datagram we sent go to the error handler (the stack's, which
+ * hands those about TCP segments to TCP: RFC 1122 §4.2.3.9).
  *
  * @packageDocumentation
  */
@@ -23,7 +25,15 @@ import { checkInteger } from "../internal/checks.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { icmpLog as log } from "../internal/logs.js";
 import { IpProtocol, decodeIpv4Packet } from "../ipv4/ipv4-packet.js";
-import { Icmpv4Type, decodeIcmpv4Message, encodeEchoRequest, encodeIcmpv4Message } from "./icmpv4-message.js";
+import { type Icmpv4Message, Icmpv4Type, decodeIcmpv4Message, encodeEchoRequest, encodeIcmpv4Message } from "./icmpv4-message.js";
+import { type IcmpErrorReport, icmpv4ErrorReport } from "./icmp-error.js";
+
+/**
+ * Receives the ICMP errors an {@link Icmpv4Layer} hears about datagrams we sent.
+ *
+ * @public
+ */
+export type Icmpv4ErrorHandler = (report: IcmpErrorReport<Ipv4Addr>) => void;
 
 /**
  * Options of an {@link Icmpv4Layer}.
@@ -94,6 +104,8 @@ export interface Icmpv4Stats {
   echoIgnored: number;
   /** Error messages received (destination unreachable, time exceeded, others). */
   rxErrors: number;
+  /** Of which handed to the error handler (they quote a datagram from one of our addresses). */
+  rxErrorsDelivered: number;
   /** Error messages sent (destination unreachable). */
   errorsSent: number;
   /** Errors not sent because of the rate limit. */
@@ -129,6 +141,7 @@ export class Icmpv4Layer implements Icmpv4 {
   readonly #pings = new Map<string, OutstandingPing>();
   #seq = 0;
   #disconnected = false;
+  #onError: Icmpv4ErrorHandler | undefined;
   readonly #stats = {
     rxMessages: 0,
     rxMalformed: 0,
@@ -136,6 +149,7 @@ export class Icmpv4Layer implements Icmpv4 {
     echoRepliesSent: 0,
     echoIgnored: 0,
     rxErrors: 0,
+    rxErrorsDelivered: 0,
     errorsSent: 0,
     errorsRateLimited: 0,
     errorsSuppressed: 0,
@@ -187,7 +201,16 @@ export class Icmpv4Layer implements Icmpv4 {
         if (ICMP_QUERY_TYPES.has(icmp.type)) return;
         this.#stats.rxErrors++;
         log.debug(() => `ICMP type ${icmp.type} code ${icmp.code} from ${src.toString()}`);
+        this.#reportError(src, icmp);
     }
+  }
+
+  /**
+   * Sets (or with `undefined` removes) the handler of received errors about our datagrams. An
+   * {@link Ipv4Stack} sets it to demultiplex them to its transports.
+   */
+  setErrorHandler(handler: Icmpv4ErrorHandler | undefined): void {
+    this.#onError = handler;
   }
 
   /**
@@ -273,6 +296,20 @@ export class Icmpv4Layer implements Icmpv4 {
       ping.resolve(err({ kind: "timeout" }));
     }
     this.#pings.clear();
+  }
+
+  // Only errors quoting a datagram from one of our addresses are news to a transport (RFC 5927 §4.1).
+  #reportError(from: Ipv4Addr, icmp: Icmpv4Message): void {
+    const handler = this.#onError;
+    if (handler === undefined) return;
+    const report = icmpv4ErrorReport(from, icmp);
+    if (typeof report === "string") {
+      log.debug(() => `ICMP error from ${from.toString()} not reported: ${report}`);
+      return;
+    }
+    if (!this.#isOurAddress(report.src)) return;
+    this.#stats.rxErrorsDelivered++;
+    handler(report);
   }
 
   #isOurAddress(address: Ipv4Addr): boolean {

@@ -16,7 +16,7 @@ import { internetChecksum } from "../checksum/internet-checksum.js";
 export const ICMPV4_HEADER_SIZE = 8;
 
 /**
- * ICMPv4 message types the stack sends or answers.
+ * ICMPv4 message types the stack sends, answers or reports to transports.
  *
  * @public
  */
@@ -25,6 +25,7 @@ export const Icmpv4Type = {
   destinationUnreachable: 3,
   echoRequest: 8,
   timeExceeded: 11,
+  parameterProblem: 12,
 } as const;
 
 /**

@@ -279,7 +279,10 @@ export class DirectStack implements Stack {
     this.#ip = new Ipv4OnlyIp(layers.ipv4);
     this.#udp = new Ipv4OnlyUdp(layers.udp);
     this.#tcp = new Ipv4OnlyTcp(tcp);
-    layers.setTcpInput((src, dst, segment) => tcp.input(src, dst, segment));
+    layers.setTcpInput(
+      (src, dst, segment) => tcp.input(src, dst, segment),
+      (report) => tcp.icmpError(report),
+    );
     this.#stopped = new Promise((resolve) => {
       this.#stop = resolve;
     });

@@ -2,7 +2,8 @@
  * `Ipv4Stack`: the IPv4 half of a direct stack, composed over one network device: Ethernet, ARP,
  * IPv4, ICMPv4 and UDP, wired the way `Tcpip_stack_direct` wires them (frames demultiplexed by
  * ethertype, datagrams by protocol), with ICMP port and protocol unreachable for closed UDP ports and
- * unknown protocols. TCP plugs in through {@link Ipv4Stack.setTcpInput}.
+ * unknown protocols. TCP plugs in through {@link Ipv4Stack.setTcpInput}, which also takes the ICMP
+ * errors quoting TCP segments.
  *
  * {@link Ipv4Stack.connect} creates the layers; {@link Ipv4Stack.ofLayers} composes layers created
  * one by one (as `Tcpip_stack_direct.MakeV4V6` receives them), and `connect` ends there too, so the
@@ -20,7 +21,7 @@ import { type Ipv4Callback, type Ipv4Handlers, Ipv4Layer, type Ipv4Stats } from 
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { ReassemblyLimits } from "../ipv4/reassembly.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
-import { Icmpv4Layer, type Icmpv4LayerOptions, type Icmpv4Stats } from "../icmp/icmpv4-layer.js";
+import { type Icmpv4ErrorHandler, Icmpv4Layer, type Icmpv4LayerOptions, type Icmpv4Stats } from "../icmp/icmpv4-layer.js";
 import { UnreachableCode } from "../icmp/icmpv4-message.js";
 import { UdpLayer, type UdpStats } from "../udp/udp-layer.js";
 import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
@@ -124,6 +125,7 @@ export class Ipv4Stack {
   readonly udp: UdpLayer;
   readonly #handlers: Ipv4Handlers;
   #tcpInput: Ipv4Callback | undefined;
+  #tcpIcmpError: Icmpv4ErrorHandler | undefined;
   #listening: Promise<void> = Promise.resolve();
   #tcpUnhandled = 0;
   #listenerErrors = 0;
@@ -146,6 +148,9 @@ export class Ipv4Stack {
         if (datagram !== undefined) return this.icmp.sendUnreachable(UnreachableCode.protocol, datagram);
       },
     };
+    this.icmp.setErrorHandler((report) => {
+      if (report.protocol === IpProtocol.tcp) this.#tcpIcmpError?.(report);
+    });
   }
 
   /**
@@ -193,9 +198,18 @@ export class Ipv4Stack {
     return stack;
   }
 
-  /** Attaches (or with `undefined` detaches) the TCP layer's input. */
-  setTcpInput(input: Ipv4Callback | undefined): void {
+  /**
+   * Attaches (or with `undefined` detaches) the TCP layer's input, and the receiver of the ICMP
+   * errors that quote TCP segments (`TcpLayer.icmpError`).
+   *
+   * @example
+   * ```ts
+   * stack.setTcpInput((src, dst, segment) => tcp.input(src, dst, segment), (report) => tcp.icmpError(report));
+   * ```
+   */
+  setTcpInput(input: Ipv4Callback | undefined, icmpError?: Icmpv4ErrorHandler): void {
     this.#tcpInput = input;
+    this.#tcpIcmpError = input === undefined ? undefined : icmpError;
   }
 
   /** Handles one received frame: what the device's listener calls, exposed for tests and fuzzing. */
@@ -231,7 +245,7 @@ export class Ipv4Stack {
    * timers; the device is left to its owner.
    */
   async disconnect(): Promise<void> {
-    this.#tcpInput = undefined;
+    this.setTcpInput(undefined);
     await this.udp.disconnect();
     await this.icmp.disconnect();
     await this.ipv4.disconnect();

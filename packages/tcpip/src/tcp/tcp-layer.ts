@@ -8,6 +8,10 @@
  * Hostile input is contained: `input` never throws and never grows state beyond the configured
  * bounds, and segments with a bad checksum are dropped and counted.
  *
+ * ICMP errors quoting our segments arrive through `icmpError` (RFC 1122 §4.2.3.9, RFC 5927): they
+ * reach a connection only when the quoted 4-tuple matches it and the quoted sequence number is in
+ * flight.
+ *
  * @packageDocumentation
  */
 
@@ -25,6 +29,8 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { Clock } from "../time/clock.js";
+import type { IcmpErrorReport } from "../icmp/icmp-error.js";
+import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import { TcpFlags, TcpHeader } from "./segment.js";
 import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
 import type { TcpStats } from "./tcp-stats.js";
@@ -42,6 +48,8 @@ import { HeldClock } from "./internal/held-clock.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 const TCP_HEADER = 20;
+const IPV4_HEADER = 20;
+const IPV6_HEADER = 40;
 const REFUSED: TcpError = Object.freeze({ kind: "refused" });
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
@@ -167,9 +175,10 @@ export class TcpLayer<A> implements Tcp<A> {
   }
 
   /**
-   * Opens a connection to `dst`:`port`. Fails with `refused` when the peer resets, and also when no
-   * ephemeral port or table slot is free (counted in {@link TcpStats.portExhaustion}); with `timeout`
-   * when every SYN went unanswered.
+   * Opens a connection to `dst`:`port`. Fails with `refused` when the peer resets or an ICMP hard
+   * error answers the SYN (see {@link TcpLayer.icmpError}), and also when no ephemeral port or table
+   * slot is free (counted in {@link TcpStats.portExhaustion}); with `timeout` when every SYN went
+   * unanswered, or a `msg` error naming the last ICMP soft error received meanwhile.
    *
    * @throws RangeError if `port` is not an integer in 1..65535.
    */
@@ -206,6 +215,55 @@ export class TcpLayer<A> implements Tcp<A> {
     }
     this.#current = undefined;
     return DONE;
+  }
+
+  /**
+   * Takes an ICMP error quoting one of our segments (`report.payload` holds at least its first 8
+   * bytes: ports and sequence number). It is ignored, and counted in {@link TcpStats.icmpIgnored},
+   * unless the quoted 4-tuple is a connection's and the quoted sequence number lies in [SND.UNA,
+   * SND.NXT) (RFC 5927 §4.1). Then:
+   *
+   * - port unreachable, protocol unreachable and administratively prohibited end a connection in
+   *   SYN-SENT at once with `refused` (hard errors, as Linux), and drop a half-open passive one;
+   *   in every other state they are soft errors (RFC 5461);
+   * - fragmentation needed (or ICMPv6 packet too big) lowers the connection's segment size to fit
+   *   `report.nextHopMtu` less the IP and TCP headers (never raising it, never below 88 bytes) and
+   *   resends what is in flight at the new size, without shrinking the congestion window (RFC 1191);
+   * - every other error is soft: if the connection later times out (SYN retries, retransmissions,
+   *   user timeout or keepalive), it fails with a `msg` error naming the last one (for example
+   *   `host unreachable (ICMP)`) instead of `timeout`; acknowledged progress forgets it.
+   *
+   * An {@link Ipv4Stack} (and so a {@link DirectStack}) delivers these errors itself.
+   */
+  icmpError(report: IcmpErrorReport<A>): void {
+    if (this.#disconnected) return;
+    const counters = this.#counters;
+    counters.icmpErrors++;
+    const quote = report.payload;
+    if (report.protocol !== IpProtocol.tcp || quote.length < 8) {
+      counters.icmpIgnored++;
+      return;
+    }
+    const localPort = (quote[0]! << 8) | quote[1]!;
+    const remotePort = (quote[2]! << 8) | quote[3]!;
+    const seq = ((quote[4]! << 24) | (quote[5]! << 16) | (quote[6]! << 8) | quote[7]!) >>> 0;
+    const conn = this.#connections.get(report.src, localPort, report.dst, remotePort);
+    if (conn === undefined) {
+      counters.icmpIgnored++;
+      return;
+    }
+    const mtu = report.nextHopMtu;
+    const nextHopMss = mtu > 0 ? mtu - (isIpv6(report.dst) ? IPV6_HEADER : IPV4_HEADER) - TCP_HEADER : 0;
+    this.#clock.hold();
+    try {
+      this.#current = conn;
+      if (!conn.icmpError(report.kind, seq, nextHopMss)) counters.icmpIgnored++;
+    } catch {
+      this.#contain();
+    } finally {
+      this.#clock.release();
+    }
+    this.#current = undefined;
   }
 
   /** Resets every connection, drops every listener, and ignores input from then on. */
@@ -339,7 +397,9 @@ export class TcpLayer<A> implements Tcp<A> {
       pathMss: this.#ip.mtu(remote) - TCP_HEADER,
       defaultMss: isIpv6(remote) ? 1220 : 536,
       keepalive,
-      ipWriteOptions: { src: local },
+      // Don't fragment (RFC 1191 §6): a router that cannot carry a segment says so with ICMP, and
+      // `icmpError` lowers the segment size, instead of fragmenting every segment of the connection.
+      ipWriteOptions: { src: local, fragment: false },
     });
     return conn;
   }

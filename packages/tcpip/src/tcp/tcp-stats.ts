@@ -65,6 +65,15 @@ export interface TcpStats {
   readonly passiveOpens: number;
   /** Connections dropped after retransmission, user or keepalive timeouts. */
   readonly timedOut: number;
+  /** ICMP errors quoting one of our segments, handed to the layer by `icmpError`. */
+  readonly icmpErrors: number;
+  /**
+   * Of which ignored: they match no connection, or quote a sequence number outside [SND.UNA,
+   * SND.NXT) (the RFC 5927 defence against blind attacks), or say nothing the connection can use.
+   */
+  readonly icmpIgnored: number;
+  /** Times a fragmentation-needed error lowered a connection's segment size (RFC 1191). */
+  readonly pmtuReductions: number;
   /** IP writes that failed (the segment counts as lost). */
   readonly ipWriteErrors: number;
   /** Unexpected internal errors caught at the input boundary (should stay 0). */

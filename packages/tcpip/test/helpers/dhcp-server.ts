@@ -45,12 +45,19 @@ export interface ServerOptions {
   readonly unicast?: boolean;
 }
 
+/** The offered address after `declines` DHCPDECLINEs: the next address each time, as a server marks a declined one as in use. */
+export function offeredAfter(first: string, declines: number): string {
+  return Ipv4Addr.fromNumber(Ipv4Addr.parse(first).toNumber() + declines).toString();
+}
+
 export class FakeDhcpServer {
   readonly ip: Ipv4Addr;
   readonly mac: Macaddr;
   readonly received: Received[] = [];
   /** "answer" normally; "silent" ignores DHCP; "nak" refuses every REQUEST; "offer-only" ignores REQUESTs. */
   mode: "answer" | "silent" | "nak" | "offer-only" = "answer";
+  /** DHCPDECLINEs received: each moves the offer to the next address. */
+  declines = 0;
   readonly #options: ServerOptions;
   readonly #netif;
   readonly #lab: Lab;
@@ -99,6 +106,7 @@ export class FakeDhcpServer {
       paramList: [...(m.options.get(DhcpOption.parameterRequestList) ?? [])],
       clientId: [...(m.options.get(DhcpOption.clientIdentifier) ?? [])],
     });
+    if (type === DhcpMessageType.decline) this.declines++;
     if (this.mode === "silent") return;
     if (type === DhcpMessageType.discover) this.#reply(m, DhcpMessageType.offer);
     else if (type === DhcpMessageType.request && this.mode !== "offer-only") this.#reply(m, this.mode === "nak" ? DhcpMessageType.nak : DhcpMessageType.ack);
@@ -106,7 +114,7 @@ export class FakeDhcpServer {
 
   #reply(request: DhcpMessage, type: number): void {
     const o = this.#options;
-    const offered = Ipv4Addr.parse(o.offer ?? "10.0.0.50");
+    const offered = Ipv4Addr.parse(offeredAfter(o.offer ?? "10.0.0.50", this.declines));
     const be32 = (n: number) => Uint8Array.of(n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
     const options = new Map<number, Uint8Array>([
       [DhcpOption.messageType, Uint8Array.of(type)],

@@ -7,6 +7,9 @@
  *   `< ...`     inject a segment into the SUT
  *   `<< ...`    a segment of a burst: held, then delivered with the next `<` segment in one
  *               synchronous run, as a device hands over a batch of frames
+ *   `< icmp KIND SEQ [mtu N]`  inject an ICMP error (an `IcmpErrorKind`, e.g. `port-unreachable`,
+ *               `fragmentation-needed`) from the peer quoting a SUT segment that started at SEQ
+ *               (relative to the SUT's ISN) between the current ports
  *   `> ...`     expect the SUT's next segment, emitted at exactly that time (± tolerance)
  *   otherwise   an API call or check: listen PORT [backlog N], connect PORT, connected,
  *               connect-error KIND, connect-pending, accept, no-accept, write N, write-ok,
@@ -26,7 +29,7 @@
 
 import type { Ipv4Addr, Result, TcpError, TcpFlow, TcpWriteError } from "@mirage-ts/mirage-types";
 import { Ipv4Addr as Addr } from "@mirage-ts/mirage-types";
-import { SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
+import { type IcmpErrorKind, IpProtocol, SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
 import { TcpFlags, TcpHeader } from "../../src/tcp/segment.js";
 import type { TcpConfig } from "../../src/tcp/tcp-config.js";
 import { TcpLayer } from "../../src/tcp/tcp-layer.js";
@@ -136,6 +139,7 @@ class Runner {
         else {
           await this.#advanceTo(at);
           if (statement.startsWith("<<")) this.#burst.push(this.#segment(statement.slice(2).trim()));
+          else if (/^<\s*icmp\s/.test(statement)) await this.#injectIcmp(statement.slice(1).trim());
           else if (statement.startsWith("<")) await this.#inject(statement.slice(1).trim());
           else await this.#statement(statement);
         }
@@ -202,6 +206,32 @@ class Runner {
     // No await between the segments of a burst: nothing else runs until all are in.
     const inputs = segments.map((segment) => this.sut.input(PEER, SUT, segment));
     await Promise.all(inputs);
+    await settle();
+  }
+
+  // `icmp KIND SEQ [mtu N]`: an ICMP error quoting the first 8 bytes of a SUT segment.
+  async #injectIcmp(text: string): Promise<void> {
+    const [, kind, seqText, mtuKey, mtuText] = text.split(/\s+/);
+    if (kind === undefined || seqText === undefined || (mtuKey !== undefined && mtuKey !== "mtu")) {
+      this.#fail(`expected "icmp KIND SEQ [mtu N]", got "${text}"`);
+    }
+    const isn = this.#isn.get(`${this.#sutPort}:${this.#peerPort}`) ?? 0;
+    const quote = new Uint8Array(8);
+    const view = new DataView(quote.buffer);
+    view.setUint16(0, this.#sutPort);
+    view.setUint16(2, this.#peerPort);
+    view.setUint32(4, (Number(seqText) + isn) >>> 0);
+    this.sut.icmpError({
+      from: PEER,
+      kind: kind as IcmpErrorKind,
+      type: 0,
+      code: 0,
+      nextHopMtu: mtuText === undefined ? 0 : Number(mtuText),
+      src: SUT,
+      dst: PEER,
+      protocol: IpProtocol.tcp,
+      payload: quote,
+    });
     await settle();
   }
 

@@ -12,6 +12,7 @@
  */
 
 import type { IpWriteOptions, TcpError } from "@mirage-ts/mirage-types";
+import type { IcmpErrorKind } from "../../icmp/icmp-error.js";
 import type { HeldClock } from "./held-clock.js";
 import type { CongestionController } from "../congestion.js";
 import { TcpFlags, type TcpHeader } from "../segment.js";
@@ -29,6 +30,29 @@ const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
 
 /** Smallest peer MSS we accept: smaller values are raised to it so a peer cannot force tiny segments. */
 const MIN_MSS = 88;
+const TIMEOUT: TcpError = Object.freeze({ kind: "timeout" });
+const REFUSED: TcpError = Object.freeze({ kind: "refused" });
+/**
+ * The ICMP errors that end a connection attempt in SYN-SENT at once, as Linux does (RFC 1122
+ * §4.2.3.9 calls them hard errors); in every other state they are soft (RFC 5461 §4).
+ */
+const HARD_ERRORS: ReadonlySet<IcmpErrorKind> = new Set(["port-unreachable", "protocol-unreachable", "prohibited"]);
+/** What a timeout reports when a soft ICMP error was the last news of the path (RFC 1122 §4.2.3.9). */
+const SOFT_ERRORS: { readonly [K in Exclude<IcmpErrorKind, "fragmentation-needed">]: TcpError } = {
+  "net-unreachable": icmpMessage("network unreachable"),
+  "host-unreachable": icmpMessage("host unreachable"),
+  "protocol-unreachable": icmpMessage("protocol unreachable"),
+  "port-unreachable": icmpMessage("port unreachable"),
+  prohibited: icmpMessage("communication administratively prohibited"),
+  "source-route-failed": icmpMessage("source route failed"),
+  "time-exceeded": icmpMessage("time exceeded"),
+  "parameter-problem": icmpMessage("parameter problem"),
+};
+
+function icmpMessage(what: string): TcpError {
+  return Object.freeze({ kind: "msg", message: `${what} (ICMP)` });
+}
+
 /** Bytes the timestamps option adds to every segment. */
 const TIMESTAMP_OPTION = 12;
 /**
@@ -135,7 +159,8 @@ export class Connection<A> {
   readonly #rto: RtoEstimator;
   readonly #recovery = new LossRecovery(MAX_SACK_RANGES);
   #cc: CongestionController | undefined;
-  readonly #pathMss: number;
+  // Lowered by fragmentation-needed errors (RFC 1191), never raised.
+  #pathMss: number;
   readonly #defaultMss: number;
   readonly #keepalive: KeepaliveMs | undefined;
   readonly #tsOffset: number;
@@ -170,6 +195,10 @@ export class Connection<A> {
   #offerSack: boolean;
   #ourMss: number;
   #smss = 536;
+  // The peer's MSS option (or the default), floored at MIN_MSS.
+  #peerMss = 536;
+  // The last soft ICMP error since progress was made: what a timeout reports (RFC 1122 §4.2.3.9).
+  #softError: TcpError | undefined;
   #tsRecent = 0;
   #lastAckSent = 0;
   // Timing.
@@ -409,7 +438,7 @@ export class Connection<A> {
       // Without an acceptable ACK a RST is blind and ignored (RFC 5961 §3.2).
       if (hasAck) {
         this.#counters.resetsReceived++;
-        this.#destroy({ kind: "refused" });
+        this.#destroy(REFUSED);
       }
       return;
     }
@@ -540,7 +569,7 @@ export class Connection<A> {
     switch (this.state) {
       case "SYN-RECEIVED":
         // A passive half-open connection goes back to LISTEN: nothing to report.
-        this.#destroy(this.passive ? undefined : { kind: "refused" });
+        this.#destroy(this.passive ? undefined : REFUSED);
         return;
       case "TIME-WAIT":
         // RFC 1337: ignore RSTs in TIME-WAIT, so an old duplicate cannot cut it short.
@@ -569,6 +598,7 @@ export class Connection<A> {
       const now = this.#clock.now();
       this.#progressAt = now;
       this.#retries = 0;
+      this.#softError = undefined;
       this.#sampleRtt(seg);
       this.#rto.clearBackoff();
       if (this.#sackOk) newlySacked = this.#takeSack(seg);
@@ -770,6 +800,57 @@ export class Connection<A> {
         break;
     }
     this.observer?.wake();
+  }
+
+  // ---------------------------------------------------------------- ICMP errors
+
+  /**
+   * An ICMP error quoting a segment of this connection that started at `seq` (RFC 1122 §4.2.3.9,
+   * RFC 5927, RFC 5461); with `fragmentation-needed`, `nextHopMss` is the largest segment (TCP
+   * header included, as `pathMss`) the next hop carries, or 0 if unknown. Returns whether the error
+   * was taken: it is ignored unless `seq` lies in [SND.UNA, SND.NXT), where only a party that saw
+   * our segments can place it (RFC 5927 §4.1), and when it says nothing new.
+   */
+  icmpError(kind: IcmpErrorKind, seq: number, nextHopMss: number): boolean {
+    if (!this.isOpen || !(seqGe(seq, this.#sndUna) && seqLt(seq, this.#sndNxt))) return false;
+    if (kind === "fragmentation-needed") return nextHopMss > 0 && this.#pathMtuShrank(nextHopMss);
+    if (HARD_ERRORS.has(kind)) {
+      if (this.state === "SYN-SENT") {
+        this.#destroy(REFUSED);
+        return true;
+      }
+      if (this.state === "SYN-RECEIVED" && this.passive) {
+        // The SYN came from a host that cannot take our answer: drop the half-open entry quietly,
+        // as Linux does (it frees the backlog of requests from spoofed addresses sooner).
+        this.#destroy(undefined);
+        return true;
+      }
+    }
+    this.#softError = SOFT_ERRORS[kind];
+    return true;
+  }
+
+  // RFC 1191 §6.1: the segment size follows the smaller path MTU, and what is in flight at the old
+  // size was dropped by the router: it goes again at once at the new size, without a congestion
+  // response (as Linux's tcp_simple_retransmit), since a too-small link says nothing of congestion.
+  #pathMtuShrank(nextHopMss: number): boolean {
+    const pathMss = Math.max(MIN_MSS, nextHopMss);
+    if (pathMss >= this.#pathMss) return false;
+    this.#pathMss = pathMss;
+    this.#counters.pmtuReductions++;
+    // In SYN-SENT the segment size is set when the SYN-ACK arrives, from the new path MSS.
+    if (this.state === "SYN-SENT") return true;
+    const smss = Math.min(this.#peerMss, pathMss) - (this.#tsOk ? TIMESTAMP_OPTION : 0);
+    if (smss >= this.#smss) return true;
+    this.#smss = smss;
+    this.#recovery.resize(smss);
+    // In SYN-RECEIVED no data is in flight yet.
+    if (this.#cc === undefined || !seqGt(this.#sndNxt, this.#sndUna)) return true;
+    this.#recovery.markLost(this.#sndUna, this.#sndNxt);
+    this.#undoArmed = false;
+    this.#rttTiming = false;
+    this.#output();
+    return true;
   }
 
   // ---------------------------------------------------------------- output
@@ -1067,7 +1148,7 @@ export class Connection<A> {
       const limit = this.state === "SYN-SENT" ? this.#config.synRetries : this.#config.synAckRetries;
       if (this.#retries >= limit) {
         this.#counters.timedOut++;
-        this.#destroy(this.passive ? undefined : { kind: "timeout" });
+        this.#destroy(this.passive ? undefined : (this.#softError ?? TIMEOUT));
         return;
       }
       this.#retries++;
@@ -1152,7 +1233,7 @@ export class Connection<A> {
 
   #timeout(): void {
     this.#counters.timedOut++;
-    this.#destroy({ kind: "timeout" });
+    this.#destroy(this.#softError ?? TIMEOUT);
   }
 
   #rtoDelay(): number {
@@ -1174,12 +1255,13 @@ export class Connection<A> {
     this.#tsOk = this.#offerTs && seg.hasTimestamp;
     if (this.#tsOk) this.#tsRecent = seg.tsVal;
     this.#sackOk = this.#offerSack && seg.sackPermitted;
-    const peerMss = seg.mss >= 0 ? Math.max(MIN_MSS, seg.mss) : this.#defaultMss;
-    this.#smss = Math.min(peerMss, this.#pathMss) - (this.#tsOk ? TIMESTAMP_OPTION : 0);
+    this.#peerMss = seg.mss >= 0 ? Math.max(MIN_MSS, seg.mss) : this.#defaultMss;
+    this.#smss = Math.min(this.#peerMss, this.#pathMss) - (this.#tsOk ? TIMESTAMP_OPTION : 0);
   }
 
   #establish(): void {
     this.state = "ESTABLISHED";
+    this.#softError = undefined;
     this.#cc = this.#config.congestionControl(this.#smss);
     this.#recovery.start(this.#sndUna, this.#sackOk, this.#smss);
     this.#progressAt = this.#clock.now();

@@ -37,6 +37,9 @@ export class Counters implements TimerCounter {
   activeOpens = 0;
   passiveOpens = 0;
   timedOut = 0;
+  icmpErrors = 0;
+  icmpIgnored = 0;
+  pmtuReductions = 0;
   ipWriteErrors = 0;
   internalErrors = 0;
 
@@ -70,6 +73,9 @@ export class Counters implements TimerCounter {
       activeOpens: this.activeOpens,
       passiveOpens: this.passiveOpens,
       timedOut: this.timedOut,
+      icmpErrors: this.icmpErrors,
+      icmpIgnored: this.icmpIgnored,
+      pmtuReductions: this.pmtuReductions,
       ipWriteErrors: this.ipWriteErrors,
       internalErrors: this.internalErrors,
     };

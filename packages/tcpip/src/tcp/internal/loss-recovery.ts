@@ -53,6 +53,11 @@ export class LossRecovery {
     this.lostEnd = una;
   }
 
+  /** The sender's segment size changed (the path MTU shrank). */
+  resize(smss: number): void {
+    this.#smss = smss;
+  }
+
   /** Estimated bytes in the network (RFC 6675 `pipe`), given SND.UNA and SND.NXT. */
   pipe(una: number, nxt: number): number {
     const flight = seqDiff(nxt, una);
@@ -136,6 +141,14 @@ export class LossRecovery {
    */
   onTimeout(una: number, nxt: number, forgetSack: boolean): void {
     if (forgetSack) this.scoreboard.clear();
+    this.markLost(una, nxt);
+  }
+
+  /**
+   * Every unSACKed byte outstanding is lost and goes again from `una`: after a timeout, or when the
+   * path MTU shrank below the segments in flight (which routers drop).
+   */
+  markLost(una: number, nxt: number): void {
     this.phase = "loss";
     this.recoveryPoint = nxt;
     this.highRxt = una;
