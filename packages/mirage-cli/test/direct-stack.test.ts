@@ -3,12 +3,11 @@
 // tap; the address static after `--no-dhcp`, else from dnsmasq), and reached from the kernel side.
 // static-website is also built with `--net=socket` and held to the same checks on the host's
 // sockets, run in a second namespace behind a veth so curl and the SYN flood cross a link to it.
-import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KERNEL_IP, Netns, type Running, netnsUnavailable, tapUnavailable, waitFor } from "./support/netns.js";
+import { KERNEL_IP, Netns, type Running, netnsUnavailable, scapyMissing, tapUnavailable, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
@@ -17,14 +16,6 @@ const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood
 const FLOOD = 3000;
 const noScapy = netnsUnavailable(["/usr/bin/python3"]) ?? scapyMissing();
 
-function scapyMissing(): string | undefined {
-  try {
-    execFileSync("/usr/bin/python3", ["-c", "import scapy"], { stdio: "ignore" });
-    return undefined;
-  } catch {
-    return "python3-scapy is not installed";
-  }
-}
 const unavailable = netnsUnavailable(["nc", "curl", "dnsmasq"]);
 const noTap = unavailable ?? tapUnavailable();
 if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct example tests (and static-website on --net=socket over a veth): ${unavailable}`);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { dispatch, setIterationHooks } from "../src/internal/iteration.js";
+import { freePort } from "./support/ports.js";
 
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -65,11 +66,7 @@ describe("platform events run inside iterations", () => {
     await reading;
     expect(state.inside).toBe(true);
 
-    const { createSocket } = await import("node:dgram");
-    const probe = createSocket("udp4");
-    await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
-    const portB = probe.address().port;
-    probe.close();
+    const portB = await freePort("udp");
     const a = await connectUdpTunnel({ remotePort: portB });
     const b = await connectUdpTunnel({ localPort: portB, remotePort: a.localPort });
     const insideForFrames: boolean[] = [];

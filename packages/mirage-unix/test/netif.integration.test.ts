@@ -5,7 +5,6 @@
  * Needs root, iproute2, socat and ping; skipped with a printed reason otherwise.
  */
 import { execFile } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Network, ppNetError } from "@mirage-ts/mirage-types";
@@ -21,6 +20,7 @@ import {
   Processes,
   waitUntil,
 } from "./support/netns.js";
+import { freePort } from "./support/ports.js";
 import { announceSkip, hasTool, missingPrivileges } from "./support/privileges.js";
 import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
 
@@ -33,14 +33,6 @@ const reason = missingPrivileges([
 announceSkip("network backends in a namespace", reason);
 const tapReason = reason ?? tapUnavailableReason();
 announceSkip("tap backend", tapReason);
-
-async function freeUdpPort(): Promise<number> {
-  const probe = createSocket("udp4");
-  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
-  const { port } = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 describe.skipIf(reason !== undefined)("network backends against the kernel in a namespace", { timeout: 30_000 }, () => {
   let ns = "";
@@ -91,7 +83,7 @@ describe.skipIf(reason !== undefined)("network backends against the kernel in a 
 
   it("UDP frame tunnel through socat: the kernel learns the unikernel's MAC", async () => {
     const link = interfaceName("u");
-    const socatPort = await freeUdpPort();
+    const socatPort = await freePort("udp");
     const tunnel = await connectUdpTunnel({ remotePort: socatPort });
     try {
       const socat = processes.start("socat", [

@@ -16,24 +16,10 @@ import {
 } from "@mirage-ts/mirage-types";
 import { connectSocketStack } from "@mirage-ts/mirage-unix";
 import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
+import { freePort } from "./support/ports.js";
 import { hasTool } from "./support/privileges.js";
 
 const localhost = Ipv4Addr.localhost;
-
-async function freePort(kind: "tcp" | "udp"): Promise<number> {
-  if (kind === "udp") {
-    const probe = createSocket("udp4");
-    await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
-    const { port } = probe.address();
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    return port;
-  }
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === "object" && address !== null ? address.port : 0;
-}
 
 async function connectOk(stack: Stack, dst: Ipaddr, port: number, keepaliveNs?: bigint): Promise<TcpFlow<Ipaddr>> {
   const options =

@@ -2,13 +2,11 @@ import { createSocket } from "node:dgram";
 import { describe, expect, it } from "vitest";
 import { Macaddr, ppNetError } from "@mirage-ts/mirage-types";
 import { connectUdpTunnel, type UdpTunnel } from "@mirage-ts/mirage-unix";
+import { freePort } from "./support/ports.js";
 
 /** Two tunnels facing each other on loopback: a virtual cable. */
 async function cable(): Promise<[UdpTunnel, UdpTunnel]> {
-  const probe = createSocket("udp4");
-  await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
-  const portB = probe.address().port;
-  probe.close();
+  const portB = await freePort("udp");
   const a = await connectUdpTunnel({ remotePort: portB });
   const b = await connectUdpTunnel({ localPort: portB, remotePort: a.localPort });
   return [a, b];
@@ -113,10 +111,7 @@ describe("connectUdpTunnel", () => {
   });
 
   it("loses frames quietly while nobody listens at the peer", async () => {
-    const probe = createSocket("udp4");
-    await new Promise<void>((resolve) => probe.bind(0, "127.0.0.1", resolve));
-    const port = probe.address().port;
-    probe.close();
+    const port = await freePort("udp");
     const lonely = await connectUdpTunnel({ remotePort: port });
     for (let i = 0; i < 3; i++) expect((await lonely.write(60, frame(60, i))).ok).toBe(true);
     await lonely.disconnect();

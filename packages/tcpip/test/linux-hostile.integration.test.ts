@@ -3,18 +3,8 @@
 // spoofing. Afterwards the stack still answers ping, keeps the kernel's real MAC, and its tables
 // and memory stay within their bounds. Over both NETWORK backends.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { type Backend, type Driver, FIXTURES, Lab, announceSkip, interopUnavailable } from "./helpers/netns.js";
-
-function scapyMissing(): string | undefined {
-  try {
-    execFileSync("/usr/bin/python3", ["-c", "import scapy.all"], { stdio: "ignore" });
-    return undefined;
-  } catch {
-    return "python3-scapy is not installed (Debian's, for /usr/bin/python3)";
-  }
-}
+import { type Backend, type Driver, FIXTURES, Lab, announceSkip, interopUnavailable, scapyMissing } from "./helpers/netns.js";
 
 const unavailable = interopUnavailable([]) ?? scapyMissing();
 announceSkip("linux-hostile", unavailable);

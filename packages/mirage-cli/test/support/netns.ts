@@ -16,30 +16,7 @@ import { ROOT } from "./project.js";
 /** The kernel's address in the namespace. */
 export const KERNEL_IP = "10.99.0.1";
 
-function has(tool: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Why these tests cannot run here (with `tools` besides ip and socat), or `undefined` when they can. */
-export function netnsUnavailable(tools: readonly string[]): string | undefined {
-  if (process.platform !== "linux") return "Linux only";
-  if (process.getuid?.() !== 0) return "needs root (CAP_NET_ADMIN) to create a network namespace and a tap";
-  if (!existsSync("/dev/net/tun")) return "/dev/net/tun is missing";
-  for (const tool of ["ip", "socat", ...tools]) if (!has(tool)) return `${tool} is not installed`;
-  const probe = `mcprobe-${process.pid}-${randomBytes(3).toString("hex")}`;
-  try {
-    execFileSync("ip", ["netns", "add", probe], { stdio: "ignore" });
-    execFileSync("ip", ["netns", "del", probe], { stdio: "ignore" });
-  } catch {
-    return "`ip netns add` failed (no permission to create network namespaces)";
-  }
-  return undefined;
-}
+export { namespaceUnavailable as netnsUnavailable, scapyMissing } from "../../../tcpip/test/helpers/host-checks.js";
 
 /** Why the tap backend cannot be used (mirage-unix's native addon), or `undefined`. */
 export function tapUnavailable(): string | undefined {

@@ -8,6 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { namespaceUnavailable } from "./host-checks.js";
 import { freeUdpPort, waitForSocat } from "./udp-ports.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -15,15 +16,6 @@ export const FIXTURES = join(here, "..", "fixtures");
 const PACKAGE = join(here, "..", "..");
 
 export type Backend = "socat" | "tap";
-
-function has(tool: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${tool}`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -39,12 +31,8 @@ function newestMtime(dir: string): number {
  * the file needs.
  */
 export function interopUnavailable(tools: readonly string[]): string | undefined {
-  if (process.platform !== "linux") return "Linux only";
-  if (process.getuid?.() !== 0) return "needs root (CAP_NET_ADMIN) to create a network namespace and a tap";
-  if (!existsSync("/dev/net/tun")) return "/dev/net/tun is missing";
-  for (const tool of ["ip", "socat", "ping", "/usr/bin/python3", ...tools]) {
-    if (!has(tool)) return `${tool} is not installed (see the package README for the apt packages)`;
-  }
+  const host = namespaceUnavailable(["ping", "/usr/bin/python3", ...tools]);
+  if (host !== undefined) return host;
   if (!existsSync(join(PACKAGE, "..", "mirage-unix", "dist", "index.js"))) {
     return "mirage-unix (the NETWORK backends) is not built: run `pnpm exec tsc -b packages/mirage-unix` first";
   }
@@ -53,25 +41,10 @@ export function interopUnavailable(tools: readonly string[]): string | undefined
   if (newestMtime(join(PACKAGE, "src")) > statSync(dist).mtimeMs) {
     return "the package's dist/ is older than src/: run `pnpm exec tsc -b packages/tcpip` first";
   }
-  const probe = `mtprobe-${process.pid}-${randomBytes(3).toString("hex")}`;
-  try {
-    execFileSync("ip", ["netns", "add", probe], { stdio: "ignore" });
-    execFileSync("ip", ["netns", "del", probe], { stdio: "ignore" });
-  } catch {
-    return "`ip netns add` failed (no permission to create network namespaces)";
-  }
   return undefined;
 }
 
-/** Why scapy cannot be used from Debian's python3, or `undefined` when it can. */
-export function scapyMissing(): string | undefined {
-  try {
-    execFileSync("/usr/bin/python3", ["-c", "import scapy.all"], { stdio: "ignore" });
-    return undefined;
-  } catch {
-    return "python3-scapy is not installed (Debian's, for /usr/bin/python3)";
-  }
-}
+export { scapyMissing } from "./host-checks.js";
 
 /** Logs why a suite is skipped, so that the skip is visible in the test output. */
 export function announceSkip(suite: string, reason: string | undefined): void {
