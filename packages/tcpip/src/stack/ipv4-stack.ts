@@ -12,7 +12,7 @@
  * @packageDocumentation
  */
 
-import type { FrameHandler, NetStats, Network, Random } from "@mirage-ts/mirage-types";
+import type { EthernetHandlers, FrameHandler, NetStats, Network, Random } from "@mirage-ts/mirage-types";
 import type { Clock } from "../time/clock.js";
 import { ETHERNET_HEADER_SIZE } from "../ethernet/ethernet-frame.js";
 import { EthernetLayer, type EthernetStats } from "../ethernet/ethernet-layer.js";
@@ -123,6 +123,8 @@ export class Ipv4Stack {
   readonly icmp: Icmpv4Layer;
   /** The UDP layer. */
   readonly udp: UdpLayer;
+  // Made once: the handlers of every frame and datagram, so receiving allocates no closures.
+  readonly #link: EthernetHandlers;
   readonly #handlers: Ipv4Handlers;
   #tcpInput: Ipv4Callback | undefined;
   #tcpIcmpError: Icmpv4ErrorHandler | undefined;
@@ -137,6 +139,11 @@ export class Ipv4Stack {
     this.ipv4 = layers.ipv4;
     this.icmp = layers.icmp;
     this.udp = layers.udp;
+    this.#link = {
+      arpv4: (packet) => this.arp.input(packet),
+      ipv4: (packet) => this.ipv4.input(packet, this.#handlers),
+      ipv6: () => undefined,
+    };
     this.#handlers = {
       tcp: (src, dst, payload, datagram) => {
         if (this.#tcpInput !== undefined) return this.#tcpInput(src, dst, payload, datagram);
@@ -214,11 +221,7 @@ export class Ipv4Stack {
 
   /** Handles one received frame: what the device's listener calls, exposed for tests and fuzzing. */
   input(frame: Uint8Array): Promise<void> {
-    return this.ethernet.input(frame, {
-      arpv4: (packet) => this.arp.input(packet),
-      ipv4: (packet) => this.ipv4.input(packet, this.#handlers),
-      ipv6: () => undefined,
-    });
+    return this.ethernet.input(frame, this.#link);
   }
 
   /** Resolves when the device stops delivering frames (it was disconnected). */

@@ -38,7 +38,7 @@ import { addressEquals, isIpv6, tupleKey } from "./internal/address.js";
 import { ConnectionTable } from "./internal/connection-table.js";
 import { checksumValid, pseudoHeaderSum, segmentChecksum } from "./internal/checksum.js";
 import { type KeepaliveMs, type ResolvedConfig, checkBacklog, keepaliveMs, resolveConfig } from "./internal/config.js";
-import { Connection, type ConnectionHost } from "./internal/connection.js";
+import { Connection, type ConnectionHost, REFUSED } from "./internal/connection.js";
 import { Counters } from "./internal/counters.js";
 import { TcpFlowImpl } from "./internal/flow.js";
 import { IsnGenerator } from "./internal/isn.js";
@@ -50,7 +50,6 @@ const { FIN, SYN, RST, ACK } = TcpFlags;
 const TCP_HEADER = 20;
 const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
-const REFUSED: TcpError = Object.freeze({ kind: "refused" });
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
 

@@ -31,7 +31,8 @@ const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
 /** Smallest peer MSS we accept: smaller values are raised to it so a peer cannot force tiny segments. */
 const MIN_MSS = 88;
 const TIMEOUT: TcpError = Object.freeze({ kind: "timeout" });
-const REFUSED: TcpError = Object.freeze({ kind: "refused" });
+/** A connection attempt the peer (or an ICMP hard error) refused. */
+export const REFUSED: TcpError = Object.freeze({ kind: "refused" });
 /**
  * The ICMP errors that end a connection attempt in SYN-SENT at once, as Linux does (RFC 1122
  * §4.2.3.9 calls them hard errors); in every other state they are soft (RFC 5461 §4).
