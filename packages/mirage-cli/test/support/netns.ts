@@ -76,6 +76,9 @@ export class Netns {
         resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr: stderr.toString() });
       });
       this.#children.push(child);
+      // A command that exits without reading its input (cat, curl) closes the pipe first: the EPIPE
+      // that writing then raises says nothing about the command, whose exit status is the result.
+      child.stdin?.on("error", () => undefined);
       child.stdin?.end(input);
     });
   }
