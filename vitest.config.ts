@@ -1,4 +1,5 @@
 import { readdirSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Tests import sibling packages by name; the `mirage-source` export condition points those imports
@@ -14,6 +15,14 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // vitest's default on 2 cores is one file at a time; many files wait on child processes (builds,
+    // npm, the kernel in a namespace), so one file more than there are cores keeps both busy.
+    maxWorkers: availableParallelism() + 1,
+    // Limits are nets against a hang, sized for a loaded machine, never a measure of speed: tests that
+    // do more work (builds, transfers) set their own from the work in test/support/limits.ts.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    expect: { poll: { timeout: 30_000 } },
     projects: [
       ...packages.map((name) => ({
         extends: true as const,

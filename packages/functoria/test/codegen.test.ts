@@ -124,7 +124,11 @@ const UNIKERNEL = `
     async start(c: Console, n: Netif, hello: string): Promise<void> { await c.log(hello + n.mtu); },
   };`;
 
-describe("generated main.ts", () => {
+// Two tests run the TypeScript compiler: about a second on a quiet machine, many on a loaded one.
+// The limit only stops a hang.
+const COMPILER_MS = 120_000;
+
+describe("generated main.ts", { timeout: COMPILER_MS }, () => {
   it("matches the golden output: imports, registered arguments, lazy devices, init order, run", () => {
     expect(mainFile(helloConfig("Main"))).toBe(GOLDEN);
   });

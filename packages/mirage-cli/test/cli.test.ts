@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { COMMAND_MS, buildsMs } from "./support/limits.js";
 import { files, helloFiles, mirage, node, project, removeProject } from "./support/project.js";
 
 const made: string[] = [];
@@ -18,7 +19,8 @@ afterAll(async () => {
 
 const CONFIGURED = "Successfully configured the unikernel. Now run 'mirage build' (after installing its dependencies, for example with 'npm install').\n";
 
-describe.concurrent("configure, query, describe", { timeout: 60_000 }, () => {
+// The limits: one build at most in each test of a block (two in crunch's), or none.
+describe.concurrent("configure, query, describe", { timeout: buildsMs(1) }, () => {
   it("configures: the entry, the context, package.json (configure.t)", async () => {
     const dir = await fresh();
     expect(await mirage(dir, ["configure", "-t", "unix"])).toEqual({ code: 0, stdout: CONFIGURED, stderr: "" });
@@ -154,7 +156,7 @@ export const Main = {
 };
 `;
 
-describe.concurrent("crunch", { timeout: 90_000 }, () => {
+describe.concurrent("crunch", { timeout: buildsMs(2) }, () => {
   it("serves the same store as the directory read at run time", async () => {
     const dir = await project({
       "config.ts": 'import { console, defaultConsole, fn, genericKvRo, job, kvRo, main, register } from "@mirage-ts/mirage-cli";\nregister("walk", [main({ module: "./unikernel.js", name: "Main", type: fn(console, fn(kvRo, job)) }).$(defaultConsole).$(genericKvRo("data"))]);\n',
@@ -197,7 +199,7 @@ describe.concurrent("crunch", { timeout: 90_000 }, () => {
   });
 });
 
-describe.concurrent("help", { timeout: 60_000 }, () => {
+describe.concurrent("help", { timeout: COMMAND_MS }, () => {
   it("lists the commands, build included, and shows each page (help.t)", async () => {
     const dir = await fresh();
     const page = await mirage(dir, ["help"]);
@@ -214,7 +216,7 @@ describe.concurrent("help", { timeout: 60_000 }, () => {
   });
 });
 
-describe.concurrent("errors", { timeout: 60_000 }, () => {
+describe.concurrent("errors", { timeout: COMMAND_MS }, () => {
   it("fails configure, query, describe and build without config.ts; clean and help succeed (errors.t)", async () => {
     const dir = await project({});
     made.push(dir);
@@ -281,7 +283,7 @@ describe.concurrent("errors", { timeout: 60_000 }, () => {
   });
 });
 
-describe.concurrent("build, run and clean", { timeout: 60_000 }, () => {
+describe.concurrent("build, run and clean", { timeout: buildsMs(1) }, () => {
   it("builds a bundle that runs, and cleans back to the user's files (build.t, clean.t)", async () => {
     const dir = await fresh({ "notes.txt": "mine" });
     const before = await files(dir);

@@ -4,29 +4,24 @@
 // static-website is also built with `--net=socket` and held to the same checks on the host's
 // sockets, run in a second namespace behind a veth so curl and the SYN flood cross a link to it.
 import { createHash, randomBytes } from "node:crypto";
-import { cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { KERNEL_IP, Netns, type Running, netnsUnavailable, scapyMissing, tapUnavailable, waitFor } from "./support/netns.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeRequiring, itRequiring, missingNamespaces, missingScapy, missingTapAddon } from "@mirage-ts/test-support";
+import { KERNEL_IP, Netns, type Running, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
-import { ROOT, mirage, project, removeProject } from "./support/project.js";
+import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
+import { ROOT, exampleCopy, mirage, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
 const FLOOD = 3000;
-const noScapy = netnsUnavailable(["/usr/bin/python3"]) ?? scapyMissing();
-
-const unavailable = netnsUnavailable(["nc", "curl", "dnsmasq"]);
-const noTap = unavailable ?? tapUnavailable();
-if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct example tests (and static-website on --net=socket over a veth): ${unavailable}`);
-else if (noTap !== undefined) console.warn(`[mirage-cli] SKIPPED the --net=direct tests over a tap: ${noTap}`);
+// The SYN flood of the static-website checks needs scapy; the tap cases need the native addon too.
+const unavailable = missingNamespaces("nc", "curl", "dnsmasq", "/usr/bin/python3") ?? missingScapy();
+const noTap = unavailable ?? missingTapAddon();
 
 /** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
 async function built(name: string, configure: readonly string[], extra: Readonly<Record<string, Uint8Array>> = {}): Promise<string> {
-  const source = join(ROOT, "examples", name);
-  const dir = await project({});
-  await cp(source, dir, { recursive: true, filter: (path) => !/[/\\](?:node_modules|dist|mirage)$/u.test(path) });
-  for (const [file, contents] of Object.entries(extra)) await writeFile(join(dir, file), contents);
+  const dir = await exampleCopy(name, extra);
   const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
   expect(configured.code, configured.stderr).toBe(0);
   const build = await mirage(dir, ["build", "-q"]);
@@ -71,7 +66,7 @@ async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buff
   await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
   const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
   const curl = async (...args: string[]) => {
-    const r = await ns.exec("curl", ["-sS", "--max-time", "60", ...args]);
+    const r = await ns.exec("curl", ["-sS", "--max-time", String(transferMs(big.length) / 1000), ...args]);
     expect(r.code, r.stderr).toBe(0);
     return r.stdout;
   };
@@ -89,14 +84,13 @@ async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buff
   const tail = await curl("-r", `${big.length - 1000}-`, url("/big.bin"));
   expect(tail.equals(big.subarray(big.length - 1000))).toBe(true);
   expect(uk.stderr()).toContain(`"GET /big.bin HTTP/1.1" 200 ${big.length}`);
-  if (noScapy !== undefined) return void console.warn(`[mirage-cli] SKIPPED the SYN flood: ${noScapy}`);
   // Thousands of spoofed SYNs (tcpip's scapy fixture) out of the link, then the site must still serve curl.
   const neigh = (await ns.exec("ip", ["neigh", "show", UNIKERNEL_IP])).stdout.toString();
   const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
   expect(mac, neigh).toBeDefined();
   const sentBefore = await sentFrames(ns);
   const segmentsBefore = await tcpSegmentsIn?.();
-  const flood = await ns.exec("/usr/bin/python3", [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], "", 120_000);
+  const flood = await ns.exec("/usr/bin/python3", [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], "", COMMAND_MS);
   expect(flood.code, flood.stderr).toBe(0);
   expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
   // The flood left by the link (the counters also take ARP and curl's segments, hence >=), and
@@ -106,7 +100,7 @@ async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buff
   expect(sha256(await curl(url("/big.bin")))).toBe(sha256(big));
 }
 
-describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on host sockets behind a veth (netns)", { timeout: 90_000 }, () => {
+describeRequiring(unavailable, "examples on the direct stack, and on host sockets behind a veth (netns)", { timeout: RUN_TEST_MS }, () => {
   let fixed = "";
   let dhcp = "";
   let echo = "";
@@ -124,7 +118,7 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on
       built("static-website", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "htdocs/big.bin": big }),
       built("static-website", ["--net=socket", "--kv_ro=direct"], { "htdocs/big.bin": big }),
     ]);
-  }, 180_000);
+  }, buildsMs(5));
 
   afterAll(async () => {
     await Promise.all([fixed, dhcp, echo, website, socketWebsite].filter((d) => d !== "").map(removeProject));
@@ -142,7 +136,7 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on
     }
   });
 
-  it.skipIf(noTap !== undefined)("network --net=direct --no-dhcp over a tap logs a kernel peer and what it sent", async () => {
+  itRequiring(noTap, "network --net=direct --no-dhcp over a tap logs a kernel peer and what it sent", {}, async () => {
     const ns = new Netns();
     try {
       const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=9090"]);
@@ -153,7 +147,7 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on
     }
   });
 
-  it.skipIf(noTap !== undefined)("network --net=direct over a tap takes its address from dnsmasq and serves on it", async () => {
+  itRequiring(noTap, "network --net=direct over a tap takes its address from dnsmasq and serves on it", {}, async () => {
     const ns = new Netns();
     try {
       const leased = "10.99.0.50";
@@ -187,7 +181,7 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on
       const uk = ns.unikernel(echo, "dist/tcp-echo.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`]);
       await waitFor(() => uk.stderr().includes("echoing on port 7"), "the unikernel to listen");
       const text = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
-      const echoed = await ns.exec("nc", ["-N", "-w", "5", UNIKERNEL_IP, "7"], text);
+      const echoed = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), UNIKERNEL_IP, "7"], text);
       expect(echoed.code, echoed.stderr).toBe(0);
       expect(echoed.stdout.toString()).toBe(text);
       await waitFor(() => uk.stderr().includes("closed after"), "the unikernel to log the close");
@@ -214,8 +208,9 @@ describe.skipIf(unavailable !== undefined)("examples on the direct stack, and on
 
   // One check list for every backend, so the direct stack and the host's sockets are held to the same site.
   for (const backend of ["tap", "udp", "socket"] as const) {
-    it(`static-website ${BACKENDS[backend]} serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood`, async () => {
-      if (backend === "tap" && noTap !== undefined) return void console.warn(`[mirage-cli] SKIPPED static-website over a tap: ${noTap}`);
+    const missing = backend === "tap" ? noTap : undefined;
+    const title = `static-website ${BACKENDS[backend]} serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood`;
+    itRequiring(missing, title, { timeout: RUN_TEST_MS + 2 * transferMs(big.length) + COMMAND_MS }, async () => {
       const ns = new Netns();
       try {
         await checkWebsite(ns, await startWebsite(ns, backend), big);

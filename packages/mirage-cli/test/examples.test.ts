@@ -1,12 +1,14 @@
-// Every unikernel of examples/: configured and built in place with the built `mirage`, run from
-// its bundle with node, its output checked, then cleaned back to the committed files.
+// Every unikernel of examples/: configured and built with the built `mirage` in a temporary copy of
+// its folder (so examples/ is never written to, whatever a `pnpm example:hello` left there), run
+// from its bundle with node, its output checked, then cleaned back to the copied files.
 import { spawn } from "node:child_process";
 import { readFile, rm, truncate, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Agent, request } from "node:http";
 import { connect, createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { type Outcome, ROOT, files, mirage, node } from "./support/project.js";
+import { WAIT_MS, buildsMs } from "./support/limits.js";
+import { type Outcome, ROOT, exampleCopy, files, mirage, node, removeProject } from "./support/project.js";
 
 const TIME = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)`;
 
@@ -32,10 +34,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Waits until `condition` holds, polling every 20 ms, for at most 10 s. */
+/** Waits until `condition` holds, polling every 20 ms, for at most WAIT_MS. */
 async function until(condition: () => boolean): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > 10_000) throw new Error("timed out waiting for the unikernel");
+  const end = Date.now() + WAIT_MS;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("timed out waiting for the unikernel");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -81,22 +84,30 @@ function get(agent: Agent, port: number, path: string, options: { readonly metho
   });
 }
 
-/** Configures and builds the example `name`, runs `check`, then cleans it and checks nothing is left. */
+/**
+ * Configures and builds a copy of the example `name`, runs `check` in it, then cleans it and checks
+ * that only the copied files are left.
+ */
 async function withExample(name: string, configure: readonly string[], check: (dir: string) => Promise<void>): Promise<void> {
-  const dir = join(ROOT, "examples", name);
-  const committed = await files(dir);
+  const dir = await exampleCopy(name);
   try {
-    expect(await mirage(dir, ["configure", "-t", "unix", ...configure])).toMatchObject({ code: 0, stderr: "" });
-    const built = await mirage(dir, ["build", "-q"]);
-    expect(built, built.stderr).toMatchObject({ code: 0, stderr: "" });
-    await check(dir);
+    const copied = await files(dir);
+    try {
+      expect(await mirage(dir, ["configure", "-t", "unix", ...configure])).toMatchObject({ code: 0, stderr: "" });
+      const built = await mirage(dir, ["build", "-q"]);
+      expect(built, built.stderr).toMatchObject({ code: 0, stderr: "" });
+      await check(dir);
+    } finally {
+      expect((await mirage(dir, ["clean"])).code).toBe(0);
+    }
+    expect(await files(dir)).toEqual(copied);
   } finally {
-    expect((await mirage(dir, ["clean"])).code).toBe(0);
+    await removeProject(dir);
   }
-  expect(await files(dir)).toEqual(committed);
 }
 
-describe.concurrent("examples", { timeout: 90_000 }, () => {
+// Each test builds one example (the limit of the block), or two (its own limit).
+describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
   it("noop exits at once", () =>
     withExample("noop", [], async (dir) => {
       expect(await node(dir, ["dist/noop.mjs"])).toEqual({ code: 0, stdout: "", stderr: "" });
@@ -115,7 +126,7 @@ describe.concurrent("examples", { timeout: 90_000 }, () => {
       expect((await node(dir, ["dist/hello-key.mjs", "--help=plain"])).stdout).toContain("--hello=VAL (absent=Hello World!)");
     }));
 
-  it("heads1 and heads2 finish after both sleeps", async () => {
+  it("heads1 and heads2 finish after both sleeps", { timeout: buildsMs(2) }, async () => {
     for (const name of ["heads1", "heads2"]) {
       await withExample(name, [], async (dir) => {
         const r = await node(dir, [`dist/${name}.mjs`]);
@@ -125,7 +136,7 @@ describe.concurrent("examples", { timeout: 90_000 }, () => {
     }
   });
 
-  it("timeout1 and timeout2 return Heads or cancel", async () => {
+  it("timeout1 and timeout2 return Heads or cancel", { timeout: buildsMs(2) }, async () => {
     for (const name of ["timeout1", "timeout2"]) {
       await withExample(name, [], async (dir) => {
         const r = await node(dir, [`dist/${name}.mjs`]);
@@ -263,7 +274,7 @@ describe.concurrent("examples", { timeout: 90_000 }, () => {
       }
     }));
 
-  it("kv_ro confirms the secret, crunched or read directly", async () => {
+  it("kv_ro confirms the secret, crunched or read directly", { timeout: buildsMs(2) }, async () => {
     for (const kvRo of ["crunch", "direct"]) {
       await withExample("kv_ro", [`--kv_ro=${kvRo}`], async (dir) => {
         expect(logs(await node(dir, ["dist/kv_ro.mjs"]))).toEqual(["[INFO] [kv_ro] Contents of extremely secret vital storage confirmed!"]);

@@ -4,14 +4,15 @@
 // the Linux kernel in a network namespace, over a socat UDP tunnel.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Netns, netnsUnavailable } from "./support/netns.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeRequiring, missingNamespaces } from "@mirage-ts/test-support";
+import { Netns } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
+import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
-const unavailable = netnsUnavailable(["nc", "ping", "dnsmasq"]);
-if (unavailable !== undefined) console.warn(`[mirage-cli] SKIPPED the per-layer stack tests: ${unavailable}`);
+const unavailable = missingNamespaces("nc", "ping", "dnsmasq");
 
 /** A config.ts composing the stack layer by layer; `ipv4` is the expression of the IPv4 device. */
 function config(ipv4: string): string {
@@ -52,13 +53,13 @@ async function destUnreachables(ns: Netns): Promise<number> {
   return Number(values.split(" ")[names.split(" ").indexOf("InDestUnreachs")]);
 }
 
-describe.skipIf(unavailable !== undefined)("the per-layer devices on the direct stack (netns)", { timeout: 90_000 }, () => {
+describeRequiring(unavailable, "the per-layer devices on the direct stack (netns)", { timeout: RUN_TEST_MS }, () => {
   let fixed = "";
   let dhcp = "";
 
   beforeAll(async () => {
     [fixed, dhcp] = await Promise.all([built(config("createIpv4(eth, link)")), built(config("ipv4OfDhcp(defaultNetwork, eth, link)"))]);
-  }, 180_000);
+  }, buildsMs(2));
 
   afterAll(async () => {
     await Promise.all([fixed, dhcp].filter((d) => d !== "").map(removeProject));
@@ -78,13 +79,13 @@ describe.skipIf(unavailable !== undefined)("the per-layer devices on the direct 
       const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=8080"]);
       await talk(ns, uk, UNIKERNEL_IP, 8080, "hello through the layers");
       expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
-      const ping = await ns.exec("ping", ["-c", "1", "-W", "5", UNIKERNEL_IP]);
+      const ping = await ns.exec("ping", ["-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP]);
       expect(ping.code, ping.stdout.toString()).toBe(0);
       // A closed UDP port: the unikernel's UDP layer reports it to its ICMP layer, and the kernel counts it.
       const before = await destUnreachables(ns);
       await ns.exec("nc", ["-u", "-w", "1", UNIKERNEL_IP, "9"], "x\n");
       let after = before;
-      for (let tries = 0; tries < 50 && after === before; tries++) {
+      for (const end = Date.now() + WAIT_MS; after === before && Date.now() < end; ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         after = await destUnreachables(ns);
       }

@@ -76,7 +76,7 @@ describe("exit hooks", () => {
     });
     hooks.atExit(async () => {
       order.push("second:start");
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setImmediate(resolve)); // a later turn of the event loop
       order.push("second:end");
     });
     hooks.atExit(() => {
@@ -159,7 +159,7 @@ describe("exit hooks", () => {
     let runs = 0;
     hooks.atExit(async () => {
       runs++;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setImmediate(resolve)); // a later turn of the event loop
     });
     const first = hooks.runExitHooks();
     const second = hooks.runExitHooks();

@@ -1,9 +1,10 @@
 // build-addon.mjs: the package's install hook. Compiles the native tap addon (native/tap.c) with
 // node-gyp against the headers of the running Node, offline when they are installed locally.
 //
-// It never fails the install: everything but the tap backend works without the addon. On failure it
+// It does not fail the install: everything but the tap backend works without the addon. On failure it
 // writes the reason to build/addon-build-error.txt, which `Tap.connect` quotes when a tap is asked
-// for, and the full node-gyp output to build/addon-build.log.
+// for, and the full node-gyp output to build/addon-build.log. Where the tap is required (this
+// repository's CI sets MIRAGE_REQUIRE_TAP_ADDON=1), a failed build fails the install instead.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -44,6 +45,7 @@ function fail(reason, log = reason) {
   process.stderr.write(
     `@mirage-ts/mirage-unix: the native tap addon was not built (${reason}); everything else works. See ${logFile}\n`,
   );
+  return false;
 }
 
 function build() {
@@ -65,10 +67,12 @@ function build() {
   }
   rmSync(errorFile, { force: true });
   writeFileSync(logFile, output);
+  return true;
 }
 
+let built = false;
 try {
-  build();
+  built = build();
 } catch (error) {
   try {
     fail(`unexpected failure: ${error instanceof Error ? error.message : String(error)}`);
@@ -76,4 +80,4 @@ try {
     // even the report could not be written (read-only tree): the install still succeeds
   }
 }
-process.exitCode = 0;
+process.exitCode = !built && process.env.MIRAGE_REQUIRE_TAP_ADDON === "1" ? 1 : 0;

@@ -1,7 +1,7 @@
 /**
  * The install hook (scripts/build-addon.mjs) in a scratch copy of the package: it builds the addon
- * offline when it can, and when it cannot it still exits 0 and leaves the reason that a tap request
- * then reports.
+ * offline when it can, and when it cannot it still exits 0 (unless MIRAGE_REQUIRE_TAP_ADDON=1, as in
+ * CI) and leaves the reason that a tap request then reports.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync } from "node:fs";
@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadAddon, unavailableMessage } from "../src/internal/tap-addon.js";
-import { hasTool } from "./support/privileges.js";
+import { itRequiring, missingTools } from "@mirage-ts/test-support";
+import { COMPILE_MS, INSTALL_HOOK_TEST_MS } from "./support/limits.js";
 import { tempDir } from "./support/temp-dir.js";
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -22,19 +23,17 @@ function scratchCopy(name: string): string {
 }
 
 function runHook(cwd: string, env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ["scripts/build-addon.mjs"], { cwd, env, encoding: "utf8", timeout: 120_000 });
+  return spawnSync(process.execPath, ["scripts/build-addon.mjs"], { cwd, env, encoding: "utf8", timeout: COMPILE_MS });
 }
 
 const files = (root: string) => ({
   addon: join(root, "build/Release/tap.node"),
   buildError: join(root, "build/addon-build-error.txt"),
 });
-const toolchain = process.platform === "linux" && ["python3", "make", "cc"].every((tool) => hasTool(tool));
+const noToolchain = process.platform === "linux" ? missingTools("python3", "make", "cc") : "Linux only";
 
 describe("the install hook", () => {
-  it.skipIf(!toolchain)(
-    "compiles the addon offline against the local Node headers",
-    () => {
+  itRequiring(noToolchain, "compiles the addon offline against the local Node headers", { timeout: INSTALL_HOOK_TEST_MS }, () => {
       const copy = scratchCopy("addon-ok");
       const run = runHook(copy, { ...process.env, npm_config_node_gyp: "" });
       expect(run.status).toBe(0);
@@ -43,9 +42,7 @@ describe("the install hook", () => {
       expect(readFileSync(join(copy, "build/addon-build.log"), "utf8")).toMatch(/--nodedir=/);
       const load = loadAddon(files(copy));
       expect("addon" in load && typeof load.addon.open).toBe("function");
-    },
-    120_000,
-  );
+  });
 
   it("never fails the install, and leaves the reason for a tap request", () => {
     const copy = scratchCopy("addon-broken");
@@ -62,7 +59,14 @@ describe("the install hook", () => {
       "The native tap addon of @mirage-ts/mirage-unix is not available: its build failed at install: node-gyp exited",
     );
     expect(message).toContain("npm rebuild @mirage-ts/mirage-unix");
-  }, 120_000);
+  }, INSTALL_HOOK_TEST_MS);
+
+  it("fails the install where the addon is required (MIRAGE_REQUIRE_TAP_ADDON=1)", () => {
+    const copy = scratchCopy("addon-required");
+    const run = runHook(copy, { PATH: "/nonexistent", MIRAGE_REQUIRE_TAP_ADDON: "1" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("the native tap addon was not built (node-gyp exited with status");
+  }, INSTALL_HOOK_TEST_MS);
 
   it("explains a missing addon without a build report, and other platforms", () => {
     const copy = scratchCopy("addon-missing");

@@ -2,6 +2,7 @@ import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { ppFlowWriteError } from "@mirage-ts/mirage-types";
 import { connectConsole } from "@mirage-ts/mirage-unix";
+import { fixturesMs } from "./support/limits.js";
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
 
@@ -75,7 +76,7 @@ describe("connectConsole", () => {
   });
 });
 
-describe("the console of a real process", { timeout: 30_000 }, () => {
+describe("the console of a real process", { timeout: fixturesMs(1) }, () => {
   it("reads stdin, writes stdout, and does not keep the process alive once idle", async () => {
     const { startFixture, finished, waitForLine } = await import("./support/run-fixture.js");
     const child = startFixture("console");

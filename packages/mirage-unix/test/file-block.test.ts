@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import { ppBlockError, ppBlockWriteError } from "@mirage-ts/mirage-types";
 import { connectFileBlock } from "@mirage-ts/mirage-unix";
 import { blockCases } from "./support/block-cases.js";
-import { announceSkip, missingPrivileges } from "./support/privileges.js";
+import { describeRequiring, itRequiring, missingRoot, missingTools } from "@mirage-ts/test-support";
 import { tempDir } from "./support/temp-dir.js";
+import { fixturesMs } from "./support/limits.js";
+import { runFixtureUnprivileged } from "./support/unprivileged.js";
 
 const dir = tempDir("block");
 let counter = 0;
@@ -89,22 +91,26 @@ describe("connectFileBlock", () => {
     );
   });
 
-  it("falls back to read-only when the file cannot be opened for writing", async (context) => {
-    if (process.getuid?.() === 0) {
-      context.skip("root may write any file; the loop-device test covers the fallback as root");
-    }
+  // Root may write any file: as root the check runs in a child that dropped its privileges.
+  const asRoot = process.getuid?.() === 0;
+  itRequiring(asRoot ? missingTools("setpriv") : undefined, "falls back to read-only when the file cannot be opened for writing", {}, async () => {
     const path = image(512);
     chmodSync(path, 0o444);
-    const block = await connectFileBlock(path);
-    expect((await block.getInfo()).readWrite).toBe(false);
-    await block.disconnect();
+    if (asRoot) {
+      chmodSync(dir, 0o755); // the unprivileged child must reach the image
+      const outcome = await runFixtureUnprivileged("block-info", [path]);
+      expect(outcome).toMatchObject({ code: 0, stdout: "readWrite=false\n", stderr: "" });
+    } else {
+      const block = await connectFileBlock(path);
+      expect((await block.getInfo()).readWrite).toBe(false);
+      await block.disconnect();
+    }
   });
 });
 
-const loopReason = missingPrivileges([["losetup", ["--version"]]]);
-announceSkip("block devices (losetup)", loopReason);
+const loopReason = missingRoot() ?? missingTools("losetup");
 
-describe.skipIf(loopReason !== undefined)("connectFileBlock on a Linux block device", { timeout: 30_000 }, () => {
+describeRequiring(loopReason, "connectFileBlock on a Linux block device", { timeout: fixturesMs(1) }, () => {
   it("reads the size and sector size of a loop device, and falls back to read-only on a read-only one", async () => {
     const backing = image(1 << 20);
     const devices: string[] = [];

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { dispatch, setIterationHooks } from "../src/internal/iteration.js";
 import { freePort } from "./support/ports.js";
 
-const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 1));
+/** Resolves in the check phase of the loop's turn, after the `setImmediate`s queued so far (the leave hooks'). */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("iteration dispatch", () => {
   afterEach(() => setIterationHooks(undefined));

@@ -2,6 +2,9 @@ import { createRuntime, ExitRequest } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
 import { MainController, type MainHost } from "../src/internal/main-controller.js";
 
+/** Resolves after the check phase of the event loop's current turn: after the `setImmediate`s queued so far. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /** A host that records what the controller does instead of touching the process. */
 function fakeHost() {
   const signals = new Map<string, () => void>();
@@ -66,11 +69,19 @@ describe("MainController", () => {
 
   it("awaits each asynchronous exit hook before the next", async () => {
     const { runtime, host, controller } = setup();
+    let started: () => void = () => {};
+    const slowHookStarted = new Promise<void>((resolve) => (started = resolve));
+    let release: () => void = () => {};
     runtime.hooks.atExit(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      started();
+      await new Promise<void>((resolve) => (release = resolve));
       host.events.push("slow hook");
     });
     controller.start(Promise.resolve());
+    await slowHookStarted;
+    for (let turn = 0; turn < 3; turn++) await nextTurn();
+    expect(host.events).toEqual([]); // the older hooks wait for it
+    release();
     await host.exit;
     expect(host.events).toEqual(["slow hook", "hook 3", "hook 2", "hook 1", "exit 0"]);
   });
@@ -121,10 +132,18 @@ describe("MainController", () => {
 
   it("exits at once on a second signal while the hooks run", async () => {
     const { runtime, host, controller } = setup();
-    runtime.hooks.atExit(() => new Promise(() => host.events.push("stuck")));
+    let stuck: () => void = () => {};
+    const hookStuck = new Promise<void>((resolve) => (stuck = resolve));
+    runtime.hooks.atExit(
+      () =>
+        new Promise(() => {
+          host.events.push("stuck");
+          stuck();
+        }),
+    );
     controller.start(new Promise(() => {}));
     host.signal("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await hookStuck;
     expect(host.events).toEqual(["stuck"]);
     host.signal("SIGINT");
     expect(await host.exit).toBe(130);
@@ -137,7 +156,8 @@ describe("MainController", () => {
     controller.exit(9);
     host.uncaught(new Error("late"));
     expect(await host.exit).toBe(9);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // A second run of the hooks would start from a setImmediate, as the first did.
+    for (let turn = 0; turn < 3; turn++) await nextTurn();
     expect(host.events.filter((e) => e.startsWith("hook"))).toEqual(["hook 3", "hook 2", "hook 1"]);
     expect(host.events.find((e) => e.includes("late"))).toContain("Fatal error: Error: late");
   });

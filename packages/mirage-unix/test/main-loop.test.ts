@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { exitCodes } from "@mirage-ts/mirage-unix";
+import { fixturesMs } from "./support/limits.js";
 import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
 
 const lifo = "exit hook 3\nexit hook 2\nexit hook 1\n";
 
-describe("Main.run in a child process", { timeout: 30_000 }, () => {
+describe("Main.run in a child process", { timeout: fixturesMs(1) }, () => {
   it("runs the exit hooks newest first, each to completion, and exits 0 when the promise resolves", async () => {
     const outcome = await runFixture("main", ["normal"]);
     expect(outcome.stdout).toBe(`done\n${lifo}`);
@@ -39,14 +40,14 @@ describe("Main.run in a child process", { timeout: 30_000 }, () => {
   ] as const)("runs the exit hooks on %s and exits %d", async (signal, code) => {
     const child = startFixture("main", ["wait"]);
     const outcome = finished(child);
-    await waitForLine(child, "ready");
-    // A pending promise with nothing scheduled keeps the process alive, as Lwt's loop blocks.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A pending promise with nothing scheduled keeps the process alive, as Lwt's loop blocks: the
+    // unref'd timer the fixture sets after "ready", which cannot keep it alive by itself, fires.
+    await waitForLine(child, "still alive");
     expect(child.exitCode).toBeNull();
     child.kill(signal);
     const result = await outcome;
     expect(result.code).toBe(code);
-    expect(result.stdout).toBe(`ready\n${lifo}`);
+    expect(result.stdout).toBe(`ready\nstill alive\n${lifo}`);
   });
 
   it("exits at once on a second signal while an exit hook is stuck", async () => {

@@ -2,13 +2,15 @@
  * Both network backends against the Linux kernel as the peer, in a network namespace this file
  * creates: the kernel's ARP request for the unikernel's address must arrive through the device, and
  * the reply written through it must make `ip neigh` show the unikernel's MAC (then ping works too).
- * Needs root, iproute2, socat and ping; skipped with a printed reason otherwise.
+ * Needs root, iproute2, socat and ping (and the addon for the tap): skipped with the reason in the title
+ * otherwise, or failing in CI (test-support's strict mode).
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Network, ppNetError } from "@mirage-ts/mirage-types";
-import { connectTap, connectUdpTunnel, tapUnavailableReason } from "@mirage-ts/mirage-unix";
+import { connectTap, connectUdpTunnel } from "@mirage-ts/mirage-unix";
+import { describeRequiring, itRequiring, missingNamespaces, missingTapAddon, missingTools } from "@mirage-ts/test-support";
 import { arpRequestFor, fillArpReply, fillEchoReply } from "./support/arp.js";
 import {
   createNamespace,
@@ -21,20 +23,15 @@ import {
   waitUntil,
 } from "./support/netns.js";
 import { freePort } from "./support/ports.js";
-import { announceSkip, hasTool, missingPrivileges } from "./support/privileges.js";
 import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
+import { fixturesMs } from "./support/limits.js";
+import { runFixtureUnprivileged } from "./support/unprivileged.js";
 
 const run = promisify(execFile);
-const reason = missingPrivileges([
-  ["ip", ["-V"]],
-  ["socat", ["-V"]],
-  ["ping", ["-V"]],
-]);
-announceSkip("network backends in a namespace", reason);
-const tapReason = reason ?? tapUnavailableReason();
-announceSkip("tap backend", tapReason);
+const reason = missingNamespaces("ping");
+const tapReason = reason ?? missingTapAddon();
 
-describe.skipIf(reason !== undefined)("network backends against the kernel in a namespace", { timeout: 30_000 }, () => {
+describeRequiring(reason, "network backends against the kernel in a namespace", { timeout: fixturesMs(1) }, () => {
   let ns = "";
   const processes = new Processes();
   let subnet = 10;
@@ -105,7 +102,7 @@ describe.skipIf(reason !== undefined)("network backends against the kernel in a 
     expect(outcome.stdout).toBe("msg: network is unreachable (ENETUNREACH)\n");
   });
 
-  describe.skipIf(tapReason !== undefined)("native tap", () => {
+  describeRequiring(tapReason, "native tap", {}, () => {
     it("the kernel learns the unikernel's MAC through the tap", async () => {
       const link = interfaceName("t");
       const tap = await connectTap(link);
@@ -138,9 +135,10 @@ describe.skipIf(reason !== undefined)("network backends against the kernel in a 
     it("lets the process exit by itself once the tap is disconnected", async () => {
       const link = interfaceName("x");
       const child = startFixture("tap-exit", [link]);
-      const outcome = finished(child, 15_000);
+      const outcome = finished(child);
       await waitForLine(child, "listening");
       expect(linkExists(link)).toBe(true);
+      child.kill("SIGUSR2"); // the fixture disconnects the tap
       const result = await outcome;
       expect(result.stderr).toBe("");
       expect(result.signal).toBeNull();
@@ -149,13 +147,11 @@ describe.skipIf(reason !== undefined)("network backends against the kernel in a 
       expect(linkExists(link)).toBe(false);
     });
 
-    it("explains permission and name problems", async (context) => {
+    itRequiring(missingTools("setpriv"), "explains permission and name problems", {}, async () => {
       await expect(connectTap("x".repeat(16))).rejects.toThrow("tap interface names have at most 15 bytes");
-      if (!hasTool("setpriv", ["--version"])) context.skip("setpriv (util-linux) is needed to drop privileges");
       const link = interfaceName("p");
-      const unprivileged = await runFixture("tap-open", [link], {
-        command: ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"],
-      });
+      // Staged where nobody can read it: the checkout may be in a directory only root can enter.
+      const unprivileged = await runFixtureUnprivileged("tap-open", [link]);
       expect(unprivileged.stdout).toContain(
         `Permission denied while opening the ${link} device. Please re-run using sudo`,
       );

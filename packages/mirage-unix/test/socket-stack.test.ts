@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   Ipaddr,
@@ -16,10 +16,19 @@ import {
 } from "@mirage-ts/mirage-types";
 import { connectSocketStack } from "@mirage-ts/mirage-unix";
 import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
+import { SocketUdp } from "../src/socket-stack/socket-udp.js";
+import { transferMs } from "./support/limits.js";
 import { freePort } from "./support/ports.js";
-import { hasTool } from "./support/privileges.js";
+import { itRequiring, missingTools } from "@mirage-ts/test-support";
 
 const localhost = Ipv4Addr.localhost;
+
+/** Why this host has no IPv6 loopback to test on. */
+const noIpv6 = await new Promise<string | undefined>((resolve) => {
+  const probe = createSocket("udp6");
+  probe.once("error", () => resolve("no IPv6 on this host (::1 cannot be bound)"));
+  probe.bind(0, "::1", () => probe.close(() => resolve(undefined)));
+});
 
 async function connectOk(stack: Stack, dst: Ipaddr, port: number, keepaliveNs?: bigint): Promise<TcpFlow<Ipaddr>> {
   const options =
@@ -91,7 +100,7 @@ describe("connectSocketStack: TCP", () => {
     expect(count).toBe(total);
     expect(received.digest("hex")).toBe(sent.digest("hex"));
     await client.close();
-  }, 60_000);
+  }, transferMs(2 * (64 << 20)));
 
   it("half-closes: the peer reads to end-of-file and can still answer", async () => {
     const replyPort = await freePort("tcp");
@@ -134,7 +143,8 @@ describe("connectSocketStack: TCP", () => {
   });
 
   it("maps a reset by the peer to `reset`", async () => {
-    const server: Server = createServer((socket) => void setTimeout(() => socket.resetAndDestroy(), 50));
+    const server: Server = createServer();
+    const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     const client = await connectOk(
@@ -142,6 +152,7 @@ describe("connectSocketStack: TCP", () => {
       localhost,
       typeof address === "object" && address !== null ? address.port : 0,
     );
+    (await accepted).resetAndDestroy(); // once the client is connected
     const result = await client.read();
     expect(!result.ok && ppTcpError(result.error)).toBe("connection was reset by the peer");
     expect(await client.read()).toEqual(result); // errors are final
@@ -168,14 +179,7 @@ describe("connectSocketStack: TCP", () => {
     stack.tcp().unlisten(sidePort);
   });
 
-  it("connects over IPv6 loopback", async (context) => {
-    const probe = createSocket("udp6");
-    const ipv6 = await new Promise<boolean>((resolve) => {
-      probe.once("error", () => resolve(false));
-      probe.bind(0, "::1", () => resolve(true));
-    });
-    probe.close();
-    if (!ipv6) context.skip("no IPv6 on this host");
+  itRequiring(noIpv6, "connects over IPv6 loopback", {}, async () => {
     const client = await connectOk(stack, Ipv6Addr.localhost, port);
     expect(client.dst().addr.toString()).toBe("::1");
     await client.write(Buffer.from("six"));
@@ -184,8 +188,7 @@ describe("connectSocketStack: TCP", () => {
     await client.close();
   });
 
-  it("sets the keepalive idle time of connections", async (context) => {
-    if (!hasTool("ss", ["-V"])) context.skip("ss (iproute2) is not installed");
+  itRequiring(missingTools("ss"), "sets the keepalive idle time of connections", {}, async () => {
     const client = await connectOk(stack, localhost, port, 7_000_000_000n);
     const sockets = execFileSync("ss", ["-tnoH", "state", "established", `( sport = :${client.src().port} )`], {
       encoding: "utf8",
@@ -275,7 +278,15 @@ describe("connectSocketStack: UDP", () => {
   });
   afterAll(() => stack.disconnect());
 
-  function peer(): Promise<{
+  /** Waits until the stack's sockets listening on `port` are bound: `listen` binds them asynchronously. */
+  async function bound(stack: Stack, port: number): Promise<void> {
+    const udp = stack.udp();
+    if (!(udp instanceof SocketUdp)) throw new Error("not the host socket stack's UDP");
+    await udp.listening(port);
+  }
+
+  /** A socket on 127.0.0.1 (on `port`, or one the kernel picks), and the datagrams it receives. */
+  function peer(port = 0): Promise<{
     socket: ReturnType<typeof createSocket>;
     port: number;
     next: () => Promise<[Buffer, number]>;
@@ -284,7 +295,7 @@ describe("connectSocketStack: UDP", () => {
     const queue: [Buffer, number][] = [];
     socket.on("message", (message, from) => queue.push([message, from.port]));
     return new Promise((resolve) =>
-      socket.bind(0, "127.0.0.1", () =>
+      socket.bind(port, "127.0.0.1", () =>
         resolve({
           socket,
           port: socket.address().port,
@@ -307,7 +318,7 @@ describe("connectSocketStack: UDP", () => {
         (src, dst, srcPort, payload) =>
           void got.push([src.toString(), dst.toString(), srcPort, Buffer.from(payload).toString()]),
       );
-    await new Promise((resolve) => setTimeout(resolve, 20)); // UDP listeners bind at the next tick
+    await bound(stack, port);
     const { socket, port: peerPort, next } = await peer();
     socket.send("ping", port, "127.0.0.1");
     await expect.poll(() => got.length).toBe(1);
@@ -335,14 +346,17 @@ describe("connectSocketStack: UDP", () => {
     const seen: string[] = [];
     stack.udp().listen(port, () => void seen.push("first"));
     stack.udp().listen(port, () => void seen.push("second"));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await bound(stack, port);
     const { socket } = await peer();
     socket.send("x", port, "127.0.0.1");
     await expect.poll(() => seen).toEqual(["second"]);
     stack.udp().unlisten(port);
+    // The port is free at once: a socket bound to it now gets "y", and the stack's callback nothing.
+    const { socket: taker, next } = await peer(port);
     socket.send("y", port, "127.0.0.1");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await next())[0].toString()).toBe("y");
     expect(seen).toEqual(["second"]);
+    taker.close();
     socket.close();
   });
 

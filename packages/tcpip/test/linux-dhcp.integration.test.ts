@@ -1,16 +1,17 @@
 // The DHCP client against dnsmasq running in the test's namespace, over both NETWORK backends: it
 // gets a lease, configures IPv4 from it, and then answers ping on the leased address.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Backend, type Driver, Lab, announceSkip, interopUnavailable } from "./helpers/netns.js";
+import { COMMAND_MS, LAB_MS, TEST_MS, WAIT_MS } from "./helpers/limits.js";
+import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { describeRequiring } from "@mirage-ts/test-support";
 
 const unavailable = interopUnavailable(["dnsmasq", "ss"]);
-announceSkip("linux-dhcp", unavailable);
 
 for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
-  describe.skipIf(unavailable !== undefined)(`DHCP from dnsmasq over the ${backend} backend${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+  describeRequiring(unavailable ?? missingBackend(backend), `DHCP from dnsmasq over the ${backend} backend`, {}, () => {
     const lab = new Lab();
     const dir = mkdtempSync(join(tmpdir(), "tcpip-dhcp-"));
     let driver: Driver;
@@ -35,20 +36,20 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         "--log-dhcp",
       ]);
       // Start the client once dnsmasq listens, so the first DISCOVER is answered.
-      const end = Date.now() + 10_000;
+      const end = Date.now() + WAIT_MS;
       while (!lab.exec("ss", ["-lnup"]).includes(":67 ")) {
         if (Date.now() > end) throw new Error("dnsmasq did not start");
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-    }, 30_000);
+    }, LAB_MS);
 
     afterAll(async () => {
       await lab.destroy();
       rmSync(dir, { recursive: true, force: true });
-    }, 30_000);
+    }, LAB_MS);
 
     it("gets a lease and answers ping on the leased address", async () => {
-      const lease = await driver.command({ cmd: "dhcp" }, "lease", 30_000);
+      const lease = await driver.command({ cmd: "dhcp" }, "lease", COMMAND_MS);
       expect(lease.dhcp).toMatchObject({ discoversSent: 1, offersReceived: 1, requestsSent: 1, acksReceived: 1 });
       expect(lease.cidr).toMatch(/^10\.99\.0\.(\d+)\/24$/);
       expect(lease.gateway).toBe("10.99.0.1");
@@ -63,6 +64,6 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
       expect(readFileSync(join(dir, "leases"), "utf8")).toContain(`02:00:00:00:00:02 ${address} mirage-ts`);
       const log = readFileSync(join(dir, "dnsmasq.log"), "utf8");
       for (const step of ["DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST", "DHCPACK"]) expect(log).toContain(step);
-    }, 40_000);
+    }, TEST_MS);
   });
 }

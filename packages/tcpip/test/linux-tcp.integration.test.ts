@@ -3,14 +3,15 @@
 // mirage-unix's clock: a client on the stack sends 64 MiB to a kernel socat server (SHA-256 equal),
 // the kernel's curl downloads a 10 MB body from an HTTP/1.1 responder on the stack (SHA-256 equal),
 // and after a scapy SYN flood of thousands of spoofed SYNs the responder still answers curl.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { type Backend, type Driver, FIXTURES, Lab, announceSkip, interopUnavailable, scapyMissing } from "./helpers/netns.js";
+import { LAB_MS, SCAPY_MS, TEST_MS, WAIT_MS, transferMs } from "./helpers/limits.js";
+import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { describeRequiring, missingScapy } from "@mirage-ts/test-support";
 
-const unavailable = interopUnavailable(["curl", "ss"]) ?? scapyMissing();
-announceSkip("linux-tcp", unavailable);
+const unavailable = interopUnavailable(["curl", "ss"]) ?? missingScapy();
 
 const BULK_BYTES = 64 << 20;
 const BODY_BYTES = 10_000_000;
@@ -37,7 +38,7 @@ function hashStdout(child: ChildProcess): Promise<{ sha256: string; bytes: numbe
 }
 
 async function waitForListener(lab: Lab, port: number): Promise<void> {
-  const end = Date.now() + 10_000;
+  const end = Date.now() + WAIT_MS;
   while (lab.exec("ss", ["-Hltn", `sport = :${port}`]).trim() === "") {
     if (Date.now() > end) throw new Error(`nothing listens on port ${port} in the namespace`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -54,7 +55,7 @@ function curlSha256(lab: Lab, maxTimeS: number): string {
 }
 
 for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
-  describe.skipIf(unavailable !== undefined)(`Linux TCP interop over the ${backend} backend${unavailable ? ` (skipped: ${unavailable})` : ""}`, () => {
+  describeRequiring(unavailable ?? missingBackend(backend), `Linux TCP interop over the ${backend} backend`, {}, () => {
     const lab = new Lab();
     let driver: Driver;
     let bodySha256 = "";
@@ -66,17 +67,17 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
 
     beforeAll(async () => {
       driver = await lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1", direct: true });
-    }, 30_000);
+    }, LAB_MS);
 
     afterAll(async () => {
       await lab.destroy();
-    }, 30_000);
+    }, LAB_MS);
 
     it("sends 64 MiB from the stack to a kernel socat server, intact", async () => {
       const server = lab.spawn("socat", ["-u", "TCP-LISTEN:5001,reuseaddr", "STDOUT"]);
       const received = hashStdout(server);
       await waitForListener(lab, 5001);
-      const sent = await driver.command({ cmd: "tcp-send", dst: "10.99.0.1", port: 5001, bytes: BULK_BYTES }, "tcp-sent", 240_000);
+      const sent = await driver.command({ cmd: "tcp-send", dst: "10.99.0.1", port: 5001, bytes: BULK_BYTES }, "tcp-sent", transferMs(BULK_BYTES));
       expect(sent).toMatchObject({ ok: true, bytes: BULK_BYTES });
       const got = await received;
       expect(got.bytes).toBe(BULK_BYTES);
@@ -88,15 +89,15 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
           `${stats.retransmittedSegments} retransmitted segments`,
       );
       expect(stats.internalErrors).toBe(0);
-    }, 300_000);
+    }, transferMs(BULK_BYTES) + TEST_MS);
 
     it("serves a 10 MB body over HTTP/1.1 to the kernel's curl, intact", async () => {
       const serving = await driver.command({ cmd: "http-serve", port: HTTP_PORT, bytes: BODY_BYTES }, "http-serving");
       bodySha256 = serving.sha256 as string;
       const start = performance.now();
-      expect(curlSha256(lab, 120)).toBe(bodySha256);
+      expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
       console.log(`[tcpip] ${backend}: curl fetched 10 MB from the stack in ${(performance.now() - start).toFixed(0)} ms`);
-    }, 150_000);
+    }, transferMs(BODY_BYTES) + TEST_MS);
 
     it("still answers curl after a flood of thousands of spoofed SYNs, within its bounds", async () => {
       expect(bodySha256).not.toBe("");
@@ -111,13 +112,13 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
       expect(during.listenOverflows + during.halfOpenEvicted).toBeGreaterThan(0);
       // Straight after the flood, with its half-open entries still in the backlog.
       const start = performance.now();
-      expect(curlSha256(lab, 60)).toBe(bodySha256);
+      expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
       const after = await tcpStats();
       console.log(
         `[tcpip] ${backend}: after 5000 spoofed SYNs: curl answered in ${(performance.now() - start).toFixed(0)} ms; ` +
           `halfOpen ${during.halfOpen}, listenOverflows ${after.listenOverflows}, halfOpenEvicted ${after.halfOpenEvicted}`,
       );
       expect(after.internalErrors).toBe(0);
-    }, 180_000);
+    }, SCAPY_MS + transferMs(BODY_BYTES) + TEST_MS);
   });
 }

@@ -7,6 +7,7 @@ import { Ipv4Prefix } from "@mirage-ts/mirage-types";
 import { Ipv4Stack, PcapNetwork, PcapWriter, VirtualClock } from "@mirage-ts/tcpip";
 import { IP_B, MAC_A, MAC_B, host, lab } from "./helpers/stacks.js";
 import { runUntil } from "./helpers/simulation.js";
+import { itRequiring, missingTools } from "@mirage-ts/test-support";
 
 function concat(chunks: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
@@ -16,15 +17,6 @@ function concat(chunks: readonly Uint8Array[]): Uint8Array {
     at += c.length;
   }
   return out;
-}
-
-function hasTcpdump(): boolean {
-  try {
-    execFileSync("tcpdump", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe("PcapWriter", () => {
@@ -44,7 +36,7 @@ describe("PcapWriter", () => {
     expect(() => new PcapWriter({ sink: () => undefined, clock, snaplen: 0 })).toThrow(RangeError);
   });
 
-  it("records what a stack sends and receives through PcapNetwork, readable by tcpdump", async (ctx) => {
+  itRequiring(missingTools("tcpdump"), "records what a stack sends and receives through PcapNetwork, readable by tcpdump", {}, async () => {
     const l = lab();
     const chunks: Uint8Array[] = [];
     const writer = new PcapWriter({ sink: (c) => chunks.push(c), clock: l.clock, epochMs: Date.UTC(2026, 0, 1) });
@@ -57,10 +49,6 @@ describe("PcapWriter", () => {
     expect(writer.records).toBe(6);
     expect(netif.mac().equals(MAC_A)).toBe(true);
     expect(netif.mtu()).toBe(1500);
-    if (!hasTcpdump()) {
-      ctx.skip("tcpdump is not installed (apt-get install tcpdump): the capture was not read back");
-      return;
-    }
     const dir = mkdtempSync(join(tmpdir(), "tcpip-pcap-"));
     try {
       const file = join(dir, "ping.pcap");

@@ -7,29 +7,17 @@
 // started here are killed, and the namespaces are always removed.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeUdpPort, waitForSocat } from "../../../tcpip/test/helpers/udp-ports.js";
-import { ROOT } from "./project.js";
+import { COMMAND_MS, WAIT_MS } from "./limits.js";
 
 /** The kernel's address in the namespace. */
 export const KERNEL_IP = "10.99.0.1";
 
-export { namespaceUnavailable as netnsUnavailable, scapyMissing } from "../../../tcpip/test/helpers/host-checks.js";
-
-/** Why the tap backend cannot be used (mirage-unix's native addon), or `undefined`. */
-export function tapUnavailable(): string | undefined {
-  const index = join(ROOT, "packages", "mirage-unix", "dist", "index.js");
-  if (!existsSync(index)) return "mirage-unix is not built (pnpm build)";
-  const out = execFileSync(process.execPath, ["--input-type=module", "-e", `import { tapUnavailableReason } from ${JSON.stringify(index)}; process.stdout.write(tapUnavailableReason() ?? "")`], {
-    encoding: "utf8",
-  });
-  return out === "" ? undefined : out;
-}
-
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -66,7 +54,7 @@ export class Netns {
   }
 
   /** Runs `command` in the namespace with `input` on its standard input. */
-  exec(command: string, args: readonly string[], input = "", timeoutMs = 60_000): Promise<Run> {
+  exec(command: string, args: readonly string[], input = "", timeoutMs = COMMAND_MS): Promise<Run> {
     return this.#run(this.name, command, args, input, timeoutMs);
   }
 
@@ -127,7 +115,7 @@ export class Netns {
 
   /** Runs `command` in {@link Netns.veth}'s far namespace. */
   execPeer(command: string, args: readonly string[]): Promise<Run> {
-    return this.#run(this.#peerName(), command, args, "", 60_000);
+    return this.#run(this.#peerName(), command, args, "", COMMAND_MS);
   }
 
   #peerName(): string {

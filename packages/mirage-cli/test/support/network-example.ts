@@ -1,12 +1,13 @@
 // What the `network` example does when a kernel peer talks to it, checked the same way by every
 // test that runs it (on the direct stack, composed per layer, over each backend).
 import { expect } from "vitest";
+import { WAIT_MS } from "./limits.js";
 import { KERNEL_IP, type Netns, type Running, waitFor } from "./netns.js";
 
 /** Sends `text` from the kernel side to `address:port` with nc, then waits for the unikernel to log it. */
 export async function talk(ns: Netns, uk: Running, address: string, port: number, text: string): Promise<void> {
   await waitFor(() => uk.stderr().includes("listening on port"), "the unikernel to listen");
-  const sent = await ns.exec("nc", ["-N", "-w", "5", address, String(port)], text);
+  const sent = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), address, String(port)], text);
   expect(sent.code, sent.stderr).toBe(0);
   await waitFor(() => uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes`), "the unikernel to log the peer");
   expect(uk.stderr()).toMatch(new RegExp(`\\[INFO\\] \\[network\\] new tcp connection from IP ${KERNEL_IP.replaceAll(".", "\\.")} on port \\d+`, "u"));

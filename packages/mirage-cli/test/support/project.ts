@@ -3,10 +3,11 @@
 // the tests need the packages' dist/ builds (`pnpm build`, which CI runs first).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { COMMAND_MS } from "./limits.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
@@ -27,7 +28,7 @@ export function run(file: string, args: readonly string[], options: { readonly c
     execFile(
       file,
       args,
-      { cwd: options.cwd, env: { ...inherited, ...options.env }, timeout: options.timeoutMs ?? 60_000, encoding: "utf8" },
+      { cwd: options.cwd, env: { ...inherited, ...options.env }, timeout: options.timeoutMs ?? COMMAND_MS, encoding: "utf8" },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
         resolve({ code, stdout, stderr });
@@ -48,7 +49,7 @@ export function node(cwd: string, args: readonly string[], timeoutMs?: number): 
 }
 
 /** A fresh project directory with `files` and the workspace packages linked in node_modules. */
-export async function project(files: Readonly<Record<string, string>>): Promise<string> {
+export async function project(files: Readonly<Record<string, string | Uint8Array>>): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "mirage-e2e-"));
   for (const [path, contents] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -56,6 +57,28 @@ export async function project(files: Readonly<Record<string, string>>): Promise<
   }
   await mkdir(join(dir, "node_modules", "@mirage-ts"), { recursive: true });
   for (const name of LINKED) await symlink(join(ROOT, "packages", name), join(dir, "node_modules", "@mirage-ts", name), "dir");
+  return dir;
+}
+
+// What an example's folder may hold besides its own files: the install's links, and what a
+// `mirage configure` and `mirage build` run there (`pnpm example:hello`) left.
+const NOT_THE_EXAMPLES = new Set(["node_modules", "mirage", "dist"]);
+
+/**
+ * A project made of a copy of `examples/<name>`'s own files, with `extra` files added: tests
+ * configure and build there, so they never write into examples/, and whatever was left there does
+ * not matter.
+ */
+export async function exampleCopy(name: string, extra: Readonly<Record<string, string | Uint8Array>> = {}): Promise<string> {
+  const source = join(ROOT, "examples", name);
+  const dir = await project({});
+  for (const entry of await readdir(source)) {
+    if (!NOT_THE_EXAMPLES.has(entry)) await cp(join(source, entry), join(dir, entry), { recursive: true });
+  }
+  for (const [path, contents] of Object.entries(extra)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), contents);
+  }
   return dir;
 }
 

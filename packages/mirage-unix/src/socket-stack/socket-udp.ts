@@ -32,6 +32,8 @@ interface BoundSocket {
 interface Listening {
   callback: UdpCallback<Ipaddr>;
   readonly sockets: BoundSocket[];
+  /** Settles once every socket is bound, or failed to bind, or was closed first. */
+  readonly bound: Promise<void>;
 }
 
 type Delivery = readonly [port: number, bound: BoundSocket, payload: Uint8Array, from: RemoteInfo];
@@ -87,7 +89,24 @@ export class SocketUdp implements Udp<Ipaddr> {
       socket.bind(port, address);
       return bound;
     });
-    this.#listening.set(port, { callback, sockets });
+    const bound = Promise.all(
+      sockets.map(
+        ({ socket }) =>
+          new Promise<void>((resolve) => {
+            for (const event of ["listening", "error", "close"]) socket.once(event, () => resolve());
+          }),
+      ),
+    ).then(() => undefined);
+    this.#listening.set(port, { callback, sockets, bound });
+  }
+
+  /**
+   * Resolves once the sockets listening on `port` are bound (or failed to bind: see `onListenError`);
+   * at once if nothing listens there. {@link SocketUdp.listen} binds asynchronously, after Node's
+   * address lookup, and a datagram that arrives before is not delivered.
+   */
+  listening(port: number): Promise<void> {
+    return this.#listening.get(port)?.bound ?? Promise.resolve();
   }
 
   unlisten(port: number): void {

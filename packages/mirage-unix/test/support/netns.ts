@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { WAIT_MS } from "./limits.js";
 
 /** Runs `ip` with `args`, returning its output. */
 export function ip(...args: string[]): string {
@@ -53,7 +54,7 @@ export function linkExists(name: string): boolean {
 }
 
 /** Polls `check` every 50 ms until it holds, or throws after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function waitUntil(what: string, check: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

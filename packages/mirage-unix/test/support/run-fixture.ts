@@ -1,19 +1,22 @@
 /**
  * Runs a fixture script (test/fixtures/*.fixture.ts) in a child Node process against the package's
  * TypeScript sources, with no build: the `mirage-source` export condition resolves the workspace
- * packages to their `src/`, and ts-hooks.mjs transpiles `.ts` files as they load.
+ * packages to their `src/`, and test-support's TypeScript loader transpiles `.ts` files as they load.
  */
 import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
 import { fileURLToPath } from "node:url";
-
-const register = fileURLToPath(new URL("./register-ts.mjs", import.meta.url));
+import { registerTypeScript as register } from "@mirage-ts/test-support";
+import { FIXTURE_MS } from "./limits.js";
 
 /** The path of `test/fixtures/<name>.fixture.ts`. */
 export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`../fixtures/${name}.fixture.ts`, import.meta.url));
 }
 
-/** How to start a fixture: spawn options, and a command that runs Node (for `setpriv …`). */
+/**
+ * How to start a fixture: spawn options, and a command that runs Node (`ip netns exec NS`). A child
+ * that runs as another user may not read the checkout: see unprivileged.ts.
+ */
 export interface FixtureOptions extends SpawnOptions {
   readonly command?: readonly string[];
 }
@@ -35,7 +38,7 @@ export interface FixtureOutcome {
 }
 
 /** Collects a started fixture's output until it exits (killed after `timeoutMs`). */
-export function finished(child: ChildProcess, timeoutMs = 20_000): Promise<FixtureOutcome> {
+export function finished(child: ChildProcess, timeoutMs = FIXTURE_MS): Promise<FixtureOutcome> {
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -63,7 +66,7 @@ export function runFixture(
 }
 
 /** Resolves once the child printed `line` on its standard output. */
-export function waitForLine(child: ChildProcess, line: string, timeoutMs = 20_000): Promise<void> {
+export function waitForLine(child: ChildProcess, line: string, timeoutMs = FIXTURE_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = "";
     const timer = setTimeout(

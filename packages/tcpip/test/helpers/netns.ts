@@ -8,7 +8,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { namespaceUnavailable } from "./host-checks.js";
+import { type Missing, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
+import { COMMAND_MS, WAIT_MS } from "./limits.js";
 import { freeUdpPort, waitForSocat } from "./udp-ports.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,8 +31,8 @@ function newestMtime(dir: string): number {
  * Why the interop tests cannot run here, or `undefined` when they can. `tools` are the extra programs
  * the file needs.
  */
-export function interopUnavailable(tools: readonly string[]): string | undefined {
-  const host = namespaceUnavailable(["ping", "/usr/bin/python3", ...tools]);
+export function interopUnavailable(tools: readonly string[]): Missing {
+  const host = missingNamespaces("ping", "/usr/bin/python3", ...tools);
   if (host !== undefined) return host;
   if (!existsSync(join(PACKAGE, "..", "mirage-unix", "dist", "index.js"))) {
     return "mirage-unix (the NETWORK backends) is not built: run `pnpm exec tsc -b packages/mirage-unix` first";
@@ -44,14 +45,13 @@ export function interopUnavailable(tools: readonly string[]): string | undefined
   return undefined;
 }
 
-export { scapyMissing } from "./host-checks.js";
 
-/** Logs why a suite is skipped, so that the skip is visible in the test output. */
-export function announceSkip(suite: string, reason: string | undefined): void {
-  if (reason !== undefined) console.warn(`[tcpip] SKIPPED ${suite}: ${reason}`);
+/** What `backend` needs beyond the namespace: the native addon for the tap. */
+export function missingBackend(backend: Backend): Missing {
+  return backend === "tap" ? missingTapAddon() : undefined;
 }
 
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+async function waitFor(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -85,7 +85,7 @@ export class Driver {
   }
 
   /** The next event named `name` (consumed), waiting up to `timeoutMs`. */
-  async next(name: string, timeoutMs = 10_000): Promise<DriverEvent> {
+  async next(name: string, timeoutMs = COMMAND_MS): Promise<DriverEvent> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const index = this.#events.findIndex((e) => e.event === name);
@@ -138,7 +138,7 @@ export class Lab {
   driver: Driver | undefined;
 
   /** Runs `command` inside the namespace and returns its stdout. */
-  exec(command: string, args: readonly string[], timeoutMs = 60_000): string {
+  exec(command: string, args: readonly string[], timeoutMs = COMMAND_MS): string {
     return execFileSync("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] });
   }
 

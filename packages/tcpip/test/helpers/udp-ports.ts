@@ -1,5 +1,6 @@
 // Loopback UDP ports for the socat tunnels of the namespace harnesses (tcpip's and mirage-cli's).
 import dgram from "node:dgram";
+import { WAIT_MS } from "./limits.js";
 
 /**
  * A UDP port free on loopback now, for a process started later to bind. It is drawn below Linux's
@@ -29,9 +30,10 @@ async function udpPortBound(port: number): Promise<boolean> {
  * the tap may then be moved to another namespace: moved earlier, socat's own setup of the interface
  * fails, socat exits, and the tap disappears.
  */
-export async function waitForSocat(port: number, timeoutMs = 10_000): Promise<void> {
-  for (let waited = 0; !(await udpPortBound(port)); waited += 20) {
-    if (waited > timeoutMs) throw new Error(`timed out waiting for socat on port ${port}`);
+export async function waitForSocat(port: number, timeoutMs = WAIT_MS): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await udpPortBound(port))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for socat on port ${port}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

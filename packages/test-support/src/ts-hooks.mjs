@@ -1,7 +1,8 @@
 // ts-hooks.mjs: Node module hooks that let fixture scripts run this repository's TypeScript sources
 // directly, as vitest does: `.ts` files are transpiled on load with the workspace's own TypeScript
 // (types are erased, nothing is checked), and the NodeNext-style `./x.js` specifiers of the sources
-// resolve to the `./x.ts` files beside them. Used through register-ts.mjs; see run-fixture.ts.
+// resolve to the `./x.ts` files beside them. Used through register-ts.mjs; used by
+// mirage-unix's fixtures (test/support/run-fixture.ts) and the benchmarks written in TypeScript.
 // Transpiled files are cached by content hash in the system's temporary directory: transpiling is
 // most of a fixture's start-up time.
 import { createHash } from "node:crypto";
