@@ -44,7 +44,7 @@ async function checkSectorWrite(b: Block, offset: bigint, length: number): Promi
     log.err(ppBlockError(read.error));
     throw new ExitRequest(2);
   }
-  sectors.forEach((sector, i) => checkEqual(sector, readBack[i] ?? new Uint8Array()));
+  for (const [i, sector] of sectors.entries()) checkEqual(sector, readBack[i] ?? new Uint8Array());
   testsPassed++;
 }
 

@@ -30,12 +30,13 @@ export class RequestReader {
 
   /** The next request, once its head (and body, skipped) has arrived. */
   async next(): Promise<NextRequest> {
-    let end: number;
-    while ((end = headEnd(this.#buffered)) < 0) {
+    let end = headEnd(this.#buffered);
+    while (end < 0) {
       if (this.#buffered.length > MAX_HEAD) return { kind: "bad", status: 431 };
       const read = await this.#flow.read();
       if (!read.ok || read.value.kind === "eof") return { kind: "eof" };
       this.#buffered = concat(this.#buffered, read.value.data);
+      end = headEnd(this.#buffered);
     }
     if (end > MAX_HEAD) return { kind: "bad", status: 431 };
     const head = latin1.decode(this.#buffered.subarray(0, end));

@@ -25,7 +25,9 @@ function makePackage(declarations: string): string {
 
 function run(dir: string, localBuild: boolean) {
   const config = ExtractorConfig.loadFileAndPrepare(join(dir, "api-extractor.json"));
-  return Extractor.invoke(config, { localBuild, messageCallback: (m) => void (m.handled = true) });
+  return Extractor.invoke(config, { localBuild, messageCallback: (m) => {
+      m.handled = true;
+    } });
 }
 
 const v1 = `/** A flow. @public */\nexport interface Flow {\n  /** Reads. */\n  read(): Promise<Uint8Array>;\n}\n`;

@@ -15,7 +15,7 @@ import type { AbstractImpl } from "./impl.js";
 import type { Info } from "./info.js";
 import { chooseBranch } from "./internal/choose.js";
 import { ImportTable } from "./internal/imports.js";
-import { AppNode, DevNode, IfNode, type ImplNode, asNode } from "./internal/node.js";
+import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "./internal/node.js";
 
 /**
  * A reference to an exported value.

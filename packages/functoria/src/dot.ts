@@ -10,7 +10,7 @@
 import { niceName } from "./device.js";
 import type { AbstractImpl } from "./impl.js";
 import { structuralId } from "./internal/hashcons.js";
-import { AppNode, DevNode, IfNode, type ImplNode, asNode } from "./internal/node.js";
+import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "./internal/node.js";
 
 type Attrs = readonly (readonly [string, string])[];
 

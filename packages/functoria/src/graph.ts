@@ -140,7 +140,7 @@ function visitImpl(impl: AbstractImpl, f: (node: ImplNode) => void): void {
       go(node.f);
       node.args.forEach(go);
     } else if (node instanceof IfNode) {
-      node.branches.forEach(([, b]) => go(b));
+      for (const [, b] of node.branches) go(b);
       go(node.fallback);
     }
     f(node);

@@ -36,7 +36,7 @@ export interface Impl<in out T> {
  *
  * @public
  */
-// The existential type needs `any`: an invariant `Impl<unknown>` would accept no implementation.
+// biome-ignore lint/suspicious/noExplicitAny: the existential type: an invariant `Impl<unknown>` would accept no implementation.
 export type AbstractImpl = Impl<any>;
 
 /**
@@ -53,7 +53,8 @@ export type ImplArgs<F> = F extends Fn<infer A, infer B> ? readonly [] | readonl
  * @public
  */
 export type Applied<F, Args extends readonly unknown[]> = Args extends readonly [unknown, ...infer Rest]
-  ? F extends Fn<any, infer B>
+  ? // biome-ignore lint/suspicious/noExplicitAny: `Fn` is invariant in its parameter: only `any` matches every functor.
+    F extends Fn<any, infer B>
     ? Applied<B, Rest>
     : never
   : F;

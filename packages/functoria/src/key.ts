@@ -148,6 +148,7 @@ export interface Key<in out T> {
  *
  * @public
  */
+// biome-ignore lint/suspicious/noExplicitAny: the existential type: an invariant `Key<unknown>` would accept no key.
 export type AnyKey = Key<any>;
 
 /**

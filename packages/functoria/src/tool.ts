@@ -179,7 +179,9 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
   const log: Logger = (level, message) => {
     if (LEVELS.indexOf(args.verbosity) >= LEVELS.indexOf(level)) io.stderr(`${builder.name}: [${level.toUpperCase()}] ${message}\n`);
   };
-  const logAll = (lines: readonly string[]): void => lines.forEach((l) => log("info", l));
+  const logAll = (lines: readonly string[]): void => {
+    for (const l of lines) log("info", l);
+  };
   const hasConfig = await fs.isFile(join(fs.cwd(), args.configFile));
   if (hasConfig && peeked.command === "configure") await checkFirstLine(options, args.configFile, log);
 

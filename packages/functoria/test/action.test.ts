@@ -159,7 +159,7 @@ describe("MemoryFileSystem as an overlay", () => {
         const keep = yield* Action.readFile("keep");
         yield* Action.rm("gone");
         yield* Action.rmdir("/d");
-        yield* Action.writeFile("new", keep + "!");
+        yield* Action.writeFile("new", `${keep}!`);
         return [yield* Action.isFile("gone"), yield* Action.isDir("/d"), yield* Action.ls(".")] as const;
       }),
       overlay,

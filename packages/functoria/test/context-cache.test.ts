@@ -11,7 +11,8 @@ describe("context cache", () => {
     const vote = String.raw`--vote=foo;;bar;;;\n\nllll;;;sdaads;;\n\t\0`;
     const text = encodeContextCache(["configure", vote]);
     expect(text).toBe(String.raw`configure
---vote=foo;;bar;;;\\n\\nllll;;;sdaads;;\\n\\t\\0` + "\n");
+--vote=foo;;bar;;;\\n\\nllll;;;sdaads;;\\n\\t\\0
+`);
     expect(decodeContextCache(text)).toEqual(["configure", vote]);
   });
 

@@ -6,7 +6,7 @@ import {
   type Builder,
   type Impl,
   type Job,
-  MemoryFileSystem,
+  type MemoryFileSystem,
   conv,
   defineApp,
   impl,

@@ -7,7 +7,7 @@ import {
   flag,
   ifValue,
   key,
-  keyContext,
+  type keyContext,
   keyEquals,
   keySet,
   map,

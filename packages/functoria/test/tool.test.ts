@@ -217,7 +217,10 @@ describe("describe and query", () => {
     const r = await runIn(project(), ["describe", "--dot", "-o", "-", "-f", "app/config.ts"], apps);
     expect(r.stdout).toContain('digraph G {\n  ordering=out;\n  1 [label="unit__1\\nUnit\\n", shape="box"];');
     const ran: string[][] = [];
-    const fs = new MemoryFileSystem({ cwd: CWD, files: { "app/config.ts": "" }, commands: (argv) => (ran.push([...argv]), { out: "", err: "" }) });
+    const fs = new MemoryFileSystem({ cwd: CWD, files: { "app/config.ts": "" }, commands: (argv) => {
+        ran.push([...argv]);
+        return { out: "", err: "" };
+      } });
     expect((await runIn(fs, ["describe", "--dot", "--dot-command=dot", "-f", "app/config.ts"], apps)).code).toBe(0);
     expect(ran).toEqual([["dot", "/tmp/graph0.dot"]]);
     const missing = new MemoryFileSystem({ cwd: CWD, files: { "app/config.ts": "" } });

@@ -114,6 +114,7 @@ const unix: Target = {
   run: (importValue, start) => `${importValue(UNIX, "Main")}.run(${start});`,
   argv: () => "process.argv.slice(2)",
   output: () => "unixOutput",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line` at run time.
   logSink: () => "(line: string): void => void process.stderr.write(`${line}\\n`)",
   devices: {
     console: call("connectConsole"),

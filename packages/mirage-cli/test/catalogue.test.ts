@@ -1,7 +1,7 @@
 // The device catalogue evaluated in memory: the graphs, keys, packages and generated code of the
 // devices, and register's init jobs (after upstream's test/mirage cram tests).
 import { describe, expect, it } from "vitest";
-import { type App, Context, type Impl, type Key, type Typ, describeText, evaluate, mainFile, query, toDot } from "@mirage-ts/functoria";
+import { type AnyKey, type App, Context, type Impl, type Typ, describeText, evaluate, mainFile, query, toDot } from "@mirage-ts/functoria";
 import {
   appInfo,
   blockKey,
@@ -51,7 +51,7 @@ function registered(make: () => void): App {
   return app;
 }
 
-type Setting = readonly [Key<any>, unknown];
+type Setting = readonly [AnyKey, unknown];
 
 function configure(app: App, settings: readonly Setting[] = []) {
   const context = settings.reduce((c, [k, v]) => c.add(k, v), Context.empty);
@@ -131,7 +131,10 @@ describe("the target table", () => {
     expect(Object.keys(targets)).toEqual(["unix"]);
     const unix = targets.unix;
     const imported: string[] = [];
-    const importValue = (module: string, name: string) => (imported.push(`${module}#${name}`), name);
+    const importValue = (module: string, name: string) => {
+      imported.push(`${module}#${name}`);
+      return name;
+    };
     expect(unix?.devices.blockOfFile?.(importValue, '"disk.img"')).toBe('connectFileBlock("disk.img")');
     expect(unix?.devices.netif?.(importValue, "_interface")).toBe("connectNetif(_interface)");
     expect(unix?.devices.socketStack?.(importValue, "_ipv4")).toBe("connectSocketStack({ ipv4: _ipv4 })");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
+import type { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
 import { type Arg, RuntimeArgs, argumentError, interfaceArg, ipv4Arg, ipv4GatewayArg } from "@mirage-ts/mirage-runtime";
 import { runArgv } from "./capture.js";
 

@@ -67,7 +67,10 @@ class Timer implements UnixTimer {
     // Node's timers measure from a cached loop time and may fire early: by 1 ms or more, re-arm (which
     // also chains delays beyond setTimeout's limit); by less, fire, as a re-armed timer would take 1 ms.
     const left = deadline - performance.now();
-    if (left >= 1) return timer.#arm(deadline, left);
+    if (left >= 1) {
+      timer.#arm(deadline, left);
+      return;
+    }
     timer.#timeout = undefined;
     dispatch(timer.#callback, undefined);
   }

@@ -22,7 +22,7 @@ export { EthernetLayer, type EthernetStats } from "./ethernet/ethernet-layer.js"
 
 export { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } from "./arp/arp-packet.js";
 export { type ArpEntry, ArpLayer, type ArpLimits, type ArpOptions, type ArpStats } from "./arp/arp-layer.js";
-export { type ArpProbeOptions, type ArpProbeResult, type ArpProber } from "./arp/arp-probe.js";
+export type { ArpProbeOptions, ArpProbeResult, ArpProber } from "./arp/arp-probe.js";
 
 export {
   IPV4_HEADER_SIZE,

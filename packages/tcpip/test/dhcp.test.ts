@@ -333,7 +333,7 @@ describe("DHCP address conflict detection", () => {
     expect(probes).toHaveLength(1);
 
     const lease = await runUntil(l.clock, dhcp.waitForLease());
-    expect(lease.cidr.toString()).toBe(offeredAfter("10.0.0.50", 1) + "/24");
+    expect(lease.cidr.toString()).toBe(`${offeredAfter("10.0.0.50", 1)}/24`);
     await run(l.clock, 10);
     const discovers = srv.received.filter((r) => r.type === T.discover);
     expect(discovers).toHaveLength(2);

@@ -222,7 +222,7 @@ describe("fragmentation", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 65515 }), fc.integer({ min: 68, max: 9000 }), (length, mtu) => {
         const ranges = fragmentRanges(length, 20, mtu);
-        const limit = 20 + length <= mtu ? 20 + length : mtu;
+        const limit = Math.min(20 + length, mtu);
         let next = 0;
         for (const [i, r] of ranges.entries()) {
           const ok = r.offset === next && r.offset % 8 === 0 && 20 + r.length <= limit && r.more === (i < ranges.length - 1);

@@ -144,7 +144,10 @@ describe("SackScoreboard", () => {
           const added = s.add(left, left + len, 0, 100_000);
           let fresh = 0;
           if (left > 0 && len > 0 && left + len <= 100_000 && added > 0) {
-            for (let x = left; x < left + len; x++) if (!model.has(x)) (model.add(x), fresh++);
+            for (let x = left; x < left + len; x++) if (!model.has(x)) {
+              model.add(x);
+              fresh++;
+            }
             expect(added).toBe(fresh);
           }
           expect(s.rangeCount).toBeLessThanOrEqual(16);

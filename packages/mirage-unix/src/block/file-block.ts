@@ -131,9 +131,9 @@ class UnixFileBlock implements FileBlock {
       try {
         // Past the end of a file whose size is not a whole number of sectors, the last sector reads
         // as zeros, as upstream's "virtual zeroes".
-        await transferAll(readvOf(this.#handle), buffers, offset, (remaining) =>
-          remaining.forEach((buffer) => buffer.fill(0)),
-        );
+        await transferAll(readvOf(this.#handle), buffers, offset, (remaining) => {
+          for (const buffer of remaining) buffer.fill(0);
+        });
         return ok();
       } catch (error) {
         return this.#failed(ioError("read", this.#geometry, offset, buffers, error));
@@ -202,7 +202,7 @@ export async function connectFileBlock(path: string, options: FileBlockOptions =
   if (!Number.isSafeInteger(requestedSectorSize) || requestedSectorSize <= 0) {
     throw new RangeError(`sectorSize must be a positive integer, got ${String(options.sectorSize)}`);
   }
-  let opened;
+  let opened: { handle: FileHandle; readWrite: boolean };
   try {
     opened = await openReadWriteOrReadOnly(path, options.readOnly ?? false);
   } catch (error) {

@@ -11,6 +11,7 @@
  * @packageDocumentation
  */
 
+import type { Stats } from "node:fs";
 import { lstat, mkdir, open, realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { Key } from "@mirage-ts/mirage-types";
@@ -83,7 +84,7 @@ export class KvRoot {
     for (const segment of key.parent().segments) {
       prefix = prefix.add(segment);
       const next = join(dir, segment);
-      let info;
+      let info: Stats;
       try {
         info = await lstat(next);
       } catch (error) {

@@ -154,7 +154,7 @@ function readFully(handle: FileHandle, buffer: Uint8Array, position: number): Pr
 
 /** Opens the store's root directory, failing as upstream if it is missing or not a directory. */
 export async function openRoot(path: string): Promise<KvRoot> {
-  let info;
+  let info: Stats;
   try {
     info = await stat(path);
   } catch (error) {

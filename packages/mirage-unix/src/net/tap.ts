@@ -146,7 +146,7 @@ export function tapUnavailableReason(): string | undefined {
 export async function connectTap(name: string, options: TapOptions = {}): Promise<Tap> {
   const mtu = checkMtu(options.mtu ?? 1500);
   const addon = loadTapAddon();
-  let opened;
+  let opened: ReturnType<TapAddon["open"]>;
   try {
     opened = addon.open(name, options.bringUp ?? true);
   } catch (error) {

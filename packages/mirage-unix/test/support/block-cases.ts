@@ -44,7 +44,7 @@ export function blockCases(name: string, make: BlockFactory): void {
       unwrap(await block.write(offset, sectors));
       const back = alloc(info.sectorSize, length).map((s) => s.fill(0));
       unwrap(await block.read(offset, back));
-      back.forEach((sector, i) => expect(Buffer.from(sector).equals(Buffer.from(sectors[i] as Uint8Array))).toBe(true));
+      for (const [i, sector] of back.entries()) expect(Buffer.from(sector).equals(Buffer.from(sectors[i] as Uint8Array))).toBe(true);
     };
 
     it.each([

@@ -118,7 +118,10 @@ export class VirtualSwitch {
     const dst = frame.length >= 6 ? Macaddr.read(frame, 0) : Macaddr.broadcast;
     if (dst.isUnicast()) {
       for (const port of this.#ports) {
-        if (port !== from && port.macaddr.equals(dst)) return port.fromSwitch(frame);
+        if (port !== from && port.macaddr.equals(dst)) {
+          port.fromSwitch(frame);
+          return;
+        }
       }
     }
     const targets = this.#ports.filter((port) => port !== from);

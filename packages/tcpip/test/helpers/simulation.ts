@@ -1,7 +1,7 @@
 // Drives a simulation on a VirtualClock: settle the microtask queue (stack handlers are async), then
 // jump to the next timer, until the deadline. Deterministic and independent of real time.
 import { setImmediate } from "node:timers/promises";
-import { VirtualClock } from "@mirage-ts/tcpip";
+import type { VirtualClock } from "@mirage-ts/tcpip";
 
 /** Lets every pending promise chain run (a macrotask turn drains the microtask queue). */
 export async function settle(): Promise<void> {
