@@ -16,7 +16,7 @@
 // Exit codes: 0 all packages fine, 1 at least one package fails, 2 the check itself could not run.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,7 +41,7 @@ function git(root, args) {
 
 /** The commit that last changed the package's version line: its last release (or its creation). */
 function releaseBaseline(root, dir) {
-  return git(root, ["log", "-1", "--format=%H", "-G\"version\"", "--", `${dir}/package.json`]).trim() || undefined;
+  return git(root, ["log", "-1", "--format=%H", '-G"version"', "--", `${dir}/package.json`]).trim() || undefined;
 }
 
 function fileAt(root, commit, path) {

@@ -12,7 +12,8 @@ function text(bytes: Uint8Array): string {
 }
 
 function checkEqual(a: Uint8Array, b: Uint8Array): void {
-  if (a.length !== b.length || a.some((byte, i) => byte !== b[i])) log.warn(`Buffers unequal: ${JSON.stringify(text(a))} vs ${JSON.stringify(text(b))}`);
+  if (a.length !== b.length || a.some((byte, i) => byte !== b[i]))
+    log.warn(`Buffers unequal: ${JSON.stringify(text(a))} vs ${JSON.stringify(text(b))}`);
 }
 
 /** `n` sectors, the i-th filled with "i: All work and no play makes Dave a dull boy.\n" over and over. */

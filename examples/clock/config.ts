@@ -1,5 +1,16 @@
 // mirage >= 0.1.0 & < 0.2.0
-import { defaultMClock, defaultPClock, defaultSleep, fn, job, main, mclock, pclock, register, sleep } from "@mirage-ts/mirage-cli";
+import {
+  defaultMClock,
+  defaultPClock,
+  defaultSleep,
+  fn,
+  job,
+  main,
+  mclock,
+  pclock,
+  register,
+  sleep,
+} from "@mirage-ts/mirage-cli";
 
 const clock = main({ module: "./unikernel.js", name: "SpeakingClock", type: fn(pclock, fn(mclock, fn(sleep, job))) });
 

@@ -28,7 +28,8 @@ export function ppGame(game: Game): string {
 /** Plays `draw` (an unsigned 32-bit number) against the state. */
 export function play(state: State, draw: number): [Game, State] {
   if (draw === state.hiscore) return [{ kind: "tie", hiscore: draw }, state];
-  if (draw > state.hiscore) return [{ kind: "new-hiscore", hiscore: draw, oldHiscore: state.hiscore }, { hiscore: draw }];
+  if (draw > state.hiscore)
+    return [{ kind: "new-hiscore", hiscore: draw, oldHiscore: state.hiscore }, { hiscore: draw }];
   return [{ kind: "loss", loser: draw, hiscore: state.hiscore }, state];
 }
 
@@ -60,7 +61,9 @@ export function marshal(buffer: Uint8Array, state: State): void {
 export function unmarshal(buffer: Uint8Array): { ok: true; state: State } | { ok: false; error: string } {
   if (buffer.length < length) throw new RangeError("Lotto.unmarshal");
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
-  if (String.fromCharCode(...buffer.subarray(0, 4)) !== MAGIC) return { ok: false, error: "bad magic; is this lottery data?" };
-  if (view.getUint32(8) !== crc32(buffer.subarray(0, 8))) return { ok: false, error: "bad checksum; possible data corruption" };
+  if (String.fromCharCode(...buffer.subarray(0, 4)) !== MAGIC)
+    return { ok: false, error: "bad magic; is this lottery data?" };
+  if (view.getUint32(8) !== crc32(buffer.subarray(0, 8)))
+    return { ok: false, error: "bad checksum; possible data corruption" };
   return { ok: true, state: { hiscore: view.getUint32(4) } };
 }

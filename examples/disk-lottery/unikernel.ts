@@ -13,7 +13,9 @@ const slotConv = makeConv<bigint>({
   },
 });
 const slot = registerArg(opt(slotConv, 0n, info(["slot"], { doc: "Sector to read and write game state to" })));
-const reset = registerArg(flag(info(["reset"], { doc: "Reset the state on disk at the specified slot (using --slot, default 0) and quit" })));
+const reset = registerArg(
+  flag(info(["reset"], { doc: "Reset the state on disk at the specified slot (using --slot, default 0) and quit" })),
+);
 
 async function writeState(disk: Block, info: BlockInfo, sector: bigint, state: State): Promise<void> {
   const buffer = new Uint8Array(info.sectorSize);

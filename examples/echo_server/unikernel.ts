@@ -4,7 +4,9 @@ import type { Random, Sleep } from "@mirage-ts/mirage-types";
 const log = logSource("echo_server");
 
 // Upstream waits up to 2.5 s per line; `--max-delay` shortens the wait (the tests use it).
-const maxDelay = registerArg(opt(intConv, 2500, info(["max-delay"], { docv: "MS", doc: "The longest wait for a line, in milliseconds." })));
+const maxDelay = registerArg(
+  opt(intConv, 2500, info(["max-delay"], { docv: "MS", doc: "The longest wait for a line, in milliseconds." })),
+);
 
 /** A random integer below `bound` (randomconv's `int ~bound`). */
 function randomInt(random: Random, bound: number): number {

@@ -11,7 +11,8 @@ export const Main = {
       log.warn(`Could not compare the secret against a known constant: ${ppKvError(stored.error)}`);
       return;
     }
-    if (String.fromCharCode(...stored.value) === ourSecret) log.info("Contents of extremely secret vital storage confirmed!");
+    if (String.fromCharCode(...stored.value) === ourSecret)
+      log.info("Contents of extremely secret vital storage confirmed!");
     else log.warn("The secret provided does not match!");
   },
 };

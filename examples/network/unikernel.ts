@@ -4,7 +4,17 @@ import { type Stack, ppTcpError } from "@mirage-ts/mirage-types";
 const log = logSource("network", "The network unikernel");
 
 // `--port=PORT`: where to listen (upstream device-usage/network).
-const port = registerArg(opt(intConv, 8080, info(["port"], { docs: sections.network, docv: "PORT", doc: "The TCP port on which to listen for incoming connections." })));
+const port = registerArg(
+  opt(
+    intConv,
+    8080,
+    info(["port"], {
+      docs: sections.network,
+      docv: "PORT",
+      doc: "The TCP port on which to listen for incoming connections.",
+    }),
+  ),
+);
 
 export const Network = {
   async start(stack: Stack): Promise<void> {

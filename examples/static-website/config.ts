@@ -1,5 +1,15 @@
 // mirage >= 0.1.0 & < 0.2.0
-import { defaultNetwork, fn, genericKvRo, genericStackv4v6, job, kvRo, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";
+import {
+  defaultNetwork,
+  fn,
+  genericKvRo,
+  genericStackv4v6,
+  job,
+  kvRo,
+  main,
+  register,
+  stackv4v6,
+} from "@mirage-ts/mirage-cli";
 
 // The site is the directory htdocs/, crunched into the bundle (`--kv_ro=crunch`, the default) or
 // read at run time (`--kv_ro=direct`); the stack is the host's (`--net=socket`) or mirage-ts's own

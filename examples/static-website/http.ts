@@ -13,7 +13,10 @@ export interface Request {
 }
 
 /** What reading a request gave: a request, the end of the connection, or a request to refuse. */
-export type NextRequest = { readonly kind: "request"; readonly request: Request } | { readonly kind: "eof" } | { readonly kind: "bad"; readonly status: 400 | 431 | 505 };
+export type NextRequest =
+  | { readonly kind: "request"; readonly request: Request }
+  | { readonly kind: "eof" }
+  | { readonly kind: "bad"; readonly status: 400 | 431 | 505 };
 
 const MAX_HEAD = 16 * 1024;
 const encoder = new TextEncoder();
@@ -106,7 +109,10 @@ export function keepAlive(request: Request): boolean {
 }
 
 /** The byte range a `Range` header asks of a resource of `size` bytes. */
-export type RangeRequest = { readonly kind: "whole" } | { readonly kind: "range"; readonly start: number; readonly end: number } | { readonly kind: "unsatisfiable" };
+export type RangeRequest =
+  | { readonly kind: "whole" }
+  | { readonly kind: "range"; readonly start: number; readonly end: number }
+  | { readonly kind: "unsatisfiable" };
 
 /**
  * Interprets `Range: bytes=...` for a resource of `size` bytes. Only one range is honoured; a

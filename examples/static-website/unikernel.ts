@@ -1,10 +1,16 @@
 import { info, intConv, logSource, opt, registerArg, sections } from "@mirage-ts/mirage-runtime";
 import { type Ipaddr, Key, type KvRo, type Stack, type TcpFlow, ppKvError } from "@mirage-ts/mirage-types";
-import { RequestReader, type Request, byteRange, keepAlive, responseHead } from "./http.js";
+import { type Request, RequestReader, byteRange, keepAlive, responseHead } from "./http.js";
 
 const log = logSource("static-website", "The static website unikernel");
 
-const port = registerArg(opt(intConv, 8080, info(["port"], { docs: sections.network, docv: "PORT", doc: "The TCP port on which to serve HTTP." })));
+const port = registerArg(
+  opt(
+    intConv,
+    8080,
+    info(["port"], { docs: sections.network, docv: "PORT", doc: "The TCP port on which to serve HTTP." }),
+  ),
+);
 
 // Bodies are read from the store and written a chunk at a time, so a large file is never held whole.
 const CHUNK = 64 * 1024;
@@ -29,7 +35,9 @@ const TYPES: Readonly<Record<string, string>> = {
 
 function contentType(path: string): string {
   const dot = path.lastIndexOf(".");
-  return (dot > path.lastIndexOf("/") ? TYPES[path.slice(dot + 1).toLowerCase()] : undefined) ?? "application/octet-stream";
+  return (
+    (dot > path.lastIndexOf("/") ? TYPES[path.slice(dot + 1).toLowerCase()] : undefined) ?? "application/octet-stream"
+  );
 }
 
 /** The store path of a request target, or `undefined` when it names nothing servable. */
@@ -51,12 +59,22 @@ type Sent = { readonly status: number; readonly bytes: number };
 
 async function respond(flow: TcpFlow<Ipaddr>, kv: KvRo, request: Request, close: boolean): Promise<Sent | undefined> {
   const connection = close ? "close" : "keep-alive";
-  const simple = async (status: number, text: string, extra: Record<string, string> = {}): Promise<Sent | undefined> => {
+  const simple = async (
+    status: number,
+    text: string,
+    extra: Record<string, string> = {},
+  ): Promise<Sent | undefined> => {
     const body = request.method === "HEAD" ? new Uint8Array(0) : encoder.encode(text);
-    const head = responseHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": encoder.encode(text).length, Connection: connection, ...extra });
+    const head = responseHead(status, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": encoder.encode(text).length,
+      Connection: connection,
+      ...extra,
+    });
     return (await flow.writev([head, body])).ok ? { status, bytes: body.length } : undefined;
   };
-  if (request.method !== "GET" && request.method !== "HEAD") return simple(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
+  if (request.method !== "GET" && request.method !== "HEAD")
+    return simple(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
   let path = storePath(request.target);
   if (path === undefined) return simple(404, "Not Found\n");
   const kind = await kv.exists(Key.v(path));
@@ -69,11 +87,17 @@ async function respond(flow: TcpFlow<Ipaddr>, kv: KvRo, request: Request, close:
     return simple(500, "Internal Server Error\n");
   }
   const range = byteRange(request.headers.get("range"), size.value);
-  if (range.kind === "unsatisfiable") return simple(416, "Range Not Satisfiable\n", { "Content-Range": `bytes */${size.value}` });
+  if (range.kind === "unsatisfiable")
+    return simple(416, "Range Not Satisfiable\n", { "Content-Range": `bytes */${size.value}` });
   const start = range.kind === "range" ? range.start : 0;
   const end = range.kind === "range" ? range.end + 1 : size.value;
   const status = range.kind === "range" ? 206 : 200;
-  const fields: Record<string, string | number> = { "Content-Type": contentType(key.toString()), "Content-Length": end - start, "Accept-Ranges": "bytes", Connection: connection };
+  const fields: Record<string, string | number> = {
+    "Content-Type": contentType(key.toString()),
+    "Content-Length": end - start,
+    "Accept-Ranges": "bytes",
+    Connection: connection,
+  };
   if (range.kind === "range") fields["Content-Range"] = `bytes ${start}-${end - 1}/${size.value}`;
   const head = responseHead(status, fields);
   if (request.method === "HEAD" || start === end) return (await flow.write(head)).ok ? { status, bytes: 0 } : undefined;

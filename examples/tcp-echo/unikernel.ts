@@ -1,9 +1,11 @@
 import { info, intConv, logSource, opt, registerArg, sections } from "@mirage-ts/mirage-runtime";
-import { type Stack, type TcpFlow, type Ipaddr, ppTcpError } from "@mirage-ts/mirage-types";
+import { type Ipaddr, type Stack, type TcpFlow, ppTcpError } from "@mirage-ts/mirage-types";
 
 const log = logSource("tcp-echo", "The TCP echo unikernel");
 
-const port = registerArg(opt(intConv, 7, info(["port"], { docs: sections.network, docv: "PORT", doc: "The TCP port on which to echo." })));
+const port = registerArg(
+  opt(intConv, 7, info(["port"], { docs: sections.network, docv: "PORT", doc: "The TCP port on which to echo." })),
+);
 
 /** Writes back everything the peer sends until it closes its side, then closes ours. */
 async function echo(flow: TcpFlow<Ipaddr>): Promise<void> {

@@ -16,8 +16,14 @@ function makePackage(declarations: string): string {
   mkdirSync(join(dir, "dist"), { recursive: true });
   mkdirSync(join(dir, "etc"), { recursive: true });
   cpSync(join(root, "api-extractor.base.json"), join(scratch, "api-extractor.base.json"));
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "@scratch/pkg", version: "0.1.0", types: "dist/index.d.ts" }));
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, types: [] }, include: ["dist"] }));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "@scratch/pkg", version: "0.1.0", types: "dist/index.d.ts" }),
+  );
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: true, types: [] }, include: ["dist"] }),
+  );
   writeFileSync(join(dir, "api-extractor.json"), JSON.stringify({ extends: "../api-extractor.base.json" }));
   writeFileSync(join(dir, "dist", "index.d.ts"), declarations);
   return dir;
@@ -25,9 +31,12 @@ function makePackage(declarations: string): string {
 
 function run(dir: string, localBuild: boolean) {
   const config = ExtractorConfig.loadFileAndPrepare(join(dir, "api-extractor.json"));
-  return Extractor.invoke(config, { localBuild, messageCallback: (m) => {
+  return Extractor.invoke(config, {
+    localBuild,
+    messageCallback: (m) => {
       m.handled = true;
-    } });
+    },
+  });
 }
 
 const v1 = `/** A flow. @public */\nexport interface Flow {\n  /** Reads. */\n  read(): Promise<Uint8Array>;\n}\n`;

@@ -16,8 +16,7 @@ const changesetBin = join(root, "node_modules", ".bin", "changeset");
 let scratch: string;
 afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-const report = (body: string): string =>
-  `## API Report File for "x"\n\n\`\`\`ts\n\n${body}\n\`\`\`\n`;
+const report = (body: string): string => `## API Report File for "x"\n\n\`\`\`ts\n\n${body}\n\`\`\`\n`;
 const flowV1 = report(`// @public\nexport interface Flow {\n    read(): Promise<Uint8Array>;\n}\n`);
 
 function git(...args: string[]): void {
@@ -36,7 +35,10 @@ function releasedWorkspace(): void {
   write("package.json", JSON.stringify({ name: "root", private: true }));
   write("pnpm-workspace.yaml", 'packages:\n  - "packages/*"\n');
   cpSync(join(root, ".changeset", "config.json"), join(scratch, ".changeset", "config.json"), { recursive: true });
-  for (const [dir, extra] of [["types", { mirage: { api: "implemented" } }], ["lib", {}]] as const) {
+  for (const [dir, extra] of [
+    ["types", { mirage: { api: "implemented" } }],
+    ["lib", {}],
+  ] as const) {
     write(`packages/${dir}/package.json`, JSON.stringify({ name: `@s/${dir}`, version: "0.3.0", ...extra }, null, 2));
     write(`packages/${dir}/etc/${dir}.api.md`, flowV1);
     write(`packages/${dir}/src/index.ts`, "export {};\n");
@@ -46,7 +48,9 @@ function releasedWorkspace(): void {
 }
 
 function changeset(id: string, releases: Record<string, string>, summary = "change"): void {
-  const front = Object.entries(releases).map(([name, type]) => `"${name}": ${type}\n`).join("");
+  const front = Object.entries(releases)
+    .map(([name, type]) => `"${name}": ${type}\n`)
+    .join("");
   write(`.changeset/${id}.md`, `---\n${front}---\n\n${summary}\n`);
 }
 
@@ -65,7 +69,10 @@ describe("check-api-bump on scratch repositories", () => {
 
   it("fails a changed public export with a patch changeset, passes with minor (0.x)", () => {
     releasedWorkspace();
-    write("packages/lib/etc/lib.api.md", flowV1.replace("read(): Promise<Uint8Array>;", "read(n: number): Promise<Uint8Array>;"));
+    write(
+      "packages/lib/etc/lib.api.md",
+      flowV1.replace("read(): Promise<Uint8Array>;", "read(n: number): Promise<Uint8Array>;"),
+    );
     write("packages/lib/src/index.ts", "export const changed = 1;\n");
     changeset("lib-change", { "@s/lib": "patch" });
     let r = runCheck();
@@ -79,7 +86,10 @@ describe("check-api-bump on scratch repositories", () => {
 
   it("fails a required member added to an implemented interface with a patch changeset", () => {
     releasedWorkspace();
-    const grown = flowV1.replace("    read(): Promise<Uint8Array>;\n", "    read(): Promise<Uint8Array>;\n    close(): Promise<void>;\n");
+    const grown = flowV1.replace(
+      "    read(): Promise<Uint8Array>;\n",
+      "    read(): Promise<Uint8Array>;\n    close(): Promise<void>;\n",
+    );
     write("packages/types/etc/types.api.md", grown);
     write("packages/types/src/index.ts", "export const grown = 1;\n");
     changeset("types-change", { "@s/types": "patch" });
@@ -93,7 +103,10 @@ describe("check-api-bump on scratch repositories", () => {
 
   it("treats the same added member as additive where interfaces are not implemented downstream", () => {
     releasedWorkspace();
-    const grown = flowV1.replace("    read(): Promise<Uint8Array>;\n", "    read(): Promise<Uint8Array>;\n    close(): Promise<void>;\n");
+    const grown = flowV1.replace(
+      "    read(): Promise<Uint8Array>;\n",
+      "    read(): Promise<Uint8Array>;\n    close(): Promise<void>;\n",
+    );
     write("packages/lib/etc/lib.api.md", grown);
     changeset("lib-add", { "@s/lib": "patch" });
     const r = runCheck();
@@ -129,8 +142,20 @@ describe("classify and requiredLevel", () => {
     ["unchanged", flowV1, flowV1, false, "none"],
     ["comment-only change", flowV1, flowV1.replace("// @public", "// @beta"), false, "none"],
     ["new export", flowV1, flowV1.replace("```\n", "// @public\nexport const x = 1;\n```\n"), true, "additive"],
-    ["new optional member of implemented interface", flowV1, flowV1.replace("    read()", "    size?: number;\n    read()"), true, "additive"],
-    ["new required member of implemented interface", flowV1, flowV1.replace("    read()", "    size: number;\n    read()"), true, "breaking"],
+    [
+      "new optional member of implemented interface",
+      flowV1,
+      flowV1.replace("    read()", "    size?: number;\n    read()"),
+      true,
+      "additive",
+    ],
+    [
+      "new required member of implemented interface",
+      flowV1,
+      flowV1.replace("    read()", "    size: number;\n    read()"),
+      true,
+      "breaking",
+    ],
     ["removed export", flowV1, report(""), false, "breaking"],
     ["no earlier report", undefined, flowV1, false, "additive"],
   ])("%s", (_name, before, after, implemented, expected) => {

@@ -2,7 +2,7 @@
 // package.json, and a README whose relative links lead to files of the published tarball (npm has no
 // repository to resolve anything else against). The repository's own documents never link outside it.
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";

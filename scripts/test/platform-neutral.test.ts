@@ -1,6 +1,6 @@
 // Proves the platform-neutrality rule of docs/architecture.md: the neutral packages compile with
 // `types: []` and an ES-only lib, so Node's globals and `node:` modules are type errors there.
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";

@@ -1,7 +1,7 @@
 // Release dry run: on a scratch copy of the workspace manifests and changesets config,
 // `changeset version` must produce the expected versions, changelogs and dependent bumps.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -80,7 +80,11 @@ describe("changeset version on a scratch copy", () => {
   });
 
   it("leaves packages untouched by any changeset at their version", () => {
-    const touched = new Set(["@mirage-ts/mirage-types", "@mirage-ts/mirage-cli", ...dependents("@mirage-ts/mirage-types")]);
+    const touched = new Set([
+      "@mirage-ts/mirage-types",
+      "@mirage-ts/mirage-cli",
+      ...dependents("@mirage-ts/mirage-types"),
+    ]);
     for (const dir of dirs) {
       const m = manifest(root, dir);
       if (!touched.has(m.name)) expect(manifest(scratch, dir).version, m.name).toBe(m.version);

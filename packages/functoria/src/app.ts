@@ -59,7 +59,15 @@ export const JOB_WITHOUT_ARGUMENTS =
   'Your configuration includes a job without arguments. Please add a dependency in your config.ts: use `const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(job, job) }); register("hello", [hello.$(noop)])` instead of `.. job .. [hello]`.';
 
 function defaultCreate(builder: Builder): (jobs: readonly Impl<Job>[]) => Impl<Job> {
-  return (jobs) => impl({ name: "Jobs", type: job, keys: builder.keys, packages: builder.packages, extraDeps: jobs.map(dep), connect: () => "undefined" });
+  return (jobs) =>
+    impl({
+      name: "Jobs",
+      type: job,
+      keys: builder.keys,
+      packages: builder.packages,
+      extraDeps: jobs.map(dep),
+      connect: () => "undefined",
+    });
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 
 import type { Context } from "./context.js";
-import type { GraphNode, DeviceGraph } from "./graph.js";
+import type { DeviceGraph, GraphNode } from "./graph.js";
 import type { AbstractImpl } from "./impl.js";
 import type { Info } from "./info.js";
 import { chooseBranch } from "./internal/choose.js";
@@ -103,7 +103,8 @@ function deviceCode(node: GraphNode, info: Info, imports: ImportTable): string {
     importValue: (module, name) => imports.value(module, name),
   });
   // An object literal would read as the body of the arrow function.
-  if (inputs.length === 0 && argLocals.length === 0) return `const ${node.varName} = lazy(() => ${connect.trimStart().startsWith("{") ? `(${connect})` : connect});\n`;
+  if (inputs.length === 0 && argLocals.length === 0)
+    return `const ${node.varName} = lazy(() => ${connect.trimStart().startsWith("{") ? `(${connect})` : connect});\n`;
   // Only the values the connect code uses are bound, so the entry passes `noUnusedLocals`.
   const used = (local: string): boolean => new RegExp(`(?<![\\w$])${local}(?![\\w$])`, "u").test(connect);
   const lines = [`const ${node.varName} = lazy(async () => {`];
@@ -113,7 +114,8 @@ function deviceCode(node: GraphNode, info: Info, imports: ImportTable): string {
     while (bound.length > 0 && bound[bound.length - 1] === "") bound.pop();
     lines.push(bound.length === 0 ? `  ${wait};` : `  const [${bound.join(", ")}] = ${wait};`);
   }
-  for (const a of device.runtimeArgs) if (used(`_${a.varName}`)) lines.push(`  const _${a.varName} = ${keyVar(a.varName)}();`);
+  for (const a of device.runtimeArgs)
+    if (used(`_${a.varName}`)) lines.push(`  const _${a.varName} = ${keyVar(a.varName)}();`);
   lines.push(`  return ${connect};`, "});");
   return `${lines.join("\n")}\n`;
 }

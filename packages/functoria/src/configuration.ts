@@ -7,7 +7,16 @@
 
 import type { App } from "./app.js";
 import type { Context } from "./context.js";
-import { type DeviceGraph, devices, evalGraph, implKeys, implPackages, implRuntimeArgs, simplify, switchKeys } from "./graph.js";
+import {
+  type DeviceGraph,
+  devices,
+  evalGraph,
+  implKeys,
+  implPackages,
+  implRuntimeArgs,
+  simplify,
+  switchKeys,
+} from "./graph.js";
 import type { AbstractImpl } from "./impl.js";
 import { type Info, makeInfo } from "./info.js";
 import { type AnyKey, keySet } from "./key.js";
@@ -62,7 +71,8 @@ export function preliminaryKeys(app: App): AnyKey[] {
  */
 function alternativeArgs(impl: AbstractImpl): RuntimeArg[] {
   const byName = new Map<string, RuntimeArg>();
-  for (const arg of devices(impl).flatMap((d) => d.runtimeArgs)) if (!byName.has(arg.varName)) byName.set(arg.varName, arg);
+  for (const arg of devices(impl).flatMap((d) => d.runtimeArgs))
+    if (!byName.has(arg.varName)) byName.set(arg.varName, arg);
   return runtimeArgSet(byName.values());
 }
 
@@ -76,7 +86,11 @@ function alternativeArgs(impl: AbstractImpl): RuntimeArg[] {
 export function evaluate(app: App, options: EvaluateOptions): Configuration {
   const { context } = options;
   const impl = simplify(app.top, { full: options.full, context });
-  const packages = mergePackages([...(app.builder.packages ?? []), ...app.packages, ...implPackages(impl).eval(context)]);
+  const packages = mergePackages([
+    ...(app.builder.packages ?? []),
+    ...app.packages,
+    ...implPackages(impl).eval(context),
+  ]);
   const info = makeInfo({
     name: app.name,
     projectName: app.builder.name,

@@ -48,7 +48,10 @@ export function formatAlternatives(alternatives: readonly string[]): string {
 export function matchPrefix(
   text: string,
   names: readonly string[],
-): { readonly kind: "found"; readonly name: string } | { readonly kind: "unknown" } | { readonly kind: "ambiguous"; readonly candidates: readonly string[] } {
+):
+  | { readonly kind: "found"; readonly name: string }
+  | { readonly kind: "unknown" }
+  | { readonly kind: "ambiguous"; readonly candidates: readonly string[] } {
   if (names.includes(text)) return { kind: "found", name: text };
   const candidates = text === "" ? [] : names.filter((n) => n.startsWith(text));
   if (candidates.length === 1) return { kind: "found", name: candidates[0] ?? text };
@@ -65,7 +68,8 @@ const stringConverter: Converter<string> = {
 const intConverter: Converter<number> = {
   docv: "INT",
   parse: (text) =>
-    /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/u.test(text) && Number.isSafeInteger(Number(text.replace(/^\+/u, "")))
+    /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/u.test(text) &&
+    Number.isSafeInteger(Number(text.replace(/^\+/u, "")))
       ? { ok: true, value: Number(text.replace(/^\+/u, "")) }
       : { ok: false, error: `invalid value ${text}, expected an integer` },
   print: (value) => String(value),
@@ -94,7 +98,10 @@ function enumeration<const T>(cases: readonly (readonly [string, T])[], docv = "
         if (entry !== undefined) return { ok: true, value: entry[1] };
       }
       if (found.kind === "ambiguous") {
-        return { ok: false, error: `invalid value ${text}, ambiguous and could be ${formatAlternatives(found.candidates)}` };
+        return {
+          ok: false,
+          error: `invalid value ${text}, ambiguous and could be ${formatAlternatives(found.candidates)}`,
+        };
       }
       return { ok: false, error: `invalid value ${text}, expected ${formatAlternatives(names)}` };
     },

@@ -15,7 +15,7 @@ import type { AnyKey } from "./key.js";
 import type { Package } from "./package.js";
 import type { RuntimeArg } from "./runtime-arg.js";
 import type { Typ } from "./typ.js";
-import { pure, type Value, map } from "./value.js";
+import { type Value, map, pure } from "./value.js";
 
 /**
  * What a device's `connect` receives to produce its code.
@@ -122,8 +122,7 @@ export function defaultConnect(context: ConnectContext): string {
 export function makeDevice<T>(options: DeviceOptions<T>): Device {
   if (options.name === "") throw new TypeError("a device needs a non-empty name");
   const fixed = options.packages ?? [];
-  const packages =
-    options.packagesV === undefined ? pure(fixed) : map(options.packagesV, (ps) => [...fixed, ...ps]);
+  const packages = options.packagesV === undefined ? pure(fixed) : map(options.packagesV, (ps) => [...fixed, ...ps]);
   lastDeviceId += 1;
   return {
     id: lastDeviceId,

@@ -40,15 +40,28 @@ export function toDot(impl: AbstractImpl): string {
       const deps = node.deps.map(go);
       id = ids.size + 1;
       const keys = node.device.keys.map((k) => k.name).join(", ");
-      vertices.push(`  ${id} [${attrs([["label", `${niceName(node.device)}__${id}\n${node.device.name}\n${keys}`], ["shape", "box"]])}];`);
+      vertices.push(
+        `  ${id} [${attrs([
+          ["label", `${niceName(node.device)}__${id}\n${node.device.name}\n${keys}`],
+          ["shape", "box"],
+        ])}];`,
+      );
       for (const a of args) edge(id, a, []);
       for (const d of deps) edge(id, d, [["style", "dashed"]]);
     } else if (node instanceof AppNode) {
       const f = go(node.f);
       const args = node.args.map(go);
       id = ids.size + 1;
-      vertices.push(`  ${id} [${attrs([["label", "$"], ["shape", "diamond"]])}];`);
-      edge(id, f, [["style", "bold"], ["tailport", "sw"]]);
+      vertices.push(
+        `  ${id} [${attrs([
+          ["label", "$"],
+          ["shape", "diamond"],
+        ])}];`,
+      );
+      edge(id, f, [
+        ["style", "bold"],
+        ["tailport", "sw"],
+      ]);
       for (const a of args) edge(id, a, []);
     } else {
       const sw = node as IfNode;
@@ -56,8 +69,16 @@ export function toDot(impl: AbstractImpl): string {
       const fallback = go(sw.fallback);
       id = ids.size + 1;
       vertices.push(`  ${id} [${attrs([["label", `If\n${sw.cond.deps.map((k) => k.name).join(", ")}`]])}];`);
-      for (const b of branches) edge(id, b, [["style", "dotted"], ["headport", "n"]]);
-      edge(id, fallback, [["style", "bold"], ["style", "dotted"], ["headport", "n"]]);
+      for (const b of branches)
+        edge(id, b, [
+          ["style", "dotted"],
+          ["headport", "n"],
+        ]);
+      edge(id, fallback, [
+        ["style", "bold"],
+        ["style", "dotted"],
+        ["headport", "n"],
+      ]);
     }
     ids.set(key, id);
     return id;

@@ -73,7 +73,8 @@ export function hasHeader(path: string, contents: string): boolean {
  */
 export function withHeader(generator: Generator, path: string, contents: string): string {
   const l = lang(path);
-  if (l === undefined) throw new TypeError(`${path}: cannot mark a file of this type as generated (use .ts, .js, .json, Makefile...)`);
+  if (l === undefined)
+    throw new TypeError(`${path}: cannot mark a file of this type as generated (use .ts, .js, .json, Makefile...)`);
   if (hasHeader(path, contents)) return contents;
   if (l.kind === "comment") return `${l.prefix} ${headerLine(generator)}\n\n${contents}`;
   const parsed = JSON.parse(contents) as unknown;

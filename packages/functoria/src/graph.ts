@@ -57,7 +57,10 @@ export interface DeviceGraph {
  *
  * @public
  */
-export function simplify(impl: AbstractImpl, options: { readonly full: boolean; readonly context: Context }): AbstractImpl {
+export function simplify(
+  impl: AbstractImpl,
+  options: { readonly full: boolean; readonly context: Context },
+): AbstractImpl {
   const memo = new Map<number, ImplNode>();
   const go = (node: ImplNode): ImplNode => {
     const id = structuralId(node);
@@ -68,7 +71,11 @@ export function simplify(impl: AbstractImpl, options: { readonly full: boolean; 
       result =
         options.full || isDetermined(options.context, node.cond)
           ? go(chooseBranch(node, options.context))
-          : new IfNode(node.cond, node.branches.map(([v, b]) => [v, go(b)] as const), go(node.fallback));
+          : new IfNode(
+              node.cond,
+              node.branches.map(([v, b]) => [v, go(b)] as const),
+              go(node.fallback),
+            );
     } else if (node instanceof DevNode) {
       result = new DevNode(node.device, node.args.map(go), node.deps.map(go), node.typ);
     } else {

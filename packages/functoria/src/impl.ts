@@ -45,7 +45,8 @@ export type AbstractImpl = Impl<any>;
  *
  * @public
  */
-export type ImplArgs<F> = F extends Fn<infer A, infer B> ? readonly [] | readonly [Impl<A>, ...ImplArgs<B>] : readonly [];
+export type ImplArgs<F> =
+  F extends Fn<infer A, infer B> ? readonly [] | readonly [Impl<A>, ...ImplArgs<B>] : readonly [];
 
 /**
  * The type of a functor `F` applied to the arguments `Args`.
@@ -160,7 +161,9 @@ export function matchImpl<V, T>(cond: Value<V>, cases: readonly (readonly [V, Im
   const branches = cases.map(([v, i]): readonly [unknown, ReturnType<typeof asNode>] => {
     const node = asNode(i);
     if (!sameTyp(node.typ, fallbackNode.typ)) {
-      throw new TypeError(`matchImpl: a case has type ${node.typ.toString()} but the default has type ${fallbackNode.typ.toString()}`);
+      throw new TypeError(
+        `matchImpl: a case has type ${node.typ.toString()} but the default has type ${fallbackNode.typ.toString()}`,
+      );
     }
     return [v, node];
   });
@@ -174,5 +177,12 @@ export function matchImpl<V, T>(cond: Value<V>, cases: readonly (readonly [V, Im
  * @public
  */
 export function ifImpl<T>(cond: Value<boolean>, then: Impl<T>, otherwise: Impl<T>): Impl<T> {
-  return matchImpl(cond, [[true, then], [false, otherwise]], then);
+  return matchImpl(
+    cond,
+    [
+      [true, then],
+      [false, otherwise],
+    ],
+    then,
+  );
 }

@@ -4,22 +4,97 @@
  * @packageDocumentation
  */
 export { type Fn, type Job, type Typ, fn, job, typ } from "./typ.js";
-export { type Package, type PackageOptions, formatPackage, mergePackage, mergePackages, packageRange, pkg } from "./package.js";
+export {
+  type Package,
+  type PackageOptions,
+  formatPackage,
+  mergePackage,
+  mergePackages,
+  packageRange,
+  pkg,
+} from "./package.js";
 export { type Converter, type ParseResult, conv, formatAlternatives, matchPrefix } from "./converter.js";
-export { type AnyKey, type Arg, type ArgInfo, type Key, compareKeys, flag, key, keyEquals, keySet, opt, optAll, required } from "./key.js";
+export {
+  type AnyKey,
+  type Arg,
+  type ArgInfo,
+  type Key,
+  compareKeys,
+  flag,
+  key,
+  keyEquals,
+  keySet,
+  opt,
+  optAll,
+  required,
+} from "./key.js";
 export { Context } from "./context.js";
-export { type Value, all, ap, defaultValue, ifValue, isDetermined, map, matchValue, ofDeps, pure, value } from "./value.js";
+export {
+  type Value,
+  all,
+  ap,
+  defaultValue,
+  ifValue,
+  isDetermined,
+  map,
+  matchValue,
+  ofDeps,
+  pure,
+  value,
+} from "./value.js";
 export { type RuntimeArg, type RuntimeArgOptions, runtimeArg, runtimeArgSet } from "./runtime-arg.js";
-export { type ConnectContext, type Device, type DeviceOptions, defaultConnect, makeDevice, niceName } from "./device.js";
-export { type AbstractImpl, type Applied, type Impl, type ImplArgs, type MainOptions, apply, dep, ifImpl, impl, main, matchImpl, noop } from "./impl.js";
+export {
+  type ConnectContext,
+  type Device,
+  type DeviceOptions,
+  defaultConnect,
+  makeDevice,
+  niceName,
+} from "./device.js";
+export {
+  type AbstractImpl,
+  type Applied,
+  type Impl,
+  type ImplArgs,
+  type MainOptions,
+  apply,
+  dep,
+  ifImpl,
+  impl,
+  main,
+  matchImpl,
+  noop,
+} from "./impl.js";
 export { notice, takeNotices } from "./notices.js";
 export { type Info, type InfoFields, formatInfo, formatKeys, makeInfo } from "./info.js";
 export { Action, type Command, type CommandOutput } from "./action.js";
 export type { Awaitable, FileSystem } from "./file-system.js";
 export { MemoryFileSystem, type MemoryFileSystemOptions, type MemorySnapshot } from "./memory-fs.js";
-export { type ActionResult, type DryRunResult, type RunOptions, dryRun, generatedFiles, runAction } from "./interpret.js";
-export { type Generator, canOverwrite, hasHeader, headerLine, removeGenerated, withHeader, writeGenerated } from "./filegen.js";
-export { decodeContextCache, encodeContextCache, escapeArg, readContextCache, unescapeArg, writeContextCache } from "./context-cache.js";
+export {
+  type ActionResult,
+  type DryRunResult,
+  type RunOptions,
+  dryRun,
+  generatedFiles,
+  runAction,
+} from "./interpret.js";
+export {
+  type Generator,
+  canOverwrite,
+  hasHeader,
+  headerLine,
+  removeGenerated,
+  withHeader,
+  writeGenerated,
+} from "./filegen.js";
+export {
+  decodeContextCache,
+  encodeContextCache,
+  escapeArg,
+  readContextCache,
+  unescapeArg,
+  writeContextCache,
+} from "./context-cache.js";
 export {
   type DeviceGraph,
   type GraphNode,
@@ -51,7 +126,15 @@ export {
   query,
 } from "./engine.js";
 export { ExitCode } from "./exit-codes.js";
-export { CliError, type Occurrence, type OptionSpec, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./cli/options.js";
+export {
+  CliError,
+  type Occurrence,
+  type OptionSpec,
+  type ParsedOptions,
+  lastValue,
+  occurrencesOf,
+  parseOptions,
+} from "./cli/options.js";
 export { type ManBlock, type ManSection, optionItems, renderMan } from "./cli/man.js";
 export {
   type CommandDoc,

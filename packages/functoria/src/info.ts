@@ -8,7 +8,7 @@
 
 import type { Context } from "./context.js";
 import type { AnyKey, Key } from "./key.js";
-import { formatPackage, type Package } from "./package.js";
+import { type Package, formatPackage } from "./package.js";
 import type { RuntimeArg } from "./runtime-arg.js";
 
 /**
@@ -96,6 +96,7 @@ export function formatInfo(info: Info, options: { readonly verbose?: boolean } =
   show("Name", [info.name], "");
   show("Keys", formatKeys(info.context, info.keys), ",");
   if (info.output !== undefined) show("Output", [info.output], "");
-  if (options.verbose === true) lines.push(`${"Packages".padEnd(10)} ${info.packages.map(formatPackage).join(", ")}`.trimEnd());
+  if (options.verbose === true)
+    lines.push(`${"Packages".padEnd(10)} ${info.packages.map(formatPackage).join(", ")}`.trimEnd());
   return `${lines.join("\n")}\n`;
 }

@@ -58,7 +58,9 @@ function makeArg<T>(
   if (info.names.length === 0) throw new TypeError("a key argument needs at least one option name");
   for (const name of info.names) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/u.test(name)) {
-      throw new TypeError(`invalid option name ${JSON.stringify(name)}: use letters, digits, "-", "_" or "." and no leading "-"`);
+      throw new TypeError(
+        `invalid option name ${JSON.stringify(name)}: use letters, digits, "-", "_" or "." and no leading "-"`,
+      );
     }
   }
   return { kind, info, default: defaultValue, converter, fromOccurrences, print };

@@ -78,9 +78,7 @@ export function runtimeArg(options: RuntimeArgOptions): RuntimeArg {
 
 function sameDefinition(a: RuntimeArg, b: RuntimeArg): boolean {
   return (
-    a.module === b.module &&
-    a.name === b.name &&
-    JSON.stringify(a.args ?? null) === JSON.stringify(b.args ?? null)
+    a.module === b.module && a.name === b.name && JSON.stringify(a.args ?? null) === JSON.stringify(b.args ?? null)
   );
 }
 

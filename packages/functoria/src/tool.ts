@@ -24,11 +24,20 @@ import { CliError } from "./cli/options.js";
 import { type Configuration, evaluate, preliminaryKeys } from "./configuration.js";
 import { Context } from "./context.js";
 import { readContextCache } from "./context-cache.js";
-import { type ConfigureReport, clean, configure, defaultContextFile, describeDot, describeText, ENGINE_QUERIES, query } from "./engine.js";
+import {
+  type ConfigureReport,
+  ENGINE_QUERIES,
+  clean,
+  configure,
+  defaultContextFile,
+  describeDot,
+  describeText,
+  query,
+} from "./engine.js";
 import { ExitCode } from "./exit-codes.js";
 import type { FileSystem } from "./file-system.js";
-import { runAction } from "./interpret.js";
 import { join } from "./internal/path.js";
+import { runAction } from "./interpret.js";
 import type { AnyKey } from "./key.js";
 import { MemoryFileSystem } from "./memory-fs.js";
 import { takeNotices } from "./notices.js";
@@ -119,7 +128,8 @@ export async function runTool(options: ToolOptions): Promise<ExitCode> {
 
 function readCache(explicit: string | undefined, path: string): Action<string[] | undefined> {
   return Action.gen(function* () {
-    if (explicit !== undefined && !(yield* Action.isFile(path))) return yield* Action.fail(`cannot find file \`${path}'`);
+    if (explicit !== undefined && !(yield* Action.isFile(path)))
+      return yield* Action.fail(`cannot find file \`${path}'`);
     return yield* readContextCache(path);
   });
 }
@@ -142,7 +152,9 @@ type Logger = (level: Verbosity, message: string) => void;
 
 /** Runs an action on the host's file system, or on an overlay printing the trace with `--dry-run`. */
 async function perform<A>(options: ToolOptions, args: CommonArgs, action: Action<A>): Promise<A> {
-  const fs = args.dryRun ? new MemoryFileSystem({ base: options.fs, cwd: options.fs.cwd(), commands: () => ({ out: "", err: "" }) }) : options.fs;
+  const fs = args.dryRun
+    ? new MemoryFileSystem({ base: options.fs, cwd: options.fs.cwd(), commands: () => ({ out: "", err: "" }) })
+    : options.fs;
   const trace = args.dryRun ? (line: string) => options.io.stderr(`* ${line}\n`) : undefined;
   const result = await runAction(action, fs, trace === undefined ? {} : { trace });
   if (!result.ok) throw new ToolFailure(result.error, ExitCode.actionError);
@@ -166,18 +178,26 @@ async function checkFirstLine(options: ToolOptions, configFile: string, log: Log
 function printMissing(io: ToolIo, report: ConfigureReport): void {
   if (report.missing.length === 0) return;
   const install = (build: boolean): string[] => {
-    const specs = report.missing.filter((p) => p.build === build).map((p) => `'${p.ranges.length === 0 ? p.name : `${p.name}@${packageRange(p)}`}'`);
+    const specs = report.missing
+      .filter((p) => p.build === build)
+      .map((p) => `'${p.ranges.length === 0 ? p.name : `${p.name}@${packageRange(p)}`}'`);
     return specs.length === 0 ? [] : [`  npm install ${build ? "--save-dev " : ""}${specs.join(" ")}`];
   };
-  io.stdout(`${report.packageJson} does not list every dependency of the unikernel; add them with:\n${[...install(false), ...install(true)].join("\n")}\n`);
+  io.stdout(
+    `${report.packageJson} does not list every dependency of the unikernel; add them with:\n${[...install(false), ...install(true)].join("\n")}\n`,
+  );
 }
 
-async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => CommandLineSettings): Promise<ExitCode> {
+async function run(
+  options: ToolOptions,
+  settings: (keys: readonly AnyKey[]) => CommandLineSettings,
+): Promise<ExitCode> {
   const { builder, io, argv, fs } = options;
   const peeked = peekCommandLine(argv, settings([]));
   const { args } = peeked;
   const log: Logger = (level, message) => {
-    if (LEVELS.indexOf(args.verbosity) >= LEVELS.indexOf(level)) io.stderr(`${builder.name}: [${level.toUpperCase()}] ${message}\n`);
+    if (LEVELS.indexOf(args.verbosity) >= LEVELS.indexOf(level))
+      io.stderr(`${builder.name}: [${level.toUpperCase()}] ${message}\n`);
   };
   const logAll = (lines: readonly string[]): void => {
     for (const l of lines) log("info", l);
@@ -204,7 +224,8 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
       return ExitCode.ok;
     }
     if (line.kind === "error") return usageError(io, builder.name, line.message, line.usage);
-    if (line.command.command !== "clean") throw new ToolFailure(`configuration file ${line.command.args.configFile} missing`, ExitCode.actionError);
+    if (line.command.command !== "clean")
+      throw new ToolFailure(`configuration file ${line.command.args.configFile} missing`, ExitCode.actionError);
     logAll(await perform(options, line.command.args, clean(builder, args.configFile)));
     return ExitCode.ok;
   }
@@ -216,7 +237,8 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
 
   // Stage 1: the switch keys decide the graph, hence the full set of keys.
   const early = preliminaryKeys(loaded);
-  const cachedEarly = cached === undefined ? Context.empty : guard(() => peekCommandLine(cached, settings(early)).context);
+  const cachedEarly =
+    cached === undefined ? Context.empty : guard(() => peekCommandLine(cached, settings(early)).context);
   const base = guard(() => peekCommandLine(argv, settings(early)).context).merge(cachedEarly);
   const allKeys = guard(() => evaluate(loaded, { context: base, full: true, configFile: args.configFile }).info.keys);
 
@@ -232,8 +254,11 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
   const context = tool.context.merge(cacheContext);
   const full = tool.command === "describe" ? (tool.eval ?? cached !== undefined) : true;
   // The output name given to configure names the files of the later commands too (upstream `Context_cache.peek_output`).
-  const output = tool.args.output ?? (cached === undefined ? undefined : peekCommandLine(cached, settings([])).args.output);
-  const conf: Configuration = guard(() => evaluate(loaded, { context, full, configFile: tool.args.configFile, output }));
+  const output =
+    tool.args.output ?? (cached === undefined ? undefined : peekCommandLine(cached, settings([])).args.output);
+  const conf: Configuration = guard(() =>
+    evaluate(loaded, { context, full, configFile: tool.args.configFile, output }),
+  );
   const verbose = LEVELS.indexOf(tool.args.verbosity) >= LEVELS.indexOf("info");
 
   switch (tool.command) {
@@ -241,7 +266,11 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
       const missing = missingRequiredKey(context, conf.info.keys);
       if (missing !== undefined) return usageError(io, builder.name, missing, commandUsage(builder.name, "configure"));
       log("info", describeText(conf, false).trimEnd());
-      const report = await perform(options, tool.args, guard(() => configure(conf, { argv, contextFile })));
+      const report = await perform(
+        options,
+        tool.args,
+        guard(() => configure(conf, { argv, contextFile })),
+      );
       logAll(report.log);
       printMissing(io, report);
       if (builder.configured !== undefined) io.stdout(`${builder.configured(conf.info)}\n`);
@@ -252,7 +281,14 @@ async function run(options: ToolOptions, settings: (keys: readonly AnyKey[]) => 
       return ExitCode.ok;
     case "describe": {
       io.stdout(describeText(conf, verbose));
-      if (tool.dot) io.stdout(await perform(options, tool.args, describeDot(conf, { output: tool.args.output, dotCommand: tool.dotCommand })));
+      if (tool.dot)
+        io.stdout(
+          await perform(
+            options,
+            tool.args,
+            describeDot(conf, { output: tool.args.output, dotCommand: tool.dotCommand }),
+          ),
+        );
       return ExitCode.ok;
     }
     case "clean":

@@ -38,7 +38,11 @@ const COMMENTS: readonly { readonly open: string; readonly close: string | undef
   { open: "/*", close: "*/" },
 ];
 
-function readBounds(tokens: readonly string[], close: string | undefined, usage: string): { ok: true; bounds: Bounds } | { ok: false; error: string } {
+function readBounds(
+  tokens: readonly string[],
+  close: string | undefined,
+  usage: string,
+): { ok: true; bounds: Bounds } | { ok: false; error: string } {
   let lower: string | undefined;
   let upper: string | undefined;
   for (let i = 0; i < tokens.length; i++) {

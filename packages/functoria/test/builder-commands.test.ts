@@ -1,6 +1,20 @@
 // The tool's own sub-commands (mirage's `build`) and the report on a user's package.json.
+
+import {
+  type App,
+  type Builder,
+  MemoryFileSystem,
+  apply,
+  defineApp,
+  fn,
+  job,
+  main,
+  noop,
+  parseCommandLine,
+  pkg,
+  runTool,
+} from "@mirage-ts/functoria";
 import { describe, expect, it } from "vitest";
-import { type App, type Builder, MemoryFileSystem, apply, defineApp, fn, job, main, noop, parseCommandLine, pkg, runTool } from "@mirage-ts/functoria";
 import { app, runIn, testBuilder } from "./helpers.js";
 
 const built: string[] = [];
@@ -42,36 +56,81 @@ describe("tool commands", () => {
   it("run on the evaluated configuration, with prefixes and logs", async () => {
     const fs = new MemoryFileSystem({ cwd: "/w", files: { "app/config.ts": "" } });
     built.length = 0;
-    expect(await run(fs, ["build", "-f", "app/config.ts", "-v"])).toEqual({ code: 0, stdout: "built\n", stderr: "test: [INFO] building\n" });
+    expect(await run(fs, ["build", "-f", "app/config.ts", "-v"])).toEqual({
+      code: 0,
+      stdout: "built\n",
+      stderr: "test: [INFO] building\n",
+    });
     expect(await run(fs, ["bu", "-f", "app/config.ts"])).toMatchObject({ code: 0 });
     expect(built).toEqual(["hello app/config.ts", "hello app/config.ts"]);
   });
 
   it("report a failure as an action error and need a configuration file", async () => {
     const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "" } });
-    expect(await run(fs, ["build"], "broken")).toEqual({ code: 1, stdout: "", stderr: "test: it does not typecheck\n" });
-    expect(await run(new MemoryFileSystem({ cwd: "/w" }), ["build"])).toEqual({ code: 1, stdout: "", stderr: "test: configuration file config.ts missing\n" });
-    expect(await run(fs, ["build", "extra"])).toMatchObject({ code: 124, stderr: expect.stringContaining("too many arguments, dont know what to do with extra") });
+    expect(await run(fs, ["build"], "broken")).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "test: it does not typecheck\n",
+    });
+    expect(await run(new MemoryFileSystem({ cwd: "/w" }), ["build"])).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "test: configuration file config.ts missing\n",
+    });
+    expect(await run(fs, ["build", "extra"])).toMatchObject({
+      code: 124,
+      stderr: expect.stringContaining("too many arguments, dont know what to do with extra"),
+    });
   });
 
   it("appear in the help pages and topics", () => {
     const settings = { tool: builder, queryKinds: ["packages"], commands: builder.commands };
     const page = parseCommandLine([], settings);
-    expect(page).toMatchObject({ kind: "print", text: expect.stringContaining("COMMANDS\n       build\n           Build the application.\n\n       clean\n") });
-    expect(parseCommandLine(["help", "topics"], settings)).toEqual({ kind: "print", text: "build\nclean\nconfigure\ndescribe\nhelp\nquery\n" });
-    expect(parseCommandLine(["help", "build"], settings)).toMatchObject({ kind: "print", text: expect.stringContaining("SYNOPSIS\n       test build [OPTION]…\n") });
-    expect(parseCommandLine(["c"], settings)).toMatchObject({ kind: "error", message: "command c ambiguous and could be either clean or configure" });
-    expect(parseCommandLine(["x"], settings)).toMatchObject({ kind: "error", message: "unknown command x, must be one of build, clean, configure, describe, help or query" });
+    expect(page).toMatchObject({
+      kind: "print",
+      text: expect.stringContaining("COMMANDS\n       build\n           Build the application.\n\n       clean\n"),
+    });
+    expect(parseCommandLine(["help", "topics"], settings)).toEqual({
+      kind: "print",
+      text: "build\nclean\nconfigure\ndescribe\nhelp\nquery\n",
+    });
+    expect(parseCommandLine(["help", "build"], settings)).toMatchObject({
+      kind: "print",
+      text: expect.stringContaining("SYNOPSIS\n       test build [OPTION]…\n"),
+    });
+    expect(parseCommandLine(["c"], settings)).toMatchObject({
+      kind: "error",
+      message: "command c ambiguous and could be either clean or configure",
+    });
+    expect(parseCommandLine(["x"], settings)).toMatchObject({
+      kind: "error",
+      message: "unknown command x, must be one of build, clean, configure, describe, help or query",
+    });
   });
 
   it("cannot take an engine command's name", () => {
     const clash = { tool: builder, queryKinds: ["packages"], commands: [{ name: "clean", doc: "" }] };
-    expect(() => parseCommandLine(["help"], clash)).toThrow('the tool cannot add a command named "clean": it is taken or not a lower-case word');
+    expect(() => parseCommandLine(["help"], clash)).toThrow(
+      'the tool cannot add a command named "clean": it is taken or not a lower-case word',
+    );
   });
 });
 
 describe("configure with the user's own package.json", () => {
-  const apps = { "/w/config.ts": () => app("own", [apply(main({ module: "./app.js", name: "Main", type: fn(job, job), packages: [pkg("dev-tool", { range: "^2.0.0", build: true })] }), noop)]) };
+  const apps = {
+    "/w/config.ts": () =>
+      app("own", [
+        apply(
+          main({
+            module: "./app.js",
+            name: "Main",
+            type: fn(job, job),
+            packages: [pkg("dev-tool", { range: "^2.0.0", build: true })],
+          }),
+          noop,
+        ),
+      ]),
+  };
 
   it("prints the dependencies it lacks and leaves the file alone", async () => {
     const own = '{ "name": "mine", "dependencies": { "fmt": "^1.0.0" } }';
@@ -79,14 +138,18 @@ describe("configure with the user's own package.json", () => {
     const r = await runIn(fs, ["configure"], apps);
     expect(r).toEqual({
       code: 0,
-      stdout: "package.json does not list every dependency of the unikernel; add them with:\n  npm install '@mirage-ts/mirage-runtime@^0.1.0'\n  npm install --save-dev 'dev-tool@^2.0.0'\n",
+      stdout:
+        "package.json does not list every dependency of the unikernel; add them with:\n  npm install '@mirage-ts/mirage-runtime@^0.1.0'\n  npm install --save-dev 'dev-tool@^2.0.0'\n",
       stderr: "",
     });
     expect(fs.snapshot().files["/w/package.json"]).toBe(own);
   });
 
   it("prints nothing when every dependency is listed, in either section", async () => {
-    const own = JSON.stringify({ dependencies: { fmt: "*", "@mirage-ts/mirage-runtime": "workspace:^" }, devDependencies: { "dev-tool": "2" } });
+    const own = JSON.stringify({
+      dependencies: { fmt: "*", "@mirage-ts/mirage-runtime": "workspace:^" },
+      devDependencies: { "dev-tool": "2" },
+    });
     const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "", "package.json": own } });
     expect(await runIn(fs, ["configure"], apps)).toEqual({ code: 0, stdout: "", stderr: "" });
   });

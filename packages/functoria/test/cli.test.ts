@@ -1,10 +1,23 @@
 // Port of upstream's test_cli.ml, plus the Cmdliner behaviours the tool relies on.
+
+import {
+  CliError,
+  type CommandLine,
+  flag,
+  key,
+  parseCommandLine,
+  parseOptions,
+  peekCommandLine,
+} from "@mirage-ts/functoria";
 import { describe, expect, it } from "vitest";
-import { type CommandLine, CliError, flag, key, parseCommandLine, parseOptions, peekCommandLine } from "@mirage-ts/functoria";
 
 const xyz = key("xyz", flag({ names: ["x", "xyz"] }));
 const cde = key("cde", flag({ names: ["c", "cde"] }));
-const settings = { tool: { name: "name", version: "0.2" }, keys: [xyz, cde], queryKinds: ["packages", "name", "files"] };
+const settings = {
+  tool: { name: "name", version: "0.2" },
+  keys: [xyz, cde],
+  queryKinds: ["packages", "name", "files"],
+};
 const parse = (...argv: string[]): CommandLine => parseCommandLine(argv, settings);
 
 const defaults = { configFile: "config.ts", contextFile: undefined, output: undefined, dryRun: false, color: "auto" };
@@ -12,7 +25,10 @@ const defaults = { configFile: "config.ts", contextFile: undefined, output: unde
 describe("sub-commands (test_cli)", () => {
   it("configure --xyz --verbose", () => {
     const line = parse("configure", "--xyz", "--verbose");
-    expect(line).toMatchObject({ kind: "run", command: { command: "configure", args: { ...defaults, verbosity: "info" } } });
+    expect(line).toMatchObject({
+      kind: "run",
+      command: { command: "configure", args: { ...defaults, verbosity: "info" } },
+    });
     if (line.kind !== "run") return;
     expect(line.command.context.get(xyz)).toBe(true);
     expect(line.command.context.get(cde)).toBe(false);
@@ -22,7 +38,13 @@ describe("sub-commands (test_cli)", () => {
     const line = parse("describe", "--context=config.json", "--cde", "--color=always", "--dot-command=dot", "--eval");
     expect(line).toMatchObject({
       kind: "run",
-      command: { command: "describe", args: { ...defaults, contextFile: "config.json", color: "always", verbosity: "warning" }, dotCommand: "dot", dot: false, eval: true },
+      command: {
+        command: "describe",
+        args: { ...defaults, contextFile: "config.json", color: "always", verbosity: "warning" },
+        dotCommand: "dot",
+        dot: false,
+        eval: true,
+      },
     });
     if (line.kind === "run") expect(line.command.context.get(cde)).toBe(true);
   });
@@ -32,10 +54,19 @@ describe("sub-commands (test_cli)", () => {
   });
 
   it("help --help plain and the default command print help", () => {
-    expect(parse("help", "--help", "plain")).toMatchObject({ kind: "print", text: expect.stringContaining("name-help - Display help about name commands.") });
+    expect(parse("help", "--help", "plain")).toMatchObject({
+      kind: "print",
+      text: expect.stringContaining("name-help - Display help about name commands."),
+    });
     const main = parse();
-    expect(main).toMatchObject({ kind: "print", text: expect.stringContaining("NAME\n       name - The name application builder") });
-    if (main.kind === "print") expect(main.text).toContain("COMMANDS\n       clean\n           Clean the files produced by name for a given application.");
+    expect(main).toMatchObject({
+      kind: "print",
+      text: expect.stringContaining("NAME\n       name - The name application builder"),
+    });
+    if (main.kind === "print")
+      expect(main.text).toContain(
+        "COMMANDS\n       clean\n           Clean the files produced by name for a given application.",
+      );
     expect(parse("-v")).toMatchObject({ kind: "print" });
   });
 
@@ -51,7 +82,10 @@ describe("sub-commands (test_cli)", () => {
   });
 
   it("peeks global options without knowing every option", () => {
-    const peeked = peekCommandLine(["configure", "--unknown", "-f", "app/config.ts", "-t", "xen", "-o", "out", "--dry-run"], settings);
+    const peeked = peekCommandLine(
+      ["configure", "--unknown", "-f", "app/config.ts", "-t", "xen", "-o", "out", "--dry-run"],
+      settings,
+    );
     expect(peeked.command).toBe("configure");
     expect(peeked.args).toMatchObject({ configFile: "app/config.ts", output: "out", dryRun: true });
   });
@@ -59,27 +93,42 @@ describe("sub-commands (test_cli)", () => {
   it("accepts unique prefixes of commands and rejects ambiguous ones", () => {
     expect(parse("conf")).toMatchObject({ kind: "run", command: { command: "configure" } });
     expect(parse("d")).toMatchObject({ kind: "run", command: { command: "describe" } });
-    expect(parse("c")).toMatchObject({ kind: "error", message: "command c ambiguous and could be either clean or configure" });
-    expect(parse("build")).toMatchObject({ kind: "error", message: "unknown command build, must be one of clean, configure, describe, help or query" });
+    expect(parse("c")).toMatchObject({
+      kind: "error",
+      message: "command c ambiguous and could be either clean or configure",
+    });
+    expect(parse("build")).toMatchObject({
+      kind: "error",
+      message: "unknown command build, must be one of clean, configure, describe, help or query",
+    });
   });
 
   it("rejects extra arguments with upstream's message", () => {
     const line = parse("configure", "a", "b", "c");
     expect(line).toMatchObject({ kind: "error", message: "too many arguments, dont know what to do with a, b, c" });
-    if (line.kind === "error") expect(line.usage).toBe("Usage: name configure [OPTION]…\nTry 'name configure --help' or 'name --help' for more information.");
+    if (line.kind === "error")
+      expect(line.usage).toBe(
+        "Usage: name configure [OPTION]…\nTry 'name configure --help' or 'name --help' for more information.",
+      );
   });
 
   it("parses query kinds with prefixes", () => {
     expect(parse("query")).toMatchObject({ command: { command: "query", kind: "packages" } });
     expect(parse("query", "fi")).toMatchObject({ command: { kind: "files" } });
-    expect(parse("query", "opam")).toMatchObject({ kind: "error", message: "INFO argument: invalid value opam, expected one of packages, name or files" });
+    expect(parse("query", "opam")).toMatchObject({
+      kind: "error",
+      message: "INFO argument: invalid value opam, expected one of packages, name or files",
+    });
   });
 
   it("answers help topics and help <command> like <command> --help", () => {
     expect(parse("help", "topics")).toEqual({ kind: "print", text: "clean\nconfigure\ndescribe\nhelp\nquery\n" });
     expect(parse("help", "configure")).toEqual(parse("configure", "--help=plain"));
     expect(parse("help", "q")).toEqual(parse("query", "--help"));
-    expect(parse("help", "nope")).toMatchObject({ kind: "error", message: expect.stringMatching(/^TOPIC argument: invalid value nope/) });
+    expect(parse("help", "nope")).toMatchObject({
+      kind: "error",
+      message: expect.stringMatching(/^TOPIC argument: invalid value nope/),
+    });
   });
 
   it("prints the version", () => {
@@ -91,7 +140,9 @@ describe("sub-commands (test_cli)", () => {
     const line = parse("configure", "--help");
     if (line.kind !== "print") throw new Error("no help");
     expect(line.text).toContain("SYNOPSIS\n       name configure [OPTION]…\n");
-    expect(line.text).toContain("       -f FILE, --file=FILE, --config-file=FILE (absent=config.ts)\n           The configuration file to use.\n");
+    expect(line.text).toContain(
+      "       -f FILE, --file=FILE, --config-file=FILE (absent=config.ts)\n           The configuration file to use.\n",
+    );
     expect(line.text).toContain("APPLICATION OPTIONS\n       -c, --cde\n");
     expect(line.text).toContain("       124\n           on command line parsing errors.");
     expect(line.text.indexOf("CONFIGURE OPTIONS")).toBeLessThan(line.text.indexOf("COMMON OPTIONS"));
@@ -108,7 +159,9 @@ describe("option parser", () => {
 
   it("reads values attached, separate or after =", () => {
     for (const argv of [["-ofile"], ["-o", "file"], ["--output=file"], ["--output", "file"], ["--out", "file"]]) {
-      expect(parseOptions(argv, specs).occurrences).toEqual([{ id: "o", name: argv[0]?.startsWith("--") ? argv[0].split("=")[0] : "-o", value: "file" }]);
+      expect(parseOptions(argv, specs).occurrences).toEqual([
+        { id: "o", name: argv[0]?.startsWith("--") ? argv[0].split("=")[0] : "-o", value: "file" },
+      ]);
     }
     expect(parseOptions(["--", "-x"], specs).positionals).toEqual(["-x"]);
     expect(parseOptions(["-v", "-v"], specs).occurrences).toHaveLength(2);
@@ -141,6 +194,8 @@ describe("option parser", () => {
       { id: "a", names: ["context-file"], value: "required", section: "S" },
       { id: "b", names: ["config-file"], value: "required", section: "S" },
     ] as const;
-    expect(() => parseOptions(["--con=x"], two)).toThrow("option --con ambiguous and could be either --context-file or --config-file");
+    expect(() => parseOptions(["--con=x"], two)).toThrow(
+      "option --con ambiguous and could be either --context-file or --config-file",
+    );
   });
 });

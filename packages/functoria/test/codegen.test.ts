@@ -1,8 +1,6 @@
-import ts from "typescript";
-import { describe, expect, it } from "vitest";
 import {
-  Context,
   type Builder,
+  Context,
   apply,
   defineApp,
   evaluate,
@@ -16,6 +14,8 @@ import {
   takeNotices,
   typ,
 } from "@mirage-ts/functoria";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
 
 const console = typ("console");
 const network = typ("network");
@@ -30,11 +30,32 @@ const builder: Builder = {
 
 function helloConfig(start: string) {
   const cons = impl({ module: "@mirage-ts/mirage-unix", name: "Console", type: console });
-  const netif = impl({ module: "@mirage-ts/mirage-unix", name: "Netif", type: network, connect: (c) => `${c.impl}.connect("tap0")` });
+  const netif = impl({
+    module: "@mirage-ts/mirage-unix",
+    name: "Netif",
+    type: network,
+    connect: (c) => `${c.impl}.connect("tap0")`,
+  });
   const hello = runtimeArg({ module: "./unikernel.js", name: "hello" });
-  const delay = runtimeArg({ module: "@mirage-ts/mirage-runtime", name: "delay", args: ["{ group: \"x\" }"], key: "x-delay" });
-  const initJob = impl({ module: "@mirage-ts/mirage-runtime", name: "Init", type: job, runtimeArgs: [delay], connect: (c) => `${c.impl}.run("hello", ${c.args.join(", ")})` });
-  const app = main({ module: "./unikernel.js", name: start, type: fn(console, fn(network, job)), runtimeArgs: [hello] });
+  const delay = runtimeArg({
+    module: "@mirage-ts/mirage-runtime",
+    name: "delay",
+    args: ['{ group: "x" }'],
+    key: "x-delay",
+  });
+  const initJob = impl({
+    module: "@mirage-ts/mirage-runtime",
+    name: "Init",
+    type: job,
+    runtimeArgs: [delay],
+    connect: (c) => `${c.impl}.run("hello", ${c.args.join(", ")})`,
+  });
+  const app = main({
+    module: "./unikernel.js",
+    name: start,
+    type: fn(console, fn(network, job)),
+    runtimeArgs: [hello],
+  });
   const registered = defineApp(builder, "hello", [apply(app, cons, netif)], { init: [initJob] });
   return evaluate(registered, { context: Context.empty, full: true, configFile: "config.ts" });
 }
@@ -100,7 +121,10 @@ function typecheck(mainTs: string, unikernel: string): string[] {
     lib: ["lib.es2022.d.ts"],
     types: [],
     noUnusedLocals: true,
-    paths: { "@mirage-ts/mirage-unix": ["/stubs/mirage-unix.d.ts"], "@mirage-ts/mirage-runtime": ["/stubs/mirage-runtime.d.ts"] },
+    paths: {
+      "@mirage-ts/mirage-unix": ["/stubs/mirage-unix.d.ts"],
+      "@mirage-ts/mirage-runtime": ["/stubs/mirage-runtime.d.ts"],
+    },
   };
   const host = ts.createCompilerHost(options);
   const read = host.readFile.bind(host);
@@ -113,7 +137,9 @@ function typecheck(mainTs: string, unikernel: string): string[] {
     return text === undefined ? undefined : ts.createSourceFile(f, text, lang);
   };
   const program = ts.createProgram(["/app/mirage/main.ts"], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file?.fileName ?? ""}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
 }
 
 const UNIKERNEL = `
@@ -138,17 +164,26 @@ describe("generated main.ts", { timeout: COMPILER_MS }, () => {
   });
 
   it("fails to typecheck when the graph does not fit the application's signature", () => {
-    const wrong = UNIKERNEL.replace("async start(c: Console, n: Netif, hello: string)", "async start(n: Netif, c: Console, hello: string)");
+    const wrong = UNIKERNEL.replace(
+      "async start(c: Console, n: Netif, hello: string)",
+      "async start(n: Netif, c: Console, hello: string)",
+    );
     const errors = typecheck(GOLDEN, wrong);
     expect(errors.length).toBeGreaterThan(0);
-    expect(errors[0]).toMatch(/^\/app\/mirage\/main\.ts: Argument of type 'Console' is not assignable to parameter of type 'Netif'/);
+    expect(errors[0]).toMatch(
+      /^\/app\/mirage\/main\.ts: Argument of type 'Console' is not assignable to parameter of type 'Netif'/,
+    );
   });
 
   it("injects noop into a non-functor main, which then starts with undefined", () => {
     takeNotices();
     const app = main({ module: "./unikernel.js", name: "Hello", type: job });
     expect(takeNotices()).toEqual(["adding unit argument to 'start ()' (to delay execution)"]);
-    const conf = evaluate(defineApp(builder, "hello", [app]), { context: Context.empty, full: true, configFile: "app/config.ts" });
+    const conf = evaluate(defineApp(builder, "hello", [app]), {
+      context: Context.empty,
+      full: true,
+      configFile: "app/config.ts",
+    });
     const code = mainFile(conf);
     expect(code).toContain("const unit__1 = lazy(() => undefined);");
     expect(code).toContain("return Hello.start(_unit__1);");
@@ -159,10 +194,21 @@ describe("generated main.ts", { timeout: COMPILER_MS }, () => {
     const a = impl({ name: "A", type: console, connect: () => "1" });
     const b = impl({ name: "B", type: network, connect: () => "2" });
     const arg = runtimeArg({ module: "./unikernel.js", name: "unused" });
-    const user = impl({ name: "User", type: fn(console, fn(network, job)), runtimeArgs: [arg], connect: ({ args: [, net = ""] }) => `use(${net})` });
-    const conf = evaluate(defineApp(builder, "u", [apply(user, a, b)]), { context: Context.empty, full: true, configFile: "config.ts" });
+    const user = impl({
+      name: "User",
+      type: fn(console, fn(network, job)),
+      runtimeArgs: [arg],
+      connect: ({ args: [, net = ""] }) => `use(${net})`,
+    });
+    const conf = evaluate(defineApp(builder, "u", [apply(user, a, b)]), {
+      context: Context.empty,
+      full: true,
+      configFile: "config.ts",
+    });
     const code = mainFile(conf);
-    expect(code).toContain("const user__3 = lazy(async () => {\n  const [, _b__2] = await Promise.all([a__1(), b__2()]);\n  return use(_b__2);\n});");
+    expect(code).toContain(
+      "const user__3 = lazy(async () => {\n  const [, _b__2] = await Promise.all([a__1(), b__2()]);\n  return use(_b__2);\n});",
+    );
     expect(code).not.toContain("const _unused = ");
     expect(code).toContain("const unused__key = registerArg(unused);");
   });

@@ -1,6 +1,15 @@
+import {
+  Action,
+  decodeContextCache,
+  dryRun,
+  encodeContextCache,
+  escapeArg,
+  readContextCache,
+  unescapeArg,
+  writeContextCache,
+} from "@mirage-ts/functoria";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Action, decodeContextCache, dryRun, encodeContextCache, escapeArg, readContextCache, unescapeArg, writeContextCache } from "@mirage-ts/functoria";
 
 describe("context cache", () => {
   it("writes one escaped argument per line, as upstream", () => {
@@ -45,10 +54,21 @@ describe("context cache", () => {
   });
 
   it("reads and writes through actions", async () => {
-    const r = await dryRun(Action.seq([writeContextCache("mirage/context", ["configure", "-t", "xen"])]).bind(() => readContextCache("mirage/context")));
+    const r = await dryRun(
+      Action.seq([writeContextCache("mirage/context", ["configure", "-t", "xen"])]).bind(() =>
+        readContextCache("mirage/context"),
+      ),
+    );
     expect(r.result).toEqual({ ok: true, value: ["configure", "-t", "xen"] });
-    expect(r.trace).toEqual(["Write to mirage/context (17 bytes)", "Is_file? mirage/context -> true", "Read mirage/context (17 bytes)"]);
+    expect(r.trace).toEqual([
+      "Write to mirage/context (17 bytes)",
+      "Is_file? mirage/context -> true",
+      "Read mirage/context (17 bytes)",
+    ]);
     expect((await dryRun(readContextCache("none"))).result).toEqual({ ok: true, value: undefined });
-    expect((await dryRun(readContextCache("c"), { files: { c: "\\q\n" } })).result).toMatchObject({ ok: false, error: expect.stringContaining("invalid context cache c") });
+    expect((await dryRun(readContextCache("c"), { files: { c: "\\q\n" } })).result).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("invalid context cache c"),
+    });
   });
 });

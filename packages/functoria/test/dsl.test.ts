@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   JOB_WITHOUT_ARGUMENTS,
   conv,
@@ -19,6 +18,7 @@ import {
   typ,
   value,
 } from "@mirage-ts/functoria";
+import { describe, expect, it } from "vitest";
 import { app } from "./helpers.js";
 
 describe("module types", () => {
@@ -35,11 +35,17 @@ describe("module types", () => {
 describe("packages", () => {
   it("validates npm names", () => {
     expect(pkg("@mirage-ts/tcpip").name).toBe("@mirage-ts/tcpip");
-    for (const bad of ["bar.subfoo/x/y", "Foo", "é", "", ".hidden"]) expect(() => pkg(bad)).toThrow(`package name ${JSON.stringify(bad)} is invalid`);
+    for (const bad of ["bar.subfoo/x/y", "Foo", "é", "", ".hidden"])
+      expect(() => pkg(bad)).toThrow(`package name ${JSON.stringify(bad)} is invalid`);
   });
 
   it("merges by name, unioning ranges, a run-time need winning over build-only", () => {
-    const merged = mergePackages([pkg("foo", { range: ">=1.0.0" }), pkg("bar", { build: true }), pkg("foo", { range: "<2.0.0" }), pkg("foo", { range: ">=1.0.0", build: true })]);
+    const merged = mergePackages([
+      pkg("foo", { range: ">=1.0.0" }),
+      pkg("bar", { build: true }),
+      pkg("foo", { range: "<2.0.0" }),
+      pkg("foo", { range: ">=1.0.0", build: true }),
+    ]);
     expect(merged.map(formatPackage)).toEqual(["bar (build)", "foo@>=1.0.0 <2.0.0"]);
     expect(mergePackages([pkg("x", { build: true }), pkg("x")])[0]?.build).toBe(false);
     expect(pkg("x", { range: "*" }).ranges).toEqual([]);

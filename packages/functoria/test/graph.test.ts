@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   Context,
   apply,
@@ -26,6 +25,7 @@ import {
   typ,
   value,
 } from "@mirage-ts/functoria";
+import { describe, expect, it } from "vitest";
 
 describe("naming (test_graph)", () => {
   it("numbers instances in dependency order as <nice name>__<id>", () => {
@@ -40,7 +40,9 @@ describe("naming (test_graph)", () => {
   it("derives names that are identifiers", () => {
     const d = impl({ module: "m", name: "Tcp-Flow.v2", type: job, connect: () => "1" });
     expect(evalGraph(d, Context.empty).root.varName).toBe("tcp_flow_v2__1");
-    expect(() => evalGraph(impl({ name: "3d", type: job }), Context.empty)).toThrow(/cannot derive an identifier from "3d"/);
+    expect(() => evalGraph(impl({ name: "3d", type: job }), Context.empty)).toThrow(
+      /cannot derive an identifier from "3d"/,
+    );
   });
 });
 
@@ -94,11 +96,29 @@ describe("hash-consing", () => {
 });
 
 describe("switches", () => {
-  const target = key("target", opt(conv.enumeration([["unix", "unix"], ["xen", "xen"], ["hvt", "hvt"]]), "unix", { names: ["t", "target"] }));
+  const target = key(
+    "target",
+    opt(
+      conv.enumeration([
+        ["unix", "unix"],
+        ["xen", "xen"],
+        ["hvt", "hvt"],
+      ]),
+      "unix",
+      { names: ["t", "target"] },
+    ),
+  );
   const unix = impl({ name: "Unix_net", type: typ("network"), packages: [pkg("unix-net")] });
   const xen = impl({ name: "Xen_net", type: typ("network"), packages: [pkg("xen-net")] });
   const solo5 = impl({ name: "Solo5_net", type: typ("network"), packages: [pkg("solo5-net")] });
-  const net = matchImpl(value(target), [["unix", unix], ["xen", xen]], solo5);
+  const net = matchImpl(
+    value(target),
+    [
+      ["unix", unix],
+      ["xen", xen],
+    ],
+    solo5,
+  );
 
   it("uses the matching case, and the default when none matches", () => {
     const name = (t: "unix" | "xen" | "hvt") => evalGraph(net, Context.empty.add(target, t)).root.device.name;
@@ -110,7 +130,11 @@ describe("switches", () => {
 
   it("is ifImpl on true/false", () => {
     expect(evalGraph(ifImpl(pure(false), unix, xen), Context.empty).root.device.name).toBe("Xen_net");
-    const onXen = ifImpl(map(value(target), (t) => t === "xen"), xen, unix);
+    const onXen = ifImpl(
+      map(value(target), (t) => t === "xen"),
+      xen,
+      unix,
+    );
     expect(evalGraph(onXen, Context.empty.add(target, "xen")).root.device.name).toBe("Xen_net");
     expect(evalGraph(onXen, Context.empty.add(target, "unix")).root.device.name).toBe("Unix_net");
   });
@@ -122,10 +146,17 @@ describe("switches", () => {
   });
 
   it("collects only the chosen branch's packages after full simplification", () => {
-    const pkgs = (context: Context) => implPackages(simplify(net, { full: true, context })).eval(context).map(formatPackage);
+    const pkgs = (context: Context) =>
+      implPackages(simplify(net, { full: true, context }))
+        .eval(context)
+        .map(formatPackage);
     expect(pkgs(Context.empty)).toEqual(["unix-net"]);
     expect(pkgs(Context.empty.add(target, "hvt"))).toEqual(["solo5-net"]);
-    expect(implPackages(net).eval(Context.empty).map((p) => p.name)).toEqual(["solo5-net", "unix-net", "xen-net"]);
+    expect(
+      implPackages(net)
+        .eval(Context.empty)
+        .map((p) => p.name),
+    ).toEqual(["solo5-net", "unix-net", "xen-net"]);
   });
 
   it("applies a switch of functors (an App node)", () => {
@@ -145,17 +176,35 @@ describe("collections", () => {
     const k1 = key("k1", opt(conv.int, 1, { names: ["k1"] }));
     const k2 = key("k2", opt(conv.int, 1, { names: ["k2"] }));
     const d = impl({ name: "D", type: job, keys: [k2] });
-    const top = ifImpl(map(value(k1), (v) => v > 0), d, d);
+    const top = ifImpl(
+      map(value(k1), (v) => v > 0),
+      d,
+      d,
+    );
     expect(implKeys(top).map((k) => k.name)).toEqual(["k1", "k2"]);
   });
 
   it("collects run-time arguments once and rejects duplicate names", () => {
     const hello = runtimeArg({ module: "./unikernel.js", name: "hello", packages: [pkg("cmdliner-ts")] });
     const a = impl({ name: "A", type: job, runtimeArgs: [hello] });
-    const b = impl({ name: "B", type: job, runtimeArgs: [runtimeArg({ module: "./unikernel.js", name: "hello" })], extraDeps: [a] });
+    const b = impl({
+      name: "B",
+      type: job,
+      runtimeArgs: [runtimeArg({ module: "./unikernel.js", name: "hello" })],
+      extraDeps: [a],
+    });
     expect(implRuntimeArgs(b).map((r) => r.varName)).toEqual(["hello"]);
-    expect(implPackages(b).eval(Context.empty).map((p) => p.name)).toEqual(["cmdliner-ts"]);
-    const other = impl({ name: "C", type: job, runtimeArgs: [runtimeArg({ module: "./other.js", name: "hello" })], extraDeps: [a] });
+    expect(
+      implPackages(b)
+        .eval(Context.empty)
+        .map((p) => p.name),
+    ).toEqual(["cmdliner-ts"]);
+    const other = impl({
+      name: "C",
+      type: job,
+      runtimeArgs: [runtimeArg({ module: "./other.js", name: "hello" })],
+      extraDeps: [a],
+    });
     expect(() => implRuntimeArgs(other)).toThrow("Duplicate key name: hello");
   });
 });
@@ -175,7 +224,10 @@ describe("dot output (test_graph)", () => {
   3 -> 1 [style="bold", style="dotted", headport="n"];
 }
 `);
-    const pkgs = (i: typeof i1) => implPackages(simplify(i, { full: true, context: Context.empty })).eval(Context.empty).map((p) => p.name);
+    const pkgs = (i: typeof i1) =>
+      implPackages(simplify(i, { full: true, context: Context.empty }))
+        .eval(Context.empty)
+        .map((p) => p.name);
     expect(pkgs(ifImpl(pure(true), i1, i2))).toEqual(["a"]);
     expect(pkgs(ifImpl(pure(true), i2, i1))).toEqual(["b"]);
   });

@@ -18,7 +18,10 @@ import {
 } from "@mirage-ts/functoria";
 
 export const vote = key("vote", opt(conv.string, "cat", { names: ["vote"], doc: "Vote." }));
-export const warnError = key("warn_error", opt(conv.bool, false, { names: ["warn-error"], doc: "Enable -warn-error." }));
+export const warnError = key(
+  "warn_error",
+  opt(conv.bool, false, { names: ["warn-error"], doc: "Enable -warn-error." }),
+);
 
 export const testBuilder: Builder = {
   name: "test",
@@ -34,7 +37,10 @@ export const testBuilder: Builder = {
       extraDeps: jobs,
       connect: () => "undefined",
       configure: (info) =>
-        Action.seq([Action.writeFile("vote", info.get(vote)), Action.writeFile("warn_error", String(info.get(warnError)))]),
+        Action.seq([
+          Action.writeFile("vote", info.get(vote)),
+          Action.writeFile("warn_error", String(info.get(warnError))),
+        ]),
     }),
 };
 
@@ -45,7 +51,12 @@ export interface RunResult {
 }
 
 /** Runs the tool in memory; `apps` maps absolute configuration paths to applications. */
-export async function runIn(fs: MemoryFileSystem, argv: readonly string[], apps: Record<string, () => App>, env: Record<string, string> = {}): Promise<RunResult> {
+export async function runIn(
+  fs: MemoryFileSystem,
+  argv: readonly string[],
+  apps: Record<string, () => App>,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
   const code = await runTool({

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   Context,
   ap,
@@ -19,13 +18,18 @@ import {
   required,
   value,
 } from "@mirage-ts/functoria";
+import { describe, expect, it } from "vitest";
 
 const keyA = key("a", flag({ names: ["a"] }));
 const keyB = key("b", opt(conv.int, 0, { names: ["b"] }));
 const keyC = key("c", required(conv.string, { names: ["c"] }));
 const keyD = key("d", optAll(conv.int, { names: ["d"] }));
 
-const settings = (keys: Parameters<typeof keyContext>[1]) => ({ tool: { name: "keys", version: "0" }, keys, queryKinds: ["packages"] });
+const settings = (keys: Parameters<typeof keyContext>[1]) => ({
+  tool: { name: "keys", version: "0" },
+  keys,
+  queryKinds: ["packages"],
+});
 
 function parse(argv: string[], keys = [keyA, keyB, keyC, keyD]): Context {
   const line = parseCommandLine(["configure", ...argv], settings(keys));
@@ -96,19 +100,34 @@ describe("keys (test_key)", () => {
   });
 
   it("tracks dependencies through combinators", () => {
-    const v = ap(map(value(keyA), (a) => (b: number) => `${a}:${b}`), value(keyB));
+    const v = ap(
+      map(value(keyA), (a) => (b: number) => `${a}:${b}`),
+      value(keyB),
+    );
     expect(v.deps.map((k) => k.name)).toEqual(["a", "b"]);
     expect(defaultValue(v)).toBe("false:0");
     expect(pure(3).deps).toEqual([]);
   });
 
   it("reports invalid values in Cmdliner's words", () => {
-    const target = key("target", opt(conv.enumeration([["y", "y"], ["x", "x"]]), "y", { names: ["t", "target"] }));
+    const target = key(
+      "target",
+      opt(
+        conv.enumeration([
+          ["y", "y"],
+          ["x", "x"],
+        ]),
+        "y",
+        { names: ["t", "target"] },
+      ),
+    );
     expect(parseCommandLine(["configure", "-t", "nonexistent"], settings([target]))).toMatchObject({
       kind: "error",
       message: "option -t: invalid value nonexistent, expected either y or x",
     });
-    expect(parseCommandLine(["configure", "-b", "x"], settings([keyB]))).toMatchObject({ message: "option -b: invalid value x, expected an integer" });
+    expect(parseCommandLine(["configure", "-b", "x"], settings([keyB]))).toMatchObject({
+      message: "option -b: invalid value x, expected an integer",
+    });
   });
 
   it("reads environment variables when the option is absent", () => {
@@ -122,11 +141,21 @@ describe("keys (test_key)", () => {
 
 describe("converters", () => {
   it("parses enumerations with unique prefixes", () => {
-    const e = conv.enumeration([["unix", 1], ["xen", 2], ["unikraft-qemu", 3]]);
+    const e = conv.enumeration([
+      ["unix", 1],
+      ["xen", 2],
+      ["unikraft-qemu", 3],
+    ]);
     expect(e.parse("xen")).toEqual({ ok: true, value: 2 });
     expect(e.parse("unik")).toEqual({ ok: true, value: 3 });
-    expect(e.parse("uni")).toEqual({ ok: false, error: "invalid value uni, ambiguous and could be either unix or unikraft-qemu" });
-    expect(e.parse("hvt")).toEqual({ ok: false, error: "invalid value hvt, expected one of unix, xen or unikraft-qemu" });
+    expect(e.parse("uni")).toEqual({
+      ok: false,
+      error: "invalid value uni, ambiguous and could be either unix or unikraft-qemu",
+    });
+    expect(e.parse("hvt")).toEqual({
+      ok: false,
+      error: "invalid value hvt, expected one of unix, xen or unikraft-qemu",
+    });
     expect(e.print(3)).toBe("unikraft-qemu");
   });
 
@@ -134,7 +163,10 @@ describe("converters", () => {
     expect(conv.int.parse("0x10")).toEqual({ ok: true, value: 16 });
     expect(conv.int.parse("-3")).toEqual({ ok: true, value: -3 });
     expect(conv.int.parse("1.5").ok).toBe(false);
-    expect(conv.bool.parse("maybe")).toEqual({ ok: false, error: "invalid value maybe, expected either true or false" });
+    expect(conv.bool.parse("maybe")).toEqual({
+      ok: false,
+      error: "invalid value maybe, expected either true or false",
+    });
     const l = conv.list(conv.int);
     expect(l.parse("1,2,3")).toEqual({ ok: true, value: [1, 2, 3] });
     expect(l.parse("1,x").ok).toBe(false);

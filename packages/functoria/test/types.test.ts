@@ -1,6 +1,6 @@
 // Type-level tests: checked by `tsc -p packages/functoria/test/tsconfig.json` (every
 // `@ts-expect-error` must be an error there) and run by vitest for the run-time checks.
-import { describe, expect, expectTypeOf, it } from "vitest";
+
 import {
   type Fn,
   type Impl,
@@ -21,6 +21,7 @@ import {
   typ,
   value,
 } from "@mirage-ts/functoria";
+import { describe, expect, expectTypeOf, it } from "vitest";
 
 const console = typ("console");
 const network = typ("network");
@@ -42,16 +43,22 @@ describe("typed application", () => {
 
   it("rejects a device of the wrong type", () => {
     // @ts-expect-error a network is not a console
-    expect(() => unikernel.$(net)).toThrow("cannot apply Main: argument 1 (Netif) has type network but console is expected");
+    expect(() => unikernel.$(net)).toThrow(
+      "cannot apply Main: argument 1 (Netif) has type network but console is expected",
+    );
     // @ts-expect-error a network is not a console
     expect(() => apply(unikernel, net, cons)).toThrow(/argument 1 \(Netif\) has type network/);
     // @ts-expect-error the second argument must be a network
-    expect(() => apply(unikernel, cons, cons)).toThrow(/argument 2 \(Console\) has type console but network is expected/);
+    expect(() => apply(unikernel, cons, cons)).toThrow(
+      /argument 2 \(Console\) has type console but network is expected/,
+    );
   });
 
   it("rejects too many arguments", () => {
     // @ts-expect-error the application takes two arguments
-    expect(() => apply(unikernel, cons, net, noop)).toThrow("cannot apply Main: its type console -> network -> job takes 2 argument(s), not 3");
+    expect(() => apply(unikernel, cons, net, noop)).toThrow(
+      "cannot apply Main: its type console -> network -> job takes 2 argument(s), not 3",
+    );
     // @ts-expect-error a console is not a functor
     expect(() => cons.$(cons)).toThrow(/takes 0 argument\(s\)/);
   });
@@ -69,7 +76,9 @@ describe("typed application", () => {
     const k = key("k", opt(conv.bool, true, { names: ["k"] }));
     expectTypeOf(ifImpl(value(k), cons, cons)).toEqualTypeOf<Impl<"console">>();
     // @ts-expect-error the branches have different types
-    expect(() => ifImpl(value(k), cons, net)).toThrow("matchImpl: a case has type network but the default has type console");
+    expect(() => ifImpl(value(k), cons, net)).toThrow(
+      "matchImpl: a case has type network but the default has type console",
+    );
     // @ts-expect-error the cases must match the value's type
     matchImpl(value(k), [["yes", cons]], cons);
     expectTypeOf(matchImpl(pure(1), [[1, net]], net)).toEqualTypeOf<Impl<"network">>();

@@ -4,13 +4,12 @@
 // entry, then the `esbuild` command), so the ratio shows what the mirage tool adds.
 // Run from the repository root after `pnpm build`: node packages/mirage-cli/bench/hello.mjs [runs]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const hello = join(root, "examples", "hello");
@@ -39,8 +38,34 @@ try {
     samples.build.push(timed([bin, "build", "-q"]));
     bytes = statSync(join(hello, "dist", "hello.mjs")).size;
     samples.peer.push(
-      timed([tsc, "--ignoreConfig", "--noEmit", "--target", "es2023", "--lib", "es2023", "--module", "esnext", "--moduleResolution", "bundler", "--strict", "--skipLibCheck", "mirage/main.ts"]) +
-        timed([esbuild, "mirage/main.ts", "--bundle", "--format=esm", "--platform=node", "--target=node20", "--minify", "--sourcemap", `--outfile=${join(scratch, "hello.mjs")}`, "--log-level=warning"]),
+      timed([
+        tsc,
+        "--ignoreConfig",
+        "--noEmit",
+        "--target",
+        "es2023",
+        "--lib",
+        "es2023",
+        "--module",
+        "esnext",
+        "--moduleResolution",
+        "bundler",
+        "--strict",
+        "--skipLibCheck",
+        "mirage/main.ts",
+      ]) +
+        timed([
+          esbuild,
+          "mirage/main.ts",
+          "--bundle",
+          "--format=esm",
+          "--platform=node",
+          "--target=node20",
+          "--minify",
+          "--sourcemap",
+          `--outfile=${join(scratch, "hello.mjs")}`,
+          "--log-level=warning",
+        ]),
     );
   }
   const gzipped = gzipSync(readFileSync(join(hello, "dist", "hello.mjs"))).length;
@@ -51,7 +76,9 @@ try {
   console.log(`  configure            ${configure.toFixed(2)} s`);
   console.log(`  build                ${build.toFixed(2)} s  (type-check + bundle)`);
   console.log(`  configure + build    ${(configure + build).toFixed(2)} s  (aim: under 3 s)`);
-  console.log(`  bundle               ${(bytes / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped  (aim: under 60 KB)`);
+  console.log(
+    `  bundle               ${(bytes / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped  (aim: under 60 KB)`,
+  );
   console.log(`  peer: tsc + esbuild  ${peer.toFixed(2)} s  (mirage build / peer = ${(build / peer).toFixed(2)})`);
 } finally {
   execFileSync(process.execPath, [bin, "clean"], { cwd: hello });

@@ -13,8 +13,14 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
 async function build(configure: readonly string[]): Promise<string> {
   const dir = await project({});
-  await cp(join(ROOT, "examples", "static-website"), dir, { recursive: true, filter: (p) => !/[/\\](?:node_modules|dist|mirage)$/u.test(p) });
-  for (const args of [["configure", "-t", "unix", ...configure], ["build", "-q"]]) {
+  await cp(join(ROOT, "examples", "static-website"), dir, {
+    recursive: true,
+    filter: (p) => !/[/\\](?:node_modules|dist|mirage)$/u.test(p),
+  });
+  for (const args of [
+    ["configure", "-t", "unix", ...configure],
+    ["build", "-q"],
+  ]) {
     const r = await mirage(dir, args);
     if (r.code !== 0) throw new Error(`mirage ${args.join(" ")} failed: ${r.stderr}`);
   }
@@ -50,7 +56,12 @@ const results: Array<[string, number]> = [];
 try {
   const ns = new Netns();
   try {
-    ns.unikernel(direct, "dist/static-website.mjs", [`--interface=tap:${ns.tap}`, "--ipv4=10.99.0.2/24", "--port=80", ...quiet]);
+    ns.unikernel(direct, "dist/static-website.mjs", [
+      `--interface=tap:${ns.tap}`,
+      "--ipv4=10.99.0.2/24",
+      "--port=80",
+      ...quiet,
+    ]);
     await ns.adoptTap();
     await ready(ns, "http://10.99.0.2/index.html");
     results.push(["direct stack over the native tap", await wrk(ns, "http://10.99.0.2/index.html")]);

@@ -51,8 +51,34 @@ export {
   value,
 } from "@mirage-ts/functoria";
 
-export { argv, arpv4, block, console, ethernet, info, ipv4, kvRo, kvRw, mclock, network, pclock, random, sleep, stackv4v6, tcp, timers, udp } from "./catalogue/types.js";
-export { defaultConsole, defaultMClock, defaultPClock, defaultRandom, defaultSleep, defaultTimers } from "./catalogue/base.js";
+export {
+  argv,
+  arpv4,
+  block,
+  console,
+  ethernet,
+  info,
+  ipv4,
+  kvRo,
+  kvRw,
+  mclock,
+  network,
+  pclock,
+  random,
+  sleep,
+  stackv4v6,
+  tcp,
+  timers,
+  udp,
+} from "./catalogue/types.js";
+export {
+  defaultConsole,
+  defaultMClock,
+  defaultPClock,
+  defaultRandom,
+  defaultSleep,
+  defaultTimers,
+} from "./catalogue/base.js";
 export { blockOfFile, genericBlock, ramdisk } from "./catalogue/block.js";
 export { crunch } from "./catalogue/crunch.js";
 export { directKvRo, directKvRw, genericKvRo, kvRwMem } from "./catalogue/kv.js";

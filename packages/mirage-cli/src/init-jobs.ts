@@ -19,7 +19,11 @@ const RUNTIME = "@mirage-ts/mirage-runtime";
  *
  * @public
  */
-export const defaultArgv: Impl<"argv"> = platformImpl({ name: "Argv", type: argv, connect: (t, importValue) => t.argv(importValue) });
+export const defaultArgv: Impl<"argv"> = platformImpl({
+  name: "Argv",
+  type: argv,
+  connect: (t, importValue) => t.argv(importValue),
+});
 
 /**
  * An empty command line: run-time arguments keep their defaults (upstream `no_argv`).

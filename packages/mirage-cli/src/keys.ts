@@ -93,12 +93,19 @@ export function kvRoKey(group?: string): Key<"crunch" | "direct"> {
   const name = prefixed(group, "kv_ro");
   return key(
     name,
-    opt(conv.enumeration([["crunch", "crunch"], ["direct", "direct"]] as const), "crunch", {
-      names: [name],
-      docs: UNIKERNEL_SECTION,
-      docv: "KV_RO",
-      doc: `Use crunch or direct pass-through implementation for ${describeGroup(group)}.`,
-    }),
+    opt(
+      conv.enumeration([
+        ["crunch", "crunch"],
+        ["direct", "direct"],
+      ] as const),
+      "crunch",
+      {
+        names: [name],
+        docs: UNIKERNEL_SECTION,
+        docv: "KV_RO",
+        doc: `Use crunch or direct pass-through implementation for ${describeGroup(group)}.`,
+      },
+    ),
   );
 }
 
@@ -111,12 +118,19 @@ export function blockKey(group?: string): Key<"file" | "ramdisk"> {
   const name = prefixed(group, "block");
   return key(
     name,
-    opt(conv.enumeration([["file", "file"], ["ramdisk", "ramdisk"]] as const), "ramdisk", {
-      names: [name],
-      docs: UNIKERNEL_SECTION,
-      docv: "BLOCK",
-      doc: `Use file or ramdisk pass-through implementation for ${describeGroup(group)}.`,
-    }),
+    opt(
+      conv.enumeration([
+        ["file", "file"],
+        ["ramdisk", "ramdisk"],
+      ] as const),
+      "ramdisk",
+      {
+        names: [name],
+        docs: UNIKERNEL_SECTION,
+        docv: "BLOCK",
+        doc: `Use file or ramdisk pass-through implementation for ${describeGroup(group)}.`,
+      },
+    ),
   );
 }
 
@@ -128,7 +142,12 @@ export function blockKey(group?: string): Key<"file" | "ramdisk"> {
  */
 export function netKey(group?: string): Key<"socket" | "direct" | undefined> {
   const name = prefixed(group, "net");
-  const cases = [["host", "socket"], ["socket", "socket"], ["direct", "direct"], ["ocaml", "direct"]] as const;
+  const cases = [
+    ["host", "socket"],
+    ["socket", "socket"],
+    ["direct", "direct"],
+    ["ocaml", "direct"],
+  ] as const;
   const base = conv.enumeration<"socket" | "direct">(cases);
   // Two spellings per value: print the canonical one.
   const canonical: Converter<"socket" | "direct"> = { ...base, print: (v) => v };

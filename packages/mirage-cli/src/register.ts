@@ -7,8 +7,8 @@
  */
 
 import { type AnyKey, type App, type Impl, type Job, type Package, defineApp } from "@mirage-ts/functoria";
-import { defaultRandom, defaultSleep } from "./catalogue/base.js";
 import { mirageBuilder } from "./builder.js";
+import { defaultRandom, defaultSleep } from "./catalogue/base.js";
 import { defaultArgv, defaultReporter, delayJob, nameJob, randomJob, runtimeArgsJob } from "./init-jobs.js";
 
 /**
@@ -49,7 +49,10 @@ let registered: App | undefined;
  * @public
  */
 export function register(name: string, jobs: readonly Impl<Job>[], options: RegisterOptions = {}): App {
-  if (registered !== undefined) throw new TypeError(`register was already called (for ${registered.name}): a configuration registers one unikernel`);
+  if (registered !== undefined)
+    throw new TypeError(
+      `register was already called (for ${registered.name}): a configuration registers one unikernel`,
+    );
   const init: Impl<Job>[] = [runtimeArgsJob(options.argv ?? defaultArgv), delayJob(options.sleep ?? defaultSleep)];
   const reporter = options.reporter ?? defaultReporter();
   if (reporter !== false) init.push(reporter);

@@ -79,11 +79,18 @@ export interface Target {
   /** The ambient type packages the generated entry is type-checked with (`types`). */
   readonly types: readonly string[];
   /** How esbuild bundles the entry. */
-  readonly bundle: { readonly platform: "node" | "browser" | "neutral"; readonly target: string; readonly banner: string };
+  readonly bundle: {
+    readonly platform: "node" | "browser" | "neutral";
+    readonly target: string;
+    readonly banner: string;
+  };
 }
 
 const UNIX = "@mirage-ts/mirage-unix";
-const call = (name: string, ...args: readonly string[]) => (importValue: ImportValue) => `${importValue(UNIX, name)}(${args.join(", ")})`;
+const call =
+  (name: string, ...args: readonly string[]) =>
+  (importValue: ImportValue) =>
+    `${importValue(UNIX, name)}(${args.join(", ")})`;
 const value = (name: string) => (importValue: ImportValue) => importValue(UNIX, name);
 
 const unix: Target = {
@@ -133,7 +140,12 @@ const unix: Target = {
   },
   types: [],
   // CommonJS dependencies bundled into an ES module still call require(): give them one.
-  bundle: { platform: "node", target: "node20", banner: 'import { createRequire as __mirageRequire } from "node:module";\nconst require = __mirageRequire(import.meta.url);' },
+  bundle: {
+    platform: "node",
+    target: "node20",
+    banner:
+      'import { createRequire as __mirageRequire } from "node:module";\nconst require = __mirageRequire(import.meta.url);',
+  },
 };
 
 /**
@@ -151,7 +163,8 @@ export const targets: Readonly<Record<string, Target>> = { unix };
  */
 export function findTarget(name: string): Target {
   const found = targets[name];
-  if (found === undefined) throw new Error(`unknown target ${name}: the targets are ${Object.keys(targets).join(", ")}`);
+  if (found === undefined)
+    throw new Error(`unknown target ${name}: the targets are ${Object.keys(targets).join(", ")}`);
   return found;
 }
 
@@ -160,7 +173,11 @@ export function findTarget(name: string): Target {
  *
  * @throws `Error` naming the device and the target when the target lacks it.
  */
-export function platformDevice<K extends keyof PlatformDevices>(t: Target, device: K, what: string): PlatformDevices[K] {
+export function platformDevice<K extends keyof PlatformDevices>(
+  t: Target,
+  device: K,
+  what: string,
+): PlatformDevices[K] {
   const code = t.devices[device];
   if (code === undefined) throw new Error(`${what} is not supported on the ${t.name} target`);
   return code;

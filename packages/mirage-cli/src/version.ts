@@ -9,7 +9,10 @@
 import { readFileSync } from "node:fs";
 
 // src/ and dist/ are both one level below the package root.
-const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  name: string;
+  version: string;
+};
 
 /** The npm name of this package. */
 export const packageName: string = manifest.name;

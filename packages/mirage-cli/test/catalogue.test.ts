@@ -1,9 +1,22 @@
 // The device catalogue evaluated in memory: the graphs, keys, packages and generated code of the
 // devices, and register's init jobs (after upstream's test/mirage cram tests).
-import { describe, expect, it } from "vitest";
-import { type AnyKey, type App, Context, type Impl, type Typ, describeText, evaluate, mainFile, query, toDot } from "@mirage-ts/functoria";
+
+import {
+  type AnyKey,
+  type App,
+  Context,
+  type Impl,
+  type Typ,
+  describeText,
+  evaluate,
+  mainFile,
+  query,
+  toDot,
+} from "@mirage-ts/functoria";
 import {
   appInfo,
+  arp,
+  block,
   blockKey,
   blockOfFile,
   console,
@@ -14,17 +27,21 @@ import {
   directKvRo,
   directKvRw,
   directStackv4v6,
+  ethif,
   fn,
   genericBlock,
   genericKvRo,
   genericStackv4v6,
+  info,
   job,
   kvRo,
   kvRoKey,
+  kvRw,
   kvRwMem,
   main,
   netKey,
   netif,
+  network,
   noArgv,
   noDhcpKey,
   ramdisk,
@@ -32,15 +49,10 @@ import {
   sleep,
   socketStackv4v6,
   stackv4v6,
-  block,
   target,
   targets,
-  info,
-  kvRw,
-  arp,
-  ethif,
-  network,
 } from "@mirage-ts/mirage-cli";
+import { describe, expect, it } from "vitest";
 import { takeRegistered } from "../src/register.js";
 
 function registered(make: () => void): App {
@@ -59,16 +71,28 @@ function configure(app: App, settings: readonly Setting[] = []) {
 }
 
 function app1<T>(type: Typ<T>, device: Impl<T>, name = "app"): App {
-  return registered(() => register(name, [main({ module: "./unikernel.js", name: "Main", type: fn(type, job) }).$(device)]));
+  return registered(() =>
+    register(name, [main({ module: "./unikernel.js", name: "Main", type: fn(type, job) }).$(device)]),
+  );
 }
 
 describe("register", () => {
-  const hello = () => registered(() => register("hello", [main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) }).$(defaultSleep)]));
+  const hello = () =>
+    registered(() =>
+      register("hello", [main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) }).$(defaultSleep)]),
+    );
 
   it("runs Mirage's init jobs in upstream's order, then the application", () => {
     const code = mainFile(configure(hello()));
     const steps = [...code.matchAll(/^ {2}await (\w+)\(\);$/gmu)].map((m) => m[1]);
-    expect(steps).toEqual(["runtime_args__2", "delay__4", "reporter__6", "random_init__8", "unikernel_name__9", "mirage__11"]);
+    expect(steps).toEqual([
+      "runtime_args__2",
+      "delay__4",
+      "reporter__6",
+      "random_init__8",
+      "unikernel_name__9",
+      "mirage__11",
+    ]);
     expect(code).toContain('return withArgv("hello", _argv__1, unixOutput);');
     expect(code).toContain("const delay__key = registerArg(delayArg);\nconst logs__key = registerArg(logsArg);\n");
     expect(code).toContain("return _sleep__3.sleepNs(BigInt(_delay) * 1000000000n);");
@@ -88,7 +112,14 @@ describe("register", () => {
 
   it("can drop the reporter and the random generator, take another argv and add init jobs", () => {
     const extra = main({ module: "./init.js", name: "Init", type: job, deps: [defaultConsole] });
-    const app = registered(() => register("quiet", [main({ module: "./unikernel.js", name: "Q", type: fn(console, job) }).$(defaultConsole)], { reporter: false, random: false, argv: noArgv, init: [extra] }));
+    const app = registered(() =>
+      register("quiet", [main({ module: "./unikernel.js", name: "Q", type: fn(console, job) }).$(defaultConsole)], {
+        reporter: false,
+        random: false,
+        argv: noArgv,
+        init: [extra],
+      }),
+    );
     const code = mainFile(configure(app));
     expect(code).not.toContain("setReporter");
     expect(code).not.toContain("random_init");
@@ -100,17 +131,25 @@ describe("register", () => {
   it("refuses a second registration and a job without arguments", () => {
     takeRegistered();
     register("one", []);
-    expect(() => register("two", [])).toThrow("register was already called (for one): a configuration registers one unikernel");
+    expect(() => register("two", [])).toThrow(
+      "register was already called (for one): a configuration registers one unikernel",
+    );
     takeRegistered();
-    expect(() => register("x", [main({ module: "./u.js", name: "X", type: fn(console, job) }) as never])).toThrow(/job without arguments/u);
+    expect(() => register("x", [main({ module: "./u.js", name: "X", type: fn(console, job) }) as never])).toThrow(
+      /job without arguments/u,
+    );
     takeRegistered();
   });
 
   it("describes the target key and the packages of the unix target", async () => {
     const conf = configure(hello());
     expect(describeText(conf, false)).toBe("Name       hello\nKeys       target=unix (default)\n");
-    expect(await query(conf, "packages")).toBe("@mirage-ts/mirage-cli@^0.1.0 (build)\n@mirage-ts/mirage-runtime@^0.1.0\n@mirage-ts/mirage-types@^0.1.0\n@mirage-ts/mirage-unix@^0.1.0\n");
-    expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe("Name       hello\nKeys       target=unix\n");
+    expect(await query(conf, "packages")).toBe(
+      "@mirage-ts/mirage-cli@^0.1.0 (build)\n@mirage-ts/mirage-runtime@^0.1.0\n@mirage-ts/mirage-types@^0.1.0\n@mirage-ts/mirage-unix@^0.1.0\n",
+    );
+    expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(
+      "Name       hello\nKeys       target=unix\n",
+    );
   });
 
   it("writes a package.json with the build and start scripts", async () => {
@@ -119,7 +158,11 @@ describe("register", () => {
       name: "hello",
       private: true,
       type: "module",
-      dependencies: { "@mirage-ts/mirage-runtime": "^0.1.0", "@mirage-ts/mirage-types": "^0.1.0", "@mirage-ts/mirage-unix": "^0.1.0" },
+      dependencies: {
+        "@mirage-ts/mirage-runtime": "^0.1.0",
+        "@mirage-ts/mirage-types": "^0.1.0",
+        "@mirage-ts/mirage-unix": "^0.1.0",
+      },
       devDependencies: { "@mirage-ts/mirage-cli": "^0.1.0" },
       scripts: { build: "mirage build", start: "node --enable-source-maps dist/hello.mjs" },
     });
@@ -144,7 +187,9 @@ describe("the target table", () => {
 
 describe("block devices", () => {
   it("connects a file or a ramdisk", () => {
-    expect(mainFile(configure(app1(block, blockOfFile("disk.img"))))).toContain('const block__10 = lazy(() => connectFileBlock("disk.img"));');
+    expect(mainFile(configure(app1(block, blockOfFile("disk.img"))))).toContain(
+      'const block__10 = lazy(() => connectFileBlock("disk.img"));',
+    );
     expect(mainFile(configure(app1(block, ramdisk("scratch"))))).toContain('lazy(() => connectRamdisk("scratch"))');
     expect(() => blockOfFile("")).toThrow("blockOfFile: the file name cannot be empty");
   });
@@ -163,14 +208,18 @@ describe("key-value stores", () => {
     const crunched = configure(app());
     expect(mainFile(crunched)).toContain('import { Static_t } from "../mirage/static_t.js";');
     expect(mainFile(crunched)).toContain("lazy(() => Static_t.connect())");
-    expect(describeText(crunched, false)).toBe("Name       app\nKeys       kv_ro=crunch (default),\n           target=unix (default)\n");
+    expect(describeText(crunched, false)).toBe(
+      "Name       app\nKeys       kv_ro=crunch (default),\n           target=unix (default)\n",
+    );
     const direct = configure(app(), [[kvRoKey(), "direct"]]);
     expect(mainFile(direct)).toContain('lazy(() => connectDirectoryKvRo("t"))');
     expect(mainFile(direct)).not.toContain("Static_t");
   });
 
   it("shows the choices of the unevaluated graph (describe --no-eval)", () => {
-    const dot = toDot(evaluate(app1(kvRo, genericKvRo("t")), { context: Context.empty, full: false, configFile: "config.ts" }).impl);
+    const dot = toDot(
+      evaluate(app1(kvRo, genericKvRo("t")), { context: Context.empty, full: false, configFile: "config.ts" }).impl,
+    );
     expect(dot).toContain('[label="If\\nkv_ro"]');
     expect(dot).toContain('[label="If\\ntarget"]');
     expect(dot).toContain("static_t__");
@@ -188,9 +237,13 @@ describe("network devices", () => {
   it("reads --interface, registered once per group", () => {
     const code = mainFile(configure(app1(network, defaultNetwork)));
     expect(code).toContain('const interface__key = registerArg(interfaceArg("tap0"));');
-    expect(code).toMatch(/const netif__\d+ = lazy\(async \(\) => \{\n {2}const _interface = interface__key\(\);\n {2}return connectNetif\(_interface\);\n\}\);/u);
+    expect(code).toMatch(
+      /const netif__\d+ = lazy\(async \(\) => \{\n {2}const _interface = interface__key\(\);\n {2}return connectNetif\(_interface\);\n\}\);/u,
+    );
     const grouped = mainFile(configure(app1(network, netif("udp:4000,127.0.0.1:5000", { group: "lan" }))));
-    expect(grouped).toContain('const lan_interface__key = registerArg(interfaceArg("udp:4000,127.0.0.1:5000", { group: "lan" }));');
+    expect(grouped).toContain(
+      'const lan_interface__key = registerArg(interfaceArg("udp:4000,127.0.0.1:5000", { group: "lan" }));',
+    );
   });
 
   it("refuses two interfaces sharing --interface with different defaults", () => {
@@ -206,7 +259,11 @@ describe("network devices", () => {
     expect(code.match(/connectNetif\(/gu)).toHaveLength(1);
     const layers = main({ module: "./unikernel.js", name: "L", type: fn(network, job) });
     const eth = ethif(net);
-    const app = registered(() => register("l", [layers.$(net)], { init: [main({ module: "./x.js", name: "X", type: job, deps: [arp(eth), arp(ethif(net))] })] }));
+    const app = registered(() =>
+      register("l", [layers.$(net)], {
+        init: [main({ module: "./x.js", name: "X", type: job, deps: [arp(eth), arp(ethif(net))] })],
+      }),
+    );
     expect(mainFile(configure(app)).match(/new ArpLayer/gu)).toHaveLength(1);
   });
 
@@ -220,13 +277,21 @@ describe("network devices", () => {
     expect(code).toContain('const ipv4_gateway__key = registerArg(ipv4GatewayArg("192.168.1.1"));');
     expect(code).toMatch(/new EthernetLayer\(_netif__\d+\)/u);
     expect(code).toMatch(/new ArpLayer\(_ethernetlayer__\d+, \{ clock: _timers__\d+ \}\)/u);
-    expect(code).toMatch(/Ipv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ clock: _timers__\d+, random: _random__\d+, config: _ipv4_gateway === undefined \? \{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)/u);
-    expect(code).toMatch(/new UdpLayer\(_ipv4layer__\d+, \{ random: _random__\d+, onPortUnreachable: icmpPortUnreachable\(_icmpv4layer__\d+\) \}\)/u);
+    expect(code).toMatch(
+      /Ipv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ clock: _timers__\d+, random: _random__\d+, config: _ipv4_gateway === undefined \? \{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)/u,
+    );
+    expect(code).toMatch(
+      /new UdpLayer\(_ipv4layer__\d+, \{ random: _random__\d+, onPortUnreachable: icmpPortUnreachable\(_icmpv4layer__\d+\) \}\)/u,
+    );
     expect(code).toMatch(/new Icmpv4Layer\(_ipv4layer__\d+, \{ clock: _timers__\d+ \}\)/u);
     expect(code.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
     expect(code).toMatch(/new TcpLayer\(\{ ip: _ipv4layer__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u);
-    expect(code).toMatch(/DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u);
-    expect(code).toContain('import { ArpLayer, DirectStack, EthernetLayer, Icmpv4Layer, Ipv4Layer, TcpLayer, UdpLayer, icmpPortUnreachable } from "@mirage-ts/tcpip";');
+    expect(code).toMatch(
+      /DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u,
+    );
+    expect(code).toContain(
+      'import { ArpLayer, DirectStack, EthernetLayer, Icmpv4Layer, Ipv4Layer, TcpLayer, UdpLayer, icmpPortUnreachable } from "@mirage-ts/tcpip";',
+    );
     expect(code.match(/lazy\(\(\) => unixClock\)/gu)).toHaveLength(1);
   });
 
@@ -234,7 +299,9 @@ describe("network devices", () => {
     const eth = ethif(defaultNetwork);
     const ip = createIpv4(eth, arp(eth));
     const two = main({ module: "./unikernel.js", name: "Two", type: fn(stackv4v6, fn(stackv4v6, job)) });
-    const app = registered(() => register("two", [two.$(socketStackv4v6()).$(directStackv4v6(defaultNetwork, eth, arp(eth), ip))]));
+    const app = registered(() =>
+      register("two", [two.$(socketStackv4v6()).$(directStackv4v6(defaultNetwork, eth, arp(eth), ip))]),
+    );
     expect(() => configure(app)).toThrow("Duplicate key name: ipv4");
   });
 });
@@ -243,13 +310,17 @@ describe("genericStackv4v6 (describe/run.t)", () => {
   const stackApp = () => app1(stackv4v6, genericStackv4v6(defaultNetwork));
 
   it("lists the keys it reads", () => {
-    expect(describeText(configure(stackApp()), false)).toBe("Name       app\nKeys       net= (default),\n           no-dhcp=false (default),\n           target=unix (default)\n");
+    expect(describeText(configure(stackApp()), false)).toBe(
+      "Name       app\nKeys       net= (default),\n           no-dhcp=false (default),\n           target=unix (default)\n",
+    );
   });
 
   it("chooses DHCP by default, the socket stack with --net=socket or a bare --no-dhcp, static with --net=direct --no-dhcp", () => {
     const code = (settings: readonly Setting[]) => mainFile(configure(stackApp(), settings));
     const dhcp = code([]);
-    expect(dhcp).toMatch(/DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, dhcp: true \}\)/u);
+    expect(dhcp).toMatch(
+      /DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, dhcp: true \}\)/u,
+    );
     expect(dhcp).not.toContain("ipv4Arg");
     expect(dhcp).not.toContain("connectSocketStack");
     for (const socket of [code([[netKey(), "socket"]]), code([[noDhcpKey(), true]])]) {
@@ -257,7 +328,10 @@ describe("genericStackv4v6 (describe/run.t)", () => {
       expect(socket).not.toContain("DirectStack");
       expect(socket).not.toContain("connectNetif");
     }
-    const fixed = code([[netKey(), "direct"], [noDhcpKey(), true]]);
+    const fixed = code([
+      [netKey(), "direct"],
+      [noDhcpKey(), true],
+    ]);
     expect(fixed).toContain('const ipv4__key = registerArg(ipv4Arg("10.0.0.2/24"));');
     expect(fixed).toContain("const ipv4_gateway__key = registerArg(ipv4GatewayArg(undefined));");
     expect(fixed).toMatch(
@@ -269,13 +343,21 @@ describe("genericStackv4v6 (describe/run.t)", () => {
 
   it("passes the network and gateway defaults of its options to --ipv4 and --ipv4-gateway", () => {
     const stack = genericStackv4v6(defaultNetwork, { ipv4Network: "192.168.1.2/24", ipv4Gateway: "192.168.1.1" });
-    const code = mainFile(configure(app1(stackv4v6, stack), [[netKey(), "direct"], [noDhcpKey(), true]]));
+    const code = mainFile(
+      configure(app1(stackv4v6, stack), [
+        [netKey(), "direct"],
+        [noDhcpKey(), true],
+      ]),
+    );
     expect(code).toContain('const ipv4__key = registerArg(ipv4Arg("192.168.1.2/24"));');
     expect(code).toContain('const ipv4_gateway__key = registerArg(ipv4GatewayArg("192.168.1.1"));');
   });
 
   it("prefixes keys and arguments with a group", () => {
-    const conf = configure(app1(stackv4v6, genericStackv4v6(netif("tap1", { group: "g" }), { group: "g" })), [[netKey("g"), "direct"], [noDhcpKey("g"), true]]);
+    const conf = configure(app1(stackv4v6, genericStackv4v6(netif("tap1", { group: "g" }), { group: "g" })), [
+      [netKey("g"), "direct"],
+      [noDhcpKey("g"), true],
+    ]);
     expect(describeText(conf, false)).toContain("g-net=direct,\n           g-no-dhcp=true,");
     expect(mainFile(conf)).toContain('registerArg(ipv4Arg("10.0.0.2/24", { group: "g" }))');
     expect(mainFile(conf)).toContain('registerArg(interfaceArg("tap1", { group: "g" }))');
@@ -285,6 +367,8 @@ describe("genericStackv4v6 (describe/run.t)", () => {
 describe("appInfo", () => {
   it("records the name and the installed package versions as a literal", () => {
     const code = mainFile(configure(app1(info, appInfo(), "app-info")));
-    expect(code).toMatch(/const info__\d+ = lazy\(\(\) => \(\{ name: "app-info", packages: \[\{ name: "@mirage-ts\/mirage-cli", version: "[^"]+" \}, /u);
+    expect(code).toMatch(
+      /const info__\d+ = lazy\(\(\) => \(\{ name: "app-info", packages: \[\{ name: "@mirage-ts\/mirage-cli", version: "[^"]+" \}, /u,
+    );
   });
 });

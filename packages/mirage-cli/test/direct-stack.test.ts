@@ -5,11 +5,17 @@
 // sockets, run in a second namespace behind a veth so curl and the SYN flood cross a link to it.
 import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
+import {
+  describeRequiring,
+  itRequiring,
+  missingNamespaces,
+  missingScapy,
+  missingTapAddon,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeRequiring, itRequiring, missingNamespaces, missingScapy, missingTapAddon } from "@mirage-ts/test-support";
+import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
 import { KERNEL_IP, Netns, type Running, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
-import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
 import { ROOT, exampleCopy, mirage, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
@@ -20,7 +26,11 @@ const unavailable = missingNamespaces("nc", "curl", "dnsmasq", "/usr/bin/python3
 const noTap = unavailable ?? missingTapAddon();
 
 /** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
-async function built(name: string, configure: readonly string[], extra: Readonly<Record<string, Uint8Array>> = {}): Promise<string> {
+async function built(
+  name: string,
+  configure: readonly string[],
+  extra: Readonly<Record<string, Uint8Array>> = {},
+): Promise<string> {
   const dir = await exampleCopy(name, extra);
   const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
   expect(configured.code, configured.stderr).toBe(0);
@@ -28,7 +38,6 @@ async function built(name: string, configure: readonly string[], extra: Readonly
   expect(build.code, build.stderr).toBe(0);
   return dir;
 }
-
 
 /** The frames the kernel has sent out of `ns`'s link (the tap or the veth end) towards the unikernel. */
 async function sentFrames(ns: Netns): Promise<number> {
@@ -38,7 +47,11 @@ async function sentFrames(ns: Netns): Promise<number> {
 }
 
 /** The backends static-website is checked on, and how the test names say each. */
-const BACKENDS = { tap: "--net=direct over a tap", udp: "--net=direct over a UDP tunnel", socket: "--net=socket (host sockets) over a veth" } as const;
+const BACKENDS = {
+  tap: "--net=direct over a tap",
+  udp: "--net=direct over a UDP tunnel",
+  socket: "--net=socket (host sockets) over a veth",
+} as const;
 type Backend = keyof typeof BACKENDS;
 
 /** A running static-website, with its stack's count of TCP segments received where the test can read it. */
@@ -49,7 +62,10 @@ interface Website {
 
 /** Tcp InSegs from the text of /proc/net/snmp. */
 function tcpInSegs(snmp: string): number {
-  const [names, values] = snmp.split("\n").filter((line) => line.startsWith("Tcp:")).map((line) => line.split(/\s+/u));
+  const [names, values] = snmp
+    .split("\n")
+    .filter((line) => line.startsWith("Tcp:"))
+    .map((line) => line.split(/\s+/u));
   const at = names?.indexOf("InSegs") ?? -1;
   const count = Number(values?.[at]);
   if (at < 0 || !Number.isSafeInteger(count)) throw new Error(`no Tcp InSegs in /proc/net/snmp:\n${snmp}`);
@@ -71,12 +87,25 @@ async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buff
     return r.stdout;
   };
   // Two requests on one connection: curl connects once.
-  const reuse = await curl("-o", "/dev/null", "-o", "/dev/null", "-w", "%{http_code} %{num_connects} %{content_type}\n", url("/"), url("/css/site.css"));
+  const reuse = await curl(
+    "-o",
+    "/dev/null",
+    "-o",
+    "/dev/null",
+    "-w",
+    "%{http_code} %{num_connects} %{content_type}\n",
+    url("/"),
+    url("/css/site.css"),
+  );
   expect(reuse.toString()).toBe("200 1 text/html; charset=utf-8\n200 0 text/css; charset=utf-8\n");
-  expect((await curl("-I", url("/alphabet.txt"))).toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*Content-Length: 37\r\n[\s\S]*Accept-Ranges: bytes\r\n/u);
+  expect((await curl("-I", url("/alphabet.txt"))).toString()).toMatch(
+    /^HTTP\/1\.1 200 OK\r\n[\s\S]*Content-Length: 37\r\n[\s\S]*Accept-Ranges: bytes\r\n/u,
+  );
   expect((await curl("-o", "/dev/null", "-w", "%{http_code}", url("/missing"))).toString()).toBe("404");
   expect((await curl("-r", "10-15", url("/alphabet.txt"))).toString()).toBe("abcdef");
-  expect((await curl("-o", "/dev/null", "-w", "%{http_code}", "-r", "99-", url("/alphabet.txt"))).toString()).toBe("416");
+  expect((await curl("-o", "/dev/null", "-w", "%{http_code}", "-r", "99-", url("/alphabet.txt"))).toString()).toBe(
+    "416",
+  );
   const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
   const body = await curl(url("/big.bin"));
   expect(body.length).toBe(big.length);
@@ -90,145 +119,177 @@ async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buff
   expect(mac, neigh).toBeDefined();
   const sentBefore = await sentFrames(ns);
   const segmentsBefore = await tcpSegmentsIn?.();
-  const flood = await ns.exec("/usr/bin/python3", [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], "", COMMAND_MS);
+  const flood = await ns.exec(
+    "/usr/bin/python3",
+    [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)],
+    "",
+    COMMAND_MS,
+  );
   expect(flood.code, flood.stderr).toBe(0);
   expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
   // The flood left by the link (the counters also take ARP and curl's segments, hence >=), and
   // where the stack's counter can be read, its TCP took them in.
   expect((await sentFrames(ns)) - sentBefore).toBeGreaterThanOrEqual(FLOOD);
-  if (tcpSegmentsIn !== undefined && segmentsBefore !== undefined) expect((await tcpSegmentsIn()) - segmentsBefore).toBeGreaterThanOrEqual(FLOOD);
+  if (tcpSegmentsIn !== undefined && segmentsBefore !== undefined)
+    expect((await tcpSegmentsIn()) - segmentsBefore).toBeGreaterThanOrEqual(FLOOD);
   expect(sha256(await curl(url("/big.bin")))).toBe(sha256(big));
 }
 
-describeRequiring(unavailable, "examples on the direct stack, and on host sockets behind a veth (netns)", { timeout: RUN_TEST_MS }, () => {
-  let fixed = "";
-  let dhcp = "";
-  let echo = "";
-  let website = "";
-  let socketWebsite = "";
-  // Served from the directory at run time (`--kv_ro=direct`): crunching 10 MB into the bundle
-  // would only slow the build.
-  const big = randomBytes(10 << 20);
+describeRequiring(
+  unavailable,
+  "examples on the direct stack, and on host sockets behind a veth (netns)",
+  { timeout: RUN_TEST_MS },
+  () => {
+    let fixed = "";
+    let dhcp = "";
+    let echo = "";
+    let website = "";
+    let socketWebsite = "";
+    // Served from the directory at run time (`--kv_ro=direct`): crunching 10 MB into the bundle
+    // would only slow the build.
+    const big = randomBytes(10 << 20);
 
-  beforeAll(async () => {
-    [fixed, dhcp, echo, website, socketWebsite] = await Promise.all([
-      built("network", ["--net=direct", "--no-dhcp"]),
-      built("network", ["--net=direct"]),
-      built("tcp-echo", ["--net=direct", "--no-dhcp"]),
-      built("static-website", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "htdocs/big.bin": big }),
-      built("static-website", ["--net=socket", "--kv_ro=direct"], { "htdocs/big.bin": big }),
-    ]);
-  }, buildsMs(5));
+    beforeAll(async () => {
+      [fixed, dhcp, echo, website, socketWebsite] = await Promise.all([
+        built("network", ["--net=direct", "--no-dhcp"]),
+        built("network", ["--net=direct"]),
+        built("tcp-echo", ["--net=direct", "--no-dhcp"]),
+        built("static-website", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "htdocs/big.bin": big }),
+        built("static-website", ["--net=socket", "--kv_ro=direct"], { "htdocs/big.bin": big }),
+      ]);
+    }, buildsMs(5));
 
-  afterAll(async () => {
-    await Promise.all([fixed, dhcp, echo, website, socketWebsite].filter((d) => d !== "").map(removeProject));
-  });
+    afterAll(async () => {
+      await Promise.all([fixed, dhcp, echo, website, socketWebsite].filter((d) => d !== "").map(removeProject));
+    });
 
-  it("network --net=direct --no-dhcp over a UDP tunnel logs a kernel peer and what it sent", async () => {
-    const ns = new Netns();
-    try {
-      const spec = await ns.udpTunnel();
-      const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=8080"]);
-      await talk(ns, uk, UNIKERNEL_IP, 8080, "hello over udp");
-      expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
-    } finally {
-      ns.destroy();
-    }
-  });
-
-  itRequiring(noTap, "network --net=direct --no-dhcp over a tap logs a kernel peer and what it sent", {}, async () => {
-    const ns = new Netns();
-    try {
-      const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=9090"]);
-      await ns.adoptTap();
-      await talk(ns, uk, UNIKERNEL_IP, 9090, "hello over a tap");
-    } finally {
-      ns.destroy();
-    }
-  });
-
-  itRequiring(noTap, "network --net=direct over a tap takes its address from dnsmasq and serves on it", {}, async () => {
-    const ns = new Netns();
-    try {
-      const leased = "10.99.0.50";
-      const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=tap:${ns.tap}`]);
-      await ns.adoptTap();
-      ns.dnsmasq(leased);
-      await talk(ns, uk, leased, 8080, "hello after DHCP");
-      expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
-    } finally {
-      ns.destroy();
-    }
-  });
-
-  it("network --net=direct over a UDP tunnel takes its address from dnsmasq", async () => {
-    const ns = new Netns();
-    try {
-      const leased = "10.99.0.60";
-      const spec = await ns.udpTunnel();
-      ns.dnsmasq(leased);
-      const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8081"]);
-      await talk(ns, uk, leased, 8081, "hello after DHCP over udp");
-    } finally {
-      ns.destroy();
-    }
-  });
-
-  it("tcp-echo --net=direct over a UDP tunnel echoes what the kernel sends", async () => {
-    const ns = new Netns();
-    try {
-      const spec = await ns.udpTunnel();
-      const uk = ns.unikernel(echo, "dist/tcp-echo.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`]);
-      await waitFor(() => uk.stderr().includes("echoing on port 7"), "the unikernel to listen");
-      const text = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
-      const echoed = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), UNIKERNEL_IP, "7"], text);
-      expect(echoed.code, echoed.stderr).toBe(0);
-      expect(echoed.stdout.toString()).toBe(text);
-      await waitFor(() => uk.stderr().includes("closed after"), "the unikernel to log the close");
-      expect(uk.stderr()).toContain(`[INFO] [tcp-echo] ${KERNEL_IP}:`);
-      expect(uk.stderr()).toContain(`closed after ${text.length} bytes`);
-    } finally {
-      ns.destroy();
-    }
-  });
-
-  /** Starts static-website on `backend` at UNIKERNEL_IP:80, at the far end of `ns`'s link. */
-  async function startWebsite(ns: Netns, backend: Backend): Promise<Website> {
-    const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80"];
-    if (backend === "socket") {
-      ns.veth(UNIKERNEL_IP);
-      const uk = ns.unikernel(socketWebsite, "dist/static-website.mjs", args, { peer: true });
-      return { uk, tcpSegmentsIn: async () => tcpInSegs((await ns.execPeer("cat", ["/proc/net/snmp"])).stdout.toString()) };
-    }
-    const spec = backend === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
-    const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
-    if (backend === "tap") await ns.adoptTap();
-    return { uk };
-  }
-
-  // One check list for every backend, so the direct stack and the host's sockets are held to the same site.
-  for (const backend of ["tap", "udp", "socket"] as const) {
-    const missing = backend === "tap" ? noTap : undefined;
-    const title = `static-website ${BACKENDS[backend]} serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood`;
-    itRequiring(missing, title, { timeout: RUN_TEST_MS + 2 * transferMs(big.length) + COMMAND_MS }, async () => {
+    it("network --net=direct --no-dhcp over a UDP tunnel logs a kernel peer and what it sent", async () => {
       const ns = new Netns();
       try {
-        await checkWebsite(ns, await startWebsite(ns, backend), big);
+        const spec = await ns.udpTunnel();
+        const uk = ns.unikernel(fixed, "dist/network.mjs", [
+          `--interface=${spec}`,
+          `--ipv4=${UNIKERNEL_IP}/24`,
+          "--port=8080",
+        ]);
+        await talk(ns, uk, UNIKERNEL_IP, 8080, "hello over udp");
+        expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
       } finally {
         ns.destroy();
       }
     });
-  }
 
-  it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
-    const ns = new Netns();
-    try {
-      const uk = ns.unikernel(fixed, "dist/network.mjs", ["--interface=udp:nope"]);
-      const code = await new Promise<number | null>((resolve) => uk.child.on("exit", resolve));
-      expect(code).not.toBe(0);
-      expect(uk.stderr()).toContain("expected tap:NAME, NAME or udp:LOCAL,REMOTE");
-    } finally {
-      ns.destroy();
+    itRequiring(
+      noTap,
+      "network --net=direct --no-dhcp over a tap logs a kernel peer and what it sent",
+      {},
+      async () => {
+        const ns = new Netns();
+        try {
+          const uk = ns.unikernel(fixed, "dist/network.mjs", [
+            `--interface=tap:${ns.tap}`,
+            `--ipv4=${UNIKERNEL_IP}/24`,
+            "--port=9090",
+          ]);
+          await ns.adoptTap();
+          await talk(ns, uk, UNIKERNEL_IP, 9090, "hello over a tap");
+        } finally {
+          ns.destroy();
+        }
+      },
+    );
+
+    itRequiring(
+      noTap,
+      "network --net=direct over a tap takes its address from dnsmasq and serves on it",
+      {},
+      async () => {
+        const ns = new Netns();
+        try {
+          const leased = "10.99.0.50";
+          const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=tap:${ns.tap}`]);
+          await ns.adoptTap();
+          ns.dnsmasq(leased);
+          await talk(ns, uk, leased, 8080, "hello after DHCP");
+          expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
+        } finally {
+          ns.destroy();
+        }
+      },
+    );
+
+    it("network --net=direct over a UDP tunnel takes its address from dnsmasq", async () => {
+      const ns = new Netns();
+      try {
+        const leased = "10.99.0.60";
+        const spec = await ns.udpTunnel();
+        ns.dnsmasq(leased);
+        const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8081"]);
+        await talk(ns, uk, leased, 8081, "hello after DHCP over udp");
+      } finally {
+        ns.destroy();
+      }
+    });
+
+    it("tcp-echo --net=direct over a UDP tunnel echoes what the kernel sends", async () => {
+      const ns = new Netns();
+      try {
+        const spec = await ns.udpTunnel();
+        const uk = ns.unikernel(echo, "dist/tcp-echo.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`]);
+        await waitFor(() => uk.stderr().includes("echoing on port 7"), "the unikernel to listen");
+        const text = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
+        const echoed = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), UNIKERNEL_IP, "7"], text);
+        expect(echoed.code, echoed.stderr).toBe(0);
+        expect(echoed.stdout.toString()).toBe(text);
+        await waitFor(() => uk.stderr().includes("closed after"), "the unikernel to log the close");
+        expect(uk.stderr()).toContain(`[INFO] [tcp-echo] ${KERNEL_IP}:`);
+        expect(uk.stderr()).toContain(`closed after ${text.length} bytes`);
+      } finally {
+        ns.destroy();
+      }
+    });
+
+    /** Starts static-website on `backend` at UNIKERNEL_IP:80, at the far end of `ns`'s link. */
+    async function startWebsite(ns: Netns, backend: Backend): Promise<Website> {
+      const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80"];
+      if (backend === "socket") {
+        ns.veth(UNIKERNEL_IP);
+        const uk = ns.unikernel(socketWebsite, "dist/static-website.mjs", args, { peer: true });
+        return {
+          uk,
+          tcpSegmentsIn: async () => tcpInSegs((await ns.execPeer("cat", ["/proc/net/snmp"])).stdout.toString()),
+        };
+      }
+      const spec = backend === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
+      const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
+      if (backend === "tap") await ns.adoptTap();
+      return { uk };
     }
-  });
-});
+
+    // One check list for every backend, so the direct stack and the host's sockets are held to the same site.
+    for (const backend of ["tap", "udp", "socket"] as const) {
+      const missing = backend === "tap" ? noTap : undefined;
+      const title = `static-website ${BACKENDS[backend]} serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood`;
+      itRequiring(missing, title, { timeout: RUN_TEST_MS + 2 * transferMs(big.length) + COMMAND_MS }, async () => {
+        const ns = new Netns();
+        try {
+          await checkWebsite(ns, await startWebsite(ns, backend), big);
+        } finally {
+          ns.destroy();
+        }
+      });
+    }
+
+    it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
+      const ns = new Netns();
+      try {
+        const uk = ns.unikernel(fixed, "dist/network.mjs", ["--interface=udp:nope"]);
+        const code = await new Promise<number | null>((resolve) => uk.child.on("exit", resolve));
+        expect(code).not.toBe(0);
+        expect(uk.stderr()).toContain("expected tap:NAME, NAME or udp:LOCAL,REMOTE");
+      } finally {
+        ns.destroy();
+      }
+    });
+  },
+);

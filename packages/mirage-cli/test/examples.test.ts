@@ -3,9 +3,9 @@
 // from its bundle with node, its output checked, then cleaned back to the copied files.
 import { spawn } from "node:child_process";
 import { readFile, rm, truncate, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { Agent, request } from "node:http";
 import { connect, createServer } from "node:net";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { WAIT_MS, buildsMs } from "./support/limits.js";
 import { type Outcome, ROOT, exampleCopy, files, mirage, node, removeProject } from "./support/project.js";
@@ -44,7 +44,11 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 /** Starts a built bundle with `args` and waits for `ready` in its log; `stop` ends it. */
-async function started(dir: string, args: readonly string[], ready: string): Promise<{ stderr: () => string; stop: () => Promise<void> }> {
+async function started(
+  dir: string,
+  args: readonly string[],
+  ready: string,
+): Promise<{ stderr: () => string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, args, { cwd: dir });
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -70,15 +74,25 @@ interface Fetched {
 }
 
 /** One HTTP request with node:http through `agent`. */
-function get(agent: Agent, port: number, path: string, options: { readonly method?: string; readonly headers?: Record<string, string> } = {}): Promise<Fetched> {
+function get(
+  agent: Agent,
+  port: number,
+  path: string,
+  options: { readonly method?: string; readonly headers?: Record<string, string> } = {},
+): Promise<Fetched> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, path, agent, method: options.method ?? "GET", headers: options.headers ?? {} }, (res) => {
-      const chunks: Buffer[] = [];
-      // The agent takes the socket back at the end of the response.
-      const localPort = res.socket.localPort ?? 0;
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }));
-    });
+    const req = request(
+      { host: "127.0.0.1", port, path, agent, method: options.method ?? "GET", headers: options.headers ?? {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        // The agent takes the socket back at the end of the response.
+        const localPort = res.socket.localPort ?? 0;
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), localPort }),
+        );
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -88,7 +102,11 @@ function get(agent: Agent, port: number, path: string, options: { readonly metho
  * Configures and builds a copy of the example `name`, runs `check` in it, then cleans it and checks
  * that only the copied files are left.
  */
-async function withExample(name: string, configure: readonly string[], check: (dir: string) => Promise<void>): Promise<void> {
+async function withExample(
+  name: string,
+  configure: readonly string[],
+  check: (dir: string) => Promise<void>,
+): Promise<void> {
   const dir = await exampleCopy(name);
   try {
     const copied = await files(dir);
@@ -122,8 +140,12 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
 
   it("hello-key logs --hello", () =>
     withExample("hello-key", [], async (dir) => {
-      expect(logs(await node(dir, ["dist/hello-key.mjs", "--hello=Bonjour le monde"]))).toEqual(Array(4).fill("[INFO] [hello] Bonjour le monde"));
-      expect((await node(dir, ["dist/hello-key.mjs", "--help=plain"])).stdout).toContain("--hello=VAL (absent=Hello World!)");
+      expect(logs(await node(dir, ["dist/hello-key.mjs", "--hello=Bonjour le monde"]))).toEqual(
+        Array(4).fill("[INFO] [hello] Bonjour le monde"),
+      );
+      expect((await node(dir, ["dist/hello-key.mjs", "--help=plain"])).stdout).toContain(
+        "--hello=VAL (absent=Hello World!)",
+      );
     }));
 
   it("heads1 and heads2 finish after both sleeps", { timeout: buildsMs(2) }, async () => {
@@ -158,9 +180,19 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
 
   it("app-info prints its name and the versions of its packages", () =>
     withExample("app-info", [], async (dir) => {
-      const version = async (pkg: string) => (JSON.parse(await readFile(join(ROOT, "packages", pkg, "package.json"), "utf8")) as { version: string }).version;
-      const packages = await Promise.all(["mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix"].map(async (p) => `@mirage-ts/${p}.${await version(p)}`));
-      expect(await node(dir, ["dist/app-info.mjs"])).toEqual({ code: 0, stdout: `name = app-info\npackages = [${packages.join("; ")}]\n`, stderr: "" });
+      const version = async (pkg: string) =>
+        (JSON.parse(await readFile(join(ROOT, "packages", pkg, "package.json"), "utf8")) as { version: string })
+          .version;
+      const packages = await Promise.all(
+        ["mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix"].map(
+          async (p) => `@mirage-ts/${p}.${await version(p)}`,
+        ),
+      );
+      expect(await node(dir, ["dist/app-info.mjs"])).toEqual({
+        code: 0,
+        stdout: `name = app-info\npackages = [${packages.join("; ")}]\n`,
+        stderr: "",
+      });
     }));
 
   it("clock speaks every second until interrupted", () =>
@@ -280,7 +312,9 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
   it("kv_ro confirms the secret, crunched or read directly", { timeout: buildsMs(2) }, async () => {
     for (const kvRo of ["crunch", "direct"]) {
       await withExample("kv_ro", [`--kv_ro=${kvRo}`], async (dir) => {
-        expect(logs(await node(dir, ["dist/kv_ro.mjs"]))).toEqual(["[INFO] [kv_ro] Contents of extremely secret vital storage confirmed!"]);
+        expect(logs(await node(dir, ["dist/kv_ro.mjs"]))).toEqual([
+          "[INFO] [kv_ro] Contents of extremely secret vital storage confirmed!",
+        ]);
       });
     }
   });
@@ -319,12 +353,26 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
         expect(first.code).toBe(0);
         const won = /YOU WON! You beat the old high score 0 with (\d+)!/u.exec(logs(first)[0] ?? "");
         expect(won).not.toBeNull();
-        expect(logs(first).slice(1)).toEqual(["[INFO] [lottery] Saving new game state...", "[INFO] [lottery] Done!", " [lottery] Thank you for playing! Exiting..."]);
+        expect(logs(first).slice(1)).toEqual([
+          "[INFO] [lottery] Saving new game state...",
+          "[INFO] [lottery] Done!",
+          " [lottery] Thank you for playing! Exiting...",
+        ]);
         const second = logs(await play())[0] ?? "";
-        expect(second).toMatch(new RegExp(`^ \\[lottery\\] (?:YOU WON! You beat the old high score ${won?.[1]} with \\d+!|YOU LOST! With \\d+ you didn't beat the high score ${won?.[1]}|TIE! You tied with the high score ${won?.[1]})$`, "u"));
-        expect(logs(await play("--slot", "1"))[0]).toMatch(/^ \[lottery\] YOU WON! You beat the old high score 0 with \d+!$/u);
+        expect(second).toMatch(
+          new RegExp(
+            `^ \\[lottery\\] (?:YOU WON! You beat the old high score ${won?.[1]} with \\d+!|YOU LOST! With \\d+ you didn't beat the high score ${won?.[1]}|TIE! You tied with the high score ${won?.[1]})$`,
+            "u",
+          ),
+        );
+        expect(logs(await play("--slot", "1"))[0]).toMatch(
+          /^ \[lottery\] YOU WON! You beat the old high score 0 with \d+!$/u,
+        );
         expect(logs(await play("--reset", "--slot", "1"))).toEqual([" [lottery] Reset game slot 1."]);
-        expect(await play("--slot", "8")).toMatchObject({ code: 5, stderr: expect.stringContaining("[ERROR] [lottery] Invalid sector 8") });
+        expect(await play("--slot", "8")).toMatchObject({
+          code: 5,
+          stderr: expect.stringContaining("[ERROR] [lottery] Invalid sector 8"),
+        });
       } finally {
         await rm(join(dir, "disk.img"));
       }

@@ -4,11 +4,11 @@
 // the Linux kernel in a network namespace, over a socat UDP tunnel.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
 import { describeRequiring, missingNamespaces } from "@mirage-ts/test-support";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
 import { Netns } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
-import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
@@ -45,7 +45,6 @@ async function built(configTs: string): Promise<string> {
   return dir;
 }
 
-
 /** The kernel's count of ICMP destination unreachable messages received in the namespace. */
 async function destUnreachables(ns: Netns): Promise<number> {
   const snmp = (await ns.exec("cat", ["/proc/net/snmp"])).stdout.toString();
@@ -58,7 +57,10 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
   let dhcp = "";
 
   beforeAll(async () => {
-    [fixed, dhcp] = await Promise.all([built(config("createIpv4(eth, link)")), built(config("ipv4OfDhcp(defaultNetwork, eth, link)"))]);
+    [fixed, dhcp] = await Promise.all([
+      built(config("createIpv4(eth, link)")),
+      built(config("ipv4OfDhcp(defaultNetwork, eth, link)")),
+    ]);
   }, buildsMs(2));
 
   afterAll(async () => {
@@ -67,16 +69,24 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
 
   it("generates one stack that receives every layer", async () => {
     const main = await readFile(join(fixed, "mirage", "main.ts"), "utf8");
-    expect(main).toMatch(/DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u);
+    expect(main).toMatch(
+      /DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u,
+    );
     expect(main.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
-    expect(await readFile(join(dhcp, "mirage", "main.ts"), "utf8")).toMatch(/DhcpIpv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u);
+    expect(await readFile(join(dhcp, "mirage", "main.ts"), "utf8")).toMatch(
+      /DhcpIpv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u,
+    );
   });
 
   it("createIpv4 over a UDP tunnel answers ping and logs a kernel nc peer and what it sent", async () => {
     const ns = new Netns();
     try {
       const spec = await ns.udpTunnel();
-      const uk = ns.unikernel(fixed, "dist/network.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, "--port=8080"]);
+      const uk = ns.unikernel(fixed, "dist/network.mjs", [
+        `--interface=${spec}`,
+        `--ipv4=${UNIKERNEL_IP}/24`,
+        "--port=8080",
+      ]);
       await talk(ns, uk, UNIKERNEL_IP, 8080, "hello through the layers");
       expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
       const ping = await ns.exec("ping", ["-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP]);

@@ -79,9 +79,7 @@ function docvOf(info: ArgInfo, conv: Converter<unknown>): string {
 function absentNote(info: ArgInfo, printedDefault: string): string {
   if (info.absent !== undefined) return info.absent;
   if (info.env === undefined) return printedDefault === "" ? "" : `absent=${printedDefault}`;
-  return printedDefault === ""
-    ? `absent ${info.env} env`
-    : `absent=${printedDefault} or ${info.env} env`;
+  return printedDefault === "" ? `absent ${info.env} env` : `absent=${printedDefault} or ${info.env} env`;
 }
 
 /** The single occurrence of a non-repeatable option, or the "cannot be repeated" error. */
@@ -99,11 +97,7 @@ function parseOccurrence<T>(conv: Converter<T>, occurrence: Occurrence): ParseRe
   return parsed.ok ? parsed : fail(optionParse(occurrence.name, parsed.error));
 }
 
-function parseEnvironment<T>(
-  conv: Converter<T>,
-  info: ArgInfo,
-  environment: string,
-): ParseResult<T> {
+function parseEnvironment<T>(conv: Converter<T>, info: ArgInfo, environment: string): ParseResult<T> {
   const parsed = conv.parse(environment);
   return parsed.ok ? parsed : fail(environmentParse(info.env ?? "", parsed.error));
 }
@@ -186,11 +180,7 @@ export function required<T>(conv: Converter<T>, info: ArgInfo): Arg<T> {
  *
  * @public
  */
-export function optAll<T>(
-  conv: Converter<T>,
-  defaultValue: readonly T[],
-  info: ArgInfo,
-): Arg<readonly T[]> {
+export function optAll<T>(conv: Converter<T>, defaultValue: readonly T[], info: ArgInfo): Arg<readonly T[]> {
   return {
     info,
     syntax: "value",
@@ -243,18 +233,13 @@ export function flag(info: ArgInfo): Arg<boolean> {
       if (!once.ok) return once;
       const occurrence = once.value;
       if (occurrence !== undefined) {
-        return occurrence.value === undefined
-          ? ok(true)
-          : fail(flagWithValue(occurrence.name, occurrence.value));
+        return occurrence.value === undefined ? ok(true) : fail(flagWithValue(occurrence.name, occurrence.value));
       }
       if (environment === undefined) return ok(false);
       const truth = environmentTruth.get(environment.toLowerCase());
       return truth === undefined
         ? fail(
-            environmentParse(
-              info.env ?? "",
-              invalidValue(environment, alternatives(["true", "yes", "false", "no"])),
-            ),
+            environmentParse(info.env ?? "", invalidValue(environment, alternatives(["true", "yes", "false", "no"]))),
           )
         : ok(truth);
     },

@@ -5,12 +5,12 @@
  * @packageDocumentation
  */
 
+import { type Arg, opt, optional } from "./arg.js";
 import { info, sections } from "./arg-info.js";
-import { opt, optional, type Arg } from "./arg.js";
 import { intConv, makeConv, stringConv } from "./converter.js";
 import { invalidValue } from "./internal/messages.js";
 import { logLevels } from "./log-level.js";
-import { logThresholdsConv, type LogThreshold } from "./log-threshold.js";
+import { type LogThreshold, logThresholdsConv } from "./log-threshold.js";
 
 // Upstream takes any int; a negative delay could only fail later, in the sleep, so it is refused here.
 const secondsConv = makeConv<number>({

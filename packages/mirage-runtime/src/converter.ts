@@ -142,10 +142,7 @@ export const boolConv: Converter<boolean> = makeConv({
  * @param docv - the metavariable shown by `--help`
  * @public
  */
-export function enumConv<T>(
-  choices: readonly (readonly [word: string, value: T])[],
-  docv = "",
-): Converter<T> {
+export function enumConv<T>(choices: readonly (readonly [word: string, value: T])[], docv = ""): Converter<T> {
   if (choices.length === 0) throw new TypeError("enumConv needs at least one choice");
   const words = choices.map(([word]) => word);
   return makeConv({

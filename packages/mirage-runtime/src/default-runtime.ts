@@ -12,7 +12,7 @@ import type { LogLevel } from "./log-level.js";
 import type { LogSource, Reporter } from "./log-source.js";
 import type { LogThreshold } from "./log-threshold.js";
 import type { Output } from "./output.js";
-import { createRuntime, type Runtime } from "./runtime.js";
+import { type Runtime, createRuntime } from "./runtime.js";
 import type { WithArgvOptions } from "./runtime-args.js";
 
 /**
@@ -97,12 +97,7 @@ export function registerArg<T>(arg: Arg<T>): () => T {
  *
  * @public
  */
-export function withArgv(
-  program: string,
-  argv: readonly string[],
-  output: Output,
-  options?: WithArgvOptions,
-): void {
+export function withArgv(program: string, argv: readonly string[], output: Output, options?: WithArgvOptions): void {
   runtime.args.withArgv(program, argv, output, options);
 }
 
@@ -120,11 +115,7 @@ export function logSource(name: string, doc?: string): LogSource {
  *
  * @public
  */
-export function setLevel(
-  defaultLevel: LogLevel,
-  thresholds: readonly LogThreshold[],
-  output: Output,
-): void {
+export function setLevel(defaultLevel: LogLevel, thresholds: readonly LogThreshold[], output: Output): void {
   runtime.logs.setLevel(defaultLevel, thresholds, output);
 }
 

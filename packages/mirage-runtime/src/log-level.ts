@@ -26,14 +26,7 @@ export type LogLevel = "quiet" | MessageLevel;
  *
  * @public
  */
-export const logLevels: readonly LogLevel[] = Object.freeze([
-  "quiet",
-  "app",
-  "error",
-  "warning",
-  "info",
-  "debug",
-]);
+export const logLevels: readonly LogLevel[] = Object.freeze(["quiet", "app", "error", "warning", "info", "debug"]);
 
 // A message passes when it is at most as verbose as the threshold; `quiet` lets nothing through.
 const verbosity: Readonly<Record<LogLevel, number>> = {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { levelEnabled, type LogLevel, type MessageLevel } from "./log-level.js";
+import { type LogLevel, type MessageLevel, levelEnabled } from "./log-level.js";
 import type { LogEvent, LogMessage, LogOptions, LogSource, Reporter } from "./log-source.js";
 import type { LogThreshold } from "./log-threshold.js";
 import type { Output } from "./output.js";

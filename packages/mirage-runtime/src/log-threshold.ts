@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-import { listConv, makeConv, type Converter } from "./converter.js";
-import { parseLogLevel, type LogLevel } from "./log-level.js";
+import { type Converter, listConv, makeConv } from "./converter.js";
+import { type LogLevel, parseLogLevel } from "./log-level.js";
 import type { ParseResult } from "./parse-result.js";
 
 /**

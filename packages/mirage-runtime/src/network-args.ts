@@ -7,9 +7,9 @@
  */
 
 import { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
+import { type Arg, opt, optional } from "./arg.js";
 import { info, sections } from "./arg-info.js";
-import { opt, optional, type Arg } from "./arg.js";
-import { makeConv, stringConv, type Converter } from "./converter.js";
+import { type Converter, makeConv, stringConv } from "./converter.js";
 import { invalidValue } from "./internal/messages.js";
 
 /**
@@ -27,7 +27,11 @@ function named(name: string, options: NetworkArgOptions): string {
 }
 
 // Address converters print with toString and turn the parser's TypeError into a parse error.
-function addressConv<T extends { toString(): string }>(docv: string, parse: (text: string) => T, expected: string): Converter<T> {
+function addressConv<T extends { toString(): string }>(
+  docv: string,
+  parse: (text: string) => T,
+  expected: string,
+): Converter<T> {
   return makeConv<T>({
     docv,
     parse: (text) => {
@@ -46,7 +50,11 @@ function addressConv<T extends { toString(): string }>(docv: string, parse: (tex
  *
  * @public
  */
-export const ipv4PrefixConv: Converter<Ipv4Prefix> = addressConv("PREFIX", Ipv4Prefix.parse, "an IPv4 prefix like 10.0.0.2/24");
+export const ipv4PrefixConv: Converter<Ipv4Prefix> = addressConv(
+  "PREFIX",
+  Ipv4Prefix.parse,
+  "an IPv4 prefix like 10.0.0.2/24",
+);
 
 /**
  * Parses an IPv4 address, `10.0.0.1`.
@@ -97,7 +105,10 @@ export function ipv4Arg(defaultPrefix: string, options: NetworkArgOptions = {}):
  * @throws TypeError if `defaultGateway` is given and is not an IPv4 address.
  * @public
  */
-export function ipv4GatewayArg(defaultGateway: string | undefined, options: NetworkArgOptions = {}): Arg<Ipv4Addr | undefined> {
+export function ipv4GatewayArg(
+  defaultGateway: string | undefined,
+  options: NetworkArgOptions = {},
+): Arg<Ipv4Addr | undefined> {
   const argInfo = info([named("ipv4-gateway", options)], {
     docs: sections.network,
     docv: "IP",

@@ -51,8 +51,7 @@ function pad(value: number, width = 2): string {
  * @public
  */
 export function formatRfc3339(date: Date, tzOffsetS: number | undefined): string {
-  const known =
-    tzOffsetS !== undefined && Math.abs(tzOffsetS) <= maxTzOffsetS && tzOffsetS % 60 === 0;
+  const known = tzOffsetS !== undefined && Math.abs(tzOffsetS) <= maxTzOffsetS && tzOffsetS % 60 === 0;
   const offset = known ? tzOffsetS : 0;
   const local = new Date(Math.floor(date.getTime() / 1000) * 1000 + offset * 1000);
   const stamp =

@@ -6,8 +6,8 @@
  */
 
 import type { Arg } from "./arg.js";
-import { argumentError, ExitRequest, helpVersion, internalError } from "./exit.js";
-import { evaluateCommandLine, type CommandLineOutcome } from "./internal/evaluate.js";
+import { ExitRequest, argumentError, helpVersion, internalError } from "./exit.js";
+import { type CommandLineOutcome, evaluateCommandLine } from "./internal/evaluate.js";
 import { renderManPage } from "./internal/man-page.js";
 import { internalErrorReport, parseErrorReport } from "./internal/messages.js";
 import { optionName } from "./internal/option-name.js";
@@ -19,8 +19,7 @@ import type { Output } from "./output.js";
  *
  * @public
  */
-export const calledTooEarly =
-  "Called too early. Please delay this call to after the start function of the unikernel.";
+export const calledTooEarly = "Called too early. Please delay this call to after the start function of the unikernel.";
 
 /**
  * Upstream's message (spelling included) when {@link RuntimeArgs.registerArg} is called after parsing.
@@ -109,12 +108,7 @@ export class RuntimeArgs {
    *
    * @param program - the unikernel's name, used in messages and the man page
    */
-  withArgv(
-    program: string,
-    argv: readonly string[],
-    output: Output,
-    options: WithArgvOptions = {},
-  ): void {
+  withArgv(program: string, argv: readonly string[], output: Output, options: WithArgvOptions = {}): void {
     if (this.#parsed) return;
     const args = this.registered();
     let outcome: CommandLineOutcome;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import {
+  type Converter,
   boolConv,
   enumConv,
   floatConv,
@@ -7,8 +7,8 @@ import {
   listConv,
   makeConv,
   stringConv,
-  type Converter,
 } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 
 function parsed<T>(conv: Converter<T>, text: string): T {
   const result = conv.parse(text);
@@ -91,9 +91,7 @@ describe("enumConv", () => {
   });
 
   it("lists the accepted words in the error", () => {
-    expect(problem(colour, "pink")).toBe(
-      "invalid value 'pink', expected one of 'red', 'green' or 'blue'",
-    );
+    expect(problem(colour, "pink")).toBe("invalid value 'pink', expected one of 'red', 'green' or 'blue'");
   });
 
   it("refuses an empty set of choices", () => {

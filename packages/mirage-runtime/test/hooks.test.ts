@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { Hooks } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 
 describe("iteration hooks", () => {
   it("run the last registered first", () => {
@@ -105,10 +105,7 @@ describe("exit hooks", () => {
     });
     await hooks.runExitHooks((error) => reported.push(error));
     expect(ran).toEqual(["newest", "middle", "oldest"]);
-    expect(reported.map((error) => (error as Error).message)).toEqual([
-      "async failure",
-      "sync failure",
-    ]);
+    expect(reported.map((error) => (error as Error).message)).toEqual(["async failure", "sync failure"]);
   });
 
   it("swallow failures when no reporter is given, as upstream", async () => {

@@ -1,5 +1,5 @@
+import { type LogEvent, LogRegistry, levelEnabled } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
-import { levelEnabled, LogRegistry, type LogEvent } from "@mirage-ts/mirage-runtime";
 import { captureOutput } from "./capture.js";
 
 function recording() {

@@ -1,14 +1,14 @@
-import { describe, expect, it } from "vitest";
 import {
+  type LogThreshold,
   createRuntime,
-  logsArg,
   logThresholdConv,
   logThresholdsConv,
+  logsArg,
   parseLogLevel,
   parseLogThreshold,
   printLogThreshold,
-  type LogThreshold,
 } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 import { runArgv } from "./capture.js";
 
 describe("parseLogThreshold", () => {
@@ -66,13 +66,19 @@ describe("the -l list", () => {
         { kind: "source", source: "udp", level: "quiet" },
       ],
     });
-    expect(logThresholdsConv.print([{ kind: "all", level: "info" }, { kind: "source", source: "tcp", level: "debug" }])).toBe(
-      "info,tcp:debug",
-    );
+    expect(
+      logThresholdsConv.print([
+        { kind: "all", level: "info" },
+        { kind: "source", source: "tcp", level: "debug" },
+      ]),
+    ).toBe("info,tcp:debug");
   });
 
   it.each([
-    [["-l", "*:info,tcp:debug"], ["*:info", "tcp:debug"]],
+    [
+      ["-l", "*:info,tcp:debug"],
+      ["*:info", "tcp:debug"],
+    ],
     [["--logs=debug"], ["debug"]],
     [["-ldebug"], ["debug"]],
     [[], []],
@@ -98,8 +104,6 @@ describe("the -l list", () => {
     const runtime = createRuntime();
     runtime.args.registerArg(logsArg);
     const run = runArgv(runtime.args, ["-l", "info", "--logs=debug"]);
-    expect(run.stderr.split("\n")[0]).toBe(
-      "noop: options '-l' and '--logs' cannot be present at the same time",
-    );
+    expect(run.stderr.split("\n")[0]).toBe("noop: options '-l' and '--logs' cannot be present at the same time");
   });
 });

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import {
   createRuntime,
   delayArg,
@@ -12,6 +11,7 @@ import {
   sections,
   stringConv,
 } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 import { runArgv } from "./capture.js";
 
 function helpPage(register: (registerArg: ReturnType<typeof createRuntime>["args"]) => void): string {
@@ -25,7 +25,9 @@ function helpPage(register: (registerArg: ReturnType<typeof createRuntime>["args
 describe("--help", () => {
   it("prints the man page: arguments by section, then the exit statuses", () => {
     const page = helpPage((args) => {
-      args.registerArg(opt(stringConv, "-", info(["arg"], { docs: "APPLICATION OPTIONS", doc: "A runtime argument." })));
+      args.registerArg(
+        opt(stringConv, "-", info(["arg"], { docs: "APPLICATION OPTIONS", doc: "A runtime argument." })),
+      );
       args.registerArg(opt(stringConv, "Hello World!", info(["hello"], { doc: "How to say hello." })));
       args.registerArg(flag(info(["flag"], { doc: "A flag." })));
       args.registerArg(required(stringConv, info(["required"], { doc: "A required key." })));

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
-import type { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
 import { type Arg, RuntimeArgs, argumentError, interfaceArg, ipv4Arg, ipv4GatewayArg } from "@mirage-ts/mirage-runtime";
+import type { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
+import { describe, expect, it } from "vitest";
 import { runArgv } from "./capture.js";
 
 function parse<T>(arg: Arg<unknown>, argv: string[]): { value?: T; code?: number; err: string } {

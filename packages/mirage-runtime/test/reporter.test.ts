@@ -1,11 +1,11 @@
-import { describe, expect, it } from "vitest";
 import {
+  type LogClock,
+  LogRegistry,
   createDefaultReporter,
   formatLogLine,
   formatRfc3339,
-  LogRegistry,
-  type LogClock,
 } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 
 const noon = new Date(Date.UTC(2026, 10, 21, 13, 0, 0, 987));
 
@@ -23,9 +23,7 @@ describe("formatRfc3339", () => {
   });
 
   it("truncates to the second and pads the year", () => {
-    expect(formatRfc3339(new Date(Date.UTC(999, 0, 2, 3, 4, 5, 999)), 0)).toBe(
-      "0999-01-02T03:04:05Z",
-    );
+    expect(formatRfc3339(new Date(Date.UTC(999, 0, 2, 3, 4, 5, 999)), 0)).toBe("0999-01-02T03:04:05Z");
     expect(formatRfc3339(new Date(-1), 0)).toBe("1969-12-31T23:59:59Z");
   });
 });
@@ -75,10 +73,7 @@ describe("the default reporter", () => {
     report({ source: "s", level: "info", message: "one" });
     now = new Date(noon.getTime() + 61_000);
     report({ source: "s", level: "info", message: "two" });
-    expect(lines).toEqual([
-      "2026-11-21T13:00:00Z: [INFO] [s] one",
-      "2026-11-21T13:01:01Z: [INFO] [s] two",
-    ]);
+    expect(lines).toEqual(["2026-11-21T13:00:00Z: [INFO] [s] one", "2026-11-21T13:01:01Z: [INFO] [s] two"]);
   });
 
   it("uses the system clock when none is given", () => {

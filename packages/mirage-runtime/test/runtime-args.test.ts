@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import {
+  RuntimeArgs,
   argumentError,
   calledTooEarly,
   calledTooLate,
@@ -14,9 +14,9 @@ import {
   optAll,
   optional,
   required,
-  RuntimeArgs,
   stringConv,
 } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 import { runArgv } from "./capture.js";
 
 const hint =

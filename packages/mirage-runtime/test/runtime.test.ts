@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import {
+  ExitRequest,
   atEnterIter,
   atExit,
   atLeaveIter,
@@ -7,7 +7,6 @@ import {
   createDefaultReporter,
   createRuntime,
   delayArg,
-  ExitRequest,
   logSource,
   logsArg,
   name,
@@ -22,6 +21,7 @@ import {
   setReporter,
   withArgv,
 } from "@mirage-ts/mirage-runtime";
+import { describe, expect, it } from "vitest";
 import { captureOutput, runArgv } from "./capture.js";
 
 describe("createRuntime", () => {

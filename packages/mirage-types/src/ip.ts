@@ -6,12 +6,12 @@
  */
 
 import type { Device } from "./device.js";
-import type { FillFunction } from "./network.js";
 import type { Ipaddr, Prefix } from "./ipaddr.js";
 import type { Ipv4Addr } from "./ipv4.js";
 import type { Ipv4Prefix } from "./ipv4-prefix.js";
 import type { Ipv6Addr } from "./ipv6.js";
 import type { Ipv6Prefix } from "./ipv6-prefix.js";
+import type { FillFunction } from "./network.js";
 import type { Result } from "./result.js";
 
 /**

@@ -4,11 +4,12 @@
  *
  * @packageDocumentation
  */
+
+import { invalidText } from "./internal/address-text.js";
 import { Ipv4Addr } from "./ipv4.js";
 import { Ipv4Prefix } from "./ipv4-prefix.js";
 import { Ipv6Addr } from "./ipv6.js";
 import { Ipv6Prefix } from "./ipv6-prefix.js";
-import { invalidText } from "./internal/address-text.js";
 
 /**
  * An IPv4 or an IPv6 address; `version` tells which. Both members have `compare`, `equals` and

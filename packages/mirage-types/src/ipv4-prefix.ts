@@ -4,11 +4,12 @@
  *
  * @packageDocumentation
  */
-import type { Prefix } from "./ipaddr.js";
-import { Ipv4Addr } from "./ipv4.js";
+
 import { parsePrefix } from "./internal/address-text.js";
 import { parseIpv4 } from "./internal/ipv4-text.js";
 import { compareNumbers } from "./internal/order.js";
+import type { Prefix } from "./ipaddr.js";
+import { Ipv4Addr } from "./ipv4.js";
 
 /** The netmask of a prefix length, as a uint32. */
 function maskOf(bits: number): number {
@@ -76,9 +77,7 @@ export class Ipv4Prefix {
     const hostmask = ~netmask.toNumber() >>> 0;
     // A valid netmask leaves a host mask of the form 2^k - 1.
     if ((hostmask & (hostmask + 1)) !== 0) {
-      throw new RangeError(
-        `invalid IPv4 netmask ${netmask.toString()}: its one bits must be contiguous from the left`,
-      );
+      throw new RangeError(`invalid IPv4 netmask ${netmask.toString()}: its one bits must be contiguous from the left`);
     }
     return new Ipv4Prefix(address, Math.clz32(hostmask));
   }

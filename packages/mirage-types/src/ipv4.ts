@@ -3,11 +3,12 @@
  *
  * @packageDocumentation
  */
-import type { Ipaddr } from "./ipaddr.js";
+
 import { invalidText } from "./internal/address-text.js";
 import { checkLength, checkRange } from "./internal/byte-bounds.js";
 import { formatIpv4, parseIpv4 } from "./internal/ipv4-text.js";
 import { compareNumbers } from "./internal/order.js";
+import type { Ipaddr } from "./ipaddr.js";
 
 /**
  * An IPv4 address. Values are immutable and compared with {@link Ipv4Addr.equals}. The address is one

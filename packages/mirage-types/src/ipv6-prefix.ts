@@ -4,11 +4,12 @@
  *
  * @packageDocumentation
  */
-import type { Prefix } from "./ipaddr.js";
-import { Ipv6Addr, type Ipv6Words } from "./ipv6.js";
+
 import { parsePrefix } from "./internal/address-text.js";
 import { parseIpv6 } from "./internal/ipv6-text.js";
 import { compareNumbers } from "./internal/order.js";
+import type { Prefix } from "./ipaddr.js";
+import { Ipv6Addr, type Ipv6Words } from "./ipv6.js";
 
 /** The netmask of a prefix length, as four uint32 words. */
 function maskOf(bits: number): Ipv6Words {

@@ -3,12 +3,13 @@
  *
  * @packageDocumentation
  */
-import type { Ipaddr } from "./ipaddr.js";
-import { Ipv4Addr } from "./ipv4.js";
+
 import { invalidText } from "./internal/address-text.js";
 import { checkLength, checkRange } from "./internal/byte-bounds.js";
 import { formatIpv6, parseIpv6 } from "./internal/ipv6-text.js";
 import { compareNumbers } from "./internal/order.js";
+import type { Ipaddr } from "./ipaddr.js";
+import { Ipv4Addr } from "./ipv4.js";
 
 /**
  * The four 32-bit words of an IPv6 address, most significant first, each an unsigned integer.

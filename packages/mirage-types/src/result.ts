@@ -79,10 +79,7 @@ export function mapError<T, E, F>(result: Result<T, E>, f: (error: E) => F): Res
  *
  * @public
  */
-export function andThen<T, U, E, F>(
-  result: Result<T, E>,
-  f: (value: T) => Result<U, F>,
-): Result<U, E | F> {
+export function andThen<T, U, E, F>(result: Result<T, E>, f: (value: T) => Result<U, F>): Result<U, E | F> {
   return result.ok ? f(result.value) : result;
 }
 

@@ -5,8 +5,8 @@
  */
 
 import type { Device } from "./device.js";
-import type { Ipaddr } from "./ipaddr.js";
 import type { IpV4V6 } from "./ip.js";
+import type { Ipaddr } from "./ipaddr.js";
 import type { Tcp } from "./tcp.js";
 import type { Udp } from "./udp.js";
 

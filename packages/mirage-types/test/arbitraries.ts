@@ -17,7 +17,7 @@ export const ipv6Groups: fc.Arbitrary<number[]> = fc.oneof(
 
 /** An IPv6 address built from {@link ipv6Groups}. */
 export const ipv6: fc.Arbitrary<Ipv6Addr> = ipv6Groups.map((groups) => {
-  const word = (i: number): number => ((groups[i] as number) * 0x10000 + (groups[i + 1] as number));
+  const word = (i: number): number => (groups[i] as number) * 0x10000 + (groups[i + 1] as number);
   return Ipv6Addr.fromWords([word(0), word(2), word(4), word(6)]);
 });
 

@@ -88,7 +88,12 @@ describe("Key structure", () => {
     expect(Key.empty.append(Key.v("/a")).equals(Key.v("/a"))).toBe(true);
     fc.assert(
       fc.property(key, key, key, (a, b, c) => {
-        expect(a.append(b).append(c).equals(a.append(b.append(c)))).toBe(true);
+        expect(
+          a
+            .append(b)
+            .append(c)
+            .equals(a.append(b.append(c))),
+        ).toBe(true);
         expect(a.append(b).segments).toEqual([...a.segments, ...b.segments]);
       }),
     );

@@ -1,8 +1,7 @@
-import { describe, expect, it } from "vitest";
 import {
   Key,
-  eof,
   data,
+  eof,
   ppArpError,
   ppBlockError,
   ppBlockInfo,
@@ -20,6 +19,7 @@ import {
   ppTcpError,
   ppTcpWriteError,
 } from "@mirage-ts/mirage-types";
+import { describe, expect, it } from "vitest";
 
 // Each row: printed text, upstream text (from the OCaml signature libraries' pp_error functions).
 const k = Key.v("/a/b");
@@ -58,7 +58,11 @@ const rows: Array<[string, string, string]> = [
     "{ Mirage_block.read_write = true; sector_size = 512; size_sectors = 2048L }",
   ],
   ["Mirage_kv Not_found", ppKvError({ kind: "not_found", key: k }), "Cannot find the key /a/b"],
-  ["Mirage_kv Dictionary_expected", ppKvError({ kind: "dictionary_expected", key: k }), "Expecting a dictionary for the key /a/b"],
+  [
+    "Mirage_kv Dictionary_expected",
+    ppKvError({ kind: "dictionary_expected", key: k }),
+    "Expecting a dictionary for the key /a/b",
+  ],
   ["Mirage_kv Value_expected", ppKvError({ kind: "value_expected", key: k }), "Expecting a value for the key /a/b"],
   ["Mirage_kv No_space", ppKvWriteError({ kind: "no_space" }), "No space left on device"],
   [
@@ -73,7 +77,11 @@ const rows: Array<[string, string, string]> = [
     ppChannelError({ kind: "read_zero" }, String),
     "FLOW.read returned 0 bytes in violation of the specification",
   ],
-  ["Mirage_channel Line_too_long", ppChannelError({ kind: "line_too_long" }, String), "Unable to read a line because it is too long"],
+  [
+    "Mirage_channel Line_too_long",
+    ppChannelError({ kind: "line_too_long" }, String),
+    "Unable to read a line because it is too long",
+  ],
   [
     "Mirage_channel Flow",
     ppChannelError({ kind: "flow", error: { kind: "closed" } as const }, ppFlowWriteError),

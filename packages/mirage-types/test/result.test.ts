@@ -1,5 +1,5 @@
+import { type Result, andThen, err, getOrThrow, mapError, mapResult, ok } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
-import { andThen, err, getOrThrow, mapError, mapResult, ok, type Result } from "@mirage-ts/mirage-types";
 
 describe("Result helpers", () => {
   it("ok() without a value is one shared frozen instance", () => {

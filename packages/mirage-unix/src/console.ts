@@ -6,7 +6,7 @@
  */
 
 import type { Readable, Writable } from "node:stream";
-import { type Console, err, ok, type ReadResult, type Result, type ShutdownMode } from "@mirage-ts/mirage-types";
+import { type Console, type ReadResult, type Result, type ShutdownMode, err, ok } from "@mirage-ts/mirage-types";
 import { StreamReader } from "./internal/stream-reader.js";
 import { writeBuffers } from "./internal/stream-writer.js";
 

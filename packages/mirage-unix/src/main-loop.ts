@@ -8,7 +8,7 @@
 
 import { runtime } from "@mirage-ts/mirage-runtime";
 import { exitCodes } from "./exit-codes.js";
-import { checkExitCode, MainController, type MainHost } from "./internal/main-controller.js";
+import { MainController, type MainHost, checkExitCode } from "./internal/main-controller.js";
 
 /**
  * Options of {@link Main.run}.

@@ -7,9 +7,9 @@ import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { itRequiring, missingTools } from "@mirage-ts/test-support";
 import { describe, expect, it } from "vitest";
 import { loadAddon, unavailableMessage } from "../src/internal/tap-addon.js";
-import { itRequiring, missingTools } from "@mirage-ts/test-support";
 import { COMPILE_MS, INSTALL_HOOK_TEST_MS } from "./support/limits.js";
 import { tempDir } from "./support/temp-dir.js";
 
@@ -33,7 +33,11 @@ const files = (root: string) => ({
 const noToolchain = process.platform === "linux" ? missingTools("python3", "make", "cc") : "Linux only";
 
 describe("the install hook", () => {
-  itRequiring(noToolchain, "compiles the addon offline against the local Node headers", { timeout: INSTALL_HOOK_TEST_MS }, () => {
+  itRequiring(
+    noToolchain,
+    "compiles the addon offline against the local Node headers",
+    { timeout: INSTALL_HOOK_TEST_MS },
+    () => {
       const copy = scratchCopy("addon-ok");
       const run = runHook(copy, { ...process.env, npm_config_node_gyp: "" });
       expect(run.status).toBe(0);
@@ -42,31 +46,40 @@ describe("the install hook", () => {
       expect(readFileSync(join(copy, "build/addon-build.log"), "utf8")).toMatch(/--nodedir=/);
       const load = loadAddon(files(copy));
       expect("addon" in load && typeof load.addon.open).toBe("function");
-  });
+    },
+  );
 
-  it("never fails the install, and leaves the reason for a tap request", () => {
-    const copy = scratchCopy("addon-broken");
-    const run = runHook(copy, { PATH: "/nonexistent" }); // no python, no make, no compiler
-    expect(run.status).toBe(0);
-    expect(run.stderr).toContain("the native tap addon was not built");
-    expect(run.stderr).toContain("everything else works");
-    const reason = readFileSync(join(copy, "build/addon-build-error.txt"), "utf8");
-    expect(reason).toMatch(/^node-gyp exited with status \d+: /);
-    const load = loadAddon(files(copy));
-    expect("problem" in load && load.problem).toBe(`its build failed at install: ${reason.trim()}`);
-    const message = unavailableMessage("problem" in load ? load.problem : "");
-    expect(message).toContain(
-      "The native tap addon of @mirage-ts/mirage-unix is not available: its build failed at install: node-gyp exited",
-    );
-    expect(message).toContain("npm rebuild @mirage-ts/mirage-unix");
-  }, INSTALL_HOOK_TEST_MS);
+  it(
+    "never fails the install, and leaves the reason for a tap request",
+    () => {
+      const copy = scratchCopy("addon-broken");
+      const run = runHook(copy, { PATH: "/nonexistent" }); // no python, no make, no compiler
+      expect(run.status).toBe(0);
+      expect(run.stderr).toContain("the native tap addon was not built");
+      expect(run.stderr).toContain("everything else works");
+      const reason = readFileSync(join(copy, "build/addon-build-error.txt"), "utf8");
+      expect(reason).toMatch(/^node-gyp exited with status \d+: /);
+      const load = loadAddon(files(copy));
+      expect("problem" in load && load.problem).toBe(`its build failed at install: ${reason.trim()}`);
+      const message = unavailableMessage("problem" in load ? load.problem : "");
+      expect(message).toContain(
+        "The native tap addon of @mirage-ts/mirage-unix is not available: its build failed at install: node-gyp exited",
+      );
+      expect(message).toContain("npm rebuild @mirage-ts/mirage-unix");
+    },
+    INSTALL_HOOK_TEST_MS,
+  );
 
-  it("fails the install where the addon is required (MIRAGE_REQUIRE_TAP_ADDON=1)", () => {
-    const copy = scratchCopy("addon-required");
-    const run = runHook(copy, { PATH: "/nonexistent", MIRAGE_REQUIRE_TAP_ADDON: "1" });
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain("the native tap addon was not built (node-gyp exited with status");
-  }, INSTALL_HOOK_TEST_MS);
+  it(
+    "fails the install where the addon is required (MIRAGE_REQUIRE_TAP_ADDON=1)",
+    () => {
+      const copy = scratchCopy("addon-required");
+      const run = runHook(copy, { PATH: "/nonexistent", MIRAGE_REQUIRE_TAP_ADDON: "1" });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("the native tap addon was not built (node-gyp exited with status");
+    },
+    INSTALL_HOOK_TEST_MS,
+  );
 
   it("explains a missing addon without a build report, and other platforms", () => {
     const copy = scratchCopy("addon-missing");

@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
-import { describe, expect, it } from "vitest";
 import { ppFlowWriteError } from "@mirage-ts/mirage-types";
 import { connectConsole } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 import { fixturesMs } from "./support/limits.js";
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();

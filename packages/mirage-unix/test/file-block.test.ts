@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
 import { ppBlockError, ppBlockWriteError } from "@mirage-ts/mirage-types";
 import { connectFileBlock } from "@mirage-ts/mirage-unix";
-import { blockCases } from "./support/block-cases.js";
 import { describeRequiring, itRequiring, missingRoot, missingTools } from "@mirage-ts/test-support";
-import { tempDir } from "./support/temp-dir.js";
+import { describe, expect, it } from "vitest";
+import { blockCases } from "./support/block-cases.js";
 import { fixturesMs } from "./support/limits.js";
+import { tempDir } from "./support/temp-dir.js";
 import { runFixtureUnprivileged } from "./support/unprivileged.js";
 
 const dir = tempDir("block");
@@ -93,19 +93,24 @@ describe("connectFileBlock", () => {
 
   // Root may write any file: as root the check runs in a child that dropped its privileges.
   const asRoot = process.getuid?.() === 0;
-  itRequiring(asRoot ? missingTools("setpriv") : undefined, "falls back to read-only when the file cannot be opened for writing", {}, async () => {
-    const path = image(512);
-    chmodSync(path, 0o444);
-    if (asRoot) {
-      chmodSync(dir, 0o755); // the unprivileged child must reach the image
-      const outcome = await runFixtureUnprivileged("block-info", [path]);
-      expect(outcome).toMatchObject({ code: 0, stdout: "readWrite=false\n", stderr: "" });
-    } else {
-      const block = await connectFileBlock(path);
-      expect((await block.getInfo()).readWrite).toBe(false);
-      await block.disconnect();
-    }
-  });
+  itRequiring(
+    asRoot ? missingTools("setpriv") : undefined,
+    "falls back to read-only when the file cannot be opened for writing",
+    {},
+    async () => {
+      const path = image(512);
+      chmodSync(path, 0o444);
+      if (asRoot) {
+        chmodSync(dir, 0o755); // the unprivileged child must reach the image
+        const outcome = await runFixtureUnprivileged("block-info", [path]);
+        expect(outcome).toMatchObject({ code: 0, stdout: "readWrite=false\n", stderr: "" });
+      } else {
+        const block = await connectFileBlock(path);
+        expect((await block.getInfo()).readWrite).toBe(false);
+        await block.disconnect();
+      }
+    },
+  );
 });
 
 const loopReason = missingRoot() ?? missingTools("losetup");

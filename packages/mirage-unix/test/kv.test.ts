@@ -3,26 +3,26 @@ import {
   existsSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   readSync,
+  readdirSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
-import { beforeEach, describe, expect, it } from "vitest";
 import {
   Key,
   type KvError,
   type KvRo,
   type KvRw,
   type KvWriteError,
+  type Result,
   ppKvError,
   ppKvWriteError,
-  type Result,
 } from "@mirage-ts/mirage-types";
 import { connectDirectoryKvRo, connectDirectoryKvRw } from "@mirage-ts/mirage-unix";
+import { beforeEach, describe, expect, it } from "vitest";
 import { fixturesMs } from "./support/limits.js";
 import { tempDir } from "./support/temp-dir.js";
 
@@ -361,24 +361,28 @@ describe("connectDirectoryKvRw", () => {
 });
 
 describe("connectDirectoryKvRw under a crash", () => {
-  it("leaves the old value or a whole new one when the writer is killed mid-set", async () => {
-    const { startFixture, finished, waitForLine } = await import("./support/run-fixture.js");
-    const { root } = fixtureTree();
-    writeFileSync(join(root, "victim"), "initial");
-    for (const delayMs of [0, 37, 91]) {
-      const child = startFixture("kv-set-loop", [root]);
-      const outcome = finished(child);
-      await waitForLine(child, "started");
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      child.kill("SIGKILL");
-      expect((await outcome).signal).toBe("SIGKILL");
-      const kv = await connectDirectoryKvRo(root);
-      const data = value(await kv.get(k("victim")));
-      expect(data).toHaveLength(8 << 20);
-      expect(data.every((x) => x === data[0])).toBe(true);
-      expect(value(await kv.list(Key.empty)).map(([key]) => key.toString())).not.toContain(
-        expect.stringMatching(/tmp/),
-      );
-    }
-  }, fixturesMs(3));
+  it(
+    "leaves the old value or a whole new one when the writer is killed mid-set",
+    async () => {
+      const { startFixture, finished, waitForLine } = await import("./support/run-fixture.js");
+      const { root } = fixtureTree();
+      writeFileSync(join(root, "victim"), "initial");
+      for (const delayMs of [0, 37, 91]) {
+        const child = startFixture("kv-set-loop", [root]);
+        const outcome = finished(child);
+        await waitForLine(child, "started");
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        child.kill("SIGKILL");
+        expect((await outcome).signal).toBe("SIGKILL");
+        const kv = await connectDirectoryKvRo(root);
+        const data = value(await kv.get(k("victim")));
+        expect(data).toHaveLength(8 << 20);
+        expect(data.every((x) => x === data[0])).toBe(true);
+        expect(value(await kv.list(Key.empty)).map(([key]) => key.toString())).not.toContain(
+          expect.stringMatching(/tmp/),
+        );
+      }
+    },
+    fixturesMs(3),
+  );
 });

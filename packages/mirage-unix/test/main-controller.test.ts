@@ -1,4 +1,4 @@
-import { createRuntime, ExitRequest } from "@mirage-ts/mirage-runtime";
+import { ExitRequest, createRuntime } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
 import { MainController, type MainHost } from "../src/internal/main-controller.js";
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { exitCodes } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 import { fixturesMs } from "./support/limits.js";
 import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
 

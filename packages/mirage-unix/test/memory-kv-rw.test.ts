@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
 import { Key, ppKvError, ppKvWriteError } from "@mirage-ts/mirage-types";
 import { connectMemoryKvRw } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const text = (data: Uint8Array): string => new TextDecoder().decode(data);
@@ -18,7 +18,10 @@ describe("the in-memory KV store (kvRwMem)", () => {
     expect(await kv.exists(k("/a/b/c"))).toEqual({ ok: true, value: "value" });
     expect(await kv.exists(k("/nope"))).toEqual({ ok: true, value: undefined });
     const listed = await kv.list(k("/a"));
-    expect(listed.ok && listed.value.map(([key, kind]) => `${key.toString()}:${kind}`)).toEqual(["/a/b:dictionary", "/a/d:value"]);
+    expect(listed.ok && listed.value.map(([key, kind]) => `${key.toString()}:${kind}`)).toEqual([
+      "/a/b:dictionary",
+      "/a/d:value",
+    ]);
     expect(await kv.size(k("/a/b/c"))).toEqual({ ok: true, value: 5 });
     const partial = await kv.getPartial(k("/a/b/c"), 1, 3);
     expect(partial.ok && text(partial.value)).toBe("ell");
@@ -82,7 +85,9 @@ describe("the in-memory KV store (kvRwMem)", () => {
     const kv = await connectMemoryKvRw();
     await kv.set(k("/h"), bytes("hash me"));
     const digest = await kv.digest(k("/h"));
-    expect(digest.ok && Buffer.from(digest.value).toString("hex")).toBe(createHash("sha256").update("hash me").digest("hex"));
+    expect(digest.ok && Buffer.from(digest.value).toString("hex")).toBe(
+      createHash("sha256").update("hash me").digest("hex"),
+    );
     const when = new Date("2020-01-02T03:04:05Z");
     expect((await kv.allocate(k("/z"), 8, when)).ok).toBe(true);
     expect(await kv.size(k("/z"))).toEqual({ ok: true, value: 8 });

@@ -7,24 +7,30 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, expect, it } from "vitest";
 import { type Network, ppNetError } from "@mirage-ts/mirage-types";
 import { connectTap, connectUdpTunnel } from "@mirage-ts/mirage-unix";
-import { describeRequiring, itRequiring, missingNamespaces, missingTapAddon, missingTools } from "@mirage-ts/test-support";
-import { arpRequestFor, fillArpReply, fillEchoReply } from "./support/arp.js";
 import {
+  describeRequiring,
+  itRequiring,
+  missingNamespaces,
+  missingTapAddon,
+  missingTools,
+} from "@mirage-ts/test-support";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { arpRequestFor, fillArpReply, fillEchoReply } from "./support/arp.js";
+import { fixturesMs } from "./support/limits.js";
+import {
+  Processes,
   createNamespace,
   deleteNamespace,
   interfaceName,
   ip,
   linkExists,
   plugIntoNamespace,
-  Processes,
   waitUntil,
 } from "./support/netns.js";
 import { freePort } from "./support/ports.js";
 import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
-import { fixturesMs } from "./support/limits.js";
 import { runFixtureUnprivileged } from "./support/unprivileged.js";
 
 const run = promisify(execFile);

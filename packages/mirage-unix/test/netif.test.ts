@@ -1,24 +1,39 @@
 import { createSocket } from "node:dgram";
-import { describe, expect, it } from "vitest";
 import { connectNetif, parseNetifSpec } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 
 describe("--interface specifications", () => {
   it.each([
     ["tap0", { kind: "tap", name: "tap0" }],
     ["tap:mirage1", { kind: "tap", name: "mirage1" }],
-    ["udp:5556,5555", { kind: "udp", localAddress: "127.0.0.1", localPort: 5556, remoteAddress: "127.0.0.1", remotePort: 5555 }],
-    ["udp:127.0.0.2:5556,10.1.1.1:5555", { kind: "udp", localAddress: "127.0.0.2", localPort: 5556, remoteAddress: "10.1.1.1", remotePort: 5555 }],
-    ["udp:[::1]:5556,[::1]:5555", { kind: "udp", localAddress: "::1", localPort: 5556, remoteAddress: "::1", remotePort: 5555 }],
+    [
+      "udp:5556,5555",
+      { kind: "udp", localAddress: "127.0.0.1", localPort: 5556, remoteAddress: "127.0.0.1", remotePort: 5555 },
+    ],
+    [
+      "udp:127.0.0.2:5556,10.1.1.1:5555",
+      { kind: "udp", localAddress: "127.0.0.2", localPort: 5556, remoteAddress: "10.1.1.1", remotePort: 5555 },
+    ],
+    [
+      "udp:[::1]:5556,[::1]:5555",
+      { kind: "udp", localAddress: "::1", localPort: 5556, remoteAddress: "::1", remotePort: 5555 },
+    ],
   ])("%s", (spec, parsed) => {
     expect(parseNetifSpec(spec)).toEqual(parsed);
   });
 
-  it.each(["", "udp:5556", "udp:1,2,3", "udp:5556,0", "udp:5556,70000", "udp:host:5556,5555", "tap:", "tap:name-much-too-long-for-linux"])(
-    "rejects %j naming the accepted forms",
-    (spec) => {
-      expect(() => parseNetifSpec(spec)).toThrow(/invalid interface .*expected tap:NAME, NAME or udp:LOCAL,REMOTE/);
-    },
-  );
+  it.each([
+    "",
+    "udp:5556",
+    "udp:1,2,3",
+    "udp:5556,0",
+    "udp:5556,70000",
+    "udp:host:5556,5555",
+    "tap:",
+    "tap:name-much-too-long-for-linux",
+  ])("rejects %j naming the accepted forms", (spec) => {
+    expect(() => parseNetifSpec(spec)).toThrow(/invalid interface .*expected tap:NAME, NAME or udp:LOCAL,REMOTE/);
+  });
 
   it("connects a UDP tunnel from its specification and carries a frame", async () => {
     const peer = createSocket("udp4");

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { ppBlockWriteError } from "@mirage-ts/mirage-types";
 import { connectRamdisk, destroyRamdisk } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 import { blockCases } from "./support/block-cases.js";
 
 let counter = 0;

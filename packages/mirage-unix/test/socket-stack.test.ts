@@ -1,25 +1,25 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
-import { createServer, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Server, type Socket, createServer } from "node:net";
 import {
   Ipaddr,
   Ipv4Addr,
   Ipv4Prefix,
   Ipv6Addr,
+  type Stack,
+  type TcpFlow,
   ppIpError,
   ppTcpError,
   ppTcpWriteError,
-  type Stack,
-  type TcpFlow,
 } from "@mirage-ts/mirage-types";
 import { connectSocketStack } from "@mirage-ts/mirage-unix";
+import { itRequiring, missingTools } from "@mirage-ts/test-support";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
 import { SocketUdp } from "../src/socket-stack/socket-udp.js";
 import { transferMs } from "./support/limits.js";
 import { freePort } from "./support/ports.js";
-import { itRequiring, missingTools } from "@mirage-ts/test-support";
 
 const localhost = Ipv4Addr.localhost;
 
@@ -69,38 +69,42 @@ describe("connectSocketStack: TCP", () => {
   });
   afterAll(() => stack.disconnect());
 
-  it("echoes 64 MiB both ways intact (SHA-256), with no-delay set", async () => {
-    const client = await connectOk(stack, localhost, port);
-    client.setNoDelay(true);
-    const total = 64 << 20;
-    const chunk = new Uint8Array(1 << 16);
-    const sent = createHash("sha256");
-    const received = createHash("sha256");
-    const started = process.hrtime.bigint();
-    const writer = (async () => {
-      for (let offset = 0, round = 0; offset < total; offset += chunk.length, round++) {
-        for (let i = 0; i < chunk.length; i += 4096) chunk[i] = (round * 31 + i) & 0xff; // vary the data
-        sent.update(chunk);
-        const written = await client.write(chunk); // resolves once the socket took it: reusing chunk is safe
-        if (!written.ok) throw new Error(ppTcpWriteError(written.error));
+  it(
+    "echoes 64 MiB both ways intact (SHA-256), with no-delay set",
+    async () => {
+      const client = await connectOk(stack, localhost, port);
+      client.setNoDelay(true);
+      const total = 64 << 20;
+      const chunk = new Uint8Array(1 << 16);
+      const sent = createHash("sha256");
+      const received = createHash("sha256");
+      const started = process.hrtime.bigint();
+      const writer = (async () => {
+        for (let offset = 0, round = 0; offset < total; offset += chunk.length, round++) {
+          for (let i = 0; i < chunk.length; i += 4096) chunk[i] = (round * 31 + i) & 0xff; // vary the data
+          sent.update(chunk);
+          const written = await client.write(chunk); // resolves once the socket took it: reusing chunk is safe
+          if (!written.ok) throw new Error(ppTcpWriteError(written.error));
+        }
+        await client.shutdown("write");
+      })();
+      let count = 0;
+      for (;;) {
+        const result = await client.read();
+        if (!result.ok) throw new Error(ppTcpError(result.error));
+        if (result.value.kind === "eof") break;
+        received.update(result.value.data);
+        count += result.value.data.length;
       }
-      await client.shutdown("write");
-    })();
-    let count = 0;
-    for (;;) {
-      const result = await client.read();
-      if (!result.ok) throw new Error(ppTcpError(result.error));
-      if (result.value.kind === "eof") break;
-      received.update(result.value.data);
-      count += result.value.data.length;
-    }
-    await writer;
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    process.stderr.write(`socket stack: 64 MiB echoed through loopback in ${seconds.toFixed(2)} s\n`);
-    expect(count).toBe(total);
-    expect(received.digest("hex")).toBe(sent.digest("hex"));
-    await client.close();
-  }, transferMs(2 * (64 << 20)));
+      await writer;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      process.stderr.write(`socket stack: 64 MiB echoed through loopback in ${seconds.toFixed(2)} s\n`);
+      expect(count).toBe(total);
+      expect(received.digest("hex")).toBe(sent.digest("hex"));
+      await client.close();
+    },
+    transferMs(2 * (64 << 20)),
+  );
 
   it("half-closes: the peer reads to end-of-file and can still answer", async () => {
     const replyPort = await freePort("tcp");
@@ -131,12 +135,23 @@ describe("connectSocketStack: TCP", () => {
   });
 
   it("maps other system failures to `msg` with the system's text and code, not to a timeout or reset", () => {
-    const system = (code: string, errno: number) => Object.assign(new Error(`connect ${code} 192.0.2.1:80`), { code, errno });
-    expect(tcpConnectErrorOf(system("ENETUNREACH", -101))).toEqual({ kind: "msg", message: "network is unreachable (ENETUNREACH)" });
+    const system = (code: string, errno: number) =>
+      Object.assign(new Error(`connect ${code} 192.0.2.1:80`), { code, errno });
+    expect(tcpConnectErrorOf(system("ENETUNREACH", -101))).toEqual({
+      kind: "msg",
+      message: "network is unreachable (ENETUNREACH)",
+    });
     expect(tcpConnectErrorOf(system("ETIMEDOUT", -110))).toEqual({ kind: "timeout" });
     expect(tcpConnectErrorOf(system("ECONNREFUSED", -111))).toEqual({ kind: "refused" });
-    expect(tcpErrorOf(system("EHOSTUNREACH", -113))).toEqual({ kind: "msg", message: "host is unreachable (EHOSTUNREACH)" });
-    for (const [code, errno] of [["ECONNRESET", -104], ["EPIPE", -32], ["ECONNABORTED", -103]] as const) {
+    expect(tcpErrorOf(system("EHOSTUNREACH", -113))).toEqual({
+      kind: "msg",
+      message: "host is unreachable (EHOSTUNREACH)",
+    });
+    for (const [code, errno] of [
+      ["ECONNRESET", -104],
+      ["EPIPE", -32],
+      ["ECONNABORTED", -103],
+    ] as const) {
       expect(tcpErrorOf(system(code, errno))).toEqual({ kind: "reset" });
     }
     expect(tcpErrorOf(new Error("no code"))).toEqual({ kind: "msg", message: "no code" });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { unixMClock, unixPClock, unixRandom, unixSleep } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 
 describe("unixSleep", () => {
   it("resolves after at least the requested nanoseconds of the monotonic clock", async () => {

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
 import { unixClock } from "@mirage-ts/mirage-unix";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { setIterationHooks } from "../src/internal/iteration.js";
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

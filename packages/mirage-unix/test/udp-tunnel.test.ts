@@ -1,7 +1,7 @@
 import { createSocket } from "node:dgram";
-import { describe, expect, it } from "vitest";
 import { Macaddr, ppNetError } from "@mirage-ts/mirage-types";
-import { connectUdpTunnel, type UdpTunnel } from "@mirage-ts/mirage-unix";
+import { type UdpTunnel, connectUdpTunnel } from "@mirage-ts/mirage-unix";
+import { describe, expect, it } from "vitest";
 import { freePort } from "./support/ports.js";
 
 /** Two tunnels facing each other on loopback: a virtual cable. */

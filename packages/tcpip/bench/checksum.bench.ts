@@ -1,8 +1,9 @@
 // Checksum throughput: the package's word-at-a-time checksum against a naive byte loop, measured in
 // the same run, printed as MB/s (best of several trials) and a ratio.
 // Run from the repository root: pnpm vitest bench --run --project tcpip
-import { bench, describe } from "vitest";
+
 import { internetChecksum } from "@mirage-ts/tcpip";
+import { bench, describe } from "vitest";
 
 /** The obvious RFC 1071 loop: two bytes at a time, carries folded at the end. */
 function naiveChecksum(data: Uint8Array): number {
@@ -46,7 +47,12 @@ const rows = SIZES.map((size) => {
     ours = Math.max(ours, megabytesPerSecond(internetChecksum, data));
     naive = Math.max(naive, megabytesPerSecond(naiveChecksum, data));
   }
-  return { bytes: size, "tcpip MB/s": Math.round(ours), "naive MB/s": Math.round(naive), ratio: `${(ours / naive).toFixed(2)}x` };
+  return {
+    bytes: size,
+    "tcpip MB/s": Math.round(ours),
+    "naive MB/s": Math.round(naive),
+    ratio: `${(ours / naive).toFixed(2)}x`,
+  };
 });
 console.log("Internet checksum throughput (same run):");
 console.table(rows);

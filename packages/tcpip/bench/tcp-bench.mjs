@@ -30,7 +30,12 @@ const BYTES = Number(values.mib) << 20;
 const CONNECTIONS = Number(values.connections);
 const CHUNK = 65536;
 const PORT = 5001;
-const TCP = { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20, minRtoMs: 200, ...JSON.parse(process.env.TCP_BENCH_CONFIG ?? "{}") };
+const TCP = {
+  sendBufferSize: 1 << 20,
+  receiveBufferSize: 1 << 20,
+  minRtoMs: 200,
+  ...JSON.parse(process.env.TCP_BENCH_CONFIG ?? "{}"),
+};
 
 if (typeof globalThis.gc !== "function") {
   console.error("run with node --expose-gc (the memory figure needs full collections)");
@@ -186,7 +191,8 @@ async function idleConnectionMemory(count) {
 const data = payload();
 const expected = createHash("sha256").update(data).digest("hex");
 const check = (name, r) => {
-  if (r.bytes !== data.length || r.sha256 !== expected) throw new Error(`${name}: received data differs from what was sent`);
+  if (r.bytes !== data.length || r.sha256 !== expected)
+    throw new Error(`${name}: received data differs from what was sent`);
 };
 
 console.log(`TCP bulk transfer, ${BYTES >> 20} MiB in ${CHUNK / 1024} KiB writes, one connection, wall-clock time`);
@@ -198,7 +204,9 @@ for (const mtu of [1500, 9000]) {
   check(`direct MTU ${mtu}`, direct);
   rows.push({ mtu, direct });
 }
-console.log(`  Node kernel sockets, loopback:           ${gbits(BYTES, kernel.ms).toFixed(2).padStart(6)} Gbit/s  (${kernel.ms.toFixed(0)} ms)`);
+console.log(
+  `  Node kernel sockets, loopback:           ${gbits(BYTES, kernel.ms).toFixed(2).padStart(6)} Gbit/s  (${kernel.ms.toFixed(0)} ms)`,
+);
 for (const { mtu, direct } of rows) {
   console.log(
     `  DirectStack <-> DirectStack, vnetif ${String(mtu).padEnd(4)}: ${gbits(BYTES, direct.ms).toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +
@@ -214,7 +222,9 @@ console.log(
 console.log(`\nMemory per idle connection, ${CONNECTIONS} connections open (heap after full GC, --expose-gc)`);
 const memory = await idleConnectionMemory(CONNECTIONS);
 const delta = memory.after - memory.before;
-console.log(`  heap ${(memory.before / 1e6).toFixed(1)} MB -> ${(memory.after / 1e6).toFixed(1)} MB, delta ${(delta / 1e6).toFixed(1)} MB`);
+console.log(
+  `  heap ${(memory.before / 1e6).toFixed(1)} MB -> ${(memory.after / 1e6).toFixed(1)} MB, delta ${(delta / 1e6).toFixed(1)} MB`,
+);
 console.log(`  per connection (both ends in this heap): ${(delta / CONNECTIONS / 1024).toFixed(2)} KiB`);
 console.log(`  per connection end:                      ${(delta / CONNECTIONS / 2 / 1024).toFixed(2)} KiB`);
 console.log(

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Macaddr, ppArpError } from "@mirage-ts/mirage-types";
 import { type ArpPacket, Ethertype, decodeArpPacket, decodeEthernetFrame, encodeArpPacket } from "@mirage-ts/tcpip";
-import { IP_A, MAC_A, host, lab, rawPort } from "./helpers/stacks.js";
-import { run, runUntil, settle } from "./helpers/simulation.js";
+import { describe, expect, it } from "vitest";
 import { ethernetFrame } from "./helpers/frames.js";
+import { run, runUntil, settle } from "./helpers/simulation.js";
+import { IP_A, MAC_A, host, lab, rawPort } from "./helpers/stacks.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
 const MAC_EVIL = Macaddr.parse("02:00:00:00:0e:e1");
@@ -35,7 +35,13 @@ async function setup(arp = {}) {
   return { l, peer, a };
 }
 
-const reply = (senderMac: Macaddr, senderIp: Ipv4Addr): ArpPacket => ({ operation: "reply", senderMac, senderIp, targetMac: MAC_A, targetIp: IP_A });
+const reply = (senderMac: Macaddr, senderIp: Ipv4Addr): ArpPacket => ({
+  operation: "reply",
+  senderMac,
+  senderIp,
+  targetMac: MAC_A,
+  targetIp: IP_A,
+});
 
 describe("ARP", () => {
   it("announces its address with a gratuitous ARP request at start", async () => {
@@ -49,17 +55,31 @@ describe("ARP", () => {
   it("answers requests for its own address only", async () => {
     const { l, peer, a } = await setup();
     peer.received.length = 0;
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: Ipv4Addr.parse("10.0.0.77") }));
+    await peer.send(
+      arpFrame({
+        operation: "request",
+        senderMac: MAC_X,
+        senderIp: IP_X,
+        targetMac: ZERO,
+        targetIp: Ipv4Addr.parse("10.0.0.77"),
+      }),
+    );
     await run(l.clock, 10);
     expect(arpPackets(peer.received)).toEqual([]);
     expect(a.stack.arp.entries()).toEqual([]); // a request for another address adds no entry
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: IP_A }));
+    await peer.send(
+      arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: IP_A }),
+    );
     await run(l.clock, 10);
     const [answer] = arpPackets(peer.received);
     expect(answer).toMatchObject({ operation: "reply", dst: MAC_X.toString() });
-    expect(answer!.senderMac.equals(MAC_A) && answer!.senderIp.equals(IP_A) && answer!.targetIp.equals(IP_X)).toBe(true);
+    expect(answer!.senderMac.equals(MAC_A) && answer!.senderIp.equals(IP_A) && answer!.targetIp.equals(IP_X)).toBe(
+      true,
+    );
     // A request to us teaches us its sender (RFC 826), so answering it needs no query.
-    expect(a.stack.arp.entries().map((e) => `${e.ip.toString()} ${e.mac.toString()}`)).toEqual(["10.0.0.99 02:00:00:00:00:99"]);
+    expect(a.stack.arp.entries().map((e) => `${e.ip.toString()} ${e.mac.toString()}`)).toEqual([
+      "10.0.0.99 02:00:00:00:00:99",
+    ]);
   });
 
   it("resolves a query from the reply, sharing one request between concurrent callers", async () => {
@@ -68,11 +88,15 @@ describe("ARP", () => {
     const first = a.stack.arp.query(IP_X);
     const second = a.stack.arp.query(IP_X);
     await run(l.clock, 10);
-    expect(arpPackets(peer.received).map((p) => [p.operation, p.targetIp.toString(), p.dst])).toEqual([["request", "10.0.0.99", "ff:ff:ff:ff:ff:ff"]]);
+    expect(arpPackets(peer.received).map((p) => [p.operation, p.targetIp.toString(), p.dst])).toEqual([
+      ["request", "10.0.0.99", "ff:ff:ff:ff:ff:ff"],
+    ]);
     await peer.send(arpFrame(reply(MAC_X, IP_X), MAC_A));
     await run(l.clock, 10);
     for (const result of [await first, await second]) expect(result.ok && result.value.equals(MAC_X)).toBe(true);
-    expect(a.stack.arp.entries().map((e) => `${e.ip.toString()} ${e.mac.toString()}`)).toEqual(["10.0.0.99 02:00:00:00:00:99"]);
+    expect(a.stack.arp.entries().map((e) => `${e.ip.toString()} ${e.mac.toString()}`)).toEqual([
+      "10.0.0.99 02:00:00:00:00:99",
+    ]);
     const cached = await a.stack.arp.query(IP_X);
     expect(cached.ok).toBe(true);
     expect(arpPackets(peer.received)).toHaveLength(1);
@@ -89,7 +113,8 @@ describe("ARP", () => {
     expect(times).toEqual([0, 1000, 2000]);
     const result = await query;
     expect(result).toEqual({ ok: false, error: { kind: "timeout" } });
-    if (!result.ok) expect(ppArpError(result.error)).toBe("could not determine a link-level address for the IP address given");
+    if (!result.ok)
+      expect(ppArpError(result.error)).toBe("could not determine a link-level address for the IP address given");
     expect(a.stack.stats().arp).toMatchObject({ timeouts: 1, pending: 0 });
   });
 
@@ -97,7 +122,15 @@ describe("ARP", () => {
     const { l, peer, a } = await setup();
     await peer.send(arpFrame(reply(MAC_EVIL, Ipv4Addr.parse("10.0.0.1"))));
     await peer.send(arpFrame(reply(MAC_EVIL, Ipv4Addr.parse("10.0.0.254")), MAC_A));
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_EVIL, senderIp: Ipv4Addr.parse("10.0.0.254"), targetMac: ZERO, targetIp: Ipv4Addr.parse("10.0.0.254") }));
+    await peer.send(
+      arpFrame({
+        operation: "request",
+        senderMac: MAC_EVIL,
+        senderIp: Ipv4Addr.parse("10.0.0.254"),
+        targetMac: ZERO,
+        targetIp: Ipv4Addr.parse("10.0.0.254"),
+      }),
+    );
     await run(l.clock, 10);
     expect(a.stack.arp.entries()).toEqual([]);
     expect(a.stack.stats().arp).toMatchObject({ unsolicited: 1, conflicts: 1 });
@@ -131,7 +164,13 @@ describe("ARP", () => {
     await run(l.clock, 10);
     await query;
     peer.received.length = 0;
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_EVIL, senderIp: IP_X, targetMac: ZERO, targetIp: IP_X }, Macaddr.broadcast, MAC_EVIL));
+    await peer.send(
+      arpFrame(
+        { operation: "request", senderMac: MAC_EVIL, senderIp: IP_X, targetMac: ZERO, targetIp: IP_X },
+        Macaddr.broadcast,
+        MAC_EVIL,
+      ),
+    );
     await run(l.clock, 5000);
     expect(arpPackets(peer.received).filter((p) => p.dst === MAC_X.toString())).toHaveLength(3);
     expect(a.stack.arp.entries()).toEqual([]);
@@ -149,7 +188,9 @@ describe("ARP", () => {
     await run(l.clock, 10);
     await query;
     await run(l.clock, 8000);
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: IP_A }));
+    await peer.send(
+      arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: IP_A }),
+    );
     await run(l.clock, 8000);
     expect(a.stack.arp.entries()).toHaveLength(1);
     await run(l.clock, 3000);
@@ -171,7 +212,12 @@ describe("ARP", () => {
       expect((await query).ok).toBe(true);
       if (n === 11) await a.stack.arp.query(ip(10)); // 10 becomes most recently used
     }
-    expect(a.stack.arp.entries().map((e) => e.ip.toString()).sort()).toEqual(["10.0.0.10", "10.0.0.12", "10.0.0.13"]);
+    expect(
+      a.stack.arp
+        .entries()
+        .map((e) => e.ip.toString())
+        .sort(),
+    ).toEqual(["10.0.0.10", "10.0.0.12", "10.0.0.13"]);
     expect(a.stack.stats().arp.evictions).toBe(1);
     const pending = [a.stack.arp.query(ip(20)), a.stack.arp.query(ip(21))];
     expect(await a.stack.arp.query(ip(22))).toEqual({ ok: false, error: { kind: "timeout" } });
@@ -210,11 +256,15 @@ describe("ARP", () => {
     await run(l.clock, 10);
     expect(arpPackets(peer.received).at(-1)).toMatchObject({ operation: "request", dst: "ff:ff:ff:ff:ff:ff" }); // announced
     peer.received.length = 0;
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: extra }));
+    await peer.send(
+      arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: extra }),
+    );
     await run(l.clock, 10);
     expect(arpPackets(peer.received)).toHaveLength(1);
     await a.stack.arp.removeIp(extra);
-    await peer.send(arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: extra }));
+    await peer.send(
+      arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: extra }),
+    );
     await run(l.clock, 10);
     expect(arpPackets(peer.received)).toHaveLength(1);
   });
@@ -223,7 +273,9 @@ describe("ARP", () => {
 describe("ARP address probing (RFC 5227)", () => {
   const IP_NEW = Ipv4Addr.parse("10.0.0.42");
   const probesOf = (frames: readonly Uint8Array[]) =>
-    arpPackets(frames).filter((p) => p.operation === "request" && p.senderIp.isUnspecified() && p.targetIp.equals(IP_NEW));
+    arpPackets(frames).filter(
+      (p) => p.operation === "request" && p.senderIp.isUnspecified() && p.targetIp.equals(IP_NEW),
+    );
 
   it("sends the probes from 0.0.0.0 to broadcast, and declares the address free an interval after the last", async () => {
     const { l, peer, a } = await setup();

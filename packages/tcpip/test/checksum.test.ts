@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
-import fc from "fast-check";
 import { internetChecksum, onesComplementSum, updateChecksum } from "@mirage-ts/tcpip";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 
 /** RFC 1071 done the obvious way: 16-bit words with end-around carry after each addition. */
 function referenceSum(data: Uint8Array, initial = 0): number {
@@ -13,13 +13,11 @@ function referenceSum(data: Uint8Array, initial = 0): number {
 }
 
 // Byte arrays placed at every alignment inside a larger buffer, to exercise the word loop's head and tail.
-const placed = fc
-  .tuple(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 0, max: 7 }))
-  .map(([data, shift]) => {
-    const backing = new Uint8Array(data.length + shift + 3);
-    backing.set(data, shift);
-    return backing.subarray(shift, shift + data.length);
-  });
+const placed = fc.tuple(fc.uint8Array({ maxLength: 3000 }), fc.integer({ min: 0, max: 7 })).map(([data, shift]) => {
+  const backing = new Uint8Array(data.length + shift + 3);
+  backing.set(data, shift);
+  return backing.subarray(shift, shift + data.length);
+});
 
 describe("onesComplementSum", () => {
   it("matches the reference at every size and alignment", () => {

@@ -1,5 +1,3 @@
-import { describe, expect, it } from "vitest";
-import fc from "fast-check";
 import { Ipv4Addr, Macaddr } from "@mirage-ts/mirage-types";
 import {
   ARP_PACKET_SIZE,
@@ -23,24 +21,32 @@ import {
   onesComplementSum,
   pseudoHeaderSum,
 } from "@mirage-ts/tcpip";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { arpPacket, dhcpMessage, ipv4Header, ipv4addr, macaddr, port } from "./helpers/arbitraries.js";
 import { ipv4Packet, udpDatagram } from "./helpers/frames.js";
 
 describe("ethernet codec", () => {
   it("round-trips headers and leaves the payload as a view", () => {
     fc.assert(
-      fc.property(macaddr, macaddr, fc.integer({ min: 0, max: 0xffff }), fc.uint8Array({ maxLength: 100 }), (dst, src, ethertype, payload) => {
-        const frame = new Uint8Array(ETHERNET_HEADER_SIZE + payload.length);
-        encodeEthernetHeader({ dst, src, ethertype }, frame);
-        frame.set(payload, ETHERNET_HEADER_SIZE);
-        const decoded = decodeEthernetFrame(frame);
-        expect(decoded.ok).toBe(true);
-        if (!decoded.ok) return;
-        expect(decoded.value.header.dst.equals(dst) && decoded.value.header.src.equals(src)).toBe(true);
-        expect(decoded.value.header.ethertype).toBe(ethertype);
-        expect(decoded.value.payload).toEqual(payload);
-        expect(decoded.value.payload.buffer).toBe(frame.buffer);
-      }),
+      fc.property(
+        macaddr,
+        macaddr,
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.uint8Array({ maxLength: 100 }),
+        (dst, src, ethertype, payload) => {
+          const frame = new Uint8Array(ETHERNET_HEADER_SIZE + payload.length);
+          encodeEthernetHeader({ dst, src, ethertype }, frame);
+          frame.set(payload, ETHERNET_HEADER_SIZE);
+          const decoded = decodeEthernetFrame(frame);
+          expect(decoded.ok).toBe(true);
+          if (!decoded.ok) return;
+          expect(decoded.value.header.dst.equals(dst) && decoded.value.header.src.equals(src)).toBe(true);
+          expect(decoded.value.header.ethertype).toBe(ethertype);
+          expect(decoded.value.payload).toEqual(payload);
+          expect(decoded.value.payload.buffer).toBe(frame.buffer);
+        },
+      ),
     );
   });
 
@@ -49,7 +55,9 @@ describe("ethernet codec", () => {
       ok: false,
       error: "ethernet frame of 13 bytes is shorter than its 14-byte header",
     });
-    expect(() => encodeEthernetHeader({ dst: Macaddr.broadcast, src: Macaddr.broadcast, ethertype: 0 }, new Uint8Array(10))).toThrow(RangeError);
+    expect(() =>
+      encodeEthernetHeader({ dst: Macaddr.broadcast, src: Macaddr.broadcast, ethertype: 0 }, new Uint8Array(10)),
+    ).toThrow(RangeError);
   });
 });
 
@@ -71,7 +79,13 @@ describe("ARP codec", () => {
   });
 
   it("refuses other hardware or protocol types, lengths and operations", () => {
-    const packet = { operation: "request" as const, senderMac: Macaddr.broadcast, senderIp: Ipv4Addr.any, targetMac: Macaddr.broadcast, targetIp: Ipv4Addr.any };
+    const packet = {
+      operation: "request" as const,
+      senderMac: Macaddr.broadcast,
+      senderIp: Ipv4Addr.any,
+      targetMac: Macaddr.broadcast,
+      targetIp: Ipv4Addr.any,
+    };
     const good = new Uint8Array(28);
     encodeArpPacket(packet, good);
     const broken = (at: number, value: number): Uint8Array => {
@@ -81,40 +95,62 @@ describe("ARP codec", () => {
     };
     expect(decodeArpPacket(good.subarray(0, 27)).ok).toBe(false);
     expect(decodeArpPacket(broken(1, 6))).toEqual({ ok: false, error: "ARP hardware type 6 is not Ethernet (1)" });
-    expect(decodeArpPacket(broken(2, 0x86))).toEqual({ ok: false, error: "ARP protocol type 0x8600 is not IPv4 (0x800)" });
+    expect(decodeArpPacket(broken(2, 0x86))).toEqual({
+      ok: false,
+      error: "ARP protocol type 0x8600 is not IPv4 (0x800)",
+    });
     expect(decodeArpPacket(broken(4, 8)).ok).toBe(false);
-    expect(decodeArpPacket(broken(7, 3))).toEqual({ ok: false, error: "ARP operation 3 is neither request (1) nor reply (2)" });
+    expect(decodeArpPacket(broken(7, 3))).toEqual({
+      ok: false,
+      error: "ARP operation 3 is neither request (1) nor reply (2)",
+    });
   });
 });
 
 describe("IPv4 codec", () => {
   it("round-trips headers, options included, with a valid checksum", () => {
     fc.assert(
-      fc.property(ipv4Header, fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 20 }), (header, payload, padding) => {
-        const packet = ipv4Packet(header, payload);
-        const padded = new Uint8Array(packet.length + padding.length);
-        padded.set(packet);
-        padded.set(padding, packet.length);
-        expect(internetChecksum(packet.subarray(0, 20 + header.options.length))).toBe(0);
-        const decoded = decodeIpv4Packet(padded);
-        expect(decoded.ok).toBe(true);
-        if (!decoded.ok) return;
-        const h = decoded.value.header;
-        expect({ ...h, src: h.src.toString(), dst: h.dst.toString(), options: [...h.options] }).toEqual({
-          ...header,
-          src: header.src.toString(),
-          dst: header.dst.toString(),
-          options: [...header.options],
-        });
-        expect(decoded.value.headerLength).toBe(20 + header.options.length);
-        expect(decoded.value.payload).toEqual(payload); // padding trimmed
-      }),
+      fc.property(
+        ipv4Header,
+        fc.uint8Array({ maxLength: 200 }),
+        fc.uint8Array({ maxLength: 20 }),
+        (header, payload, padding) => {
+          const packet = ipv4Packet(header, payload);
+          const padded = new Uint8Array(packet.length + padding.length);
+          padded.set(packet);
+          padded.set(padding, packet.length);
+          expect(internetChecksum(packet.subarray(0, 20 + header.options.length))).toBe(0);
+          const decoded = decodeIpv4Packet(padded);
+          expect(decoded.ok).toBe(true);
+          if (!decoded.ok) return;
+          const h = decoded.value.header;
+          expect({ ...h, src: h.src.toString(), dst: h.dst.toString(), options: [...h.options] }).toEqual({
+            ...header,
+            src: header.src.toString(),
+            dst: header.dst.toString(),
+            options: [...header.options],
+          });
+          expect(decoded.value.headerLength).toBe(20 + header.options.length);
+          expect(decoded.value.payload).toEqual(payload); // padding trimmed
+        },
+      ),
     );
   });
 
   it("names each defect", () => {
     const good = ipv4Packet(
-      { tos: 0, id: 1, dontFragment: false, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: 17, src: Ipv4Addr.parse("1.2.3.4"), dst: Ipv4Addr.parse("5.6.7.8"), options: new Uint8Array(0) },
+      {
+        tos: 0,
+        id: 1,
+        dontFragment: false,
+        moreFragments: false,
+        fragmentOffset: 0,
+        ttl: 64,
+        protocol: 17,
+        src: Ipv4Addr.parse("1.2.3.4"),
+        dst: Ipv4Addr.parse("5.6.7.8"),
+        options: new Uint8Array(0),
+      },
       new Uint8Array(10),
     );
     const kind = (packet: Uint8Array, verify = true): string => {
@@ -138,17 +174,40 @@ describe("IPv4 codec", () => {
   });
 
   it("refuses to encode impossible headers", () => {
-    const header = { tos: 0, id: 0, dontFragment: false, moreFragments: false, fragmentOffset: 0, ttl: 1, protocol: 1, src: Ipv4Addr.any, dst: Ipv4Addr.any, options: new Uint8Array(3) };
+    const header = {
+      tos: 0,
+      id: 0,
+      dontFragment: false,
+      moreFragments: false,
+      fragmentOffset: 0,
+      ttl: 1,
+      protocol: 1,
+      src: Ipv4Addr.any,
+      dst: Ipv4Addr.any,
+      options: new Uint8Array(3),
+    };
     expect(() => encodeIpv4Header(header, 0, new Uint8Array(60))).toThrow(RangeError);
-    expect(() => encodeIpv4Header({ ...header, options: new Uint8Array(0), fragmentOffset: 4 }, 0, new Uint8Array(60))).toThrow(RangeError);
-    expect(() => encodeIpv4Header({ ...header, options: new Uint8Array(0) }, 65516, new Uint8Array(60))).toThrow(RangeError);
+    expect(() =>
+      encodeIpv4Header({ ...header, options: new Uint8Array(0), fragmentOffset: 4 }, 0, new Uint8Array(60)),
+    ).toThrow(RangeError);
+    expect(() => encodeIpv4Header({ ...header, options: new Uint8Array(0) }, 65516, new Uint8Array(60))).toThrow(
+      RangeError,
+    );
   });
 
   it("pseudo-header sum equals the sum of its bytes", () => {
     fc.assert(
-      fc.property(ipv4addr, ipv4addr, fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xffff }), (src, dst, proto, length) => {
-        expect(pseudoHeaderSum(src, dst, proto, length)).toBe(onesComplementSum(encodePseudoHeader(src, dst, proto, length)));
-      }),
+      fc.property(
+        ipv4addr,
+        ipv4addr,
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 0xffff }),
+        (src, dst, proto, length) => {
+          expect(pseudoHeaderSum(src, dst, proto, length)).toBe(
+            onesComplementSum(encodePseudoHeader(src, dst, proto, length)),
+          );
+        },
+      ),
     );
   });
 });
@@ -156,13 +215,20 @@ describe("IPv4 codec", () => {
 describe("ICMPv4 codec", () => {
   it("round-trips messages and verifies their checksum", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 0xffffffff }), fc.uint8Array({ maxLength: 300 }), (type, code, rest, data) => {
-        const encoded = encodeIcmpv4Message({ type, code, rest, data });
-        const decoded = decodeIcmpv4Message(encoded);
-        expect(decoded).toEqual({ ok: true, value: { type, code, rest, data } });
-        encoded[encoded.length - 1]! ^= 1;
-        if (encoded.length > 8) expect(decodeIcmpv4Message(encoded)).toEqual({ ok: false, error: "ICMP checksum mismatch" });
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.uint8Array({ maxLength: 300 }),
+        (type, code, rest, data) => {
+          const encoded = encodeIcmpv4Message({ type, code, rest, data });
+          const decoded = decodeIcmpv4Message(encoded);
+          expect(decoded).toEqual({ ok: true, value: { type, code, rest, data } });
+          encoded[encoded.length - 1]! ^= 1;
+          if (encoded.length > 8)
+            expect(decodeIcmpv4Message(encoded)).toEqual({ ok: false, error: "ICMP checksum mismatch" });
+        },
+      ),
     );
     expect(decodeIcmpv4Message(new Uint8Array(7)).ok).toBe(false);
   });
@@ -186,7 +252,8 @@ describe("UDP codec", () => {
         expect(decodeUdpDatagram(src, dst, unchecked).ok).toBe(true);
         const other = Ipv4Addr.fromNumber((src.toNumber() + 1) >>> 0);
         const wrong = decodeUdpDatagram(other, dst, datagram);
-        if (wrong.ok) expect(other.toNumber() % 0xffff).toBe(src.toNumber() % 0xffff); // the checksum cannot tell
+        if (wrong.ok)
+          expect(other.toNumber() % 0xffff).toBe(src.toNumber() % 0xffff); // the checksum cannot tell
         else expect(wrong.error.kind).toBe("bad_checksum");
       }),
     );
@@ -200,7 +267,10 @@ describe("UDP codec", () => {
     padded.set(datagram);
     const decoded = decodeUdpDatagram(src, dst, padded);
     expect(decoded.ok && [...decoded.value.payload]).toEqual([1, 2, 3]);
-    expect(decodeUdpDatagram(src, dst, datagram.subarray(0, 7))).toMatchObject({ ok: false, error: { kind: "truncated" } });
+    expect(decodeUdpDatagram(src, dst, datagram.subarray(0, 7))).toMatchObject({
+      ok: false,
+      error: { kind: "truncated" },
+    });
     const long = datagram.slice();
     long[5] = 12;
     expect(decodeUdpDatagram(src, dst, long)).toMatchObject({ ok: false, error: { kind: "bad_length" } });
@@ -235,9 +305,12 @@ describe("DHCP codec", () => {
         if (!decoded.ok) return;
         const d = decoded.value;
         expect([d.op, d.xid, d.secs, d.broadcast]).toEqual([message.op, message.xid, message.secs, message.broadcast]);
-        for (const key of ["ciaddr", "yiaddr", "siaddr", "giaddr"] as const) expect(d[key].equals(message[key])).toBe(true);
+        for (const key of ["ciaddr", "yiaddr", "siaddr", "giaddr"] as const)
+          expect(d[key].equals(message[key])).toBe(true);
         expect(d.chaddr.equals(message.chaddr)).toBe(true);
-        expect(new Map([...d.options].map(([k, v]) => [k, [...v]]))).toEqual(new Map([...message.options].map(([k, v]) => [k, [...v]])));
+        expect(new Map([...d.options].map(([k, v]) => [k, [...v]]))).toEqual(
+          new Map([...message.options].map(([k, v]) => [k, [...v]])),
+        );
       }),
       { numRuns: 200 },
     );
@@ -245,8 +318,16 @@ describe("DHCP codec", () => {
 
   it("concatenates repeated options and reads overloaded file and sname fields", () => {
     const message = encodeDhcpMessage({
-      op: "reply", xid: 1, secs: 0, broadcast: false, ciaddr: Ipv4Addr.any, yiaddr: Ipv4Addr.any, siaddr: Ipv4Addr.any, giaddr: Ipv4Addr.any,
-      chaddr: Macaddr.broadcast, options: new Map([[DhcpOption.overload, Uint8Array.of(3)]]),
+      op: "reply",
+      xid: 1,
+      secs: 0,
+      broadcast: false,
+      ciaddr: Ipv4Addr.any,
+      yiaddr: Ipv4Addr.any,
+      siaddr: Ipv4Addr.any,
+      giaddr: Ipv4Addr.any,
+      chaddr: Macaddr.broadcast,
+      options: new Map([[DhcpOption.overload, Uint8Array.of(3)]]),
     });
     message.set([DhcpOption.domainName, 2, 0x61, 0x62, 255], 108); // in `file`
     message.set([DhcpOption.domainName, 1, 0x63, 255], 44); // in `sname`
@@ -255,10 +336,21 @@ describe("DHCP codec", () => {
   });
 
   it("refuses malformed messages with a reason", () => {
-    expect(decodeDhcpMessage(new Uint8Array(100))).toEqual({ ok: false, error: "DHCP message of 100 bytes is shorter than 240" });
+    expect(decodeDhcpMessage(new Uint8Array(100))).toEqual({
+      ok: false,
+      error: "DHCP message of 100 bytes is shorter than 240",
+    });
     const message = encodeDhcpMessage({
-      op: "reply", xid: 1, secs: 0, broadcast: false, ciaddr: Ipv4Addr.any, yiaddr: Ipv4Addr.any, siaddr: Ipv4Addr.any, giaddr: Ipv4Addr.any,
-      chaddr: Macaddr.broadcast, options: new Map(),
+      op: "reply",
+      xid: 1,
+      secs: 0,
+      broadcast: false,
+      ciaddr: Ipv4Addr.any,
+      yiaddr: Ipv4Addr.any,
+      siaddr: Ipv4Addr.any,
+      giaddr: Ipv4Addr.any,
+      chaddr: Macaddr.broadcast,
+      options: new Map(),
     });
     const noCookie = message.slice();
     noCookie[236] = 0;
@@ -268,8 +360,16 @@ describe("DHCP codec", () => {
     expect(decodeDhcpMessage(overrun)).toEqual({ ok: false, error: "DHCP option 12 of 9 bytes overruns the message" });
     expect(() =>
       encodeDhcpMessage({
-        op: "reply", xid: 1, secs: 0, broadcast: false, ciaddr: Ipv4Addr.any, yiaddr: Ipv4Addr.any, siaddr: Ipv4Addr.any, giaddr: Ipv4Addr.any,
-        chaddr: Macaddr.broadcast, options: new Map([[255, new Uint8Array(0)]]),
+        op: "reply",
+        xid: 1,
+        secs: 0,
+        broadcast: false,
+        ciaddr: Ipv4Addr.any,
+        yiaddr: Ipv4Addr.any,
+        siaddr: Ipv4Addr.any,
+        giaddr: Ipv4Addr.any,
+        chaddr: Macaddr.broadcast,
+        options: new Map([[255, new Uint8Array(0)]]),
       }),
     ).toThrow(RangeError);
   });

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
 import {
   ArpLayer,
@@ -8,21 +7,22 @@ import {
   type DhcpClientOptions,
   DhcpIpv4Layer,
   type DhcpLease,
-  DhcpMessageType as T,
   DhcpOption,
   EthernetLayer,
   Ethertype,
+  DhcpMessageType as T,
   decodeArpPacket,
   decodeEthernetFrame,
   encodeArpPacket,
   leaseConfig,
 } from "@mirage-ts/tcpip";
-import { type Lab, MAC_A, type RawPort, host, lab, rawPort } from "./helpers/stacks.js";
+import { describe, expect, it } from "vitest";
+import { FakeDhcpServer, type ServerOptions, offeredAfter } from "./helpers/dhcp-server.js";
+import { ethernetFrame } from "./helpers/frames.js";
 import { dhcpFrames } from "./helpers/mutations.js";
 import { run, runUntil } from "./helpers/simulation.js";
+import { type Lab, MAC_A, type RawPort, host, lab, rawPort } from "./helpers/stacks.js";
 import { runUntil as until } from "./tcp/drive.js";
-import { ethernetFrame } from "./helpers/frames.js";
-import { FakeDhcpServer, type ServerOptions, offeredAfter } from "./helpers/dhcp-server.js";
 
 function probing(client: ClientOptions, arp: ArpProber): { arp?: ArpProber } {
   const chosen = "arp" in client ? client.arp : arp;
@@ -44,7 +44,8 @@ function arpSeen(port: RawPort): Array<ArpPacket & { at: number; dst: string }> 
   return out;
 }
 
-const isProbe = (p: ArpPacket, ip: string) => p.operation === "request" && p.senderIp.isUnspecified() && p.targetIp.toString() === ip;
+const isProbe = (p: ArpPacket, ip: string) =>
+  p.operation === "request" && p.senderIp.isUnspecified() && p.targetIp.toString() === ip;
 const isAnnouncement = (p: ArpPacket, ip: string) => p.senderIp.toString() === ip && p.senderMac.equals(MAC_A);
 
 /**
@@ -60,10 +61,21 @@ function squatter(l: Lab, claims: (ip: string) => boolean): { answers: number } 
     const arp = decodeArpPacket(eth.value.payload);
     if (!arp.ok || arp.value.operation !== "request" || !claims(arp.value.targetIp.toString())) return;
     const body = new Uint8Array(28);
-    const answer: ArpPacket = { operation: "reply", senderMac: MAC_SQUATTER, senderIp: arp.value.targetIp, targetMac: arp.value.senderMac, targetIp: arp.value.senderIp };
+    const answer: ArpPacket = {
+      operation: "reply",
+      senderMac: MAC_SQUATTER,
+      senderIp: arp.value.targetIp,
+      targetMac: arp.value.senderMac,
+      targetIp: arp.value.senderIp,
+    };
     encodeArpPacket(answer, body);
     // A probe's sender has no address yet: the answer is broadcast (RFC 5227 §2.1.1 makes either count).
-    const reply = ethernetFrame(arp.value.senderIp.isUnspecified() ? Macaddr.broadcast : arp.value.senderMac, MAC_SQUATTER, Ethertype.arp, body);
+    const reply = ethernetFrame(
+      arp.value.senderIp.isUnspecified() ? Macaddr.broadcast : arp.value.senderMac,
+      MAC_SQUATTER,
+      Ethertype.arp,
+      body,
+    );
     state.answers++;
     void netif.write(reply.length, (b) => {
       b.set(reply);
@@ -108,7 +120,13 @@ describe("DHCP client", () => {
     expect(lease.cidr.toString()).toBe("10.0.0.50/24");
     expect(lease.gateway?.toString()).toBe("10.0.0.1");
     expect(lease.dnsServers.map(String)).toEqual(["10.0.0.1", "9.9.9.9"]);
-    expect(lease).toMatchObject({ domainName: "test.local", mtu: 1500, leaseTimeS: 3600, renewalTimeS: 1800, rebindingTimeS: 3150 });
+    expect(lease).toMatchObject({
+      domainName: "test.local",
+      mtu: 1500,
+      leaseTimeS: 3600,
+      renewalTimeS: 1800,
+      rebindingTimeS: 3150,
+    });
     expect(dhcp.state()).toBe("bound");
     expect(dhcp.lease()).toBe(lease);
     expect(leases).toEqual([lease]);
@@ -130,7 +148,17 @@ describe("DHCP client", () => {
     const { l, srv, dhcp } = await setup({}, { requestedOptions: [1, 3, 42], hostname: "unikernel" });
     await runUntil(l.clock, dhcp.waitForLease());
     expect(srv.received[0]!.paramList).toEqual([1, 3, 42]);
-    expect(() => new DhcpClient({ udp: undefined as never, ipv4: undefined as never, mac: MAC_A, clock: l.clock, random: l.random, hostname: "no spaces" })).toThrow(RangeError);
+    expect(
+      () =>
+        new DhcpClient({
+          udp: undefined as never,
+          ipv4: undefined as never,
+          mac: MAC_A,
+          clock: l.clock,
+          random: l.random,
+          hostname: "no spaces",
+        }),
+    ).toThrow(RangeError);
   });
 
   it("retransmits DISCOVER with exponential backoff from 4 s to 64 s, ±1 s", async () => {
@@ -320,7 +348,13 @@ describe("DHCP address conflict detection", () => {
     expect(other.answers).toBe(1);
     const decline = srv.received.find((r) => r.type === T.decline)!;
     const request = srv.received.find((r) => r.type === T.request)!;
-    expect(decline).toMatchObject({ requested: "10.0.0.50", server: "10.0.0.1", ciaddr: "0.0.0.0", ipDst: "255.255.255.255", xid: request.xid });
+    expect(decline).toMatchObject({
+      requested: "10.0.0.50",
+      server: "10.0.0.1",
+      ciaddr: "0.0.0.0",
+      ipDst: "255.255.255.255",
+      xid: request.xid,
+    });
     expect(decline.paramList).toEqual([]); // RFC 2131 table 5: no parameter request list in a DECLINE
     expect(decline.clientId).toEqual([1, ...MAC_A.toBytes()]);
     expect(dhcp.stats()).toMatchObject({ declinesSent: 1, leasesObtained: 0 });
@@ -356,7 +390,9 @@ describe("DHCP address conflict detection", () => {
     const declines = srv.received.filter((r) => r.type === T.decline);
     const discovers = srv.received.filter((r) => r.type === T.discover);
     expect(declines.length).toBeGreaterThanOrEqual(11);
-    expect(declines.slice(0, 11).map((d) => d.requested)).toEqual(Array.from({ length: 11 }, (_, i) => offeredAfter("10.0.0.50", i)));
+    expect(declines.slice(0, 11).map((d) => d.requested)).toEqual(
+      Array.from({ length: 11 }, (_, i) => offeredAfter("10.0.0.50", i)),
+    );
     const waits = declines.slice(0, 11).map((d, i) => discovers[i + 1]!.at - d.at);
     expect(waits).toEqual([...Array<number>(9).fill(10_000), 60_000, 60_000]);
     expect(dhcp.stats().leasesObtained).toBe(0);
@@ -391,7 +427,9 @@ describe("DHCP address conflict detection", () => {
     const base = { udp: a.stack.udp, ipv4: a.stack.ipv4, mac: MAC_A, clock: l.clock, random: l.random };
     expect(() => new DhcpClient({ ...base, conflictDetection: true })).toThrow(TypeError);
     expect(() => new DhcpClient({ ...base, arp: a.stack.arp, conflictDetection: { probes: 0 } })).toThrow(RangeError);
-    expect(() => new DhcpClient({ ...base, arp: a.stack.arp, conflictDetection: { intervalMs: 0 } })).toThrow(RangeError);
+    expect(() => new DhcpClient({ ...base, arp: a.stack.arp, conflictDetection: { intervalMs: 0 } })).toThrow(
+      RangeError,
+    );
   });
 
   it("does not probe again on renewals of the address it holds", async () => {
@@ -442,7 +480,10 @@ describe("DHCP address conflict detection", () => {
     const netif = l.sw.connect({ mac: MAC_A });
     const ethernet = new EthernetLayer(netif);
     const arp = new ArpLayer(ethernet, { clock: l.clock });
-    const ipv4 = await runUntil(l.clock, DhcpIpv4Layer.connect(ethernet, arp, { netif, clock: l.clock, random: l.random }));
+    const ipv4 = await runUntil(
+      l.clock,
+      DhcpIpv4Layer.connect(ethernet, arp, { netif, clock: l.clock, random: l.random }),
+    );
     expect(other.answers).toBe(1);
     expect(srv.types()).toEqual([T.discover, T.request, T.decline, T.discover, T.request]);
     expect(ipv4.configuredIps().map(String)).toEqual(["10.0.0.51/24"]);

@@ -5,17 +5,16 @@
  */
 
 import { createHash } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { type Ipaddr, Ipv4Addr, Ipv4Prefix, Ipv6Addr, Macaddr, type Stack, ppTcpError } from "@mirage-ts/mirage-types";
 import {
-  type Ipaddr,
-  Ipv4Addr,
-  Ipv4Prefix,
-  Ipv6Addr,
-  Macaddr,
-  type Stack,
-  ppTcpError,
-} from "@mirage-ts/mirage-types";
-import { DirectStack, type DirectStackOptions, type LinkImpairments, TcpFlags, TcpHeader, internetChecksum } from "@mirage-ts/tcpip";
+  DirectStack,
+  type DirectStackOptions,
+  type LinkImpairments,
+  TcpFlags,
+  TcpHeader,
+  internetChecksum,
+} from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 import { FakeDhcpServer } from "./helpers/dhcp-server.js";
 import { type Lab, lab } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
@@ -25,7 +24,12 @@ const IP_A = Ipv4Addr.parse("10.0.0.1");
 const IP_B = Ipv4Addr.parse("10.0.0.2");
 const V6 = Ipv6Addr.parse("2001:db8::1");
 
-async function stackOn(l: Lab, mac: string, options: Partial<DirectStackOptions>, link: LinkImpairments = {}): Promise<DirectStack> {
+async function stackOn(
+  l: Lab,
+  mac: string,
+  options: Partial<DirectStackOptions>,
+  link: LinkImpairments = {},
+): Promise<DirectStack> {
   const netif = l.sw.connect({ mac: Macaddr.parse(mac), link });
   return drive(l.clock, DirectStack.connect({ netif, clock: l.clock, random: l.random, ...options }));
 }
@@ -84,7 +88,12 @@ describe("DirectStack over a virtual switch", () => {
     await flow.close();
     await runUntil(l.clock, () => a.tcp().stats().connections === 0 && b.tcp().stats().connections === 0);
     for (const s of [a, b]) {
-      expect(s.stats().tcp).toMatchObject({ timers: 0, sendBufferedBytes: 0, receiveBufferedBytes: 0, internalErrors: 0 });
+      expect(s.stats().tcp).toMatchObject({
+        timers: 0,
+        sendBufferedBytes: 0,
+        receiveBufferedBytes: 0,
+        internalErrors: 0,
+      });
     }
     expect(a.stats().tcp.retransmittedSegments + b.stats().tcp.retransmittedSegments).toBeGreaterThan(0);
   }, 60_000);
@@ -117,7 +126,8 @@ describe("DirectStack over a virtual switch", () => {
     expect(await a.ip().write(V6, "udp", () => 0, [new Uint8Array(4)])).toEqual({ ok: false, error: noRoute });
     const tcp = await a.tcp().createConnection(V6, 80);
     expect(tcp.ok).toBe(false);
-    if (!tcp.ok) expect(ppTcpError(tcp.error)).toBe("no route to destination: IPv6 is not implemented by the direct stack");
+    if (!tcp.ok)
+      expect(ppTcpError(tcp.error)).toBe("no route to destination: IPv6 is not implemented by the direct stack");
     expect(() => a.tcp().createConnection(V6, 0)).toThrow(RangeError);
     let delivered = 0;
     a.udp().listen(53, () => void delivered++);
@@ -139,7 +149,9 @@ describe("DirectStack over a virtual switch", () => {
     const l = lab(9);
     const server = new FakeDhcpServer(l, { offer: "10.0.0.50" });
     const leases: string[] = [];
-    const dhcpStack = await stackOn(l, "02:00:00:00:00:0c", { dhcp: { hostname: "direct", onLease: (lease) => void leases.push(String(lease?.cidr)) } });
+    const dhcpStack = await stackOn(l, "02:00:00:00:00:0c", {
+      dhcp: { hostname: "direct", onLease: (lease) => void leases.push(String(lease?.cidr)) },
+    });
     expect(leases).toEqual(["10.0.0.50/24"]);
     expect(dhcpStack.ip().configuredIps().map(String)).toEqual(["10.0.0.50/24"]);
     expect(dhcpStack.dhcpClient?.state()).toBe("bound");
@@ -163,7 +175,13 @@ describe("DirectStack over a virtual switch", () => {
     const l = lab(3);
     const netif = l.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0e") });
     await expect(
-      DirectStack.connect({ netif, clock: l.clock, random: l.random, ipv4: { cidr: Ipv4Prefix.parse("10.0.0.9/24") }, dhcp: true }),
+      DirectStack.connect({
+        netif,
+        clock: l.clock,
+        random: l.random,
+        ipv4: { cidr: Ipv4Prefix.parse("10.0.0.9/24") },
+        dhcp: true,
+      }),
     ).rejects.toThrow(TypeError);
     const bare = await DirectStack.connect({ netif, clock: l.clock, random: l.random, dhcp: false });
     expect(bare.ip().configuredIps()).toEqual([]);

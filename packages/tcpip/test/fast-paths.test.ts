@@ -1,13 +1,14 @@
 // The per-packet fast paths: layers that pass frames along without promises of their own must keep
 // the promise contract of the mirage-types signatures, and the helpers behind them must be sound.
-import { describe, expect, it } from "vitest";
+
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
 import { EthernetLayer, VirtualClock } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 import { FrameSlab } from "../src/internal/frame-slab.js";
 import { HeldClock } from "../src/tcp/internal/held-clock.js";
-import { IP_B, MAC_A, MAC_B, lab, pair } from "./helpers/stacks.js";
-import { run } from "./helpers/simulation.js";
 import { ethernetFrame } from "./helpers/frames.js";
+import { run } from "./helpers/simulation.js";
+import { IP_B, MAC_A, MAC_B, lab, pair } from "./helpers/stacks.js";
 
 const IPV4 = 0x0800;
 
@@ -16,20 +17,40 @@ describe("Ethernet and IPv4 without async", () => {
     const l = lab();
     const eth = new EthernetLayer(l.sw.connect({ mac: MAC_A }));
     const boom = new Error("handler failed");
-    const handlers = { arpv4: () => undefined, ipv4: () => { throw boom; }, ipv6: () => undefined };
+    const handlers = {
+      arpv4: () => undefined,
+      ipv4: () => {
+        throw boom;
+      },
+      ipv6: () => undefined,
+    };
     const input = eth.input(ethernetFrame(MAC_A, MAC_B, IPV4, new Uint8Array(20)), handlers);
     await expect(input).rejects.toBe(boom);
     // A handler's own promise is what input returns, so its failure reaches the caller too.
     const failing = Promise.reject(boom);
-    await expect(eth.input(ethernetFrame(MAC_A, MAC_B, IPV4, new Uint8Array(20)), { ...handlers, ipv4: () => failing })).rejects.toBe(boom);
+    await expect(
+      eth.input(ethernetFrame(MAC_A, MAC_B, IPV4, new Uint8Array(20)), { ...handlers, ipv4: () => failing }),
+    ).rejects.toBe(boom);
   });
 
   it("rejects the promise of write when the fill function throws", async () => {
     const l = lab();
     const eth = new EthernetLayer(l.sw.connect({ mac: MAC_A }));
     const boom = new Error("fill failed");
-    await expect(eth.write(MAC_B, "ipv4", () => { throw boom; }, { size: 20 })).rejects.toBe(boom);
-    await expect(eth.write(MAC_B, "ipv4", () => 0, { size: 9001 })).resolves.toEqual({ ok: false, error: { kind: "exceeds_mtu" } });
+    await expect(
+      eth.write(
+        MAC_B,
+        "ipv4",
+        () => {
+          throw boom;
+        },
+        { size: 20 },
+      ),
+    ).rejects.toBe(boom);
+    await expect(eth.write(MAC_B, "ipv4", () => 0, { size: 9001 })).resolves.toEqual({
+      ok: false,
+      error: { kind: "exceeds_mtu" },
+    });
   });
 
   it("puts a datagram to a neighbour in the ARP cache on the link before write returns", async () => {

@@ -1,5 +1,3 @@
-import { describe, expect, it } from "vitest";
-import fc from "fast-check";
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
 import {
   DhcpClient,
@@ -10,9 +8,11 @@ import {
   decodeIpv4Packet,
   decodeUdpDatagram,
 } from "@mirage-ts/tcpip";
-import { IP_A, MAC_A, MAC_B, host, lab } from "./helpers/stacks.js";
-import { run, settle } from "./helpers/simulation.js";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { dhcpFrames, mutatedFrame, randomFrame, seedFrames } from "./helpers/mutations.js";
+import { run, settle } from "./helpers/simulation.js";
+import { IP_A, MAC_A, MAC_B, host, lab } from "./helpers/stacks.js";
 
 const LIMITS = {
   arp: { maxEntries: 8, maxPending: 4, maxWaiters: 4 },
@@ -108,7 +108,13 @@ describe("a stack fed hostile frames", () => {
       const decoded = decodeDhcpMessage(dhcp);
       if (decoded.ok) xid = decoded.value.xid;
     });
-    const client = new DhcpClient({ udp: victim.stack.udp, ipv4: victim.stack.ipv4, mac: MAC_A, clock: l.clock, random: l.random });
+    const client = new DhcpClient({
+      udp: victim.stack.udp,
+      ipv4: victim.stack.ipv4,
+      mac: MAC_A,
+      clock: l.clock,
+      random: l.random,
+    });
     await client.start();
     await settle();
     const target = { mac: MAC_A, ip: Ipv4Addr.broadcast };

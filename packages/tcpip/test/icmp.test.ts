@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Macaddr } from "@mirage-ts/mirage-types";
 import {
   Ethertype,
@@ -11,9 +10,10 @@ import {
   encodeEchoRequest,
   encodeIcmpv4Message,
 } from "@mirage-ts/tcpip";
-import { IP_A, IP_B, MAC_A, host, lab, pair, rawPort } from "./helpers/stacks.js";
-import { run, runUntil } from "./helpers/simulation.js";
+import { describe, expect, it } from "vitest";
 import { bytes, ethernetFrame, ipv4Frame, ipv4Header, ipv4Packet, udpDatagram } from "./helpers/frames.js";
+import { run, runUntil } from "./helpers/simulation.js";
+import { IP_A, IP_B, MAC_A, host, lab, pair, rawPort } from "./helpers/stacks.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
 const IP_X = Ipv4Addr.parse("10.0.0.99");
@@ -95,9 +95,18 @@ describe("ICMPv4", () => {
     const { l, peer, a } = await setup();
     await peer.send(toA(udpDatagram(IP_X, Ipv4Addr.broadcast, 1, 9, bytes(4)), IpProtocol.udp, {}, Ipv4Addr.broadcast));
     const unreachable = encodeIcmpv4Message({ type: 3, code: 3, rest: 0, data: bytes(28) });
-    await a.stack.icmp.sendUnreachable(UnreachableCode.protocol, ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.icmp), unreachable));
-    await a.stack.icmp.sendUnreachable(UnreachableCode.port, ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.udp, { fragmentOffset: 8 }), bytes(8)));
-    await a.stack.icmp.sendUnreachable(UnreachableCode.port, ipv4Packet(ipv4Header(Ipv4Addr.any, IP_A, IpProtocol.udp), bytes(8)));
+    await a.stack.icmp.sendUnreachable(
+      UnreachableCode.protocol,
+      ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.icmp), unreachable),
+    );
+    await a.stack.icmp.sendUnreachable(
+      UnreachableCode.port,
+      ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.udp, { fragmentOffset: 8 }), bytes(8)),
+    );
+    await a.stack.icmp.sendUnreachable(
+      UnreachableCode.port,
+      ipv4Packet(ipv4Header(Ipv4Addr.any, IP_A, IpProtocol.udp), bytes(8)),
+    );
     await run(l.clock, 10);
     expect(icmpMessages(peer.received)).toEqual([]);
     expect(a.stack.stats().icmp.errorsSuppressed).toBe(4);

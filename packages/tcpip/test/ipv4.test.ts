@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Ipv4Prefix, Macaddr, ppIpError } from "@mirage-ts/mirage-types";
 import {
   Ethertype,
@@ -11,9 +10,10 @@ import {
   encodeEchoRequest,
   nextHop,
 } from "@mirage-ts/tcpip";
-import { IP_A, MAC_A, host, lab, rawPort } from "./helpers/stacks.js";
-import { run } from "./helpers/simulation.js";
+import { describe, expect, it } from "vitest";
 import { bytes, ethernetFrame, ipv4Frame, ipv4Header, ipv4Packet, udpDatagram } from "./helpers/frames.js";
+import { run } from "./helpers/simulation.js";
+import { IP_A, MAC_A, host, lab, rawPort } from "./helpers/stacks.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
 const IP_X = Ipv4Addr.parse("10.0.0.99");
@@ -39,9 +39,17 @@ async function setup(config: { gateway?: Ipv4Addr } = { gateway: GATEWAY }) {
     const eth = decodeEthernetFrame(frame);
     if (!eth.ok || eth.value.header.ethertype !== Ethertype.arp) return;
     const arp = decodeArpPacket(eth.value.payload);
-    if (!arp.ok || arp.value.operation !== "request" || !(arp.value.targetIp.equals(IP_X) || arp.value.targetIp.equals(GATEWAY))) return;
+    if (
+      !arp.ok ||
+      arp.value.operation !== "request" ||
+      !(arp.value.targetIp.equals(IP_X) || arp.value.targetIp.equals(GATEWAY))
+    )
+      return;
     const body = new Uint8Array(28);
-    encodeArpPacket({ operation: "reply", senderMac: MAC_X, senderIp: arp.value.targetIp, targetMac: MAC_A, targetIp: IP_A }, body);
+    encodeArpPacket(
+      { operation: "reply", senderMac: MAC_X, senderIp: arp.value.targetIp, targetMac: MAC_A, targetIp: IP_A },
+      body,
+    );
     void peer.send(ethernetFrame(MAC_A, MAC_X, Ethertype.arp, body));
   });
   await run(l.clock, 10);
@@ -49,7 +57,12 @@ async function setup(config: { gateway?: Ipv4Addr } = { gateway: GATEWAY }) {
   return { l, peer, a };
 }
 
-const echo = (extra = {}) => ipv4Frame(MAC_A, MAC_X, ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.icmp, extra), encodeEchoRequest(1, 2, bytes(32))));
+const echo = (extra = {}) =>
+  ipv4Frame(
+    MAC_A,
+    MAC_X,
+    ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.icmp, extra), encodeEchoRequest(1, 2, bytes(32))),
+  );
 
 describe("IPv4 routing", () => {
   const cidr = Ipv4Prefix.parse("10.0.0.1/24");
@@ -57,8 +70,14 @@ describe("IPv4 routing", () => {
     nextHop(gateway === undefined ? { cidr } : { cidr, gateway: Ipv4Addr.parse(gateway) }, Ipv4Addr.parse(dst));
 
   it("goes on-link inside the prefix and through the gateway outside it", () => {
-    expect(hop("10.0.0.7", "10.0.0.254")).toEqual({ ok: true, value: { kind: "resolve", ip: Ipv4Addr.parse("10.0.0.7") } });
-    expect(hop("8.8.8.8", "10.0.0.254")).toEqual({ ok: true, value: { kind: "resolve", ip: Ipv4Addr.parse("10.0.0.254") } });
+    expect(hop("10.0.0.7", "10.0.0.254")).toEqual({
+      ok: true,
+      value: { kind: "resolve", ip: Ipv4Addr.parse("10.0.0.7") },
+    });
+    expect(hop("8.8.8.8", "10.0.0.254")).toEqual({
+      ok: true,
+      value: { kind: "resolve", ip: Ipv4Addr.parse("10.0.0.254") },
+    });
     expect(hop("8.8.8.8")).toEqual({ ok: false, error: "8.8.8.8 is off-link and no gateway is configured" });
   });
 
@@ -68,7 +87,10 @@ describe("IPv4 routing", () => {
     expect(mac(hop("10.0.0.255"))).toBe("ff:ff:ff:ff:ff:ff");
     expect(mac(hop("239.129.2.3"))).toBe("01:00:5e:01:02:03");
     expect(nextHop(undefined, Ipv4Addr.broadcast).ok).toBe(true);
-    expect(nextHop(undefined, Ipv4Addr.parse("10.0.0.2"))).toEqual({ ok: false, error: "no IPv4 address is configured" });
+    expect(nextHop(undefined, Ipv4Addr.parse("10.0.0.2"))).toEqual({
+      ok: false,
+      error: "no IPv4 address is configured",
+    });
     expect(hop("127.0.0.1").ok).toBe(false);
     expect(hop("0.0.0.0").ok).toBe(false);
   });
@@ -139,7 +161,11 @@ describe("IPv4 receive", () => {
       got.push(dst.toString());
     });
     const udp = (src: Ipv4Addr, dst: Ipv4Addr) =>
-      ipv4Frame(Macaddr.broadcast, MAC_X, ipv4Packet(ipv4Header(src, dst, IpProtocol.udp), udpDatagram(src, dst, 1, 7, bytes(4))));
+      ipv4Frame(
+        Macaddr.broadcast,
+        MAC_X,
+        ipv4Packet(ipv4Header(src, dst, IpProtocol.udp), udpDatagram(src, dst, 1, 7, bytes(4))),
+      );
     await peer.send(udp(Ipv4Addr.broadcast, IP_A));
     await peer.send(udp(Ipv4Addr.parse("224.0.0.5"), IP_A));
     await peer.send(udp(IP_X, Ipv4Addr.parse("10.0.0.7")));
@@ -163,12 +189,24 @@ describe("IPv4 receive", () => {
     await peer.send(variant(0, 0x43));
     await peer.send(variant(3, 0xff));
     await run(l.clock, 10);
-    expect(a.stack.stats().ipv4).toMatchObject({ rxTruncated: 1, rxBadVersion: 1, rxBadHeaderLength: 1, rxBadTotalLength: 1, rxDelivered: 0 });
+    expect(a.stack.stats().ipv4).toMatchObject({
+      rxTruncated: 1,
+      rxBadVersion: 1,
+      rxBadHeaderLength: 1,
+      rxBadTotalLength: 1,
+      rxDelivered: 0,
+    });
   });
 
   it("holds a reassembly timer only while fragments wait, and drops them at the timeout", async () => {
     const { l, peer, a } = await setup();
-    await peer.send(ipv4Frame(MAC_A, MAC_X, ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.udp, { moreFragments: true, id: 5 }), bytes(16))));
+    await peer.send(
+      ipv4Frame(
+        MAC_A,
+        MAC_X,
+        ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.udp, { moreFragments: true, id: 5 }), bytes(16)),
+      ),
+    );
     await run(l.clock, 10);
     expect(a.stack.stats().ipv4.reassembly.datagrams).toBe(1);
     await run(l.clock, 10_000);
@@ -220,16 +258,24 @@ describe("IPv4 send", () => {
 
   it("writes the transport header from the fill function and the TTL asked for", async () => {
     const { l, peer, a } = await setup();
-    const sent = a.stack.ipv4.write(IP_X, "tcp", (b) => {
-      b.set([1, 2, 3]);
-      return 3;
-    }, [Uint8Array.of(4, 5), Uint8Array.of(6)], { size: 20, ttl: 7 });
+    const sent = a.stack.ipv4.write(
+      IP_X,
+      "tcp",
+      (b) => {
+        b.set([1, 2, 3]);
+        return 3;
+      },
+      [Uint8Array.of(4, 5), Uint8Array.of(6)],
+      { size: 20, ttl: 7 },
+    );
     await run(l.clock, 100);
     expect((await sent).ok).toBe(true);
     const [packet] = ipPackets(peer.received);
     expect([...packet!.payload]).toEqual([1, 2, 3, 4, 5, 6]);
     expect(packet!.header).toMatchObject({ ttl: 7, protocol: IpProtocol.tcp });
-    expect(a.stack.ipv4.pseudoheader(IP_A, IP_X, "tcp", 6)).toEqual(Uint8Array.of(10, 0, 0, 1, 10, 0, 0, 99, 0, 6, 0, 6));
+    expect(a.stack.ipv4.pseudoheader(IP_A, IP_X, "tcp", 6)).toEqual(
+      Uint8Array.of(10, 0, 0, 1, 10, 0, 0, 99, 0, 6, 0, 6),
+    );
     await expect(a.stack.ipv4.write(IP_X, "tcp", () => 5, [], { size: 2 })).rejects.toThrow(RangeError);
     await expect(a.stack.ipv4.write(IP_X, "tcp", () => 0, [], { ttl: 300 })).rejects.toThrow(RangeError);
   });

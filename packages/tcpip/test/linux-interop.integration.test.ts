@@ -1,14 +1,15 @@
 // Interop with the Linux kernel in a network namespace, over both NETWORK backends (a socat UDP
 // tunnel, and a tap fd used directly): fragmented ping both ways, the kernel's neighbour table, 1000
 // UDP datagrams echoed exactly, the stack pinging the kernel, and a pcap that tcpdump reads.
-import { afterAll, beforeAll, expect, it } from "vitest";
+
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeRequiring } from "@mirage-ts/test-support";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, TEST_MS, transferMs } from "./helpers/limits.js";
 import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
-import { describeRequiring } from "@mirage-ts/test-support";
 
 const unavailable = interopUnavailable(["tcpdump"]);
 
@@ -28,14 +29,20 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
       rmSync(dir, { recursive: true, force: true });
     }, LAB_MS);
 
-    it("answers `ping -c 5 -s 3000` from the kernel (fragmented both ways) with 5 replies", async () => {
-      const output = lab.exec("ping", ["-c", "5", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"]);
-      console.log(`[tcpip] ${backend}: ${output.trim().split("\n").slice(-2).join(" | ")}`);
-      expect(output).toMatch(/5 packets transmitted, 5 received/);
-      const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as { stats: { ipv4: { reassembly: { reassembled: number }; txFragments: number } } };
-      expect(stats.ipv4.reassembly.reassembled).toBeGreaterThanOrEqual(5);
-      expect(stats.ipv4.txFragments).toBeGreaterThanOrEqual(15);
-    }, TEST_MS);
+    it(
+      "answers `ping -c 5 -s 3000` from the kernel (fragmented both ways) with 5 replies",
+      async () => {
+        const output = lab.exec("ping", ["-c", "5", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"]);
+        console.log(`[tcpip] ${backend}: ${output.trim().split("\n").slice(-2).join(" | ")}`);
+        expect(output).toMatch(/5 packets transmitted, 5 received/);
+        const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
+          stats: { ipv4: { reassembly: { reassembled: number }; txFragments: number } };
+        };
+        expect(stats.ipv4.reassembly.reassembled).toBeGreaterThanOrEqual(5);
+        expect(stats.ipv4.txFragments).toBeGreaterThanOrEqual(15);
+      },
+      TEST_MS,
+    );
 
     it("shows the unikernel's MAC in the kernel's neighbour table", () => {
       const neigh = lab.exec("ip", ["neigh", "show", "10.99.0.2", "dev", lab.tap]);
@@ -43,20 +50,32 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
       expect(neigh).toContain("lladdr 02:00:00:00:00:02");
     });
 
-    it("echoes 1000 UDP datagrams of varied sizes (0 to 8000 bytes) exactly", async () => {
-      // At most 8000 bytes each way per datagram.
-      const output = lab.exec("node", [join(FIXTURES, "udp-echo-client.mjs"), "10.99.0.2", "7", "1000"], transferMs(2 * 1000 * 8000));
-      const result = JSON.parse(output.trim().split("\n").at(-1)!) as Record<string, number>;
-      console.log(`[tcpip] ${backend}: UDP echo ${JSON.stringify(result)}`);
-      expect(result).toMatchObject({ sent: 1000, matched: 1000, mismatched: 0, lost: 0 });
-    }, transferMs(2 * 1000 * 8000) + TEST_MS);
+    it(
+      "echoes 1000 UDP datagrams of varied sizes (0 to 8000 bytes) exactly",
+      async () => {
+        // At most 8000 bytes each way per datagram.
+        const output = lab.exec(
+          "node",
+          [join(FIXTURES, "udp-echo-client.mjs"), "10.99.0.2", "7", "1000"],
+          transferMs(2 * 1000 * 8000),
+        );
+        const result = JSON.parse(output.trim().split("\n").at(-1)!) as Record<string, number>;
+        console.log(`[tcpip] ${backend}: UDP echo ${JSON.stringify(result)}`);
+        expect(result).toMatchObject({ sent: 1000, matched: 1000, mismatched: 0, lost: 0 });
+      },
+      transferMs(2 * 1000 * 8000) + TEST_MS,
+    );
 
-    it("pings the kernel from the stack, with a fragmented request", async () => {
-      const small = await driver.command({ cmd: "ping", dst: "10.99.0.1" }, "ping");
-      expect(small).toMatchObject({ ok: true });
-      const large = await driver.command({ cmd: "ping", dst: "10.99.0.1", size: 4000 }, "ping");
-      expect(large).toMatchObject({ ok: true });
-    }, TEST_MS);
+    it(
+      "pings the kernel from the stack, with a fragmented request",
+      async () => {
+        const small = await driver.command({ cmd: "ping", dst: "10.99.0.1" }, "ping");
+        expect(small).toMatchObject({ ok: true });
+        const large = await driver.command({ cmd: "ping", dst: "10.99.0.1", size: 4000 }, "ping");
+        expect(large).toMatchObject({ ok: true });
+      },
+      TEST_MS,
+    );
 
     it("wrote a pcap that `tcpdump -r` reads cleanly", () => {
       expect(statSync(pcap).size).toBeGreaterThan(24);

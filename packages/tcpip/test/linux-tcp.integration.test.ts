@@ -3,13 +3,14 @@
 // mirage-unix's clock: a client on the stack sends 64 MiB to a kernel socat server (SHA-256 equal),
 // the kernel's curl downloads a 10 MB body from an HTTP/1.1 responder on the stack (SHA-256 equal),
 // and after a scapy SYN flood of thousands of spoofed SYNs the responder still answers curl.
-import { afterAll, beforeAll, expect, it } from "vitest";
+
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { describeRequiring, missingScapy } from "@mirage-ts/test-support";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, SCAPY_MS, TEST_MS, WAIT_MS, transferMs } from "./helpers/limits.js";
 import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
-import { describeRequiring, missingScapy } from "@mirage-ts/test-support";
 
 const unavailable = interopUnavailable(["curl", "ss"]) ?? missingScapy();
 
@@ -73,52 +74,77 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
       await lab.destroy();
     }, LAB_MS);
 
-    it("sends 64 MiB from the stack to a kernel socat server, intact", async () => {
-      const server = lab.spawn("socat", ["-u", "TCP-LISTEN:5001,reuseaddr", "STDOUT"]);
-      const received = hashStdout(server);
-      await waitForListener(lab, 5001);
-      const sent = await driver.command({ cmd: "tcp-send", dst: "10.99.0.1", port: 5001, bytes: BULK_BYTES }, "tcp-sent", transferMs(BULK_BYTES));
-      expect(sent).toMatchObject({ ok: true, bytes: BULK_BYTES });
-      const got = await received;
-      expect(got.bytes).toBe(BULK_BYTES);
-      expect(got.sha256).toBe(sent.sha256);
-      const ms = sent.ms as number;
-      const stats = await tcpStats();
-      console.log(
-        `[tcpip] ${backend}: 64 MiB stack -> kernel in ${ms.toFixed(0)} ms (${((BULK_BYTES * 8) / ms / 1e6).toFixed(2)} Gbit/s), ` +
-          `${stats.retransmittedSegments} retransmitted segments`,
-      );
-      expect(stats.internalErrors).toBe(0);
-    }, transferMs(BULK_BYTES) + TEST_MS);
+    it(
+      "sends 64 MiB from the stack to a kernel socat server, intact",
+      async () => {
+        const server = lab.spawn("socat", ["-u", "TCP-LISTEN:5001,reuseaddr", "STDOUT"]);
+        const received = hashStdout(server);
+        await waitForListener(lab, 5001);
+        const sent = await driver.command(
+          { cmd: "tcp-send", dst: "10.99.0.1", port: 5001, bytes: BULK_BYTES },
+          "tcp-sent",
+          transferMs(BULK_BYTES),
+        );
+        expect(sent).toMatchObject({ ok: true, bytes: BULK_BYTES });
+        const got = await received;
+        expect(got.bytes).toBe(BULK_BYTES);
+        expect(got.sha256).toBe(sent.sha256);
+        const ms = sent.ms as number;
+        const stats = await tcpStats();
+        console.log(
+          `[tcpip] ${backend}: 64 MiB stack -> kernel in ${ms.toFixed(0)} ms (${((BULK_BYTES * 8) / ms / 1e6).toFixed(2)} Gbit/s), ` +
+            `${stats.retransmittedSegments} retransmitted segments`,
+        );
+        expect(stats.internalErrors).toBe(0);
+      },
+      transferMs(BULK_BYTES) + TEST_MS,
+    );
 
-    it("serves a 10 MB body over HTTP/1.1 to the kernel's curl, intact", async () => {
-      const serving = await driver.command({ cmd: "http-serve", port: HTTP_PORT, bytes: BODY_BYTES }, "http-serving");
-      bodySha256 = serving.sha256 as string;
-      const start = performance.now();
-      expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
-      console.log(`[tcpip] ${backend}: curl fetched 10 MB from the stack in ${(performance.now() - start).toFixed(0)} ms`);
-    }, transferMs(BODY_BYTES) + TEST_MS);
+    it(
+      "serves a 10 MB body over HTTP/1.1 to the kernel's curl, intact",
+      async () => {
+        const serving = await driver.command({ cmd: "http-serve", port: HTTP_PORT, bytes: BODY_BYTES }, "http-serving");
+        bodySha256 = serving.sha256 as string;
+        const start = performance.now();
+        expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
+        console.log(
+          `[tcpip] ${backend}: curl fetched 10 MB from the stack in ${(performance.now() - start).toFixed(0)} ms`,
+        );
+      },
+      transferMs(BODY_BYTES) + TEST_MS,
+    );
 
-    it("still answers curl after a flood of thousands of spoofed SYNs, within its bounds", async () => {
-      expect(bodySha256).not.toBe("");
-      const flood = lab.spawn("/usr/bin/python3", [join(FIXTURES, "syn-flood.py"), lab.tap, "02:00:00:00:00:02", "10.99.0.2", String(HTTP_PORT), "5000"]);
-      let floodOutput = "";
-      flood.stdout!.on("data", (chunk: Buffer) => (floodOutput += chunk.toString()));
-      const floodDone = new Promise<number | null>((resolve) => flood.once("close", resolve));
-      expect(await floodDone).toBe(0);
-      expect(JSON.parse(floodOutput.trim())).toEqual({ syns: 5000 });
-      const during = await tcpStats();
-      expect(during.halfOpen).toBeLessThanOrEqual(128);
-      expect(during.listenOverflows + during.halfOpenEvicted).toBeGreaterThan(0);
-      // Straight after the flood, with its half-open entries still in the backlog.
-      const start = performance.now();
-      expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
-      const after = await tcpStats();
-      console.log(
-        `[tcpip] ${backend}: after 5000 spoofed SYNs: curl answered in ${(performance.now() - start).toFixed(0)} ms; ` +
-          `halfOpen ${during.halfOpen}, listenOverflows ${after.listenOverflows}, halfOpenEvicted ${after.halfOpenEvicted}`,
-      );
-      expect(after.internalErrors).toBe(0);
-    }, SCAPY_MS + transferMs(BODY_BYTES) + TEST_MS);
+    it(
+      "still answers curl after a flood of thousands of spoofed SYNs, within its bounds",
+      async () => {
+        expect(bodySha256).not.toBe("");
+        const flood = lab.spawn("/usr/bin/python3", [
+          join(FIXTURES, "syn-flood.py"),
+          lab.tap,
+          "02:00:00:00:00:02",
+          "10.99.0.2",
+          String(HTTP_PORT),
+          "5000",
+        ]);
+        let floodOutput = "";
+        flood.stdout!.on("data", (chunk: Buffer) => (floodOutput += chunk.toString()));
+        const floodDone = new Promise<number | null>((resolve) => flood.once("close", resolve));
+        expect(await floodDone).toBe(0);
+        expect(JSON.parse(floodOutput.trim())).toEqual({ syns: 5000 });
+        const during = await tcpStats();
+        expect(during.halfOpen).toBeLessThanOrEqual(128);
+        expect(during.listenOverflows + during.halfOpenEvicted).toBeGreaterThan(0);
+        // Straight after the flood, with its half-open entries still in the backlog.
+        const start = performance.now();
+        expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
+        const after = await tcpStats();
+        console.log(
+          `[tcpip] ${backend}: after 5000 spoofed SYNs: curl answered in ${(performance.now() - start).toFixed(0)} ms; ` +
+            `halfOpen ${during.halfOpen}, listenOverflows ${after.listenOverflows}, halfOpenEvicted ${after.halfOpenEvicted}`,
+        );
+        expect(after.internalErrors).toBe(0);
+      },
+      SCAPY_MS + transferMs(BODY_BYTES) + TEST_MS,
+    );
   });
 }

@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
-import fc from "fast-check";
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
 import { type Ipv4Header, Reassembler, decodeIpv4Packet, fragmentRanges, internetChecksum } from "@mirage-ts/tcpip";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 import { bytes, expectBytes, ipv4Header } from "./helpers/frames.js";
 
 const SRC = Ipv4Addr.parse("192.168.1.1");
@@ -46,7 +46,9 @@ function payloadOf(datagram: Uint8Array): Uint8Array {
 
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [items.slice()];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describe("reassembly", () => {
@@ -189,7 +191,10 @@ describe("reassembly", () => {
     const withOptions = new Reassembler();
     const options = new Uint8Array(40);
     const last = { header: ipv4Header(SRC, DST, 17, { id: 3, fragmentOffset: 65488, options }), payload: bytes(8) };
-    const first = { header: ipv4Header(SRC, DST, 17, { id: 3, moreFragments: true, options }), payload: new Uint8Array(65488) };
+    const first = {
+      header: ipv4Header(SRC, DST, 17, { id: 3, moreFragments: true, options }),
+      payload: new Uint8Array(65488),
+    };
     expect(feed(withOptions, [first, last])).toEqual([]);
     expect(withOptions.stats()).toMatchObject({ oversized: 1, bufferedBytes: 0 });
   });
@@ -197,13 +202,26 @@ describe("reassembly", () => {
   it("random fragment streams never exceed the bounds", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 0x1fff }), fc.integer({ min: 0, max: 200 }), fc.boolean(), fc.integer({ min: 0, max: 100 })), { maxLength: 300 }),
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: 7 }),
+            fc.integer({ min: 0, max: 0x1fff }),
+            fc.integer({ min: 0, max: 200 }),
+            fc.boolean(),
+            fc.integer({ min: 0, max: 100 }),
+          ),
+          { maxLength: 300 },
+        ),
         (stream) => {
           const r = new Reassembler({ maxDatagrams: 4, maxFragments: 6, maxBytes: 2000, timeoutMs: 50 });
           let now = 0;
           for (const [id, offset, length, more, dt] of stream) {
             now += dt;
-            r.input(ipv4Header(SRC, DST, 17, { id, fragmentOffset: offset * 8, moreFragments: more }), new Uint8Array(length), now);
+            r.input(
+              ipv4Header(SRC, DST, 17, { id, fragmentOffset: offset * 8, moreFragments: more }),
+              new Uint8Array(length),
+              now,
+            );
             const s = r.stats();
             expect(s.datagrams).toBeLessThanOrEqual(4);
             expect(s.bufferedBytes).toBeLessThanOrEqual(2000);
@@ -225,7 +243,8 @@ describe("fragmentation", () => {
         const limit = Math.min(20 + length, mtu);
         let next = 0;
         for (const [i, r] of ranges.entries()) {
-          const ok = r.offset === next && r.offset % 8 === 0 && 20 + r.length <= limit && r.more === (i < ranges.length - 1);
+          const ok =
+            r.offset === next && r.offset % 8 === 0 && 20 + r.length <= limit && r.more === i < ranges.length - 1;
           if (!ok) expect.fail(`bad fragment ${i} ${JSON.stringify(r)} of ${length} bytes at MTU ${mtu}`);
           next += r.length;
         }

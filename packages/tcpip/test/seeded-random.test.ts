@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { SeededRandom } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 
 describe("SeededRandom", () => {
   it("is deterministic for a seed and differs across seeds", () => {

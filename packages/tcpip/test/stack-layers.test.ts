@@ -6,7 +6,6 @@
  * took its device over.
  */
 
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Ipv4Prefix, Macaddr, type Network, ppTcpError } from "@mirage-ts/mirage-types";
 import {
   ArpLayer,
@@ -20,9 +19,10 @@ import {
   UdpLayer,
   icmpPortUnreachable,
 } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 import { FakeDhcpServer } from "./helpers/dhcp-server.js";
-import { type Lab, lab } from "./helpers/stacks.js";
 import { run } from "./helpers/simulation.js";
+import { type Lab, lab } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 
 const IP_LAYERS = Ipv4Addr.parse("10.0.0.2");
@@ -41,13 +41,20 @@ async function staticLayers(l: Lab, mac: string, cidr: string): Promise<DirectSt
   const netif = l.sw.connect({ mac: Macaddr.parse(mac) });
   const ethernet = new EthernetLayer(netif);
   const arp = new ArpLayer(ethernet, { clock: l.clock });
-  const ipv4 = await Ipv4Layer.connect(ethernet, arp, { clock: l.clock, random: l.random, config: { cidr: Ipv4Prefix.parse(cidr) } });
+  const ipv4 = await Ipv4Layer.connect(ethernet, arp, {
+    clock: l.clock,
+    random: l.random,
+    config: { cidr: Ipv4Prefix.parse(cidr) },
+  });
   return DirectStack.ofLayers({ ethernet, arp, ipv4, ...layersOver(l, netif, ipv4) });
 }
 
 async function peer(l: Lab): Promise<DirectStack> {
   const netif = l.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0a") });
-  return drive(l.clock, DirectStack.connect({ netif, clock: l.clock, random: l.random, ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") } }));
+  return drive(
+    l.clock,
+    DirectStack.connect({ netif, clock: l.clock, random: l.random, ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") } }),
+  );
 }
 
 /** Opens a TCP connection from `client` to `address`:7, sends `text` and returns what comes back. */
@@ -81,7 +88,13 @@ describe("DirectStack.ofLayers", () => {
     expect(await echoOnce(l, layers, IP_PEER, "from the layers")).toBe("from the layers");
 
     const heard: string[] = [];
-    layers.udp().listen(53, (src, _dst, srcPort, payload) => void layers.udp().write(src, srcPort, payload.slice().reverse(), { srcPort: 53 }));
+    layers
+      .udp()
+      .listen(
+        53,
+        (src, _dst, srcPort, payload) =>
+          void layers.udp().write(src, srcPort, payload.slice().reverse(), { srcPort: 53 }),
+      );
     other.udp().listen(4000, (_src, _dst, _port, payload) => void heard.push(new TextDecoder().decode(payload)));
     await drive(l.clock, other.udp().write(IP_LAYERS, 53, new TextEncoder().encode("abc"), { srcPort: 4000 }));
     await runUntil(l.clock, () => heard.length === 1);
@@ -113,7 +126,12 @@ describe("DirectStack.ofLayers", () => {
     const leases: string[] = [];
     const ipv4 = await drive(
       l.clock,
-      DhcpIpv4Layer.connect(ethernet, arp, { netif, clock: l.clock, random: l.random, dhcp: { onLease: (lease) => void leases.push(String(lease?.cidr)) } }),
+      DhcpIpv4Layer.connect(ethernet, arp, {
+        netif,
+        clock: l.clock,
+        random: l.random,
+        dhcp: { onLease: (lease) => void leases.push(String(lease?.cidr)) },
+      }),
     );
     expect(leases).toEqual(["10.0.0.50/24"]);
     expect(ipv4.configuredIps().map(String)).toEqual(["10.0.0.50/24"]);
@@ -147,17 +165,30 @@ describe("DirectStack.ofLayers", () => {
     const netif = l.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0d") });
     const ethernet = new EthernetLayer(netif);
     const arp = new ArpLayer(ethernet, { clock: l.clock });
-    const ipv4 = await drive(l.clock, DhcpIpv4Layer.connect(ethernet, arp, { netif, clock: l.clock, random: l.random }));
+    const ipv4 = await drive(
+      l.clock,
+      DhcpIpv4Layer.connect(ethernet, arp, { netif, clock: l.clock, random: l.random }),
+    );
     const elsewhere = l.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0e") });
     expect(() => DirectStack.ofLayers({ ethernet, arp, ipv4, ...layersOver(l, elsewhere, ipv4) })).toThrow(TypeError);
     await expect(
-      Ipv4Stack.connect({ netif: elsewhere, clock: l.clock, random: l.random, config: { cidr: Ipv4Prefix.parse("10.0.0.9/24") }, dhcp: {} }),
+      Ipv4Stack.connect({
+        netif: elsewhere,
+        clock: l.clock,
+        random: l.random,
+        config: { cidr: Ipv4Prefix.parse("10.0.0.9/24") },
+        dhcp: {},
+      }),
     ).rejects.toThrow("Ipv4Stack.connect: give either a static `config` or `dhcp`, not both");
 
     const silent = lab(14);
     const lost = silent.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0f") });
     const lostEthernet = new EthernetLayer(lost);
-    const pending = DhcpIpv4Layer.connect(lostEthernet, new ArpLayer(lostEthernet, { clock: silent.clock }), { netif: lost, clock: silent.clock, random: silent.random });
+    const pending = DhcpIpv4Layer.connect(lostEthernet, new ArpLayer(lostEthernet, { clock: silent.clock }), {
+      netif: lost,
+      clock: silent.clock,
+      random: silent.random,
+    });
     const outcome = pending.then(
       () => "bound",
       (error: unknown) => String(error),

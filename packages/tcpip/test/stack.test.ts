@@ -1,8 +1,8 @@
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
-import { IP_B, MAC_A, host, lab, pair } from "./helpers/stacks.js";
-import { run, runUntil } from "./helpers/simulation.js";
+import { describe, expect, it } from "vitest";
 import { bytes } from "./helpers/frames.js";
+import { run, runUntil } from "./helpers/simulation.js";
+import { IP_B, MAC_A, host, lab, pair } from "./helpers/stacks.js";
 
 describe("two stacks on vnetif", () => {
   it("resolve each other with ARP and ping", async () => {
@@ -61,7 +61,8 @@ describe("two stacks on vnetif", () => {
     const { l, a, b } = await pair(11, { loss: 0.1 });
     // Ping until one answer comes back (ARP retries underneath).
     let pinged = false;
-    for (let seq = 0; seq < 10 && !pinged; seq++) pinged = (await runUntil(l.clock, a.stack.icmp.ping(IP_B, { seq }))).ok;
+    for (let seq = 0; seq < 10 && !pinged; seq++)
+      pinged = (await runUntil(l.clock, a.stack.icmp.ping(IP_B, { seq }))).ok;
     expect(pinged).toBe(true);
 
     b.stack.udp.listen(7, (src, _dst, srcPort, payload) => {
@@ -80,7 +81,8 @@ describe("two stacks on vnetif", () => {
     });
     let rounds = 0;
     for (; rounds < 30 && answered.size < expected.size; rounds++) {
-      for (const [id, payload] of expected) if (!answered.has(id)) void a.stack.udp.write(IP_B, 7, payload, { srcPort: 5000 });
+      for (const [id, payload] of expected)
+        if (!answered.has(id)) void a.stack.udp.write(IP_B, 7, payload, { srcPort: 5000 });
       await run(l.clock, 200);
     }
     expect(answered.size).toBe(500);
@@ -98,7 +100,14 @@ describe("two stacks on vnetif", () => {
   });
 
   it("survives duplication, reordering, corruption and delay on both links, delivering only intact data", async () => {
-    const { l, a, b } = await pair(12, { duplicate: 0.05, reorder: 0.1, corrupt: 0.02, delayMs: 2, jitterMs: 1, bandwidth: 100_000_000 });
+    const { l, a, b } = await pair(12, {
+      duplicate: 0.05,
+      reorder: 0.1,
+      corrupt: 0.02,
+      delayMs: 2,
+      jitterMs: 1,
+      bandwidth: 100_000_000,
+    });
     const payloadOf = (id: number): Uint8Array => {
       const payload = bytes(100 + id * 7, id);
       new DataView(payload.buffer).setUint32(0, id);

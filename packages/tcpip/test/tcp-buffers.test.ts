@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ReceiveBuffer } from "../src/tcp/internal/receive-buffer.js";
-import { SendBuffer } from "../src/tcp/internal/send-buffer.js";
 import { SackScoreboard } from "../src/tcp/internal/sack-scoreboard.js";
+import { SendBuffer } from "../src/tcp/internal/send-buffer.js";
 import { seqAdd } from "../src/tcp/internal/seq.js";
 
 const bytes = (n: number, from = 0): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
@@ -144,10 +144,11 @@ describe("SackScoreboard", () => {
           const added = s.add(left, left + len, 0, 100_000);
           let fresh = 0;
           if (left > 0 && len > 0 && left + len <= 100_000 && added > 0) {
-            for (let x = left; x < left + len; x++) if (!model.has(x)) {
-              model.add(x);
-              fresh++;
-            }
+            for (let x = left; x < left + len; x++)
+              if (!model.has(x)) {
+                model.add(x);
+                fresh++;
+              }
             expect(added).toBe(fresh);
           }
           expect(s.rangeCount).toBeLessThanOrEqual(16);

@@ -3,8 +3,8 @@ import type { CongestionController } from "../src/tcp/congestion.js";
 import { initialCongestionWindow } from "../src/tcp/congestion.js";
 import { cubic } from "../src/tcp/cubic.js";
 import { newReno } from "../src/tcp/new-reno.js";
-import { randomBytes, transfer } from "./tcp/transfer.js";
 import { tcpPair } from "./tcp/pair.js";
+import { randomBytes, transfer } from "./tcp/transfer.js";
 
 const MSS = 1000;
 
@@ -100,7 +100,12 @@ describe("pluggable congestion control", () => {
         },
       };
     };
-    const pair = tcpPair({ ab: { delayMs: 5, loss: 0.02 }, ba: { delayMs: 5 }, configA: { congestionControl: factory }, seed: 3 });
+    const pair = tcpPair({
+      ab: { delayMs: 5, loss: 0.02 },
+      ba: { delayMs: 5 },
+      configA: { congestionControl: factory },
+      seed: 3,
+    });
     const data = randomBytes(2 << 20, 7);
     const r = await transfer(pair, data);
     expect(r.receivedHash).toBe(r.sentHash);
@@ -119,7 +124,12 @@ describe("pluggable congestion control", () => {
     expect(s.spuriousRecoveries).toBeGreaterThan(0);
     expect(s.spuriousRecoveries).toBeLessThanOrEqual(s.fastRecoveries);
     // Without timestamps nothing can tell reordering from loss.
-    const plain = tcpPair({ ab: { delayMs: 5, reorder: 0.01, reorderMs: 3 }, ba: { delayMs: 5 }, seed: 5, config: { timestamps: false } });
+    const plain = tcpPair({
+      ab: { delayMs: 5, reorder: 0.01, reorderMs: 3 },
+      ba: { delayMs: 5 },
+      seed: 5,
+      config: { timestamps: false },
+    });
     await transfer(plain, randomBytes(1 << 20, 9));
     expect(plain.a.stats().spuriousRecoveries).toBe(0);
   }, 60_000);
@@ -137,7 +147,12 @@ describe("pluggable congestion control", () => {
   });
 
   it("CUBIC moves a transfer through loss intact", async () => {
-    const pair = tcpPair({ ab: { delayMs: 10, loss: 0.01 }, ba: { delayMs: 10 }, config: { congestionControl: "cubic" }, seed: 4 });
+    const pair = tcpPair({
+      ab: { delayMs: 10, loss: 0.01 },
+      ba: { delayMs: 10 },
+      config: { congestionControl: "cubic" },
+      seed: 4,
+    });
     const data = randomBytes(4 << 20, 8);
     const r = await transfer(pair, data);
     expect(r.receivedHash).toBe(r.sentHash);

@@ -3,8 +3,8 @@
  * fit the send buffer, shutdowns and resets surface as mirage-types defines, never as a hang.
  */
 
-import { describe, expect, it } from "vitest";
 import type { Ipv4Addr, Result, TcpError, TcpFlow } from "@mirage-ts/mirage-types";
+import { describe, expect, it } from "vitest";
 import { advance, drive, runUntil } from "./tcp/drive.js";
 import { type Pair, tcpPair } from "./tcp/pair.js";
 
@@ -33,7 +33,9 @@ async function closedDown(pair: Pair): Promise<void> {
   await runUntil(pair.clock, () => pair.a.stats().connections === 0 && pair.b.stats().connections === 0);
   for (const layer of [pair.a, pair.b]) {
     const s = layer.stats();
-    expect([s.timers, s.sendBufferedBytes, s.receiveBufferedBytes, s.allocatedBufferBytes, s.internalErrors]).toEqual([0, 0, 0, 0, 0]);
+    expect([s.timers, s.sendBufferedBytes, s.receiveBufferedBytes, s.allocatedBufferBytes, s.internalErrors]).toEqual([
+      0, 0, 0, 0, 0,
+    ]);
   }
   expect(pair.clock.pendingTimers).toBe(0);
 }
@@ -152,7 +154,10 @@ describe("TcpFlow", () => {
 
   it("connecting to a port without listener is refused; a vanished host times out", async () => {
     const pair = tcpPair({ config: { synRetries: 2 } });
-    expect(await drive(pair.clock, pair.a.createConnection(pair.addrB, 81))).toEqual({ ok: false, error: { kind: "refused" } });
+    expect(await drive(pair.clock, pair.a.createConnection(pair.addrB, 81))).toEqual({
+      ok: false,
+      error: { kind: "refused" },
+    });
     pair.wire.ab.blackhole = () => true;
     const r: Result<Flow, TcpError> = await drive(pair.clock, pair.a.createConnection(pair.addrB, 81));
     expect(r).toEqual({ ok: false, error: { kind: "timeout" } });
@@ -238,11 +243,13 @@ describe("TcpFlow", () => {
     expect(() => pair.a.listen(0, () => undefined)).toThrow(/listen: port must be an integer from 1 to 65535, got 0/);
     expect(() => pair.a.listen(80, () => undefined, { backlog: 0 })).toThrow(/backlog/);
     expect(() => pair.a.createConnection(pair.addrB, 70000)).toThrow(RangeError);
-    expect(() => tcpPair({ config: { delayedAckMs: 200 } })).toThrow(/delayedAckMs must be an integer from 0 to 40, got 200/);
+    expect(() => tcpPair({ config: { delayedAckMs: 200 } })).toThrow(
+      /delayedAckMs must be an integer from 0 to 40, got 200/,
+    );
     expect(() => tcpPair({ config: { ephemeralPorts: [5, 1] } })).toThrow(/ephemeralPorts/);
-    expect(() =>
-      pair.a.listen(80, () => undefined, { keepalive: { afterNs: 0n, intervalNs: 1n, probes: 1 } }),
-    ).toThrow(/keepalive/);
+    expect(() => pair.a.listen(80, () => undefined, { keepalive: { afterNs: 0n, intervalNs: 1n, probes: 1 } })).toThrow(
+      /keepalive/,
+    );
   });
 
   it("drops and counts segments with a bad checksum, then recovers by retransmission", async () => {

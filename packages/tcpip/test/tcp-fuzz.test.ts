@@ -6,13 +6,13 @@
  * after `disconnect` nothing may remain.
  */
 
+import { Ipv4Addr as Addr, type Ipv4Addr, type TcpFlow } from "@mirage-ts/mirage-types";
+import { SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Ipv4Addr, Ipv4Addr as Addr, type TcpFlow } from "@mirage-ts/mirage-types";
-import { SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
+import { pseudoHeaderSum, segmentChecksum } from "../src/tcp/internal/checksum.js";
 import { TcpFlags, TcpHeader } from "../src/tcp/segment.js";
 import { TcpLayer } from "../src/tcp/tcp-layer.js";
-import { pseudoHeaderSum, segmentChecksum } from "../src/tcp/internal/checksum.js";
 import { settle } from "./tcp/drive.js";
 import { FakeIp } from "./tcp/wire.js";
 
@@ -32,7 +32,12 @@ function harness(): Harness {
   const clock = new VirtualClock();
   const sent: Uint8Array[] = [];
   const ip = new FakeIp(SUT, (_s, _d, p) => void sent.push(p.slice()));
-  const sut = new TcpLayer<Ipv4Addr>({ ip, clock, random: new SeededRandom(3), config: { ...LIMITS, keepalive: { afterNs: 3_000_000_000n, intervalNs: 1_000_000_000n, probes: 2 } } });
+  const sut = new TcpLayer<Ipv4Addr>({
+    ip,
+    clock,
+    random: new SeededRandom(3),
+    config: { ...LIMITS, keepalive: { afterNs: 3_000_000_000n, intervalNs: 1_000_000_000n, probes: 2 } },
+  });
   const flows: TcpFlow<Ipv4Addr>[] = [];
   sut.listen(80, (flow) => {
     flows.push(flow);
@@ -43,7 +48,14 @@ function harness(): Harness {
 
 function build(h: Harness, f: SegmentFields): Uint8Array {
   const t = new TcpHeader();
-  Object.assign(t, { srcPort: f.srcPort, dstPort: f.dstPort, seq: f.seq >>> 0, ack: f.ack >>> 0, flags: f.flags, window: f.window });
+  Object.assign(t, {
+    srcPort: f.srcPort,
+    dstPort: f.dstPort,
+    seq: f.seq >>> 0,
+    ack: f.ack >>> 0,
+    flags: f.flags,
+    window: f.window,
+  });
   if (f.mss !== undefined) t.mss = f.mss;
   if (f.ws !== undefined) t.windowScale = f.ws;
   t.sackPermitted = f.sackOk;
@@ -99,18 +111,34 @@ const offset = fc.oneof(
 
 const segment = fc.record({
   srcPort: fc.oneof(fc.integer({ min: 40000, max: 40004 }), fc.integer({ min: 0, max: 65535 })),
-  dstPort: fc.oneof({ weight: 5, arbitrary: fc.constant(80) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 65535 }) }),
+  dstPort: fc.oneof(
+    { weight: 5, arbitrary: fc.constant(80) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 65535 }) },
+  ),
   seqOffset: offset,
   ackOffset: offset,
   flags: fc.oneof(
-    fc.constantFrom(TcpFlags.SYN, TcpFlags.ACK, TcpFlags.ACK | TcpFlags.PSH, TcpFlags.FIN | TcpFlags.ACK, TcpFlags.RST, TcpFlags.RST | TcpFlags.ACK),
+    fc.constantFrom(
+      TcpFlags.SYN,
+      TcpFlags.ACK,
+      TcpFlags.ACK | TcpFlags.PSH,
+      TcpFlags.FIN | TcpFlags.ACK,
+      TcpFlags.RST,
+      TcpFlags.RST | TcpFlags.ACK,
+    ),
     fc.integer({ min: 0, max: 255 }),
   ),
   window: fc.oneof(fc.constant(65535), fc.constant(0), fc.integer({ min: 0, max: 65535 })),
   mss: fc.option(fc.integer({ min: 0, max: 65535 }), { nil: undefined }),
   ws: fc.option(fc.integer({ min: 0, max: 255 }), { nil: undefined }),
   sackOk: fc.boolean(),
-  ts: fc.option(fc.tuple(fc.oneof(fc.integer({ min: 100, max: 200_000 }), fc.nat({ max: 0xffffffff })), fc.nat({ max: 0xffffffff })), { nil: undefined }),
+  ts: fc.option(
+    fc.tuple(
+      fc.oneof(fc.integer({ min: 100, max: 200_000 }), fc.nat({ max: 0xffffffff })),
+      fc.nat({ max: 0xffffffff }),
+    ),
+    { nil: undefined },
+  ),
   sackOffsets: fc.array(fc.integer({ min: -3000, max: 10_000 }), { maxLength: 8 }),
   payload: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 1500 })),
   badChecksum: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
@@ -119,9 +147,19 @@ const segment = fc.record({
 const step = fc.oneof(
   { weight: 6, arbitrary: segment.map((s) => ({ kind: "segment" as const, s })) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 80 }).map((bytes) => ({ kind: "bytes" as const, bytes })) },
-  { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.nat({ max: 39 }), fc.nat({ max: 255 })).map(([i, at, v]) => ({ kind: "mutate" as const, i, at, v })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.nat(), fc.nat({ max: 39 }), fc.nat({ max: 255 }))
+      .map(([i, at, v]) => ({ kind: "mutate" as const, i, at, v })),
+  },
   { weight: 2, arbitrary: fc.integer({ min: 1, max: 5000 }).map((ms) => ({ kind: "time" as const, ms })) },
-  { weight: 1, arbitrary: fc.constantFrom("read", "write", "close", "shutdown", "abort-read").map((call) => ({ kind: "call" as const, call })) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .constantFrom("read", "write", "close", "shutdown", "abort-read")
+      .map((call) => ({ kind: "call" as const, call })),
+  },
 );
 
 function checkBounds(h: Harness): void {
@@ -131,7 +169,9 @@ function checkBounds(h: Harness): void {
   expect(s.halfOpen).toBeLessThanOrEqual(LIMITS.maxHalfOpen);
   expect(s.timers).toBeLessThanOrEqual(s.connections);
   expect(s.sendBufferedBytes).toBeLessThanOrEqual(s.connections * LIMITS.sendBufferSize);
-  expect(s.receiveBufferedBytes).toBeLessThanOrEqual(h.flows.length * LIMITS.receiveBufferSize + s.connections * LIMITS.receiveBufferSize);
+  expect(s.receiveBufferedBytes).toBeLessThanOrEqual(
+    h.flows.length * LIMITS.receiveBufferSize + s.connections * LIMITS.receiveBufferSize,
+  );
 }
 
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
@@ -173,10 +213,34 @@ async function play(h: Harness, steps: readonly Step[]): Promise<void> {
 }
 
 async function handshake(h: Harness, port: number): Promise<void> {
-  const f = { srcPort: port, dstPort: 80, window: 65535, mss: 1000, ws: 2, sackOk: true, ts: [100, 0] as [number, number], sack: [], payload: 0, badChecksum: false };
+  const f = {
+    srcPort: port,
+    dstPort: 80,
+    window: 65535,
+    mss: 1000,
+    ws: 2,
+    sackOk: true,
+    ts: [100, 0] as [number, number],
+    sack: [],
+    payload: 0,
+    badChecksum: false,
+  };
   await h.sut.input(PEER, SUT, build(h, { ...f, seq: 0, ack: 0, flags: TcpFlags.SYN }));
   const ts: [number, number] = [101, 0];
-  await h.sut.input(PEER, SUT, build(h, { ...f, mss: undefined, ws: undefined, sackOk: false, ts, seq: 1, ack: sutSeq(h) + 1, flags: TcpFlags.ACK }));
+  await h.sut.input(
+    PEER,
+    SUT,
+    build(h, {
+      ...f,
+      mss: undefined,
+      ws: undefined,
+      sackOk: false,
+      ts,
+      seq: 1,
+      ack: sutSeq(h) + 1,
+      flags: TcpFlags.ACK,
+    }),
+  );
   await settle();
 }
 
@@ -188,7 +252,13 @@ describe("state machine under hostile input", () => {
         await play(h, steps);
         await h.sut.disconnect();
         await settle();
-        expect(h.sut.stats()).toMatchObject({ connections: 0, timers: 0, sendBufferedBytes: 0, halfOpen: 0, timeWait: 0 });
+        expect(h.sut.stats()).toMatchObject({
+          connections: 0,
+          timers: 0,
+          sendBufferedBytes: 0,
+          halfOpen: 0,
+          timeWait: 0,
+        });
         expect(h.clock.pendingTimers).toBe(0);
       }),
       { numRuns: 300 },
@@ -206,7 +276,13 @@ describe("state machine under hostile input", () => {
         for (const flow of h.flows) await flow.close();
         await h.sut.disconnect();
         await settle();
-        expect(h.sut.stats()).toMatchObject({ connections: 0, timers: 0, sendBufferedBytes: 0, receiveBufferedBytes: 0, allocatedBufferBytes: 0 });
+        expect(h.sut.stats()).toMatchObject({
+          connections: 0,
+          timers: 0,
+          sendBufferedBytes: 0,
+          receiveBufferedBytes: 0,
+          allocatedBufferBytes: 0,
+        });
         expect(h.clock.pendingTimers).toBe(0);
       }),
       { numRuns: 300 },
@@ -216,7 +292,18 @@ describe("state machine under hostile input", () => {
   it("a SYN flood fills the half-open table and no more; the listener still serves when it drains", async () => {
     const h = harness();
     for (let port = 1024; port < 6024; port++) {
-      const f = { srcPort: port, dstPort: 80, window: 1000, mss: undefined, ws: undefined, sackOk: false, ts: undefined, sack: [], payload: 0, badChecksum: false };
+      const f = {
+        srcPort: port,
+        dstPort: 80,
+        window: 1000,
+        mss: undefined,
+        ws: undefined,
+        sackOk: false,
+        ts: undefined,
+        sack: [],
+        payload: 0,
+        badChecksum: false,
+      };
       await h.sut.input(PEER, SUT, build(h, { ...f, seq: port * 1000, ack: 0, flags: TcpFlags.SYN }));
     }
     const s = h.sut.stats();

@@ -4,10 +4,10 @@
  * drops segments too big for its next hop and reports fragmentation needed.
  */
 
-import { describe, expect, it } from "vitest";
 import {
   type FillFunction,
   type FrameHandler,
+  type Ipaddr,
   Ipv4Addr,
   Ipv4Prefix,
   Macaddr,
@@ -16,7 +16,6 @@ import {
   type Network,
   type Result,
   type TcpFlow,
-  type Ipaddr,
   ok,
 } from "@mirage-ts/mirage-types";
 import {
@@ -30,16 +29,17 @@ import {
   Ipv4Layer,
   TcpLayer,
   UdpLayer,
-  icmpPortUnreachable,
   decodeEthernetFrame,
   decodeIpv4Packet,
   encodeArpPacket,
   encodeIcmpv4Message,
+  icmpPortUnreachable,
   newReno,
 } from "@mirage-ts/tcpip";
-import { IP_A, IP_B, MAC_A, MAC_B, type Lab, type RawPort, lab, rawPort } from "./helpers/stacks.js";
-import { run, runUntil, settle } from "./helpers/simulation.js";
+import { describe, expect, it } from "vitest";
 import { bytes, ethernetFrame, expectBytes, ipv4Frame, ipv4Header, ipv4Packet } from "./helpers/frames.js";
+import { run, runUntil, settle } from "./helpers/simulation.js";
+import { IP_A, IP_B, type Lab, MAC_A, MAC_B, type RawPort, lab, rawPort } from "./helpers/stacks.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
 const IP_X = Ipv4Addr.parse("10.0.0.99");
@@ -55,7 +55,16 @@ function tcpPacket(frame: Uint8Array): Uint8Array | undefined {
 }
 
 /** An ICMP error from `from` to `to` quoting `packet` (its IP header and the first `quoteBytes` of TCP). */
-function icmpErrorFrame(dstMac: Macaddr, from: Ipv4Addr, to: Ipv4Addr, type: number, code: number, packet: Uint8Array, rest = 0, quoteBytes = 8): Uint8Array {
+function icmpErrorFrame(
+  dstMac: Macaddr,
+  from: Ipv4Addr,
+  to: Ipv4Addr,
+  type: number,
+  code: number,
+  packet: Uint8Array,
+  rest = 0,
+  quoteBytes = 8,
+): Uint8Array {
   const headerLength = (packet[0]! & 0x0f) * 4;
   const icmp = encodeIcmpv4Message({ type, code, rest, data: packet.subarray(0, headerLength + quoteBytes) });
   return ipv4Frame(dstMac, MAC_X, ipv4Packet(ipv4Header(from, to, IpProtocol.icmp), icmp));
@@ -80,13 +89,23 @@ interface Client {
 type Build = (l: Lab, netif: Network) => Promise<DirectStack>;
 
 const connect: Build = (l, netif) =>
-  DirectStack.connect({ netif, clock: l.clock, random: l.random, ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") }, tcp: { synRetries: 3 } });
+  DirectStack.connect({
+    netif,
+    clock: l.clock,
+    random: l.random,
+    ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") },
+    tcp: { synRetries: 3 },
+  });
 
 const ofLayers: Build = async (l, netif) => {
   const { clock, random } = l;
   const ethernet = new EthernetLayer(netif);
   const arp = new ArpLayer(ethernet, { clock });
-  const ipv4 = await Ipv4Layer.connect(ethernet, arp, { clock, random, config: { cidr: Ipv4Prefix.parse("10.0.0.1/24") } });
+  const ipv4 = await Ipv4Layer.connect(ethernet, arp, {
+    clock,
+    random,
+    config: { cidr: Ipv4Prefix.parse("10.0.0.1/24") },
+  });
   const icmp = new Icmpv4Layer(ipv4, { clock });
   const udp = new UdpLayer(ipv4, { random, onPortUnreachable: icmpPortUnreachable(icmp) });
   const tcp = new TcpLayer<Ipv4Addr>({ ip: ipv4, clock, random, config: { synRetries: 3 } });
@@ -124,18 +143,27 @@ describe("ICMP errors answering a SYN", () => {
   it.each([
     ["DirectStack.connect", connect],
     ["DirectStack.ofLayers", ofLayers],
-  ])("port unreachable fails the connection at once with refused, and leaves nothing behind (%s)", async (_name, build) => {
-    const c = await client(build);
-    const start = c.l.clock.now();
-    const { opened, syn } = await connecting(c);
-    await c.peer.send(icmpErrorFrame(MAC_A, IP_X, IP_A, 3, 3, syn));
-    const result = await runUntil(c.l.clock, opened);
-    expect(result).toEqual({ ok: false, error: { kind: "refused" } });
-    // Well under the first SYN retransmission (1 s), let alone the whole retry time.
-    expect(c.l.clock.now() - start).toBeLessThan(100);
-    expect(c.a.stats().icmp).toMatchObject({ rxErrors: 1, rxErrorsDelivered: 1 });
-    expect(c.a.stats().tcp).toMatchObject({ icmpErrors: 1, icmpIgnored: 0, connections: 0, timers: 0, retransmittedSegments: 0 });
-  });
+  ])(
+    "port unreachable fails the connection at once with refused, and leaves nothing behind (%s)",
+    async (_name, build) => {
+      const c = await client(build);
+      const start = c.l.clock.now();
+      const { opened, syn } = await connecting(c);
+      await c.peer.send(icmpErrorFrame(MAC_A, IP_X, IP_A, 3, 3, syn));
+      const result = await runUntil(c.l.clock, opened);
+      expect(result).toEqual({ ok: false, error: { kind: "refused" } });
+      // Well under the first SYN retransmission (1 s), let alone the whole retry time.
+      expect(c.l.clock.now() - start).toBeLessThan(100);
+      expect(c.a.stats().icmp).toMatchObject({ rxErrors: 1, rxErrorsDelivered: 1 });
+      expect(c.a.stats().tcp).toMatchObject({
+        icmpErrors: 1,
+        icmpIgnored: 0,
+        connections: 0,
+        timers: 0,
+        retransmittedSegments: 0,
+      });
+    },
+  );
 
   it.each([
     ["protocol unreachable", 2],
@@ -164,7 +192,16 @@ describe("ICMP errors answering a SYN", () => {
     for (const packet of blind) await c.peer.send(icmpErrorFrame(MAC_A, IP_X, IP_A, 3, 3, packet));
     // Not about a datagram of ours, a quote too short for the sequence number, and source quench
     // (RFC 6633): not handed to TCP at all.
-    await c.peer.send(icmpErrorFrame(MAC_A, IP_X, IP_A, 3, 3, altered(syn, (copy) => copy.set([10, 0, 0, 7], 12))));
+    await c.peer.send(
+      icmpErrorFrame(
+        MAC_A,
+        IP_X,
+        IP_A,
+        3,
+        3,
+        altered(syn, (copy) => copy.set([10, 0, 0, 7], 12)),
+      ),
+    );
     await c.peer.send(icmpErrorFrame(MAC_A, IP_X, IP_A, 3, 3, syn, 0, 4));
     await c.peer.send(icmpErrorFrame(MAC_A, IP_X, IP_A, 4, 0, syn));
     await run(c.l.clock, 50);
@@ -392,7 +429,11 @@ describe("fragmentation needed (RFC 1191)", () => {
     expect(raised).toBe(true);
     expect(Math.max(...p.router.forwarded)).toBe(1000);
     // The errors about the rest of the initial window repeat the MTU already taken: ignored too.
-    expect(p.a.stats().tcp).toMatchObject({ pmtuReductions: 1, icmpErrors: p.router.dropped + 1, icmpIgnored: p.router.dropped });
+    expect(p.a.stats().tcp).toMatchObject({
+      pmtuReductions: 1,
+      icmpErrors: p.router.dropped + 1,
+      icmpIgnored: p.router.dropped,
+    });
   });
 
   it("never goes below the 88-byte floor, whatever MTU a router claims", async () => {

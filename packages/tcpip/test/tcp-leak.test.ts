@@ -4,8 +4,8 @@
  * ephemeral port range must keep working.
  */
 
-import { describe, expect, it } from "vitest";
 import type { Ipv4Addr, TcpFlow } from "@mirage-ts/mirage-types";
+import { describe, expect, it } from "vitest";
 import { runUntil } from "./tcp/drive.js";
 import { type Pair, tcpPair } from "./tcp/pair.js";
 
@@ -126,7 +126,12 @@ describe("leaks", () => {
       const ending = path === "vanish" ? "timeout" : "eof";
       expect(n(`client ${path} ${ending}`)).toBe(n(`server ${path} ${ending}`));
     }
-    const counts = [n("client fin eof"), n("client simultaneous eof"), n("server reset reset"), n("client vanish timeout")];
+    const counts = [
+      n("client fin eof"),
+      n("client simultaneous eof"),
+      n("server reset reset"),
+      n("client vanish timeout"),
+    ];
     expect(counts.reduce((x, y) => x + y)).toBe(total);
     for (const c of counts) expect(c).toBeGreaterThan(total * 0.2);
     expect(outcomes.size).toBe(7);

@@ -595,7 +595,11 @@ describe("delayed ACK", () => {
 
   it("acknowledges a burst of segments delivered together once, up to 64 KiB, but each out-of-order one", async () => {
     const burst = (from: number, count: number) =>
-      Array.from({ length: count }, (_, i) => `0.200  ${i === count - 1 ? "<" : "<<"} . ${from + i * 1000}:${from + (i + 1) * 1000}(1000) ack 1 win 65535`).join("\n");
+      Array.from(
+        { length: count },
+        (_, i) =>
+          `0.200  ${i === count - 1 ? "<" : "<<"} . ${from + i * 1000}:${from + (i + 1) * 1000}(1000) ack 1 win 65535`,
+      ).join("\n");
     await runScript(
       `${established}
       ${burst(1, 10)}
@@ -1065,12 +1069,18 @@ describe("the script runner itself", () => {
   it("fails on a wrong field, a wrong time, an unexpected segment and a missing one", async () => {
     await expect(runScript(`${open} +0 > S. 0:0(0) ack 2`, { config: plain })).rejects.toThrow(/ack 1 instead of 2/);
     await expect(runScript(`${open} +0 > S 0:0(0)`, { config: plain })).rejects.toThrow(/flags S\. instead of S/);
-    await expect(runScript(`${open} +0.001 > S. 0:0(0) ack 1`, { config: plain })).rejects.toThrow(/sent at 0 ms instead of 1 ms/);
-    await expect(runScript(`${open} +0.5 stats connections 1`, { config: plain })).rejects.toThrow(/unexpected segment/);
-    await expect(
-      runScript(`${open} +0 > S. 0:0(0) ack 1\n +0 > . 1:1(0) ack 1`, { config: plain }),
-    ).rejects.toThrow(/the SUT sent nothing/);
-    await expect(runScript(`${open} +0 > S. 0:0(0) ack 1 <mss 1000>`, { config: plain })).rejects.toThrow(/mss 1460 instead of 1000/);
+    await expect(runScript(`${open} +0.001 > S. 0:0(0) ack 1`, { config: plain })).rejects.toThrow(
+      /sent at 0 ms instead of 1 ms/,
+    );
+    await expect(runScript(`${open} +0.5 stats connections 1`, { config: plain })).rejects.toThrow(
+      /unexpected segment/,
+    );
+    await expect(runScript(`${open} +0 > S. 0:0(0) ack 1\n +0 > . 1:1(0) ack 1`, { config: plain })).rejects.toThrow(
+      /the SUT sent nothing/,
+    );
+    await expect(runScript(`${open} +0 > S. 0:0(0) ack 1 <mss 1000>`, { config: plain })).rejects.toThrow(
+      /mss 1460 instead of 1000/,
+    );
   });
 
   it("reports syntax errors with their line", async () => {

@@ -4,9 +4,9 @@
  * as the fake-wire tests runs unchanged: only the `Ip` layers differ.
  */
 
-import { describe, expect, it } from "vitest";
-import { type Ipv4Addr, Ipv4Addr as Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
+import { Ipv4Addr as Addr, type Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
 import { Ipv4Stack, type LinkImpairments, SeededRandom, VirtualClock, VirtualSwitch } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 import { TcpLayer } from "../src/tcp/tcp-layer.js";
 import { runUntil, settle } from "./tcp/drive.js";
 import { type Endpoints, randomBytes, transfer } from "./tcp/transfer.js";
@@ -18,7 +18,12 @@ async function stackPair(link: LinkImpairments): Promise<Endpoints & { readonly 
   const make = async (mac: string, cidr: string): Promise<{ stack: Ipv4Stack; tcp: TcpLayer<Ipv4Addr> }> => {
     const netif = sw.connect({ mac: Macaddr.parse(mac), link });
     const stack = await Ipv4Stack.connect({ netif, clock, random, config: { cidr: Ipv4Prefix.parse(cidr) } });
-    const tcp = new TcpLayer<Ipv4Addr>({ ip: stack.ipv4, clock, random, config: { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 } });
+    const tcp = new TcpLayer<Ipv4Addr>({
+      ip: stack.ipv4,
+      clock,
+      random,
+      config: { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 },
+    });
     stack.setTcpInput((src, dst, payload) => tcp.input(src, dst, payload));
     return { stack, tcp };
   };
@@ -36,7 +41,12 @@ describe("TCP over ethernet, ARP and IPv4 on a virtual switch", () => {
     expect(r.receivedHash).toBe(r.sentHash);
     await runUntil(pair.clock, () => pair.a.stats().connections === 0 && pair.b.stats().connections === 0);
     for (const layer of [pair.a, pair.b]) {
-      expect(layer.stats()).toMatchObject({ timers: 0, sendBufferedBytes: 0, receiveBufferedBytes: 0, internalErrors: 0 });
+      expect(layer.stats()).toMatchObject({
+        timers: 0,
+        sendBufferedBytes: 0,
+        receiveBufferedBytes: 0,
+        internalErrors: 0,
+      });
     }
     expect(pair.a.stats().retransmittedSegments).toBeGreaterThan(0);
   }, 60_000);

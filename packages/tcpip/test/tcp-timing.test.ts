@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 import { IsnGenerator } from "../src/tcp/internal/isn.js";
 import { RtoEstimator } from "../src/tcp/internal/rto.js";
 import { ConnectionTimers, TimerKind } from "../src/tcp/internal/timers.js";

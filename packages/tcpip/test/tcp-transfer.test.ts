@@ -26,9 +26,18 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function run(name: string, rttMs: number, impairments: Omit<LinkOptions, "delayMs" | "bandwidth"> = {}): Promise<void> {
+async function run(
+  name: string,
+  rttMs: number,
+  impairments: Omit<LinkOptions, "delayMs" | "bandwidth"> = {},
+): Promise<void> {
   const link: LinkOptions = { delayMs: rttMs / 2, bandwidth: BANDWIDTH, queueMs: Math.max(5, rttMs), ...impairments };
-  const pair = tcpPair({ ab: link, ba: link, config: { sendBufferSize: BUFFER, receiveBufferSize: BUFFER }, seed: rttMs * 1000 + 7 });
+  const pair = tcpPair({
+    ab: link,
+    ba: link,
+    config: { sendBufferSize: BUFFER, receiveBufferSize: BUFFER },
+    seed: rttMs * 1000 + 7,
+  });
   const result = await transfer(pair, data);
   expect(result.receivedBytes).toBe(SIZE);
   expect(result.receivedHash).toBe(result.sentHash);
@@ -49,7 +58,11 @@ async function run(name: string, rttMs: number, impairments: Omit<LinkOptions, "
 describe("64 MiB stack-to-stack transfers", () => {
   for (const rttMs of [2, 20, 100]) {
     for (const loss of [0, 0.01, 0.05]) {
-      it(`RTT ${rttMs} ms, ${loss * 100}% loss`, () => run(`loss ${loss * 100}%`, rttMs, loss === 0 ? {} : { loss }), 120_000);
+      it(
+        `RTT ${rttMs} ms, ${loss * 100}% loss`,
+        () => run(`loss ${loss * 100}%`, rttMs, loss === 0 ? {} : { loss }),
+        120_000,
+      );
     }
   }
   it("RTT 20 ms, 1% reordering", () => run("reorder 1%", 20, { reorder: 0.01, reorderMs: 3 }), 120_000);

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { Ipv4Addr, Macaddr } from "@mirage-ts/mirage-types";
 import { Ethertype, IpProtocol, decodeEthernetFrame, decodeIpv4Packet, decodeUdpDatagram } from "@mirage-ts/tcpip";
-import { IP_A, IP_B, MAC_A, pair, host, lab, rawPort } from "./helpers/stacks.js";
-import { run, runUntil } from "./helpers/simulation.js";
+import { describe, expect, it } from "vitest";
 import { bytes, ipv4Frame, ipv4Header, ipv4Packet, udpDatagram } from "./helpers/frames.js";
+import { run, runUntil } from "./helpers/simulation.js";
+import { IP_A, IP_B, MAC_A, host, lab, pair, rawPort } from "./helpers/stacks.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
 const IP_X = Ipv4Addr.parse("10.0.0.99");
@@ -71,7 +71,10 @@ describe("UDP", () => {
       await peer.send(ipv4Frame(MAC_A, MAC_X, ipv4Packet(ipv4Header(IP_X, IP_A, IpProtocol.udp), d)));
     }
     await run(l.clock, 10);
-    expect(got).toEqual([[1, 2, 3], [17, 2, 3]]);
+    expect(got).toEqual([
+      [1, 2, 3],
+      [17, 2, 3],
+    ]);
     expect(a.stack.stats().udp.rxBadChecksum).toBe(1);
   });
 
@@ -82,7 +85,9 @@ describe("UDP", () => {
     const sent = a.stack.udp.write(Ipv4Addr.broadcast, 9, bytes(5), { srcPort: 68, ttl: 1 });
     await run(l.clock, 10);
     expect((await sent).ok).toBe(true);
-    const frames = peer.received.filter((f) => decodeEthernetFrame(f).ok && ((f[12]! << 8) | f[13]!) === Ethertype.ipv4);
+    const frames = peer.received.filter(
+      (f) => decodeEthernetFrame(f).ok && ((f[12]! << 8) | f[13]!) === Ethertype.ipv4,
+    );
     const ip = decodeIpv4Packet(frames[0]!.subarray(14));
     expect(ip.ok && ip.value.header.ttl).toBe(1);
     if (!ip.ok) return;
@@ -102,6 +107,9 @@ describe("UDP", () => {
     await runUntil(l.clock, a.stack.udp.write(IP_B, 7, bytes(1)));
     await run(l.clock, 10);
     expect(got).toBe(0);
-    expect(await b.stack.udp.write(IP_A, 7, bytes(1))).toEqual({ ok: false, error: { kind: "no_route", reason: "the UDP layer is disconnected" } });
+    expect(await b.stack.udp.write(IP_A, 7, bytes(1))).toEqual({
+      ok: false,
+      error: { kind: "no_route", reason: "the UDP layer is disconnected" },
+    });
   });
 });

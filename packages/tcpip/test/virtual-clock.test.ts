@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
 import { VirtualClock } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 
 describe("VirtualClock", () => {
   it("starts where asked and only moves when advanced", () => {

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
 import { Macaddr, ppNetError } from "@mirage-ts/mirage-types";
 import { type LinkImpairments, SeededRandom, VirtualClock, type VirtualNetif, VirtualSwitch } from "@mirage-ts/tcpip";
+import { describe, expect, it } from "vitest";
 import { run } from "./helpers/simulation.js";
 
 const A = Macaddr.parse("02:00:00:00:00:0a");
@@ -54,7 +54,15 @@ async function sendMany(s: ReturnType<typeof scenario>, count: number, gapMs = 1
 
 describe("VirtualSwitch", () => {
   it("is deterministic: the same seed gives the same deliveries", async () => {
-    const link = { loss: 0.1, duplicate: 0.05, reorder: 0.1, delayMs: 3, jitterMs: 2, corrupt: 0.05, bandwidth: 10_000_000 };
+    const link = {
+      loss: 0.1,
+      duplicate: 0.05,
+      reorder: 0.1,
+      delayMs: 3,
+      jitterMs: 2,
+      corrupt: 0.05,
+      bandwidth: 10_000_000,
+    };
     const runs = [];
     for (const seed of [5, 5, 6]) {
       const s = scenario(seed, link);
@@ -147,7 +155,9 @@ describe("VirtualSwitch", () => {
     const sw = new VirtualSwitch({ clock, random: new SeededRandom(1) });
     const ports = [A, B, C].map((mac) => sw.connect({ mac }));
     const seen: string[] = [];
-    ports.forEach((p, i) => void p.listen(14, (f) => void seen.push(`${"abc"[i]}<${f[0] === 0xff ? "bcast" : f[5]!.toString(16)}`)));
+    ports.forEach(
+      (p, i) => void p.listen(14, (f) => void seen.push(`${"abc"[i]}<${f[0] === 0xff ? "bcast" : f[5]!.toString(16)}`)),
+    );
     await send(ports[0]!, frame(B, 1));
     await send(ports[0]!, frame(Macaddr.broadcast, 2));
     await send(ports[0]!, frame(Macaddr.parse("02:00:00:00:00:0d"), 3));

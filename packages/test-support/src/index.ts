@@ -1,4 +1,12 @@
 // What the packages' tests share (private to the repository).
-export { type Missing, firstMissing, missingNamespaces, missingRoot, missingScapy, missingTapAddon, missingTools } from "./host-checks.js";
+export {
+  type Missing,
+  firstMissing,
+  missingNamespaces,
+  missingRoot,
+  missingScapy,
+  missingTapAddon,
+  missingTools,
+} from "./host-checks.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { registerTypeScript } from "./ts-loader.js";

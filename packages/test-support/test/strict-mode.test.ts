@@ -68,7 +68,8 @@ describe("strict mode", { timeout: 180_000 }, () => {
       "a suite that needs socat has its prerequisites",
       "a test that needs socat",
     ]);
-    for (const t of failed) expect(t.failureMessages.join("\n")).toContain("socat is not installed (apt-get install socat)");
+    for (const t of failed)
+      expect(t.failureMessages.join("\n")).toContain("socat is not installed (apt-get install socat)");
     expect(tests.find((t) => t.fullName === "a test that needs nothing")?.status).toBe("passed");
   });
 

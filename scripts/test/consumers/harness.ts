@@ -57,10 +57,14 @@ export function makeProject(
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  execFileSync("npm", ["install", offline ? "--offline" : "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], {
-    cwd: dir,
-    stdio: "pipe",
-  });
+  execFileSync(
+    "npm",
+    ["install", offline ? "--offline" : "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs],
+    {
+      cwd: dir,
+      stdio: "pipe",
+    },
+  );
   return dir;
 }
 

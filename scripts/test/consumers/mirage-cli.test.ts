@@ -18,7 +18,8 @@ describe("consumer (c): mirage-cli from tarballs", () => {
     // esbuild and typescript (mirage-cli's own dependencies) come from the registry or npm's cache.
     const project = makeProject([...tarballs.values()], {}, { offline: false });
     projects.push(project);
-    for (const file of ["config.ts", "unikernel.ts"]) copyFileSync(join(root, "examples", "hello", file), join(project, file));
+    for (const file of ["config.ts", "unikernel.ts"])
+      copyFileSync(join(root, "examples", "hello", file), join(project, file));
     expect(installedMirage(project)).toEqual([...needed].sort());
 
     const mirage = join(project, "node_modules", ".bin", "mirage");

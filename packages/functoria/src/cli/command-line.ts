@@ -10,7 +10,17 @@
 import { Context } from "../context.js";
 import { conv, formatAlternatives, matchPrefix } from "../converter.js";
 import type { Generator } from "../filegen.js";
-import { COMMANDS, DOT_SPECS, EVAL_SPECS, type Parser, S_COMMON, S_OPTIONS, keyId, makeParser, specsFor } from "../internal/cli-specs.js";
+import {
+  COMMANDS,
+  DOT_SPECS,
+  EVAL_SPECS,
+  type Parser,
+  S_COMMON,
+  S_OPTIONS,
+  keyId,
+  makeParser,
+  specsFor,
+} from "../internal/cli-specs.js";
 import { commandPage, mainPage } from "../internal/help-pages.js";
 import type { AnyKey } from "../key.js";
 import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
@@ -135,7 +145,15 @@ function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {
   if (occurrencesOf(parsed, "quiet").length > 0) return "quiet";
   const level = lastValue(parsed, "verbosity");
   if (level !== undefined) {
-    const found = conv.enumeration([["quiet", "quiet"], ["error", "error"], ["warning", "warning"], ["info", "info"], ["debug", "debug"]] as const).parse(level);
+    const found = conv
+      .enumeration([
+        ["quiet", "quiet"],
+        ["error", "error"],
+        ["warning", "warning"],
+        ["info", "info"],
+        ["debug", "debug"],
+      ] as const)
+      .parse(level);
     if (found.ok) return found.value;
     if (!lenient) throw new CliError(`option --verbosity: ${found.error}`);
   }
@@ -145,7 +163,13 @@ function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {
 
 function colorOf(parsed: ParsedOptions, lenient: boolean): CommonArgs["color"] {
   const color = lastValue(parsed, "color") ?? "auto";
-  const found = conv.enumeration([["auto", "auto"], ["always", "always"], ["never", "never"]] as const).parse(color);
+  const found = conv
+    .enumeration([
+      ["auto", "auto"],
+      ["always", "always"],
+      ["never", "never"],
+    ] as const)
+    .parse(color);
   if (found.ok) return found.value;
   if (!lenient) throw new CliError(`option --color: ${found.error}`);
   return "auto";
@@ -171,7 +195,10 @@ function commonArgs(parsed: ParsedOptions, defaultConfigFile: string, lenient = 
 export function keyContext(
   parsed: ParsedOptions,
   keys: readonly AnyKey[],
-  options: { readonly env?: Readonly<Record<string, string | undefined>> | undefined; readonly lenient?: boolean | undefined } = {},
+  options: {
+    readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+    readonly lenient?: boolean | undefined;
+  } = {},
 ): Context {
   let context = Context.empty;
   const seen = new Set<string>();
@@ -191,7 +218,8 @@ export function keyContext(
     }
     const envVar = k.arg.info.env;
     const fromEnv = envVar === undefined ? undefined : options.env?.[envVar];
-    if (values.length === 0 && envVar !== undefined && fromEnv !== undefined) parse(fromEnv, `environment variable ${envVar}`);
+    if (values.length === 0 && envVar !== undefined && fromEnv !== undefined)
+      parse(fromEnv, `environment variable ${envVar}`);
     if (values.length > 0) context = context.add(k, k.arg.fromOccurrences(values));
   }
   return context;
@@ -225,7 +253,8 @@ export function findCommand(argv: readonly string[], extra: readonly string[] = 
   const names = [...COMMANDS, ...extra].sort();
   const found = matchPrefix(first, names);
   if (found.kind === "found") return found.name;
-  if (found.kind === "ambiguous") throw new CliError(`command ${first} ambiguous and could be ${formatAlternatives(found.candidates)}`);
+  if (found.kind === "ambiguous")
+    throw new CliError(`command ${first} ambiguous and could be ${formatAlternatives(found.candidates)}`);
   throw new CliError(`unknown command ${first}, must be ${formatAlternatives(names)}`);
 }
 
@@ -242,7 +271,12 @@ function extraNames(settings: CommandLineSettings): string[] {
 export function peekCommandLine(
   argv: readonly string[],
   settings: CommandLineSettings,
-): { readonly command: string | undefined; readonly args: CommonArgs; readonly eval: boolean | undefined; readonly context: Context } {
+): {
+  readonly command: string | undefined;
+  readonly args: CommonArgs;
+  readonly eval: boolean | undefined;
+  readonly context: Context;
+} {
   let command: string | undefined;
   try {
     command = findCommand(argv, extraNames(settings));
@@ -255,7 +289,12 @@ export function peekCommandLine(
   const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts", true);
   const evals = parsed.occurrences.filter((o) => o.id === "eval" || o.id === "no-eval");
   const last = evals[evals.length - 1];
-  return { command, args, eval: last === undefined ? undefined : last.id === "eval", context: keyContext(parsed, settings.keys ?? [], { env: settings.env, lenient: true }) };
+  return {
+    command,
+    args,
+    eval: last === undefined ? undefined : last.id === "eval",
+    context: keyContext(parsed, settings.keys ?? [], { env: settings.env, lenient: true }),
+  };
 }
 
 /**
@@ -295,7 +334,10 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: string,
     const topics = [...p.commands, "topics"];
     const found = matchPrefix(positional, topics);
     if (found.kind !== "found") {
-      const why = found.kind === "ambiguous" ? `ambiguous and could be ${formatAlternatives(found.candidates)}` : `expected ${formatAlternatives(topics)}`;
+      const why =
+        found.kind === "ambiguous"
+          ? `ambiguous and could be ${formatAlternatives(found.candidates)}`
+          : `expected ${formatAlternatives(topics)}`;
       throw new CliError(`TOPIC argument: invalid value ${positional}, ${why}`);
     }
     if (found.name === "topics") return { kind: "print", text: `${p.commands.join("\n")}\n` };
@@ -308,7 +350,10 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: string,
       if (positional !== undefined) {
         const found = matchPrefix(positional, settings.queryKinds);
         if (found.kind !== "found") {
-          const why = found.kind === "ambiguous" ? `ambiguous and could be ${formatAlternatives(found.candidates)}` : `expected ${formatAlternatives(settings.queryKinds)}`;
+          const why =
+            found.kind === "ambiguous"
+              ? `ambiguous and could be ${formatAlternatives(found.candidates)}`
+              : `expected ${formatAlternatives(settings.queryKinds)}`;
           throw new CliError(`INFO argument: invalid value ${positional}, ${why}`);
         }
         kind = found.name;
@@ -349,12 +394,16 @@ export function parseCommandLine(argv: readonly string[], settings: CommandLineS
     command = findCommand(argv, extraNames(settings));
     const p = makeParser(settings);
     if (command !== undefined) return parseCommand(p, settings, command, argv.slice(1));
-    const parsed = parseOptions(argv, p.common.filter((s) => s.section === S_COMMON || s.section === S_OPTIONS));
+    const parsed = parseOptions(
+      argv,
+      p.common.filter((s) => s.section === S_COMMON || s.section === S_OPTIONS),
+    );
     if (parsed.positionals.length > 0) throw tooMany(parsed.positionals);
     if (occurrencesOf(parsed, "version").length > 0) return { kind: "print", text: `${p.tool.version}\n` };
     return { kind: "print", text: mainPage(p) };
   } catch (e) {
-    if (e instanceof CliError) return { kind: "error", message: e.message, usage: commandUsage(settings.tool.name, command) };
+    if (e instanceof CliError)
+      return { kind: "error", message: e.message, usage: commandUsage(settings.tool.name, command) };
     throw e;
   }
 }

@@ -5,8 +5,8 @@
 
 import type { CommandDoc, CommandLineSettings, CommandName } from "../cli/command-line.js";
 import type { OptionSpec } from "../cli/options.js";
-import type { Generator } from "../filegen.js";
 import { formatAlternatives } from "../converter.js";
+import type { Generator } from "../filegen.js";
 import type { AnyKey } from "../key.js";
 
 export const S_COMMON = "COMMON OPTIONS";
@@ -20,27 +20,120 @@ export const COMMANDS: readonly CommandName[] = ["clean", "configure", "describe
 /** The options every sub-command accepts (upstream `Cli.args` and the setup options). */
 export function commonSpecs(tool: Generator, defaultConfigFile: string): OptionSpec[] {
   return [
-    { id: "color", names: ["color"], value: "required", section: S_COMMON, docv: "WHEN", absent: "auto", doc: "Colorize the output. WHEN must be one of auto, always or never." },
-    { id: "quiet", names: ["q", "quiet"], value: "none", section: S_COMMON, doc: "Be quiet. Takes over -v and --verbosity." },
-    { id: "verbose", names: ["v", "verbose"], value: "none", repeatable: true, section: S_COMMON, doc: "Increase verbosity. Repeatable, but more than twice does not bring more." },
-    { id: "verbosity", names: ["verbosity"], value: "required", section: S_COMMON, docv: "LEVEL", absent: "warning", doc: "Be more or less verbose. LEVEL must be one of quiet, error, warning, info or debug. Takes over -v." },
-    { id: "config-file", names: ["f", "file", "config-file"], value: "required", section: S_CONFIGURE, docv: "FILE", absent: defaultConfigFile, doc: "The configuration file to use." },
-    { id: "context-file", names: ["context-file"], value: "required", section: S_CONFIGURE, docv: "FILE", absent: `${tool.name}/context`, doc: "The context file to use (relative to the current directory; by default in the generated directory next to the configuration file)." },
-    { id: "dry-run", names: ["dry-run"], value: "none", section: S_CONFIGURE, doc: "Display I/O actions instead of executing them." },
-    { id: "output", names: ["o", "output"], value: "required", section: S_CONFIGURE, docv: "FILE", doc: "Name of the output file." },
-    { id: "help", names: ["help"], value: "optional", optionalValues: HELP_FORMATS, section: S_OPTIONS, docv: "FMT", defaultValue: "auto", doc: "Show this help in format FMT. The value FMT must be one of auto, pager, groff or plain; the text is plain in every case." },
+    {
+      id: "color",
+      names: ["color"],
+      value: "required",
+      section: S_COMMON,
+      docv: "WHEN",
+      absent: "auto",
+      doc: "Colorize the output. WHEN must be one of auto, always or never.",
+    },
+    {
+      id: "quiet",
+      names: ["q", "quiet"],
+      value: "none",
+      section: S_COMMON,
+      doc: "Be quiet. Takes over -v and --verbosity.",
+    },
+    {
+      id: "verbose",
+      names: ["v", "verbose"],
+      value: "none",
+      repeatable: true,
+      section: S_COMMON,
+      doc: "Increase verbosity. Repeatable, but more than twice does not bring more.",
+    },
+    {
+      id: "verbosity",
+      names: ["verbosity"],
+      value: "required",
+      section: S_COMMON,
+      docv: "LEVEL",
+      absent: "warning",
+      doc: "Be more or less verbose. LEVEL must be one of quiet, error, warning, info or debug. Takes over -v.",
+    },
+    {
+      id: "config-file",
+      names: ["f", "file", "config-file"],
+      value: "required",
+      section: S_CONFIGURE,
+      docv: "FILE",
+      absent: defaultConfigFile,
+      doc: "The configuration file to use.",
+    },
+    {
+      id: "context-file",
+      names: ["context-file"],
+      value: "required",
+      section: S_CONFIGURE,
+      docv: "FILE",
+      absent: `${tool.name}/context`,
+      doc: "The context file to use (relative to the current directory; by default in the generated directory next to the configuration file).",
+    },
+    {
+      id: "dry-run",
+      names: ["dry-run"],
+      value: "none",
+      section: S_CONFIGURE,
+      doc: "Display I/O actions instead of executing them.",
+    },
+    {
+      id: "output",
+      names: ["o", "output"],
+      value: "required",
+      section: S_CONFIGURE,
+      docv: "FILE",
+      doc: "Name of the output file.",
+    },
+    {
+      id: "help",
+      names: ["help"],
+      value: "optional",
+      optionalValues: HELP_FORMATS,
+      section: S_OPTIONS,
+      docv: "FMT",
+      defaultValue: "auto",
+      doc: "Show this help in format FMT. The value FMT must be one of auto, pager, groff or plain; the text is plain in every case.",
+    },
     { id: "version", names: ["version"], value: "none", section: S_OPTIONS, doc: "Show version information." },
   ];
 }
 
 export const EVAL_SPECS: readonly OptionSpec[] = [
-  { id: "eval", names: ["eval"], value: "none", section: S_DESCRIBE, doc: "Fully evaluate the graph before showing it. The default when the unikernel has already been configured." },
-  { id: "no-eval", names: ["no-eval"], value: "none", section: S_DESCRIBE, doc: "Do not evaluate the graph before showing it. See --eval. The default when the unikernel has not been configured." },
+  {
+    id: "eval",
+    names: ["eval"],
+    value: "none",
+    section: S_DESCRIBE,
+    doc: "Fully evaluate the graph before showing it. The default when the unikernel has already been configured.",
+  },
+  {
+    id: "no-eval",
+    names: ["no-eval"],
+    value: "none",
+    section: S_DESCRIBE,
+    doc: "Do not evaluate the graph before showing it. See --eval. The default when the unikernel has not been configured.",
+  },
 ];
 
 export const DOT_SPECS: readonly OptionSpec[] = [
-  { id: "dot", names: ["dot"], value: "none", section: S_DESCRIBE, doc: "Output a dot description. If no output file is given, it will display the dot file using the command given to --dot-command; -o - prints it." },
-  { id: "dot-command", names: ["dot-command"], value: "required", section: S_DESCRIBE, docv: "COMMAND", absent: "xdot", doc: "Command used to show a dot file. It receives the file name as argument." },
+  {
+    id: "dot",
+    names: ["dot"],
+    value: "none",
+    section: S_DESCRIBE,
+    doc: "Output a dot description. If no output file is given, it will display the dot file using the command given to --dot-command; -o - prints it.",
+  },
+  {
+    id: "dot-command",
+    names: ["dot-command"],
+    value: "required",
+    section: S_DESCRIBE,
+    docv: "COMMAND",
+    absent: "xdot",
+    doc: "Command used to show a dot file. It receives the file name as argument.",
+  },
 ];
 
 export function keyId(k: AnyKey): string {
@@ -55,7 +148,10 @@ export function keySpecs(keys: readonly AnyKey[], taken: ReadonlySet<string>): O
     if (seen.has(k.name)) continue;
     seen.add(k.name);
     for (const name of k.arg.info.names) {
-      if (taken.has(name)) throw new TypeError(`the option name ${name.length === 1 ? "-" : "--"}${name} of key ${k.name} is already used by the tool`);
+      if (taken.has(name))
+        throw new TypeError(
+          `the option name ${name.length === 1 ? "-" : "--"}${name} of key ${k.name} is already used by the tool`,
+        );
     }
     const { info } = k.arg;
     specs.push({
@@ -81,7 +177,11 @@ export interface CommandDef {
 }
 
 /** The documentation, options and positional argument of each sub-command, the tool's own included. */
-export function commandDefs(tool: string, queryKinds: readonly string[], extra: readonly CommandDoc[] = []): Record<string, CommandDef> {
+export function commandDefs(
+  tool: string,
+  queryKinds: readonly string[],
+  extra: readonly CommandDoc[] = [],
+): Record<string, CommandDef> {
   const defs: Record<string, CommandDef> = {
     configure: {
       doc: `Configure a ${tool} application.`,
@@ -92,7 +192,10 @@ export function commandDefs(tool: string, queryKinds: readonly string[], extra: 
       doc: `Query information about the ${tool} application.`,
       description: [`The query command queries information about the ${tool} application.`],
       extra: [],
-      positional: { docv: "INFO", doc: `The information to query. INFO must be ${formatAlternatives(queryKinds)} (default ${queryKinds[0] ?? ""}).` },
+      positional: {
+        docv: "INFO",
+        doc: `The information to query. INFO must be ${formatAlternatives(queryKinds)} (default ${queryKinds[0] ?? ""}).`,
+      },
     },
     describe: {
       doc: `Describe a ${tool} application.`,
@@ -116,7 +219,9 @@ export function commandDefs(tool: string, queryKinds: readonly string[], extra: 
   };
   for (const command of extra) {
     if (Object.hasOwn(defs, command.name) || !/^[a-z][a-z0-9-]*$/u.test(command.name)) {
-      throw new TypeError(`the tool cannot add a command named ${JSON.stringify(command.name)}: it is taken or not a lower-case word`);
+      throw new TypeError(
+        `the tool cannot add a command named ${JSON.stringify(command.name)}: it is taken or not a lower-case word`,
+      );
     }
     defs[command.name] = { doc: command.doc, description: command.description ?? [command.doc], extra: [] };
   }

@@ -22,8 +22,11 @@ function exitStatus(subject: string): ManSection {
 }
 
 function sectionsOf(specs: readonly OptionSpec[]): ManSection[] {
-  const order = (title: string): number => (title === S_OPTIONS ? 2 : title === S_COMMON ? 3 : title === S_CONFIGURE ? 1 : title === S_DESCRIBE ? 0 : 1);
-  const titles = [...new Set(specs.map((s) => s.section))].sort((a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const order = (title: string): number =>
+    title === S_OPTIONS ? 2 : title === S_COMMON ? 3 : title === S_CONFIGURE ? 1 : title === S_DESCRIBE ? 0 : 1;
+  const titles = [...new Set(specs.map((s) => s.section))].sort(
+    (a, b) => order(a) - order(b) || (a < b ? -1 : a > b ? 1 : 0),
+  );
   return titles.map((title) => ({ title, blocks: optionItems(specs.filter((s) => s.section === title)) }));
 }
 
@@ -34,7 +37,13 @@ function environment(subject: string, specs: readonly OptionSpec[]): ManSection 
     label: s.env ?? "",
     text: `See option ${s.names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}.`,
   }));
-  return { title: "ENVIRONMENT", blocks: blocks.length === 0 ? [] : [{ kind: "paragraph", text: `These environment variables affect the execution of ${subject}:` }, ...blocks] };
+  return {
+    title: "ENVIRONMENT",
+    blocks:
+      blocks.length === 0
+        ? []
+        : [{ kind: "paragraph", text: `These environment variables affect the execution of ${subject}:` }, ...blocks],
+  };
 }
 
 export function commandPage(p: Parser, command: string): string {
@@ -47,7 +56,11 @@ export function commandPage(p: Parser, command: string): string {
     { title: "SYNOPSIS", blocks: [{ kind: "paragraph", text: `${p.tool.name} ${command} [OPTION]…${positional}` }] },
     { title: "DESCRIPTION", blocks: def.description.map((text) => ({ kind: "paragraph", text })) },
     ...sectionsOf(specs.filter((s) => s.section !== S_OPTIONS && s.section !== S_COMMON)),
-    { title: "ARGUMENTS", blocks: def.positional === undefined ? [] : [{ kind: "item", label: def.positional.docv, text: def.positional.doc }] },
+    {
+      title: "ARGUMENTS",
+      blocks:
+        def.positional === undefined ? [] : [{ kind: "item", label: def.positional.docv, text: def.positional.doc }],
+    },
     ...sectionsOf(specs.filter((s) => s.section === S_OPTIONS || s.section === S_COMMON)),
     exitStatus(command),
     environment(command, specs),
@@ -63,7 +76,10 @@ export function mainPage(p: Parser): string {
     {
       title: "DESCRIPTION",
       blocks: [
-        { kind: "paragraph", text: `The ${name} application builder. It glues together a set of libraries and configuration (e.g. network and storage) into a standalone unikernel.` },
+        {
+          kind: "paragraph",
+          text: `The ${name} application builder. It glues together a set of libraries and configuration (e.g. network and storage) into a standalone unikernel.`,
+        },
         { kind: "paragraph", text: `Use ${name} help <command> for more information on a specific command.` },
       ],
     },

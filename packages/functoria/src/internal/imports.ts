@@ -29,7 +29,9 @@ export class ImportTable {
   value(module: string, name: string): string {
     const [root = "", ...rest] = name.split(".");
     if (!/^[A-Za-z_$][\w$]*$/u.test(root)) {
-      throw new TypeError(`cannot import ${JSON.stringify(name)} from ${JSON.stringify(module)}: ${JSON.stringify(root)} is not an identifier`);
+      throw new TypeError(
+        `cannot import ${JSON.stringify(name)} from ${JSON.stringify(module)}: ${JSON.stringify(root)} is not an identifier`,
+      );
     }
     const specifier = relocate(module);
     const id = `${specifier}\u0000${root}`;

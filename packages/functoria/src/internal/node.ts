@@ -73,7 +73,8 @@ export class IfNode extends ImplNode {
 
 /** The node behind a public implementation value. */
 export function asNode(impl: unknown): ImplNode {
-  if (!(impl instanceof ImplNode)) throw new TypeError("expected an implementation built by functoria (impl, main, apply, ...)");
+  if (!(impl instanceof ImplNode))
+    throw new TypeError("expected an implementation built by functoria (impl, main, apply, ...)");
   return impl;
 }
 
@@ -81,7 +82,9 @@ export function asNode(impl: unknown): ImplNode {
 export function sameTyp(a: Typ<unknown>, b: Typ<unknown>): boolean {
   if (a.isFunctor !== b.isFunctor) return false;
   if (!a.isFunctor) return a.name === b.name;
-  return sameTyp(a.arg as Typ<unknown>, b.arg as Typ<unknown>) && sameTyp(a.result as Typ<unknown>, b.result as Typ<unknown>);
+  return (
+    sameTyp(a.arg as Typ<unknown>, b.arg as Typ<unknown>) && sameTyp(a.result as Typ<unknown>, b.result as Typ<unknown>)
+  );
 }
 
 /**
@@ -93,7 +96,9 @@ export function mkApp(f: ImplNode, args: readonly ImplNode[]): ImplNode {
   let typ = f.typ;
   args.forEach((arg, i) => {
     if (!typ.isFunctor || typ.arg === undefined || typ.result === undefined) {
-      throw new TypeError(`cannot apply ${f.label()}: its type ${f.typ.toString()} takes ${i} argument(s), not ${args.length}`);
+      throw new TypeError(
+        `cannot apply ${f.label()}: its type ${f.typ.toString()} takes ${i} argument(s), not ${args.length}`,
+      );
     }
     if (!sameTyp(typ.arg, arg.typ)) {
       throw new TypeError(
@@ -114,7 +119,12 @@ export function mkApp(f: ImplNode, args: readonly ImplNode[]): ImplNode {
 export function hasNoArguments(node: ImplNode): boolean {
   if (node instanceof AppNode) return node.args.length === 0 && hasNoArguments(node.f);
   if (node instanceof DevNode) {
-    return node.args.length === 0 && node.deps.length === 0 && node.device.name !== "Unit" && node.device.runtimeArgs.length === 0;
+    return (
+      node.args.length === 0 &&
+      node.deps.length === 0 &&
+      node.device.name !== "Unit" &&
+      node.device.runtimeArgs.length === 0
+    );
   }
   if (node instanceof IfNode) return hasNoArguments(node.fallback) || node.branches.some(([, b]) => hasNoArguments(b));
   return false;

@@ -15,14 +15,17 @@ import { info as infoType } from "./types.js";
 function installedVersion(configDir: string, name: string): string {
   for (let dir = resolve(configDir); ; dir = dirname(dir)) {
     const manifest = join(dir, "node_modules", name, "package.json");
-    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "unknown";
+    if (existsSync(manifest))
+      return (JSON.parse(readFileSync(manifest, "utf8")) as { version?: string }).version ?? "unknown";
     if (dirname(dir) === dir) return "not installed";
   }
 }
 
 function literal(info: Info): string {
   const configDir = dirname(info.configFile);
-  const packages = info.packages.map((p) => `{ name: ${JSON.stringify(p.name)}, version: ${JSON.stringify(installedVersion(configDir, p.name))} }`);
+  const packages = info.packages.map(
+    (p) => `{ name: ${JSON.stringify(p.name)}, version: ${JSON.stringify(installedVersion(configDir, p.name))} }`,
+  );
   return `{ name: ${JSON.stringify(info.name)}, packages: [${packages.join(", ")}] }`;
 }
 

@@ -46,8 +46,18 @@ export function ramdisk(name: string): Impl<"block"> {
  *
  * @public
  */
-export function genericBlock(name: string, options: { readonly group?: string; readonly key?: Key<"file" | "ramdisk"> } = {}): Impl<"block"> {
+export function genericBlock(
+  name: string,
+  options: { readonly group?: string; readonly key?: Key<"file" | "ramdisk"> } = {},
+): Impl<"block"> {
   const choice = options.key ?? blockKey(options.group);
   const memory = ramdisk(name);
-  return matchImpl(value(choice), [["file", blockOfFile(name)], ["ramdisk", memory]], memory);
+  return matchImpl(
+    value(choice),
+    [
+      ["file", blockOfFile(name)],
+      ["ramdisk", memory],
+    ],
+    memory,
+  );
 }

@@ -23,7 +23,12 @@ function readTree(root: string, below = ""): CrunchedFile[] {
     if (info.isDirectory()) files.push(...readTree(root, path));
     else if (info.isFile()) {
       const contents = readFileSync(join(root, path));
-      files.push({ path, contents, sha256: createHash("sha256").update(contents).digest("hex"), mtimeMs: Math.trunc(info.mtimeMs) });
+      files.push({
+        path,
+        contents,
+        sha256: createHash("sha256").update(contents).digest("hex"),
+        mtimeMs: Math.trunc(info.mtimeMs),
+      });
     }
   }
   return files;
@@ -43,7 +48,9 @@ function generate(info: Info, dir: string, file: string, exportName: string): Ac
     const reason = e instanceof Error ? e.message : String(e);
     return Action.fail(`crunch: cannot read the directory ${dir} (relative to ${info.configFile}): ${reason}`);
   }
-  return writeGenerated({ name: info.projectName, version }, file, crunchModule(exportName, dir, files)).map(() => undefined);
+  return writeGenerated({ name: info.projectName, version }, file, crunchModule(exportName, dir, files)).map(
+    () => undefined,
+  );
 }
 
 /**

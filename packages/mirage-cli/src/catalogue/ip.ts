@@ -42,7 +42,10 @@ export function createIpv4(eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, option
     type: fn(ethernet, fn(arpv4, ipv4)),
     packages: [TCPIP],
     extraDeps: [defaultTimers, defaultRandom],
-    runtimeArgs: [ipv4Arg(options.network ?? "10.0.0.2/24", options.group), ipv4GatewayArg(options.gateway, options.group)],
+    runtimeArgs: [
+      ipv4Arg(options.network ?? "10.0.0.2/24", options.group),
+      ipv4GatewayArg(options.gateway, options.group),
+    ],
     connect: ({ impl: cls, args: [e = "", a = "", clock = "", random = "", cidr = "", gateway = ""] }) =>
       `${cls}.connect(${e}, ${a}, { clock: ${clock}, random: ${random}, config: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
   });

@@ -57,8 +57,18 @@ export function kvRwMem(): Impl<"kv_rw"> {
  *
  * @public
  */
-export function genericKvRo(dir: string, options: { readonly group?: string; readonly key?: Key<"crunch" | "direct"> } = {}): Impl<"kv_ro"> {
+export function genericKvRo(
+  dir: string,
+  options: { readonly group?: string; readonly key?: Key<"crunch" | "direct"> } = {},
+): Impl<"kv_ro"> {
   const choice = options.key ?? kvRoKey(options.group);
   const crunched = crunch(dir);
-  return matchImpl(value(choice), [["crunch", crunched], ["direct", directKvRo(dir)]], crunched);
+  return matchImpl(
+    value(choice),
+    [
+      ["crunch", crunched],
+      ["direct", directKvRo(dir)],
+    ],
+    crunched,
+  );
 }

@@ -38,7 +38,12 @@ const directStack = impl({
  *
  * @public
  */
-export function directStackv4v6(net: Impl<"network">, eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, ip: Impl<"ipv4">): Impl<"stackv4v6"> {
+export function directStackv4v6(
+  net: Impl<"network">,
+  eth: Impl<"ethernet">,
+  arpImpl: Impl<"arpv4">,
+  ip: Impl<"ipv4">,
+): Impl<"stackv4v6"> {
   return apply(directStack, net, eth, arpImpl, ip, directIcmpv4(ip), directUdp(ip), directTcp(ip));
 }
 
@@ -53,7 +58,8 @@ const dhcpDirectStack = impl({
   type: fn(network, stackv4v6),
   packages: [TCPIP],
   extraDeps: [defaultTimers, defaultRandom],
-  connect: ({ impl: cls, args: [net = "", clock = "", random = ""] }) => `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, dhcp: true })`,
+  connect: ({ impl: cls, args: [net = "", clock = "", random = ""] }) =>
+    `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, dhcp: true })`,
 });
 
 /** The direct stack with the static address `--ipv4` and gateway `--ipv4-gateway`. */
@@ -64,7 +70,10 @@ function staticDirectStack(options: GenericStackOptions) {
     type: fn(network, stackv4v6),
     packages: [TCPIP],
     extraDeps: [defaultTimers, defaultRandom],
-    runtimeArgs: [ipv4Arg(options.ipv4Network ?? "10.0.0.2/24", options.group), ipv4GatewayArg(options.ipv4Gateway, options.group)],
+    runtimeArgs: [
+      ipv4Arg(options.ipv4Network ?? "10.0.0.2/24", options.group),
+      ipv4GatewayArg(options.ipv4Gateway, options.group),
+    ],
     connect: ({ impl: cls, args: [net = "", clock = "", random = "", cidr = "", gateway = ""] }) =>
       `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
   });
@@ -109,11 +118,21 @@ type StackChoice = "socket" | "dhcp" | "static";
  * @public
  */
 export function genericStackv4v6(net: Impl<"network">, options: GenericStackOptions = {}): Impl<"stackv4v6"> {
-  const choice = map(all([value(target), value(netKey(options.group)), value(noDhcpKey(options.group))] as const), ([t, chosen, noDhcp]): StackChoice => {
-    if (chosen === "socket") return "socket";
-    if (!noDhcp) return "dhcp";
-    return t === "unix" && chosen === undefined ? "socket" : "static";
-  });
+  const choice = map(
+    all([value(target), value(netKey(options.group)), value(noDhcpKey(options.group))] as const),
+    ([t, chosen, noDhcp]): StackChoice => {
+      if (chosen === "socket") return "socket";
+      if (!noDhcp) return "dhcp";
+      return t === "unix" && chosen === undefined ? "socket" : "static";
+    },
+  );
   const socket = socketStackv4v6(options.group === undefined ? {} : { group: options.group });
-  return matchImpl(choice, [["socket", socket], ["dhcp", apply(dhcpDirectStack, net)]], apply(staticDirectStack(options), net));
+  return matchImpl(
+    choice,
+    [
+      ["socket", socket],
+      ["dhcp", apply(dhcpDirectStack, net)],
+    ],
+    apply(staticDirectStack(options), net),
+  );
 }

@@ -42,7 +42,8 @@ const tcpLayer = impl({
   type: fn(ipv4, tcp),
   packages: [TCPIP],
   extraDeps: [defaultTimers, defaultRandom],
-  connect: ({ impl: cls, args: [ip = "", clock = "", random = ""] }) => `new ${cls}({ ip: ${ip}, clock: ${clock}, random: ${random} })`,
+  connect: ({ impl: cls, args: [ip = "", clock = "", random = ""] }) =>
+    `new ${cls}({ ip: ${ip}, clock: ${clock}, random: ${random} })`,
 });
 
 /**

@@ -42,7 +42,8 @@ export const buildCommand: BuilderCommand = {
     const { buildDir } = buildDirs(conf.info.projectName, conf.info.configFile);
     const entry = resolve(buildDir, conf.info.mainFile);
     const shownEntry = relative(process.cwd(), entry);
-    if (!existsSync(entry)) throw new Error(`${shownEntry} is missing: configure the unikernel first ('${conf.info.projectName} configure')`);
+    if (!existsSync(entry))
+      throw new Error(`${shownEntry} is missing: configure the unikernel first ('${conf.info.projectName} configure')`);
     const platform = findTarget(conf.info.get(target));
     const outfile = bundlePath(conf);
     const progress = (text: string): void => {
@@ -64,13 +65,20 @@ export const buildCommand: BuilderCommand = {
     if (checked.report !== "") context.stderr(checked.report.endsWith("\n") ? checked.report : `${checked.report}\n`);
     if (checked.errors > 0) {
       const errors = `${checked.errors} error${checked.errors === 1 ? "" : "s"}`;
-      throw new Error(`the unikernel does not type-check (${errors}): fix its code, or the device graph of ${conf.info.configFile} where it does not fit the application's start function`);
+      throw new Error(
+        `the unikernel does not type-check (${errors}): fix its code, or the device graph of ${conf.info.configFile} where it does not fit the application's start function`,
+      );
     }
     progress(`      done in ${seconds(started)}`);
 
     started = performance.now();
     progress(`[2/2] Bundling ${outfile}...`);
-    const size = await bundle({ entry, outfile, target: platform, header: headerLine({ name: conf.info.projectName, version }) });
+    const size = await bundle({
+      entry,
+      outfile,
+      target: platform,
+      header: headerLine({ name: conf.info.projectName, version }),
+    });
     progress(`      done in ${seconds(started)}: ${kilobytes(size)}`);
     context.stdout(`Your unikernel binary is now ready in ${outfile}\nRun it with: node ${outfile}\n`);
   },

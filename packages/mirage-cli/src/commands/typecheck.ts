@@ -37,11 +37,25 @@ export interface TypecheckOptions {
 
 // Options that only matter when emitting, which the check never does, and that would make the
 // compiler reject the generated entry (outside `rootDir`, not listed by a `composite` project).
-const EMIT_ONLY = ["composite", "declaration", "declarationMap", "emitDeclarationOnly", "incremental", "outDir", "outFile", "rootDir", "sourceMap", "tsBuildInfoFile"];
+const EMIT_ONLY = [
+  "composite",
+  "declaration",
+  "declarationMap",
+  "emitDeclarationOnly",
+  "incremental",
+  "outDir",
+  "outFile",
+  "rootDir",
+  "sourceMap",
+  "tsBuildInfoFile",
+];
 
 type Compiler = typeof ts;
 
-function userOptions(ts: Compiler, configDir: string): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[] } {
+function userOptions(
+  ts: Compiler,
+  configDir: string,
+): { options: ts.CompilerOptions; errors: readonly ts.Diagnostic[] } {
   const file = join(configDir, "tsconfig.json");
   if (!existsSync(file)) return { options: {}, errors: [] };
   const read = ts.readConfigFile(file, (path) => ts.sys.readFile(path));
@@ -81,6 +95,11 @@ export function typecheck(options: TypecheckOptions): TypecheckResult {
     getCurrentDirectory: () => process.cwd(),
     getNewLine: () => "\n",
   };
-  const report = diagnostics.length === 0 ? "" : options.pretty ? ts.formatDiagnosticsWithColorAndContext(diagnostics, host) : ts.formatDiagnostics(diagnostics, host);
+  const report =
+    diagnostics.length === 0
+      ? ""
+      : options.pretty
+        ? ts.formatDiagnosticsWithColorAndContext(diagnostics, host)
+        : ts.formatDiagnostics(diagnostics, host);
   return { errors, report };
 }

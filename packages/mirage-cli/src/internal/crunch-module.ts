@@ -122,7 +122,12 @@ class CrunchedStore implements KvRo {
  * @param files - the files, sorted by path
  */
 export function crunchModule(exportName: string, dir: string, files: readonly CrunchedFile[]): string {
-  const entries = files.map((f) => `  [${JSON.stringify(f.path)}, ${JSON.stringify(Buffer.from(f.contents).toString("base64"))}, ${JSON.stringify(f.sha256)}, ${f.mtimeMs}],\n`).join("");
+  const entries = files
+    .map(
+      (f) =>
+        `  [${JSON.stringify(f.path)}, ${JSON.stringify(Buffer.from(f.contents).toString("base64"))}, ${JSON.stringify(f.sha256)}, ${f.mtimeMs}],\n`,
+    )
+    .join("");
   return `// The directory ${JSON.stringify(dir)} embedded by \`mirage configure\` (crunch): run it again after changing the files.
 
 import { type Key, type KvError, type KvKind, type KvRo, type Result, err, ok } from "@mirage-ts/mirage-types";

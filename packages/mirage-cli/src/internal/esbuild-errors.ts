@@ -9,6 +9,10 @@ export function esbuildErrors(error: unknown): string | undefined {
   const errors = (error as { errors?: unknown } | null)?.errors;
   if (!Array.isArray(errors)) return undefined;
   return (errors as Message[])
-    .map((m) => (m.location === null ? `error: ${m.text}` : `${m.location.file}:${m.location.line}:${m.location.column}: error: ${m.text}`))
+    .map((m) =>
+      m.location === null
+        ? `error: ${m.text}`
+        : `${m.location.file}:${m.location.line}:${m.location.column}: error: ${m.text}`,
+    )
     .join("\n");
 }

@@ -65,7 +65,9 @@ export async function loadConfig(configPath: string): Promise<App> {
   }
   const app = takeRegistered();
   if (app === undefined) {
-    throw new Error(`${basename(configPath)} registers no unikernel: call register("<name>", [<jobs>]) from @mirage-ts/mirage-cli`);
+    throw new Error(
+      `${basename(configPath)} registers no unikernel: call register("<name>", [<jobs>]) from @mirage-ts/mirage-cli`,
+    );
   }
   return app;
 }

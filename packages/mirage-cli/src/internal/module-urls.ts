@@ -10,7 +10,14 @@ import { extname } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Loader, Plugin } from "esbuild";
 
-const LOADERS: Readonly<Record<string, Loader>> = { ".js": "js", ".mjs": "js", ".cjs": "js", ".ts": "ts", ".mts": "ts", ".cts": "ts" };
+const LOADERS: Readonly<Record<string, Loader>> = {
+  ".js": "js",
+  ".mjs": "js",
+  ".cjs": "js",
+  ".ts": "ts",
+  ".mts": "ts",
+  ".cts": "ts",
+};
 const IMPORT_META_URL = /\bimport\.meta\.url\b/gu;
 
 /** The plugin: rewrites `import.meta.url` to the module's file URL, leaving other modules to esbuild. */

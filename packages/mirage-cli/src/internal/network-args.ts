@@ -14,7 +14,12 @@ function prefixed(group: string | undefined, name: string): string {
 
 function call(name: string, key: string, group: string | undefined, ...first: readonly string[]): RuntimeArg {
   const options = group === undefined || group === "" ? [] : [`{ group: ${JSON.stringify(group)} }`];
-  return runtimeArg({ module: RUNTIME, name, args: [...first, ...options], key: prefixed(group, key).replaceAll("-", "_") });
+  return runtimeArg({
+    module: RUNTIME,
+    name,
+    args: [...first, ...options],
+    key: prefixed(group, key).replaceAll("-", "_"),
+  });
 }
 
 /** `--interface=INTERFACE`: the network interface (`tap0`, `tap:tap0`, `udp:LOCAL,REMOTE` on unix). */
@@ -29,5 +34,10 @@ export function ipv4Arg(defaultPrefix: string, group: string | undefined): Runti
 
 /** `--ipv4-gateway=IP`: the default gateway, none by default. */
 export function ipv4GatewayArg(defaultGateway: string | undefined, group: string | undefined): RuntimeArg {
-  return call("ipv4GatewayArg", "ipv4-gateway", group, defaultGateway === undefined ? "undefined" : JSON.stringify(defaultGateway));
+  return call(
+    "ipv4GatewayArg",
+    "ipv4-gateway",
+    group,
+    defaultGateway === undefined ? "undefined" : JSON.stringify(defaultGateway),
+  );
 }

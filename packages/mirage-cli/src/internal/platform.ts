@@ -35,6 +35,11 @@ export function platformImpl<T>(options: PlatformImplOptions<T>): Impl<T> {
 }
 
 /** A device the target implements without arguments (console, clocks, random...). */
-export function platformValue<T>(name: string, type: Typ<T>, device: "console" | "sleep" | "mclock" | "pclock" | "random" | "timers" | "kvRwMem", what: string): Impl<T> {
+export function platformValue<T>(
+  name: string,
+  type: Typ<T>,
+  device: "console" | "sleep" | "mclock" | "pclock" | "random" | "timers" | "kvRwMem",
+  what: string,
+): Impl<T> {
   return platformImpl({ name, type, connect: (t, importValue) => platformDevice(t, device, what)(importValue) });
 }

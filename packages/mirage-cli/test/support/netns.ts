@@ -50,7 +50,15 @@ export class Netns {
   constructor() {
     execFileSync("ip", ["netns", "add", this.name]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", "lo", "up"]);
-    execFileSync("ip", ["netns", "exec", this.name, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+    execFileSync("ip", [
+      "netns",
+      "exec",
+      this.name,
+      "sysctl",
+      "-qw",
+      "net.ipv6.conf.all.disable_ipv6=1",
+      "net.ipv6.conf.default.disable_ipv6=1",
+    ]);
   }
 
   /** Runs `command` in the namespace with `input` on its standard input. */
@@ -60,9 +68,18 @@ export class Netns {
 
   #run(netns: string, command: string, args: readonly string[], input: string, timeoutMs: number): Promise<Run> {
     return new Promise((resolve) => {
-      const child = execFile("ip", ["netns", "exec", netns, command, ...args], { encoding: "buffer", timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr: stderr.toString() });
-      });
+      const child = execFile(
+        "ip",
+        ["netns", "exec", netns, command, ...args],
+        { encoding: "buffer", timeout: timeoutMs, maxBuffer: 64 << 20 },
+        (error, stdout, stderr) => {
+          resolve({
+            code: error === null ? 0 : typeof error.code === "number" ? error.code : -1,
+            stdout,
+            stderr: stderr.toString(),
+          });
+        },
+      );
       this.#children.push(child);
       // A command that exits without reading its input (cat, curl) closes the pipe first: the EPIPE
       // that writing then raises says nothing about the command, whose exit status is the result.
@@ -82,9 +99,18 @@ export class Netns {
   async udpTunnel(): Promise<string> {
     const socatPort = await freeUdpPort();
     const unikernelPort = await freeUdpPort();
-    const socat = spawn("socat", ["-b", "65536", `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`, `UDP-DATAGRAM:127.0.0.1:${unikernelPort},bind=127.0.0.1:${socatPort}`], {
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    const socat = spawn(
+      "socat",
+      [
+        "-b",
+        "65536",
+        `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`,
+        `UDP-DATAGRAM:127.0.0.1:${unikernelPort},bind=127.0.0.1:${socatPort}`,
+      ],
+      {
+        stdio: ["ignore", "ignore", "pipe"],
+      },
+    );
     this.#children.push(socat);
     await waitForSocat(socatPort);
     await this.adoptTap();
@@ -105,7 +131,22 @@ export class Netns {
     const inPeer = (...args: string[]) => execFileSync("ip", ["netns", "exec", peer, ...args]);
     inPeer("ip", "link", "set", "lo", "up");
     inPeer("sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1");
-    execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "add", this.tap, "type", "veth", "peer", "name", end, "netns", peer]);
+    execFileSync("ip", [
+      "netns",
+      "exec",
+      this.name,
+      "ip",
+      "link",
+      "add",
+      this.tap,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      end,
+      "netns",
+      peer,
+    ]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "addr", "add", `${KERNEL_IP}/24`, "dev", this.tap]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", this.tap, "up"]);
     inPeer("ip", "addr", "add", `${address}/24`, "dev", end);
@@ -130,7 +171,10 @@ export class Netns {
   unikernel(cwd: string, file: string, args: readonly string[], options: { readonly peer?: boolean } = {}): Running {
     const node = [file, ...args];
     // `ip netns exec` execs the command, so the pid killed by destroy() is node's own.
-    const [program, argv] = options.peer === true ? ["ip", ["netns", "exec", this.#peerName(), process.execPath, ...node]] : [process.execPath, node];
+    const [program, argv] =
+      options.peer === true
+        ? ["ip", ["netns", "exec", this.#peerName(), process.execPath, ...node]]
+        : [process.execPath, node];
     const child = spawn(program, argv, { cwd, stdio: ["ignore", "ignore", "pipe"] });
     this.#children.push(child);
     let stderr = "";

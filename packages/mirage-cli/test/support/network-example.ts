@@ -9,7 +9,15 @@ export async function talk(ns: Netns, uk: Running, address: string, port: number
   await waitFor(() => uk.stderr().includes("listening on port"), "the unikernel to listen");
   const sent = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), address, String(port)], text);
   expect(sent.code, sent.stderr).toBe(0);
-  await waitFor(() => uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes`), "the unikernel to log the peer");
-  expect(uk.stderr()).toMatch(new RegExp(`\\[INFO\\] \\[network\\] new tcp connection from IP ${KERNEL_IP.replaceAll(".", "\\.")} on port \\d+`, "u"));
+  await waitFor(
+    () => uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes`),
+    "the unikernel to log the peer",
+  );
+  expect(uk.stderr()).toMatch(
+    new RegExp(
+      `\\[INFO\\] \\[network\\] new tcp connection from IP ${KERNEL_IP.replaceAll(".", "\\.")} on port \\d+`,
+      "u",
+    ),
+  );
   expect(uk.stderr()).toContain(`[INFO] [network] read: ${text.length} bytes:\n${text}`);
 }

@@ -23,12 +23,21 @@ export interface Outcome {
 const { MODE: _mode, ...inherited } = process.env;
 
 /** Runs a program to completion (within `timeoutMs`), whatever its exit code. */
-export function run(file: string, args: readonly string[], options: { readonly cwd: string; readonly env?: Record<string, string>; readonly timeoutMs?: number }): Promise<Outcome> {
+export function run(
+  file: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env?: Record<string, string>; readonly timeoutMs?: number },
+): Promise<Outcome> {
   return new Promise((resolve) => {
     execFile(
       file,
       args,
-      { cwd: options.cwd, env: { ...inherited, ...options.env }, timeout: options.timeoutMs ?? COMMAND_MS, encoding: "utf8" },
+      {
+        cwd: options.cwd,
+        env: { ...inherited, ...options.env },
+        timeout: options.timeoutMs ?? COMMAND_MS,
+        encoding: "utf8",
+      },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === "number" ? error.code : -1;
         resolve({ code, stdout, stderr });
@@ -56,7 +65,8 @@ export async function project(files: Readonly<Record<string, string | Uint8Array
     await writeFile(join(dir, path), contents);
   }
   await mkdir(join(dir, "node_modules", "@mirage-ts"), { recursive: true });
-  for (const name of LINKED) await symlink(join(ROOT, "packages", name), join(dir, "node_modules", "@mirage-ts", name), "dir");
+  for (const name of LINKED)
+    await symlink(join(ROOT, "packages", name), join(dir, "node_modules", "@mirage-ts", name), "dir");
   return dir;
 }
 
@@ -69,7 +79,10 @@ const NOT_THE_EXAMPLES = new Set(["node_modules", "mirage", "dist"]);
  * configure and build there, so they never write into examples/, and whatever was left there does
  * not matter.
  */
-export async function exampleCopy(name: string, extra: Readonly<Record<string, string | Uint8Array>> = {}): Promise<string> {
+export async function exampleCopy(
+  name: string,
+  extra: Readonly<Record<string, string | Uint8Array>> = {},
+): Promise<string> {
   const source = join(ROOT, "examples", name);
   const dir = await project({});
   for (const entry of await readdir(source)) {

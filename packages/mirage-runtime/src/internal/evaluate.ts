@@ -31,10 +31,7 @@ export function evaluateCommandLine(
   if (!scanned.ok) return { kind: "error", message: scanned.error };
   const { occurrences, positionals } = scanned.value;
   const evaluate = <T>(arg: Arg<T>) =>
-    arg.evaluate(
-      occurrences.get(arg) ?? [],
-      arg.info.env === undefined ? undefined : environment(arg.info.env),
-    );
+    arg.evaluate(occurrences.get(arg) ?? [], arg.info.env === undefined ? undefined : environment(arg.info.env));
 
   for (const [standard, kind] of [
     [helpArg, "help"],

@@ -3,8 +3,8 @@
  * Mirage's order, then EXIT STATUS.
  */
 
-import { manSectionOrder, sections } from "../arg-info.js";
 import type { Arg } from "../arg.js";
+import { manSectionOrder, sections } from "../arg-info.js";
 import { exitStatuses } from "../exit.js";
 import { optionName } from "./option-name.js";
 import { fill, indent } from "./text.js";

@@ -3,8 +3,8 @@
  * the scanner, the evaluator and the man page treat them like the registered ones.
  */
 
+import { type Arg, flag } from "../arg.js";
 import { info, sections } from "../arg-info.js";
-import { flag, type Arg } from "../arg.js";
 import { enumConv } from "../converter.js";
 import { optionParse } from "./messages.js";
 

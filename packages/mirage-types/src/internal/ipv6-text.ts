@@ -98,6 +98,9 @@ export function formatIpv6(words: readonly number[]): string {
   const hex = (group: number): string => group.toString(16);
   if (runStart < 0) return groups.map(hex).join(":");
   const before = groups.slice(0, runStart).map(hex).join(":");
-  const after = groups.slice(runStart + runLength).map(hex).join(":");
+  const after = groups
+    .slice(runStart + runLength)
+    .map(hex)
+    .join(":");
   return `${before}::${after}`;
 }

@@ -7,16 +7,16 @@
 
 import { type FileHandle, open, readFile, realpath } from "node:fs/promises";
 import { join } from "node:path";
+import { logSource } from "@mirage-ts/mirage-runtime";
 import {
   type Block,
   type BlockError,
   type BlockInfo,
   type BlockWriteError,
+  type Result,
   err,
   ok,
-  type Result,
 } from "@mirage-ts/mirage-types";
-import { logSource } from "@mirage-ts/mirage-runtime";
 import { type BlockGeometry, checkRequest, ioError } from "../internal/block-request.js";
 import { noProgress, readvOf, transferAll, writevOf } from "../internal/io-loop.js";
 import { SerialQueue } from "../internal/serial-queue.js";

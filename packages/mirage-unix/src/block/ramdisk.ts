@@ -9,8 +9,8 @@ import {
   type BlockError,
   type BlockInfo,
   type BlockWriteError,
-  ok,
   type Result,
+  ok,
 } from "@mirage-ts/mirage-types";
 import { type BlockGeometry, checkRequest } from "../internal/block-request.js";
 

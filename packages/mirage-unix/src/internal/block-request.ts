@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { type BlockError, type BlockWriteError, err, type MsgError, ok, type Result } from "@mirage-ts/mirage-types";
+import { type BlockError, type BlockWriteError, type MsgError, type Result, err, ok } from "@mirage-ts/mirage-types";
 
 /** The operation a message names. */
 export type BlockOp = "read" | "write";

@@ -5,18 +5,18 @@
  * @packageDocumentation
  */
 
+import { type LogSource, logSource } from "@mirage-ts/mirage-runtime";
 import {
-  err,
   type FillFunction,
   type FrameHandler,
   type Macaddr,
   type NetError,
   type NetStats,
   type Network,
-  ok,
   type Result,
+  err,
+  ok,
 } from "@mirage-ts/mirage-types";
-import { type LogSource, logSource } from "@mirage-ts/mirage-runtime";
 import { checkCount } from "./checks.js";
 
 /** A transport of whole ethernet frames. */
@@ -139,7 +139,7 @@ export class FrameDevice implements Network {
   readonly #handlerFailed = (error: unknown): void => {
     netifLog().warn(
       `${this.id}: error while handling a frame, continuing: ${
-        error instanceof Error ? error.stack ?? error.message : String(error)
+        error instanceof Error ? (error.stack ?? error.message) : String(error)
       }`,
     );
   };

@@ -42,13 +42,13 @@ export function configuredPrefixes(addresses: SocketAddresses): Prefix[] {
 
 /** The address the stack uses as source towards `dst`'s family. */
 export function sourceFor(addresses: SocketAddresses, version: 4 | 6): Ipaddr {
-  return version === 4 ? addresses.ipv4.address : addresses.ipv6?.address ?? Ipv6Addr.unspecified;
+  return version === 4 ? addresses.ipv4.address : (addresses.ipv6?.address ?? Ipv6Addr.unspecified);
 }
 
 /** An address as the stack reports it: IPv4-mapped IPv6 addresses (dual-stack sockets) become IPv4. */
 export function fromSocketAddress(address: string): Ipaddr {
   const parsed = Ipaddr.parse(address);
-  return parsed.version === 6 ? parsed.toIpv4() ?? parsed : parsed;
+  return parsed.version === 6 ? (parsed.toIpv4() ?? parsed) : parsed;
 }
 
 /** The text of `binding`'s unspecified or given address for `version`, or `undefined` if not bound. */

@@ -6,7 +6,7 @@
  */
 
 import type { Readable } from "node:stream";
-import { data, eof, err, ok, type ReadResult, type Result } from "@mirage-ts/mirage-types";
+import { type ReadResult, type Result, data, eof, err, ok } from "@mirage-ts/mirage-types";
 import { dispatch } from "./iteration.js";
 
 /** How a {@link StreamReader} buffers. */

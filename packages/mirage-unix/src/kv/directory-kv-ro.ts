@@ -5,13 +5,13 @@
  */
 
 import { createHash } from "node:crypto";
-import { constants, type Stats } from "node:fs";
+import { type Stats, constants } from "node:fs";
 import { type FileHandle, open, readdir, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { err, type Key, type KvError, type KvKind, type KvRo, ok, type Result } from "@mirage-ts/mirage-types";
-import { notFound, readFailure, storageError, valueExpected, dictionaryExpected } from "../internal/kv-errors.js";
+import { type Key, type KvError, type KvKind, type KvRo, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { checkCount } from "../internal/checks.js";
 import { readvOf, transferAll } from "../internal/io-loop.js";
+import { dictionaryExpected, notFound, readFailure, storageError, valueExpected } from "../internal/kv-errors.js";
 import { KvRoot, tempPrefix } from "../internal/kv-root.js";
 
 const chunkSize = 1 << 16;

@@ -8,14 +8,14 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { type FileHandle, lstat, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { err, type Key, type KvRw, type KvWriteError, ok, type Result } from "@mirage-ts/mirage-types";
+import { type Key, type KvRw, type KvWriteError, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { checkCount } from "../internal/checks.js";
 import { noProgress, transferAll, writevOf } from "../internal/io-loop.js";
-import { notFound, storageError, systemError, valueExpected } from "../internal/kv-errors.js";
-import { errorCode } from "../internal/system-error.js";
-import { type ParentDir, syncDir, tempPrefix } from "../internal/kv-root.js";
-import { DirectoryKvReader, openRoot } from "./directory-kv-ro.js";
 import { isPrefix } from "../internal/key-prefix.js";
+import { notFound, storageError, systemError, valueExpected } from "../internal/kv-errors.js";
+import { type ParentDir, syncDir, tempPrefix } from "../internal/kv-root.js";
+import { errorCode } from "../internal/system-error.js";
+import { DirectoryKvReader, openRoot } from "./directory-kv-ro.js";
 
 type WriteResult = Result<void, KvWriteError>;
 

@@ -7,14 +7,14 @@
 
 import { createHash } from "node:crypto";
 import {
-  err,
   Key,
   type KvError,
   type KvKind,
   type KvRw,
   type KvWriteError,
-  ok,
   type Result,
+  err,
+  ok,
 } from "@mirage-ts/mirage-types";
 import { checkCount } from "../internal/checks.js";
 import { isPrefix } from "../internal/key-prefix.js";

@@ -7,8 +7,8 @@
  */
 
 import type { Macaddr } from "@mirage-ts/mirage-types";
-import { connectTap, type Tap } from "./tap.js";
-import { connectUdpTunnel, type UdpTunnel } from "./udp-tunnel.js";
+import { type Tap, connectTap } from "./tap.js";
+import { type UdpTunnel, connectUdpTunnel } from "./udp-tunnel.js";
 
 /**
  * A parsed interface specification.
@@ -61,10 +61,17 @@ export function parseNetifSpec(spec: string): NetifSpec {
     if (ends.length !== 2) throw new RangeError(`invalid interface ${JSON.stringify(spec)}: ${usage}`);
     const local = endpoint(spec, ends[0]!, true);
     const remote = endpoint(spec, ends[1]!, false);
-    return { kind: "udp", localAddress: local.address, localPort: local.port, remoteAddress: remote.address, remotePort: remote.port };
+    return {
+      kind: "udp",
+      localAddress: local.address,
+      localPort: local.port,
+      remoteAddress: remote.address,
+      remotePort: remote.port,
+    };
   }
   const name = spec.startsWith("tap:") ? spec.slice(4) : spec;
-  if (!/^[A-Za-z0-9_.%-]{1,15}$/.test(name)) throw new RangeError(`invalid interface ${JSON.stringify(spec)}: ${usage}`);
+  if (!/^[A-Za-z0-9_.%-]{1,15}$/.test(name))
+    throw new RangeError(`invalid interface ${JSON.stringify(spec)}: ${usage}`);
   return { kind: "tap", name };
 }
 

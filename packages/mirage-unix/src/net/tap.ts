@@ -6,11 +6,11 @@
  */
 
 import { closeSync, writeSync } from "node:fs";
-import { err, Macaddr, type NetError, type Network, ok, type Result } from "@mirage-ts/mirage-types";
-import { checkMtu, type FrameBackend, FrameDevice, netifLog } from "../internal/frame-device.js";
+import { Macaddr, type NetError, type Network, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type FrameBackend, FrameDevice, checkMtu, netifLog } from "../internal/frame-device.js";
 import { dispatch } from "../internal/iteration.js";
 import { errorCode } from "../internal/system-error.js";
-import { loadTapAddon, type TapAddon, tapAddonProblem } from "../internal/tap-addon.js";
+import { type TapAddon, loadTapAddon, tapAddonProblem } from "../internal/tap-addon.js";
 import { unixRandom } from "../random.js";
 
 /**

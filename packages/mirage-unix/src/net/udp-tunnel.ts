@@ -5,10 +5,10 @@
  * @packageDocumentation
  */
 
-import { createSocket, type Socket } from "node:dgram";
+import { type Socket, createSocket } from "node:dgram";
 import { isIP } from "node:net";
-import { err, Macaddr, type NetError, type Network, ok, type Result } from "@mirage-ts/mirage-types";
-import { checkMtu, type FrameBackend, FrameDevice, netifLog } from "../internal/frame-device.js";
+import { Macaddr, type NetError, type Network, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type FrameBackend, FrameDevice, checkMtu, netifLog } from "../internal/frame-device.js";
 import { dispatch } from "../internal/iteration.js";
 import { unixRandom } from "../random.js";
 

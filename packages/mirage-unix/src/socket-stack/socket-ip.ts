@@ -6,15 +6,15 @@
  */
 
 import {
-  err,
-  type Ipaddr,
   type IpError,
   type IpProto,
   type IpV4V6,
+  type Ipaddr,
   type Prefix,
   type Result,
+  err,
 } from "@mirage-ts/mirage-types";
-import { configuredPrefixes, type SocketAddresses, sourceFor } from "../internal/socket-binding.js";
+import { type SocketAddresses, configuredPrefixes, sourceFor } from "../internal/socket-binding.js";
 
 const protocolNumbers: Readonly<Record<IpProto, number>> = { icmp: 1, tcp: 6, udp: 17 };
 

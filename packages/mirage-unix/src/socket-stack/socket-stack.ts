@@ -15,7 +15,7 @@ import {
   type Tcp,
   type Udp,
 } from "@mirage-ts/mirage-types";
-import { socketBinding, type SocketAddresses } from "../internal/socket-binding.js";
+import { type SocketAddresses, socketBinding } from "../internal/socket-binding.js";
 import { SocketIp } from "./socket-ip.js";
 import { SocketTcp } from "./socket-tcp.js";
 import { SocketUdp } from "./socket-udp.js";

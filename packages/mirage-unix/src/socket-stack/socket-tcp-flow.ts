@@ -7,15 +7,15 @@
 import type { Socket } from "node:net";
 import {
   type Endpoint,
-  err,
   type Ipaddr,
-  ok,
   type ReadResult,
   type Result,
   type ShutdownMode,
   type TcpError,
   type TcpFlow,
   type TcpWriteError,
+  err,
+  ok,
 } from "@mirage-ts/mirage-types";
 import { fromSocketAddress } from "../internal/socket-binding.js";
 import { StreamReader } from "../internal/stream-reader.js";

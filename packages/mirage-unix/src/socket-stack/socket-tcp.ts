@@ -4,22 +4,22 @@
  * @packageDocumentation
  */
 
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { type Server, type Socket, connect, createServer } from "node:net";
+import { logSource } from "@mirage-ts/mirage-runtime";
 import {
-  err,
   type Ipaddr,
   type Keepalive,
-  ok,
   type Result,
   type Tcp,
   type TcpConnectOptions,
   type TcpError,
   type TcpFlow,
   type TcpListenOptions,
+  err,
+  ok,
 } from "@mirage-ts/mirage-types";
-import { logSource } from "@mirage-ts/mirage-runtime";
 import { dispatch } from "../internal/iteration.js";
-import { bindAddress, checkPort, type SocketBinding } from "../internal/socket-binding.js";
+import { type SocketBinding, bindAddress, checkPort } from "../internal/socket-binding.js";
 import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
 
 const log = () => logSource("tcpv4v6-socket", "TCP of the host socket stack");
@@ -149,7 +149,7 @@ export class SocketTcp implements Tcp<Ipaddr> {
       .catch((error: unknown) => {
         log().warn(
           `tcp error on port ${port} in callback: ${
-            error instanceof Error ? error.stack ?? error.message : String(error)
+            error instanceof Error ? (error.stack ?? error.message) : String(error)
           }`,
         );
         return flow.close();

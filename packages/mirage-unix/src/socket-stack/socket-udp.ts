@@ -4,20 +4,20 @@
  * @packageDocumentation
  */
 
-import { createSocket, type RemoteInfo, type Socket } from "node:dgram";
+import { type RemoteInfo, type Socket, createSocket } from "node:dgram";
+import { logSource } from "@mirage-ts/mirage-runtime";
 import {
-  err,
   type Ipaddr,
-  ok,
   type Result,
   type Udp,
   type UdpCallback,
   type UdpError,
   type UdpWriteOptions,
+  err,
+  ok,
 } from "@mirage-ts/mirage-types";
-import { logSource } from "@mirage-ts/mirage-runtime";
 import { dispatch } from "../internal/iteration.js";
-import { bindAddress, checkPort, fromSocketAddress, type SocketBinding } from "../internal/socket-binding.js";
+import { type SocketBinding, bindAddress, checkPort, fromSocketAddress } from "../internal/socket-binding.js";
 import { errorCode } from "../internal/system-error.js";
 
 const log = () => logSource("udpv4v6-socket", "UDP of the host socket stack");
@@ -223,7 +223,7 @@ export class SocketUdp implements Udp<Ipaddr> {
       .catch((error: unknown) =>
         log().warn(
           `udp error on port ${port} in callback: ${
-            error instanceof Error ? error.stack ?? error.message : String(error)
+            error instanceof Error ? (error.stack ?? error.message) : String(error)
           }`,
         ),
       );

@@ -3,15 +3,16 @@
  * mirage-skeleton `block_test` unikernel's cases (device-usage/block/unikernel.ml), round trips
  * across sectors and buffer lists, upstream's error texts, and a model-based property test.
  */
-import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+
 import {
   type Block,
   type BlockWriteError,
+  type Result,
   ppBlockError,
   ppBlockWriteError,
-  type Result,
 } from "@mirage-ts/mirage-types";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
 
 /** A fresh device of `sizeSectors` 512-byte sectors, and the name its error messages use. */
 export type BlockFactory = (sizeSectors: number) => Promise<{ readonly block: Block; readonly device: string }>;
@@ -44,7 +45,8 @@ export function blockCases(name: string, make: BlockFactory): void {
       unwrap(await block.write(offset, sectors));
       const back = alloc(info.sectorSize, length).map((s) => s.fill(0));
       unwrap(await block.read(offset, back));
-      for (const [i, sector] of back.entries()) expect(Buffer.from(sector).equals(Buffer.from(sectors[i] as Uint8Array))).toBe(true);
+      for (const [i, sector] of back.entries())
+        expect(Buffer.from(sector).equals(Buffer.from(sectors[i] as Uint8Array))).toBe(true);
     };
 
     it.each([

@@ -3,7 +3,7 @@
  * TypeScript sources, with no build: the `mirage-source` export condition resolves the workspace
  * packages to their `src/`, and test-support's TypeScript loader transpiles `.ts` files as they load.
  */
-import { type ChildProcess, spawn, type SpawnOptions } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { registerTypeScript as register } from "@mirage-ts/test-support";
 import { FIXTURE_MS } from "./limits.js";

@@ -24,7 +24,8 @@ interface Esbuild {
 }
 
 // esbuild is mirage-cli's dependency (it bundles the unikernels); these tests borrow it.
-const esbuild = (): Esbuild => createRequire(join(packageRoot, "..", "mirage-cli", "package.json"))("esbuild") as Esbuild;
+const esbuild = (): Esbuild =>
+  createRequire(join(packageRoot, "..", "mirage-cli", "package.json"))("esbuild") as Esbuild;
 
 /**
  * Bundles `test/fixtures/<name>.fixture.ts` into `dir`, two levels down as the package's modules are,
@@ -50,10 +51,20 @@ async function stage(name: string, dir: string): Promise<string> {
     // Not built: the bundled code then reports the addon missing, as the checkout's would.
   }
   // Readable by anyone whatever the umask.
-  for (const path of [dir, join(dir, "test"), join(dir, "test", "fixtures"), join(dir, "build"), join(dir, "build", "Release")]) {
+  for (const path of [
+    dir,
+    join(dir, "test"),
+    join(dir, "test", "fixtures"),
+    join(dir, "build"),
+    join(dir, "build", "Release"),
+  ]) {
     await chmod(path, 0o755);
   }
-  for (const [path, mode] of [[bundle, 0o644], [addon, 0o755]] as const) await chmod(path, mode).catch(() => undefined);
+  for (const [path, mode] of [
+    [bundle, 0o644],
+    [addon, 0o755],
+  ] as const)
+    await chmod(path, mode).catch(() => undefined);
   return bundle;
 }
 

@@ -28,9 +28,9 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import type { Clock, TimerHandle } from "../time/clock.js";
 import { checkInteger } from "../internal/checks.js";
 import { arpLog as log } from "../internal/logs.js";
+import type { Clock, TimerHandle } from "../time/clock.js";
 import { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } from "./arp-packet.js";
 import type { ArpProbeOptions, ArpProbeResult, ArpProber } from "./arp-probe.js";
 
@@ -197,7 +197,9 @@ export class ArpLayer implements Arp, ArpProber {
     checkInteger("ARP maxWaiters", this.#maxWaiters, 1);
     checkInteger("ARP attempts", this.#attempts, 1);
     if (!(this.#lifetime > 0) || !(this.#retryInterval > 0)) {
-      throw new RangeError(`ARP entryLifetimeMs and retryIntervalMs must be positive, got ${this.#lifetime} and ${this.#retryInterval}`);
+      throw new RangeError(
+        `ARP entryLifetimeMs and retryIntervalMs must be positive, got ${this.#lifetime} and ${this.#retryInterval}`,
+      );
     }
   }
 
@@ -307,7 +309,8 @@ export class ArpLayer implements Arp, ArpProber {
     const intervalMs = options.intervalMs ?? 1000;
     checkInteger("ARP probe attempts", attempts, 1);
     if (!(intervalMs > 0)) throw new RangeError(`ARP probe intervalMs must be positive, got ${intervalMs}`);
-    if (ip.isUnspecified() || !isUnicastIp(ip)) throw new RangeError(`cannot probe ${ip.toString()}: not a unicast address`);
+    if (ip.isUnspecified() || !isUnicastIp(ip))
+      throw new RangeError(`cannot probe ${ip.toString()}: not a unicast address`);
     if (this.#disconnected) return Promise.resolve("cancelled");
     const running = this.#addressProbes.get(ip.toNumber());
     if (running !== undefined) return running.promise;
@@ -332,7 +335,8 @@ export class ArpLayer implements Arp, ArpProber {
     const now = this.#clock.now();
     const out: ArpEntry[] = [];
     for (const [key, entry] of this.#cache) {
-      if (entry.expiresAt > now) out.push({ ip: Ipv4Addr.fromNumber(key), mac: entry.mac, expiresInMs: entry.expiresAt - now });
+      if (entry.expiresAt > now)
+        out.push({ ip: Ipv4Addr.fromNumber(key), mac: entry.mac, expiresInMs: entry.expiresAt - now });
     }
     return out;
   }
@@ -523,7 +527,13 @@ export class ArpLayer implements Arp, ArpProber {
     if (this.#disconnected) return;
     const mac = this.#ethernet.mac();
     log.info(() => `sending gratuitous ARP for ${ip.toString()} (${mac.toString()})`);
-    await this.#send(Macaddr.broadcast, { operation: "request", senderMac: mac, senderIp: ip, targetMac: ZERO_MAC, targetIp: ip });
+    await this.#send(Macaddr.broadcast, {
+      operation: "request",
+      senderMac: mac,
+      senderIp: ip,
+      targetMac: ZERO_MAC,
+      targetIp: ip,
+    });
     this.#stats.requestsSent++;
   }
 

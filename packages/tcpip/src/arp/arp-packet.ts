@@ -39,7 +39,8 @@ export interface ArpPacket {
  * @public
  */
 export function decodeArpPacket(buffer: Uint8Array): Result<ArpPacket, string> {
-  if (buffer.length < ARP_PACKET_SIZE) return err(`ARP packet of ${buffer.length} bytes is shorter than ${ARP_PACKET_SIZE}`);
+  if (buffer.length < ARP_PACKET_SIZE)
+    return err(`ARP packet of ${buffer.length} bytes is shorter than ${ARP_PACKET_SIZE}`);
   const htype = (buffer[0]! << 8) | buffer[1]!;
   const ptype = (buffer[2]! << 8) | buffer[3]!;
   if (htype !== 1) return err(`ARP hardware type ${htype} is not Ethernet (1)`);
@@ -64,7 +65,9 @@ export function decodeArpPacket(buffer: Uint8Array): Result<ArpPacket, string> {
  */
 export function encodeArpPacket(packet: ArpPacket, buffer: Uint8Array, offset = 0): number {
   if (offset < 0 || offset + ARP_PACKET_SIZE > buffer.length) {
-    throw new RangeError(`an ARP packet needs ${ARP_PACKET_SIZE} bytes at offset ${offset} of a ${buffer.length}-byte buffer`);
+    throw new RangeError(
+      `an ARP packet needs ${ARP_PACKET_SIZE} bytes at offset ${offset} of a ${buffer.length}-byte buffer`,
+    );
   }
   buffer.set(ARP_FIXED_HEADER, offset);
   buffer[offset + 7] = packet.operation === "request" ? 1 : 2;

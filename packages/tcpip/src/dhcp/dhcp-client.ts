@@ -17,14 +17,14 @@
  */
 
 import { Ipv4Addr, type Macaddr, type Random, type Udp } from "@mirage-ts/mirage-types";
-import type { Clock, TimerHandle } from "../time/clock.js";
 import type { ArpProbeOptions, ArpProber } from "../arp/arp-probe.js";
-import type { Ipv4Config } from "../ipv4/routing.js";
 import { checkInteger } from "../internal/checks.js";
-import { setLongTimer } from "../internal/long-timer.js";
-import { dhcpLog as log } from "../internal/logs.js";
-import { type DhcpLease, leaseConfig } from "./dhcp-lease.js";
 import { leaseFromAck } from "../internal/lease-from-ack.js";
+import { dhcpLog as log } from "../internal/logs.js";
+import { setLongTimer } from "../internal/long-timer.js";
+import type { Ipv4Config } from "../ipv4/routing.js";
+import type { Clock, TimerHandle } from "../time/clock.js";
+import { type DhcpLease, leaseConfig } from "./dhcp-lease.js";
 import { type DhcpMessage, DhcpMessageType, DhcpOption, decodeDhcpMessage, encodeDhcpMessage } from "./dhcp-message.js";
 
 /**
@@ -33,7 +33,15 @@ import { type DhcpMessage, DhcpMessageType, DhcpOption, decodeDhcpMessage, encod
  *
  * @public
  */
-export type DhcpState = "init" | "selecting" | "requesting" | "probing" | "bound" | "renewing" | "rebinding" | "stopped";
+export type DhcpState =
+  | "init"
+  | "selecting"
+  | "requesting"
+  | "probing"
+  | "bound"
+  | "renewing"
+  | "rebinding"
+  | "stopped";
 
 /**
  * How a {@link DhcpClient} probes an ACKed address before binding it: `probes` ARP probes
@@ -219,7 +227,8 @@ export class DhcpClient {
     const attempts = settings.probes ?? DEFAULT_PROBES;
     const intervalMs = settings.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
     checkInteger("DHCP conflictDetection probes", attempts, 1);
-    if (!(intervalMs > 0)) throw new RangeError(`DHCP conflictDetection intervalMs must be positive, got ${intervalMs}`);
+    if (!(intervalMs > 0))
+      throw new RangeError(`DHCP conflictDetection intervalMs must be positive, got ${intervalMs}`);
     this.#probe = { attempts, intervalMs };
   }
 
@@ -245,7 +254,9 @@ export class DhcpClient {
     this.#state = "stopped";
     if (options.release === true && lease !== undefined && wasBound) {
       this.#xid = this.#newXid();
-      await this.#send(DhcpMessageType.release, lease.server, lease.cidr.address, [[DhcpOption.serverIdentifier, lease.server.toBytes()]]);
+      await this.#send(DhcpMessageType.release, lease.server, lease.cidr.address, [
+        [DhcpOption.serverIdentifier, lease.server.toBytes()],
+      ]);
       this.#lease = undefined;
       await this.#ipv4.configure(undefined);
       this.#onLease?.(undefined);
@@ -317,7 +328,12 @@ export class DhcpClient {
   async #receive(src: Ipv4Addr, srcPort: number, payload: Uint8Array): Promise<void> {
     const decoded = srcPort === SERVER_PORT ? decodeDhcpMessage(payload) : undefined;
     const message = decoded?.ok ? decoded.value : undefined;
-    if (message === undefined || message.op !== "reply" || message.xid !== this.#xid || !message.chaddr.equals(this.#mac)) {
+    if (
+      message === undefined ||
+      message.op !== "reply" ||
+      message.xid !== this.#xid ||
+      !message.chaddr.equals(this.#mac)
+    ) {
       this.#stats.ignored++;
       return;
     }

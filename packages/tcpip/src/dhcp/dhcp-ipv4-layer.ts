@@ -26,12 +26,12 @@ import {
   type Udp,
   ppNetError,
 } from "@mirage-ts/mirage-types";
+import type { ArpProber } from "../arp/arp-probe.js";
 import { ETHERNET_HEADER_SIZE } from "../ethernet/ethernet-frame.js";
+import { dhcpLog as log } from "../internal/logs.js";
+import { MovableUdp } from "../internal/movable-udp.js";
 import { type Ipv4Handlers, Ipv4Layer, type Ipv4LayerOptions } from "../ipv4/ipv4-layer.js";
 import { UdpLayer } from "../udp/udp-layer.js";
-import { MovableUdp } from "../internal/movable-udp.js";
-import { dhcpLog as log } from "../internal/logs.js";
-import type { ArpProber } from "../arp/arp-probe.js";
 import { DhcpClient, type DhcpClientOptions } from "./dhcp-client.js";
 
 /**
@@ -94,10 +94,26 @@ export class DhcpIpv4Layer extends Ipv4Layer {
     const own = new UdpLayer(this, { random: options.random, verifyChecksums: options.verifyChecksums ?? true });
     this.#udp = new MovableUdp(own);
     const prober = isProber(arp) ? { arp } : {};
-    this.client = new DhcpClient({ ...options.dhcp, ...prober, udp: this.#udp, ipv4: this, mac: netif.mac(), clock: options.clock, random: options.random });
+    this.client = new DhcpClient({
+      ...options.dhcp,
+      ...prober,
+      udp: this.#udp,
+      ipv4: this,
+      mac: netif.mac(),
+      clock: options.clock,
+      random: options.random,
+    });
     // Until a stack takes over: ARP, and UDP for the client; everything else is dropped.
-    const ipv4: Ipv4Handlers = { udp: (src, dst, payload) => own.input(src, dst, payload), tcp: ignore, default: ignore };
-    const link: EthernetHandlers = { arpv4: (packet) => arp.input(packet), ipv4: (packet) => this.input(packet, ipv4), ipv6: ignore };
+    const ipv4: Ipv4Handlers = {
+      udp: (src, dst, payload) => own.input(src, dst, payload),
+      tcp: ignore,
+      default: ignore,
+    };
+    const link: EthernetHandlers = {
+      arpv4: (packet) => arp.input(packet),
+      ipv4: (packet) => this.input(packet, ipv4),
+      ipv6: ignore,
+    };
     this.#receive = (frame) => ethernet.input(frame, link);
     this.#listening = netif.listen(ETHERNET_HEADER_SIZE, (frame) => this.#receive(frame));
   }
@@ -117,7 +133,9 @@ export class DhcpIpv4Layer extends Ipv4Layer {
     if (stopped !== undefined) {
       await layer.client.stop();
       const reason = stopped.ok ? "it was disconnected" : ppNetError(stopped.error);
-      throw new Error(`DhcpIpv4Layer.connect: the network device stopped delivering frames before a lease was bound (${reason})`);
+      throw new Error(
+        `DhcpIpv4Layer.connect: the network device stopped delivering frames before a lease was bound (${reason})`,
+      );
     }
     return layer;
   }
@@ -131,7 +149,10 @@ export class DhcpIpv4Layer extends Ipv4Layer {
    * @throws TypeError if `netif` is not the layer's device, or the layer was already handed over.
    */
   handOver(netif: Network, receive: FrameHandler, udp: Udp<Ipv4Addr>): Promise<void> {
-    if (netif !== this.#netif) throw new TypeError("DhcpIpv4Layer.handOver: the stack's network device is not the one the DHCP layer listens on");
+    if (netif !== this.#netif)
+      throw new TypeError(
+        "DhcpIpv4Layer.handOver: the stack's network device is not the one the DHCP layer listens on",
+      );
     if (this.#handedOver) throw new TypeError("DhcpIpv4Layer.handOver: the layer already belongs to a stack");
     this.#handedOver = true;
     this.#receive = receive;

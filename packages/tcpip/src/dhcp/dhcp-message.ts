@@ -90,10 +90,12 @@ const MAGIC_COOKIE = 0x63825363;
  * @public
  */
 export function decodeDhcpMessage(buffer: Uint8Array): Result<DhcpMessage, string> {
-  if (buffer.length < FIXED_SIZE + 4) return err(`DHCP message of ${buffer.length} bytes is shorter than ${FIXED_SIZE + 4}`);
+  if (buffer.length < FIXED_SIZE + 4)
+    return err(`DHCP message of ${buffer.length} bytes is shorter than ${FIXED_SIZE + 4}`);
   const op = buffer[0];
   if (op !== 1 && op !== 2) return err(`BOOTP op ${op} is neither request (1) nor reply (2)`);
-  if (buffer[1] !== 1 || buffer[2] !== 6) return err(`hardware type ${buffer[1]}/length ${buffer[2]} is not Ethernet (1/6)`);
+  if (buffer[1] !== 1 || buffer[2] !== 6)
+    return err(`hardware type ${buffer[1]}/length ${buffer[2]} is not Ethernet (1/6)`);
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   if (view.getUint32(FIXED_SIZE) !== MAGIC_COOKIE) return err("DHCP magic cookie missing");
   // Pieces of each option, joined once at the end: repeated options must not cost quadratic copies.

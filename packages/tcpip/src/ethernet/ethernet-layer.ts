@@ -19,8 +19,8 @@ import {
   type Result,
   err,
 } from "@mirage-ts/mirage-types";
-import { DONE, settled } from "../internal/settled.js";
 import { ethernetLog as log } from "../internal/logs.js";
+import { DONE, settled } from "../internal/settled.js";
 import { ETHERNET_HEADER_SIZE, Ethertype, decodeEthernetFrame, encodeEthernetHeader } from "./ethernet-frame.js";
 
 /**
@@ -53,7 +53,14 @@ const EXCEEDS_MTU: Promise<Result<never, EthernetError>> = Promise.resolve(err({
  */
 export class EthernetLayer implements Ethernet {
   readonly #netif: Network;
-  readonly #stats: EthernetStats = { rxFrames: 0, txFrames: 0, rxTruncated: 0, rxNotForUs: 0, rxUnknownType: 0, txErrors: 0 };
+  readonly #stats: EthernetStats = {
+    rxFrames: 0,
+    txFrames: 0,
+    rxTruncated: 0,
+    rxNotForUs: 0,
+    rxUnknownType: 0,
+    txErrors: 0,
+  };
   readonly #written = (result: Result<void, NetError>): Result<void, EthernetError> => {
     if (!result.ok) {
       this.#stats.txErrors++;
@@ -72,7 +79,12 @@ export class EthernetLayer implements Ethernet {
   // Neither method is `async`: a frame passes between the device and the layer above without a
   // promise of this layer's own.
   /** {@inheritDoc @mirage-ts/mirage-types#Ethernet.write} */
-  write(dst: Macaddr, proto: EtherProto, fill: FillFunction, options: EthernetWriteOptions = {}): Promise<Result<void, EthernetError>> {
+  write(
+    dst: Macaddr,
+    proto: EtherProto,
+    fill: FillFunction,
+    options: EthernetWriteOptions = {},
+  ): Promise<Result<void, EthernetError>> {
     const size = options.size ?? this.#netif.mtu();
     if (size > this.#netif.mtu()) return EXCEEDS_MTU;
     const header = { dst, src: options.src ?? this.#netif.mac(), ethertype: ETHERTYPES[proto] };

@@ -8,7 +8,7 @@
  */
 
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
-import { Icmpv4Type, type Icmpv4Message } from "./icmpv4-message.js";
+import { type Icmpv4Message, Icmpv4Type } from "./icmpv4-message.js";
 
 /**
  * What an ICMP error reports about the datagram it quotes.
@@ -114,7 +114,8 @@ export function icmpv4ErrorReport(from: Ipv4Addr, icmp: Icmpv4Message): IcmpErro
   const quote = icmp.data;
   if (quote.length < 20 || quote[0]! >>> 4 !== 4) return "the quote is not an IPv4 header";
   const headerLength = (quote[0]! & 0x0f) * 4;
-  if (headerLength < 20 || quote.length < headerLength + 8) return "the quote holds less than 8 bytes of transport header";
+  if (headerLength < 20 || quote.length < headerLength + 8)
+    return "the quote holds less than 8 bytes of transport header";
   if (((quote[6]! << 8) | quote[7]!) & 0x1fff) return "the quote is a non-first fragment";
   let nextHopMtu = 0;
   if (kind === "fragmentation-needed") {

@@ -20,13 +20,19 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import type { Clock, TimerHandle } from "../time/clock.js";
 import { checkInteger } from "../internal/checks.js";
-import { TokenBucket } from "../internal/token-bucket.js";
 import { icmpLog as log } from "../internal/logs.js";
+import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol, decodeIpv4Packet } from "../ipv4/ipv4-packet.js";
-import { type Icmpv4Message, Icmpv4Type, decodeIcmpv4Message, encodeEchoRequest, encodeIcmpv4Message } from "./icmpv4-message.js";
+import type { Clock, TimerHandle } from "../time/clock.js";
 import { type IcmpErrorReport, icmpv4ErrorReport } from "./icmp-error.js";
+import {
+  type Icmpv4Message,
+  Icmpv4Type,
+  decodeIcmpv4Message,
+  encodeEchoRequest,
+  encodeIcmpv4Message,
+} from "./icmpv4-message.js";
 
 /**
  * Receives the ICMP errors an {@link Icmpv4Layer} hears about datagrams we sent.
@@ -217,7 +223,11 @@ export class Icmpv4Layer implements Icmpv4 {
    * Sends an ICMP message (header included) to `dst`, as given: build it with
    * {@link encodeIcmpv4Message}, which sets the checksum.
    */
-  async write(dst: Ipv4Addr, message: Uint8Array, options: IcmpWriteOptions<Ipv4Addr> = {}): Promise<Result<void, IcmpError>> {
+  async write(
+    dst: Ipv4Addr,
+    message: Uint8Array,
+    options: IcmpWriteOptions<Ipv4Addr> = {},
+  ): Promise<Result<void, IcmpError>> {
     if (this.#disconnected) return err({ kind: "no_route", reason: "the ICMP layer is disconnected" });
     return this.#ip.write(dst, "icmp", () => 0, [message], options);
   }
@@ -234,7 +244,12 @@ export class Icmpv4Layer implements Icmpv4 {
     const { header, payload } = decoded.value;
     const aboutIcmpError =
       header.protocol === IpProtocol.icmp && (payload.length === 0 || !ICMP_QUERY_TYPES.has(payload[0]!));
-    const srcUnicast = !(header.src.isUnspecified() || header.src.isBroadcast() || header.src.isMulticast() || header.src.isLoopback());
+    const srcUnicast = !(
+      header.src.isUnspecified() ||
+      header.src.isBroadcast() ||
+      header.src.isMulticast() ||
+      header.src.isLoopback()
+    );
     if (aboutIcmpError || !srcUnicast || header.fragmentOffset !== 0 || !this.#isOurAddress(header.dst)) {
       this.#stats.errorsSuppressed++;
       return;
@@ -263,7 +278,8 @@ export class Icmpv4Layer implements Icmpv4 {
     const id = (options.id ?? ECHO_ID) & 0xffff;
     const seq = (options.seq ?? this.#seq++) & 0xffff;
     const key = pingKey(dst, id, seq);
-    if (this.#disconnected || this.#pings.size >= this.#maxPings || this.#pings.has(key)) return err({ kind: "timeout" });
+    if (this.#disconnected || this.#pings.size >= this.#maxPings || this.#pings.has(key))
+      return err({ kind: "timeout" });
     const reply = new Promise<Result<PingReply, PingError>>((resolve) => {
       const timer = this.#clock.setTimer(options.timeoutMs ?? 1000, () => {
         this.#pings.delete(key);

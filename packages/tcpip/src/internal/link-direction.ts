@@ -34,7 +34,8 @@ export function checkImpairments(link: LinkImpairments): void {
   }
   for (const name of ["reorderHoldMs", "delayMs", "jitterMs", "bandwidth"] as const) {
     const value = link[name];
-    if (value !== undefined && !(value >= 0)) throw new RangeError(`invalid link ${name} ${value}: must be a number of at least 0`);
+    if (value !== undefined && !(value >= 0))
+      throw new RangeError(`invalid link ${name} ${value}: must be a number of at least 0`);
   }
   if (link.mtu !== undefined) checkInteger("link mtu", link.mtu, 0);
   if (link.queueLimit !== undefined) checkInteger("link queueLimit", link.queueLimit, 1);

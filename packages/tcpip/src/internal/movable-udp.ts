@@ -41,7 +41,12 @@ export class MovableUdp implements Udp<Ipv4Addr> {
     return this.#target.input(src, dst, datagram);
   }
 
-  write(dst: Ipv4Addr, dstPort: number, payload: Uint8Array, options?: UdpWriteOptions<Ipv4Addr>): Promise<Result<void, UdpError>> {
+  write(
+    dst: Ipv4Addr,
+    dstPort: number,
+    payload: Uint8Array,
+    options?: UdpWriteOptions<Ipv4Addr>,
+  ): Promise<Result<void, UdpError>> {
     return this.#target.write(dst, dstPort, payload, options);
   }
 

@@ -14,7 +14,9 @@ export class TokenBucket {
 
   constructor(clock: Clock, perSecond: number, burst: number) {
     if (!(perSecond >= 0) || !(burst >= 1)) {
-      throw new RangeError(`a rate limit needs a rate of at least 0 and a burst of at least 1, got ${perSecond}/s and ${burst}`);
+      throw new RangeError(
+        `a rate limit needs a rate of at least 0 and a burst of at least 1, got ${perSecond}/s and ${burst}`,
+      );
     }
     this.#clock = clock;
     this.#perMs = perSecond / 1000;

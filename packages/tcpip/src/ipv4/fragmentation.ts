@@ -29,7 +29,8 @@ export interface FragmentRange {
 export function fragmentRanges(payloadLength: number, headerLength: number, mtu: number): FragmentRange[] {
   if (headerLength + payloadLength <= mtu) return [{ offset: 0, length: payloadLength, more: false }];
   const chunk = Math.floor((mtu - headerLength) / 8) * 8;
-  if (chunk < 8) throw new RangeError(`an MTU of ${mtu} leaves no room to fragment after a ${headerLength}-byte header`);
+  if (chunk < 8)
+    throw new RangeError(`an MTU of ${mtu} leaves no room to fragment after a ${headerLength}-byte header`);
   const ranges: FragmentRange[] = [];
   for (let offset = 0; offset < payloadLength; offset += chunk) {
     const length = Math.min(chunk, payloadLength - offset);

@@ -21,8 +21,8 @@ import {
   type IpHandlers,
   type IpProto,
   type IpWriteOptions,
-  Ipv4Addr,
   type Ipv4,
+  Ipv4Addr,
   type Ipv4Prefix,
   type Macaddr,
   type Random,
@@ -30,11 +30,11 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import type { Clock, TimerHandle } from "../time/clock.js";
 import { ArpLayer } from "../arp/arp-layer.js";
 import { gather, totalLength } from "../internal/gather.js";
-import { DONE, settled } from "../internal/settled.js";
 import { ipv4Log as log } from "../internal/logs.js";
+import { DONE, settled } from "../internal/settled.js";
+import type { Clock, TimerHandle } from "../time/clock.js";
 import { fragmentRanges } from "./fragmentation.js";
 import {
   IPV4_HEADER_SIZE,
@@ -45,7 +45,7 @@ import {
   encodeIpv4Header,
   encodePseudoHeader,
 } from "./ipv4-packet.js";
-import { type ReassemblyLimits, type ReassemblyStats, Reassembler } from "./reassembly.js";
+import { Reassembler, type ReassemblyLimits, type ReassemblyStats } from "./reassembly.js";
 import { type Ipv4Config, nextHop } from "./routing.js";
 
 /**
@@ -54,7 +54,12 @@ import { type Ipv4Config, nextHop } from "./routing.js";
  *
  * @public
  */
-export type Ipv4Callback = (src: Ipv4Addr, dst: Ipv4Addr, payload: Uint8Array, datagram?: Uint8Array) => void | Promise<void>;
+export type Ipv4Callback = (
+  src: Ipv4Addr,
+  dst: Ipv4Addr,
+  payload: Uint8Array,
+  datagram?: Uint8Array,
+) => void | Promise<void>;
 
 /**
  * The handlers of {@link Ipv4Layer.input}: those of the `Ip` signature, which also get the whole
@@ -279,7 +284,8 @@ export class Ipv4Layer implements Ipv4 {
   ): Promise<Result<void, IpError>> {
     if (this.#disconnected) return Promise.resolve(this.#noRoute("the IPv4 layer is disconnected"));
     const ttl = options.ttl ?? DEFAULT_TTL;
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255) throw new RangeError(`invalid TTL ${ttl}: must be an integer from 0 to 255`);
+    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255)
+      throw new RangeError(`invalid TTL ${ttl}: must be an integer from 0 to 255`);
     const size = options.size ?? 0;
     // Transports that hand their header in `payload` (TCP does) ask for no head: no buffer per packet.
     const head = size === 0 ? NO_HEAD : new Uint8Array(size);
@@ -321,7 +327,12 @@ export class Ipv4Layer implements Ipv4 {
     });
   }
 
-  #send(mac: Macaddr, header: Ipv4Header, chunks: readonly Uint8Array[], length: number): Promise<Result<void, IpError>> {
+  #send(
+    mac: Macaddr,
+    header: Ipv4Header,
+    chunks: readonly Uint8Array[],
+    length: number,
+  ): Promise<Result<void, IpError>> {
     const mtu = this.#ethernet.mtu();
     if (IPV4_HEADER_SIZE + length <= mtu) {
       // The common case, one packet: no fragment list, no per-fragment header copy.
@@ -345,7 +356,13 @@ export class Ipv4Layer implements Ipv4 {
     return this.#sendFragments(mac, header, chunks, length, mtu);
   }
 
-  async #sendFragments(mac: Macaddr, header: Ipv4Header, chunks: readonly Uint8Array[], length: number, mtu: number): Promise<Result<void, IpError>> {
+  async #sendFragments(
+    mac: Macaddr,
+    header: Ipv4Header,
+    chunks: readonly Uint8Array[],
+    length: number,
+    mtu: number,
+  ): Promise<Result<void, IpError>> {
     const ranges = fragmentRanges(length, IPV4_HEADER_SIZE, mtu);
     // Every fragment is handed to the link before any is awaited, so the fragments of one datagram
     // leave back to back instead of interleaving with those of concurrent writes.

@@ -89,7 +89,10 @@ export interface Ipv4DecodeError {
  */
 export function decodeIpv4Packet(buffer: Uint8Array, verifyChecksum = true): Result<Ipv4Packet, Ipv4DecodeError> {
   if (buffer.length < IPV4_HEADER_SIZE) {
-    return err({ kind: "truncated", message: `IPv4 packet of ${buffer.length} bytes is shorter than a 20-byte header` });
+    return err({
+      kind: "truncated",
+      message: `IPv4 packet of ${buffer.length} bytes is shorter than a 20-byte header`,
+    });
   }
   const version = buffer[0]! >>> 4;
   if (version !== 4) return err({ kind: "bad_version", message: `IP version ${version} in an IPv4 packet` });
@@ -145,7 +148,9 @@ export function encodeIpv4Header(header: Ipv4Header, payloadLength: number, buff
     throw new RangeError(`IPv4 fragment offset ${header.fragmentOffset} is not a multiple of 8 up to 65528`);
   }
   if (offset < 0 || offset + headerLength > buffer.length) {
-    throw new RangeError(`an IPv4 header needs ${headerLength} bytes at offset ${offset} of a ${buffer.length}-byte buffer`);
+    throw new RangeError(
+      `an IPv4 header needs ${headerLength} bytes at offset ${offset} of a ${buffer.length}-byte buffer`,
+    );
   }
   const flagsOffset =
     (header.dontFragment ? 0x4000 : 0) | (header.moreFragments ? 0x2000 : 0) | (header.fragmentOffset / 8);

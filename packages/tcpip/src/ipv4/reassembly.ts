@@ -137,7 +137,14 @@ export class Reassembler {
     const key = `${header.src.toNumber()} ${header.dst.toNumber()} ${header.protocol} ${header.id}`;
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      entry = { expiresAt: now + this.#timeout, fragments: [], bytes: 0, end: undefined, firstHeader: undefined, poisoned: false };
+      entry = {
+        expiresAt: now + this.#timeout,
+        fragments: [],
+        bytes: 0,
+        end: undefined,
+        firstHeader: undefined,
+        poisoned: false,
+      };
       while (this.#entries.size >= this.#maxDatagrams) this.#evictOldest();
       this.#entries.set(key, entry);
     }
@@ -147,7 +154,8 @@ export class Reassembler {
     }
     if (end > MAX_PAYLOAD) return this.#poison(entry, "oversized");
     if (!header.moreFragments) {
-      if ((entry.end !== undefined && entry.end !== end) || lastEnd(entry) > end) return this.#poison(entry, "overlaps");
+      if ((entry.end !== undefined && entry.end !== end) || lastEnd(entry) > end)
+        return this.#poison(entry, "overlaps");
       entry.end = end;
     } else if (entry.end !== undefined && end > entry.end) {
       return this.#poison(entry, "overlaps");

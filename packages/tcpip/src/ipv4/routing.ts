@@ -25,7 +25,9 @@ export interface Ipv4Config {
  *
  * @public
  */
-export type NextHop = { readonly kind: "mac"; readonly mac: Macaddr } | { readonly kind: "resolve"; readonly ip: Ipv4Addr };
+export type NextHop =
+  | { readonly kind: "mac"; readonly mac: Macaddr }
+  | { readonly kind: "resolve"; readonly ip: Ipv4Addr };
 
 /**
  * The next hop towards `dst` under `config` (`undefined` while no address is configured, when only

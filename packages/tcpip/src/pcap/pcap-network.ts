@@ -28,7 +28,8 @@ export class PcapNetwork implements Network {
   write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
     return this.#netif.write(size, (buffer) => {
       const length = fill(buffer);
-      if (Number.isInteger(length) && length >= 0 && length <= buffer.length) this.#writer.record(buffer.subarray(0, length));
+      if (Number.isInteger(length) && length >= 0 && length <= buffer.length)
+        this.#writer.record(buffer.subarray(0, length));
       return length;
     });
   }

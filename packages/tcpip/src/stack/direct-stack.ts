@@ -46,6 +46,7 @@ import {
 } from "@mirage-ts/mirage-types";
 import type { DhcpClient, DhcpStats } from "../dhcp/dhcp-client.js";
 import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
+import { DONE } from "../internal/settled.js";
 import type { Ipv4Layer } from "../ipv4/ipv4-layer.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
 import type { TcpConfig, TcpListenerOptions } from "../tcp/tcp-config.js";
@@ -53,7 +54,6 @@ import { TcpLayer } from "../tcp/tcp-layer.js";
 import type { TcpStats } from "../tcp/tcp-stats.js";
 import type { UdpLayer } from "../udp/udp-layer.js";
 import { Ipv4Stack, type Ipv4StackLayers, type Ipv4StackOptions, type Ipv4StackStats } from "./ipv4-stack.js";
-import { DONE } from "../internal/settled.js";
 
 /**
  * Settings of the DHCP client of a {@link DirectStack}: those of its {@link DhcpIpv4Layer}.
@@ -130,7 +130,9 @@ const NO_IPV6_TCP: Promise<Result<never, TcpError>> = Promise.resolve(
 // IPv6's fixed header is 20 bytes longer than IPv4's minimal one.
 const IPV6_EXTRA_HEADER = 20;
 
-function isIpv4<T extends { readonly src?: Ipaddr }>(options: T | undefined): options is T & { readonly src?: Ipv4Addr } {
+function isIpv4<T extends { readonly src?: Ipaddr }>(
+  options: T | undefined,
+): options is T & { readonly src?: Ipv4Addr } {
   return options?.src === undefined || options.src.version === 4;
 }
 
@@ -200,7 +202,12 @@ class Ipv4OnlyUdp implements Udp<Ipaddr> {
     return this.#udp.input(src, dst, datagram);
   }
 
-  write(dst: Ipaddr, dstPort: number, payload: Uint8Array, options?: UdpWriteOptions<Ipaddr>): Promise<Result<void, UdpError>> {
+  write(
+    dst: Ipaddr,
+    dstPort: number,
+    payload: Uint8Array,
+    options?: UdpWriteOptions<Ipaddr>,
+  ): Promise<Result<void, UdpError>> {
     if (dst.version === 6 || !isIpv4(options)) return NO_IPV6_RESULT;
     return this.#udp.write(dst, dstPort, payload, options);
   }
@@ -218,7 +225,11 @@ class Ipv4OnlyTcp implements DirectStackTcp {
     this.#tcp = tcp;
   }
 
-  listen(port: number, handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>, options?: TcpListenerOptions | TcpListenOptions): void {
+  listen(
+    port: number,
+    handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>,
+    options?: TcpListenerOptions | TcpListenOptions,
+  ): void {
     this.#tcp.listen(port, handler, options);
   }
 
@@ -325,7 +336,11 @@ export class DirectStack implements Stack {
       throw new TypeError("DirectStack.connect: give either a static `ipv4` configuration or `dhcp`, not both");
     }
     const useDhcp = dhcp ?? ipv4 === undefined;
-    const tcpLayerOptions = { clock: options.clock, random: options.random, ...(tcp === undefined ? {} : { config: tcp }) };
+    const tcpLayerOptions = {
+      clock: options.clock,
+      random: options.random,
+      ...(tcp === undefined ? {} : { config: tcp }),
+    };
     const layers = await Ipv4Stack.connect({
       ...rest,
       ...(ipv4 === undefined ? {} : { config: ipv4 }),

@@ -13,19 +13,24 @@
  */
 
 import type { EthernetHandlers, FrameHandler, NetStats, Network, Random } from "@mirage-ts/mirage-types";
-import type { Clock } from "../time/clock.js";
+import { ArpLayer, type ArpLimits, type ArpStats } from "../arp/arp-layer.js";
+import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
 import { ETHERNET_HEADER_SIZE } from "../ethernet/ethernet-frame.js";
 import { EthernetLayer, type EthernetStats } from "../ethernet/ethernet-layer.js";
-import { type ArpLimits, ArpLayer, type ArpStats } from "../arp/arp-layer.js";
+import {
+  type Icmpv4ErrorHandler,
+  Icmpv4Layer,
+  type Icmpv4LayerOptions,
+  type Icmpv4Stats,
+} from "../icmp/icmpv4-layer.js";
+import { UnreachableCode } from "../icmp/icmpv4-message.js";
+import { stackLog as log } from "../internal/logs.js";
 import { type Ipv4Callback, type Ipv4Handlers, Ipv4Layer, type Ipv4Stats } from "../ipv4/ipv4-layer.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { ReassemblyLimits } from "../ipv4/reassembly.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
-import { type Icmpv4ErrorHandler, Icmpv4Layer, type Icmpv4LayerOptions, type Icmpv4Stats } from "../icmp/icmpv4-layer.js";
-import { UnreachableCode } from "../icmp/icmpv4-message.js";
+import type { Clock } from "../time/clock.js";
 import { UdpLayer, type UdpStats } from "../udp/udp-layer.js";
-import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
-import { stackLog as log } from "../internal/logs.js";
 import { icmpPortUnreachable } from "./port-unreachable.js";
 
 /**
@@ -176,7 +181,9 @@ export class Ipv4Stack {
       });
     const { netif, ipv4, udp } = layers;
     stack.#listening =
-      ipv4 instanceof DhcpIpv4Layer ? ipv4.handOver(netif, receive, udp) : netif.listen(ETHERNET_HEADER_SIZE, receive).then(() => undefined);
+      ipv4 instanceof DhcpIpv4Layer
+        ? ipv4.handOver(netif, receive, udp)
+        : netif.listen(ETHERNET_HEADER_SIZE, receive).then(() => undefined);
     return stack;
   }
 
@@ -196,8 +203,16 @@ export class Ipv4Stack {
     const verifyChecksums = options.verifyChecksums ?? true;
     const ethernet = new EthernetLayer(netif);
     const arp = new ArpLayer(ethernet, { clock, ...options.arp });
-    const ipv4Options = { clock, random, verifyChecksums, ...(options.reassembly === undefined ? {} : { reassembly: options.reassembly }) };
-    const ipv4 = dhcp === undefined ? new Ipv4Layer(ethernet, arp, ipv4Options) : await DhcpIpv4Layer.connect(ethernet, arp, { ...ipv4Options, netif, dhcp });
+    const ipv4Options = {
+      clock,
+      random,
+      verifyChecksums,
+      ...(options.reassembly === undefined ? {} : { reassembly: options.reassembly }),
+    };
+    const ipv4 =
+      dhcp === undefined
+        ? new Ipv4Layer(ethernet, arp, ipv4Options)
+        : await DhcpIpv4Layer.connect(ethernet, arp, { ...ipv4Options, netif, dhcp });
     const icmp = new Icmpv4Layer(ipv4, { clock, ...options.icmp });
     const udp = new UdpLayer(ipv4, { random, verifyChecksums, onPortUnreachable: icmpPortUnreachable(icmp) });
     const stack = Ipv4Stack.ofLayers({ netif, ethernet, arp, ipv4, icmp, udp });

@@ -28,23 +28,23 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import type { Clock } from "../time/clock.js";
 import type { IcmpErrorReport } from "../icmp/icmp-error.js";
+import { DONE } from "../internal/settled.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
-import { TcpFlags, TcpHeader } from "./segment.js";
-import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
-import type { TcpStats } from "./tcp-stats.js";
+import type { Clock } from "../time/clock.js";
 import { addressEquals, isIpv6, tupleKey } from "./internal/address.js";
-import { ConnectionTable } from "./internal/connection-table.js";
 import { checksumValid, pseudoHeaderSum, segmentChecksum } from "./internal/checksum.js";
 import { type KeepaliveMs, type ResolvedConfig, checkBacklog, keepaliveMs, resolveConfig } from "./internal/config.js";
 import { Connection, type ConnectionHost, REFUSED } from "./internal/connection.js";
+import { ConnectionTable } from "./internal/connection-table.js";
 import { Counters } from "./internal/counters.js";
 import { TcpFlowImpl } from "./internal/flow.js";
+import { HeldClock } from "./internal/held-clock.js";
 import { IsnGenerator } from "./internal/isn.js";
 import { seqAdd } from "./internal/seq.js";
-import { DONE } from "../internal/settled.js";
-import { HeldClock } from "./internal/held-clock.js";
+import { TcpFlags, TcpHeader } from "./segment.js";
+import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
+import type { TcpStats } from "./tcp-stats.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 const TCP_HEADER = 20;
@@ -161,7 +161,8 @@ export class TcpLayer<A> implements Tcp<A> {
     this.#listeners.set(port, {
       port,
       handler,
-      keepalive: options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "listen keepalive"),
+      keepalive:
+        options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "listen keepalive"),
       backlog: options?.backlog === undefined ? this.#config.backlog : checkBacklog(options.backlog),
       halfOpen: new Map(),
       pending: 0,
@@ -187,7 +188,8 @@ export class TcpLayer<A> implements Tcp<A> {
       options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "connect keepalive");
     if (this.#disconnected) return Promise.resolve(err(REFUSED));
     const local = this.#ip.src(dst);
-    const localPort = this.#connections.size < this.#config.maxConnections ? this.#allocatePort(local, dst, port) : undefined;
+    const localPort =
+      this.#connections.size < this.#config.maxConnections ? this.#allocatePort(local, dst, port) : undefined;
     if (localPort === undefined) {
       this.#counters.portExhaustion++;
       return Promise.resolve(err(REFUSED));
@@ -325,7 +327,10 @@ export class TcpLayer<A> implements Tcp<A> {
     }
     if (!seg.has(SYN) || seg.has(FIN)) return;
     const counters = this.#counters;
-    if (listener.halfOpen.size + listener.pending >= listener.backlog || counters.halfOpen >= this.#config.maxHalfOpen) {
+    if (
+      listener.halfOpen.size + listener.pending >= listener.backlog ||
+      counters.halfOpen >= this.#config.maxHalfOpen
+    ) {
       // The oldest half-open connection of this listener makes way once it has gone a whole initial
       // RTO without an answer to its SYN-ACK (as Linux prunes its SYN queue of retransmitted
       // requests): under a SYN flood from spoofed addresses, whose entries would otherwise hold the
@@ -383,7 +388,13 @@ export class TcpLayer<A> implements Tcp<A> {
 
   // ---------------------------------------------------------------- connections
 
-  #create(local: A, localPort: number, remote: A, remotePort: number, keepalive: KeepaliveMs | undefined): Connection<A> {
+  #create(
+    local: A,
+    localPort: number,
+    remote: A,
+    remotePort: number,
+    keepalive: KeepaliveMs | undefined,
+  ): Connection<A> {
     const key = tupleKey(local, localPort, remote, remotePort);
     const conn = new Connection<A>(this.#host, {
       local,

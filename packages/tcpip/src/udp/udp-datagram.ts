@@ -57,7 +57,10 @@ export function decodeUdpDatagram(
   verifyChecksum = true,
 ): Result<UdpDatagram, UdpDecodeError> {
   if (buffer.length < UDP_HEADER_SIZE) {
-    return err({ kind: "truncated", message: `UDP datagram of ${buffer.length} bytes is shorter than its 8-byte header` });
+    return err({
+      kind: "truncated",
+      message: `UDP datagram of ${buffer.length} bytes is shorter than its 8-byte header`,
+    });
   }
   const length = (buffer[4]! << 8) | buffer[5]!;
   if (length < UDP_HEADER_SIZE || length > buffer.length) {

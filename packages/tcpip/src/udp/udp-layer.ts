@@ -150,11 +150,13 @@ export class UdpLayer implements Udp<Ipv4Addr> {
   ): Promise<Result<void, UdpError>> {
     checkPort(dstPort);
     if (options.srcPort !== undefined) checkPort(options.srcPort);
-    if (payload.length > MAX_PAYLOAD) throw new RangeError(`a UDP payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}`);
+    if (payload.length > MAX_PAYLOAD)
+      throw new RangeError(`a UDP payload of ${payload.length} bytes exceeds ${MAX_PAYLOAD}`);
     if (this.#disconnected) return err({ kind: "no_route", reason: "the UDP layer is disconnected" });
     const src = options.src ?? this.#ip.src(dst);
     const srcPort = options.srcPort ?? this.#ephemeralPort();
-    const ipOptions = options.ttl === undefined ? { src, size: UDP_HEADER_SIZE } : { src, size: UDP_HEADER_SIZE, ttl: options.ttl };
+    const ipOptions =
+      options.ttl === undefined ? { src, size: UDP_HEADER_SIZE } : { src, size: UDP_HEADER_SIZE, ttl: options.ttl };
     const result = await this.#ip.write(
       dst,
       "udp",

@@ -24,11 +24,11 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import type { Clock } from "../time/clock.js";
 import { checkInteger } from "../internal/checks.js";
-import { LinkDirection, checkImpairments } from "../internal/link-direction.js";
 import { FrameSlab } from "../internal/frame-slab.js";
+import { LinkDirection, checkImpairments } from "../internal/link-direction.js";
 import { OK } from "../internal/settled.js";
+import type { Clock } from "../time/clock.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
 
 const DISCONNECTED: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "disconnected" }));

@@ -1,7 +1,8 @@
 // fast-check generators for addresses and headers.
-import fc from "fast-check";
+
 import { Ipv4Addr, Macaddr } from "@mirage-ts/mirage-types";
 import type { ArpPacket, DhcpMessage, Ipv4Header } from "@mirage-ts/tcpip";
+import fc from "fast-check";
 
 export const macaddr = fc.uint8Array({ minLength: 6, maxLength: 6 }).map((b) => Macaddr.fromBytes(b));
 export const ipv4addr = fc.integer({ min: 0, max: 0xffffffff }).map((n) => Ipv4Addr.fromNumber(n));
@@ -17,7 +18,9 @@ export const ipv4Header: fc.Arbitrary<Ipv4Header> = fc.record({
   protocol: fc.integer({ min: 0, max: 255 }),
   src: ipv4addr,
   dst: ipv4addr,
-  options: fc.integer({ min: 0, max: 10 }).chain((words) => fc.uint8Array({ minLength: words * 4, maxLength: words * 4 })),
+  options: fc
+    .integer({ min: 0, max: 10 })
+    .chain((words) => fc.uint8Array({ minLength: words * 4, maxLength: words * 4 })),
 });
 
 export const arpPacket: fc.Arbitrary<ArpPacket> = fc.record({
@@ -39,9 +42,15 @@ export const dhcpMessage: fc.Arbitrary<DhcpMessage> = fc.record({
   giaddr: ipv4addr,
   chaddr: macaddr,
   options: fc
-    .uniqueArray(fc.tuple(fc.integer({ min: 1, max: 254 }).filter((c) => c !== 52), fc.uint8Array({ maxLength: 600 })), {
-      selector: ([code]) => code,
-      maxLength: 8,
-    })
+    .uniqueArray(
+      fc.tuple(
+        fc.integer({ min: 1, max: 254 }).filter((c) => c !== 52),
+        fc.uint8Array({ maxLength: 600 }),
+      ),
+      {
+        selector: ([code]) => code,
+        maxLength: 8,
+      },
+    )
     .map((entries) => new Map(entries)),
 });

@@ -15,8 +15,8 @@ import {
   encodeArpPacket,
   encodeDhcpMessage,
 } from "@mirage-ts/tcpip";
-import type { Lab } from "./stacks.js";
 import { ethernetFrame, ipv4Frame, ipv4Header, ipv4Packet, udpDatagram } from "./frames.js";
+import type { Lab } from "./stacks.js";
 
 export interface Received {
   readonly at: number;
@@ -78,7 +78,16 @@ export class FakeDhcpServer {
       const arp = decodeArpPacket(eth.value.payload);
       if (arp.ok && arp.value.operation === "request" && arp.value.targetIp.equals(this.ip)) {
         const body = new Uint8Array(28);
-        encodeArpPacket({ operation: "reply", senderMac: this.mac, senderIp: this.ip, targetMac: arp.value.senderMac, targetIp: arp.value.senderIp }, body);
+        encodeArpPacket(
+          {
+            operation: "reply",
+            senderMac: this.mac,
+            senderIp: this.ip,
+            targetMac: arp.value.senderMac,
+            targetIp: arp.value.senderIp,
+          },
+          body,
+        );
         this.#send(ethernetFrame(arp.value.senderMac, this.mac, Ethertype.arp, body));
       }
       return;
@@ -109,7 +118,8 @@ export class FakeDhcpServer {
     if (type === DhcpMessageType.decline) this.declines++;
     if (this.mode === "silent") return;
     if (type === DhcpMessageType.discover) this.#reply(m, DhcpMessageType.offer);
-    else if (type === DhcpMessageType.request && this.mode !== "offer-only") this.#reply(m, this.mode === "nak" ? DhcpMessageType.nak : DhcpMessageType.ack);
+    else if (type === DhcpMessageType.request && this.mode !== "offer-only")
+      this.#reply(m, this.mode === "nak" ? DhcpMessageType.nak : DhcpMessageType.ack);
   }
 
   #reply(request: DhcpMessage, type: number): void {
@@ -124,7 +134,10 @@ export class FakeDhcpServer {
       options.set(DhcpOption.subnetMask, Ipv4Addr.parse(o.mask ?? "255.255.255.0").toBytes());
       options.set(DhcpOption.router, Ipv4Addr.parse(o.router ?? this.ip.toString()).toBytes());
       options.set(DhcpOption.dnsServers, Uint8Array.of(10, 0, 0, 1, 9, 9, 9, 9));
-      options.set(DhcpOption.domainName, Uint8Array.from("test.local", (c) => c.charCodeAt(0)));
+      options.set(
+        DhcpOption.domainName,
+        Uint8Array.from("test.local", (c) => c.charCodeAt(0)),
+      );
       options.set(DhcpOption.interfaceMtu, Uint8Array.of(0x05, 0xdc));
       options.set(DhcpOption.leaseTime, be32(o.leaseS ?? 3600));
       if (o.t1S !== undefined) options.set(DhcpOption.renewalTime, be32(o.t1S));
@@ -132,8 +145,16 @@ export class FakeDhcpServer {
     }
     const yiaddr = type === DhcpMessageType.nak ? Ipv4Addr.any : offered;
     const payload = encodeDhcpMessage({
-      op: "reply", xid: request.xid, secs: 0, broadcast: request.broadcast, ciaddr: request.ciaddr, yiaddr,
-      siaddr: Ipv4Addr.any, giaddr: Ipv4Addr.any, chaddr: request.chaddr, options,
+      op: "reply",
+      xid: request.xid,
+      secs: 0,
+      broadcast: request.broadcast,
+      ciaddr: request.ciaddr,
+      yiaddr,
+      siaddr: Ipv4Addr.any,
+      giaddr: Ipv4Addr.any,
+      chaddr: request.chaddr,
+      options,
     });
     const toBroadcast = !o.unicast && request.broadcast;
     const dstIp = toBroadcast ? Ipv4Addr.broadcast : request.ciaddr.isUnspecified() ? yiaddr : request.ciaddr;

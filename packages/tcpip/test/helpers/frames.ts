@@ -10,7 +10,12 @@ import {
   encodeUdpHeader,
 } from "@mirage-ts/tcpip";
 
-export function ipv4Header(src: Ipv4Addr, dst: Ipv4Addr, protocol: number, extra: Partial<Ipv4Header> = {}): Ipv4Header {
+export function ipv4Header(
+  src: Ipv4Addr,
+  dst: Ipv4Addr,
+  protocol: number,
+  extra: Partial<Ipv4Header> = {},
+): Ipv4Header {
   return {
     tos: 0,
     id: 1,
@@ -44,7 +49,13 @@ export function ipv4Frame(dst: Macaddr, src: Macaddr, packet: Uint8Array): Uint8
   return ethernetFrame(dst, src, Ethertype.ipv4, packet);
 }
 
-export function udpDatagram(src: Ipv4Addr, dst: Ipv4Addr, srcPort: number, dstPort: number, payload: Uint8Array): Uint8Array {
+export function udpDatagram(
+  src: Ipv4Addr,
+  dst: Ipv4Addr,
+  srcPort: number,
+  dstPort: number,
+  payload: Uint8Array,
+): Uint8Array {
   const datagram = new Uint8Array(8 + payload.length);
   encodeUdpHeader(src, dst, srcPort, dstPort, payload, datagram);
   datagram.set(payload, 8);
@@ -60,5 +71,7 @@ export function bytes(length: number, seed = 0): Uint8Array {
 /** Asserts byte equality quickly (vitest's deep equality walks typed arrays element by element). */
 export function expectBytes(actual: Uint8Array | undefined, expected: Uint8Array): void {
   if (actual !== undefined && Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected)) return;
-  throw new Error(`bytes differ: got ${actual === undefined ? "nothing" : `${actual.length} bytes`}, expected ${expected.length} bytes`);
+  throw new Error(
+    `bytes differ: got ${actual === undefined ? "nothing" : `${actual.length} bytes`}, expected ${expected.length} bytes`,
+  );
 }

@@ -1,5 +1,5 @@
 // Seed frames and mutations for fuzzing the stack with inputs close to valid ones.
-import fc from "fast-check";
+
 import { Ipv4Addr, Macaddr } from "@mirage-ts/mirage-types";
 import {
   DhcpMessageType,
@@ -12,6 +12,7 @@ import {
   internetChecksum,
   pseudoHeaderSum,
 } from "@mirage-ts/tcpip";
+import fc from "fast-check";
 import { ethernetFrame, ipv4Frame, ipv4Header, ipv4Packet, udpDatagram } from "./frames.js";
 
 export interface Target {
@@ -36,7 +37,10 @@ export function seedFrames(target: Target, xid = 0): Uint8Array[] {
     ipv4Frame(
       target.mac,
       PEER_MAC,
-      ipv4Packet(ipv4Header(PEER_IP, target.ip, IpProtocol.udp, { id: 77, moreFragments: i === 0, fragmentOffset: i * 32 }), big.subarray(i * 32, i * 32 + 32)),
+      ipv4Packet(
+        ipv4Header(PEER_IP, target.ip, IpProtocol.udp, { id: 77, moreFragments: i === 0, fragmentOffset: i * 32 }),
+        big.subarray(i * 32, i * 32 + 32),
+      ),
     ),
   );
   return [
@@ -44,9 +48,20 @@ export function seedFrames(target: Target, xid = 0): Uint8Array[] {
     arp(target, "reply"),
     arp(target, "reply", target.ip),
     ipv4Frame(target.mac, PEER_MAC, ipv4Packet(ipv4Header(PEER_IP, target.ip, IpProtocol.icmp), echo)),
-    ipv4Frame(target.mac, PEER_MAC, ipv4Packet(ipv4Header(PEER_IP, target.ip, IpProtocol.udp), udpDatagram(PEER_IP, target.ip, 1234, 7, new Uint8Array(20)))),
+    ipv4Frame(
+      target.mac,
+      PEER_MAC,
+      ipv4Packet(
+        ipv4Header(PEER_IP, target.ip, IpProtocol.udp),
+        udpDatagram(PEER_IP, target.ip, 1234, 7, new Uint8Array(20)),
+      ),
+    ),
     ipv4Frame(target.mac, PEER_MAC, ipv4Packet(ipv4Header(PEER_IP, target.ip, IpProtocol.tcp), new Uint8Array(20))),
-    ipv4Frame(target.mac, PEER_MAC, ipv4Packet(ipv4Header(PEER_IP, target.ip, 99, { options: Uint8Array.of(7, 3, 4, 0) }), new Uint8Array(8))),
+    ipv4Frame(
+      target.mac,
+      PEER_MAC,
+      ipv4Packet(ipv4Header(PEER_IP, target.ip, 99, { options: Uint8Array.of(7, 3, 4, 0) }), new Uint8Array(8)),
+    ),
     ...fragments,
     ...dhcpFrames(target, xid),
   ];
@@ -74,7 +89,11 @@ export function dhcpFrames(target: Target, xid: number): Uint8Array[] {
       ]),
     });
     const datagram = udpDatagram(PEER_IP, Ipv4Addr.broadcast, 67, 68, dhcp);
-    return ipv4Frame(Macaddr.broadcast, PEER_MAC, ipv4Packet(ipv4Header(PEER_IP, Ipv4Addr.broadcast, IpProtocol.udp), datagram));
+    return ipv4Frame(
+      Macaddr.broadcast,
+      PEER_MAC,
+      ipv4Packet(ipv4Header(PEER_IP, Ipv4Addr.broadcast, IpProtocol.udp), datagram),
+    );
   });
 }
 
@@ -102,7 +121,11 @@ export function fixChecksums(frame: Uint8Array): Uint8Array {
   } else if (ip[9] === IpProtocol.udp && payload.length >= 8) {
     payload[6] = 0;
     payload[7] = 0;
-    const c = internetChecksum(payload, pseudoHeaderSum(Ipv4Addr.read(ip, 12), Ipv4Addr.read(ip, 16), IpProtocol.udp, payload.length)) || 0xffff;
+    const c =
+      internetChecksum(
+        payload,
+        pseudoHeaderSum(Ipv4Addr.read(ip, 12), Ipv4Addr.read(ip, 16), IpProtocol.udp, payload.length),
+      ) || 0xffff;
     payload[6] = c >>> 8;
     payload[7] = c & 0xff;
   }
@@ -155,11 +178,25 @@ export function mutatedFrame(seeds: readonly Uint8Array[]): fc.Arbitrary<Uint8Ar
 export function randomFrame(target: Target): fc.Arbitrary<Uint8Array> {
   return fc.oneof(
     fc.uint8Array({ maxLength: 1600 }),
-    fc.tuple(fc.constantFrom(Ethertype.arp, Ethertype.ipv4, Ethertype.ipv6, 0x8100), fc.uint8Array({ maxLength: 1500 })).map(([type, payload]) =>
-      ethernetFrame(target.mac, PEER_MAC, type, payload),
-    ),
-    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.uint8Array({ maxLength: 1400 }), fc.boolean(), fc.integer({ min: 0, max: 0x1fff })).map(([proto, payload, more, offset]) =>
-      ipv4Frame(target.mac, PEER_MAC, ipv4Packet(ipv4Header(PEER_IP, target.ip, proto, { moreFragments: more, fragmentOffset: offset * 8 }), payload)),
-    ),
+    fc
+      .tuple(fc.constantFrom(Ethertype.arp, Ethertype.ipv4, Ethertype.ipv6, 0x8100), fc.uint8Array({ maxLength: 1500 }))
+      .map(([type, payload]) => ethernetFrame(target.mac, PEER_MAC, type, payload)),
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 255 }),
+        fc.uint8Array({ maxLength: 1400 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 0x1fff }),
+      )
+      .map(([proto, payload, more, offset]) =>
+        ipv4Frame(
+          target.mac,
+          PEER_MAC,
+          ipv4Packet(
+            ipv4Header(PEER_IP, target.ip, proto, { moreFragments: more, fragmentOffset: offset * 8 }),
+            payload,
+          ),
+        ),
+      ),
   );
 }

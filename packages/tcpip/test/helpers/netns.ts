@@ -5,8 +5,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type Missing, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
 import { COMMAND_MS, WAIT_MS } from "./limits.js";
@@ -44,7 +44,6 @@ export function interopUnavailable(tools: readonly string[]): Missing {
   }
   return undefined;
 }
-
 
 /** What `backend` needs beyond the namespace: the native addon for the tap. */
 export function missingBackend(backend: Backend): Missing {
@@ -90,9 +89,11 @@ export class Driver {
     for (;;) {
       const index = this.#events.findIndex((e) => e.event === name);
       if (index >= 0) return this.#events.splice(index, 1)[0]!;
-      if (this.#child.exitCode !== null) throw new Error(`driver exited (${this.#child.exitCode}): ${this.stderr.join("")}`);
+      if (this.#child.exitCode !== null)
+        throw new Error(`driver exited (${this.#child.exitCode}): ${this.stderr.join("")}`);
       const left = end - Date.now();
-      if (left <= 0) throw new Error(`no "${name}" event from the driver in ${timeoutMs} ms; stderr: ${this.stderr.join("")}`);
+      if (left <= 0)
+        throw new Error(`no "${name}" event from the driver in ${timeoutMs} ms; stderr: ${this.stderr.join("")}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {
@@ -139,7 +140,11 @@ export class Lab {
 
   /** Runs `command` inside the namespace and returns its stdout. */
   exec(command: string, args: readonly string[], timeoutMs = COMMAND_MS): string {
-    return execFileSync("ip", ["netns", "exec", this.name, command, ...args], { encoding: "utf8", timeout: timeoutMs, stdio: ["ignore", "pipe", "pipe"] });
+    return execFileSync("ip", ["netns", "exec", this.name, command, ...args], {
+      encoding: "utf8",
+      timeout: timeoutMs,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
   }
 
   /** Starts a process inside the namespace, tracked for cleanup. */
@@ -159,9 +164,18 @@ export class Lab {
     if (backend === "socat") {
       const socatPort = await freeUdpPort();
       const nodePort = await freeUdpPort();
-      const socat = spawn("socat", ["-b", "65536", `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`, `UDP-DATAGRAM:127.0.0.1:${nodePort},bind=127.0.0.1:${socatPort},rcvbuf=4194304`], {
-        stdio: ["ignore", "ignore", "pipe"],
-      });
+      const socat = spawn(
+        "socat",
+        [
+          "-b",
+          "65536",
+          `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`,
+          `UDP-DATAGRAM:127.0.0.1:${nodePort},bind=127.0.0.1:${socatPort},rcvbuf=4194304`,
+        ],
+        {
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
       this.#children.push(socat);
       await waitForSocat(socatPort);
       driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {

@@ -44,7 +44,8 @@ export async function runUntil<T>(clock: VirtualClock, promise: Promise<T>, maxM
     await settle();
     if (done) break;
     const due = clock.nextDue();
-    if (due === undefined || due > end) throw new Error(`simulation stalled or exceeded ${maxMs} ms before the promise settled`);
+    if (due === undefined || due > end)
+      throw new Error(`simulation stalled or exceeded ${maxMs} ms before the promise settled`);
     while (clock.nextDue() === due) clock.step();
   }
   if (failed) throw failure;

@@ -2,8 +2,8 @@
 
 import type { Ipv4Addr } from "@mirage-ts/mirage-types";
 import { SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
-import { TcpLayer } from "../../src/tcp/tcp-layer.js";
 import type { TcpConfig } from "../../src/tcp/tcp-config.js";
+import { TcpLayer } from "../../src/tcp/tcp-layer.js";
 import { type LinkOptions, Wire } from "./wire.js";
 
 export interface PairOptions {

@@ -30,11 +30,11 @@
 import type { Ipv4Addr, Result, TcpError, TcpFlow, TcpWriteError } from "@mirage-ts/mirage-types";
 import { Ipv4Addr as Addr } from "@mirage-ts/mirage-types";
 import { type IcmpErrorKind, IpProtocol, SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
+import { checksumValid, pseudoHeaderSum, segmentChecksum } from "../../src/tcp/internal/checksum.js";
 import { TcpFlags, TcpHeader } from "../../src/tcp/segment.js";
 import type { TcpConfig } from "../../src/tcp/tcp-config.js";
 import { TcpLayer } from "../../src/tcp/tcp-layer.js";
 import type { TcpStats } from "../../src/tcp/tcp-stats.js";
-import { checksumValid, pseudoHeaderSum, segmentChecksum } from "../../src/tcp/internal/checksum.js";
 import { advance, settle } from "./drive.js";
 import { FakeIp } from "./wire.js";
 
@@ -118,7 +118,12 @@ class Runner {
     this.#tolerance = options.toleranceMs ?? 0;
     const ip = new FakeIp(SUT, (_src, _dst, payload) => this.#capture(payload), options.mtu ?? 1480);
     this.#pseudo = pseudoHeaderSum(ip.pseudoheader(SUT, PEER, "tcp", 0));
-    this.sut = new TcpLayer<Ipv4Addr>({ ip, clock: this.clock, random: new SeededRandom(1), config: options.config ?? {} });
+    this.sut = new TcpLayer<Ipv4Addr>({
+      ip,
+      clock: this.clock,
+      random: new SeededRandom(1),
+      config: options.config ?? {},
+    });
   }
 
   async run(script: string): Promise<void> {
@@ -186,17 +191,20 @@ class Runner {
     const key = `${sutPort}:${h.dstPort}`;
     const isn = this.#isn.get(key) ?? 0;
     const flagsMask = TcpFlags.SYN | TcpFlags.FIN | TcpFlags.RST | TcpFlags.PSH | TcpFlags.ACK;
-    if ((h.flags & flagsMask) !== spec.flags) problems.push(`flags ${flagText(h.flags)} instead of ${flagText(spec.flags)}`);
+    if ((h.flags & flagsMask) !== spec.flags)
+      problems.push(`flags ${flagText(h.flags)} instead of ${flagText(spec.flags)}`);
     const rel = (h.seq - isn) >>> 0;
     // A RST answering a segment for no connection carries the peer's numbers, not ours.
     const seq = this.#isn.has(key) ? rel : h.seq;
     if (seq !== spec.start >>> 0) problems.push(`seq ${seq} instead of ${spec.start}`);
-    if (got.payloadLength !== spec.length) problems.push(`${got.payloadLength} payload bytes instead of ${spec.length}`);
+    if (got.payloadLength !== spec.length)
+      problems.push(`${got.payloadLength} payload bytes instead of ${spec.length}`);
     if (spec.ack !== undefined) {
       if (!h.has(TcpFlags.ACK)) problems.push("no ACK");
       else if (h.ack !== spec.ack >>> 0) problems.push(`ack ${h.ack} instead of ${spec.ack}`);
     }
-    if (spec.win !== undefined && spec.win !== "*" && h.window !== spec.win) problems.push(`win ${h.window} instead of ${spec.win}`);
+    if (spec.win !== undefined && spec.win !== "*" && h.window !== spec.win)
+      problems.push(`win ${h.window} instead of ${spec.win}`);
     if (spec.options !== undefined) problems.push(...optionProblems(spec.options, h));
     if (problems.length > 0) this.#fail(`expected "${text}", got "${this.#print(got)}": ${problems.join("; ")}`);
   }
@@ -329,9 +337,11 @@ class Runner {
         const slot: { result: Result<void, TcpWriteError> | undefined } = { result: undefined };
         this.#writes.push(slot);
         const data = new Uint8Array(n).map((_, i) => i & 0xff);
-        void this.#current().write(data).then((r) => {
-          slot.result = r;
-        });
+        void this.#current()
+          .write(data)
+          .then((r) => {
+            slot.result = r;
+          });
         await settle();
         return;
       }
@@ -341,7 +351,8 @@ class Runner {
         const slot = this.#writes[0];
         if (slot === undefined) this.#fail("no write to check");
         if (verb === "write-pending") {
-          if (slot.result !== undefined) this.#fail(`the write already settled (${slot.result.ok ? "ok" : slot.result.error.kind})`);
+          if (slot.result !== undefined)
+            this.#fail(`the write already settled (${slot.result.ok ? "ok" : slot.result.error.kind})`);
           return;
         }
         this.#writes.shift();
@@ -356,9 +367,11 @@ class Runner {
       case "read": {
         if (this.#read === undefined) {
           const slot: { result: ReadOutcome | undefined } = { result: undefined };
-          void this.#current().read().then((r) => {
-            slot.result = r;
-          });
+          void this.#current()
+            .read()
+            .then((r) => {
+              slot.result = r;
+            });
           this.#read = slot;
           await settle();
         }
@@ -467,7 +480,7 @@ function parseSegment(text: string, fail: (message: string) => never): SegmentSp
   const start = Number(range[1]);
   const end = Number(range[2]);
   const length = Number(range[3]);
-  if (((end - start) >>> 0) !== length) fail(`${start}:${end} is not ${length} bytes long`);
+  if ((end - start) >>> 0 !== length) fail(`${start}:${end} is not ${length} bytes long`);
   let ack: number | undefined;
   let win: number | "*" | undefined;
   while (i < tokens.length) {
@@ -481,7 +494,10 @@ function parseSegment(text: string, fail: (message: string) => never): SegmentSp
   if (optionsStart >= 0) {
     const body = text.slice(optionsStart + 1, text.lastIndexOf(">")).trim();
     options = {};
-    for (const item of body.split(",").map((s) => s.trim()).filter((s) => s !== "")) {
+    for (const item of body
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "")) {
       const words = item.split(/\s+/);
       const value = (w: string | undefined): Value => (w === "*" ? "*" : Number(w));
       switch (words[0]) {
@@ -532,7 +548,8 @@ function optionProblems(o: OptionSpec, h: TcpHeader): string[] {
     const got: string[] = [];
     for (let k = 0; k < h.sackCount; k++) got.push(`${h.sackBlocks[2 * k]}:${h.sackBlocks[2 * k + 1]}`);
     const want = o.sack.map(([l, r]) => `${l}:${r}`);
-    if (got.join(" ") !== want.join(" ")) problems.push(`sack ${got.join(" ") || "(none)"} instead of ${want.join(" ")}`);
+    if (got.join(" ") !== want.join(" "))
+      problems.push(`sack ${got.join(" ") || "(none)"} instead of ${want.join(" ")}`);
   }
   return problems;
 }

@@ -29,7 +29,11 @@ export function randomBytes(length: number, seed: number): Uint8Array {
 /** What a transfer needs: a clock and two layers, whatever carries their segments. */
 export type Endpoints = Pick<Pair, "clock" | "a" | "b" | "addrB">;
 
-export async function transfer(pair: Endpoints, data: Uint8Array, options: { chunk?: number; port?: number } = {}): Promise<TransferResult> {
+export async function transfer(
+  pair: Endpoints,
+  data: Uint8Array,
+  options: { chunk?: number; port?: number } = {},
+): Promise<TransferResult> {
   const { clock, a, b, addrB } = pair;
   const chunk = options.chunk ?? 65_536;
   const port = options.port ?? 5001;

@@ -13,12 +13,12 @@
 
 import type { IpWriteOptions, TcpError } from "@mirage-ts/mirage-types";
 import type { IcmpErrorKind } from "../../icmp/icmp-error.js";
-import type { HeldClock } from "./held-clock.js";
 import type { CongestionController } from "../congestion.js";
 import { TcpFlags, type TcpHeader } from "../segment.js";
 import { segmentChecksum } from "./checksum.js";
 import type { KeepaliveMs, ResolvedConfig } from "./config.js";
 import type { Counters } from "./counters.js";
+import type { HeldClock } from "./held-clock.js";
 import { LossRecovery } from "./loss-recovery.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { RtoEstimator } from "./rto.js";
@@ -642,10 +642,7 @@ export class Connection<A> {
       if (this.#sackOk) newlySacked = this.#takeSack(seg);
       const outstanding = seqGt(this.#sndNxt, prevUna);
       const duplicate =
-        outstanding &&
-        len === 0 &&
-        !seg.has(FIN) &&
-        (this.#sackOk ? newlySacked > 0 : window === this.#sndWnd);
+        outstanding && len === 0 && !seg.has(FIN) && (this.#sackOk ? newlySacked > 0 : window === this.#sndWnd);
       if (duplicate && recovery.phase !== "loss") recovery.onDupAck(prevUna);
     }
     // Window update (RFC 9293 §3.10.7.4, SND.WL1/WL2 guard against old segments).
@@ -672,7 +669,12 @@ export class Connection<A> {
   #takeSack(seg: TcpHeader): number {
     let added = 0;
     for (let k = 0; k < seg.sackCount; k++) {
-      added += this.#recovery.scoreboard.add(seg.sackBlocks[2 * k]!, seg.sackBlocks[2 * k + 1]!, this.#sndUna, this.#sndNxt);
+      added += this.#recovery.scoreboard.add(
+        seg.sackBlocks[2 * k]!,
+        seg.sackBlocks[2 * k + 1]!,
+        this.#sndUna,
+        this.#sndNxt,
+      );
     }
     return added;
   }
@@ -1095,7 +1097,8 @@ export class Connection<A> {
     const space = Math.min(this.#rcv.space, 65535 * 2 ** (this.#wsOk ? this.#rcvShift : 0));
     // Tell the peer at once when the window at least doubled (as Linux does) by a worthwhile amount;
     // smaller openings wait for the next ACK, so a reader does not cost one ACK per read.
-    if (space >= 2 * advertised && space - advertised >= Math.min(this.#rcv.capacity / 2, this.#ourMss)) this.#sendAck();
+    if (space >= 2 * advertised && space - advertised >= Math.min(this.#rcv.capacity / 2, this.#ourMss))
+      this.#sendAck();
   }
 
   // ---------------------------------------------------------------- timers

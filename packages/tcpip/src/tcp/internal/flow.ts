@@ -21,8 +21,8 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import type { Connection, ConnectionObserver } from "./connection.js";
 import { DONE } from "../../internal/settled.js";
+import type { Connection, ConnectionObserver } from "./connection.js";
 
 type ReadOutcome = Result<ReadResult, TcpError>;
 type WriteOutcome = Result<void, TcpWriteError>;

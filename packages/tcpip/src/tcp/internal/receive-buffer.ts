@@ -215,7 +215,8 @@ export class ReceiveBuffer {
     const grown = Math.min(this.capacity, Math.max(needed, size * 2, MIN_STORAGE));
     const next = new Uint8Array(grown);
     // Everything from the read head to the end of the furthest out-of-order range moves, holes included.
-    const last = this.#ends.length > 0 ? this.#readable + seqDiff(this.#ends[this.#ends.length - 1]!, this.#nxt) : this.#readable;
+    const last =
+      this.#ends.length > 0 ? this.#readable + seqDiff(this.#ends[this.#ends.length - 1]!, this.#nxt) : this.#readable;
     const first = Math.min(last, size - this.#head);
     next.set(this.#buf.subarray(this.#head, this.#head + first), 0);
     if (first < last) next.set(this.#buf.subarray(0, last - first), first);
