@@ -173,7 +173,8 @@ export function check({ root, changeset }) {
       problems.push(`api ${change}; needs ${needed}, changeset gives ${given}`);
     if (srcChanged && !named.has(manifest.name) && !waived)
       problems.push(
-        `src/ changed since ${baseline.slice(0, 8)} but no changeset names it (add one with \`pnpm changeset\`, or \`pnpm changeset --empty\` whose summary names ${manifest.name})`,
+        `src/ changed since ${baseline.slice(0, 8)} but no changeset names it ` +
+          `(add one with \`pnpm changeset\`, or \`pnpm changeset --empty\` whose summary names ${manifest.name})`,
       );
     results.push({
       name: manifest.name,

@@ -40,7 +40,9 @@ function run(dir: string, localBuild: boolean) {
 }
 
 const v1 = `/** A flow. @public */\nexport interface Flow {\n  /** Reads. */\n  read(): Promise<Uint8Array>;\n}\n`;
-const v2 = `/** A flow. @public */\nexport interface Flow {\n  /** Reads. */\n  read(max: number): Promise<Uint8Array>;\n}\n`;
+const v2 =
+  `/** A flow. @public */\nexport interface Flow {\n  /** Reads. */\n` +
+  `  read(max: number): Promise<Uint8Array>;\n}\n`;
 
 describe("API report check", () => {
   it("passes when the committed report matches, fails after a signature change, passes once regenerated", () => {

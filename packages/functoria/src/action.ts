@@ -191,6 +191,7 @@ export class Action<out A> {
 
 /** The steps of an action, for the interpreter (not exported by the package). */
 export function stepOf<A>(action: Action<A>): Step<A> {
-  // biome-ignore lint/complexity/useLiteralKeys: element access reaches the private field; only the interpreter needs it.
+  /* biome-ignore lint/complexity/useLiteralKeys: element access reaches the private field; only the interpreter
+     needs it. */
   return action["step"];
 }

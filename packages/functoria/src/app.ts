@@ -55,8 +55,12 @@ export interface App {
  *
  * @public
  */
+// One literal continued with `\` at the line ends (which adds nothing to the value), not a concatenation: the
+// export keeps its literal type.
 export const JOB_WITHOUT_ARGUMENTS =
-  'Your configuration includes a job without arguments. Please add a dependency in your config.ts: use `const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(job, job) }); register("hello", [hello.$(noop)])` instead of `.. job .. [hello]`.';
+  'Your configuration includes a job without arguments. Please add a dependency in your config.ts: use \
+`const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(job, job) }); \
+register("hello", [hello.$(noop)])` instead of `.. job .. [hello]`.';
 
 function defaultCreate(builder: Builder): (jobs: readonly Impl<Job>[]) => Impl<Job> {
   return (jobs) =>

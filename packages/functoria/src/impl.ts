@@ -36,7 +36,8 @@ export interface Impl<in out T> {
  *
  * @public
  */
-// biome-ignore lint/suspicious/noExplicitAny: the existential type: an invariant `Impl<unknown>` would accept no implementation.
+/* biome-ignore lint/suspicious/noExplicitAny: the existential type: an invariant `Impl<unknown>` would accept no
+   implementation. */
 export type AbstractImpl = Impl<any>;
 
 /**

@@ -45,7 +45,8 @@ const NPM_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/u;
 export function pkg(name: string, options: PackageOptions = {}): Package {
   if (name.length > 214 || !NPM_NAME.test(name)) {
     throw new TypeError(
-      `package name ${JSON.stringify(name)} is invalid: npm names are lower case, at most 214 characters of [a-z0-9-._~], optionally scoped (@scope/name)`,
+      `package name ${JSON.stringify(name)} is invalid: ` +
+        "npm names are lower case, at most 214 characters of [a-z0-9-._~], optionally scoped (@scope/name)",
     );
   }
   const range = options.range?.trim() ?? "";

@@ -184,7 +184,8 @@ function printMissing(io: ToolIo, report: ConfigureReport): void {
     return specs.length === 0 ? [] : [`  npm install ${build ? "--save-dev " : ""}${specs.join(" ")}`];
   };
   io.stdout(
-    `${report.packageJson} does not list every dependency of the unikernel; add them with:\n${[...install(false), ...install(true)].join("\n")}\n`,
+    `${report.packageJson} does not list every dependency of the unikernel; add them with:\n` +
+      `${[...install(false), ...install(true)].join("\n")}\n`,
   );
 }
 
@@ -253,7 +254,8 @@ async function run(
   const cacheContext = cached === undefined ? Context.empty : cachedKeyContext(cached, settings(allKeys));
   const context = tool.context.merge(cacheContext);
   const full = tool.command === "describe" ? (tool.eval ?? cached !== undefined) : true;
-  // The output name given to configure names the files of the later commands too (upstream `Context_cache.peek_output`).
+  // The output name given to configure names the files of the later commands too
+  // (upstream `Context_cache.peek_output`).
   const output =
     tool.args.output ?? (cached === undefined ? undefined : peekCommandLine(cached, settings([])).args.output);
   const conf: Configuration = guard(() =>

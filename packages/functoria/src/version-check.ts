@@ -106,7 +106,9 @@ export function checkVersion(tool: VersionedTool, firstLine: string): VersionChe
   if (!/^\d+(?:\.\d+)*$/u.test(tool.version)) {
     return {
       ok: true,
-      warning: `Skipping version check, since our_version (${JSON.stringify(tool.version)}) fails to parse: only digits and . allowed in version`,
+      warning:
+        `Skipping version check, since our_version (${JSON.stringify(tool.version)}) fails to parse: ` +
+        "only digits and . allowed in version",
     };
   }
   const pkg = tool.packageName ?? tool.name;
@@ -115,13 +117,17 @@ export function checkVersion(tool: VersionedTool, firstLine: string): VersionChe
   if (lower !== undefined && !greater(ours, lower.split("."), true)) {
     return {
       ok: false,
-      error: `Version mismatch: required is ${tool.name} >= ${lower}, but ${tool.version} is installed. Please upgrade your installation (npm install '${pkg}@>=${lower}')`,
+      error:
+        `Version mismatch: required is ${tool.name} >= ${lower}, but ${tool.version} is installed. ` +
+        `Please upgrade your installation (npm install '${pkg}@>=${lower}')`,
     };
   }
   if (upper !== undefined && !greater(upper.split("."), ours, false)) {
     return {
       ok: false,
-      error: `Version mismatch: required is ${tool.name} < ${upper}, but ${tool.version} is installed. Please downgrade your installation (npm install '${pkg}@<${upper}')`,
+      error:
+        `Version mismatch: required is ${tool.name} < ${upper}, but ${tool.version} is installed. ` +
+        `Please downgrade your installation (npm install '${pkg}@<${upper}')`,
     };
   }
   return { ok: true };

@@ -139,7 +139,9 @@ describe("configure with the user's own package.json", () => {
     expect(r).toEqual({
       code: 0,
       stdout:
-        "package.json does not list every dependency of the unikernel; add them with:\n  npm install '@mirage-ts/mirage-runtime@^0.1.0'\n  npm install --save-dev 'dev-tool@^2.0.0'\n",
+        "package.json does not list every dependency of the unikernel; add them with:\n" +
+        "  npm install '@mirage-ts/mirage-runtime@^0.1.0'\n" +
+        "  npm install --save-dev 'dev-tool@^2.0.0'\n",
       stderr: "",
     });
     expect(fs.snapshot().files["/w/package.json"]).toBe(own);

@@ -207,7 +207,10 @@ describe("generated main.ts", { timeout: COMPILER_MS }, () => {
     });
     const code = mainFile(conf);
     expect(code).toContain(
-      "const user__3 = lazy(async () => {\n  const [, _b__2] = await Promise.all([a__1(), b__2()]);\n  return use(_b__2);\n});",
+      "const user__3 = lazy(async () => {\n" +
+        "  const [, _b__2] = await Promise.all([a__1(), b__2()]);\n" +
+        "  return use(_b__2);\n" +
+        "});",
     );
     expect(code).not.toContain("const _unused = ");
     expect(code).toContain("const unused__key = registerArg(unused);");

@@ -64,12 +64,14 @@ describe("checkVersion (test_version)", () => {
     expect(check("0.1.2", "// name >= 1.0.0")).toEqual({
       ok: false,
       error:
-        "Version mismatch: required is name >= 1.0.0, but 0.1.2 is installed. Please upgrade your installation (npm install '@scope/name-cli@>=1.0.0')",
+        "Version mismatch: required is name >= 1.0.0, but 0.1.2 is installed. " +
+        "Please upgrade your installation (npm install '@scope/name-cli@>=1.0.0')",
     });
     expect(check("0.1.2", "// name < 0.1.2")).toEqual({
       ok: false,
       error:
-        "Version mismatch: required is name < 0.1.2, but 0.1.2 is installed. Please downgrade your installation (npm install '@scope/name-cli@<0.1.2')",
+        "Version mismatch: required is name < 0.1.2, but 0.1.2 is installed. " +
+        "Please downgrade your installation (npm install '@scope/name-cli@<0.1.2')",
     });
     expect(checkVersion({ name: "name", version: "0.1.2" }, "// name >= 1.0.0")).toMatchObject({
       error: expect.stringContaining("(npm install 'name@>=1.0.0')"),
@@ -80,7 +82,9 @@ describe("checkVersion (test_version)", () => {
     for (const version of ["1.2.3-23-g453412", "1.0~test", "0.2.0-beta.1"]) {
       expect(check(version, "// name >= 1.0.0 & < 2.0.0")).toEqual({
         ok: true,
-        warning: `Skipping version check, since our_version (${JSON.stringify(version)}) fails to parse: only digits and . allowed in version`,
+        warning:
+          `Skipping version check, since our_version (${JSON.stringify(version)}) fails to parse: ` +
+          "only digits and . allowed in version",
       });
     }
     expect(check("1.0~test", "// name >= 1.2.3 & >= 2.0.0")).toMatchObject({ ok: false });
@@ -108,7 +112,8 @@ describe("the tool checks the first line on configure", () => {
     expect({ code, stderr }).toEqual({
       code: 1,
       stderr:
-        "test: Version mismatch: required is test >= 2.0.0, but 1.0.0 is installed. Please upgrade your installation (npm install 'test-cli@>=2.0.0')\n",
+        "test: Version mismatch: required is test >= 2.0.0, but 1.0.0 is installed. " +
+        "Please upgrade your installation (npm install 'test-cli@>=2.0.0')\n",
     });
     expect(Object.keys(files.snapshot().files)).toEqual(["/w/config.ts"]);
   });
@@ -119,7 +124,8 @@ describe("the tool checks the first line on configure", () => {
     expect(r).toMatchObject({
       code: 0,
       stderr:
-        'test: [WARNING] Skipping version check, since our_version ("1.0~test") fails to parse: only digits and . allowed in version\n',
+        'test: [WARNING] Skipping version check, since our_version ("1.0~test") fails to parse: ' +
+        "only digits and . allowed in version\n",
     });
     expect((await runIn(fs("// test >>= 1"), ["conf"], apps)).stderr).toBe(
       "test: Unknown first line, must be // test [>= a.b.c] [&] [< d.e.f]\n",

@@ -77,7 +77,8 @@ try {
   console.log(`  build                ${build.toFixed(2)} s  (type-check + bundle)`);
   console.log(`  configure + build    ${(configure + build).toFixed(2)} s  (aim: under 3 s)`);
   console.log(
-    `  bundle               ${(bytes / 1024).toFixed(1)} KiB minified, ${(gzipped / 1024).toFixed(1)} KiB gzipped  (aim: under 60 KB)`,
+    `  bundle               ${(bytes / 1024).toFixed(1)} KiB minified, ` +
+      `${(gzipped / 1024).toFixed(1)} KiB gzipped  (aim: under 60 KB)`,
   );
   console.log(`  peer: tsc + esbuild  ${peer.toFixed(2)} s  (mirage build / peer = ${(build / peer).toFixed(2)})`);
 } finally {

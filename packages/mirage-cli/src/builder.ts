@@ -47,7 +47,8 @@ export const mirageBuilder: Builder = {
     scripts: { build: "mirage build", start: `node --enable-source-maps dist/${info.output ?? info.name}.mjs` },
   }),
   configured: () =>
-    "Successfully configured the unikernel. Now run 'mirage build' (after installing its dependencies, for example with 'npm install').",
+    "Successfully configured the unikernel. " +
+    "Now run 'mirage build' (after installing its dependencies, for example with 'npm install').",
   commands: [buildCommand],
   clean: (dirs) => removeBundles(dirs.configDir),
 };

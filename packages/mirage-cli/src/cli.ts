@@ -27,8 +27,8 @@ export interface MirageRunOptions {
 
 /**
  * Runs `mirage` in the current directory with the command line `argv` (without the program name)
- * and resolves to its exit code: 0 on success, 1 on an action error (a missing `config.ts`, a build that fails), 123 when
- * the configuration cannot be loaded or evaluated, 124 on a command-line error.
+ * and resolves to its exit code: 0 on success, 1 on an action error (a missing `config.ts`, a build that fails),
+ * 123 when the configuration cannot be loaded or evaluated, 124 on a command-line error.
  *
  * @public
  */

@@ -39,7 +39,8 @@ export function runtimeArgsJob(commandLine: Impl<"argv">): Impl<Job> {
     type: job,
     extraDeps: [commandLine],
     connect: ({ info, importValue, args: [line = ""] }) =>
-      `${importValue(RUNTIME, "withArgv")}(${JSON.stringify(info.name)}, ${line}, ${targetOf(info).output(importValue)})`,
+      `${importValue(RUNTIME, "withArgv")}(${JSON.stringify(info.name)}, ` +
+      `${line}, ${targetOf(info).output(importValue)})`,
   });
 }
 
@@ -69,8 +70,12 @@ export function defaultReporter(options: { readonly level?: LogLevel } = {}): Im
     runtimeArgs: [runtimeArg({ module: RUNTIME, name: "logsArg", key: "logs" })],
     connect: ({ info, importValue, args: [clock = "", thresholds = ""] }) => {
       const t = targetOf(info);
-      const reporter = `${importValue(RUNTIME, "createDefaultReporter")}({ sink: ${t.logSink(importValue)}, clock: ${clock} })`;
-      return `(${importValue(RUNTIME, "setReporter")}(${reporter}), ${importValue(RUNTIME, "setLevel")}(${JSON.stringify(level)}, ${thresholds}, ${t.output(importValue)}))`;
+      const reporter =
+        `${importValue(RUNTIME, "createDefaultReporter")}({ sink: ${t.logSink(importValue)}, ` + `clock: ${clock} })`;
+      return (
+        `(${importValue(RUNTIME, "setReporter")}(${reporter}), ` +
+        `${importValue(RUNTIME, "setLevel")}(${JSON.stringify(level)}, ${thresholds}, ${t.output(importValue)}))`
+      );
     },
   });
 }

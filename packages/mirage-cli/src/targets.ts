@@ -121,7 +121,8 @@ const unix: Target = {
   run: (importValue, start) => `${importValue(UNIX, "Main")}.run(${start});`,
   argv: () => "process.argv.slice(2)",
   output: () => "unixOutput",
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line` at run time.
+  /* biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line` at
+     run time. */
   logSink: () => "(line: string): void => void process.stderr.write(`${line}\\n`)",
   devices: {
     console: call("connectConsole"),
@@ -144,7 +145,8 @@ const unix: Target = {
     platform: "node",
     target: "node20",
     banner:
-      'import { createRequire as __mirageRequire } from "node:module";\nconst require = __mirageRequire(import.meta.url);',
+      'import { createRequire as __mirageRequire } from "node:module";\n' +
+      "const require = __mirageRequire(import.meta.url);",
   },
 };
 

@@ -145,7 +145,10 @@ describe("register", () => {
     const conf = configure(hello());
     expect(describeText(conf, false)).toBe("Name       hello\nKeys       target=unix (default)\n");
     expect(await query(conf, "packages")).toBe(
-      "@mirage-ts/mirage-cli@^0.1.0 (build)\n@mirage-ts/mirage-runtime@^0.1.0\n@mirage-ts/mirage-types@^0.1.0\n@mirage-ts/mirage-unix@^0.1.0\n",
+      "@mirage-ts/mirage-cli@^0.1.0 (build)\n" +
+        "@mirage-ts/mirage-runtime@^0.1.0\n" +
+        "@mirage-ts/mirage-types@^0.1.0\n" +
+        "@mirage-ts/mirage-unix@^0.1.0\n",
     );
     expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(
       "Name       hello\nKeys       target=unix\n",
@@ -238,7 +241,11 @@ describe("network devices", () => {
     const code = mainFile(configure(app1(network, defaultNetwork)));
     expect(code).toContain('const interface__key = registerArg(interfaceArg("tap0"));');
     expect(code).toMatch(
-      /const netif__\d+ = lazy\(async \(\) => \{\n {2}const _interface = interface__key\(\);\n {2}return connectNetif\(_interface\);\n\}\);/u,
+      new RegExp(
+        String.raw`const netif__\d+ = lazy\(async \(\) => \{\n` +
+          String.raw` {2}const _interface = interface__key\(\);\n {2}return connectNetif\(_interface\);\n\}\);`,
+        "u",
+      ),
     );
     const grouped = mainFile(configure(app1(network, netif("udp:4000,127.0.0.1:5000", { group: "lan" }))));
     expect(grouped).toContain(
@@ -278,19 +285,34 @@ describe("network devices", () => {
     expect(code).toMatch(/new EthernetLayer\(_netif__\d+\)/u);
     expect(code).toMatch(/new ArpLayer\(_ethernetlayer__\d+, \{ clock: _timers__\d+ \}\)/u);
     expect(code).toMatch(
-      /Ipv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ clock: _timers__\d+, random: _random__\d+, config: _ipv4_gateway === undefined \? \{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)/u,
+      new RegExp(
+        String.raw`Ipv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, ` +
+          String.raw`\{ clock: _timers__\d+, random: _random__\d+, ` +
+          String.raw`config: _ipv4_gateway === undefined \? ` +
+          String.raw`\{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)`,
+        "u",
+      ),
     );
     expect(code).toMatch(
-      /new UdpLayer\(_ipv4layer__\d+, \{ random: _random__\d+, onPortUnreachable: icmpPortUnreachable\(_icmpv4layer__\d+\) \}\)/u,
+      new RegExp(
+        String.raw`new UdpLayer\(_ipv4layer__\d+, \{ random: _random__\d+, ` +
+          String.raw`onPortUnreachable: icmpPortUnreachable\(_icmpv4layer__\d+\) \}\)`,
+        "u",
+      ),
     );
     expect(code).toMatch(/new Icmpv4Layer\(_ipv4layer__\d+, \{ clock: _timers__\d+ \}\)/u);
     expect(code.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
     expect(code).toMatch(/new TcpLayer\(\{ ip: _ipv4layer__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u);
     expect(code).toMatch(
-      /DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u,
+      new RegExp(
+        String.raw`DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ` +
+          String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)`,
+        "u",
+      ),
     );
     expect(code).toContain(
-      'import { ArpLayer, DirectStack, EthernetLayer, Icmpv4Layer, Ipv4Layer, TcpLayer, UdpLayer, icmpPortUnreachable } from "@mirage-ts/tcpip";',
+      "import { ArpLayer, DirectStack, EthernetLayer, Icmpv4Layer, Ipv4Layer, TcpLayer, UdpLayer, " +
+        'icmpPortUnreachable } from "@mirage-ts/tcpip";',
     );
     expect(code.match(/lazy\(\(\) => unixClock\)/gu)).toHaveLength(1);
   });
@@ -311,11 +333,17 @@ describe("genericStackv4v6 (describe/run.t)", () => {
 
   it("lists the keys it reads", () => {
     expect(describeText(configure(stackApp()), false)).toBe(
-      "Name       app\nKeys       net= (default),\n           no-dhcp=false (default),\n           target=unix (default)\n",
+      "Name       app\n" +
+        "Keys       net= (default),\n" +
+        "           no-dhcp=false (default),\n" +
+        "           target=unix (default)\n",
     );
   });
 
-  it("chooses DHCP by default, the socket stack with --net=socket or a bare --no-dhcp, static with --net=direct --no-dhcp", () => {
+  const choosesStackTitle =
+    "chooses DHCP by default, the socket stack with --net=socket or a bare --no-dhcp, " +
+    "static with --net=direct --no-dhcp";
+  it(choosesStackTitle, () => {
     const code = (settings: readonly Setting[]) => mainFile(configure(stackApp(), settings));
     const dhcp = code([]);
     expect(dhcp).toMatch(
@@ -335,7 +363,12 @@ describe("genericStackv4v6 (describe/run.t)", () => {
     expect(fixed).toContain('const ipv4__key = registerArg(ipv4Arg("10.0.0.2/24"));');
     expect(fixed).toContain("const ipv4_gateway__key = registerArg(ipv4GatewayArg(undefined));");
     expect(fixed).toMatch(
-      /DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, ipv4: _ipv4_gateway === undefined \? \{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)/u,
+      new RegExp(
+        String.raw`DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, ` +
+          String.raw`ipv4: _ipv4_gateway === undefined \? ` +
+          String.raw`\{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)`,
+        "u",
+      ),
     );
     expect(fixed).toContain('import { DirectStack } from "@mirage-ts/tcpip";');
     expect(fixed).not.toContain("dhcp: true");
@@ -368,7 +401,11 @@ describe("appInfo", () => {
   it("records the name and the installed package versions as a literal", () => {
     const code = mainFile(configure(app1(info, appInfo(), "app-info")));
     expect(code).toMatch(
-      /const info__\d+ = lazy\(\(\) => \(\{ name: "app-info", packages: \[\{ name: "@mirage-ts\/mirage-cli", version: "[^"]+" \}, /u,
+      new RegExp(
+        String.raw`const info__\d+ = lazy\(\(\) => \(\{ name: "app-info", ` +
+          String.raw`packages: \[\{ name: "@mirage-ts\/mirage-cli", version: "[^"]+" \}, `,
+        "u",
+      ),
     );
   });
 });

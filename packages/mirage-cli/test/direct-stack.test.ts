@@ -269,7 +269,9 @@ describeRequiring(
     // One check list for every backend, so the direct stack and the host's sockets are held to the same site.
     for (const backend of ["tap", "udp", "socket"] as const) {
       const missing = backend === "tap" ? noTap : undefined;
-      const title = `static-website ${BACKENDS[backend]} serves curl: keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood`;
+      const title =
+        `static-website ${BACKENDS[backend]} serves curl: ` +
+        "keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood";
       itRequiring(missing, title, { timeout: RUN_TEST_MS + 2 * transferMs(big.length) + COMMAND_MS }, async () => {
         const ns = new Netns();
         try {

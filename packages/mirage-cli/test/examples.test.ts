@@ -209,7 +209,8 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
       expect(lines.slice(0, 4)).toEqual([
         expect.stringMatching(/^ \[clock\] \d+ nanoseconds have elapsed\.$/u),
         expect.stringMatching(
-          // biome-ignore lint/suspicious/noControlCharactersInRegex: the clock example rings the terminal bell (BEL, \x07).
+          /* biome-ignore lint/suspicious/noControlCharactersInRegex: the clock example rings the terminal bell
+             (BEL, \x07). */
           /^ \[clock\] At the stroke, the time will be \d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d\d:\d\d \x07 \*BEEP\*$/u,
         ),
         expect.stringMatching(/^ \[clock\] \d+ nanoseconds have elapsed\.$/u),
@@ -361,7 +362,9 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
         const second = logs(await play())[0] ?? "";
         expect(second).toMatch(
           new RegExp(
-            `^ \\[lottery\\] (?:YOU WON! You beat the old high score ${won?.[1]} with \\d+!|YOU LOST! With \\d+ you didn't beat the high score ${won?.[1]}|TIE! You tied with the high score ${won?.[1]})$`,
+            `^ \\[lottery\\] (?:YOU WON! You beat the old high score ${won?.[1]} with \\d+!` +
+              `|YOU LOST! With \\d+ you didn't beat the high score ${won?.[1]}` +
+              `|TIE! You tied with the high score ${won?.[1]})$`,
             "u",
           ),
         );

@@ -18,7 +18,8 @@ const unavailable = missingNamespaces("nc", "ping", "dnsmasq");
 function config(ipv4: string): string {
   return [
     "// mirage >= 0.1.0 & < 0.2.0",
-    'import { arp, createIpv4, defaultNetwork, directStackv4v6, ethif, fn, ipv4OfDhcp, job, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";',
+    "import { arp, createIpv4, defaultNetwork, directStackv4v6, ethif, fn, ipv4OfDhcp, job, main, register, " +
+      'stackv4v6 } from "@mirage-ts/mirage-cli";',
     "",
     "const eth = ethif(defaultNetwork);",
     "const link = arp(eth);",
@@ -70,11 +71,19 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
   it("generates one stack that receives every layer", async () => {
     const main = await readFile(join(fixed, "mirage", "main.ts"), "utf8");
     expect(main).toMatch(
-      /DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)/u,
+      new RegExp(
+        String.raw`DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ` +
+          String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)`,
+        "u",
+      ),
     );
     expect(main.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
     expect(await readFile(join(dhcp, "mirage", "main.ts"), "utf8")).toMatch(
-      /DhcpIpv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, \{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+ \}\)/u,
+      new RegExp(
+        String.raw`DhcpIpv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, ` +
+          String.raw`\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+ \}\)`,
+        "u",
+      ),
     );
   });
 

@@ -104,7 +104,8 @@ export function info(names: readonly string[], options: ArgInfoOptions = {}): Ar
   for (const name of names) {
     if (!validName.test(name)) {
       throw new TypeError(
-        `Invalid run-time argument name ${JSON.stringify(name)}: use letters, digits, '-', '_' and '.', without leading dashes`,
+        `Invalid run-time argument name ${JSON.stringify(name)}: ` +
+          "use letters, digits, '-', '_' and '.', without leading dashes",
       );
     }
   }

@@ -26,8 +26,11 @@ export const calledTooEarly = "Called too early. Please delay this call to after
  *
  * @public
  */
+// One literal continued with `\` at the line end (which adds nothing to the value), not a concatenation: the export
+// keeps its literal type.
 export const calledTooLate =
-  "The function register_arg was called to late. Please call register_arg before the start function is executed (e.g. in a top-level binding).";
+  "The function register_arg was called to late. Please call register_arg before the start function is executed \
+(e.g. in a top-level binding).";
 
 /**
  * Options of {@link RuntimeArgs.withArgv}.

@@ -216,7 +216,8 @@ describe("too early and too late", () => {
     const args = new RuntimeArgs();
     runArgv(args, []);
     expect(() => args.registerArg(delayArg)).toThrow(
-      "The function register_arg was called to late. Please call register_arg before the start function is executed (e.g. in a top-level binding).",
+      "The function register_arg was called to late. " +
+        "Please call register_arg before the start function is executed (e.g. in a top-level binding).",
     );
     expect(calledTooLate).toContain("called to late");
   });

@@ -80,5 +80,8 @@ export function ppBlockWriteError(error: BlockWriteError): string {
  * @public
  */
 export function ppBlockInfo(info: BlockInfo): string {
-  return `{ Mirage_block.read_write = ${info.readWrite}; sector_size = ${info.sectorSize}; size_sectors = ${info.sizeSectors}L }`;
+  return (
+    `{ Mirage_block.read_write = ${info.readWrite}; sector_size = ${info.sectorSize}; ` +
+    `size_sectors = ${info.sizeSectors}L }`
+  );
 }

@@ -205,11 +205,13 @@ for (const mtu of [1500, 9000]) {
   rows.push({ mtu, direct });
 }
 console.log(
-  `  Node kernel sockets, loopback:           ${gbits(BYTES, kernel.ms).toFixed(2).padStart(6)} Gbit/s  (${kernel.ms.toFixed(0)} ms)`,
+  `  Node kernel sockets, loopback:           ${gbits(BYTES, kernel.ms).toFixed(2).padStart(6)} Gbit/s  ` +
+    `(${kernel.ms.toFixed(0)} ms)`,
 );
 for (const { mtu, direct } of rows) {
   console.log(
-    `  DirectStack <-> DirectStack, vnetif ${String(mtu).padEnd(4)}: ${gbits(BYTES, direct.ms).toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +
+    `  DirectStack <-> DirectStack, vnetif ${String(mtu).padEnd(4)}: ` +
+      `${gbits(BYTES, direct.ms).toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +
       `${direct.retransmitted} retransmitted)  = ${((kernel.ms / direct.ms) * 100).toFixed(1)} % of the kernel`,
   );
 }
@@ -223,12 +225,15 @@ console.log(`\nMemory per idle connection, ${CONNECTIONS} connections open (heap
 const memory = await idleConnectionMemory(CONNECTIONS);
 const delta = memory.after - memory.before;
 console.log(
-  `  heap ${(memory.before / 1e6).toFixed(1)} MB -> ${(memory.after / 1e6).toFixed(1)} MB, delta ${(delta / 1e6).toFixed(1)} MB`,
+  `  heap ${(memory.before / 1e6).toFixed(1)} MB -> ${(memory.after / 1e6).toFixed(1)} MB, ` +
+    `delta ${(delta / 1e6).toFixed(1)} MB`,
 );
 console.log(`  per connection (both ends in this heap): ${(delta / CONNECTIONS / 1024).toFixed(2)} KiB`);
 console.log(`  per connection end:                      ${(delta / CONNECTIONS / 2 / 1024).toFixed(2)} KiB`);
 console.log(
-  `  connections in the tables: client ${memory.stats.client.connections}, server ${memory.stats.server.connections}; ` +
-    `buffered ${memory.stats.client.sendBufferedBytes + memory.stats.server.sendBufferedBytes} B, timers ${memory.stats.client.timers + memory.stats.server.timers}`,
+  `  connections in the tables: client ${memory.stats.client.connections}, ` +
+    `server ${memory.stats.server.connections}; ` +
+    `buffered ${memory.stats.client.sendBufferedBytes + memory.stats.server.sendBufferedBytes} B, ` +
+    `timers ${memory.stats.client.timers + memory.stats.server.timers}`,
 );
 console.log("\nHTTP req/s (wrk vs --net=socket): measured next by `pnpm bench:http` (root, network namespace).");

@@ -254,7 +254,8 @@ describe("ARP", () => {
     expect(a.stack.arp.getIps().map(String)).toEqual(["10.0.0.1", "10.0.0.5"]);
     expect((await a.stack.arp.query(extra)).ok).toBe(true); // our own address resolves to our MAC
     await run(l.clock, 10);
-    expect(arpPackets(peer.received).at(-1)).toMatchObject({ operation: "request", dst: "ff:ff:ff:ff:ff:ff" }); // announced
+    // announced
+    expect(arpPackets(peer.received).at(-1)).toMatchObject({ operation: "request", dst: "ff:ff:ff:ff:ff:ff" });
     peer.received.length = 0;
     await peer.send(
       arpFrame({ operation: "request", senderMac: MAC_X, senderIp: IP_X, targetMac: ZERO, targetIp: extra }),
@@ -277,7 +278,9 @@ describe("ARP address probing (RFC 5227)", () => {
       (p) => p.operation === "request" && p.senderIp.isUnspecified() && p.targetIp.equals(IP_NEW),
     );
 
-  it("sends the probes from 0.0.0.0 to broadcast, and declares the address free an interval after the last", async () => {
+  const probingTitle =
+    "sends the probes from 0.0.0.0 to broadcast, and declares the address free an interval after the last";
+  it(probingTitle, async () => {
     const { l, peer, a } = await setup();
     peer.received.length = 0;
     const start = l.clock.now();
@@ -329,7 +332,10 @@ describe("ARP address probing (RFC 5227)", () => {
     }
   });
 
-  it("is not fooled by its own looped-back probes, by a host querying the address, or by traffic about other addresses", async () => {
+  const notFooledTitle =
+    "is not fooled by its own looped-back probes, by a host querying the address, " +
+    "or by traffic about other addresses";
+  it(notFooledTitle, async () => {
     const { l, peer, a } = await setup();
     const pending = a.stack.arp.probe(IP_NEW, { attempts: 2, intervalMs: 1000 });
     await run(l.clock, 10);

@@ -87,7 +87,10 @@ function squatter(l: Lab, claims: (ip: string) => boolean): { answers: number } 
 
 type ClientOptions = Partial<Omit<DhcpClientOptions, "arp">> & { readonly arp?: DhcpClientOptions["arp"] | undefined };
 
-/** A server and a client on a switch; the client probes with its stack's ARP layer unless `arp` is given (even `undefined`). */
+/**
+ * A server and a client on a switch; the client probes with its stack's ARP layer unless `arp` is given (even
+ * `undefined`).
+ */
 async function setup(server: ServerOptions = {}, client: ClientOptions = {}, l: Lab = lab(3)) {
   const srv = new FakeDhcpServer(l, server);
   const a = await host(l, MAC_A, undefined);
@@ -290,7 +293,9 @@ describe("DHCP client", () => {
     expect(srv.types().at(-1)).toBe(T.release);
   });
 
-  it("falls back to the classful mask and default T1/T2 when the server omits them, and honours infinite leases", async () => {
+  const fallsBackTitle =
+    "falls back to the classful mask and default T1/T2 when the server omits them, and honours infinite leases";
+  it(fallsBackTitle, async () => {
     const { l, dhcp } = await setup({ leaseS: 0xffffffff, mask: "255.255.0.0" });
     const lease = await runUntil(l.clock, dhcp.waitForLease());
     expect(lease.leaseTimeS).toBe(Infinity);
@@ -306,7 +311,9 @@ describe("DHCP client", () => {
 });
 
 describe("DHCP address conflict detection", () => {
-  it("probes the ACKed address 3 times from 0.0.0.0, 200 ms apart, and configures and announces it only after", async () => {
+  const probesAckedTitle =
+    "probes the ACKed address 3 times from 0.0.0.0, 200 ms apart, and configures and announces it only after";
+  it(probesAckedTitle, async () => {
     const l: Lab = lab(3);
     const sniffer = rawPort(l, Macaddr.parse("02:00:00:00:00:66"));
     const { srv, a, dhcp } = await setup({}, {}, l);
@@ -339,7 +346,9 @@ describe("DHCP address conflict detection", () => {
     expect(a.stack.arp.stats().pending).toBe(0);
   });
 
-  it("declines an address another host answers for, waits 10 s, discovers again and binds the next address", async () => {
+  const declinesTitle =
+    "declines an address another host answers for, waits 10 s, discovers again and binds the next address";
+  it(declinesTitle, async () => {
     const l: Lab = lab(3);
     const sniffer = rawPort(l, Macaddr.parse("02:00:00:00:00:66"));
     const other = squatter(l, (ip) => ip === "10.0.0.50");

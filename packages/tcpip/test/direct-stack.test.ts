@@ -194,7 +194,9 @@ describe("DirectStack over a virtual switch", () => {
     await bare.disconnect();
   });
 
-  it("disconnect resets connections, cancels every timer and resolves listen(); so does losing the device", async () => {
+  const disconnectsTitle =
+    "disconnect resets connections, cancels every timer and resolves listen(); so does losing the device";
+  it(disconnectsTitle, async () => {
     const { l, a, b } = await twoStacks();
     echoServer(a);
     const opened = await drive(l.clock, b.tcp().createConnection(IP_A, 7));
@@ -211,7 +213,9 @@ describe("DirectStack over a virtual switch", () => {
     await runUntil(l.clock, () => bStopped);
   });
 
-  it("lets a real client through a spoofed SYN flood once the flood's half-open entries have waited an RTO", async () => {
+  const synFloodTitle =
+    "lets a real client through a spoofed SYN flood once the flood's half-open entries have waited an RTO";
+  it(synFloodTitle, async () => {
     const { l, a, b } = await twoStacks();
     echoServer(a);
     const syn = new TcpHeader();

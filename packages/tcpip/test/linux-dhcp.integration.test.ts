@@ -59,7 +59,8 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         expect(lease.leaseTimeS).toBe(3600);
         const address = String(lease.cidr).split("/")[0]!;
         console.log(
-          `[tcpip] ${backend}: DHCP lease ${String(lease.cidr)} via ${String(lease.gateway)} for ${String(lease.leaseTimeS)} s`,
+          `[tcpip] ${backend}: DHCP lease ${String(lease.cidr)} via ${String(lease.gateway)} ` +
+            `for ${String(lease.leaseTimeS)} s`,
         );
         const host = Number(address.split(".")[3]);
         expect(host).toBeGreaterThanOrEqual(50);

@@ -102,7 +102,8 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         // Memory after a GC stays near where it started (what is held is bounded by the tables).
         expect(after.heapUsed - before.heapUsed).toBeLessThan(32 * 1024 * 1024);
         console.log(
-          `[tcpip] hostile (${backend}): sent ${JSON.stringify(sent)}; heap ${(before.heapUsed / 1e6).toFixed(1)} -> ${(after.heapUsed / 1e6).toFixed(1)} MB; ` +
+          `[tcpip] hostile (${backend}): sent ${JSON.stringify(sent)}; ` +
+            `heap ${(before.heapUsed / 1e6).toFixed(1)} -> ${(after.heapUsed / 1e6).toFixed(1)} MB; ` +
             `reassembly ${JSON.stringify(s.ipv4.reassembly)}; arp ${JSON.stringify(s.arp)}`,
         );
       },

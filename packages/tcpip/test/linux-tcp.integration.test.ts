@@ -92,7 +92,8 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         const ms = sent.ms as number;
         const stats = await tcpStats();
         console.log(
-          `[tcpip] ${backend}: 64 MiB stack -> kernel in ${ms.toFixed(0)} ms (${((BULK_BYTES * 8) / ms / 1e6).toFixed(2)} Gbit/s), ` +
+          `[tcpip] ${backend}: 64 MiB stack -> kernel in ${ms.toFixed(0)} ms ` +
+            `(${((BULK_BYTES * 8) / ms / 1e6).toFixed(2)} Gbit/s), ` +
             `${stats.retransmittedSegments} retransmitted segments`,
         );
         expect(stats.internalErrors).toBe(0);
@@ -139,8 +140,10 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         expect(curlSha256(lab, transferMs(BODY_BYTES) / 1000)).toBe(bodySha256);
         const after = await tcpStats();
         console.log(
-          `[tcpip] ${backend}: after 5000 spoofed SYNs: curl answered in ${(performance.now() - start).toFixed(0)} ms; ` +
-            `halfOpen ${during.halfOpen}, listenOverflows ${after.listenOverflows}, halfOpenEvicted ${after.halfOpenEvicted}`,
+          `[tcpip] ${backend}: after 5000 spoofed SYNs: ` +
+            `curl answered in ${(performance.now() - start).toFixed(0)} ms; ` +
+            `halfOpen ${during.halfOpen}, listenOverflows ${after.listenOverflows}, ` +
+            `halfOpenEvicted ${after.halfOpenEvicted}`,
         );
         expect(after.internalErrors).toBe(0);
       },

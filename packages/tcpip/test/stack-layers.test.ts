@@ -159,7 +159,10 @@ describe("DirectStack.ofLayers", () => {
     expect(ipv4.client.state()).toBe("stopped");
   });
 
-  it("refuses a DHCP layer listening on another device or with a static address, and fails connect when the device stops first", async () => {
+  const refusesDhcpTitle =
+    "refuses a DHCP layer listening on another device or with a static address, " +
+    "and fails connect when the device stops first";
+  it(refusesDhcpTitle, async () => {
     const l = lab(13);
     new FakeDhcpServer(l, { offer: "10.0.0.51" });
     const netif = l.sw.connect({ mac: Macaddr.parse("02:00:00:00:00:0d") });
@@ -196,7 +199,8 @@ describe("DirectStack.ofLayers", () => {
     await run(silent.clock, 10_000);
     await lost.disconnect();
     expect(await outcome).toBe(
-      "Error: DhcpIpv4Layer.connect: the network device stopped delivering frames before a lease was bound (it was disconnected)",
+      "Error: DhcpIpv4Layer.connect: " +
+        "the network device stopped delivering frames before a lease was bound (it was disconnected)",
     );
   });
 });

@@ -57,7 +57,10 @@ describe("two stacks on vnetif", () => {
     expect(result).toEqual({ ok: false, error: { kind: "no_route", reason: "no IPv4 address is configured" } });
   });
 
-  it("under 10% loss: ARP resolves, pings get through with retries, and 500 UDP requests of varied sizes all echo back exactly", async () => {
+  const underLossTitle =
+    "under 10% loss: ARP resolves, pings get through with retries, " +
+    "and 500 UDP requests of varied sizes all echo back exactly";
+  it(underLossTitle, async () => {
     const { l, a, b } = await pair(11, { loss: 0.1 });
     // Ping until one answer comes back (ARP retries underneath).
     let pinged = false;

@@ -177,7 +177,10 @@ describe("ICMP errors answering a SYN", () => {
     expect(await runUntil(c.l.clock, opened, 500)).toEqual({ ok: false, error: { kind: "refused" } });
   });
 
-  it("ignores and counts errors that do not match the connection or quote a sequence number out of flight (RFC 5927)", async () => {
+  const ignoresErrorsTitle =
+    "ignores and counts errors that do not match the connection " +
+    "or quote a sequence number out of flight (RFC 5927)";
+  it(ignoresErrorsTitle, async () => {
     const c = await client();
     const { opened, syn, result } = await connecting(c);
     const iss = new DataView(syn.buffer, syn.byteOffset + 20).getUint32(4);
@@ -394,7 +397,10 @@ function limitTo(p: Awaited<ReturnType<typeof routedPair>>, limit: number, repor
 const DATA = bytes(64 * 1024, 9);
 
 describe("fragmentation needed (RFC 1191)", () => {
-  it("lowers the segment size to the next-hop MTU, resends promptly without a congestion response, and delivers 64 KiB intact", async () => {
+  const lowersMssTitle =
+    "lowers the segment size to the next-hop MTU, resends promptly without a congestion response, " +
+    "and delivers 64 KiB intact";
+  it(lowersMssTitle, async () => {
     const p = await routedPair();
     limitTo(p, 1000);
     expectBytes(await send(p, DATA), DATA);

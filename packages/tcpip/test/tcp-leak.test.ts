@@ -41,7 +41,9 @@ async function readToEnd(flow: Flow): Promise<string> {
 }
 
 describe("leaks", () => {
-  it("100,000 connections through FIN/FIN, simultaneous close, RST and a vanished peer leave nothing behind", async () => {
+  const hundredThousandTitle =
+    "100,000 connections through FIN/FIN, simultaneous close, RST and a vanished peer leave nothing behind";
+  it(hundredThousandTitle, async () => {
     const total = Number(process.env.TCP_LEAK_TOTAL ?? 100_000);
     const batch = 1000;
     const pair = tcpPair({
@@ -140,7 +142,9 @@ describe("leaks", () => {
     expect(a.stats().timedOut + b.stats().timedOut).toBe(2 * n("client vanish timeout"));
   }, 600_000);
 
-  it("more than 65,535 sequential client connections succeed (ports reused through the server's TIME-WAIT)", async () => {
+  const portsReusedTitle =
+    "more than 65,535 sequential client connections succeed (ports reused through the server's TIME-WAIT)";
+  it(portsReusedTitle, async () => {
     const total = 70_000;
     const pair = tcpPair({ ab: { delayMs: 0.1 }, ba: { delayMs: 0.1 } });
     const { clock, a, b, addrB } = pair;

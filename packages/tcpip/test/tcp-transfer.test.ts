@@ -72,7 +72,8 @@ describe("64 MiB stack-to-stack transfers", () => {
   afterAll(() => {
     const fmt = (x: number): string => x.toFixed(1).padStart(8);
     const lines = [
-      `TCP throughput, 64 MiB per run, virtual time (link ${BANDWIDTH / 1e6} Mbit/s each way, buffers ${BUFFER / MiB} MiB, NewReno + SACK)`,
+      `TCP throughput, 64 MiB per run, virtual time ` +
+        `(link ${BANDWIDTH / 1e6} Mbit/s each way, buffers ${BUFFER / MiB} MiB, NewReno + SACK)`,
       `  Mbit/s     | loss 0%  | loss 1%  | loss 5%`,
     ];
     for (const rttMs of [2, 20, 100]) {

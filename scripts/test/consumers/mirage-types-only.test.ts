@@ -10,8 +10,10 @@ const scratch = mkdtempSync(join(tmpdir(), "mirage-tarballs-"));
 const projects: string[] = [];
 afterAll(() => [scratch, ...projects].forEach(remove));
 
-const memoryFlow = `
-import { type Flow, type FlowWriteError, type ReadResult, type Result, data, eof, err, ok, ppFlowWriteError } from "@mirage-ts/mirage-types";
+const memoryFlow =
+  `
+import { type Flow, type FlowWriteError, type ReadResult, type Result, data, eof, err, ok, ppFlowWriteError } ` +
+  `from "@mirage-ts/mirage-types";
 
 /** A loopback flow: what is written is read back. */
 export class MemoryFlow implements Flow<never, FlowWriteError> {
@@ -56,7 +58,10 @@ describe("consumer (a): only mirage-types", () => {
     const tarballs = packPackages(["mirage-types"], scratch);
     const project = makeProject([tarballs.get("mirage-types")!], {
       "src/memory-flow.ts": memoryFlow,
-      "src/main.ts": `import { report } from "./memory-flow.js";\nconst g = globalThis as unknown as { console: { log(s: string): void } };\ng.console.log(report);\n`,
+      "src/main.ts":
+        'import { report } from "./memory-flow.js";\n' +
+        "const g = globalThis as unknown as { console: { log(s: string): void } };\n" +
+        "g.console.log(report);\n",
     });
     projects.push(project);
     expect(installedMirage(project)).toEqual(["mirage-types"]);
@@ -68,7 +73,9 @@ describe("consumer (a): only mirage-types", () => {
   it("rejects a Flow implementation missing a member (the signature is enforced)", () => {
     const tarballs = packPackages(["mirage-types"], scratch);
     const project = makeProject([tarballs.get("mirage-types")!], {
-      "src/bad.ts": `import type { Flow } from "@mirage-ts/mirage-types";\nexport const f: Flow = { read: async () => ({ ok: true, value: { kind: "eof" } }) } as const;\n`,
+      "src/bad.ts":
+        'import type { Flow } from "@mirage-ts/mirage-types";\n' +
+        'export const f: Flow = { read: async () => ({ ok: true, value: { kind: "eof" } }) } as const;\n',
     });
     projects.push(project);
     expect(() => compile(project)).toThrow(/TS2739|TS2740|missing/);

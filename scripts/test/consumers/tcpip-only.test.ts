@@ -11,7 +11,8 @@ const scratch = mkdtempSync(join(tmpdir(), "mirage-tarballs-"));
 const projects: string[] = [];
 afterAll(() => [scratch, ...projects].forEach(remove));
 
-const udpOverVnetif = `
+const udpOverVnetif =
+  `
 import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
 import { Ipv4Stack, SeededRandom, VirtualClock, VirtualSwitch } from "@mirage-ts/tcpip";
 
@@ -19,7 +20,8 @@ const clock = new VirtualClock();
 const random = new SeededRandom(7);
 const sw = new VirtualSwitch({ clock, random });
 const host = (mac: string, cidr: string) =>
-  Ipv4Stack.connect({ netif: sw.connect({ mac: Macaddr.parse(mac), link: { loss: 0.1 } }), clock, random, config: { cidr: Ipv4Prefix.parse(cidr) } });
+  Ipv4Stack.connect({ netif: sw.connect({ mac: Macaddr.parse(mac), link: { loss: 0.1 } }), ` +
+  `clock, random, config: { cidr: Ipv4Prefix.parse(cidr) } });
 const a = await host("02:00:00:00:00:0a", "10.0.0.1/24");
 const b = await host("02:00:00:00:00:0b", "10.0.0.2/24");
 

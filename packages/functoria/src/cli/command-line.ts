@@ -1,8 +1,8 @@
 /**
  * The tool's command line (upstream `Cli`): the sub-commands `configure`, `query`, `describe`,
  * `clean` and `help`, plus those the tool adds (unique prefixes accepted), the common options,
- * and the configure-time keys of the configuration as extra options. Parsing yields a {@link ToolCommand}, a text to print
- * (help pages, `help topics`, `--version`) or an error.
+ * and the configure-time keys of the configuration as extra options. Parsing yields a {@link ToolCommand}, a text to
+ * print (help pages, `help topics`, `--version`) or an error.
  *
  * @packageDocumentation
  */
@@ -138,7 +138,10 @@ export interface CommandLineSettings {
  */
 export function commandUsage(tool: string, command: string | undefined): string {
   if (command === undefined) return `Usage: ${tool} COMMAND …\nTry '${tool} --help' for more information.`;
-  return `Usage: ${tool} ${command} [OPTION]…\nTry '${tool} ${command} --help' or '${tool} --help' for more information.`;
+  return (
+    `Usage: ${tool} ${command} [OPTION]…\n` +
+    `Try '${tool} ${command} --help' or '${tool} --help' for more information.`
+  );
 }
 
 function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {

@@ -69,7 +69,9 @@ export function commonSpecs(tool: Generator, defaultConfigFile: string): OptionS
       section: S_CONFIGURE,
       docv: "FILE",
       absent: `${tool.name}/context`,
-      doc: "The context file to use (relative to the current directory; by default in the generated directory next to the configuration file).",
+      doc:
+        "The context file to use (relative to the current directory; by default in the generated directory next to " +
+        "the configuration file).",
     },
     {
       id: "dry-run",
@@ -94,7 +96,9 @@ export function commonSpecs(tool: Generator, defaultConfigFile: string): OptionS
       section: S_OPTIONS,
       docv: "FMT",
       defaultValue: "auto",
-      doc: "Show this help in format FMT. The value FMT must be one of auto, pager, groff or plain; the text is plain in every case.",
+      doc:
+        "Show this help in format FMT. The value FMT must be one of auto, pager, groff or plain; " +
+        "the text is plain in every case.",
     },
     { id: "version", names: ["version"], value: "none", section: S_OPTIONS, doc: "Show version information." },
   ];
@@ -113,7 +117,9 @@ export const EVAL_SPECS: readonly OptionSpec[] = [
     names: ["no-eval"],
     value: "none",
     section: S_DESCRIBE,
-    doc: "Do not evaluate the graph before showing it. See --eval. The default when the unikernel has not been configured.",
+    doc:
+      "Do not evaluate the graph before showing it. See --eval. " +
+      "The default when the unikernel has not been configured.",
   },
 ];
 
@@ -123,7 +129,9 @@ export const DOT_SPECS: readonly OptionSpec[] = [
     names: ["dot"],
     value: "none",
     section: S_DESCRIBE,
-    doc: "Output a dot description. If no output file is given, it will display the dot file using the command given to --dot-command; -o - prints it.",
+    doc:
+      "Output a dot description. If no output file is given, it will display the dot file using the command given " +
+      "to --dot-command; -o - prints it.",
   },
   {
     id: "dot-command",
@@ -194,14 +202,20 @@ export function commandDefs(
       extra: [],
       positional: {
         docv: "INFO",
-        doc: `The information to query. INFO must be ${formatAlternatives(queryKinds)} (default ${queryKinds[0] ?? ""}).`,
+        doc:
+          `The information to query. INFO must be ${formatAlternatives(queryKinds)} ` +
+          `(default ${queryKinds[0] ?? ""}).`,
       },
     },
     describe: {
       doc: `Describe a ${tool} application.`,
       description: [
         `The describe command describes the configuration of a ${tool} application.`,
-        "The dot output contains the following elements: If vertices, labelled If: branches are dotted, and the default branch is in bold. Devices, represented as boxes: the order of the output arrows is the order of the functor arguments. Data dependencies, represented as dashed arrows. App vertices, represented as diamonds: the bold arrow is the functor part.",
+        "The dot output contains the following elements: " +
+          "If vertices, labelled If: branches are dotted, and the default branch is in bold. " +
+          "Devices, represented as boxes: the order of the output arrows is the order of the functor arguments. " +
+          "Data dependencies, represented as dashed arrows. " +
+          "App vertices, represented as diamonds: the bold arrow is the functor part.",
       ],
       extra: [...EVAL_SPECS, ...DOT_SPECS],
     },

@@ -78,7 +78,9 @@ export function mainPage(p: Parser): string {
       blocks: [
         {
           kind: "paragraph",
-          text: `The ${name} application builder. It glues together a set of libraries and configuration (e.g. network and storage) into a standalone unikernel.`,
+          text:
+            `The ${name} application builder. It glues together a set of libraries and configuration ` +
+            "(e.g. network and storage) into a standalone unikernel.",
         },
         { kind: "paragraph", text: `Use ${name} help <command> for more information on a specific command.` },
       ],

@@ -13,7 +13,8 @@ export function identify(source: string): string {
   }
   if (out === "" || /^[0-9]/u.test(out)) {
     throw new TypeError(
-      `cannot derive an identifier from ${JSON.stringify(source)}: use letters, digits, "_", "-" or "." and do not start with a digit`,
+      `cannot derive an identifier from ${JSON.stringify(source)}: ` +
+        'use letters, digits, "_", "-" or "." and do not start with a digit',
     );
   }
   return out;

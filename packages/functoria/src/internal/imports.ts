@@ -7,9 +7,11 @@
 import { join } from "./path.js";
 
 const RESERVED = new Set(
-  "break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof let new null return super switch this throw true try typeof var void while with yield await implements interface package private protected public static".split(
-    " ",
-  ),
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof let new null return super switch this throw true try typeof var void while " +
+    "with yield await implements interface package private protected public static"
+  ).split(" "),
 );
 
 /** Rebases a specifier relative to the configuration directory onto its `<tool>/` subdirectory. */
@@ -30,7 +32,8 @@ export class ImportTable {
     const [root = "", ...rest] = name.split(".");
     if (!/^[A-Za-z_$][\w$]*$/u.test(root)) {
       throw new TypeError(
-        `cannot import ${JSON.stringify(name)} from ${JSON.stringify(module)}: ${JSON.stringify(root)} is not an identifier`,
+        `cannot import ${JSON.stringify(name)} from ${JSON.stringify(module)}: ` +
+          `${JSON.stringify(root)} is not an identifier`,
       );
     }
     const specifier = relocate(module);

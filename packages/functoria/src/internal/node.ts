@@ -102,7 +102,8 @@ export function mkApp(f: ImplNode, args: readonly ImplNode[]): ImplNode {
     }
     if (!sameTyp(typ.arg, arg.typ)) {
       throw new TypeError(
-        `cannot apply ${f.label()}: argument ${i + 1} (${arg.label()}) has type ${arg.typ.toString()} but ${typ.arg.toString()} is expected`,
+        `cannot apply ${f.label()}: argument ${i + 1} (${arg.label()}) has type ${arg.typ.toString()} ` +
+          `but ${typ.arg.toString()} is expected`,
       );
     }
     typ = typ.result;

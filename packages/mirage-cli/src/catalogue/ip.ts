@@ -47,7 +47,8 @@ export function createIpv4(eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, option
       ipv4GatewayArg(options.gateway, options.group),
     ],
     connect: ({ impl: cls, args: [e = "", a = "", clock = "", random = "", cidr = "", gateway = ""] }) =>
-      `${cls}.connect(${e}, ${a}, { clock: ${clock}, random: ${random}, config: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
+      `${cls}.connect(${e}, ${a}, { clock: ${clock}, random: ${random}, ` +
+      `config: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
   });
   return apply(layer, eth, arpImpl);
 }

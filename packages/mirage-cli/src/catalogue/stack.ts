@@ -75,7 +75,8 @@ function staticDirectStack(options: GenericStackOptions) {
       ipv4GatewayArg(options.ipv4Gateway, options.group),
     ],
     connect: ({ impl: cls, args: [net = "", clock = "", random = "", cidr = "", gateway = ""] }) =>
-      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
+      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ` +
+      `ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
   });
 }
 

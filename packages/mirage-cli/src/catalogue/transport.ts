@@ -18,7 +18,8 @@ const udpLayer = impl({
   packages: [TCPIP],
   extraDeps: [defaultRandom],
   connect: ({ impl: cls, args: [ip = "", icmp = "", random = ""], importValue }) =>
-    `new ${cls}(${ip}, { random: ${random}, onPortUnreachable: ${importValue("@mirage-ts/tcpip", "icmpPortUnreachable")}(${icmp}) })`,
+    `new ${cls}(${ip}, { random: ${random}, ` +
+    `onPortUnreachable: ${importValue("@mirage-ts/tcpip", "icmpPortUnreachable")}(${icmp}) })`,
 });
 
 /**

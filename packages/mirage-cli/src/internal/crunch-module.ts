@@ -15,7 +15,9 @@ export interface CrunchedFile {
   readonly mtimeMs: number;
 }
 
-const STORE = `const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+// The generated store, in pieces joined with `+` where a generated line is longer than a line of this file may be.
+const STORE =
+  `const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 function decodeBase64(text: string): Uint8Array {
   const digits = text.replace(/=+$/u, "");
@@ -48,12 +50,14 @@ interface Value {
 
 class CrunchedStore implements KvRo {
   readonly #values = new Map<string, Value>();
-  readonly #dictionaries = new Map<string, { readonly children: Map<string, KvKind>; newest: number }>([["/", { children: new Map(), newest: 0 }]]);
+  readonly #dictionaries = new Map<string, { readonly children: Map<string, KvKind>; newest: number }>(` +
+  `[["/", { children: new Map(), newest: 0 }]]);
 
   constructor(entries: readonly Entry[]) {
     for (const [path, base64, sha256, mtimeMs] of entries) {
       const segments = path.split("/");
-      this.#values.set(\`/\${path}\`, { data: decodeBase64(base64), digest: decodeHex(sha256), mtime: new Date(mtimeMs) });
+      this.#values.set(\`/\${path}\`, ` +
+  `{ data: decodeBase64(base64), digest: decodeHex(sha256), mtime: new Date(mtimeMs) });
       for (let depth = 0; depth < segments.length; depth++) {
         const parent = \`/\${segments.slice(0, depth).join("/")}\`;
         const dictionary = this.#dictionaries.get(parent) ?? { children: new Map<string, KvKind>(), newest: 0 };
@@ -75,16 +79,20 @@ class CrunchedStore implements KvRo {
   }
 
   async getPartial(key: Key, offset: number, length: number): Promise<Result<Uint8Array, KvError>> {
-    if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(\`getPartial: offset must be a non-negative integer, got \${offset}\`);
-    if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(\`getPartial: length must be a non-negative integer, got \${length}\`);
+    if (!Number.isSafeInteger(offset) || offset < 0) ` +
+  `throw new RangeError(\`getPartial: offset must be a non-negative integer, got \${offset}\`);
+    if (!Number.isSafeInteger(length) || length < 0) ` +
+  `throw new RangeError(\`getPartial: length must be a non-negative integer, got \${length}\`);
     const value = this.#value(key);
     return value.ok ? ok(value.value.data.slice(offset, offset + length)) : value;
   }
 
   async list(key: Key): Promise<Result<Array<readonly [Key, KvKind]>, KvError>> {
     const dictionary = this.#dictionaries.get(key.toString());
-    if (dictionary === undefined) return err(this.#values.has(key.toString()) ? { kind: "dictionary_expected", key } : { kind: "not_found", key });
-    return ok([...dictionary.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, kind]) => [key.add(name), kind] as const));
+    if (dictionary === undefined) return err(` +
+  `this.#values.has(key.toString()) ? { kind: "dictionary_expected", key } : { kind: "not_found", key });
+    return ok([...dictionary.children].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))` +
+  `.map(([name, kind]) => [key.add(name), kind] as const));
   }
 
   async lastModified(key: Key): Promise<Result<Date, KvError>> {
@@ -125,10 +133,13 @@ export function crunchModule(exportName: string, dir: string, files: readonly Cr
   const entries = files
     .map(
       (f) =>
-        `  [${JSON.stringify(f.path)}, ${JSON.stringify(Buffer.from(f.contents).toString("base64"))}, ${JSON.stringify(f.sha256)}, ${f.mtimeMs}],\n`,
+        `  [${JSON.stringify(f.path)}, ${JSON.stringify(Buffer.from(f.contents).toString("base64"))}, ` +
+        `${JSON.stringify(f.sha256)}, ${f.mtimeMs}],\n`,
     )
     .join("");
-  return `// The directory ${JSON.stringify(dir)} embedded by \`mirage configure\` (crunch): run it again after changing the files.
+  return (
+    `// The directory ${JSON.stringify(dir)} embedded by \`mirage configure\` (crunch): ` +
+    `run it again after changing the files.
 
 import { type Key, type KvError, type KvKind, type KvRo, type Result, err, ok } from "@mirage-ts/mirage-types";
 
@@ -142,5 +153,6 @@ ${STORE}
 export const ${exportName}: { connect(): Promise<KvRo> } = {
   connect: async () => new CrunchedStore(ENTRIES),
 };
-`;
+`
+  );
 }

@@ -17,7 +17,10 @@ export function buildsMs(builds: number, moreMs = 0): number {
 /** A test that runs no build: a unikernel built beforehand, started, talked to and stopped. */
 export const RUN_TEST_MS = 300_000;
 
-/** Moving `bytes` through a link of the tests (a tunnel, a tap, a veth): two minutes, plus a second for every 500 kB. */
+/**
+ * Moving `bytes` through a link of the tests (a tunnel, a tap, a veth): two minutes, plus a second for every
+ * 500 kB.
+ */
 export function transferMs(bytes: number): number {
   return 120_000 + Math.ceil(bytes / 500_000) * 1000;
 }

@@ -108,10 +108,10 @@ class SocketStack implements Stack {
  * ("connection attempt was refused") or `{ kind: "timeout" }` as the kernel says; an established
  * connection with `{ kind: "timeout" }`, or `{ kind: "reset" }` for a reset, broken pipe or abort.
  * Other system failures (unreachable network or host, no local address) are `{ kind: "msg" }` with
- * the system's text and code, such as `network is unreachable (ENETUNREACH)`. Listening takes effect at once for TCP and at the next
- * tick for UDP; listening again on a port replaces its handler. The IP layer only reports addresses:
- * raw packets cannot be sent. Keepalive sets the idle time before probing; the probe interval and
- * count are the system's (Node cannot set them).
+ * the system's text and code, such as `network is unreachable (ENETUNREACH)`. Listening takes effect
+ * at once for TCP and at the next tick for UDP; listening again on a port replaces its handler. The
+ * IP layer only reports addresses: raw packets cannot be sent. Keepalive sets the idle time before
+ * probing; the probe interval and count are the system's (Node cannot set them).
  *
  * @throws RangeError if both `ipv4Only` and `ipv6Only` are set
  * @public

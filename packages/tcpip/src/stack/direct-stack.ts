@@ -309,7 +309,11 @@ export class DirectStack implements Stack {
    * ```ts
    * const ethernet = new EthernetLayer(netif);
    * const arp = new ArpLayer(ethernet, { clock });
-   * const ipv4 = await Ipv4Layer.connect(ethernet, arp, { clock, random, config: { cidr: Ipv4Prefix.parse("10.0.0.2/24") } });
+   * const ipv4 = await Ipv4Layer.connect(ethernet, arp, {
+   *   clock,
+   *   random,
+   *   config: { cidr: Ipv4Prefix.parse("10.0.0.2/24") },
+   * });
    * const icmp = new Icmpv4Layer(ipv4, { clock });
    * const udp = new UdpLayer(ipv4, { random, onPortUnreachable: icmpPortUnreachable(icmp) });
    * const tcp = new TcpLayer({ ip: ipv4, clock, random });

@@ -16,7 +16,10 @@ import type { CongestionControllerFactory } from "./congestion.js";
  * @public
  */
 export interface TcpConfig {
-  /** Upper bound on the MSS we advertise; the IP layer's MTU for the peer minus the 20-byte TCP header is used when smaller. */
+  /**
+   * Upper bound on the MSS we advertise; the IP layer's MTU for the peer minus the 20-byte TCP header is used
+   * when smaller.
+   */
   readonly mss?: number;
   /** Send buffer per connection in bytes (default 262144); a write resolves once its bytes fit here. */
   readonly sendBufferSize?: number;
@@ -50,7 +53,10 @@ export interface TcpConfig {
   readonly userTimeoutMs?: number;
   /** TIME-WAIT duration (2·MSL) in ms (default 60000). */
   readonly timeWaitMs?: number;
-  /** How long a connection closed by the application may wait in FIN-WAIT-2 for the peer's FIN, in ms (default 60000). */
+  /**
+   * How long a connection closed by the application may wait in FIN-WAIT-2 for the peer's FIN, in ms
+   * (default 60000).
+   */
   readonly finWait2TimeoutMs?: number;
   /** Keepalive for every connection that does not set its own (default: none). */
   readonly keepalive?: Keepalive;

@@ -55,7 +55,10 @@ export interface TcpStats {
   readonly challengeAcksSuppressed: number;
   /** SYNs dropped because a backlog, the half-open limit or the connection limit was reached. */
   readonly listenOverflows: number;
-  /** Half-open connections unanswered for an initial RTO, dropped to make room for a new SYN when a backlog or the half-open limit was full. */
+  /**
+   * Half-open connections unanswered for an initial RTO, dropped to make room for a new SYN when a backlog or the
+   * half-open limit was full.
+   */
   readonly halfOpenEvicted: number;
   /** `createConnection` calls refused because no ephemeral port or table slot was free. */
   readonly portExhaustion: number;

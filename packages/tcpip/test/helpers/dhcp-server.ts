@@ -45,7 +45,10 @@ export interface ServerOptions {
   readonly unicast?: boolean;
 }
 
-/** The offered address after `declines` DHCPDECLINEs: the next address each time, as a server marks a declined one as in use. */
+/**
+ * The offered address after `declines` DHCPDECLINEs: the next address each time, as a server marks a declined one
+ * as in use.
+ */
 export function offeredAfter(first: string, declines: number): string {
   return Ipv4Addr.fromNumber(Ipv4Addr.parse(first).toNumber() + declines).toString();
 }

@@ -72,6 +72,7 @@ export function bytes(length: number, seed = 0): Uint8Array {
 export function expectBytes(actual: Uint8Array | undefined, expected: Uint8Array): void {
   if (actual !== undefined && Buffer.from(actual.buffer, actual.byteOffset, actual.length).equals(expected)) return;
   throw new Error(
-    `bytes differ: got ${actual === undefined ? "nothing" : `${actual.length} bytes`}, expected ${expected.length} bytes`,
+    `bytes differ: got ${actual === undefined ? "nothing" : `${actual.length} bytes`}, ` +
+      `expected ${expected.length} bytes`,
   );
 }

@@ -59,7 +59,8 @@ export function resolveConfig(config: TcpConfig = {}): ResolvedConfig {
   const [low, high] = ports;
   if (!Number.isInteger(low) || !Number.isInteger(high) || low < 1 || high > 65535 || low > high) {
     throw new RangeError(
-      `TCP config ephemeralPorts must be [low, high] with 1 <= low <= high <= 65535, got [${String(low)}, ${String(high)}]`,
+      "TCP config ephemeralPorts must be [low, high] with 1 <= low <= high <= 65535, " +
+        `got [${String(low)}, ${String(high)}]`,
     );
   }
   return {
@@ -97,7 +98,8 @@ export function keepaliveMs(keepalive: Keepalive, what: string): KeepaliveMs {
   const { afterNs, intervalNs, probes } = keepalive;
   if (afterNs <= 0n || intervalNs <= 0n || !Number.isInteger(probes) || probes < 1) {
     throw new RangeError(
-      `${what} needs afterNs > 0, intervalNs > 0 and an integer probes >= 1, got afterNs=${afterNs}, intervalNs=${intervalNs}, probes=${probes}`,
+      `${what} needs afterNs > 0, intervalNs > 0 and an integer probes >= 1, ` +
+        `got afterNs=${afterNs}, intervalNs=${intervalNs}, probes=${probes}`,
     );
   }
   return {
