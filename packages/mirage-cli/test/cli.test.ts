@@ -1,7 +1,7 @@
 // The built `mirage` binary in temporary projects, after upstream's test/functoria/e2e and
 // test/mirage cram tests: configure, query, describe, build, clean, help and the errors.
 import { createHash } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, realpath, symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { COMMAND_MS, buildsMs } from "./support/limits.js";
@@ -163,6 +163,43 @@ describe.concurrent("configure, query, describe", { timeout: buildsMs(1) }, () =
       ),
     });
   });
+
+  it("refuses a symbolic link out of the crunched directory, or into a loop, naming it and the fix", async () => {
+    const dir = await fresh({
+      "config.ts":
+        'import { crunch, fn, job, kvRo, main, register } from "@mirage-ts/mirage-cli";\n' +
+        'register("c", [main({ module: "./unikernel.js", name: "Main", type: fn(kvRo, job) }).$(crunch("data"))]);\n',
+      "data/a.txt": "A",
+      "secret.txt": "not for the bundle",
+    });
+    await symlink("../secret.txt", join(dir, "data/secret.txt"));
+    const outside = await mirage(dir, ["configure"]);
+    const real = join(await realpath(dir), "secret.txt");
+    expect(outside).toMatchObject({
+      code: 1,
+      stderr:
+        "mirage: crunch: in data (relative to config.ts), the symbolic link data/secret.txt points to " +
+        `../secret.txt (${real}), outside data: crunch follows only links that stay inside the directory, as ` +
+        `the directory KV stores do. Replace the link with a copy of ${real}, or move that into data\n`,
+    });
+    expect(await files(dir)).not.toContain("mirage/static_data.ts");
+    await unlink(join(dir, "data/secret.txt"));
+    await symlink("..", join(dir, "data/up"));
+    expect((await mirage(dir, ["configure"])).stderr).toContain(
+      `the symbolic link data/up points to .. (${await realpath(dir)}), outside data:`,
+    );
+    await unlink(join(dir, "data/up"));
+    await symlink(".", join(dir, "data/loop"));
+    expect((await mirage(dir, ["configure"])).stderr).toBe(
+      "mirage: crunch: in data (relative to config.ts), the symbolic link data/loop points to ., a directory it " +
+        "is in: crunching it would never end. Remove the link\n",
+    );
+    await unlink(join(dir, "data/loop"));
+    await symlink("nowhere", join(dir, "data/dangling"));
+    const dangling = (await mirage(dir, ["configure"])).stderr;
+    expect(dangling).toContain("the symbolic link data/dangling points to nowhere, which cannot be resolved (ENOENT");
+    expect(dangling).toMatch(/\): remove the link or fix its target\n$/u);
+  });
 });
 
 const WALKER =
@@ -218,6 +255,9 @@ describe.concurrent("crunch", { timeout: buildsMs(2) }, () => {
       "data/dir/deeper/c.bin": "\u0000\u0001\u00ff",
     });
     made.push(dir);
+    // Links that stay inside the directory are followed by both.
+    await symlink("dir/b.txt", join(dir, "data/link.txt"));
+    await symlink("dir/deeper", join(dir, "data/linked"));
     const outputs: string[] = [];
     for (const kv of ["crunch", "direct"]) {
       expect((await mirage(dir, ["configure", `--kv_ro=${kv}`])).code).toBe(0);
@@ -240,6 +280,11 @@ describe.concurrent("crunch", { timeout: buildsMs(2) }, () => {
         `  size=4 part=\u0001\u00c3 sha256=${sha("\u0000\u0001\u00c3\u00bf")}`,
         "/dir/empty.bin value true",
         `  size=0 part= sha256=${sha("")}`,
+        "/link.txt value true",
+        `  size=6 part=ra sha256=${sha("Bravo\n")}`,
+        "/linked dictionary true",
+        "/linked/c.bin value true",
+        `  size=4 part=\u0001\u00c3 sha256=${sha("\u0000\u0001\u00c3\u00bf")}`,
         "get dir: Expecting a value for the key /dir",
         "get dir/b.txt/x: Cannot find the key /dir/b.txt/x",
         "get missing: Cannot find the key /missing",

@@ -16,7 +16,7 @@ import type { Result } from "./result.js";
 export type NetError = { readonly kind: "invalid_length" } | { readonly kind: "disconnected" } | MsgError;
 
 /**
- * Traffic counters of a network device (`Mirage_net.stats`).
+ * Traffic counters of a network device (`Mirage_net.stats`), with the drops the backend can see.
  *
  * @public
  */
@@ -29,6 +29,16 @@ export interface NetStats {
   txBytes: number;
   /** Frames sent. */
   txPkts: number;
+  /**
+   * Frames lost on the way in before the device read them (mostly because its queue on the host was
+   * full), when the backend can see that count; absent when it cannot. Not in upstream's `Mirage_net.stats`.
+   */
+  rxDropped?: number;
+  /**
+   * Frames the device sent that the host dropped, when the backend can see that count; absent when
+   * it cannot. Not in upstream's `Mirage_net.stats`.
+   */
+  txDropped?: number;
 }
 
 /**

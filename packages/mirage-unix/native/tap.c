@@ -3,6 +3,12 @@
 //   open(name, bringUp) -> { fd, name }   opens /dev/net/tun as a tap (IFF_TAP | IFF_NO_PI, so every
 //                                          read and write is exactly one ethernet frame) with a
 //                                          non-blocking fd; bringUp sets the interface up if it is down.
+//                                          The name must have at most 15 bytes in UTF-8 and no NUL.
+//   queueLength(fd, length?) -> number     the interface's txqueuelen (the frames the kernel holds for
+//                                          the reader), set to `length` first when given and different.
+//   netdev(fd) -> { name, table }          the interface's current name and the /proc/net/dev table of
+//                                          the namespace it is in now (it may have been moved out of
+//                                          ours), for its drop counters.
 //   poll(fd, onFrames)  -> stop()          watches the fd with uv_poll (readiness on the event loop, no
 //                                          thread-pool reads, so nothing blocks process exit) and on
 //                                          each wake-up calls onFrames(frames, errorCode) with every
@@ -10,17 +16,21 @@
 //                                          and is reported as errorCode (an errno name).
 //
 // Writes are done in JavaScript with fs.writeSync(fd, frame): a tap write never blocks.
-// Errors thrown to JavaScript carry the errno name as `code` (EPERM, ENOENT, EBUSY...).
+// Errors thrown to JavaScript carry the errno name as `code` (EPERM, ENOENT, EBUSY...); a failed napi_*
+// call throws an Error with code ENAPI naming the call, and nothing goes on with its unset result.
+#define _GNU_SOURCE // setns
 #include <node_api.h>
 #include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 
@@ -34,7 +44,7 @@ typedef struct {
   napi_async_context context;
   int fd;
   int stopped;   // stop() ran (or the poller stopped itself on an error)
-  int closed;    // libuv released the handle
+  int closed;    // libuv released the handle (or it was never initialized)
   int finalized; // the JavaScript stop function was garbage collected
   unsigned char buffer[FRAME_BUFFER];
 } Poller;
@@ -43,6 +53,61 @@ static void throw_errno(napi_env env, int error, const char *what, const char *n
   char message[256];
   snprintf(message, sizeof message, "%s %s: %s", what, name, strerror(error));
   napi_throw_error(env, uv_err_name(uv_translate_sys_error(error)), message);
+}
+
+static void throw_fd_errno(napi_env env, int error, int fd) {
+  char descriptor[32];
+  snprintf(descriptor, sizeof descriptor, "descriptor %d", fd);
+  throw_errno(env, error, "TUNGETIFF on", descriptor);
+}
+
+// Describes the napi_* call that just failed, `call` being its source text (cut at the parenthesis).
+static void napi_failure(napi_env env, const char *call, char *message, size_t size) {
+  const napi_extended_error_info *info = NULL;
+  const char *reason = "unknown error";
+  if (napi_get_last_error_info(env, &info) == napi_ok && info != NULL && info->error_message != NULL)
+    reason = info->error_message;
+  snprintf(message, size, "%.*s failed: %s", (int)strcspn(call, "("), call, reason);
+}
+
+// Throws for a failed napi_* call, unless the call left an exception of its own pending.
+static void throw_napi_failure(napi_env env, const char *call) {
+  char message[256];
+  napi_failure(env, call, message, sizeof message); // before any other call replaces the error info
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending) return;
+  napi_throw_error(env, "ENAPI", message);
+}
+
+// In functions called from JavaScript: a failed napi_* call throws and the function returns.
+#define CHECK(call)                                                                                                    \
+  do {                                                                                                                 \
+    if ((call) != napi_ok) {                                                                                           \
+      throw_napi_failure(env, #call);                                                                                  \
+      return NULL;                                                                                                     \
+    }                                                                                                                  \
+  } while (0)
+
+// In libuv callbacks nobody can be thrown to: a failed napi_* call ends the process with its name.
+static void fatal_napi_failure(napi_env env, const char *call) {
+  char message[256];
+  napi_failure(env, call, message, sizeof message);
+  napi_fatal_error("mirage-unix tap addon", NAPI_AUTO_LENGTH, message, NAPI_AUTO_LENGTH);
+}
+
+#define CHECK_OR_DIE(call)                                                                                             \
+  do {                                                                                                                 \
+    if ((call) != napi_ok) fatal_napi_failure(env, #call);                                                             \
+  } while (0)
+
+// While reading frames: describes the napi_* call that failed and clears the exception it may have left,
+// so that the failure can still be reported to JavaScript.
+static void take_napi_failure(napi_env env, const char *call, char *message, size_t size) {
+  napi_failure(env, call, message, size);
+  bool pending = false;
+  napi_value ignored;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending)
+    (void)napi_get_and_clear_last_exception(env, &ignored); // its gist is in the message already
 }
 
 // Both the handle close and the stop function's finalizer must have happened before the memory goes.
@@ -58,34 +123,66 @@ static void on_close(uv_handle_t *handle) {
 
 static void cleanup_hook(void *arg);
 
-static void stop_poller(Poller *p, int from_env_teardown) {
-  if (p->stopped) return;
+// Stops watching and releases the JavaScript references; returns the first napi_* call that failed.
+static const char *stop_poller(Poller *p, int from_env_teardown) {
+  const char *failed = NULL;
+  if (p->stopped) return NULL;
   p->stopped = 1;
   uv_poll_stop(&p->poll);
   if (!from_env_teardown) {
-    napi_delete_reference(p->env, p->callback);
-    napi_async_destroy(p->env, p->context);
-    napi_remove_env_cleanup_hook(p->env, cleanup_hook, p);
+    if (napi_delete_reference(p->env, p->callback) != napi_ok) failed = "napi_delete_reference";
+    if (napi_async_destroy(p->env, p->context) != napi_ok && failed == NULL) failed = "napi_async_destroy";
+    if (napi_remove_env_cleanup_hook(p->env, cleanup_hook, p) != napi_ok && failed == NULL)
+      failed = "napi_remove_env_cleanup_hook";
   }
   uv_close((uv_handle_t *)&p->poll, on_close);
+  return failed;
 }
 
 static void cleanup_hook(void *arg) { stop_poller((Poller *)arg, 1); }
 
+// Reads the interface name of a tap descriptor (the kernel's current one, after any rename).
+static int tap_name(int fd, char name[IFNAMSIZ]) {
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  if (ioctl(fd, TUNGETIFF, &ifr) < 0) return -1;
+  memcpy(name, ifr.ifr_name, IFNAMSIZ);
+  name[IFNAMSIZ - 1] = '\0';
+  return 0;
+}
+
+static napi_value open_result(napi_env env, int fd, const char *name) {
+  napi_value result, value;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_int32(env, fd, &value));
+  CHECK(napi_set_named_property(env, result, "fd", value));
+  CHECK(napi_create_string_utf8(env, name, strnlen(name, IFNAMSIZ), &value));
+  CHECK(napi_set_named_property(env, result, "name", value));
+  return result;
+}
+
 static napi_value Open(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  char name[IFNAMSIZ + 1] = {0};
+  napi_valuetype type = napi_undefined;
+  char name[IFNAMSIZ] = {0};
   size_t length = 0;
   bool bring_up = false;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length) != napi_ok ||
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 2 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_string ||
       napi_get_value_bool(env, argv[1], &bring_up) != napi_ok) {
     napi_throw_type_error(env, NULL, "open(name: string, bringUp: boolean)");
     return NULL;
   }
+  // The length first: copying into a short buffer would cut a long name and open another interface.
+  CHECK(napi_get_value_string_utf8(env, argv[0], NULL, 0, &length));
   if (length >= IFNAMSIZ) {
     napi_throw_range_error(env, NULL, "tap interface names have at most 15 bytes");
+    return NULL;
+  }
+  CHECK(napi_get_value_string_utf8(env, argv[0], name, sizeof name, &length));
+  if (strlen(name) != length) {
+    napi_throw_range_error(env, NULL, "tap interface names cannot contain a NUL character");
     return NULL;
   }
   int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
@@ -121,32 +218,181 @@ static napi_value Open(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  napi_value result, value;
-  napi_create_object(env, &result);
-  napi_create_int32(env, fd, &value);
-  napi_set_named_property(env, result, "fd", value);
-  napi_create_string_utf8(env, ifr.ifr_name, strnlen(ifr.ifr_name, IFNAMSIZ), &value);
-  napi_set_named_property(env, result, "name", value);
+  napi_value result = open_result(env, fd, ifr.ifr_name);
+  if (result == NULL) close(fd); // nobody would ever close it
   return result;
 }
 
+static napi_value QueueLength(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_valuetype type = napi_undefined;
+  int32_t fd = -1, length = -1;
+  char name[IFNAMSIZ];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc >= 2) CHECK(napi_typeof(env, argv[1], &type));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
+      (type != napi_undefined && (napi_get_value_int32(env, argv[1], &length) != napi_ok || length < 0))) {
+    napi_throw_type_error(env, NULL, "queueLength(fd: number, length?: number >= 0)");
+    return NULL;
+  }
+  if (tap_name(fd, name) < 0) {
+    throw_fd_errno(env, errno, fd);
+    return NULL;
+  }
+  int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) {
+    throw_errno(env, errno, "socket for", name);
+    return NULL;
+  }
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, name, IFNAMSIZ);
+  const char *step = "SIOCGIFTXQLEN";
+  int ok = ioctl(sock, SIOCGIFTXQLEN, &ifr) == 0;
+  if (ok && length >= 0 && ifr.ifr_qlen != length) {
+    step = "SIOCSIFTXQLEN";
+    ifr.ifr_qlen = length;
+    ok = ioctl(sock, SIOCSIFTXQLEN, &ifr) == 0;
+  }
+  int error = errno;
+  close(sock);
+  if (!ok) {
+    throw_errno(env, error, step, name);
+    return NULL;
+  }
+  napi_value result;
+  CHECK(napi_create_int32(env, ifr.ifr_qlen, &result));
+  return result;
+}
+
+// Reads a whole file whose size is not known beforehand (a /proc file); NULL with errno on failure.
+static char *read_all(const char *path, size_t *length) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  size_t size = 16384, used = 0;
+  char *text = malloc(size);
+  while (text != NULL) {
+    ssize_t n = read(fd, text + used, size - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      free(text);
+      text = NULL;
+      errno = error;
+    } else if (n == 0) {
+      break;
+    } else if ((used += (size_t)n) == size) {
+      char *larger = realloc(text, size *= 2);
+      if (larger == NULL) free(text);
+      text = larger;
+    }
+  }
+  int error = errno;
+  close(fd);
+  errno = error;
+  *length = used;
+  return text;
+}
+
+typedef struct {
+  int nsfd;
+  char *text;
+  size_t length;
+  int error;
+} NetdevRead;
+
+static void read_netdev(NetdevRead *r) {
+  r->text = read_all("/proc/thread-self/net/dev", &r->length);
+  if (r->text == NULL) r->error = errno;
+}
+
+// Runs on a thread of its own: setns changes only this thread's namespace, which ends with it.
+static void read_netdev_in_namespace(void *arg) {
+  NetdevRead *r = (NetdevRead *)arg;
+  if (setns(r->nsfd, CLONE_NEWNET) != 0) r->error = errno;
+  else read_netdev(r);
+}
+
+static int in_our_namespace(int nsfd) {
+  struct stat theirs, ours;
+  return fstat(nsfd, &theirs) == 0 && stat("/proc/thread-self/ns/net", &ours) == 0 && theirs.st_dev == ours.st_dev &&
+         theirs.st_ino == ours.st_ino;
+}
+
+static napi_value netdev_result(napi_env env, const char *name, const char *table, size_t length) {
+  napi_value result, value;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &value));
+  CHECK(napi_set_named_property(env, result, "name", value));
+  CHECK(napi_create_string_utf8(env, table, length, &value));
+  CHECK(napi_set_named_property(env, result, "table", value));
+  return result;
+}
+
+static napi_value Netdev(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  int32_t fd = -1;
+  char name[IFNAMSIZ];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &fd) != napi_ok) {
+    napi_throw_type_error(env, NULL, "netdev(fd: number)");
+    return NULL;
+  }
+  if (tap_name(fd, name) < 0) {
+    throw_fd_errno(env, errno, fd);
+    return NULL;
+  }
+  NetdevRead r = {.nsfd = -1, .text = NULL, .length = 0, .error = 0};
+#ifdef TUNGETDEVNETNS
+  r.nsfd = ioctl(fd, TUNGETDEVNETNS); // needs CAP_NET_ADMIN; without it the device is taken to be ours
+#endif
+  if (r.nsfd >= 0 && !in_our_namespace(r.nsfd)) {
+    uv_thread_t thread;
+    int rc = uv_thread_create(&thread, read_netdev_in_namespace, &r);
+    if (rc != 0) r.error = -rc;
+    else uv_thread_join(&thread);
+  } else {
+    read_netdev(&r);
+  }
+  if (r.nsfd >= 0) close(r.nsfd);
+  if (r.text == NULL) {
+    throw_errno(env, r.error, "reading /proc/net/dev for", name);
+    return NULL;
+  }
+  napi_value result = netdev_result(env, name, r.text, r.length);
+  free(r.text);
+  return result;
+}
+
+// Delivers the frames read (and a failure) to JavaScript. A frame that could not be handed over ends
+// reception with the failure that says why: it is lost, and so would every later one be.
 static void on_readable(uv_poll_t *handle, int status, int events) {
   (void)events;
   Poller *p = (Poller *)handle->data;
   if (p->stopped) return;
   napi_env env = p->env;
   napi_handle_scope scope;
-  napi_open_handle_scope(env, &scope);
+  CHECK_OR_DIE(napi_open_handle_scope(env, &scope));
   napi_value frames, callback, receiver, args[2], result;
-  napi_create_array(env, &frames);
+  CHECK_OR_DIE(napi_create_array(env, &frames));
   uint32_t count = 0;
+  char napi_message[256];
   const char *failure = status < 0 ? uv_err_name(status) : NULL;
   while (!failure && count < BATCH) {
     ssize_t n = read(p->fd, p->buffer, sizeof p->buffer);
     if (n > 0) {
       napi_value frame;
-      napi_create_buffer_copy(env, (size_t)n, p->buffer, NULL, &frame);
-      napi_set_element(env, frames, count++, frame);
+      if (napi_create_buffer_copy(env, (size_t)n, p->buffer, NULL, &frame) != napi_ok) {
+        take_napi_failure(env, "napi_create_buffer_copy", napi_message, sizeof napi_message);
+        failure = napi_message;
+      } else if (napi_set_element(env, frames, count, frame) != napi_ok) {
+        take_napi_failure(env, "napi_set_element", napi_message, sizeof napi_message);
+        failure = napi_message;
+      } else {
+        count++;
+      }
     } else if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
       break;
     } else if (errno != EINTR) {
@@ -155,25 +401,32 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   }
   if (count > 0 || failure) {
     args[0] = frames;
-    if (failure) napi_create_string_utf8(env, failure, NAPI_AUTO_LENGTH, &args[1]);
-    else napi_get_undefined(env, &args[1]);
-    napi_get_reference_value(env, p->callback, &callback);
-    napi_get_global(env, &receiver); // napi_make_callback needs an object receiver
-    if (napi_make_callback(env, p->context, receiver, callback, 2, args, &result) == napi_pending_exception) {
+    if (failure) CHECK_OR_DIE(napi_create_string_utf8(env, failure, NAPI_AUTO_LENGTH, &args[1]));
+    else CHECK_OR_DIE(napi_get_undefined(env, &args[1]));
+    CHECK_OR_DIE(napi_get_reference_value(env, p->callback, &callback));
+    CHECK_OR_DIE(napi_get_global(env, &receiver)); // napi_make_callback needs an object receiver
+    napi_status called = napi_make_callback(env, p->context, receiver, callback, 2, args, &result);
+    if (called == napi_pending_exception) {
       napi_value exception;
-      napi_get_and_clear_last_exception(env, &exception);
-      napi_fatal_exception(env, exception); // an exception in the callback is an uncaught exception
+      CHECK_OR_DIE(napi_get_and_clear_last_exception(env, &exception));
+      CHECK_OR_DIE(napi_fatal_exception(env, exception)); // an exception in the callback is an uncaught exception
+    } else if (called != napi_ok) {
+      fatal_napi_failure(env, "napi_make_callback");
     }
     // The callback may have called stop() already; the memory lives until the handle is closed.
-    if (failure) stop_poller(p, 0);
+    if (failure) {
+      const char *failed = stop_poller(p, 0);
+      if (failed != NULL) fatal_napi_failure(env, failed);
+    }
   }
-  napi_close_handle_scope(env, scope);
+  CHECK_OR_DIE(napi_close_handle_scope(env, scope));
 }
 
 static napi_value Stop(napi_env env, napi_callback_info info) {
   Poller *p;
-  napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&p);
-  stop_poller(p, 0);
+  CHECK(napi_get_cb_info(env, info, NULL, NULL, NULL, (void **)&p));
+  const char *failed = stop_poller(p, 0);
+  if (failed != NULL) throw_napi_failure(env, failed);
   return NULL;
 }
 
@@ -185,13 +438,23 @@ static void finalize_stop(napi_env env, void *data, void *hint) {
   release_if_done(p);
 }
 
+// Undoes a poller whose setup failed; the stop function's finalizer frees it once the handle is closed.
+static void abandon(Poller *p, int handle_initialized) {
+  p->stopped = 1;
+  // Best effort: the failure being thrown is the one to report.
+  if (p->callback != NULL) (void)napi_delete_reference(p->env, p->callback);
+  if (p->context != NULL) (void)napi_async_destroy(p->env, p->context);
+  if (handle_initialized) uv_close((uv_handle_t *)&p->poll, on_close);
+  else p->closed = 1;
+}
+
 static napi_value Poll(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2], resource_name, stop;
   int32_t fd;
   napi_valuetype type;
   uv_loop_t *loop;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok ||
       napi_typeof(env, argv[1], &type) != napi_ok || type != napi_function) {
     napi_throw_type_error(env, NULL, "poll(fd: number, onFrames: function)");
@@ -205,38 +468,53 @@ static napi_value Poll(napi_env env, napi_callback_info info) {
   p->env = env;
   p->fd = fd;
   p->poll.data = p;
-  napi_get_uv_event_loop(env, &loop);
-  int rc = uv_poll_init(loop, &p->poll, fd);
-  if (rc == 0) {
-    rc = uv_poll_start(&p->poll, UV_READABLE, on_readable);
-    if (rc != 0) {
-      p->stopped = p->finalized = 1; // no JavaScript function will own it: free on close
-      uv_close((uv_handle_t *)&p->poll, on_close);
-    }
-  } else {
+  const char *call = NULL;
+  if (napi_create_function(env, "stop", NAPI_AUTO_LENGTH, Stop, p, &stop) != napi_ok) call = "napi_create_function";
+  else if (napi_add_finalizer(env, stop, p, finalize_stop, NULL, NULL) != napi_ok) call = "napi_add_finalizer";
+  if (call != NULL) {
+    throw_napi_failure(env, call);
     free(p);
+    return NULL;
   }
+  // From here on the finalizer of `stop` owns the memory.
+  if (napi_create_reference(env, argv[1], 1, &p->callback) != napi_ok) call = "napi_create_reference";
+  else if (napi_create_string_utf8(env, "mirage-unix:tap", NAPI_AUTO_LENGTH, &resource_name) != napi_ok)
+    call = "napi_create_string_utf8";
+  else if (napi_async_init(env, NULL, resource_name, &p->context) != napi_ok) call = "napi_async_init";
+  else if (napi_get_uv_event_loop(env, &loop) != napi_ok) call = "napi_get_uv_event_loop";
+  if (call != NULL) {
+    throw_napi_failure(env, call);
+    abandon(p, 0);
+    return NULL;
+  }
+  int rc = uv_poll_init(loop, &p->poll, fd);
+  int initialized = rc == 0;
+  if (rc == 0) rc = uv_poll_start(&p->poll, UV_READABLE, on_readable);
   if (rc != 0) {
     char message[128];
     snprintf(message, sizeof message, "poll fd %d: %s", fd, uv_strerror(rc));
     napi_throw_error(env, uv_err_name(rc), message);
+    abandon(p, initialized);
     return NULL;
   }
-  napi_create_reference(env, argv[1], 1, &p->callback);
-  napi_create_string_utf8(env, "mirage-unix:tap", NAPI_AUTO_LENGTH, &resource_name);
-  napi_async_init(env, NULL, resource_name, &p->context);
-  napi_add_env_cleanup_hook(env, cleanup_hook, p);
-  napi_create_function(env, "stop", NAPI_AUTO_LENGTH, Stop, p, &stop);
-  napi_add_finalizer(env, stop, p, finalize_stop, NULL, NULL);
+  if (napi_add_env_cleanup_hook(env, cleanup_hook, p) != napi_ok) {
+    throw_napi_failure(env, "napi_add_env_cleanup_hook");
+    (void)stop_poller(p, 0); // best effort, as in abandon
+    return NULL;
+  }
   return stop;
 }
 
 static napi_value Init(napi_env env, napi_value exports) {
-  napi_value fn;
-  napi_create_function(env, "open", NAPI_AUTO_LENGTH, Open, NULL, &fn);
-  napi_set_named_property(env, exports, "open", fn);
-  napi_create_function(env, "poll", NAPI_AUTO_LENGTH, Poll, NULL, &fn);
-  napi_set_named_property(env, exports, "poll", fn);
+  static const struct {
+    const char *name;
+    napi_callback callback;
+  } functions[] = {{"open", Open}, {"queueLength", QueueLength}, {"netdev", Netdev}, {"poll", Poll}};
+  for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
+    napi_value fn;
+    CHECK(napi_create_function(env, functions[i].name, NAPI_AUTO_LENGTH, functions[i].callback, NULL, &fn));
+    CHECK(napi_set_named_property(env, exports, functions[i].name, fn));
+  }
   return exports;
 }
 

@@ -6,9 +6,10 @@
  * otherwise, or failing in CI (test-support's strict mode).
  */
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { type Network, ppNetError } from "@mirage-ts/mirage-types";
-import { connectTap, connectUdpTunnel } from "@mirage-ts/mirage-unix";
+import { connectNetif, connectTap, connectUdpTunnel } from "@mirage-ts/mirage-unix";
 import {
   describeRequiring,
   itRequiring,
@@ -164,5 +165,91 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
       expect(unprivileged.stdout).toContain(`ip tuntap add ${link} mode tap user $USER`);
       expect(linkExists(link)).toBe(false);
     });
+
+    it("sets the interface's queue length: 4096 by default, never lowered by it, or as asked", async () => {
+      const [defaulted, asked, longer] = [interfaceName("q"), interfaceName("q"), interfaceName("q")];
+      const queueOf = (link: string) => readFileSync(`/sys/class/net/${link}/tx_queue_len`, "utf8").trim();
+      ip("tuntap", "add", longer, "mode", "tap");
+      try {
+        ip("link", "set", longer, "txqueuelen", "10000");
+        const taps = [
+          await connectTap(defaulted),
+          await connectNetif(`tap:${asked},queue=64`),
+          await connectTap(longer),
+        ];
+        try {
+          expect(taps.map((tap) => ("queueLength" in tap ? tap.queueLength : 0))).toEqual([4096, 64, 10000]);
+          expect([defaulted, asked, longer].map(queueOf)).toEqual(["4096", "64", "10000"]);
+          expect(ip("-d", "link", "show", asked)).toContain(" qlen 64");
+        } finally {
+          await Promise.all(taps.map((tap) => tap.disconnect()));
+        }
+      } finally {
+        ip("tuntap", "del", longer, "mode", "tap");
+      }
+    });
+
+    it("counts the frames the kernel drops while the unikernel does not read", async () => {
+      const link = interfaceName("q");
+      const [kernelIp, ourIp] = [`10.77.${subnet}.1`, `10.77.${subnet}.2`];
+      subnet++;
+      const burst = 100;
+      // Not listening yet: nothing reads the tap, so its queue fills with 8 frames and the rest are dropped.
+      const tap = await connectTap(link, { queueLength: 8 });
+      try {
+        plugIntoNamespace(link, ns, `${kernelIp}/24`);
+        ip("-n", ns, "neigh", "replace", ourIp, "lladdr", tap.mac().toString(), "dev", link, "nud", "permanent");
+        const send =
+          `const s = require("node:dgram").createSocket("udp4"); let left = ${burst};` +
+          `const next = () => (left-- > 0 ? s.send(new Uint8Array(64), 9, "${ourIp}", next) : s.close()); next();`;
+        await run("ip", ["netns", "exec", ns, process.execPath, "-e", send]);
+        // The kernel's own count, in the namespace the tap was moved to; the device reads it there too.
+        type Link = { stats64: { tx: { packets: number; dropped: number } } };
+        const kernel = () => (JSON.parse(ip("-n", ns, "-s", "-j", "link", "show", link)) as [Link])[0].stats64.tx;
+        await expect.poll(() => tap.getStatsCounters().rxDropped).toBeGreaterThanOrEqual(burst - 8);
+        expect(tap.getStatsCounters().rxDropped).toBe(kernel().dropped);
+        // Reading now delivers the 8 frames that waited: each frame the kernel sent was read or counted.
+        const listening = tap.listen(14, () => {});
+        await expect.poll(() => tap.getStatsCounters().rxPkts).toBe(8);
+        expect(kernel()).toMatchObject({ packets: 8, dropped: tap.getStatsCounters().rxDropped });
+        tap.resetStatsCounters();
+        expect(tap.getStatsCounters()).toMatchObject({ rxPkts: 0, rxDropped: 0, txDropped: 0 });
+        await tap.disconnect();
+        expect((await listening).ok).toBe(true);
+      } finally {
+        await tap.disconnect();
+      }
+    });
+
+    itRequiring(
+      missingTools("setpriv"),
+      "without CAP_NET_ADMIN: warns for the default, fails for a choice",
+      {},
+      async () => {
+        const link = interfaceName("u");
+        // A persistent tap of this user, up, as `ip tuntap add … user $USER` and an administrator make one;
+        // then this user without CAP_NET_ADMIN (root's file access kept: /dev/net/tun may be root's only).
+        ip("tuntap", "add", link, "mode", "tap", "user", String(process.getuid?.() ?? 0));
+        ip("link", "set", link, "up");
+        const withoutNetAdmin = { command: ["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"] };
+        const connect = (...args: string[]) => runFixture("tap-queue", [link, ...args], withoutNetAdmin);
+        try {
+          const defaulted = await connect();
+          expect(defaulted.stdout).toBe(
+            `warning: ${link}: its queue holds 1000 frames, not the default 4096: setting txqueuelen needs ` +
+              "CAP_NET_ADMIN. A burst beyond 1000 frames is dropped (counted in rxDropped); set it beforehand: " +
+              `\`sudo ip link set ${link} txqueuelen 4096\`.\nqueue 1000\n`,
+          );
+          expect((await connect("64")).stdout).toBe(
+            `Cannot set the queue length of ${link} to 64 frames: setting txqueuelen needs CAP_NET_ADMIN. Re-run ` +
+              `using sudo, or set it beforehand: \`sudo ip link set ${link} txqueuelen 64\`.\n`,
+          );
+          // Already the length asked: nothing to set, no privilege needed.
+          expect((await connect("1000")).stdout).toBe("queue 1000\n");
+        } finally {
+          ip("tuntap", "del", link, "mode", "tap");
+        }
+      },
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { createSocket } from "node:dgram";
+import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
 import { Macaddr, ppNetError } from "@mirage-ts/mirage-types";
 import { type UdpTunnel, connectUdpTunnel } from "@mirage-ts/mirage-unix";
+import { itRequiring } from "@mirage-ts/test-support";
 import { describe, expect, it } from "vitest";
+import { WAIT_MS } from "./support/limits.js";
 import { freePort } from "./support/ports.js";
 
 /** Two tunnels facing each other on loopback: a virtual cable. */
@@ -32,10 +37,12 @@ describe("connectUdpTunnel", () => {
     await expect.poll(() => atA.length).toBe(1);
     expect(atB.map((f) => f.length)).toEqual([60, 1514, 42]);
     expect(atB[1]?.every((x, i) => x === ((1514 + i) & 0xff))).toBe(true);
-    expect(a.getStatsCounters()).toEqual({ txPkts: 3, txBytes: 60 + 1514 + 42, rxPkts: 1, rxBytes: 64 });
-    expect(b.getStatsCounters()).toEqual({ txPkts: 1, txBytes: 64, rxPkts: 3, rxBytes: 60 + 1514 + 42 });
+    // The kernel's drop count is read on Linux only: elsewhere rxDropped is absent.
+    const none = process.platform === "linux" ? { rxDropped: 0 } : {};
+    expect(a.getStatsCounters()).toEqual({ txPkts: 3, txBytes: 60 + 1514 + 42, rxPkts: 1, rxBytes: 64, ...none });
+    expect(b.getStatsCounters()).toEqual({ txPkts: 1, txBytes: 64, rxPkts: 3, rxBytes: 60 + 1514 + 42, ...none });
     a.resetStatsCounters();
-    expect(a.getStatsCounters()).toEqual({ txPkts: 0, txBytes: 0, rxPkts: 0, rxBytes: 0 });
+    expect(a.getStatsCounters()).toEqual({ txPkts: 0, txBytes: 0, rxPkts: 0, rxBytes: 0, ...none });
     await Promise.all([a.disconnect(), b.disconnect()]);
     expect(await listeningA).toEqual({ ok: true, value: undefined });
     expect(await listeningB).toEqual({ ok: true, value: undefined });
@@ -129,5 +136,100 @@ describe("connectUdpTunnel", () => {
     await expect(connectUdpTunnel({ remotePort: 9, localAddress: "192.0.2.1" })).rejects.toThrow(
       /udp tunnel: cannot bind 192\.0\.2\.1:0: .*EADDRNOTAVAIL/,
     );
+  });
+
+  it("rejects bad queue options naming the option and the accepted range", async () => {
+    for (const queueLength of [0, -1, 1.5, Number.NaN, 524_289]) {
+      await expect(connectUdpTunnel({ remotePort: 9, queueLength })).rejects.toThrow(
+        new RangeError(`queueLength must be an integer from 1 to 524288 (frames), got ${queueLength}`),
+      );
+    }
+    for (const receiveBufferSize of [0, 2 ** 31, 0.5]) {
+      await expect(connectUdpTunnel({ remotePort: 9, receiveBufferSize })).rejects.toThrow(
+        new RangeError(`receiveBufferSize must be an integer from 1 to 2147483647 (bytes), got ${receiveBufferSize}`),
+      );
+    }
+    await expect(connectUdpTunnel({ remotePort: 9, queueLength: 10, receiveBufferSize: 4096 })).rejects.toThrow(
+      new RangeError("udp tunnel: give queueLength (frames) or receiveBufferSize (bytes), not both"),
+    );
+    await expect(connectUdpTunnel({ remotePort: 9, queueLength: 524_288, mtu: 9000 })).rejects.toThrow(
+      /^queueLength 524288 at MTU 9000 needs a receive buffer of 5061476352 bytes, more than a socket can have/,
+    );
+  });
+});
+
+const rmemMax = process.platform === "linux" ? Number(readFileSync("/proc/sys/net/core/rmem_max", "utf8")) : 0;
+const notLinux = process.platform === "linux" ? undefined : "Linux only (net.core.rmem_max, /proc/net/udp)";
+
+describe("the UDP tunnel's receive buffer", () => {
+  itRequiring(
+    notLinux ?? (rmemMax >= 2 ** 31 - 1 ? "net.core.rmem_max is already the largest a socket can have" : undefined),
+    "refuses a chosen size the kernel would cap, naming net.core.rmem_max and the fix",
+    {},
+    async () => {
+      const asked = rmemMax + 1;
+      await expect(connectUdpTunnel({ remotePort: 9, receiveBufferSize: asked })).rejects.toThrow(
+        `udp tunnel: a receive buffer of ${asked} bytes was asked, but the kernel caps it at net.core.rmem_max ` +
+          `(${rmemMax} bytes): raise the limit with \`sudo sysctl -w net.core.rmem_max=${asked}\`, or ask for less`,
+      );
+    },
+  );
+
+  itRequiring(notLinux, "warns when the kernel caps the default, and only then", {}, async () => {
+    const events: LogEvent[] = [];
+    setReporter((event) => events.push(event));
+    const tunnel = await connectUdpTunnel({ remotePort: 9 });
+    await tunnel.disconnect();
+    setReporter(() => {});
+    const warnings = events.filter((event) => event.level === "warning").map((event) => event.message);
+    const asked = 4096 * (1500 + 14 + 640);
+    if (rmemMax >= asked) expect(warnings).toEqual([]);
+    else {
+      expect(warnings).toEqual([
+        `udp tunnel: the receive buffer is capped at net.core.rmem_max (${rmemMax} bytes), below the ${asked} ` +
+          "bytes of the default 4096 frames: a burst of more than " +
+          `${Math.floor(rmemMax / (1500 + 14 + 640))} frames of MTU size may be dropped (counted in rxDropped); ` +
+          `raise the limit with \`sudo sysctl -w net.core.rmem_max=${asked}\``,
+      ]);
+    }
+  });
+
+  itRequiring(notLinux, "counts the datagrams the kernel drops while the unikernel is busy", {}, async () => {
+    const senderPort = await freePort("udp");
+    // 16 KiB asked, 32 KiB reserved: about 14 full frames fit, the rest of a burst of 200 is dropped.
+    const tunnel = await connectUdpTunnel({ remotePort: senderPort, receiveBufferSize: 16_384 });
+    let received = 0;
+    const listening = tunnel.listen(14, () => void received++);
+    const done = new Int32Array(new SharedArrayBuffer(4));
+    const burst = 200;
+    // The burst comes from another thread while this one, whose event loop reads the socket, is blocked.
+    const sender = new Worker(
+      `const { workerData: w } = require("node:worker_threads");
+      const done = new Int32Array(w.done.buffer);
+      const finish = (code) => { Atomics.store(done, 0, code); Atomics.notify(done, 0); };
+      const socket = require("node:dgram").createSocket("udp4");
+      socket.on("error", () => finish(2));
+      socket.bind(w.port, "127.0.0.1", async () => {
+        const frame = new Uint8Array(1514);
+        for (let i = 0; i < w.burst; i++) await new Promise((sent) => socket.send(frame, w.to, "127.0.0.1", sent));
+        socket.close();
+        finish(1);
+      });`,
+      { eval: true, workerData: { port: senderPort, to: tunnel.localPort, burst, done } },
+    );
+    try {
+      expect(Atomics.wait(done, 0, 0, WAIT_MS)).not.toBe("timed-out");
+      expect(Atomics.load(done, 0)).toBe(1);
+      // Every datagram was either queued, then read, or dropped and counted.
+      await expect.poll(() => received + (tunnel.getStatsCounters().rxDropped ?? 0)).toBe(burst);
+      expect(tunnel.getStatsCounters().rxDropped).toBeGreaterThan(burst / 2);
+      expect(tunnel.getStatsCounters().rxPkts).toBe(received);
+      tunnel.resetStatsCounters();
+      expect(tunnel.getStatsCounters().rxDropped).toBe(0);
+    } finally {
+      await sender.terminate();
+      await tunnel.disconnect();
+    }
+    expect((await listening).ok).toBe(true);
   });
 });

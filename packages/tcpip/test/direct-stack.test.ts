@@ -10,6 +10,7 @@ import {
   DirectStack,
   type DirectStackOptions,
   type LinkImpairments,
+  type TcpConfig,
   TcpFlags,
   TcpHeader,
   internetChecksum,
@@ -34,9 +35,12 @@ async function stackOn(
   return drive(l.clock, DirectStack.connect({ netif, clock: l.clock, random: l.random, ...options }));
 }
 
-async function twoStacks(link: LinkImpairments = {}): Promise<{ l: Lab; a: DirectStack; b: DirectStack }> {
+async function twoStacks(
+  link: LinkImpairments = {},
+  config: TcpConfig = {},
+): Promise<{ l: Lab; a: DirectStack; b: DirectStack }> {
   const l = lab(7);
-  const tcp = { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 };
+  const tcp = { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20, ...config };
   const a = await stackOn(l, "02:00:00:00:00:0a", { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") }, tcp }, link);
   const b = await stackOn(l, "02:00:00:00:00:0b", { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.2/24") }, tcp }, link);
   return { l, a, b };
@@ -213,11 +217,8 @@ describe("DirectStack over a virtual switch", () => {
     await runUntil(l.clock, () => bStopped);
   });
 
-  const synFloodTitle =
-    "lets a real client through a spoofed SYN flood once the flood's half-open entries have waited an RTO";
-  it(synFloodTitle, async () => {
-    const { l, a, b } = await twoStacks();
-    echoServer(a);
+  /** 1000 SYNs from spoofed, unreachable addresses into `a`'s port 7. */
+  async function synFlood(a: DirectStack): Promise<void> {
     const syn = new TcpHeader();
     for (let i = 0; i < 1000; i++) {
       const src = Ipv4Addr.fromNumber(0x0a010000 + i); // off-link and unreachable: no gateway
@@ -230,6 +231,31 @@ describe("DirectStack over a virtual switch", () => {
       segment[17] = checksum & 0xff;
       await a.tcp().input(src, IP_A, segment);
     }
+  }
+
+  it("lets a real client through a spoofed SYN flood at once, with SYN cookies", async () => {
+    const { l, a, b } = await twoStacks();
+    echoServer(a);
+    await synFlood(a);
+    // The backlog (128) holds the first SYNs; the rest got cookies and left no state.
+    expect(a.tcp().stats()).toMatchObject({ halfOpen: 128, synCookiesSent: 872, listenOverflows: 0 });
+    const opened = await drive(l.clock, b.tcp().createConnection(IP_A, 7));
+    if (!opened.ok) throw new Error(ppTcpError(opened.error));
+    // No SYN retransmission was needed: the client's first SYN got a cookie, its ACK made the connection.
+    expect(l.clock.now()).toBeLessThan(1000);
+    expect(a.tcp().stats()).toMatchObject({ synCookiesSent: 873, synCookiesValid: 1, synCookiesInvalid: 0 });
+    await drive(l.clock, opened.value.write(new TextEncoder().encode("through")));
+    const echoed = await drive(l.clock, opened.value.read());
+    expect(echoed.ok && echoed.value.kind === "data" && new TextDecoder().decode(echoed.value.data)).toBe("through");
+  });
+
+  const synFloodTitle =
+    "without SYN cookies, lets a real client through a spoofed SYN flood " +
+    "once the flood's half-open entries have waited an RTO";
+  it(synFloodTitle, async () => {
+    const { l, a, b } = await twoStacks({}, { synCookies: false });
+    echoServer(a);
+    await synFlood(a);
     // Fresh entries hold the backlog (128): the rest of the flood is dropped, nothing evicted yet.
     expect(a.tcp().stats()).toMatchObject({ halfOpen: 128, listenOverflows: 872, halfOpenEvicted: 0 });
     // The client's first SYN is dropped too; its retransmission a second later evicts an aged entry.

@@ -13,10 +13,11 @@ import {
 import { describe, expect, it } from "vitest";
 import { bytes, ethernetFrame, ipv4Frame, ipv4Header, ipv4Packet, udpDatagram } from "./helpers/frames.js";
 import { run, runUntil } from "./helpers/simulation.js";
-import { IP_A, IP_B, MAC_A, host, lab, pair, rawPort } from "./helpers/stacks.js";
+import { IP_A, IP_B, MAC_A, type RawPort, host, lab, pair, rawPort } from "./helpers/stacks.js";
 
 const MAC_X = Macaddr.parse("02:00:00:00:00:99");
 const IP_X = Ipv4Addr.parse("10.0.0.99");
+const IP_Y = Ipv4Addr.parse("10.0.0.98");
 
 function icmpMessages(frames: readonly Uint8Array[]) {
   return frames.flatMap((frame) => {
@@ -29,25 +30,39 @@ function icmpMessages(frames: readonly Uint8Array[]) {
   });
 }
 
-/** Stack A at 10.0.0.1 with a static ARP answer for 10.0.0.99 (a raw peer that records everything). */
+/**
+ * Stack A at 10.0.0.1 with ARP answers for 10.0.0.99 and 10.0.0.98, both at a raw peer that records
+ * everything.
+ */
 async function setup(icmp = {}) {
   const l = lab();
   const peer = rawPort(l, MAC_X);
   const a = await host(l, MAC_A, "10.0.0.1/24", {}, { icmp });
-  // Teach A the peer's MAC through a query it asked for.
-  const query = a.stack.arp.query(IP_X);
-  await run(l.clock, 10);
-  const body = new Uint8Array(28);
-  encodeArpPacket({ operation: "reply", senderMac: MAC_X, senderIp: IP_X, targetMac: MAC_A, targetIp: IP_A }, body);
-  await peer.send(ethernetFrame(MAC_A, MAC_X, Ethertype.arp, body));
-  await run(l.clock, 10);
-  expect((await query).ok).toBe(true);
+  for (const ip of [IP_X, IP_Y]) {
+    // Teach A the peer's MAC through a query it asked for.
+    const query = a.stack.arp.query(ip);
+    await run(l.clock, 10);
+    const body = new Uint8Array(28);
+    encodeArpPacket({ operation: "reply", senderMac: MAC_X, senderIp: ip, targetMac: MAC_A, targetIp: IP_A }, body);
+    await peer.send(ethernetFrame(MAC_A, MAC_X, Ethertype.arp, body));
+    await run(l.clock, 10);
+    expect((await query).ok).toBe(true);
+  }
   peer.received.length = 0;
   return { l, peer, a };
 }
 
-const toA = (payload: Uint8Array, protocol: number, extra = {}, dst = IP_A) =>
-  ipv4Frame(MAC_A, MAC_X, ipv4Packet(ipv4Header(IP_X, dst, protocol, extra), payload));
+const toA = (payload: Uint8Array, protocol: number, extra = {}, dst = IP_A, src = IP_X) =>
+  ipv4Frame(MAC_A, MAC_X, ipv4Packet(ipv4Header(src, dst, protocol, extra), payload));
+
+/** Sends `count` datagrams from `src` to a closed UDP port of A. */
+async function toClosedPort(peer: RawPort, src: Ipv4Addr, count: number): Promise<void> {
+  for (let i = 0; i < count; i++)
+    await peer.send(toA(udpDatagram(src, IP_A, 1, 9, bytes(4)), IpProtocol.udp, {}, IP_A, src));
+}
+
+/** The errors A sent to `dst`. */
+const errorsTo = (peer: RawPort, dst: Ipv4Addr) => icmpMessages(peer.received).filter((m) => m.ip.dst.equals(dst));
 
 describe("ICMPv4", () => {
   it("answers echo requests with the same identifier, sequence and data, from the address asked", async () => {
@@ -112,16 +127,50 @@ describe("ICMPv4", () => {
     expect(a.stack.stats().icmp.errorsSuppressed).toBe(4);
   });
 
-  it("rate-limits error messages", async () => {
-    const { l, peer, a } = await setup({ errorsPerSecond: 10, errorBurst: 5 });
-    for (let i = 0; i < 50; i++) await peer.send(toA(udpDatagram(IP_X, IP_A, 1, 9, bytes(4)), IpProtocol.udp));
+  it("rate-limits error messages over all destinations", async () => {
+    // No limit per destination: this is the host-wide bucket alone.
+    const { l, peer, a } = await setup({ errorsPerSecond: 10, errorBurst: 5, errorIntervalMs: 0 });
+    await toClosedPort(peer, IP_X, 50);
     await run(l.clock, 10);
     expect(icmpMessages(peer.received)).toHaveLength(5);
     await run(l.clock, 1000);
-    for (let i = 0; i < 50; i++) await peer.send(toA(udpDatagram(IP_X, IP_A, 1, 9, bytes(4)), IpProtocol.udp));
+    await toClosedPort(peer, IP_X, 50);
     await run(l.clock, 10);
     expect(icmpMessages(peer.received)).toHaveLength(10);
     expect(a.stack.stats().icmp.errorsRateLimited).toBe(90);
+  });
+
+  it("rate-limits error messages per destination, by default as Linux: bursts of 6, then one a second", async () => {
+    const { l, peer, a } = await setup();
+    await toClosedPort(peer, IP_X, 20);
+    await toClosedPort(peer, IP_Y, 20);
+    await run(l.clock, 10);
+    expect(errorsTo(peer, IP_X)).toHaveLength(6);
+    expect(errorsTo(peer, IP_Y)).toHaveLength(6);
+    expect(a.stack.stats().icmp).toMatchObject({
+      errorsSent: 12,
+      errorsDestinationRateLimited: 28,
+      errorsRateLimited: 0,
+    });
+    await run(l.clock, 990);
+    await toClosedPort(peer, IP_X, 5);
+    await run(l.clock, 3000);
+    await toClosedPort(peer, IP_X, 10);
+    await run(l.clock, 10);
+    expect(errorsTo(peer, IP_X)).toHaveLength(6 + 1 + 3);
+    expect(a.stack.stats().icmp).toMatchObject({ errorsSent: 16, errorsDestinationRateLimited: 28 + 4 + 7 });
+  });
+
+  it("charges neither limit for an error the other stops", async () => {
+    // A host-wide bucket of 8 that never refills.
+    const { l, peer, a } = await setup({ errorsPerSecond: 0, errorBurst: 8 });
+    await toClosedPort(peer, IP_X, 20);
+    await toClosedPort(peer, IP_Y, 20);
+    await run(l.clock, 10);
+    // X's 14 errors over its limit left the host's bucket 2 tokens for Y.
+    expect(errorsTo(peer, IP_X)).toHaveLength(6);
+    expect(errorsTo(peer, IP_Y)).toHaveLength(2);
+    expect(a.stack.stats().icmp).toMatchObject({ errorsDestinationRateLimited: 14, errorsRateLimited: 18 });
   });
 
   it("ping times out without a reply, and bounds the pings outstanding", async () => {

@@ -3,6 +3,7 @@
  * fit the send buffer, shutdowns and resets surface as mirage-types defines, never as a hang.
  */
 
+import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
 import type { Ipv4Addr, Result, TcpError, TcpFlow } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { advance, drive, runUntil } from "./tcp/drive.js";
@@ -183,16 +184,24 @@ describe("TcpFlow", () => {
     expect(await drive(pair.clock, r.value.read())).toEqual({ ok: true, value: { kind: "data", data: pattern(5) } });
   });
 
-  it("a handler that throws gets its connection reset", async () => {
-    const pair = tcpPair();
-    pair.b.listen(80, () => {
-      throw new Error("application bug");
-    });
-    const r = await drive(pair.clock, pair.a.createConnection(pair.addrB, 80));
-    if (!r.ok) throw new Error("connect");
-    expect(await drive(pair.clock, r.value.read())).toEqual({ ok: false, error: { kind: "reset" } });
-    await r.value.close();
-    await closedDown(pair);
+  it("a handler that throws is logged and its connection closed, as on the socket stack", async () => {
+    const events: LogEvent[] = [];
+    setReporter((event) => events.push(event));
+    try {
+      const pair = tcpPair();
+      pair.b.listen(80, () => {
+        throw new Error("application bug");
+      });
+      const r = await drive(pair.clock, pair.a.createConnection(pair.addrB, 80));
+      if (!r.ok) throw new Error("connect");
+      expect(await drive(pair.clock, r.value.read())).toEqual({ ok: true, value: { kind: "eof" } });
+      const warning = events.find((e) => e.source === "tcp" && e.level === "warning");
+      expect(warning?.message).toMatch(/^tcp error on port 80 in callback: Error: application bug\n {4}at /u);
+      await r.value.close();
+      await closedDown(pair);
+    } finally {
+      setReporter(() => undefined);
+    }
   });
 
   it("running out of ephemeral ports is an error at once, not a spin", async () => {

@@ -462,7 +462,8 @@ describe("RFC 5961", () => {
       1.100  < S 10:10(0) win 1000
       1.100  > . 1:1(0) ack 1
     `,
-      { config: { ...plain, challengeAckLimit: 2 } },
+      // No interval between answers to invalid segments: this is the per-second limit alone.
+      { config: { ...plain, challengeAckLimit: 2, invalidRateLimitMs: 0 } },
     );
     expect(stats.challengeAcks).toBe(3);
   });
@@ -838,7 +839,7 @@ describe("timers", () => {
 });
 
 describe("listen backlog", () => {
-  it("drops SYNs beyond the backlog and accepts again once a connection is handed over", async () => {
+  it("without SYN cookies, drops SYNs beyond the backlog and accepts again once one is handed over", async () => {
     const { stats } = await runScript(
       `
       0      listen 8080 backlog 2
@@ -854,12 +855,12 @@ describe("listen backlog", () => {
       +0     > @40003 S. 0:0(0) ack 1
       +0     stats halfOpen 2 connections 3
     `,
-      { config: plain },
+      { config: { ...plain, synCookies: false } },
     );
     expect(stats.passiveOpens).toBe(1);
   });
 
-  it("bounds half-open connections over all listeners", async () => {
+  it("without SYN cookies, bounds half-open connections over all listeners", async () => {
     await runScript(
       `
       0      listen 8080
@@ -868,7 +869,130 @@ describe("listen backlog", () => {
       +0     < @40002 S 0:0(0) win 65535
       +0     stats listenOverflows 1 halfOpen 1 connections 1
     `,
-      { config: { ...plain, maxHalfOpen: 1 } },
+      { config: { ...plain, maxHalfOpen: 1, synCookies: false } },
+    );
+  });
+});
+
+describe("SYN cookies", () => {
+  // A first SYN fills the backlog of 1; the next ones are answered with cookies.
+  const full = `
+      0      listen 8080 backlog 1
+      +0     < @40001 S 0:0(0) win 65535
+      +0     > @40001 S. 0:0(0) ack 1`;
+  // The first retransmission of the half-open SYN-ACK comes after the scripts end.
+  const slowRto = { ...plain, initialRtoMs: 200_000, maxRtoMs: 600_000 };
+
+  it("a valid cookie ACK opens the connection, which carries data both ways", async () => {
+    const { stats } = await runScript(
+      `${full}
+      +0     < @40002 S 0:0(0) win 65535 <mss 1460>
+      +0     > @40002 S. 0:0(0) ack 1 <mss 1460>
+      +0     stats synCookiesSent 1 halfOpen 1 connections 1
+      +0.1   < @40002 P. 1:11(10) ack 1 win 65535
+      +0     stats synCookiesValid 1 passiveOpens 1 connections 2
+      +0     accept
+      +0     read 10
+      +0     write 100
+      +0     > @40002 P. 1:101(100) ack 11
+    `,
+      { config: slowRto },
+    );
+    expect(stats.synCookiesInvalid).toBe(0);
+  });
+
+  it("a forged cookie ACK gets a RST and opens nothing", async () => {
+    await runScript(
+      `${full}
+      +0     < @40002 S 0:0(0) win 65535
+      +0     > @40002 S. 0:0(0) ack 1
+      +0.1   < @40002 . 1:1(0) ack 12345 win 65535
+      +0     > @40002 R 12345:12345(0)
+      +0     < @40003 . 1:1(0) ack 1 win 65535
+      +0     > @40003 R 1:1(0)
+      +0     stats synCookiesInvalid 2 synCookiesValid 0 connections 1
+      +0     no-accept
+    `,
+      { config: slowRto },
+    );
+  });
+
+  it("a cookie is valid under the previous secret and expires with it", async () => {
+    await runScript(
+      `${full}
+      +0     < @40002 S 0:0(0) win 65535
+      +0     > @40002 S. 0:0(0) ack 1
+      +0     < @40003 S 0:0(0) win 65535
+      +0     > @40003 S. 0:0(0) ack 1
+      +70    < @40002 . 1:1(0) ack 1 win 65535
+      +0     stats synCookiesValid 1
+      +0     accept
+      +59    < @40004 S 0:0(0) win 65535
+      +0     > @40004 S. 0:0(0) ack 1
+      +0     < @40003 . 1:1(0) ack 1 win 65535
+      +0     > @40003 R 1:1(0)
+      +0     stats synCookiesSent 3 synCookiesValid 1 synCookiesInvalid 1
+    `,
+      { config: slowRto },
+    );
+  });
+
+  // The peer's window of 30 is 3840 bytes at its shift of 7, 240 at ours of 3: the cookie must keep the peer's.
+  it("keeps window scale, SACK and timestamps when the peer sends timestamps", async () => {
+    await runScript(
+      `
+      0      listen 8080 backlog 1
+      +0     < @40001 S 0:0(0) win 65535 <mss 1460,sackOK,TS val 100 ecr 0,nop,wscale 7>
+      +0     > @40001 S. 0:0(0) ack 1 <mss 1460,sackOK,TS val * ecr 100,nop,wscale 3>
+      +0     < @40002 S 0:0(0) win 65535 <mss 1460,sackOK,TS val 200 ecr 0,nop,wscale 7>
+      +0     > @40002 S. 0:0(0) ack 1 <mss 1460,sackOK,TS val * ecr 200,nop,wscale 3>
+      +0.1   < @40002 . 1:1(0) ack 1 win 30 <nop,nop,TS val 201 ecr *>
+      +0     stats synCookiesValid 1
+      +0     accept
+      +0     write 3000
+      +0     > @40002 . 1:1449(1448) ack 1 <nop,nop,TS val * ecr 201>
+      +0     > @40002 . 1449:2897(1448) ack 1 <nop,nop,TS val * ecr 201>
+      +0     > @40002 P. 2897:3001(104) ack 1 <nop,nop,TS val * ecr 201>
+      +0.1   < @40002 . 1001:1101(100) ack 3001 win 30 <nop,nop,TS val 202 ecr *>
+      +0     > @40002 . 3001:3001(0) ack 1 <sack 1001:1101>
+    `,
+      {
+        config: {
+          timestamps: true,
+          sack: true,
+          windowScaling: true,
+          receiveBufferSize: 262144,
+          initialRtoMs: 200_000,
+          maxRtoMs: 600_000,
+        },
+      },
+    );
+  });
+
+  it("offers neither window scale nor SACK without timestamps, and the connection goes without", async () => {
+    await runScript(
+      `
+      0      listen 8080 backlog 1
+      +0     < @40001 S 0:0(0) win 65535 <mss 1460,sackOK,nop,wscale 7>
+      +0     > @40001 S. 0:0(0) ack 1 <mss 1460,sackOK,nop,wscale 3>
+      +0     < @40002 S 0:0(0) win 65535 <mss 1000,sackOK,nop,wscale 7>
+      +0     > @40002 S. 0:0(0) ack 1 <mss 1460>
+      +0.1   < @40002 . 1:1(0) ack 1 win 1100
+      +0     accept
+      +0     write 3000
+      +0     > @40002 . 1:537(536) ack 1
+      +0     > @40002 . 537:1073(536) ack 1
+    `,
+      {
+        config: {
+          timestamps: false,
+          sack: true,
+          windowScaling: true,
+          receiveBufferSize: 262144,
+          initialRtoMs: 200_000,
+          maxRtoMs: 600_000,
+        },
+      },
     );
   });
 });

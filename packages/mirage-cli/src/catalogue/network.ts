@@ -1,7 +1,8 @@
 /**
  * Network interfaces (upstream `Mirage.netif`, `default_network`). The run-time argument
  * `--interface` chooses the backend when the unikernel starts: on unix `tap0` or `tap:tap0` for a
- * tap device, `udp:LOCAL,REMOTE` for a UDP frame tunnel (to socat or QEMU).
+ * tap device, `udp:LOCAL,REMOTE` for a UDP frame tunnel (to socat or QEMU), either followed by
+ * `,queue=FRAMES` for the frames the host queues for the unikernel (4096 by default).
  *
  * @packageDocumentation
  */

@@ -30,7 +30,15 @@ export interface FrameBackend {
   start(receive: (frame: Uint8Array) => void, fail: (error: NetError) => void): void;
   /** Stops receiving and releases the transport; called once. */
   close(): Promise<void>;
+  /**
+   * The host's drop counters for this transport now (since it was made, not since connect), or
+   * `undefined` when they cannot be read.
+   */
+  drops?(): DropCounts | undefined;
 }
+
+/** Drop counters as {@link NetStats} has them; a counter the backend cannot see is absent. */
+export type DropCounts = Pick<NetStats, "rxDropped" | "txDropped">;
 
 /** Logs of the network devices, as mirage-net-unix's `netif` source. */
 export function netifLog(): LogSource {
@@ -45,6 +53,30 @@ export function checkMtu(mtu: number): number {
   return mtu;
 }
 
+/**
+ * The frames a backend's host-side queue holds by default while the unikernel is busy. N clients
+ * connecting at once put at most 2N frames there: each client's SYN, or once that SYN was read and
+ * answered, the handshake's ACK and the first request. 4096 covers 2000 clients (the kernel's usual
+ * 1000 dropped about 1100 frames of such a burst) and costs memory only while it is full.
+ */
+export const DEFAULT_QUEUE_LENGTH = 4096;
+
+/**
+ * The longest queue accepted. A tap's queue is one kmalloc'd ring of pointers, at most 4 MiB on x86-64:
+ * the kernel refuses a longer one with a misleading EPERM.
+ */
+export const MAX_QUEUE_LENGTH = 524_288;
+
+/** Checks the `queueLength` option of a backend. */
+export function checkQueueLength(length: number): number {
+  if (!Number.isSafeInteger(length) || length < 1 || length > MAX_QUEUE_LENGTH) {
+    throw new RangeError(
+      `queueLength must be an integer from 1 to ${MAX_QUEUE_LENGTH} (frames), got ${String(length)}`,
+    );
+  }
+  return length;
+}
+
 /** A network device over a {@link FrameBackend}. */
 export class FrameDevice implements Network {
   /** The name used in messages. */
@@ -53,6 +85,8 @@ export class FrameDevice implements Network {
   readonly #mtu: number;
   readonly #backend: FrameBackend;
   readonly #stats: NetStats = { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 };
+  /** The host's drop counters at connect or the last reset: the stats give the drops since. */
+  #dropBase: DropCounts | undefined;
   #connected = true;
   #handler: FrameHandler | undefined;
   #endListen: ((result: Result<void, NetError>) => void) | undefined;
@@ -63,6 +97,7 @@ export class FrameDevice implements Network {
     this.#mac = mac;
     this.#mtu = mtu;
     this.#backend = backend;
+    this.#dropBase = backend.drops?.();
   }
 
   async write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
@@ -100,11 +135,17 @@ export class FrameDevice implements Network {
   }
 
   getStatsCounters(): NetStats {
-    return { ...this.#stats };
+    const stats: NetStats = { ...this.#stats };
+    const now = this.#backend.drops?.();
+    const base = this.#dropBase;
+    if (now?.rxDropped !== undefined && base?.rxDropped !== undefined) stats.rxDropped = now.rxDropped - base.rxDropped;
+    if (now?.txDropped !== undefined && base?.txDropped !== undefined) stats.txDropped = now.txDropped - base.txDropped;
+    return stats;
   }
 
   resetStatsCounters(): void {
     Object.assign(this.#stats, { rxBytes: 0, rxPkts: 0, txBytes: 0, txPkts: 0 });
+    this.#dropBase = this.#backend.drops?.();
   }
 
   disconnect(): Promise<void> {

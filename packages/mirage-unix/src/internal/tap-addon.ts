@@ -12,6 +12,10 @@ import { fileURLToPath } from "node:url";
 /** The addon's functions; see native/tap.c. */
 export interface TapAddon {
   open(name: string, bringUp: boolean): { readonly fd: number; readonly name: string };
+  /** The interface's txqueuelen, set to `length` first when given. */
+  queueLength(fd: number, length?: number): number;
+  /** The interface's current name and the /proc/net/dev table of the namespace it is in. */
+  netdev(fd: number): { readonly name: string; readonly table: string };
   poll(fd: number, onFrames: (frames: Uint8Array[], error: string | undefined) => void): () => void;
 }
 

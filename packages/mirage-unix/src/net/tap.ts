@@ -7,7 +7,16 @@
 
 import { closeSync, writeSync } from "node:fs";
 import { Macaddr, type NetError, type Network, type Result, err, ok } from "@mirage-ts/mirage-types";
-import { type FrameBackend, FrameDevice, checkMtu, netifLog } from "../internal/frame-device.js";
+import {
+  DEFAULT_QUEUE_LENGTH,
+  type DropCounts,
+  type FrameBackend,
+  FrameDevice,
+  checkMtu,
+  checkQueueLength,
+  netifLog,
+} from "../internal/frame-device.js";
+import { netDevDrops } from "../internal/host-counters.js";
 import { dispatch } from "../internal/iteration.js";
 import { errorCode } from "../internal/system-error.js";
 import { type TapAddon, loadTapAddon, tapAddonProblem } from "../internal/tap-addon.js";
@@ -28,6 +37,14 @@ export interface TapOptions {
    * CAP_NET_ADMIN; with `false`, whoever made the interface brings it up.
    */
   readonly bringUp?: boolean;
+  /**
+   * The interface's transmit queue length (`txqueuelen`), from 1 to 524288: how many frames the
+   * kernel holds for the device while the unikernel is not reading; it drops the rest (counted in
+   * `rxDropped`). Set when connecting, which needs CAP_NET_ADMIN unless the interface already has
+   * this length. By default the queue is raised to 4096 frames, enough for 2000 clients connecting
+   * at once, and never lowered; without CAP_NET_ADMIN the default is skipped with a warning.
+   */
+  readonly queueLength?: number;
 }
 
 /**
@@ -38,6 +55,8 @@ export interface TapOptions {
 export interface Tap extends Network {
   /** The interface's name (the kernel's choice when a pattern like `tap%d` was given). */
   readonly name: string;
+  /** The interface's transmit queue length after connecting, in frames (see {@link TapOptions.queueLength}). */
+  readonly queueLength: number;
 }
 
 type Batch = readonly [frames: Uint8Array[], error: string | undefined];
@@ -50,6 +69,7 @@ class TapBackend implements FrameBackend {
   readonly #fd: number;
   readonly #name: string;
   #stop: (() => void) | undefined;
+  #closed = false;
 
   constructor(addon: TapAddon, fd: number, name: string) {
     this.#addon = addon;
@@ -86,16 +106,74 @@ class TapBackend implements FrameBackend {
   async close(): Promise<void> {
     this.#stop?.();
     // Closing the descriptor removes a non-persistent tap; nothing is left to keep the process alive.
+    this.#closed = true; // the descriptor's number may name another file from now on
     closeSync(this.#fd);
+  }
+
+  drops(): DropCounts | undefined {
+    if (this.#closed) return undefined;
+    let kernel: { rx: number; tx: number } | undefined;
+    try {
+      // Read in the interface's own namespace, wherever it was moved, under its current name.
+      const { name, table } = this.#addon.netdev(this.#fd);
+      kernel = netDevDrops(table, name);
+    } catch {
+      return undefined;
+    }
+    // The kernel transmits to the device what the device receives: its tx drops are frames lost on the way in.
+    return kernel && { rxDropped: kernel.tx, txDropped: kernel.rx };
   }
 }
 
 class TapDevice extends FrameDevice implements Tap {
   readonly name: string;
+  readonly queueLength: number;
 
-  constructor(addon: TapAddon, fd: number, name: string, mac: Macaddr, mtu: number) {
+  constructor(addon: TapAddon, fd: number, name: string, queueLength: number, mac: Macaddr, mtu: number) {
     super(name, mac, mtu, new TapBackend(addon, fd, name));
     this.name = name;
+    this.queueLength = queueLength;
+  }
+}
+
+/** Checks a tap name before it reaches the addon, whose buffer holds 15 bytes and a NUL. */
+function checkName(name: string): void {
+  const bytes = Buffer.byteLength(name, "utf8");
+  if (bytes > 15) {
+    throw new RangeError(
+      `tap interface name ${JSON.stringify(name)} has ${bytes} bytes in UTF-8: tap interface names have at most ` +
+        "15 bytes; choose a shorter name",
+    );
+  }
+  if (name.includes("\0")) {
+    throw new RangeError(
+      `tap interface name ${JSON.stringify(name)} contains a NUL character: tap interface names cannot contain ` +
+        "one (the kernel would read the name only up to it); remove it",
+    );
+  }
+}
+
+/** Gives the tap `wanted` frames of queue, or at least the default; returns the length it has then. */
+function setQueueLength(addon: TapAddon, fd: number, name: string, wanted: number | undefined): number {
+  const current = addon.queueLength(fd);
+  const target = wanted ?? Math.max(current, DEFAULT_QUEUE_LENGTH);
+  if (target === current) return current;
+  try {
+    return addon.queueLength(fd, target);
+  } catch (error) {
+    const denied = errorCode(error) === "EPERM";
+    const beforehand = `set it beforehand: \`sudo ip link set ${name} txqueuelen ${target}\``;
+    if (wanted === undefined && denied) {
+      netifLog().warn(
+        `${name}: its queue holds ${current} frames, not the default ${target}: setting txqueuelen needs ` +
+          `CAP_NET_ADMIN. A burst beyond ${current} frames is dropped (counted in rxDropped); ${beforehand}.`,
+      );
+      return current;
+    }
+    const advice = denied
+      ? `setting txqueuelen needs CAP_NET_ADMIN. Re-run using sudo, or ${beforehand}.`
+      : (error as Error).message;
+    throw new Error(`Cannot set the queue length of ${name} to ${target} frames: ${advice}`, { cause: error });
   }
 }
 
@@ -138,13 +216,21 @@ export function tapUnavailableReason(): string | undefined {
  * `disconnect` the descriptor is closed (a tap this process created disappears) and nothing keeps the
  * process alive.
  *
+ * The device's stats count the frames the kernel dropped on the way in (`rxDropped`: its queue was
+ * full) and on the way out (`txDropped`) since connect, read when asked from the namespace the
+ * interface is in, even if it was moved to another one after connecting (reading there needs
+ * CAP_NET_ADMIN and CAP_SYS_ADMIN; without them the counters are absent).
+ *
  * @throws Error naming the cause and the fix: the native addon is not available (see
- * {@link tapUnavailableReason}), permission denied, no /dev/net/tun, interface busy
- * @throws RangeError for a name longer than 15 bytes or a bad MTU
+ * {@link tapUnavailableReason}), permission denied, no /dev/net/tun, interface busy, queue length
+ * not settable
+ * @throws RangeError for a name longer than 15 bytes in UTF-8 or with a NUL, a bad MTU or queue length
  * @public
  */
 export async function connectTap(name: string, options: TapOptions = {}): Promise<Tap> {
+  checkName(name);
   const mtu = checkMtu(options.mtu ?? 1500);
+  const wanted = options.queueLength === undefined ? undefined : checkQueueLength(options.queueLength);
   const addon = loadTapAddon();
   let opened: ReturnType<TapAddon["open"]>;
   try {
@@ -153,10 +239,18 @@ export async function connectTap(name: string, options: TapOptions = {}): Promis
     if (error instanceof RangeError || error instanceof TypeError) throw error;
     throw openFailure(name, error);
   }
+  let queueLength: number;
+  try {
+    queueLength = setQueueLength(addon, opened.fd, opened.name, wanted);
+  } catch (error) {
+    closeSync(opened.fd);
+    throw error;
+  }
   const device = new TapDevice(
     addon,
     opened.fd,
     opened.name,
+    queueLength,
     options.mac ?? Macaddr.makeLocal(unixRandom.generate(6)),
     mtu,
   );

@@ -2,7 +2,8 @@
  * `Icmpv4Layer`: ICMP over an IPv4 layer. It answers echo requests sent to our address (not those to
  * broadcast, as Linux's `icmp_echo_ignore_broadcasts`), ignores malformed messages, sends
  * destination-unreachable errors under the rules of RFC 1122 §3.2.2 (never about an ICMP error, a
- * broadcast, a non-first fragment or a non-unicast source) through a rate limit, and offers a ping
+ * broadcast, a non-first fragment or a non-unicast source) through Linux's two rate limits (one per
+ * destination, then one for the host), so that it cannot be made a reflector, and offers a ping
  * client whose outstanding requests are bounded. Received destination-unreachable, time-exceeded and
  * parameter-problem errors quoting a datagram we sent go to the error handler (the stack's, which
  * hands those about TCP segments to TCP: RFC 1122 §4.2.3.9).
@@ -21,6 +22,7 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import { checkInteger } from "../internal/checks.js";
+import { KeyedTokenBuckets } from "../internal/keyed-token-buckets.js";
 import { icmpLog as log } from "../internal/logs.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol, decodeIpv4Packet } from "../ipv4/ipv4-packet.js";
@@ -47,12 +49,17 @@ export type Icmpv4ErrorHandler = (report: IcmpErrorReport<Ipv4Addr>) => void;
  * @public
  */
 export interface Icmpv4LayerOptions {
-  /** The clock for ping timeouts and the error rate limit. */
+  /** The clock for ping timeouts and the error rate limits. */
   readonly clock: Clock;
-  /** Error messages sent per second on average (default 100). */
+  /** Error messages sent per second on average, to all destinations (Linux's `icmp_msgs_per_sec`; default 1000). */
   readonly errorsPerSecond?: number;
-  /** Error messages sent in a burst (default 50). */
+  /** Error messages sent in a burst, to all destinations (Linux's `icmp_msgs_burst`; default 50). */
   readonly errorBurst?: number;
+  /**
+   * Average time between two error messages to the same destination, in ms (Linux's `icmp_ratelimit`;
+   * default 1000), with bursts of up to 6 as Linux allows; 0 for no limit per destination.
+   */
+  readonly errorIntervalMs?: number;
   /** Pings waiting for a reply at once; more fail at once (default 64). */
   readonly maxPings?: number;
 }
@@ -114,8 +121,10 @@ export interface Icmpv4Stats {
   rxErrorsDelivered: number;
   /** Error messages sent (destination unreachable). */
   errorsSent: number;
-  /** Errors not sent because of the rate limit. */
+  /** Errors not sent because of the host-wide rate limit (`errorsPerSecond`, `errorBurst`). */
   errorsRateLimited: number;
+  /** Errors not sent because of the rate limit per destination (`errorIntervalMs`). */
+  errorsDestinationRateLimited: number;
   /** Errors not sent because RFC 1122 forbids them for the datagram. */
   errorsSuppressed: number;
   /** Pings waiting for a reply now (bounded by `maxPings`). */
@@ -133,6 +142,10 @@ const DEFAULT_PING_DATA = new Uint8Array(56);
 // RFC 1812 §4.3.2.3: quote as much of the datagram as fits in a 576-byte error.
 const MAX_QUOTE = 576 - 20 - 8;
 const ICMP_QUERY_TYPES = new Set([0, 8, 13, 14, 15, 16, 17, 18]);
+// Linux's XRLIM_BURST_FACTOR: errors one destination may get at once.
+const DESTINATION_BURST = 6;
+// Destinations whose rate limit is remembered: spoofed sources cannot make the table grow past this.
+const MAX_DESTINATIONS = 1024;
 
 /**
  * An ICMPv4 layer.
@@ -143,6 +156,7 @@ export class Icmpv4Layer implements Icmpv4 {
   readonly #ip: Ipv4;
   readonly #clock: Clock;
   readonly #errors: TokenBucket;
+  readonly #errorsTo: KeyedTokenBuckets<number> | undefined;
   readonly #maxPings: number;
   readonly #pings = new Map<string, OutstandingPing>();
   #seq = 0;
@@ -158,6 +172,7 @@ export class Icmpv4Layer implements Icmpv4 {
     rxErrorsDelivered: 0,
     errorsSent: 0,
     errorsRateLimited: 0,
+    errorsDestinationRateLimited: 0,
     errorsSuppressed: 0,
   };
 
@@ -165,7 +180,13 @@ export class Icmpv4Layer implements Icmpv4 {
   constructor(ip: Ipv4, options: Icmpv4LayerOptions) {
     this.#ip = ip;
     this.#clock = options.clock;
-    this.#errors = new TokenBucket(options.clock, options.errorsPerSecond ?? 100, options.errorBurst ?? 50);
+    this.#errors = new TokenBucket(options.clock, options.errorsPerSecond ?? 1000, options.errorBurst ?? 50);
+    const intervalMs = options.errorIntervalMs ?? 1000;
+    checkInteger("ICMP errorIntervalMs", intervalMs, 0);
+    this.#errorsTo =
+      intervalMs === 0
+        ? undefined
+        : new KeyedTokenBuckets(options.clock, 1000 / intervalMs, DESTINATION_BURST, MAX_DESTINATIONS);
     this.#maxPings = options.maxPings ?? 64;
     checkInteger("ICMP maxPings", this.#maxPings, 1);
   }
@@ -235,7 +256,8 @@ export class Icmpv4Layer implements Icmpv4 {
   /**
    * Sends a destination-unreachable error with `code` ({@link UnreachableCode}) about `datagram` (a
    * whole received IPv4 datagram, header included) to its source, unless RFC 1122 §3.2.2 forbids it
-   * or the rate limit is reached. `nextHopMtu` goes with code 4 (fragmentation needed).
+   * or a rate limit is reached (`errorIntervalMs` for its source, `errorsPerSecond` and `errorBurst`
+   * for all). `nextHopMtu` goes with code 4 (fragmentation needed).
    */
   async sendUnreachable(code: number, datagram: Uint8Array, nextHopMtu = 0): Promise<void> {
     if (this.#disconnected) return;
@@ -254,10 +276,18 @@ export class Icmpv4Layer implements Icmpv4 {
       this.#stats.errorsSuppressed++;
       return;
     }
-    if (!this.#errors.take()) {
+    // Linux's order: the destination's limit applies before the host's bucket is charged, so that one
+    // destination cannot drain the host's bucket (and, probing it, learn of others' traffic); neither
+    // bucket is charged for a message the other stops.
+    if (!this.#errors.available()) {
       this.#stats.errorsRateLimited++;
       return;
     }
+    if (this.#errorsTo !== undefined && !this.#errorsTo.take(header.src.toNumber())) {
+      this.#stats.errorsDestinationRateLimited++;
+      return;
+    }
+    this.#errors.take();
     const message = encodeIcmpv4Message({
       type: Icmpv4Type.destinationUnreachable,
       code,

@@ -10,5 +10,6 @@ export const arpLog = logSource("arp", "Mirage ARP");
 export const ipv4Log = logSource("ipv4", "Mirage IPv4");
 export const icmpLog = logSource("icmpv4", "Mirage ICMPv4");
 export const udpLog = logSource("udp", "Mirage UDP");
+export const tcpLog = logSource("tcp", "Mirage TCP");
 export const dhcpLog = logSource("dhcp-client", "Mirage DHCP client");
 export const stackLog = logSource("tcpip-stack", "Mirage TCP/IP stack");

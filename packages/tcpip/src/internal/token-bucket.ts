@@ -1,5 +1,5 @@
 /**
- * A token bucket refilled lazily from a clock: how ICMP error messages are rate limited without a timer.
+ * A token bucket refilled lazily from a clock: how ICMP errors and TCP resets are rate limited without a timer.
  */
 
 import type { Clock } from "../time/clock.js";
@@ -25,12 +25,17 @@ export class TokenBucket {
     this.#last = clock.now();
   }
 
-  /** Takes a token if one is available. */
-  take(): boolean {
+  /** Whether a token is available, without taking it. */
+  available(): boolean {
     const now = this.#clock.now();
     this.#tokens = Math.min(this.#burst, this.#tokens + (now - this.#last) * this.#perMs);
     this.#last = now;
-    if (this.#tokens < 1) return false;
+    return this.#tokens >= 1;
+  }
+
+  /** Takes a token if one is available. */
+  take(): boolean {
+    if (!this.available()) return false;
     this.#tokens -= 1;
     return true;
   }

@@ -64,12 +64,34 @@ export interface TcpConfig {
   readonly backlog?: number;
   /** Half-open (SYN-RECEIVED) connections over all listeners (default 1024). */
   readonly maxHalfOpen?: number;
+  /**
+   * Answer SYNs with SYN cookies (RFC 4987 §3.6) when a backlog or the half-open limit is full, instead of
+   * dropping them (default `true`, as Linux's `tcp_syncookies = 1`): a flood of spoofed SYNs then cannot lock
+   * real clients out. Window scale and SACK survive a cookie only when the peer sends timestamps.
+   */
+  readonly synCookies?: boolean;
   /** Connections in the table, every state included (default 65536). */
   readonly maxConnections?: number;
   /** Ephemeral port range for `createConnection`, inclusive (default `[49152, 65535]`, RFC 6335). */
   readonly ephemeralPorts?: readonly [number, number];
   /** Challenge ACKs (RFC 5961) a connection may send per second (default 10). */
   readonly challengeAckLimit?: number;
+  /**
+   * Least time, in ms, between two ACKs a connection sends in answer to segments it cannot accept:
+   * out of window, failing PAWS, earning a challenge ACK, or a repeated SYN in SYN-RECEIVED (Linux's
+   * `tcp_invalid_ratelimit`; default 500, 0 for no limit). Two ends that disagree about the sequence
+   * numbers would otherwise answer each other forever. As in Linux, segments carrying data or a FIN
+   * are always answered, except with a challenge ACK.
+   */
+  readonly invalidRateLimitMs?: number;
+  /**
+   * Resets sent per second on average, over the layer, in answer to segments for no connection (closed
+   * ports, stray ACKs to a listener; default 1000), so that a flood of spoofed segments does not make
+   * the layer a reflector.
+   */
+  readonly resetsPerSecond?: number;
+  /** Such resets sent in a burst (default 50). */
+  readonly resetBurst?: number;
   /** Verify checksums of received segments (default `true`; turn off only behind checksum offload). */
   readonly verifyChecksum?: boolean;
 }

@@ -29,19 +29,22 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { IcmpErrorReport } from "../icmp/icmp-error.js";
+import { tcpLog } from "../internal/logs.js";
 import { DONE } from "../internal/settled.js";
+import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { Clock } from "../time/clock.js";
 import { addressEquals, isIpv6, tupleKey } from "./internal/address.js";
 import { checksumValid, pseudoHeaderSum, segmentChecksum } from "./internal/checksum.js";
 import { type KeepaliveMs, type ResolvedConfig, checkBacklog, keepaliveMs, resolveConfig } from "./internal/config.js";
-import { Connection, type ConnectionHost, REFUSED } from "./internal/connection.js";
+import { Connection, type ConnectionHost, REFUSED, receiveWindowShift } from "./internal/connection.js";
 import { ConnectionTable } from "./internal/connection-table.js";
 import { Counters } from "./internal/counters.js";
 import { TcpFlowImpl } from "./internal/flow.js";
 import { HeldClock } from "./internal/held-clock.js";
 import { IsnGenerator } from "./internal/isn.js";
 import { seqAdd } from "./internal/seq.js";
+import { type CookieSyn, SynCookies } from "./internal/syn-cookies.js";
 import { TcpFlags, TcpHeader } from "./segment.js";
 import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
 import type { TcpStats } from "./tcp-stats.js";
@@ -52,6 +55,8 @@ const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
+// What a cookie ACK without timestamps brings back besides the MSS.
+const NO_COOKIE_OPTIONS = { windowScale: -1, sackPermitted: false } as const;
 
 /**
  * What a {@link TcpLayer} is built from.
@@ -97,7 +102,10 @@ export class TcpLayer<A> implements Tcp<A> {
   readonly #random: Random;
   readonly #config: ResolvedConfig;
   readonly #counters = new Counters();
+  // Made at the first reset (the clock and settings are the constructor's); it starts full either way.
+  #resetLimit: TokenBucket | undefined;
   readonly #isn: IsnGenerator;
+  readonly #cookies: SynCookies | undefined;
   readonly #connections = new ConnectionTable<A, Connection<A>>();
   readonly #listeners = new Map<number, Listener<A>>();
   readonly #rx = new TcpHeader();
@@ -136,6 +144,7 @@ export class TcpLayer<A> implements Tcp<A> {
     this.#random = options.random;
     this.#config = resolveConfig(options.config);
     this.#isn = new IsnGenerator(options.random);
+    this.#cookies = this.#config.synCookies ? new SynCookies(options.random) : undefined;
     this.#host = {
       clock: this.#clock,
       config: this.#config,
@@ -315,37 +324,28 @@ export class TcpLayer<A> implements Tcp<A> {
       if (!seg.has(RST)) this.#sendReset(src, dst, seg, payload.length);
       return;
     }
-    this.#listenInput(listener, src, dst, seg);
+    this.#listenInput(listener, src, dst, seg, payload);
   }
 
-  // RFC 9293 §3.10.7.2, with the backlog and the half-open and connection limits.
-  #listenInput(listener: Listener<A>, src: A, dst: A, seg: TcpHeader): void {
+  // RFC 9293 §3.10.7.2, with the backlog and the half-open and connection limits, and SYN cookies.
+  #listenInput(listener: Listener<A>, src: A, dst: A, seg: TcpHeader, payload: Uint8Array): void {
     if (seg.has(RST)) return;
     if (seg.has(ACK)) {
+      if (!seg.has(SYN) && this.#acceptCookie(listener, src, dst, seg, payload)) return;
       this.#sendReset(src, dst, seg, 0);
       return;
     }
     if (!seg.has(SYN) || seg.has(FIN)) return;
     const counters = this.#counters;
-    if (
-      listener.halfOpen.size + listener.pending >= listener.backlog ||
-      counters.halfOpen >= this.#config.maxHalfOpen
-    ) {
-      // The oldest half-open connection of this listener makes way once it has gone a whole initial
-      // RTO without an answer to its SYN-ACK (as Linux prunes its SYN queue of retransmitted
-      // requests): under a SYN flood from spoofed addresses, whose entries would otherwise hold the
-      // backlog until their SYN-ACK retries run out (about a minute), real clients still get through.
-      const oldest = listener.halfOpen.entries().next().value;
-      if (oldest !== undefined && this.#clock.now() - oldest[1] >= this.#config.initialRtoMs) {
-        counters.halfOpenEvicted++;
-        oldest[0].abort();
-      }
+    const full = (): boolean =>
+      listener.halfOpen.size + listener.pending >= listener.backlog || counters.halfOpen >= this.#config.maxHalfOpen;
+    if (full() && listener.pending < listener.backlog && this.#cookies !== undefined) {
+      // The queue keeps what it has, the peer gets a cookie and we keep nothing (RFC 4987 §3.6).
+      this.#sendCookieSynAck(this.#cookies, src, dst, seg);
+      return;
     }
-    if (
-      listener.halfOpen.size + listener.pending >= listener.backlog ||
-      counters.halfOpen >= this.#config.maxHalfOpen ||
-      this.#connections.size >= this.#config.maxConnections
-    ) {
+    if (full()) this.#evictHalfOpen(listener);
+    if (full() || this.#connections.size >= this.#config.maxConnections) {
       // Dropped without a RST: the peer retries its SYN, as with a full Linux queue.
       counters.listenOverflows++;
       return;
@@ -356,6 +356,83 @@ export class TcpLayer<A> implements Tcp<A> {
     this.#connections.add(conn);
     this.#current = conn;
     conn.acceptSyn(seg);
+  }
+
+  // Without cookies, the oldest half-open connection of this listener that has gone a whole initial RTO
+  // without an answer makes way (as Linux prunes its SYN queue), unless its peer sent its SYN again: that
+  // one is a live stack, maybe one whose ACK was lost and which believes it is connected.
+  #evictHalfOpen(listener: Listener<A>): void {
+    const oldEnough = this.#clock.now() - this.#config.initialRtoMs;
+    for (const [conn, createdAt] of listener.halfOpen) {
+      if (createdAt > oldEnough) return;
+      if (conn.peerRetried) continue;
+      this.#counters.halfOpenEvicted++;
+      conn.abort();
+      return;
+    }
+  }
+
+  // A SYN-ACK whose ISS is a cookie, with the peer's options coded where the cookie module says.
+  #sendCookieSynAck(cookies: SynCookies, src: A, dst: A, seg: TcpHeader): void {
+    const config = this.#config;
+    const now = this.#clock.now();
+    const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
+    const h = this.#tx;
+    h.clearOptions();
+    h.srcPort = seg.dstPort;
+    h.dstPort = seg.srcPort;
+    h.seq = cookies.make(key, seg.seq, seg.mss, now);
+    h.ack = seqAdd(seg.seq, 1);
+    h.flags = SYN | ACK;
+    h.window = Math.min(config.receiveBufferSize, 65535);
+    h.urgent = 0;
+    h.mss = Math.min(config.mss, this.#ip.mtu(src) - TCP_HEADER);
+    // Window scale and SACK-permitted are offered only where the timestamp can bring them back.
+    if (config.timestamps && seg.hasTimestamp) {
+      const scaling = config.windowScaling && seg.windowScale >= 0;
+      const sack = config.sack && seg.sackPermitted;
+      // We offer our shift; the timestamp keeps the peer's, which is what the connection needs later.
+      h.windowScale = scaling ? receiveWindowShift(config.receiveBufferSize) : -1;
+      h.sackPermitted = sack;
+      h.hasTimestamp = true;
+      h.tsVal = cookies.timestamp(this.#tsNow(key, now), scaling ? Math.min(seg.windowScale, 14) : -1, sack);
+      h.tsEcr = seg.tsVal;
+    }
+    this.#counters.synCookiesSent++;
+    this.#sendStateless(src, dst, h);
+  }
+
+  // The ACK of a cookie SYN-ACK: a connection, established at once, or `false` when it is none.
+  #acceptCookie(listener: Listener<A>, src: A, dst: A, seg: TcpHeader, payload: Uint8Array): boolean {
+    const cookies = this.#cookies;
+    const now = this.#clock.now();
+    if (cookies === undefined || !cookies.recentlySent(now)) return false;
+    const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
+    const mss = cookies.check(key, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now);
+    const options = seg.hasTimestamp ? cookies.options(seg.tsEcr, this.#tsNow(key, now)) : NO_COOKIE_OPTIONS;
+    if (mss === undefined || options === undefined) {
+      this.#counters.synCookiesInvalid++;
+      return false;
+    }
+    this.#counters.synCookiesValid++;
+    if (listener.pending >= listener.backlog || this.#connections.size >= this.#config.maxConnections) {
+      // No room: the peer sends its ACK (or data) again, and the cookie is checked again.
+      this.#counters.listenOverflows++;
+      return true;
+    }
+    const cookie: CookieSyn = { mss, ...options };
+    const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive, seqAdd(seg.ack, -1));
+    conn.owner = listener;
+    this.#connections.add(conn);
+    this.#current = conn;
+    conn.acceptCookie(seg, cookie);
+    conn.input(seg, payload);
+    return true;
+  }
+
+  // Our TSval for the connection named `key` at `now`, as that connection will send it.
+  #tsNow(key: string, now: number): number {
+    return (Math.floor(now) + this.#isn.timestampOffset(key)) >>> 0;
   }
 
   #lookup(local: A, localPort: number, remote: A, remotePort: number): Connection<A> | undefined {
@@ -394,6 +471,7 @@ export class TcpLayer<A> implements Tcp<A> {
     remote: A,
     remotePort: number,
     keepalive: KeepaliveMs | undefined,
+    iss?: number,
   ): Connection<A> {
     const key = tupleKey(local, localPort, remote, remotePort);
     const conn = new Connection<A>(this.#host, {
@@ -401,7 +479,7 @@ export class TcpLayer<A> implements Tcp<A> {
       remote,
       localPort,
       remotePort,
-      iss: this.#isn.isn(key, this.#clock.now()),
+      iss: iss ?? this.#isn.isn(key, this.#clock.now()),
       tsOffset: this.#isn.timestampOffset(key),
       pseudoSum: this.#pseudoSum(local, remote),
       pathMss: this.#ip.mtu(remote) - TCP_HEADER,
@@ -448,14 +526,23 @@ export class TcpLayer<A> implements Tcp<A> {
     listener.pending++;
     conn.owner = listener;
     const flow = new TcpFlowImpl(conn);
-    // The handler runs after segment processing, never inside it; if it fails, its connection is reset.
+    // The handler runs after segment processing, never inside it. As on the socket stack, a handler's
+    // failure is logged and its connection closed; the listener goes on.
     void Promise.resolve()
       .then(() => {
         listener.pending--;
         conn.owner = undefined;
         return listener.handler(flow);
       })
-      .catch(() => conn.abort());
+      .catch((error: unknown) => {
+        tcpLog.warn(
+          () =>
+            `tcp error on port ${conn.localPort} in callback: ${
+              error instanceof Error ? (error.stack ?? error.message) : String(error)
+            }`,
+        );
+        return flow.close();
+      });
   }
 
   #closed(conn: Connection<A>): void {
@@ -477,6 +564,13 @@ export class TcpLayer<A> implements Tcp<A> {
   // RFC 9293 §3.10.7.1: a segment for no connection gets <SEQ=SEG.ACK><CTL=RST>, or
   // <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> when it carries no ACK.
   #sendReset(src: A, dst: A, seg: TcpHeader, payloadLength: number): void {
+    // A reset answers a segment anyone can forge from any address: rate limited, it cannot be used to
+    // aim a flood at a third party.
+    this.#resetLimit ??= new TokenBucket(this.#clock, this.#config.resetsPerSecond, this.#config.resetBurst);
+    if (!this.#resetLimit.take()) {
+      this.#counters.resetsRateLimited++;
+      return;
+    }
     const h = this.#tx;
     h.clearOptions();
     h.srcPort = seg.dstPort;
@@ -492,12 +586,18 @@ export class TcpLayer<A> implements Tcp<A> {
       h.ack = seqAdd(seg.seq, payloadLength + (seg.has(SYN) ? 1 : 0) + (seg.has(FIN) ? 1 : 0));
       h.flags = RST | ACK;
     }
-    const header = new Uint8Array(TCP_HEADER);
+    this.#counters.resetsSent++;
+    this.#sendStateless(src, dst, h);
+  }
+
+  // Sends `h` (no payload) back to `src` from `dst`, for no connection: a RST or a cookie SYN-ACK.
+  #sendStateless(src: A, dst: A, h: TcpHeader): void {
+    const length = h.encodedLength();
+    const header = new Uint8Array(length);
     h.encode(header);
-    const checksum = segmentChecksum([header], this.#pseudoSum(dst, src), TCP_HEADER);
+    const checksum = segmentChecksum([header], this.#pseudoSum(dst, src), length);
     header[16] = checksum >>> 8;
     header[17] = checksum & 0xff;
-    this.#counters.resetsSent++;
     this.#counters.segmentsOut++;
     const options: IpWriteOptions<A> = { src: dst };
     this.#ip.write(src, "tcp", noFill, [header], options).then(this.#onWritten, this.#onWriteFailed);

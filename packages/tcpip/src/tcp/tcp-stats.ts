@@ -51,15 +51,28 @@ export interface TcpStats {
   readonly resetsReceived: number;
   /** Challenge ACKs sent (RFC 5961). */
   readonly challengeAcks: number;
-  /** Challenge ACKs not sent because of the rate limit. */
+  /** Challenge ACKs not sent because the connection had sent `challengeAckLimit` in the last second. */
   readonly challengeAcksSuppressed: number;
+  /**
+   * ACKs (challenge ACKs and SYN-ACKs included) not sent in answer to a segment the connection cannot
+   * accept, because it had answered one less than `invalidRateLimitMs` before (Linux's `TCPACKSkipped*`).
+   */
+  readonly invalidAcksRateLimited: number;
+  /** Resets for segments that match no connection not sent because of `resetsPerSecond` and `resetBurst`. */
+  readonly resetsRateLimited: number;
   /** SYNs dropped because a backlog, the half-open limit or the connection limit was reached. */
   readonly listenOverflows: number;
   /**
    * Half-open connections unanswered for an initial RTO, dropped to make room for a new SYN when a backlog or the
-   * half-open limit was full.
+   * half-open limit was full (only with SYN cookies off: with them on, the new SYN gets a cookie instead).
    */
   readonly halfOpenEvicted: number;
+  /** SYN-ACKs sent with a SYN cookie, holding no state, because a backlog or the half-open limit was full. */
+  readonly synCookiesSent: number;
+  /** ACKs that returned a valid SYN cookie and opened a connection. */
+  readonly synCookiesValid: number;
+  /** ACKs to a listener, while cookies were being sent, whose cookie was forged or expired (answered with RST). */
+  readonly synCookiesInvalid: number;
   /** `createConnection` calls refused because no ephemeral port or table slot was free. */
   readonly portExhaustion: number;
   /** Connections opened by `createConnection`. */

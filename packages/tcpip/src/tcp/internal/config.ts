@@ -41,10 +41,14 @@ export interface ResolvedConfig {
   readonly keepalive: KeepaliveMs | undefined;
   readonly backlog: number;
   readonly maxHalfOpen: number;
+  readonly synCookies: boolean;
   readonly maxConnections: number;
   readonly ephemeralLow: number;
   readonly ephemeralHigh: number;
   readonly challengeAckLimit: number;
+  readonly invalidRateLimitMs: number;
+  readonly resetsPerSecond: number;
+  readonly resetBurst: number;
   readonly verifyChecksum: boolean;
 }
 
@@ -85,10 +89,14 @@ export function resolveConfig(config: TcpConfig = {}): ResolvedConfig {
     keepalive: config.keepalive === undefined ? undefined : keepaliveMs(config.keepalive, "TCP config keepalive"),
     backlog: int(config, "backlog", 128, 1, 1_000_000),
     maxHalfOpen: int(config, "maxHalfOpen", 1024, 1, 10_000_000),
+    synCookies: config.synCookies ?? true,
     maxConnections: int(config, "maxConnections", 65_536, 1, 100_000_000),
     ephemeralLow: low,
     ephemeralHigh: high,
     challengeAckLimit: int(config, "challengeAckLimit", 10, 1, 1_000_000),
+    invalidRateLimitMs: int(config, "invalidRateLimitMs", 500, 0, 3_600_000),
+    resetsPerSecond: int(config, "resetsPerSecond", 1000, 0, 1_000_000_000),
+    resetBurst: int(config, "resetBurst", 50, 1, 1_000_000_000),
     verifyChecksum: config.verifyChecksum ?? true,
   };
 }

@@ -14,7 +14,7 @@
 import type { IpWriteOptions, TcpError } from "@mirage-ts/mirage-types";
 import type { IcmpErrorKind } from "../../icmp/icmp-error.js";
 import type { CongestionController } from "../congestion.js";
-import { TcpFlags, type TcpHeader } from "../segment.js";
+import { TcpFlags, TcpHeader } from "../segment.js";
 import { segmentChecksum } from "./checksum.js";
 import type { KeepaliveMs, ResolvedConfig } from "./config.js";
 import type { Counters } from "./counters.js";
@@ -24,6 +24,7 @@ import { ReceiveBuffer } from "./receive-buffer.js";
 import { RtoEstimator } from "./rto.js";
 import { SendBuffer } from "./send-buffer.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "./seq.js";
+import type { CookieSyn } from "./syn-cookies.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
 
 const { FIN, SYN, RST, PSH, ACK } = TcpFlags;
@@ -126,6 +127,13 @@ export interface ConnectionParams<A> {
   readonly ipWriteOptions: IpWriteOptions<A>;
 }
 
+/** The window shift we offer: the smallest that lets the window field cover `receiveBufferSize`. */
+export function receiveWindowShift(receiveBufferSize: number): number {
+  let shift = 0;
+  while (shift < MAX_WINDOW_SHIFT && receiveBufferSize >>> shift > 65535) shift++;
+  return shift;
+}
+
 /** One connection's transmission control block and state machine. */
 export class Connection<A> {
   readonly local: A;
@@ -149,6 +157,8 @@ export class Connection<A> {
   noDelay: boolean;
   /** Opaque slot for the layer (its listener record while half-open, or the pending open). */
   owner: unknown;
+  /** Half-open only: the peer sent its SYN again, so it is a live stack waiting for our SYN-ACK. */
+  peerRetried = false;
 
   readonly #host: ConnectionHost<A>;
   readonly #clock: HeldClock;
@@ -228,6 +238,8 @@ export class Connection<A> {
   #ackDueAt = 0;
   #challengeWindowStart = 0;
   #challengeCount = 0;
+  // When the last answer to a segment we could not accept went out (tcp_invalid_ratelimit).
+  #invalidAnsweredAt = Number.NEGATIVE_INFINITY;
 
   constructor(host: ConnectionHost<A>, params: ConnectionParams<A>) {
     this.#host = host;
@@ -258,9 +270,7 @@ export class Connection<A> {
     this.#rcv = new ReceiveBuffer(this.#config.receiveBufferSize, ranges);
     this.#rto = new RtoEstimator(this.#config.initialRtoMs, this.#config.minRtoMs, this.#config.maxRtoMs);
     this.#timers = new ConnectionTimers(this.#clock, this.#counters, (kind) => this.#guardedTimer(kind));
-    let shift = 0;
-    while (shift < MAX_WINDOW_SHIFT && this.#config.receiveBufferSize >>> shift > 65535) shift++;
-    this.#rcvShift = shift;
+    this.#rcvShift = receiveWindowShift(this.#config.receiveBufferSize);
   }
 
   // ---------------------------------------------------------------- queries
@@ -312,6 +322,35 @@ export class Connection<A> {
     this.#sendSyn(true);
     this.#startTiming(this.#iss);
     this.#timers.set(TimerKind.Retransmit, this.#rto.rto);
+  }
+
+  /**
+   * Passive open from a valid SYN cookie (the ISS of this connection): SYN-RECEIVED as if the SYN had
+   * been answered by {@link Connection.acceptSyn}, with the options the cookie kept; the ACK that
+   * carried the cookie is then given to {@link Connection.input} and completes the handshake.
+   */
+  acceptCookie(ack: TcpHeader, cookie: CookieSyn): void {
+    const syn = new TcpHeader();
+    syn.seq = seqAdd(ack.seq, -1);
+    syn.mss = cookie.mss;
+    syn.windowScale = cookie.windowScale;
+    syn.sackPermitted = cookie.sackPermitted;
+    syn.hasTimestamp = ack.hasTimestamp;
+    syn.tsVal = ack.tsVal;
+    this.passive = true;
+    this.#offerWs = this.#offerWs && syn.windowScale >= 0;
+    this.#offerTs = this.#offerTs && syn.hasTimestamp;
+    this.#offerSack = this.#offerSack && syn.sackPermitted;
+    this.#takeSyn(syn);
+    this.#sndWnd = ack.window;
+    this.#sndWl1 = syn.seq;
+    this.#sndWl2 = this.#iss;
+    this.state = "SYN-RECEIVED";
+    this.#counters.halfOpen++;
+    this.#sndNxt = seqAdd(this.#iss, 1);
+    // What the cookie SYN-ACK advertised.
+    this.#rcvAdvEdge = seqAdd(this.#rcvNxt, Math.min(this.#rcv.space, 65535));
+    this.#lastAckSent = this.#rcvNxt;
   }
 
   /**
@@ -478,7 +517,8 @@ export class Connection<A> {
     if (this.state === "SYN-RECEIVED" && syn && !rst) {
       if (!seg.has(ACK) && seq === this.#irs) {
         // The peer did not get our SYN-ACK and sent its SYN again.
-        this.#sendSyn(true);
+        this.peerRetried = true;
+        if (this.#invalidAnswerAllowed()) this.#sendSyn(true);
         return;
       }
       if (seg.has(ACK) && seq === this.#irs && seg.ack === this.#sndNxt) {
@@ -493,7 +533,7 @@ export class Connection<A> {
     // PAWS (RFC 7323 §5.3): an older timestamp marks an old duplicate.
     if (this.#tsOk && seg.hasTimestamp && !rst && seqLt(seg.tsVal, this.#tsRecent)) {
       this.#counters.pawsDropped++;
-      this.#sendAck();
+      if (this.#mayAnswerInvalid(seg, len)) this.#sendAck();
       return;
     }
     // 1. Sequence number acceptability.
@@ -501,7 +541,7 @@ export class Connection<A> {
     if (!this.#acceptable(seq, segLen, wnd)) {
       if (!rst) {
         if (this.state === "TIME-WAIT" && seg.has(FIN)) this.#timers.set(TimerKind.Linger, this.#config.timeWaitMs);
-        this.#sendAck();
+        if (this.#mayAnswerInvalid(seg, len)) this.#sendAck();
       }
       return;
     }
@@ -985,8 +1025,10 @@ export class Connection<A> {
     this.#emit(this.#sndNxt, ACK, 0);
   }
 
-  // RFC 5961 §7: challenge ACKs are rate limited per connection.
+  // RFC 5961 §7: challenge ACKs are rate limited per connection, after the interval all answers to
+  // invalid segments keep (as Linux's tcp_send_challenge_ack, which exempts no data segment).
   #challengeAck(): void {
+    if (!this.#invalidAnswerAllowed()) return;
     const now = this.#clock.now();
     if (now - this.#challengeWindowStart >= 1000) {
       this.#challengeWindowStart = now;
@@ -999,6 +1041,26 @@ export class Connection<A> {
     this.#challengeCount++;
     this.#counters.challengeAcks++;
     this.#sendAck();
+  }
+
+  // An answer to a segment we cannot accept, under the interval of #invalidAnswerAllowed, unless the
+  // segment carries data or a FIN without a SYN: their sender needs the ACK to stop retransmitting
+  // (our earlier ACK was lost), and an ACK loop carries neither (Linux's tcp_oow_rate_limited).
+  #mayAnswerInvalid(seg: TcpHeader, dataLen: number): boolean {
+    return ((dataLen > 0 || seg.has(FIN)) && !seg.has(SYN)) || this.#invalidAnswerAllowed();
+  }
+
+  // Linux's tcp_invalid_ratelimit: at most one answer per interval to segments we cannot accept, so
+  // two ends that each find the other out of window stop answering each other at the second exchange,
+  // and forged segments get few answers.
+  #invalidAnswerAllowed(): boolean {
+    const now = this.#clock.now();
+    if (now - this.#invalidAnsweredAt < this.#config.invalidRateLimitMs) {
+      this.#counters.invalidAcksRateLimited++;
+      return false;
+    }
+    this.#invalidAnsweredAt = now;
+    return true;
   }
 
   // A RST answering an unacceptable ACK: <SEQ=SEG.ACK><CTL=RST>.

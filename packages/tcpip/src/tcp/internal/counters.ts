@@ -31,8 +31,13 @@ export class Counters implements TimerCounter {
   resetsReceived = 0;
   challengeAcks = 0;
   challengeAcksSuppressed = 0;
+  invalidAcksRateLimited = 0;
+  resetsRateLimited = 0;
   listenOverflows = 0;
   halfOpenEvicted = 0;
+  synCookiesSent = 0;
+  synCookiesValid = 0;
+  synCookiesInvalid = 0;
   portExhaustion = 0;
   activeOpens = 0;
   passiveOpens = 0;
@@ -67,8 +72,13 @@ export class Counters implements TimerCounter {
       resetsReceived: this.resetsReceived,
       challengeAcks: this.challengeAcks,
       challengeAcksSuppressed: this.challengeAcksSuppressed,
+      invalidAcksRateLimited: this.invalidAcksRateLimited,
+      resetsRateLimited: this.resetsRateLimited,
       listenOverflows: this.listenOverflows,
       halfOpenEvicted: this.halfOpenEvicted,
+      synCookiesSent: this.synCookiesSent,
+      synCookiesValid: this.synCookiesValid,
+      synCookiesInvalid: this.synCookiesInvalid,
       portExhaustion: this.portExhaustion,
       activeOpens: this.activeOpens,
       passiveOpens: this.passiveOpens,
