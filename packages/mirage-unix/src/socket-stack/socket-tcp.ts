@@ -22,6 +22,10 @@ import { dispatch } from "../internal/iteration.js";
 import { type SocketBinding, bindAddress, checkPort } from "../internal/socket-binding.js";
 import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
 
+// The accept queue asked of the kernel (which caps it at net.core.somaxconn): Node's 511 overflows under a
+// burst of 2000 connects, and Linux then resets clients that believe they are connected.
+const LISTEN_BACKLOG = 4096;
+
 const log = () => logSource("tcpv4v6-socket", "TCP of the host socket stack");
 
 interface Listener {
@@ -59,7 +63,7 @@ export class SocketTcp implements Tcp<Ipaddr> {
       server.on("error", (error) =>
         this.#onListenError(new Error(`tcp: cannot listen on port ${port}: ${error.message}`, { cause: error })),
       );
-      server.listen({ port, ...target });
+      server.listen({ port, backlog: LISTEN_BACKLOG, ...target });
       return server;
     });
     this.#servers.set(port, servers);
