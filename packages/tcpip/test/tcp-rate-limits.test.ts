@@ -15,17 +15,7 @@ import { bytes, ipv4Frame, ipv4Header, ipv4Packet } from "./helpers/frames.js";
 import { run, runUntil } from "./helpers/simulation.js";
 import { type Host, IP_A, IP_B, MAC_A, MAC_B, host, lab, rawPort } from "./helpers/stacks.js";
 import { runScript } from "./tcp/script.js";
-
-const plain = { timestamps: false, sack: false, windowScaling: false, receiveBufferSize: 65535 } as const;
-
-// A passive open leaving the SUT in ESTABLISHED at t = 10 ms with the flow accepted.
-const established = `
-  0.000 listen 8080
-  0.000 < S 0:0(0) win 65535 <mss 1460>
-  0.000 > S. 0:0(0) ack 1 win 65535 <mss 1460>
-  0.010 < . 1:1(0) ack 1 win 65535
-  0.010 accept
-`;
+import { established, plain } from "./tcp/scripts.js";
 
 describe("answers to segments a connection cannot accept (tcp_invalid_ratelimit)", () => {
   it("answers out-of-window segments at most once per 500 ms, and those with data or a FIN always", async () => {

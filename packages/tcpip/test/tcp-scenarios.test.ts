@@ -5,18 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import { runScript } from "./tcp/script.js";
-
-// Most scenarios keep segments plain; timestamps, SACK and window scaling have their own.
-const plain = { timestamps: false, sack: false, windowScaling: false, receiveBufferSize: 65535 } as const;
-
-// A passive open leaving the SUT in ESTABLISHED at t = 10 ms with the flow accepted.
-const established = `
-  0.000 listen 8080
-  0.000 < S 0:0(0) win 65535 <mss 1460>
-  0.000 > S. 0:0(0) ack 1 win 65535 <mss 1460>
-  0.010 < . 1:1(0) ack 1 win 65535
-  0.010 accept
-`;
+import { established, plain } from "./tcp/scripts.js";
 
 describe("handshake", () => {
   it("passive open with every option negotiated", async () => {
