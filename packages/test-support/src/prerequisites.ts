@@ -13,10 +13,11 @@ export function strictMode(env: NodeJS.ProcessEnv = process.env, uid = process.g
 }
 
 function failure(missing: string): Error {
-  return new Error(
-    `missing prerequisite: ${missing}. It is required in CI (CI set, as root: strict mode); ` +
-      "MIRAGE_TEST_STRICT=0 lets it skip instead",
-  );
+  const why =
+    process.env.MIRAGE_TEST_STRICT === "1"
+      ? "MIRAGE_TEST_STRICT=1 makes it required"
+      : "it is required in CI (CI set, running as root: strict mode)";
+  return new Error(`missing prerequisite: ${missing}; ${why}. MIRAGE_TEST_STRICT=0 lets it skip instead`);
 }
 
 type Body = () => void | Promise<void>;
