@@ -80,10 +80,15 @@ export class SynCookies {
     return undefined;
   }
 
-  /** The TSval of a cookie SYN-ACK: our clock with its low bits replaced by the options. */
+  /**
+   * The TSval of a cookie SYN-ACK: our clock with its low bits replaced by the options, stepped back
+   * one block when that would put it past the clock (as Linux does). A TSval later than the ones the
+   * connection sends next would make the peer drop those as old duplicates (PAWS, RFC 7323 §5).
+   */
   timestamp(tsNow: number, windowScale: number, sackPermitted: boolean): number {
     const options = (windowScale < 0 ? NO_WSCALE : windowScale) | (sackPermitted ? SACK_BIT : 0);
-    return ((tsNow & ~OPTION_BITS) | options) >>> 0;
+    const ts = ((tsNow & ~OPTION_BITS) | options) >>> 0;
+    return (tsNow & OPTION_BITS) >= options ? ts : (ts - (OPTION_BITS + 1)) >>> 0;
   }
 
   /**
@@ -91,9 +96,9 @@ export class SynCookies {
    * be one we sent lately: later than `tsNow`, or older than a cookie lives.
    */
   options(tsEcr: number, tsNow: number): { windowScale: number; sackPermitted: boolean } | undefined {
-    // The options can put the TSval up to OPTION_BITS past the clock it was sent at.
-    const age = (tsNow + OPTION_BITS - tsEcr) >>> 0;
-    if (age > 2 * SECRET_LIFETIME_MS + 2 * OPTION_BITS) return undefined;
+    // The options can put the TSval up to one block of OPTION_BITS before the clock it was sent at.
+    const age = (tsNow - tsEcr) >>> 0;
+    if (age > 2 * SECRET_LIFETIME_MS + OPTION_BITS + 1) return undefined;
     const shift = tsEcr & WSCALE_MASK;
     if (shift !== NO_WSCALE && shift > 14) return undefined;
     return { windowScale: shift === NO_WSCALE ? -1 : shift, sackPermitted: (tsEcr & SACK_BIT) !== 0 };
