@@ -70,7 +70,7 @@ describe("IPv6 neighbours, echo and fragments", () => {
     await run(l.clock, 3000);
     const data = new Uint8Array(8000).map((_, i) => i * 7);
     const reply = await runUntil(l.clock, a.ipv6.icmp.ping(B, { data }));
-        expect(reply.ok && reply.value.data).toEqual(data);
+    expect(reply.ok && reply.value.data).toEqual(data);
     expect(a.ipv6.stats().txFragments).toBe(6);
     expect(b.ipv6.stats().txFragments).toBe(6);
     expect(b.ipv6.stats().reassembly.reassembled).toBe(1);
@@ -85,7 +85,9 @@ describe("IPv6 neighbours, echo and fragments", () => {
     const quoted = ipv6Packet({ src: A, dst: B, nextHeader: NextHeader.udp, payload: new Uint8Array(1400) });
     const ptb = icmpv6(B, A, Icmpv6Type.packetTooBig, 0, 1000, quoted.subarray(0, 1232));
     const raw = rawPort(l, PEER_MAC);
-    await raw.send(ethernet6(PEER_MAC, MAC_A, ipv6Packet({ src: B, dst: A, nextHeader: NextHeader.icmpv6, payload: ptb })));
+    await raw.send(
+      ethernet6(PEER_MAC, MAC_A, ipv6Packet({ src: B, dst: A, nextHeader: NextHeader.icmpv6, payload: ptb })),
+    );
     await run(l.clock, 10);
     expect(a.ipv6.mtu(B)).toBe(1240);
     expect(a.ipv6.stats().pathMtu.pathMtuLowered).toBe(1);
@@ -106,16 +108,33 @@ describe("IPv6 neighbours, echo and fragments", () => {
     // The peer solicits A first, so A learns its link-layer address (STALE) and answers.
     const option = new Uint8Array([1, 1, 0, 0, 0, 0, 0, 0]);
     PEER_MAC.write(option, 2);
-    const ns = icmpv6(peer, solicitedNode(A), Icmpv6Type.neighborSolicitation, 0, 0, new Uint8Array([...A.toBytes(), ...option]));
-    await raw.send(ethernet6(PEER_MAC, undefined, ipv6Packet({ src: peer, dst: solicitedNode(A), nextHeader: NextHeader.icmpv6, hopLimit: 255, payload: ns })));
+    const ns = icmpv6(
+      peer,
+      solicitedNode(A),
+      Icmpv6Type.neighborSolicitation,
+      0,
+      0,
+      new Uint8Array([...A.toBytes(), ...option]),
+    );
+    await raw.send(
+      ethernet6(
+        PEER_MAC,
+        undefined,
+        ipv6Packet({ src: peer, dst: solicitedNode(A), nextHeader: NextHeader.icmpv6, hopLimit: 255, payload: ns }),
+      ),
+    );
     await run(l.clock, 10);
     expect(a.ipv6.neighbours().find((n) => n.ip.equals(peer))?.state).toBe("stale");
-    const advertised = ipv6Packets(raw.received).filter((p) => p.packet[40] === Icmpv6Type.neighborAdvertisement && p.dst.equals(peer));
+    const advertised = ipv6Packets(raw.received).filter(
+      (p) => p.packet[40] === Icmpv6Type.neighborAdvertisement && p.dst.equals(peer),
+    );
     expect(advertised).toHaveLength(1);
     // The first of two fragments of an echo request; the second never comes.
     const echo = icmpv6(peer, A, Icmpv6Type.echoRequest, 0, 0x10001, new Uint8Array(2000));
     const first = fragment(NextHeader.icmpv6, 0, true, 77, echo.subarray(0, 1232));
-    await raw.send(ethernet6(PEER_MAC, MAC_A, ipv6Packet({ src: peer, dst: A, nextHeader: NextHeader.fragment, payload: first })));
+    await raw.send(
+      ethernet6(PEER_MAC, MAC_A, ipv6Packet({ src: peer, dst: A, nextHeader: NextHeader.fragment, payload: first })),
+    );
     await run(l.clock, 59_000);
     expect(a.ipv6.stats().reassembly.datagrams).toBe(1);
     await run(l.clock, 5_000);
@@ -141,8 +160,25 @@ describe("IPv6 router advertisements", () => {
       view.setUint32(at + 8, p.preferred);
       Ipv6Addr.parse(p.prefix).write(body, at + 16);
     });
-    const message = icmpv6(PEER_LL, Ipv6Addr.parse("ff02::1"), Icmpv6Type.routerAdvertisement, 0, (64 << 24) | lifetime, body);
-    return ethernet6(PEER_MAC, undefined, ipv6Packet({ src: PEER_LL, dst: Ipv6Addr.parse("ff02::1"), nextHeader: NextHeader.icmpv6, hopLimit: 255, payload: message }));
+    const message = icmpv6(
+      PEER_LL,
+      Ipv6Addr.parse("ff02::1"),
+      Icmpv6Type.routerAdvertisement,
+      0,
+      (64 << 24) | lifetime,
+      body,
+    );
+    return ethernet6(
+      PEER_MAC,
+      undefined,
+      ipv6Packet({
+        src: PEER_LL,
+        dst: Ipv6Addr.parse("ff02::1"),
+        nextHeader: NextHeader.icmpv6,
+        hopLimit: 255,
+        payload: message,
+      }),
+    );
   }
 
   it("solicits routers, forms a SLAAC (EUI-64) address, and drops the router when its lifetime ends", async () => {
@@ -156,13 +192,21 @@ describe("IPv6 router advertisements", () => {
     await run(l.clock, 3000);
     const slaac = eui64Address(Ipv6Addr.parse("2001:db8:7::"), MAC_A);
     expect(a.ipv6.addresses().find((x) => x.origin === "slaac")).toMatchObject({ state: "preferred" });
-    expect(a.ipv6.addresses().find((x) => x.origin === "slaac")?.cidr.address.equals(slaac)).toBe(true);
+    expect(
+      a.ipv6
+        .addresses()
+        .find((x) => x.origin === "slaac")
+        ?.cidr.address.equals(slaac),
+    ).toBe(true);
     expect(a.ipv6.routers().map(String)).toEqual(["fe80::99"]);
     expect(a.ipv6.src(Ipv6Addr.parse("2001:db8:9::1")).equals(slaac)).toBe(true);
     await run(l.clock, 28_000);
     expect(a.ipv6.routers()).toEqual([]);
     expect(a.ipv6.stats().ndp.expired).toBe(1);
-    const off = await runUntil(l.clock, a.ipv6.write(Ipv6Addr.parse("2001:db8:9::1"), "udp", () => 0, [new Uint8Array(4)]));
+    const off = await runUntil(
+      l.clock,
+      a.ipv6.write(Ipv6Addr.parse("2001:db8:9::1"), "udp", () => 0, [new Uint8Array(4)]),
+    );
     expect(off.ok).toBe(false);
   });
 
@@ -172,7 +216,11 @@ describe("IPv6 router advertisements", () => {
     const a = v6host(l, MAC_A);
     await run(l.clock, 2000);
     for (let i = 0; i < 100; i++) {
-      const prefixes = Array.from({ length: 40 }, (_, j) => ({ prefix: `2001:db8:${i}:${j}::`, valid: 3600, preferred: 1800 }));
+      const prefixes = Array.from({ length: 40 }, (_, j) => ({
+        prefix: `2001:db8:${i}:${j}::`,
+        valid: 3600,
+        preferred: 1800,
+      }));
       await raw.send(ra(1800, prefixes));
     }
     await run(l.clock, 3000);

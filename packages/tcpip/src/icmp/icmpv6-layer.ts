@@ -129,7 +129,12 @@ export class Icmpv6Layer {
    * Handles a message other than ND. `onTooBig` gets the MTU of a Packet Too Big with the quoted
    * destination, so the layer lowers its path MTU.
    */
-  input(src: Ipv6Addr, dst: Ipv6Addr, icmp: Icmpv6Message, onTooBig: (dst: Ipv6Addr, mtu: number) => void): Promise<void> {
+  input(
+    src: Ipv6Addr,
+    dst: Ipv6Addr,
+    icmp: Icmpv6Message,
+    onTooBig: (dst: Ipv6Addr, mtu: number) => void,
+  ): Promise<void> {
     switch (icmp.type) {
       case Icmpv6Type.echoRequest:
         // RFC 4443 §4.2: a request to a multicast group is answered from a unicast address.
@@ -222,7 +227,12 @@ export class Icmpv6Layer {
     this.#pings.clear();
   }
 
-  #report(from: Ipv6Addr, icmp: Icmpv6Message, kind: IcmpErrorKind, onTooBig: (dst: Ipv6Addr, mtu: number) => void): void {
+  #report(
+    from: Ipv6Addr,
+    icmp: Icmpv6Message,
+    kind: IcmpErrorKind,
+    onTooBig: (dst: Ipv6Addr, mtu: number) => void,
+  ): void {
     const quote = decodeQuote(icmp.body);
     if (quote === undefined) {
       this.#stats.errorsIgnored++;

@@ -95,7 +95,10 @@ export function encodeIcmpv6Header(
   head[5] = (rest >>> 16) & 0xff;
   head[6] = (rest >>> 8) & 0xff;
   head[7] = rest & 0xff;
-  const headSum = onesComplementSum(head.subarray(0, ICMPV6_HEADER_SIZE), pseudoHeaderSum(src, dst, NextHeader.icmpv6, length));
+  const headSum = onesComplementSum(
+    head.subarray(0, ICMPV6_HEADER_SIZE),
+    pseudoHeaderSum(src, dst, NextHeader.icmpv6, length),
+  );
   const checksum = internetChecksum(body, headSum);
   head[2] = checksum >>> 8;
   head[3] = checksum & 0xff;

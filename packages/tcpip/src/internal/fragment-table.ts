@@ -109,7 +109,14 @@ export class FragmentTable<H> {
     }
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      entry = { expiresAt: now + this.#timeout, fragments: [], bytes: 0, end: undefined, first: undefined, poisoned: false };
+      entry = {
+        expiresAt: now + this.#timeout,
+        fragments: [],
+        bytes: 0,
+        end: undefined,
+        first: undefined,
+        poisoned: false,
+      };
       while (this.#entries.size >= this.#maxDatagrams) this.#evictOldest();
       this.#entries.set(key, entry);
     }
@@ -119,7 +126,8 @@ export class FragmentTable<H> {
     }
     if (end > this.#family.maxPayload) return this.#poison(entry, "oversized");
     if (!more) {
-      if ((entry.end !== undefined && entry.end !== end) || lastEnd(entry) > end) return this.#poison(entry, "overlaps");
+      if ((entry.end !== undefined && entry.end !== end) || lastEnd(entry) > end)
+        return this.#poison(entry, "overlaps");
       entry.end = end;
     } else if (entry.end !== undefined && end > entry.end) {
       return this.#poison(entry, "overlaps");

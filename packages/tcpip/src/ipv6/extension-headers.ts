@@ -101,10 +101,27 @@ export function walkExtensionHeaders(
     if (next === NextHeader.fragment) {
       const word = (packet[offset + 2]! << 8) | packet[offset + 3]!;
       const id =
-        ((packet[offset + 4]! << 24) | (packet[offset + 5]! << 16) | (packet[offset + 6]! << 8) | packet[offset + 7]!) >>>
+        ((packet[offset + 4]! << 24) |
+          (packet[offset + 5]! << 16) |
+          (packet[offset + 6]! << 8) |
+          packet[offset + 7]!) >>>
         0;
-      const fragment = { nextHeader: packet[offset]!, offset: word & 0xfff8, more: (word & 1) === 1, id, at: offset, namedAt };
-      return ok({ protocol: fragment.nextHeader, offset: offset + 8, protocolAt: offset, fragment, headers, routerAlert });
+      const fragment = {
+        nextHeader: packet[offset]!,
+        offset: word & 0xfff8,
+        more: (word & 1) === 1,
+        id,
+        at: offset,
+        namedAt,
+      };
+      return ok({
+        protocol: fragment.nextHeader,
+        offset: offset + 8,
+        protocolAt: offset,
+        fragment,
+        headers,
+        routerAlert,
+      });
     }
     const length = (packet[offset + 1]! + 1) * 8;
     if (offset + length > packet.length) return err({ kind: "truncated" });
@@ -157,7 +174,9 @@ function walkOptions(packet: Uint8Array, from: number, to: number, dstMulticast:
         case 2:
           return err({ kind: "bad_option", problem: { code: 2, pointer: at } });
         case 3:
-          return dstMulticast ? err({ kind: "bad_option" }) : err({ kind: "bad_option", problem: { code: 2, pointer: at } });
+          return dstMulticast
+            ? err({ kind: "bad_option" })
+            : err({ kind: "bad_option", problem: { code: 2, pointer: at } });
       }
     }
     at = end;

@@ -25,7 +25,7 @@ import {
   type IpProto,
   type IpWriteOptions,
   type Ipv6,
-  Ipv6Addr,
+  type Ipv6Addr,
   type Ipv6Prefix,
   type Macaddr,
   type Random,
@@ -52,12 +52,12 @@ import {
   encodeIpv6PseudoHeader,
 } from "./ipv6-packet.js";
 import { Ipv6Reassembler } from "./ipv6-reassembly.js";
+import { type Ipv6Counters, newCounters } from "./ipv6-stats.js";
 import { NdpHandler, type NdpMessageStats } from "./ndp-handler.js";
 import { multicastMac } from "./ndp-message.js";
 import type { Ipv6AddressEntry, NdpLimits, NdpStats } from "./ndp-state.js";
 import type { NeighbourCacheLimits, NeighbourStats } from "./neighbour-cache.js";
 import { PathMtuCache } from "./path-mtu.js";
-import { type Ipv6Counters, newCounters } from "./ipv6-stats.js";
 
 /**
  * Receives an upper-layer payload of an IPv6 packet, with the whole packet (quoted by ICMPv6 errors).
@@ -137,7 +137,11 @@ export interface Ipv6Stats extends Ipv6Counters {
   readonly pathMtu: { pathMtuEntries: number; pathMtuLowered: number };
 }
 
-const PROTOCOLS: Readonly<Record<IpProto, number>> = { tcp: NextHeader.tcp, udp: NextHeader.udp, icmp: NextHeader.icmpv6 };
+const PROTOCOLS: Readonly<Record<IpProto, number>> = {
+  tcp: NextHeader.tcp,
+  udp: NextHeader.udp,
+  icmp: NextHeader.icmpv6,
+};
 const DEFAULT_HOP_LIMIT = 64;
 const FRAGMENT_HEADER_SIZE = 8;
 // Hop-by-hop header holding a Router Alert (MLD, RFC 2711) and a PadN of 2 bytes.
@@ -230,7 +234,12 @@ export class Ipv6Layer implements Ipv6 {
     if (fragment.offset === 0 && !fragment.more) {
       // RFC 6946: an atomic fragment is a whole datagram; it never touches the reassembly table.
       this.#stats.rxAtomicFragments++;
-      const start = { next: fragment.nextHeader, offset: fragment.at + 8, namedAt: fragment.at, headers: chain.value.headers };
+      const start = {
+        next: fragment.nextHeader,
+        offset: fragment.at + 8,
+        namedAt: fragment.at,
+        headers: chain.value.headers,
+      };
       const rest = walkExtensionHeaders(trimmed, this.#maxHeaders, header.dst.isMulticast(), start);
       if (!rest.ok) return this.#chainError(rest.error, trimmed);
       return this.#deliver(header, trimmed, rest.value, handlers, true);
@@ -338,7 +347,13 @@ export class Ipv6Layer implements Ipv6 {
     this.icmp.disconnect();
   }
 
-  #deliver(header: Ipv6Header, packet: Uint8Array, chain: Ipv6Chain, handlers: IpHandlers<Ipv6Addr>, fragmented: boolean): Promise<void> {
+  #deliver(
+    header: Ipv6Header,
+    packet: Uint8Array,
+    chain: Ipv6Chain,
+    handlers: IpHandlers<Ipv6Addr>,
+    fragmented: boolean,
+  ): Promise<void> {
     const payload = packet.subarray(chain.offset);
     const { src, dst } = header;
     // Packets to a tentative address are for DAD only (RFC 4862 §5.4): ND goes on, the rest is dropped.
@@ -392,7 +407,13 @@ export class Ipv6Layer implements Ipv6 {
     if (error.kind === "routing_type0") this.#stats.rxRoutingType0++;
     if (error.problem === undefined) return DONE;
     const toMulticast = error.problem.code === 2;
-    return this.icmp.sendError(Icmpv6Type.parameterProblem, error.problem.code, error.problem.pointer, packet, toMulticast);
+    return this.icmp.sendError(
+      Icmpv6Type.parameterProblem,
+      error.problem.code,
+      error.problem.pointer,
+      packet,
+      toMulticast,
+    );
   }
 
   #firstFragmentComplete(packet: Uint8Array, next: number, at: number): boolean {
@@ -411,7 +432,8 @@ export class Ipv6Layer implements Ipv6 {
     if (dst.isMulticast()) return this.#send(multicastMac(dst), header, chunks, fragment);
     const state = this.#ndp.state;
     const nextHop = state.isOnLink(dst) ? dst : state.routers()[0];
-    if (nextHop === undefined) return Promise.resolve(this.#noRoute(`no route to ${dst.toString()}: no default router`));
+    if (nextHop === undefined)
+      return Promise.resolve(this.#noRoute(`no route to ${dst.toString()}: no default router`));
     return new Promise((resolve) => {
       const resolution = this.#ndp.resolve(nextHop, (mac) => {
         if (mac === undefined) resolve(this.#noRoute(`no neighbour advertisement from ${nextHop.toString()}`));
@@ -422,7 +444,13 @@ export class Ipv6Layer implements Ipv6 {
     });
   }
 
-  #send(mac: Macaddr, header: Ipv6Header, chunks: readonly Uint8Array[], fragment: boolean, ext = NO_HEAD): Promise<Result<void, IpError>> {
+  #send(
+    mac: Macaddr,
+    header: Ipv6Header,
+    chunks: readonly Uint8Array[],
+    fragment: boolean,
+    ext = NO_HEAD,
+  ): Promise<Result<void, IpError>> {
     const length = ext.length + totalLength(chunks);
     const mtu = this.#pmtu.get(header.dst, this.#linkMtu, this.#clock.now());
     if (IPV6_HEADER_SIZE + length <= mtu) {
@@ -438,7 +466,13 @@ export class Ipv6Layer implements Ipv6 {
     return this.#sendFragments(mac, header, chunks, length, mtu);
   }
 
-  async #sendFragments(mac: Macaddr, header: Ipv6Header, chunks: readonly Uint8Array[], length: number, mtu: number): Promise<Result<void, IpError>> {
+  async #sendFragments(
+    mac: Macaddr,
+    header: Ipv6Header,
+    chunks: readonly Uint8Array[],
+    length: number,
+    mtu: number,
+  ): Promise<Result<void, IpError>> {
     const ranges = fragmentRanges(length, IPV6_HEADER_SIZE + FRAGMENT_HEADER_SIZE, mtu);
     const idBytes = this.#random.generate(4);
     const id = ((idBytes[0]! << 24) | (idBytes[1]! << 16) | (idBytes[2]! << 8) | idBytes[3]!) >>> 0;
@@ -462,7 +496,12 @@ export class Ipv6Layer implements Ipv6 {
     return results.find((r) => !r.ok) ?? ok();
   }
 
-  #frame(mac: Macaddr, header: Ipv6Header, length: number, body: (buffer: Uint8Array, at: number) => void): Promise<Result<void, IpError>> {
+  #frame(
+    mac: Macaddr,
+    header: Ipv6Header,
+    length: number,
+    body: (buffer: Uint8Array, at: number) => void,
+  ): Promise<Result<void, IpError>> {
     const size = IPV6_HEADER_SIZE + length;
     return this.#ethernet
       .write(
@@ -483,14 +522,35 @@ export class Ipv6Layer implements Ipv6 {
   }
 
   /** Sends an ICMPv6 message: routed, or straight to `route.mac` (ND, MLD). */
-  #sendIcmp(dst: Ipv6Addr, type: number, code: number, rest: number, body: Uint8Array, src?: Ipv6Addr, route?: Route): Promise<Result<void, IpError>> {
+  #sendIcmp(
+    dst: Ipv6Addr,
+    type: number,
+    code: number,
+    rest: number,
+    body: Uint8Array,
+    src?: Ipv6Addr,
+    route?: Route,
+  ): Promise<Result<void, IpError>> {
     const from = route?.src ?? src ?? this.src(dst);
     const head = new Uint8Array(ICMPV6_HEADER_SIZE);
     encodeIcmpv6Header(from, dst, type, code, rest, body, head);
     const nextHeader = route?.routerAlert === true ? NextHeader.hopByHop : NextHeader.icmpv6;
-    const header = { trafficClass: 0, flowLabel: 0, nextHeader, hopLimit: route?.hopLimit ?? this.#hopLimit, src: from, dst };
+    const header = {
+      trafficClass: 0,
+      flowLabel: 0,
+      nextHeader,
+      hopLimit: route?.hopLimit ?? this.#hopLimit,
+      src: from,
+      dst,
+    };
     if (route === undefined) return this.#route(header, [head, body], true);
-    return this.#send(route.mac, header, [head, body], false, route.routerAlert === true ? ROUTER_ALERT_HEADER : NO_HEAD);
+    return this.#send(
+      route.mac,
+      header,
+      [head, body],
+      false,
+      route.routerAlert === true ? ROUTER_ALERT_HEADER : NO_HEAD,
+    );
   }
 
   #context() {

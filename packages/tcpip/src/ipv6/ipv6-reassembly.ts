@@ -39,7 +39,13 @@ export class Ipv6Reassembler {
   }
 
   /** Adds the fragment `fragment` of `packet`; returns the reassembled packet when it completes one. */
-  input(src: Ipv6Addr, dst: Ipv6Addr, packet: Uint8Array, fragment: Ipv6FragmentHeader, now: number): Uint8Array | undefined {
+  input(
+    src: Ipv6Addr,
+    dst: Ipv6Addr,
+    packet: Uint8Array,
+    fragment: Ipv6FragmentHeader,
+    now: number,
+  ): Uint8Array | undefined {
     const key = `${src.toString()} ${dst.toString()} ${fragment.id}`;
     const data = packet.subarray(fragment.at + 8);
     const first = (): First => {

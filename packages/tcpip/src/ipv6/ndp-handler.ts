@@ -114,7 +114,8 @@ export class NdpHandler {
     for (const cidr of addresses) all.push({ cidr, origin: "static" });
     for (const { cidr, origin } of all) {
       if (origin === "static") this.state.addPrefix(cidr);
-      if (this.state.addAddress(cidr, origin, now, this.#ctx.randomDelay(1000))) this.#join(solicitedNode(cidr.address));
+      if (this.state.addAddress(cidr, origin, now, this.#ctx.randomDelay(1000)))
+        this.#join(solicitedNode(cidr.address));
     }
     if (this.#acceptRa) this.state.solicitRouters(now, this.#ctx.randomDelay(1000));
     this.#ctx.schedule();

@@ -144,7 +144,13 @@ export class NdpState {
    * Adds an address, tentative until DAD passes; the first probe is due after `delayMs` (RFC 4862
    * §5.4.2: a random delay). Returns false when the list is full or the address is already there.
    */
-  addAddress(cidr: Ipv6Prefix, origin: Address["origin"], now: number, delayMs: number, lifetimes?: PrefixInformation): boolean {
+  addAddress(
+    cidr: Ipv6Prefix,
+    origin: Address["origin"],
+    now: number,
+    delayMs: number,
+    lifetimes?: PrefixInformation,
+  ): boolean {
     if (this.#find(cidr.address) !== undefined) return false;
     if (this.#addresses.length >= this.#maxAddresses) {
       this.#stats.raEntriesRefused++;
@@ -283,7 +289,7 @@ export class NdpState {
   /** The source address for `dst` (RFC 6724, simplified: same scope, longest matching prefix). */
   source(dst: Ipv6Addr): Ipv6Addr {
     const usable = this.#addresses.filter((a) => a.state !== "tentative");
-    const linkScope = dst.isLinkLocal() || (dst.isMulticast() && (dst.toWords()[0]! >>> 16 & 0x0f) <= 2);
+    const linkScope = dst.isLinkLocal() || (dst.isMulticast() && ((dst.toWords()[0]! >>> 16) & 0x0f) <= 2);
     const local = usable.find((a) => a.cidr.address.isLinkLocal());
     if (linkScope) return local?.cidr.address ?? Ipv6Addr.unspecified;
     const global = usable.filter((a) => !a.cidr.address.isLinkLocal());

@@ -145,7 +145,15 @@ export class NeighbourCache {
         this.#stats.refused++;
         return { kind: "refused" };
       }
-      const created: Entry = { ip, mac: undefined, state: "incomplete", until: now + this.#retrans, probes: 1, isRouter: false, waiters: [waiter] };
+      const created: Entry = {
+        ip,
+        mac: undefined,
+        state: "incomplete",
+        until: now + this.#retrans,
+        probes: 1,
+        isRouter: false,
+        waiters: [waiter],
+      };
       this.#entries.set(key, created);
       return { kind: "wait", solicit: { target: ip, mac: undefined } };
     }
@@ -178,7 +186,15 @@ export class NeighbourCache {
         this.#stats.refused++;
         return;
       }
-      this.#entries.set(key, { ip, mac, state: "stale", until: Infinity, probes: 0, isRouter: isRouter ?? false, waiters: [] });
+      this.#entries.set(key, {
+        ip,
+        mac,
+        state: "stale",
+        until: Infinity,
+        probes: 0,
+        isRouter: isRouter ?? false,
+        waiters: [],
+      });
       return;
     }
     if (isRouter !== undefined) entry.isRouter = isRouter;

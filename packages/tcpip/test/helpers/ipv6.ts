@@ -23,12 +23,7 @@ export interface V6Host {
 }
 
 /** A host with only IPv6 (Ethernet below, a UDP sink above) on `l`'s switch. */
-export function v6host(
-  l: Lab,
-  mac: Macaddr,
-  options: Partial<Ipv6LayerOptions> = {},
-  mtu = 1500,
-): V6Host {
+export function v6host(l: Lab, mac: Macaddr, options: Partial<Ipv6LayerOptions> = {}, mtu = 1500): V6Host {
   const netif = l.sw.connect({ mac, mtu });
   const ethernet = new EthernetLayer(netif);
   const ipv6 = Ipv6Layer.connect(ethernet, { clock: l.clock, random: l.random, ...options });
@@ -66,7 +61,14 @@ export function ipv6Packet(p: Packet6): Uint8Array {
 }
 
 /** An ICMPv6 message with a correct checksum. */
-export function icmpv6(src: Ipv6Addr, dst: Ipv6Addr, type: number, code: number, rest: number, body: Uint8Array): Uint8Array {
+export function icmpv6(
+  src: Ipv6Addr,
+  dst: Ipv6Addr,
+  type: number,
+  code: number,
+  rest: number,
+  body: Uint8Array,
+): Uint8Array {
   const message = new Uint8Array(8 + body.length);
   encodeIcmpv6Header(src, dst, type, code, rest, body, message);
   message.set(body, 8);
@@ -95,7 +97,9 @@ export function fragment(nextHeader: number, offset: number, more: boolean, id: 
 }
 
 /** The IPv6 packets among `frames` (Ethernet frames), decoded to addresses and the raw packet. */
-export function ipv6Packets(frames: readonly Uint8Array[]): { src: Ipv6Addr; dst: Ipv6Addr; next: number; packet: Uint8Array }[] {
+export function ipv6Packets(
+  frames: readonly Uint8Array[],
+): { src: Ipv6Addr; dst: Ipv6Addr; next: number; packet: Uint8Array }[] {
   return frames
     .filter((f) => f.length >= ETHERNET_HEADER_SIZE + IPV6_HEADER_SIZE && ((f[12]! << 8) | f[13]!) === Ethertype.ipv6)
     .map((f) => {
