@@ -74,11 +74,14 @@ export {
   multicastMac,
   solicitedNode,
 } from "./ipv6/ndp-message.js";
-export type {
-  NeighbourCacheLimits,
-  NeighbourEntry,
-  NeighbourState,
-  NeighbourStats,
+export {
+  NeighbourCache,
+  type NeighbourCacheLimits,
+  type NeighbourEntry,
+  type NeighbourState,
+  type NeighbourStats,
+  type Resolution,
+  type Solicitation,
 } from "./ipv6/neighbour-cache.js";
 export type { Ipv6AddressEntry, Ipv6AddressState, NdpLimits, NdpStats } from "./ipv6/ndp-state.js";
 export type { NdpMessageStats } from "./ipv6/ndp-handler.js";
