@@ -145,7 +145,10 @@ export const ipv6AddrConv: Converter<Ipv6Addr> = addressConv("IP", Ipv6Addr.pars
  * @throws TypeError if `defaultPrefix` is given and is not an IPv6 prefix.
  * @beta
  */
-export function ipv6Arg(defaultPrefix: string | undefined, options: NetworkArgOptions = {}): Arg<Ipv6Prefix | undefined> {
+export function ipv6Arg(
+  defaultPrefix: string | undefined,
+  options: NetworkArgOptions = {},
+): Arg<Ipv6Prefix | undefined> {
   const argInfo = info([named("ipv6", options)], {
     docs: sections.network,
     docv: "PREFIX",

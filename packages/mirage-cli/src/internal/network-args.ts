@@ -70,14 +70,26 @@ export function ipv6OnlyArg(group: string | undefined): RuntimeArg {
 
 /** The IPv6 and family arguments of a direct stack, in the order {@link directIpv6Options} reads them. */
 export function directIpv6Args(group: string | undefined): RuntimeArg[] {
-  return [ipv6Arg(group), ipv6GatewayArg(group), acceptRouterAdvertisementsArg(group), ipv4OnlyArg(group), ipv6OnlyArg(group)];
+  return [
+    ipv6Arg(group),
+    ipv6GatewayArg(group),
+    acceptRouterAdvertisementsArg(group),
+    ipv4OnlyArg(group),
+    ipv6OnlyArg(group),
+  ];
 }
 
 /**
  * The `DirectStack.connect` option properties (source text starting with `, `) from the expressions
  * of {@link directIpv6Args}.
  */
-export function directIpv6Options([ipv6 = "", gateway = "", acceptRa = "", ipv4Only = "", ipv6Only = ""]: readonly string[]): string {
+export function directIpv6Options([
+  ipv6 = "",
+  gateway = "",
+  acceptRa = "",
+  ipv4Only = "",
+  ipv6Only = "",
+]: readonly string[]): string {
   return (
     `, ipv6: { addresses: ${ipv6} === undefined ? [] : [${ipv6}], ` +
     `...(${gateway} === undefined ? {} : { gateway: ${gateway} }), acceptRouterAdvertisements: ${acceptRa} }, ` +
