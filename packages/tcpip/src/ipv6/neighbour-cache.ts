@@ -11,6 +11,7 @@
  */
 
 import type { Ipv6Addr, Macaddr } from "@mirage-ts/mirage-types";
+import { addressKey } from "../internal/address-key.js";
 import { checkInteger } from "../internal/checks.js";
 
 /**
@@ -138,7 +139,7 @@ export class NeighbourCache {
    * DELAY (§7.3.3).
    */
   resolve(ip: Ipv6Addr, now: number, waiter: Waiter): Resolution {
-    const key = ip.toString();
+    const key = addressKey(ip);
     const entry = this.#entries.get(key);
     if (entry === undefined) {
       if (!this.#makeRoom()) {
@@ -169,9 +170,19 @@ export class NeighbourCache {
     return { kind: "mac", mac: entry.mac };
   }
 
+  /**
+   * The address to send to `ip` when no state change is due (REACHABLE, DELAY or PROBE): the
+   * per-packet fast path, which allocates nothing.
+   */
+  ready(ip: Ipv6Addr): Macaddr | undefined {
+    const entry = this.#entries.get(addressKey(ip));
+    if (entry === undefined || entry.state === "incomplete" || entry.state === "stale") return undefined;
+    return entry.mac;
+  }
+
   /** The resolved address of `ip` without any state change, if known. */
   peek(ip: Ipv6Addr): Macaddr | undefined {
-    return this.#entries.get(ip.toString())?.mac;
+    return this.#entries.get(addressKey(ip))?.mac;
   }
 
   /**
@@ -179,7 +190,7 @@ export class NeighbourCache {
    * (§7.2.3, §6.3.4): a new or changed address is STALE.
    */
   learn(ip: Ipv6Addr, mac: Macaddr, isRouter?: boolean): void {
-    const key = ip.toString();
+    const key = addressKey(ip);
     const entry = this.#entries.get(key);
     if (entry === undefined) {
       if (!this.#makeRoom()) {
@@ -215,7 +226,7 @@ export class NeighbourCache {
     flags: { solicited: boolean; override: boolean; router: boolean },
     now: number,
   ): boolean {
-    const entry = this.#entries.get(ip.toString());
+    const entry = this.#entries.get(addressKey(ip));
     if (entry === undefined) return false;
     if (entry.mac === undefined) {
       if (mac === undefined) return false;
@@ -286,7 +297,7 @@ export class NeighbourCache {
 
   /** The state of `ip`'s entry, if any. */
   state(ip: Ipv6Addr): NeighbourState | undefined {
-    return this.#entries.get(ip.toString())?.state;
+    return this.#entries.get(addressKey(ip))?.state;
   }
 
   /** A snapshot of the counters. */
@@ -304,7 +315,7 @@ export class NeighbourCache {
     if (solicited) this.#enter(entry, "reachable", now + this.#reachable);
     else this.#enter(entry, "stale", Infinity);
     // Re-insert: the map's order is the order of last confirmation.
-    const key = entry.ip.toString();
+    const key = addressKey(entry.ip);
     this.#entries.delete(key);
     this.#entries.set(key, entry);
   }

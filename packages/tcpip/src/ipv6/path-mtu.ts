@@ -8,6 +8,7 @@
  */
 
 import type { Ipv6Addr } from "@mirage-ts/mirage-types";
+import { addressKey } from "../internal/address-key.js";
 import { IPV6_MIN_MTU } from "./ipv6-packet.js";
 
 /** Path MTUs per destination; see the module documentation. */
@@ -24,7 +25,8 @@ export class PathMtuCache {
 
   /** The path MTU towards `dst` at `now`: the link's unless a Packet Too Big lowered it. */
   get(dst: Ipv6Addr, linkMtu: number, now: number): number {
-    const key = dst.toString();
+    if (this.#entries.size === 0) return linkMtu;
+    const key = addressKey(dst);
     const entry = this.#entries.get(key);
     if (entry === undefined) return linkMtu;
     if (entry.until <= now) {
@@ -39,7 +41,7 @@ export class PathMtuCache {
     const current = this.get(dst, linkMtu, now);
     const lowered = Math.max(IPV6_MIN_MTU, Math.min(mtu, linkMtu));
     if (lowered >= current) return undefined;
-    const key = dst.toString();
+    const key = addressKey(dst);
     this.#entries.delete(key);
     if (this.#entries.size >= this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value as string);
     this.#entries.set(key, { mtu: lowered, until: now + this.#ageMs });
