@@ -80,6 +80,7 @@ export {
   type NeighbourEntry,
   type NeighbourState,
   type NeighbourStats,
+  type NeighbourWaiter,
   type Resolution,
   type Solicitation,
 } from "./ipv6/neighbour-cache.js";
@@ -186,5 +187,6 @@ export {
   type DirectStackLayers,
   type DirectStackOptions,
   type DirectStackStats,
+  type DirectStackIpv6Layers,
   type DirectStackTcp,
 } from "./stack/direct-stack.js";

@@ -20,7 +20,7 @@ import { ICMPV6_HEADER_SIZE, type Icmpv6Message, Icmpv6Type } from "./icmpv6-mes
 /**
  * Sends an ICMPv6 message (the layer below computes the checksum and routes it).
  *
- * @public
+ * @beta
  */
 export type Icmpv6Send = (
   dst: Ipv6Addr,
@@ -34,14 +34,14 @@ export type Icmpv6Send = (
 /**
  * Receives the ICMPv6 errors that quote a transport's packet.
  *
- * @public
+ * @beta
  */
 export type Icmpv6ErrorHandler = (report: IcmpErrorReport<Ipv6Addr>) => void;
 
 /**
  * Options of an {@link Icmpv6Layer}.
  *
- * @public
+ * @beta
  */
 export interface Icmpv6LayerOptions {
   /** The clock of ping timeouts and the rate limit. */
@@ -57,7 +57,7 @@ export interface Icmpv6LayerOptions {
 /**
  * Counters of an {@link Icmpv6Layer}.
  *
- * @public
+ * @beta
  */
 export interface Icmpv6Stats {
   /** Echo requests answered. */
@@ -92,7 +92,11 @@ const ERROR_KINDS: Readonly<Record<number, (code: number) => IcmpErrorKind>> = {
   [Icmpv6Type.parameterProblem]: (code) => (code === 1 ? "protocol-unreachable" : "parameter-problem"),
 };
 
-/** ICMPv6 echo, errors and ping; see the module documentation. */
+/**
+ * ICMPv6 echo, errors and ping; see the module documentation.
+ *
+ * @beta
+ */
 export class Icmpv6Layer {
   readonly #send: Icmpv6Send;
   readonly #clock: Clock;

@@ -13,7 +13,7 @@ import { NextHeader } from "../ipv6/ipv6-packet.js";
 /**
  * ICMPv6 message types used by the stack (RFC 4443, RFC 4861, RFC 3810).
  *
- * @public
+ * @beta
  */
 export const Icmpv6Type = {
   destinationUnreachable: 1,
@@ -34,7 +34,7 @@ export const Icmpv6Type = {
 /**
  * A decoded ICMPv6 message.
  *
- * @public
+ * @beta
  */
 export interface Icmpv6Message {
   /** The type ({@link Icmpv6Type}). */
@@ -47,13 +47,17 @@ export interface Icmpv6Message {
   readonly body: Uint8Array;
 }
 
-/** The size of the ICMPv6 header with the word after the checksum. */
+/**
+ * The size of the ICMPv6 header with the word after the checksum.
+ *
+ * @beta
+ */
 export const ICMPV6_HEADER_SIZE = 8;
 
 /**
  * Decodes an ICMPv6 message sent from `src` to `dst`, verifying its checksum.
  *
- * @public
+ * @beta
  */
 export function decodeIcmpv6Message(
   src: Ipv6Addr,
@@ -75,7 +79,7 @@ export function decodeIcmpv6Message(
 /**
  * Writes an ICMPv6 header (with its checksum over `body`) into the first 8 bytes of `head`.
  *
- * @public
+ * @beta
  */
 export function encodeIcmpv6Header(
   src: Ipv6Addr,

@@ -16,7 +16,7 @@ import { IPV6_HEADER_SIZE, NextHeader } from "./ipv6-packet.js";
 /**
  * The fragment header found on a walk.
  *
- * @public
+ * @beta
  */
 export interface Ipv6FragmentHeader {
   /** The next header of the fragmentable part. */
@@ -36,7 +36,7 @@ export interface Ipv6FragmentHeader {
 /**
  * Where a walk ended: the upper-layer protocol and its offset, or a fragment header.
  *
- * @public
+ * @beta
  */
 export interface Ipv6Chain {
   /** The upper-layer next header (meaningless when `fragment` is set). */
@@ -57,7 +57,7 @@ export interface Ipv6Chain {
  * Why a chain was refused: `kind` names the counter; `problem`, when set, is the ICMPv6 parameter
  * problem to send (code and the pointer into the packet), per RFC 8200 §4.
  *
- * @public
+ * @beta
  */
 export interface ChainError {
   /** The defect. */
@@ -73,7 +73,7 @@ const ROUTER_ALERT = 5;
  * through at most `maxHeaders` extension headers. `dstMulticast` decides whether options of the
  * "report unless multicast" kind are reported.
  *
- * @public
+ * @beta
  */
 export function walkExtensionHeaders(
   packet: Uint8Array,

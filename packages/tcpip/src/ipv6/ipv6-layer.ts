@@ -56,13 +56,13 @@ import { type Ipv6Counters, newCounters } from "./ipv6-stats.js";
 import { NdpHandler, type NdpMessageStats } from "./ndp-handler.js";
 import { multicastMac } from "./ndp-message.js";
 import type { Ipv6AddressEntry, NdpLimits, NdpStats } from "./ndp-state.js";
-import type { NeighbourCacheLimits, NeighbourStats } from "./neighbour-cache.js";
+import type { NeighbourCacheLimits, NeighbourEntry, NeighbourStats } from "./neighbour-cache.js";
 import { PathMtuCache } from "./path-mtu.js";
 
 /**
  * Receives an upper-layer payload of an IPv6 packet, with the whole packet (quoted by ICMPv6 errors).
  *
- * @public
+ * @beta
  */
 export type Ipv6Callback = (
   src: Ipv6Addr,
@@ -74,7 +74,7 @@ export type Ipv6Callback = (
 /**
  * The handlers of {@link Ipv6Layer.input}.
  *
- * @public
+ * @beta
  */
 export interface Ipv6Handlers extends IpHandlers<Ipv6Addr> {
   /** Receives TCP segments. */
@@ -86,7 +86,7 @@ export interface Ipv6Handlers extends IpHandlers<Ipv6Addr> {
 /**
  * The configuration of an {@link Ipv6Layer}.
  *
- * @public
+ * @beta
  */
 export interface Ipv6Config {
   /** Static addresses with their on-link prefixes (`--ipv6=ADDR/PREFIX`). */
@@ -100,7 +100,7 @@ export interface Ipv6Config {
 /**
  * Options of an {@link Ipv6Layer}.
  *
- * @public
+ * @beta
  */
 export interface Ipv6LayerOptions {
   /** The clock of every timer. */
@@ -124,7 +124,7 @@ export interface Ipv6LayerOptions {
 /**
  * Counters of an {@link Ipv6Layer}.
  *
- * @public
+ * @beta
  */
 export interface Ipv6Stats extends Ipv6Counters {
   /** Reassembly counters and table sizes. */
@@ -159,7 +159,7 @@ interface Route {
 /**
  * An IPv6 layer for one interface; see the module documentation.
  *
- * @public
+ * @beta
  */
 export class Ipv6Layer implements Ipv6 {
   /** ICMPv6 echo, errors and ping. */
@@ -317,7 +317,7 @@ export class Ipv6Layer implements Ipv6 {
   }
 
   /** The neighbour cache's entries (as `ip -6 neigh` shows them). */
-  neighbours(): ReturnType<NdpHandler["cache"]["entries"]> {
+  neighbours(): NeighbourEntry[] {
     return this.#ndp.cache.entries();
   }
 

@@ -11,21 +11,21 @@ import { Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
 /**
  * The size of the IPv6 fixed header.
  *
- * @public
+ * @beta
  */
 export const IPV6_HEADER_SIZE = 40;
 
 /**
  * The smallest MTU every IPv6 link has (RFC 8200 §5): paths never go below it.
  *
- * @public
+ * @beta
  */
 export const IPV6_MIN_MTU = 1280;
 
 /**
  * The next-header values the IPv6 layer knows.
  *
- * @public
+ * @beta
  */
 export const NextHeader = {
   hopByHop: 0,
@@ -43,7 +43,7 @@ export const NextHeader = {
 /**
  * A decoded or to-be-encoded IPv6 fixed header.
  *
- * @public
+ * @beta
  */
 export interface Ipv6Header {
   /** The traffic class (DSCP and ECN). */
@@ -63,7 +63,7 @@ export interface Ipv6Header {
 /**
  * A decoded IPv6 packet: its fixed header and a view of what follows it (trimmed to the payload length).
  *
- * @public
+ * @beta
  */
 export interface Ipv6Packet {
   /** The fixed header. */
@@ -75,7 +75,7 @@ export interface Ipv6Packet {
 /**
  * Why an IPv6 packet was refused; the kind names the counter it is dropped under.
  *
- * @public
+ * @beta
  */
 export interface Ipv6DecodeError {
   /** The defect. */
@@ -88,7 +88,7 @@ export interface Ipv6DecodeError {
  * Decodes an IPv6 packet. Jumbograms (payload length 0 with a Jumbo option) are refused as a bad
  * payload length: no link this stack runs on carries them.
  *
- * @public
+ * @beta
  */
 export function decodeIpv6Packet(packet: Uint8Array): Result<Ipv6Packet, Ipv6DecodeError> {
   if (packet.length < IPV6_HEADER_SIZE) {
@@ -120,7 +120,7 @@ export function decodeIpv6Packet(packet: Uint8Array): Result<Ipv6Packet, Ipv6Dec
  * Writes the 40-byte fixed header for a payload of `payloadLength` bytes at `offset` of `buffer`.
  *
  * @throws RangeError if the payload exceeds 65535 bytes or the buffer is too small.
- * @public
+ * @beta
  */
 export function encodeIpv6Header(header: Ipv6Header, payloadLength: number, buffer: Uint8Array, offset = 0): void {
   if (payloadLength > 0xffff) throw new RangeError(`an IPv6 payload of ${payloadLength} bytes exceeds 65535`);
@@ -142,7 +142,7 @@ export function encodeIpv6Header(header: Ipv6Header, payloadLength: number, buff
 /**
  * The 40-byte IPv6 pseudo-header of an upper-layer checksum (RFC 8200 §8.1), as bytes.
  *
- * @public
+ * @beta
  */
 export function encodeIpv6PseudoHeader(src: Ipv6Addr, dst: Ipv6Addr, protocol: number, length: number): Uint8Array {
   const bytes = new Uint8Array(40);

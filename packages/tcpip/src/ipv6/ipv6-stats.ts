@@ -7,7 +7,7 @@
 /**
  * Packet counters of an IPv6 layer.
  *
- * @public
+ * @beta
  */
 export interface Ipv6Counters {
   /** Packets received. */

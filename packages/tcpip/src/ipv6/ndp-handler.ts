@@ -48,7 +48,7 @@ export interface NdpContext {
 /**
  * Counters of ND messages.
  *
- * @public
+ * @beta
  */
 export interface NdpMessageStats {
   /** ND messages dropped by validation (hop limit, code, length, options, sources). */

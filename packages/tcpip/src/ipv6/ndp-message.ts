@@ -12,7 +12,7 @@ import { Ipv6Addr, Macaddr, type Result, err, ok } from "@mirage-ts/mirage-types
 /**
  * A prefix information option (RFC 4861 §4.6.2).
  *
- * @public
+ * @beta
  */
 export interface PrefixInformation {
   /** The prefix length. */
@@ -32,7 +32,7 @@ export interface PrefixInformation {
 /**
  * The options of an ND message that the stack uses.
  *
- * @public
+ * @beta
  */
 export interface NdOptions {
   /** Source link-layer address option. */
@@ -53,7 +53,7 @@ const OPTION_MTU = 5;
 /**
  * Decodes the options in `data`.
  *
- * @public
+ * @beta
  */
 export function decodeNdOptions(data: Uint8Array): Result<NdOptions, string> {
   let sourceMac: Macaddr | undefined;
@@ -91,7 +91,7 @@ export function decodeNdOptions(data: Uint8Array): Result<NdOptions, string> {
 /**
  * A link-layer address option (source, `type` 1, or target, 2) of 8 bytes.
  *
- * @public
+ * @beta
  */
 export function encodeMacOption(type: 1 | 2, mac: Macaddr): Uint8Array {
   const option = new Uint8Array(8);
@@ -105,7 +105,7 @@ export function encodeMacOption(type: 1 | 2, mac: Macaddr): Uint8Array {
  * The body (after the 8-byte ICMPv6 header) of a solicitation or advertisement naming `target`,
  * with an optional link-layer address option.
  *
- * @public
+ * @beta
  */
 export function encodeTargetBody(target: Ipv6Addr, option: Uint8Array | undefined): Uint8Array {
   const body = new Uint8Array(16 + (option?.length ?? 0));
@@ -118,7 +118,7 @@ export function encodeTargetBody(target: Ipv6Addr, option: Uint8Array | undefine
  * An MLDv2 report body (after the ICMPv6 header, whose last word holds the record count): one record
  * per group, of `recordType` (2 is MODE_IS_EXCLUDE, 3 CHANGE_TO_INCLUDE, 4 CHANGE_TO_EXCLUDE), no sources.
  *
- * @public
+ * @beta
  */
 export function encodeMldv2Records(groups: readonly Ipv6Addr[], recordType: number): Uint8Array {
   const body = new Uint8Array(20 * groups.length);
@@ -132,7 +132,7 @@ export function encodeMldv2Records(groups: readonly Ipv6Addr[], recordType: numb
 /**
  * The solicited-node multicast group of `address` (ff02::1:ffXX:XXXX, RFC 4291 §2.7.1).
  *
- * @public
+ * @beta
  */
 export function solicitedNode(address: Ipv6Addr): Ipv6Addr {
   const [, , , w3] = address.toWords();
@@ -142,7 +142,7 @@ export function solicitedNode(address: Ipv6Addr): Ipv6Addr {
 /**
  * The Ethernet multicast address of an IPv6 multicast group (33:33 and its last 32 bits, RFC 2464 §7).
  *
- * @public
+ * @beta
  */
 export function multicastMac(group: Ipv6Addr): Macaddr {
   const bytes = new Uint8Array(6);
@@ -156,7 +156,7 @@ export function multicastMac(group: Ipv6Addr): Macaddr {
  * The address of `prefix`'s first 64 bits with the modified EUI-64 interface identifier of `mac`
  * (RFC 4291 App. A).
  *
- * @public
+ * @beta
  */
 export function eui64Address(prefix: Ipv6Addr, mac: Macaddr): Ipv6Addr {
   const m = mac.toBytes();

@@ -17,14 +17,14 @@ import { type PrefixInformation, eui64Address } from "./ndp-message.js";
 /**
  * The state of an address of the interface.
  *
- * @public
+ * @beta
  */
 export type Ipv6AddressState = "tentative" | "preferred" | "deprecated";
 
 /**
  * An address of the interface.
  *
- * @public
+ * @beta
  */
 export interface Ipv6AddressEntry {
   /** The address and its prefix length. */
@@ -38,7 +38,7 @@ export interface Ipv6AddressEntry {
 /**
  * Bounds and timings of ND and SLAAC.
  *
- * @public
+ * @beta
  */
 export interface NdpLimits {
   /** Addresses per interface (default 16). */
@@ -56,7 +56,7 @@ export interface NdpLimits {
 /**
  * Counters of ND and SLAAC.
  *
- * @public
+ * @beta
  */
 export interface NdpStats {
   /** Addresses found duplicate by DAD and removed. */

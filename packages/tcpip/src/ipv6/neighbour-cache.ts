@@ -17,14 +17,14 @@ import { checkInteger } from "../internal/checks.js";
 /**
  * The state of a neighbour cache entry (RFC 4861 §7.3.2).
  *
- * @public
+ * @beta
  */
 export type NeighbourState = "incomplete" | "reachable" | "stale" | "delay" | "probe";
 
 /**
  * Bounds and timings of a {@link NeighbourCache} (defaults from RFC 4861 §10).
  *
- * @public
+ * @beta
  */
 export interface NeighbourCacheLimits {
   /** Entries at most (default 512, Linux's `gc_thresh2`). */
@@ -44,7 +44,7 @@ export interface NeighbourCacheLimits {
 /**
  * A neighbour as {@link NeighbourCache.entries} shows it.
  *
- * @public
+ * @beta
  */
 export interface NeighbourEntry {
   /** The neighbour's address. */
@@ -60,7 +60,7 @@ export interface NeighbourEntry {
 /**
  * Counters of a {@link NeighbourCache}.
  *
- * @public
+ * @beta
  */
 export interface NeighbourStats {
   /** Entries now (bounded by `maxEntries`). */
@@ -77,13 +77,25 @@ export interface NeighbourStats {
   overridesRefused: number;
 }
 
-/** A solicitation to send: multicast to the target's solicited-node group, or unicast to `mac`. */
+/**
+ * A solicitation to send: multicast to the target's solicited-node group, or unicast to `mac`.
+ *
+ * @beta
+ */
 export interface Solicitation {
+  /** The address to resolve. */
   readonly target: Ipv6Addr;
+  /** The cached address for a unicast probe, `undefined` for a multicast solicitation. */
   readonly mac: Macaddr | undefined;
 }
 
-type Waiter = (mac: Macaddr | undefined) => void;
+/**
+ * Called with the link-layer address once resolved, or `undefined` when resolution failed.
+ *
+ * @beta
+ */
+export type NeighbourWaiter = (mac: Macaddr | undefined) => void;
+type Waiter = NeighbourWaiter;
 
 interface Entry {
   ip: Ipv6Addr;
@@ -96,13 +108,21 @@ interface Entry {
   waiters: Waiter[];
 }
 
-/** What {@link NeighbourCache.resolve} found: the address now, a pending wait, or a refusal. */
+/**
+ * What {@link NeighbourCache.resolve} found: the address now, a pending wait, or a refusal.
+ *
+ * @beta
+ */
 export type Resolution =
   | { readonly kind: "mac"; readonly mac: Macaddr }
   | { readonly kind: "wait"; readonly solicit: Solicitation | undefined }
   | { readonly kind: "refused" };
 
-/** The neighbour cache; see the module documentation. */
+/**
+ * The neighbour cache; see the module documentation.
+ *
+ * @beta
+ */
 export class NeighbourCache {
   readonly #maxEntries: number;
   readonly #maxWaiters: number;
@@ -138,7 +158,7 @@ export class NeighbourCache {
    * address once resolved, or `undefined` when resolution fails. Sending to a STALE entry moves it to
    * DELAY (§7.3.3).
    */
-  resolve(ip: Ipv6Addr, now: number, waiter: Waiter): Resolution {
+  resolve(ip: Ipv6Addr, now: number, waiter: NeighbourWaiter): Resolution {
     const key = addressKey(ip);
     const entry = this.#entries.get(key);
     if (entry === undefined) {

@@ -71,7 +71,7 @@ export interface DirectStackOptions extends Omit<Ipv4StackOptions, "config" | "d
  * The IPv6 half of a {@link DirectStack}: the IPv6 layer (on the IPv4 half's Ethernet layer), and
  * UDP and TCP over it.
  *
- * @public
+ * @beta
  */
 export interface DirectStackIpv6Layers {
   /** IPv6 over the stack's `ethernet`. */
