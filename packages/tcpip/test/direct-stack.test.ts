@@ -17,6 +17,7 @@ import {
 } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { FakeDhcpServer } from "./helpers/dhcp-server.js";
+import { echoServer, stackOn } from "./helpers/direct-stacks.js";
 import { type Lab, lab } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 import { randomBytes } from "./tcp/transfer.js";
@@ -24,16 +25,6 @@ import { randomBytes } from "./tcp/transfer.js";
 const IP_A = Ipv4Addr.parse("10.0.0.1");
 const IP_B = Ipv4Addr.parse("10.0.0.2");
 const V6 = Ipv6Addr.parse("2001:db8::1");
-
-async function stackOn(
-  l: Lab,
-  mac: string,
-  options: Partial<DirectStackOptions>,
-  link: LinkImpairments = {},
-): Promise<DirectStack> {
-  const netif = l.sw.connect({ mac: Macaddr.parse(mac), link });
-  return drive(l.clock, DirectStack.connect({ netif, clock: l.clock, random: l.random, ...options }));
-}
 
 async function twoStacks(
   link: LinkImpairments = {},
@@ -55,19 +46,6 @@ async function twoStacks(
     link,
   );
   return { l, a, b };
-}
-
-/** An echo server on `server`, port 7, written against the `Stack` signature only. */
-function echoServer(server: Stack): void {
-  server.tcp().listen(7, async (flow) => {
-    for (;;) {
-      const r = await flow.read();
-      if (!r.ok || r.value.kind === "eof") break;
-      const w = await flow.write(r.value.data);
-      if (!w.ok) break;
-    }
-    await flow.close();
-  });
 }
 
 describe("DirectStack over a virtual switch", () => {

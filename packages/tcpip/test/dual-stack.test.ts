@@ -11,12 +11,12 @@ import {
   Ipv4Prefix,
   Ipv6Addr,
   Ipv6Prefix,
-  Macaddr,
   type Stack,
   ppTcpError,
 } from "@mirage-ts/mirage-types";
-import { DirectStack, type DirectStackOptions, type LinkImpairments } from "@mirage-ts/tcpip";
+import type { DirectStackOptions, LinkImpairments } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
+import { echoServer, stackOn } from "./helpers/direct-stacks.js";
 import { type Lab, lab } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 import { randomBytes } from "./tcp/transfer.js";
@@ -24,16 +24,6 @@ import { randomBytes } from "./tcp/transfer.js";
 const V4_A = Ipv4Addr.parse("10.0.0.1");
 const V6_A = Ipv6Addr.parse("2001:db8::1");
 const V6_B = Ipv6Addr.parse("2001:db8::2");
-
-async function stackOn(
-  l: Lab,
-  mac: string,
-  options: Partial<DirectStackOptions>,
-  link: LinkImpairments = {},
-): Promise<DirectStack> {
-  const netif = l.sw.connect({ mac: Macaddr.parse(mac), link });
-  return drive(l.clock, DirectStack.connect({ netif, clock: l.clock, random: l.random, ...options }));
-}
 
 async function dualPair(link: LinkImpairments = {}, extra: Partial<DirectStackOptions> = {}) {
   const l = lab(11);
@@ -59,17 +49,6 @@ async function dualPair(link: LinkImpairments = {}, extra: Partial<DirectStackOp
   const expected = extra.ipv6Only === true ? 2 : 3;
   await runUntil(l.clock, () => a.ip().configuredIps().length === expected && b.ip().configuredIps().length === 3);
   return { l, a, b };
-}
-
-function echoServer(server: Stack): void {
-  server.tcp().listen(7, async (flow) => {
-    for (;;) {
-      const r = await flow.read();
-      if (!r.ok || r.value.kind === "eof") break;
-      if (!(await flow.write(r.value.data)).ok) break;
-    }
-    await flow.close();
-  });
 }
 
 /** Sends `data` to `dst`:7 from `client` and returns the SHA-256 of what comes back. */

@@ -38,6 +38,7 @@ import { ICMPV6_HEADER_SIZE, Icmpv6Type, decodeIcmpv6Message, encodeIcmpv6Header
 import { gather, totalLength } from "../internal/gather.js";
 import { setLongTimer } from "../internal/long-timer.js";
 import { DONE, settled } from "../internal/settled.js";
+import { writeChunks } from "../internal/write-chunks.js";
 import { fragmentRanges } from "../ipv4/fragmentation.js";
 import type { ReassemblyLimits, ReassemblyStats } from "../ipv4/reassembly.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
@@ -267,14 +268,7 @@ export class Ipv6Layer implements Ipv6 {
   ): Promise<Result<void, IpError>> {
     try {
       const hopLimit = options.ttl ?? this.#hopLimit;
-      if (!Number.isInteger(hopLimit) || hopLimit < 0 || hopLimit > 255)
-        throw new RangeError(`invalid hop limit ${hopLimit}: must be an integer from 0 to 255`);
-      const size = options.size ?? 0;
-      const head = size === 0 ? NO_HEAD : new Uint8Array(size);
-      const headLength = fill(head);
-      if (!Number.isInteger(headLength) || headLength < 0 || headLength > size)
-        throw new RangeError(`the fill function returned ${headLength} for a buffer of ${size} bytes`);
-      const chunks = headLength > 0 ? [head.subarray(0, headLength), ...payload] : payload;
+      const chunks = writeChunks(hopLimit, "hop limit", fill, options.size ?? 0, payload);
       const src = options.src ?? this.src(dst);
       const header = { trafficClass: 0, flowLabel: 0, nextHeader: PROTOCOLS[proto], hopLimit, src, dst };
       return this.#route(header, chunks, options.fragment ?? true);
