@@ -2,9 +2,8 @@
  * The neighbour cache of RFC 4861 §7.3 as a pure state machine: entries move through INCOMPLETE,
  * REACHABLE, STALE, DELAY and PROBE as solicitations, advertisements, time (`now` in every call) and
  * sends drive them, and the cache answers with the solicitations to send. Bounded: at most
- * `maxEntries` entries (a full table evicts its least recently used resolved entry; it never evicts an
- * entry that packets wait on, and refuses a new one instead), at most `maxWaiters` packets waiting on
- * one address. Advertisements follow the override rules of §7.2.5, so an unsolicited or spoofed
+ * `maxEntries` entries (a full table evicts a STALE entry first; see {@link NeighbourCache} for the
+ * order), at most `maxWaiters` packets waiting on one address. Advertisements follow the override rules of §7.2.5, so an unsolicited or spoofed
  * advertisement without the O flag cannot replace a known link-layer address.
  *
  * @packageDocumentation
@@ -67,7 +66,7 @@ export interface NeighbourStats {
   entries: number;
   /** Entries evicted to make room. */
   evicted: number;
-  /** New entries refused because every entry had packets waiting. */
+  /** New entries refused: a learnt address with no STALE entry to replace, or no entry at all to replace. */
   refused: number;
   /** Addresses given up on after `maxSolicit` unanswered solicitations. */
   resolutionFailures: number;
@@ -213,7 +212,7 @@ export class NeighbourCache {
     const key = addressKey(ip);
     const entry = this.#entries.get(key);
     if (entry === undefined) {
-      if (!this.#makeRoom()) {
+      if (!this.#makeRoom(true)) {
         this.#stats.refused++;
         return;
       }
@@ -351,15 +350,28 @@ export class NeighbourCache {
     for (const waiter of waiters) waiter(mac);
   }
 
-  #makeRoom(): boolean {
+  /**
+   * Frees an entry for a new one. Learnt addresses (`forLearn`) may only replace a STALE entry, so a
+   * flood of solicitations cannot push out the neighbours in use. The stack's own resolutions may
+   * also replace any entry nobody waits on, and then the oldest unresolved one (failing its
+   * packets): a flood of unresolvable destinations cannot lock the stack out of new neighbours.
+   */
+  #makeRoom(forLearn = false): boolean {
     if (this.#entries.size < this.#maxEntries) return true;
-    for (const [key, entry] of this.#entries) {
-      if (entry.waiters.length === 0) {
-        this.#entries.delete(key);
-        this.#stats.evicted++;
-        return true;
-      }
-    }
-    return false;
+    const victim =
+      this.#first((e) => e.state === "stale" && e.waiters.length === 0) ??
+      (forLearn
+        ? undefined
+        : (this.#first((e) => e.waiters.length === 0) ?? this.#first((e) => e.state === "incomplete")));
+    if (victim === undefined) return false;
+    this.#entries.delete(victim[0]);
+    this.#stats.evicted++;
+    this.#release(victim[1], undefined);
+    return true;
+  }
+
+  #first(test: (entry: Entry) => boolean): [string, Entry] | undefined {
+    for (const pair of this.#entries) if (test(pair[1])) return pair;
+    return undefined;
   }
 }
