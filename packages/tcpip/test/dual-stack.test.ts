@@ -1,7 +1,7 @@
 /**
  * `DirectStack` over both families on a virtual switch and a virtual clock: TCP over IPv6 with loss
  * and reordering (SHA-256 equal), one listener answering IPv4 and IPv6 clients, UDP over IPv6 with
- * ICMPv6 port unreachable, TCP's MSS from the IPv6 MTU, and `ipv6Only`.
+ * ICMPv6 port unreachable, TCP's MSS from the IPv6 MTU, Packet Too Big handed to TCP, and `ipv6Only`.
  */
 
 import { createHash } from "node:crypto";
@@ -11,13 +11,15 @@ import {
   Ipv4Prefix,
   Ipv6Addr,
   Ipv6Prefix,
+  Macaddr,
   type Stack,
   ppTcpError,
 } from "@mirage-ts/mirage-types";
-import type { DirectStackOptions, LinkImpairments } from "@mirage-ts/tcpip";
+import { type DirectStackOptions, Icmpv6Type, type LinkImpairments, NextHeader } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { echoServer, stackOn } from "./helpers/direct-stacks.js";
-import { type Lab, lab } from "./helpers/stacks.js";
+import { ethernet6, icmpv6, ipv6Packet } from "./helpers/ipv6.js";
+import { type Lab, lab, rawPort } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 import { randomBytes } from "./tcp/transfer.js";
 
@@ -124,6 +126,33 @@ describe("DirectStack over IPv4 and IPv6", () => {
     await drive(l.clock, b.udp().write(V6_A, 9, new Uint8Array(10)));
     await runUntil(l.clock, () => a.stats().ipv6!.txPackets > 0 && a.stats().udp6!.rxNoListener === 1);
     await runUntil(l.clock, () => b.stats().ipv6!.rxPackets > 0 && a.ipv6Layers!.ipv6.icmp.stats().errorsSent === 1);
+  });
+
+  it("hands a Packet Too Big quoting a TCP segment to TCP, and lowers the path MTU to 1280", async () => {
+    const { l, a, b } = await dualPair();
+    echoServer(b);
+    const opened = await drive(l.clock, a.tcp().createConnection(V6_B, 7));
+    if (!opened.ok) throw new Error(ppTcpError(opened.error));
+    const local = opened.value.src();
+    // A router on the path says 1000 bytes: the quoted packet is a segment from A to B.
+    const segment = new Uint8Array(20);
+    new DataView(segment.buffer).setUint16(0, local.port);
+    new DataView(segment.buffer).setUint16(2, 7);
+    const quoted = ipv6Packet({ src: V6_A, dst: V6_B, nextHeader: NextHeader.tcp, payload: segment });
+    const router = Ipv6Addr.parse("2001:db8::99");
+    const ptb = icmpv6(router, V6_A, Icmpv6Type.packetTooBig, 0, 1000, quoted);
+    const raw = rawPort(l, Macaddr.parse("02:00:00:00:00:99"));
+    await raw.send(
+      ethernet6(
+        Macaddr.parse("02:00:00:00:00:99"),
+        Macaddr.parse("02:00:00:00:00:0a"),
+        ipv6Packet({ src: router, dst: V6_A, nextHeader: NextHeader.icmpv6, payload: ptb }),
+      ),
+    );
+    await runUntil(l.clock, () => a.stats().tcp6!.icmpErrors === 1);
+    expect(a.ip().mtu(V6_B)).toBe(1240);
+    expect(a.ipv6Layers!.ipv6.icmp.stats().errorsReported).toBe(1);
+    await opened.value.close();
   });
 
   it("with ipv6Only, refuses IPv4 and serves IPv6", async () => {

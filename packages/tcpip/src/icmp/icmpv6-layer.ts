@@ -242,7 +242,8 @@ export class Icmpv6Layer {
       this.#stats.errorsIgnored++;
       return;
     }
-    const nextHopMtu = icmp.type === Icmpv6Type.packetTooBig ? icmp.rest : 0;
+    // RFC 8201 §4: a path never goes below 1280, whatever the message says.
+    const nextHopMtu = icmp.type === Icmpv6Type.packetTooBig ? Math.max(IPV6_MIN_MTU, icmp.rest) : 0;
     if (icmp.type === Icmpv6Type.packetTooBig) onTooBig(quote.dst, icmp.rest);
     if (this.#onError === undefined || (quote.protocol !== 6 && quote.protocol !== 17)) {
       this.#stats.errorsIgnored++;
