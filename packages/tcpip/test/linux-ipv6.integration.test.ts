@@ -4,13 +4,16 @@
 // from the dual-stack DirectStack with equal SHA-256 and the same server answering `curl -4`; and
 // SLAAC from radvd running in the namespace.
 
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeRequiring, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, TEST_MS, transferMs } from "./helpers/limits.js";
 import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
 
-const unavailable = interopUnavailable(["curl"]);
+const unavailable = interopUnavailable(["curl", "tcpdump"]);
 const UNIKERNEL = "2001:db8:99::2";
 const TEN_MB = 10 * 1024 * 1024;
 
