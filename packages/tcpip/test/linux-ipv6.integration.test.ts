@@ -43,6 +43,8 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
     {},
     () => {
       const lab = new Lab();
+      const dir = mkdtempSync(join(tmpdir(), "tcpip-ipv6-"));
+      const pcap = join(dir, "capture.pcap");
       let driver: Driver;
 
       beforeAll(async () => {
@@ -51,11 +53,15 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
           gateway: "10.99.0.1",
           direct: true,
           ipv6: `${UNIKERNEL}/64`,
+          pcap,
         });
         await waitForPreferred(driver, `${UNIKERNEL}/64`);
       }, LAB_MS);
 
-      afterAll(() => lab.destroy(), LAB_MS);
+      afterAll(async () => {
+        await lab.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      }, LAB_MS);
 
       it(
         "answers `ping -6` of 56, 1400 and 8000 bytes (fragmented both ways)",
@@ -94,6 +100,18 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         },
         TEST_MS,
       );
+
+      it("records IPv6 in a pcap that `tcpdump -r` reads: ND, MLDv2, fragments and echo", () => {
+        const text = execFileSync("tcpdump", ["-n", "-r", pcap, "ip6"], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        console.log(`[tcpip] ${backend}: tcpdump -r read ${text.trim().split("\n").length} IPv6 packets`);
+        expect(text).toMatch(/ICMP6, neighbor solicitation, who has 2001:db8:99::2/);
+        expect(text).toMatch(/ICMP6, neighbor advertisement, tgt is 2001:db8:99::2/);
+        expect(text).toMatch(/multicast listener report v2/);
+        expect(text).toMatch(/2001:db8:99::2 > 2001:db8:99::1: frag \(0\|1448\) ICMP6, echo reply/);
+      });
 
       it(
         "serves 10 MB to `curl -6` with equal SHA-256, and the same listener answers `curl -4`",
