@@ -48,8 +48,11 @@ export interface PlatformDevices {
   readonly kvRwMem: (importValue: ImportValue) => string;
   /** A network interface; `spec` is an expression of the `--interface` value. */
   readonly netif: (importValue: ImportValue, spec: string) => string;
-  /** The host's socket stack; `ipv4` is an expression of the `--ipv4` prefix to bind. */
-  readonly socketStack: (importValue: ImportValue, ipv4: string) => string;
+  /**
+   * The host's socket stack; `ipv4` is an expression of the `--ipv4` prefix to bind, `more` further
+   * option properties (`, ipv6: ..., ipv4Only: ...`) as source text.
+   */
+  readonly socketStack: (importValue: ImportValue, ipv4: string, more?: string) => string;
 }
 
 /**
@@ -137,7 +140,7 @@ const unix: Target = {
     directKvRw: (importValue, dir) => call("connectDirectoryKvRw", dir)(importValue),
     kvRwMem: call("connectMemoryKvRw"),
     netif: (importValue, spec) => call("connectNetif", spec)(importValue),
-    socketStack: (importValue, ipv4) => call("connectSocketStack", `{ ipv4: ${ipv4} }`)(importValue),
+    socketStack: (importValue, ipv4, more = "") => call("connectSocketStack", `{ ipv4: ${ipv4}${more} }`)(importValue),
   },
   types: [],
   // CommonJS dependencies bundled into an ES module still call require(): give them one.

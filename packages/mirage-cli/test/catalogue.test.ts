@@ -347,12 +347,27 @@ describe("genericStackv4v6 (describe/run.t)", () => {
     const code = (settings: readonly Setting[]) => mainFile(configure(stackApp(), settings));
     const dhcp = code([]);
     expect(dhcp).toMatch(
-      /DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, dhcp: true \}\)/u,
+      new RegExp(
+        String.raw`DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, dhcp: true` +
+          String.raw`, ipv6: \{ addresses: _ipv6 === undefined \? \[\] : \[_ipv6\], ` +
+          String.raw`\.\.\.\(_ipv6_gateway === undefined \? \{\} : \{ gateway: _ipv6_gateway \}\), ` +
+          String.raw`acceptRouterAdvertisements: _accept_router_advertisements \}, ` +
+          String.raw`ipv4Only: _ipv4_only, ipv6Only: _ipv6_only \}\)`,
+        "u",
+      ),
+    );
+    expect(dhcp).toContain("const ipv6__key = registerArg(ipv6Arg(undefined));");
+    expect(dhcp).toContain("const ipv6_only__key = registerArg(ipv6OnlyArg(false));");
+    expect(dhcp).toContain(
+      "const accept_router_advertisements__key = registerArg(acceptRouterAdvertisementsArg(true));",
     );
     expect(dhcp).not.toContain("ipv4Arg");
     expect(dhcp).not.toContain("connectSocketStack");
     for (const socket of [code([[netKey(), "socket"]]), code([[noDhcpKey(), true]])]) {
-      expect(socket).toContain("connectSocketStack({ ipv4: _ipv4 })");
+      expect(socket).toContain(
+        "connectSocketStack({ ipv4: _ipv4, ...(_ipv6 === undefined ? {} : { ipv6: _ipv6 }), " +
+          "ipv4Only: _ipv4_only, ipv6Only: _ipv6_only })",
+      );
       expect(socket).not.toContain("DirectStack");
       expect(socket).not.toContain("connectNetif");
     }
@@ -366,7 +381,11 @@ describe("genericStackv4v6 (describe/run.t)", () => {
       new RegExp(
         String.raw`DirectStack\.connect\(\{ netif: _netif__\d+, clock: _timers__\d+, random: _random__\d+, ` +
           String.raw`ipv4: _ipv4_gateway === undefined \? ` +
-          String.raw`\{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \} \}\)`,
+          String.raw`\{ cidr: _ipv4 \} : \{ cidr: _ipv4, gateway: _ipv4_gateway \}` +
+          String.raw`, ipv6: \{ addresses: _ipv6 === undefined \? \[\] : \[_ipv6\], ` +
+          String.raw`\.\.\.\(_ipv6_gateway === undefined \? \{\} : \{ gateway: _ipv6_gateway \}\), ` +
+          String.raw`acceptRouterAdvertisements: _accept_router_advertisements \}, ` +
+          String.raw`ipv4Only: _ipv4_only, ipv6Only: _ipv6_only \}\)`,
         "u",
       ),
     );

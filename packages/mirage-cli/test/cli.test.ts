@@ -128,12 +128,12 @@ describe.concurrent("configure, query, describe", { timeout: buildsMs(1) }, () =
     expect(unevaluated).toContain("socket_stack__");
     expect((await mirage(dir, ["configure"])).code).toBe(0);
     expect((await mirage(dir, ["query"])).stdout).toContain("@mirage-ts/tcpip@^0.1.0\n");
-    expect(await readFile(join(dir, "mirage/main.ts"), "utf8")).toContain("dhcp: true })");
+    expect(await readFile(join(dir, "mirage/main.ts"), "utf8")).toContain("dhcp: true, ipv6: {");
     expect((await mirage(dir, ["configure", "--net=socket"])).code).toBe(0);
     expect((await mirage(dir, ["describe"])).stdout).toContain("net=socket,");
     expect((await mirage(dir, ["query"])).stdout).not.toContain("tcpip");
     const main = await readFile(join(dir, "mirage/main.ts"), "utf8");
-    expect(main).toContain("connectSocketStack({ ipv4: _ipv4 })");
+    expect(main).toContain("connectSocketStack({ ipv4: _ipv4, ...(_ipv6 === undefined ? {} : { ipv6: _ipv6 })");
     expect(main).not.toContain("@mirage-ts/tcpip");
   });
 

@@ -19,11 +19,18 @@ export {
 } from "./arg.js";
 export { delayArg, logsArg, nameArg } from "./builtin-args.js";
 export {
+  acceptRouterAdvertisementsArg,
   interfaceArg,
   ipv4AddrConv,
   ipv4Arg,
   ipv4GatewayArg,
+  ipv4OnlyArg,
   ipv4PrefixConv,
+  ipv6AddrConv,
+  ipv6Arg,
+  ipv6GatewayArg,
+  ipv6OnlyArg,
+  ipv6PrefixConv,
   type NetworkArgOptions,
 } from "./network-args.js";
 export {

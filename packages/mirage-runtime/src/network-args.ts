@@ -1,15 +1,16 @@
 /**
- * The network run-time arguments (upstream `Mirage_runtime_network`): `--interface`, `--ipv4` and
- * `--ipv4-gateway`, in the NETWORK OPTIONS section. A group prefixes the name (`--data-ipv4`), so
+ * The network run-time arguments (upstream `Mirage_runtime_network`): `--interface`, `--ipv4`,
+ * `--ipv4-gateway`, `--ipv6`, `--ipv6-gateway`, `--accept-router-advertisements`, `--ipv4-only` and
+ * `--ipv6-only`, in the NETWORK OPTIONS section. A group prefixes the name (`--data-ipv4`), so
  * two stacks in one unikernel take separate arguments.
  *
  * @packageDocumentation
  */
 
-import { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import { type Arg, opt, optional } from "./arg.js";
 import { info, sections } from "./arg-info.js";
-import { type Converter, makeConv, stringConv } from "./converter.js";
+import { type Converter, boolConv, makeConv, stringConv } from "./converter.js";
 import { invalidValue } from "./internal/messages.js";
 
 /**
@@ -117,4 +118,96 @@ export function ipv4GatewayArg(
   return defaultGateway === undefined
     ? optional(ipv4AddrConv, argInfo)
     : opt(ipv4AddrConv, Ipv4Addr.parse(defaultGateway), argInfo);
+}
+
+/**
+ * Parses an IPv6 prefix with its host address, `2001:db8::2/64`.
+ *
+ * @beta
+ */
+export const ipv6PrefixConv: Converter<Ipv6Prefix> = addressConv(
+  "PREFIX",
+  Ipv6Prefix.parse,
+  "an IPv6 prefix like 2001:db8::2/64",
+);
+
+/**
+ * Parses an IPv6 address, `2001:db8::1`.
+ *
+ * @beta
+ */
+export const ipv6AddrConv: Converter<Ipv6Addr> = addressConv("IP", Ipv6Addr.parse, "an IPv6 address like 2001:db8::1");
+
+/**
+ * `--ipv6=PREFIX`: a static IPv6 address and network, `2001:db8::2/64`; `undefined` (none: link-local
+ * and SLAAC addresses only) unless a default is given.
+ *
+ * @throws TypeError if `defaultPrefix` is given and is not an IPv6 prefix.
+ * @beta
+ */
+export function ipv6Arg(
+  defaultPrefix: string | undefined,
+  options: NetworkArgOptions = {},
+): Arg<Ipv6Prefix | undefined> {
+  const argInfo = info([named("ipv6", options)], {
+    docs: sections.network,
+    docv: "PREFIX",
+    doc: "The network of the unikernel specified as IPv6 address and prefix length.",
+  });
+  return defaultPrefix === undefined
+    ? optional(ipv6PrefixConv, argInfo)
+    : opt(ipv6PrefixConv, Ipv6Prefix.parse(defaultPrefix), argInfo);
+}
+
+/**
+ * `--ipv6-gateway=IP`: the unikernel's IPv6 default router; `undefined` (none: routers come from
+ * advertisements) unless a default is given.
+ *
+ * @throws TypeError if `defaultGateway` is given and is not an IPv6 address.
+ * @beta
+ */
+export function ipv6GatewayArg(
+  defaultGateway: string | undefined,
+  options: NetworkArgOptions = {},
+): Arg<Ipv6Addr | undefined> {
+  const argInfo = info([named("ipv6-gateway", options)], {
+    docs: sections.network,
+    docv: "IP",
+    doc: "The IPv6 gateway of the unikernel.",
+  });
+  return defaultGateway === undefined
+    ? optional(ipv6AddrConv, argInfo)
+    : opt(ipv6AddrConv, Ipv6Addr.parse(defaultGateway), argInfo);
+}
+
+function boolArg(name: string, defaultValue: boolean, doc: string, options: NetworkArgOptions): Arg<boolean> {
+  return opt(boolConv, defaultValue, info([named(name, options)], { docs: sections.network, docv: "BOOL", doc }));
+}
+
+/**
+ * `--accept-router-advertisements=BOOL`: take default routers, prefixes and SLAAC addresses from
+ * IPv6 router advertisements (default `true`).
+ *
+ * @beta
+ */
+export function acceptRouterAdvertisementsArg(defaultValue = true, options: NetworkArgOptions = {}): Arg<boolean> {
+  return boolArg("accept-router-advertisements", defaultValue, "Accept router advertisements.", options);
+}
+
+/**
+ * `--ipv4-only=BOOL`: use IPv4 only (default `false`).
+ *
+ * @beta
+ */
+export function ipv4OnlyArg(defaultValue = false, options: NetworkArgOptions = {}): Arg<boolean> {
+  return boolArg("ipv4-only", defaultValue, "Only use IPv4 for the unikernel.", options);
+}
+
+/**
+ * `--ipv6-only=BOOL`: use IPv6 only (default `false`).
+ *
+ * @beta
+ */
+export function ipv6OnlyArg(defaultValue = false, options: NetworkArgOptions = {}): Arg<boolean> {
+  return boolArg("ipv6-only", defaultValue, "Only use IPv6 for the unikernel.", options);
 }

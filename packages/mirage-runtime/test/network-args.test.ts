@@ -1,5 +1,17 @@
-import { type Arg, RuntimeArgs, argumentError, interfaceArg, ipv4Arg, ipv4GatewayArg } from "@mirage-ts/mirage-runtime";
-import type { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
+import {
+  type Arg,
+  RuntimeArgs,
+  acceptRouterAdvertisementsArg,
+  argumentError,
+  interfaceArg,
+  ipv4Arg,
+  ipv4GatewayArg,
+  ipv4OnlyArg,
+  ipv6Arg,
+  ipv6GatewayArg,
+  ipv6OnlyArg,
+} from "@mirage-ts/mirage-runtime";
+import type { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { runArgv } from "./capture.js";
 
@@ -35,6 +47,23 @@ describe("network run-time arguments", () => {
     expect(parse<Ipv4Addr>(ipv4GatewayArg(undefined), ["--ipv4-gateway=10.0.0.1"]).value!.toString()).toBe("10.0.0.1");
     expect(parse<Ipv4Addr>(ipv4GatewayArg("10.0.0.254", { group: "g" }), []).value!.toString()).toBe("10.0.0.254");
     expect(parse(ipv4GatewayArg(undefined), ["--ipv4-gateway=nope"]).code).toBe(argumentError);
+  });
+
+  it("--ipv6 and --ipv6-gateway are absent by default and parse IPv6 text", () => {
+    expect(parse(ipv6Arg(undefined), []).value).toBeUndefined();
+    expect(parse<Ipv6Prefix>(ipv6Arg(undefined), ["--ipv6=2001:db8::2/64"]).value!.toString()).toBe("2001:db8::2/64");
+    expect(parse<Ipv6Addr>(ipv6GatewayArg(undefined), ["--ipv6-gateway=fe80::1"]).value!.toString()).toBe("fe80::1");
+    const bad = parse(ipv6Arg(undefined), ["--ipv6=10.0.0.1/24"]);
+    expect(bad.code).toBe(argumentError);
+    expect(bad.err).toContain("an IPv6 prefix like 2001:db8::2/64");
+  });
+
+  it("--accept-router-advertisements, --ipv4-only and --ipv6-only are booleans with Mirage's defaults", () => {
+    expect(parse(acceptRouterAdvertisementsArg(), []).value).toBe(true);
+    expect(parse(acceptRouterAdvertisementsArg(), ["--accept-router-advertisements=false"]).value).toBe(false);
+    expect(parse(ipv4OnlyArg(), []).value).toBe(false);
+    expect(parse(ipv6OnlyArg(false, { group: "g" }), ["--g-ipv6-only=true"]).value).toBe(true);
+    expect(parse(ipv4OnlyArg(), ["--ipv4-only=maybe"]).code).toBe(argumentError);
   });
 
   it("documents them under NETWORK OPTIONS", () => {

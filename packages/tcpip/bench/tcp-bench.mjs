@@ -5,8 +5,8 @@
 //
 // TCP_BENCH_CONFIG='{"delayedAckMs":0}' overrides the stacks' TcpConfig for the transfer.
 //
-// 1. Bulk throughput: one TCP connection between two DirectStacks in this process, over a vnetif
-//    switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so every frame crosses the
+// 1. Bulk throughput: one TCP connection between two dual-stack DirectStacks in this process, over
+//    IPv4 and over IPv6, on a vnetif switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so every frame crosses the
 //    switch through the event loop as a real deployment's would, against the same transfer over
 //    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both. Then the switch
 //    alone, frames and no stack, to show how much of the time is the vnetif's.
@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import net from "node:net";
 import { parseArgs } from "node:util";
-import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix, Macaddr } from "@mirage-ts/mirage-types";
 import { unixClock, unixRandom } from "@mirage-ts/mirage-unix";
 import { DirectStack, SeededRandom, VirtualSwitch } from "../dist/index.js";
 
@@ -50,7 +50,8 @@ function payload() {
 
 const gbits = (bytes, ms) => (bytes * 8) / ms / 1e6;
 
-async function stackPair(mtu, tcp = TCP) {
+/** Two dual-stack DirectStacks on one switch; `family` picks the server address the client uses. */
+async function stackPair(mtu, tcp = TCP, family = 4) {
   const sw = new VirtualSwitch({ clock: unixClock, random: unixRandom });
   const make = (n) =>
     DirectStack.connect({
@@ -58,14 +59,24 @@ async function stackPair(mtu, tcp = TCP) {
       clock: unixClock,
       random: unixRandom,
       ipv4: { cidr: Ipv4Prefix.parse(`10.0.0.${n}/24`) },
+      ipv6: { addresses: [Ipv6Prefix.parse(`fd00::${n}/64`)] },
       tcp,
     });
-  return { server: await make(1), client: await make(2), serverAddr: Ipv4Addr.parse("10.0.0.1") };
+  const server = await make(1);
+  const client = await make(2);
+  // IPv6 addresses are usable once DAD passed (up to 2 s).
+  const v6Ready = (s) =>
+    s
+      .ip()
+      .configuredIps()
+      .filter((p) => p.version === 6).length === 2;
+  while (!v6Ready(server) || !v6Ready(client)) await new Promise((resolve) => setTimeout(resolve, 50));
+  return { server, client, serverAddr: family === 4 ? Ipv4Addr.parse("10.0.0.1") : Ipv6Addr.parse("fd00::1") };
 }
 
 /** Sends `data` from the client to the server over one connection; the server hashes what it reads. */
-async function directTransfer(data, mtu) {
-  const { server, client, serverAddr } = await stackPair(mtu);
+async function directTransfer(data, mtu, family) {
+  const { server, client, serverAddr } = await stackPair(mtu, TCP, family);
   const done = new Promise((resolve) => {
     server.tcp().listen(PORT, async (flow) => {
       const hash = createHash("sha256");
@@ -90,7 +101,7 @@ async function directTransfer(data, mtu) {
   }
   await flow.close();
   const result = await done;
-  const retransmitted = client.stats().tcp.retransmittedSegments;
+  const retransmitted = (family === 4 ? client.stats().tcp : client.stats().tcp6).retransmittedSegments;
   await client.disconnect();
   await server.disconnect();
   return { ...result, ms: result.end - start, retransmitted };
@@ -200,19 +211,25 @@ const kernel = await kernelTransfer(data);
 check("kernel", kernel);
 const rows = [];
 for (const mtu of [1500, 9000]) {
-  const direct = await directTransfer(data, mtu);
-  check(`direct MTU ${mtu}`, direct);
-  rows.push({ mtu, direct });
+  for (const family of [4, 6]) {
+    const direct = await directTransfer(data, mtu, family);
+    check(`direct IPv${family} MTU ${mtu}`, direct);
+    rows.push({ mtu, family, direct });
+  }
 }
 console.log(
   `  Node kernel sockets, loopback:           ${gbits(BYTES, kernel.ms).toFixed(2).padStart(6)} Gbit/s  ` +
     `(${kernel.ms.toFixed(0)} ms)`,
 );
-for (const { mtu, direct } of rows) {
+for (const { mtu, family, direct } of rows) {
+  // IPv6 rows also say how they compare with IPv4 at the same MTU, measured just before.
+  const v4 = rows.find((r) => r.mtu === mtu && r.family === 4).direct;
+  const versus = family === 6 ? `, ${((v4.ms / direct.ms) * 100).toFixed(1)} % of IPv4` : "";
   console.log(
-    `  DirectStack <-> DirectStack, vnetif ${String(mtu).padEnd(4)}: ` +
+    `  DirectStack <-> DirectStack, IPv${family} vnetif ${String(mtu).padEnd(4)}: ` +
       `${gbits(BYTES, direct.ms).toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +
-      `${direct.retransmitted} retransmitted)  = ${((kernel.ms / direct.ms) * 100).toFixed(1)} % of the kernel`,
+      `${direct.retransmitted} retransmitted)  = ${((kernel.ms / direct.ms) * 100).toFixed(1)} % of the kernel` +
+      versus,
   );
 }
 const alone = await switchAlone();

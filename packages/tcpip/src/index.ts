@@ -47,6 +47,70 @@ export {
 } from "./ipv4/ipv4-layer.js";
 
 export {
+  IPV6_HEADER_SIZE,
+  IPV6_MIN_MTU,
+  type Ipv6DecodeError,
+  type Ipv6Header,
+  type Ipv6Packet,
+  NextHeader,
+  decodeIpv6Packet,
+  encodeIpv6Header,
+  encodeIpv6PseudoHeader,
+} from "./ipv6/ipv6-packet.js";
+export {
+  type ChainError,
+  type Ipv6Chain,
+  type Ipv6FragmentHeader,
+  walkExtensionHeaders,
+} from "./ipv6/extension-headers.js";
+export {
+  type NdOptions,
+  type PrefixInformation,
+  decodeNdOptions,
+  encodeMacOption,
+  encodeMldv2Records,
+  encodeTargetBody,
+  eui64Address,
+  multicastMac,
+  solicitedNode,
+} from "./ipv6/ndp-message.js";
+export {
+  NeighbourCache,
+  type NeighbourCacheLimits,
+  type NeighbourEntry,
+  type NeighbourState,
+  type NeighbourStats,
+  type NeighbourWaiter,
+  type Resolution,
+  type Solicitation,
+} from "./ipv6/neighbour-cache.js";
+export type { Ipv6AddressEntry, Ipv6AddressState, NdpLimits, NdpStats } from "./ipv6/ndp-state.js";
+export type { NdpMessageStats } from "./ipv6/ndp-handler.js";
+export type { Ipv6Counters } from "./ipv6/ipv6-stats.js";
+export {
+  type Ipv6Callback,
+  type Ipv6Config,
+  type Ipv6Handlers,
+  Ipv6Layer,
+  type Ipv6LayerOptions,
+  type Ipv6Stats,
+} from "./ipv6/ipv6-layer.js";
+export {
+  ICMPV6_HEADER_SIZE,
+  type Icmpv6Message,
+  Icmpv6Type,
+  decodeIcmpv6Message,
+  encodeIcmpv6Header,
+} from "./icmp/icmpv6-message.js";
+export {
+  type Icmpv6ErrorHandler,
+  Icmpv6Layer,
+  type Icmpv6LayerOptions,
+  type Icmpv6Send,
+  type Icmpv6Stats,
+} from "./icmp/icmpv6-layer.js";
+
+export {
   ICMPV4_HEADER_SIZE,
   type Icmpv4Message,
   Icmpv4Type,
@@ -123,5 +187,6 @@ export {
   type DirectStackLayers,
   type DirectStackOptions,
   type DirectStackStats,
+  type DirectStackIpv6Layers,
   type DirectStackTcp,
 } from "./stack/direct-stack.js";

@@ -1,7 +1,7 @@
 /**
  * `DirectStack`, mirage-types' `Stack` over a network device, on a virtual switch and a virtual
  * clock: TCP echo and UDP between two stacks (as `Stack`, typed with `Ipaddr`), what IPv6
- * destinations give, a stack configured by a scripted DHCP server, and disconnection.
+ * destinations give with `ipv4Only`, a stack configured by a scripted DHCP server, and disconnection.
  */
 
 import { createHash } from "node:crypto";
@@ -17,6 +17,7 @@ import {
 } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { FakeDhcpServer } from "./helpers/dhcp-server.js";
+import { echoServer, stackOn } from "./helpers/direct-stacks.js";
 import { type Lab, lab } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 import { randomBytes } from "./tcp/transfer.js";
@@ -25,38 +26,26 @@ const IP_A = Ipv4Addr.parse("10.0.0.1");
 const IP_B = Ipv4Addr.parse("10.0.0.2");
 const V6 = Ipv6Addr.parse("2001:db8::1");
 
-async function stackOn(
-  l: Lab,
-  mac: string,
-  options: Partial<DirectStackOptions>,
-  link: LinkImpairments = {},
-): Promise<DirectStack> {
-  const netif = l.sw.connect({ mac: Macaddr.parse(mac), link });
-  return drive(l.clock, DirectStack.connect({ netif, clock: l.clock, random: l.random, ...options }));
-}
-
 async function twoStacks(
   link: LinkImpairments = {},
   config: TcpConfig = {},
+  extra: Partial<DirectStackOptions> = {},
 ): Promise<{ l: Lab; a: DirectStack; b: DirectStack }> {
   const l = lab(7);
   const tcp = { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20, ...config };
-  const a = await stackOn(l, "02:00:00:00:00:0a", { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") }, tcp }, link);
-  const b = await stackOn(l, "02:00:00:00:00:0b", { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.2/24") }, tcp }, link);
+  const a = await stackOn(
+    l,
+    "02:00:00:00:00:0a",
+    { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") }, tcp, ...extra },
+    link,
+  );
+  const b = await stackOn(
+    l,
+    "02:00:00:00:00:0b",
+    { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.2/24") }, tcp, ...extra },
+    link,
+  );
   return { l, a, b };
-}
-
-/** An echo server on `server`, port 7, written against the `Stack` signature only. */
-function echoServer(server: Stack): void {
-  server.tcp().listen(7, async (flow) => {
-    for (;;) {
-      const r = await flow.read();
-      if (!r.ok || r.value.kind === "eof") break;
-      const w = await flow.write(r.value.data);
-      if (!w.ok) break;
-    }
-    await flow.close();
-  });
 }
 
 describe("DirectStack over a virtual switch", () => {
@@ -122,16 +111,15 @@ describe("DirectStack over a virtual switch", () => {
     expect(a.stats().udp.rxDelivered).toBe(1);
   });
 
-  it("fails IPv6 destinations with no_route, at once, and never delivers IPv6 input", async () => {
-    const { l, a, b } = await twoStacks();
-    const noRoute = { kind: "no_route", reason: "IPv6 is not implemented by the direct stack" };
+  it("with ipv4Only, fails IPv6 destinations with no_route, at once, and never delivers IPv6 input", async () => {
+    const { l, a, b } = await twoStacks({}, {}, { ipv4Only: true });
+    const noRoute = { kind: "no_route", reason: "IPv6 is not used by this stack" };
     expect(await a.udp().write(V6, 53, new Uint8Array(4))).toEqual({ ok: false, error: noRoute });
     expect(await a.udp().write(IP_B, 53, new Uint8Array(4), { src: V6 })).toEqual({ ok: false, error: noRoute });
     expect(await a.ip().write(V6, "udp", () => 0, [new Uint8Array(4)])).toEqual({ ok: false, error: noRoute });
     const tcp = await a.tcp().createConnection(V6, 80);
     expect(tcp.ok).toBe(false);
-    if (!tcp.ok)
-      expect(ppTcpError(tcp.error)).toBe("no route to destination: IPv6 is not implemented by the direct stack");
+    if (!tcp.ok) expect(ppTcpError(tcp.error)).toBe("no route to destination: IPv6 is not used by this stack");
     expect(() => a.tcp().createConnection(V6, 0)).toThrow(RangeError);
     let delivered = 0;
     a.udp().listen(53, () => void delivered++);

@@ -6,7 +6,14 @@
  */
 
 import { type Impl, all, apply, fn, impl, map, matchImpl, value } from "@mirage-ts/functoria";
-import { ipv4Arg, ipv4GatewayArg } from "../internal/network-args.js";
+import {
+  directIpv6Args,
+  directIpv6Options,
+  ipv4Arg,
+  ipv4GatewayArg,
+  socketIpv6Args,
+  socketIpv6Options,
+} from "../internal/network-args.js";
 import { platformImpl } from "../internal/platform.js";
 import { netKey, noDhcpKey, target } from "../keys.js";
 import { platformDevice } from "../targets.js";
@@ -34,7 +41,8 @@ const directStack = impl({
  * The stack is what listens on `net`: it demultiplexes every frame to the layers (ethertype to ARP
  * or IPv4, protocol to ICMP, UDP or TCP). With {@link ipv4OfDhcp} it takes the interface over from
  * the DHCP layer, which listened until its lease was bound. The address is the IPv4 layer's
- * (`--ipv4` for {@link createIpv4}). IPv6 is not implemented.
+ * (`--ipv4` for {@link createIpv4}). IPv6 is not composed by this function: the stack it makes
+ * uses IPv4 only (see {@link genericStackv4v6} for the dual stack).
  *
  * @public
  */
@@ -51,18 +59,24 @@ export function directStackv4v6(
 // the devices below give it the interface, the timers and the generator, and the address.
 const stackDeps = (clock: string, random: string): string => `clock: ${clock}, random: ${random}`;
 
-/** The direct stack whose address comes from DHCP. */
-const dhcpDirectStack = impl({
-  module: "@mirage-ts/tcpip",
-  name: "DirectStack",
-  type: fn(network, stackv4v6),
-  packages: [TCPIP],
-  extraDeps: [defaultTimers, defaultRandom],
-  connect: ({ impl: cls, args: [net = "", clock = "", random = ""] }) =>
-    `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, dhcp: true })`,
-});
+/** The direct stack whose IPv4 address comes from DHCP, with IPv6 from `--ipv6*` and SLAAC. */
+function dhcpDirectStack(group: string | undefined) {
+  return impl({
+    module: "@mirage-ts/tcpip",
+    name: "DirectStack",
+    type: fn(network, stackv4v6),
+    packages: [TCPIP],
+    extraDeps: [defaultTimers, defaultRandom],
+    runtimeArgs: directIpv6Args(group),
+    connect: ({ impl: cls, args: [net = "", clock = "", random = "", ...v6] }) =>
+      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, dhcp: true${directIpv6Options(v6)} })`,
+  });
+}
 
-/** The direct stack with the static address `--ipv4` and gateway `--ipv4-gateway`. */
+/**
+ * The direct stack with the static address `--ipv4` and gateway `--ipv4-gateway`, and IPv6 from
+ * `--ipv6`, `--ipv6-gateway`, `--accept-router-advertisements` and SLAAC.
+ */
 function staticDirectStack(options: GenericStackOptions) {
   return impl({
     module: "@mirage-ts/tcpip",
@@ -73,15 +87,18 @@ function staticDirectStack(options: GenericStackOptions) {
     runtimeArgs: [
       ipv4Arg(options.ipv4Network ?? "10.0.0.2/24", options.group),
       ipv4GatewayArg(options.ipv4Gateway, options.group),
+      ...directIpv6Args(options.group),
     ],
-    connect: ({ impl: cls, args: [net = "", clock = "", random = "", cidr = "", gateway = ""] }) =>
+    connect: ({ impl: cls, args: [net = "", clock = "", random = "", cidr = "", gateway = "", ...v6] }) =>
       `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ` +
-      `ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} } })`,
+      `ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} }` +
+      `${directIpv6Options(v6)} })`,
   });
 }
 
 /**
- * The host's socket stack (unix only), bound to `--ipv4` (default `0.0.0.0/0`, any address).
+ * The host's socket stack (unix only), bound to `--ipv4` (default `0.0.0.0/0`, any address) and
+ * `--ipv6`, honouring `--ipv4-only` and `--ipv6-only`.
  *
  * @public
  */
@@ -89,8 +106,9 @@ export function socketStackv4v6(options: { readonly group?: string } = {}): Impl
   return platformImpl({
     name: "Socket_stack",
     type: stackv4v6,
-    runtimeArgs: [ipv4Arg("0.0.0.0/0", options.group)],
-    connect: (t, importValue, [ip = ""]) => platformDevice(t, "socketStack", "the socket stack")(importValue, ip),
+    runtimeArgs: [ipv4Arg("0.0.0.0/0", options.group), ...socketIpv6Args(options.group)],
+    connect: (t, importValue, [ip = "", ...v6]) =>
+      platformDevice(t, "socketStack", "the socket stack")(importValue, ip, socketIpv6Options(v6)),
   });
 }
 
@@ -132,7 +150,7 @@ export function genericStackv4v6(net: Impl<"network">, options: GenericStackOpti
     choice,
     [
       ["socket", socket],
-      ["dhcp", apply(dhcpDirectStack, net)],
+      ["dhcp", apply(dhcpDirectStack(options.group), net)],
     ],
     apply(staticDirectStack(options), net),
   );

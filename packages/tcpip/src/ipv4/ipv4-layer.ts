@@ -34,6 +34,7 @@ import { ArpLayer } from "../arp/arp-layer.js";
 import { gather, totalLength } from "../internal/gather.js";
 import { ipv4Log as log } from "../internal/logs.js";
 import { DONE, settled } from "../internal/settled.js";
+import { writeChunks } from "../internal/write-chunks.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
 import { fragmentRanges } from "./fragmentation.js";
 import {
@@ -151,7 +152,6 @@ const DECODE_COUNTERS = {
 const DEFAULT_TTL = 38;
 const ALL_HOSTS = Ipv4Addr.parse("224.0.0.1");
 const NO_OPTIONS = new Uint8Array(0);
-const NO_HEAD = new Uint8Array(0);
 
 /**
  * An IPv4 layer for one interface.
@@ -284,16 +284,7 @@ export class Ipv4Layer implements Ipv4 {
   ): Promise<Result<void, IpError>> {
     if (this.#disconnected) return Promise.resolve(this.#noRoute("the IPv4 layer is disconnected"));
     const ttl = options.ttl ?? DEFAULT_TTL;
-    if (!Number.isInteger(ttl) || ttl < 0 || ttl > 255)
-      throw new RangeError(`invalid TTL ${ttl}: must be an integer from 0 to 255`);
-    const size = options.size ?? 0;
-    // Transports that hand their header in `payload` (TCP does) ask for no head: no buffer per packet.
-    const head = size === 0 ? NO_HEAD : new Uint8Array(size);
-    const headLength = fill(head);
-    if (!Number.isInteger(headLength) || headLength < 0 || headLength > size) {
-      throw new RangeError(`the fill function returned ${headLength} for a buffer of ${size} bytes`);
-    }
-    const chunks = headLength > 0 ? [head.subarray(0, headLength), ...payload] : payload;
+    const chunks = writeChunks(ttl, "TTL", fill, options.size ?? 0, payload);
     const length = totalLength(chunks);
     if (IPV4_HEADER_SIZE + length > 0xffff) {
       throw new RangeError(`an IPv4 datagram of ${IPV4_HEADER_SIZE + length} bytes exceeds 65535`);

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { Ipv4Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type Ipaddr, Ipv4Addr, Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum } from "../checksum/internet-checksum.js";
 
 /**
@@ -176,17 +176,28 @@ export function encodeIpv4Header(header: Ipv4Header, payloadLength: number, buff
 }
 
 /**
- * The one's-complement sum of the IPv4 pseudo-header of a transport segment (RFC 768, RFC 793):
- * source, destination, protocol and length. Pass it as the initial value of
- * {@link internetChecksum} over the segment.
+ * The one's-complement sum of the pseudo-header of a transport segment: source, destination,
+ * protocol and length — IPv4's (RFC 768, RFC 793) for two IPv4 addresses, IPv6's (RFC 8200 §8.1)
+ * otherwise. Pass it as the initial value of {@link internetChecksum} over the segment.
  *
  * @public
  */
-export function pseudoHeaderSum(src: Ipv4Addr, dst: Ipv4Addr, protocol: number, length: number): number {
-  const s = src.toNumber();
-  const d = dst.toNumber();
-  const sum = (s >>> 16) + (s & 0xffff) + (d >>> 16) + (d & 0xffff) + protocol + length;
+export function pseudoHeaderSum(src: Ipaddr, dst: Ipaddr, protocol: number, length: number): number {
+  const sum =
+    src.version === 4 && dst.version === 4
+      ? wordSum(src.toNumber()) + wordSum(dst.toNumber()) + protocol + length
+      : addressSum(src) + addressSum(dst) + protocol + (length >>> 16) + (length & 0xffff);
   return sum % 0xffff || (sum === 0 ? 0 : 0xffff);
+}
+
+function wordSum(word: number): number {
+  return (word >>> 16) + (word & 0xffff);
+}
+
+function addressSum(address: Ipaddr): number {
+  if (address.version === 4) return addressSum(Ipv6Addr.fromIpv4(address));
+  const [w0, w1, w2, w3] = address.toWords();
+  return wordSum(w0) + wordSum(w1) + wordSum(w2) + wordSum(w3);
 }
 
 /**

@@ -17,7 +17,7 @@
  * @packageDocumentation
  */
 
-import { checkInteger } from "../internal/checks.js";
+import { type Completed, FragmentTable } from "../internal/fragment-table.js";
 import { type Ipv4Header, encodeIpv4Header } from "./ipv4-packet.js";
 
 /**
@@ -64,25 +64,11 @@ export interface ReassemblyStats {
   dropped: number;
 }
 
-interface Fragment {
-  readonly start: number;
-  readonly end: number;
-  readonly data: Uint8Array;
-}
-
-interface Entry {
-  readonly expiresAt: number;
-  /** Sorted by start, never overlapping. */
-  readonly fragments: Fragment[];
-  bytes: number;
-  /** The payload length, known once the last fragment (MF clear) arrived. */
-  end: number | undefined;
-  /** The first fragment's header, which the reassembled datagram takes. */
-  firstHeader: Ipv4Header | undefined;
-  poisoned: boolean;
-}
-
 const MAX_PAYLOAD = 0xffff - 20;
+const IPV4_FAMILY = {
+  maxPayload: MAX_PAYLOAD,
+  maxPayloadWith: (first: Ipv4Header) => 0xffff - 20 - first.options.length,
+};
 
 /**
  * Reassembles IPv4 datagrams from fragments, within bounds.
@@ -90,34 +76,11 @@ const MAX_PAYLOAD = 0xffff - 20;
  * @public
  */
 export class Reassembler {
-  readonly #maxDatagrams: number;
-  readonly #maxFragments: number;
-  readonly #maxBytes: number;
-  readonly #timeout: number;
-  // Insertion order is creation order, which with one timeout is also expiry order.
-  readonly #entries = new Map<string, Entry>();
-  #bytes = 0;
-  readonly #stats = {
-    reassembled: 0,
-    timeouts: 0,
-    evicted: 0,
-    duplicates: 0,
-    overlaps: 0,
-    oversized: 0,
-    invalid: 0,
-    dropped: 0,
-  };
+  readonly #table: FragmentTable<Ipv4Header>;
 
   /** @throws RangeError if a limit is not a positive integer. */
   constructor(limits: ReassemblyLimits = {}) {
-    this.#maxDatagrams = limits.maxDatagrams ?? 64;
-    this.#maxFragments = limits.maxFragments ?? 64;
-    this.#maxBytes = limits.maxBytes ?? 1 << 20;
-    this.#timeout = limits.timeoutMs ?? 10_000;
-    checkInteger("reassembly maxDatagrams", this.#maxDatagrams, 1);
-    checkInteger("reassembly maxFragments", this.#maxFragments, 1);
-    checkInteger("reassembly maxBytes", this.#maxBytes, 1);
-    if (!(this.#timeout > 0)) throw new RangeError(`reassembly timeoutMs must be positive, got ${this.#timeout}`);
+    this.#table = new FragmentTable(IPV4_FAMILY, limits, 10_000);
   }
 
   /**
@@ -127,153 +90,35 @@ export class Reassembler {
    * completes it, else `undefined`.
    */
   input(header: Ipv4Header, payload: Uint8Array, now: number): Uint8Array | undefined {
-    this.expire(now);
-    const start = header.fragmentOffset;
-    const end = start + payload.length;
-    if (payload.length === 0 || (header.moreFragments && payload.length % 8 !== 0)) {
-      this.#stats.invalid++;
-      return undefined;
-    }
     const key = `${header.src.toNumber()} ${header.dst.toNumber()} ${header.protocol} ${header.id}`;
-    let entry = this.#entries.get(key);
-    if (entry === undefined) {
-      entry = {
-        expiresAt: now + this.#timeout,
-        fragments: [],
-        bytes: 0,
-        end: undefined,
-        firstHeader: undefined,
-        poisoned: false,
-      };
-      while (this.#entries.size >= this.#maxDatagrams) this.#evictOldest();
-      this.#entries.set(key, entry);
-    }
-    if (entry.poisoned) {
-      this.#stats.dropped++;
-      return undefined;
-    }
-    if (end > MAX_PAYLOAD) return this.#poison(entry, "oversized");
-    if (!header.moreFragments) {
-      if ((entry.end !== undefined && entry.end !== end) || lastEnd(entry) > end)
-        return this.#poison(entry, "overlaps");
-      entry.end = end;
-    } else if (entry.end !== undefined && end > entry.end) {
-      return this.#poison(entry, "overlaps");
-    }
-    const index = insertionIndex(entry.fragments, start);
-    const before = entry.fragments[index - 1];
-    const after = entry.fragments[index];
-    if (after !== undefined && after.start === start && after.end === end) {
-      this.#stats.duplicates++;
-      return undefined;
-    }
-    if ((before !== undefined && before.end > start) || (after !== undefined && after.start < end)) {
-      return this.#poison(entry, "overlaps");
-    }
-    if (entry.fragments.length >= this.#maxFragments) return this.#poison(entry, "oversized");
-    if (!this.#makeRoom(payload.length, entry)) {
-      this.#stats.dropped++;
-      return undefined;
-    }
-    entry.fragments.splice(index, 0, { start, end, data: payload.slice() });
-    entry.bytes += payload.length;
-    this.#bytes += payload.length;
     // The header is a view into the received frame: keep a copy of its options.
-    if (start === 0) entry.firstHeader = { ...header, options: header.options.slice() };
-    if (entry.end === undefined || entry.bytes !== entry.end || entry.firstHeader === undefined) return undefined;
-    // No overlaps and every fragment within [0, end): bytes === end means no hole is left.
-    if (20 + entry.firstHeader.options.length + entry.end > 0xffff) return this.#poison(entry, "oversized");
-    this.#entries.delete(key);
-    this.#bytes -= entry.bytes;
-    this.#stats.reassembled++;
-    return assemble(entry.firstHeader, entry.fragments, entry.end);
+    const first = (): Ipv4Header => ({ ...header, options: header.options.slice() });
+    const done = this.#table.input(key, header.fragmentOffset, header.moreFragments, payload, now, first);
+    return done === undefined ? undefined : assemble(done);
   }
 
   /** Drops the datagrams whose timeout passed at `now`; returns how many incomplete ones were dropped. */
   expire(now: number): number {
-    let expired = 0;
-    for (const [key, entry] of this.#entries) {
-      if (entry.expiresAt > now) break;
-      this.#entries.delete(key);
-      this.#bytes -= entry.bytes;
-      if (!entry.poisoned) expired++;
-    }
-    this.#stats.timeouts += expired;
-    return expired;
+    return this.#table.expire(now);
   }
 
   /** When the next datagram expires (ms), or `undefined` when none is held. */
   nextExpiry(): number | undefined {
-    for (const entry of this.#entries.values()) return entry.expiresAt;
-    return undefined;
+    return this.#table.nextExpiry();
   }
 
   /** A snapshot of the counters and table sizes. */
   stats(): ReassemblyStats {
-    return { datagrams: this.#entries.size, bufferedBytes: this.#bytes, ...this.#stats };
+    return this.#table.stats();
   }
 
   /** Forgets every datagram in progress. */
   clear(): void {
-    this.#entries.clear();
-    this.#bytes = 0;
-  }
-
-  #poison(entry: Entry, reason: "overlaps" | "oversized"): undefined {
-    this.#stats[reason]++;
-    this.#bytes -= entry.bytes;
-    entry.fragments.length = 0;
-    entry.bytes = 0;
-    entry.poisoned = true;
-    return undefined;
-  }
-
-  /** Evicts other datagrams, oldest first, until `length` more bytes fit; false if they cannot. */
-  #makeRoom(length: number, keep: Entry): boolean {
-    if (length > this.#maxBytes) return false;
-    while (this.#bytes + length > this.#maxBytes) {
-      const oldest = this.#oldestOtherThan(keep);
-      if (oldest === undefined) return false;
-      this.#remove(oldest);
-    }
-    return true;
-  }
-
-  #oldestOtherThan(keep: Entry): string | undefined {
-    for (const [key, entry] of this.#entries) if (entry !== keep && entry.bytes > 0) return key;
-    return undefined;
-  }
-
-  #evictOldest(): void {
-    const key = this.#entries.keys().next().value as string;
-    this.#remove(key);
-  }
-
-  #remove(key: string): void {
-    const entry = this.#entries.get(key)!;
-    this.#entries.delete(key);
-    this.#bytes -= entry.bytes;
-    if (!entry.poisoned) this.#stats.evicted++;
+    this.#table.clear();
   }
 }
 
-function lastEnd(entry: Entry): number {
-  return entry.fragments.at(-1)?.end ?? 0;
-}
-
-/** The index of the first fragment starting at or after `start`. */
-function insertionIndex(fragments: readonly Fragment[], start: number): number {
-  let lo = 0;
-  let hi = fragments.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (fragments[mid]!.start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function assemble(first: Ipv4Header, fragments: readonly Fragment[], length: number): Uint8Array {
+function assemble({ first, fragments, length }: Completed<Ipv4Header>): Uint8Array {
   const header: Ipv4Header = { ...first, moreFragments: false, fragmentOffset: 0 };
   const headerLength = 20 + first.options.length;
   const datagram = new Uint8Array(headerLength + length);

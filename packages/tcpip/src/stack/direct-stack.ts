@@ -1,59 +1,32 @@
 /**
  * `DirectStack`: the pure TypeScript implementation of mirage-types' dual-stack `Stack`
  * (`Tcpip_stack_direct.MakeV4V6`) over one network device: an {@link Ipv4Stack} (Ethernet, ARP,
- * IPv4, ICMPv4, UDP), a {@link TcpLayer} over its IPv4 layer, and a {@link DhcpClient} when the
- * address comes from DHCP (the IPv4 layer is then a {@link DhcpIpv4Layer}).
+ * IPv4, ICMPv4, UDP), an {@link Ipv6Layer} (with ND, SLAAC, MLD and ICMPv6) on the same Ethernet
+ * layer, UDP and TCP over each family, and a {@link DhcpClient} when the IPv4 address comes from DHCP
+ * (the IPv4 layer is then a {@link DhcpIpv4Layer}).
  *
  * {@link DirectStack.ofLayers} composes layers created one by one, as upstream's functor does;
- * {@link DirectStack.connect} creates them and composes them the same way.
- *
- * IPv6 is not implemented: the stack speaks the `Ipaddr` signatures so applications written against
- * `Stack` run unchanged, but writes and connections to IPv6 addresses fail with
- * `{ kind: "no_route" }` (TCP: a `msg` error with the same text), and IPv6 frames are ignored, so
- * listeners only ever receive IPv4 traffic.
- *
- * The IPv4 layers are handed to the `Ipaddr`-typed signatures by thin adapters that only test
- * `version` and forward the same arguments: no allocation is added on the per-segment paths, and
- * received segments go to the IPv4 TCP layer directly.
+ * {@link DirectStack.connect} creates them and composes them the same way. `ipv4Only` and `ipv6Only`
+ * (Mirage's `--ipv4-only`, `--ipv6-only`) leave one family out: its writes and connections fail with
+ * `{ kind: "no_route" }` (TCP: a `msg` error with the same text) and its packets are ignored.
  *
  * @packageDocumentation
  */
 
-import {
-  type FillFunction,
-  type IpError,
-  type IpHandlers,
-  type IpProto,
-  type IpV4V6,
-  type IpWriteOptions,
-  type Ipaddr,
-  Ipv4Addr,
-  Ipv6Addr,
-  type Prefix,
-  type Result,
-  type Stack,
-  type Tcp,
-  type TcpConnectOptions,
-  type TcpError,
-  type TcpFlow,
-  type TcpListenOptions,
-  type Udp,
-  type UdpCallback,
-  type UdpError,
-  type UdpWriteOptions,
-  err,
-  ppIpError,
-} from "@mirage-ts/mirage-types";
+import type { IpV4V6, Ipaddr, Ipv4Addr, Ipv6Addr, Random, Stack, Udp } from "@mirage-ts/mirage-types";
 import type { DhcpClient, DhcpStats } from "../dhcp/dhcp-client.js";
 import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
-import { DONE } from "../internal/settled.js";
-import type { Ipv4Layer } from "../ipv4/ipv4-layer.js";
+import { Icmpv6Type } from "../icmp/icmpv6-message.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
-import type { TcpConfig, TcpListenerOptions } from "../tcp/tcp-config.js";
+import { type Ipv6Config, Ipv6Layer, type Ipv6LayerOptions, type Ipv6Stats } from "../ipv6/ipv6-layer.js";
+import type { TcpConfig } from "../tcp/tcp-config.js";
 import { TcpLayer } from "../tcp/tcp-layer.js";
 import type { TcpStats } from "../tcp/tcp-stats.js";
-import type { UdpLayer } from "../udp/udp-layer.js";
+import { UdpLayer, type UdpStats } from "../udp/udp-layer.js";
+import { type DirectStackTcp, DualIp, DualTcp, DualUdp } from "./dual-adapters.js";
 import { Ipv4Stack, type Ipv4StackLayers, type Ipv4StackOptions, type Ipv4StackStats } from "./ipv4-stack.js";
+
+export type { DirectStackTcp } from "./dual-adapters.js";
 
 /**
  * Settings of the DHCP client of a {@link DirectStack}: those of its {@link DhcpIpv4Layer}.
@@ -64,7 +37,8 @@ export type DirectStackDhcpOptions = DhcpIpv4ClientOptions;
 
 /**
  * Options of {@link DirectStack.connect}: those of {@link Ipv4StackOptions} (device, clock, random,
- * table limits) with the address given statically (`ipv4`) or by DHCP, and the TCP settings.
+ * table limits) with the IPv4 address given statically (`ipv4`) or by DHCP, the IPv6 configuration,
+ * the families used, and the TCP settings.
  *
  * @public
  */
@@ -77,194 +51,105 @@ export interface DirectStackOptions extends Omit<Ipv4StackOptions, "config" | "d
    * `layers.ipv4.configure`).
    */
   readonly dhcp?: boolean | DirectStackDhcpOptions;
+  /**
+   * IPv6: static addresses (`--ipv6`), gateway (`--ipv6-gateway`) and whether router advertisements
+   * are accepted (`--accept-router-advertisements`, default `true`). A link-local address is always
+   * formed; SLAAC adds addresses from advertised prefixes.
+   */
+  readonly ipv6?: Ipv6Config;
+  /** Bounds and timings of the IPv6 layer (reassembly, neighbour cache, ND lists, ICMPv6 rate). */
+  readonly ipv6Limits?: Omit<Ipv6LayerOptions, "clock" | "random" | "config">;
+  /** Use IPv4 only (`--ipv4-only`): no IPv6 layer. */
+  readonly ipv4Only?: boolean;
+  /** Use IPv6 only (`--ipv6-only`): IPv4 stays unconfigured, without DHCP, and is not used. */
+  readonly ipv6Only?: boolean;
   /** TCP settings (buffer sizes, timers, limits, congestion control). */
   readonly tcp?: TcpConfig;
 }
 
 /**
- * The layers {@link DirectStack.ofLayers} composes: those of an {@link Ipv4Stack}, and TCP over the
- * IPv4 layer.
+ * The IPv6 half of a {@link DirectStack}: the IPv6 layer (on the IPv4 half's Ethernet layer), and
+ * UDP and TCP over it.
+ *
+ * @beta
+ */
+export interface DirectStackIpv6Layers {
+  /** IPv6 over the stack's `ethernet`. */
+  readonly ipv6: Ipv6Layer;
+  /** UDP over `ipv6`. */
+  readonly udp6: UdpLayer<Ipv6Addr>;
+  /** TCP over `ipv6`. */
+  readonly tcp6: TcpLayer<Ipv6Addr>;
+}
+
+/**
+ * The layers {@link DirectStack.ofLayers} composes: those of an {@link Ipv4Stack}, TCP over the
+ * IPv4 layer, and optionally the IPv6 half.
  *
  * @public
  */
-export interface DirectStackLayers extends Ipv4StackLayers {
+export interface DirectStackLayers extends Ipv4StackLayers, Partial<DirectStackIpv6Layers> {
   /** TCP over `ipv4`. */
   readonly tcp: TcpLayer<Ipv4Addr>;
+  /** Leave IPv4 out (`--ipv6-only`): its writes fail and its packets are ignored. */
+  readonly ipv6Only?: boolean;
 }
 
 /**
- * The TCP of a {@link DirectStack}: mirage-types' `Tcp` over `Ipaddr`, with the listen backlog and
- * the counters of its {@link TcpLayer}.
- *
- * @public
- */
-export interface DirectStackTcp extends Tcp<Ipaddr> {
-  /**
-   * Accepts connections on `port`, handing each to `handler`; replaces an earlier listener.
-   * `options.backlog` bounds the connections the listener holds before `handler` gets them.
-   */
-  listen(port: number, handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>, options?: TcpListenerOptions): void;
-  /** A snapshot of the TCP layer's state and counters. */
-  stats(): TcpStats;
-}
-
-/**
- * The counters of a {@link DirectStack}: every IPv4-side layer, TCP, and the DHCP client if any.
+ * The counters of a {@link DirectStack}: every layer of both families, and the DHCP client if any.
  *
  * @public
  */
 export interface DirectStackStats extends Ipv4StackStats {
-  /** TCP. */
+  /** TCP over IPv4. */
   readonly tcp: TcpStats;
   /** The DHCP client, when the stack uses one. */
   readonly dhcp: DhcpStats | undefined;
+  /** IPv6, when the stack uses it. */
+  readonly ipv6: Ipv6Stats | undefined;
+  /** UDP over IPv6. */
+  readonly udp6: UdpStats | undefined;
+  /** TCP over IPv6. */
+  readonly tcp6: TcpStats | undefined;
 }
 
-const NO_IPV6 = "IPv6 is not implemented by the direct stack";
-const NO_IPV6_ERROR: IpError = Object.freeze({ kind: "no_route", reason: NO_IPV6 });
-// One shared settled promise: failing an IPv6 write allocates nothing.
-const NO_IPV6_RESULT: Promise<Result<never, IpError>> = Promise.resolve(Object.freeze(err(NO_IPV6_ERROR)));
-const NO_IPV6_TCP: Promise<Result<never, TcpError>> = Promise.resolve(
-  Object.freeze(err(Object.freeze({ kind: "msg" as const, message: ppIpError(NO_IPV6_ERROR) }))),
-);
-// IPv6's fixed header is 20 bytes longer than IPv4's minimal one.
-const IPV6_EXTRA_HEADER = 20;
-
-function isIpv4<T extends { readonly src?: Ipaddr }>(
-  options: T | undefined,
-): options is T & { readonly src?: Ipv4Addr } {
-  return options?.src === undefined || options.src.version === 4;
-}
-
-/** The IPv4 layer seen through the dual-stack `Ip` signature. */
-class Ipv4OnlyIp implements IpV4V6 {
-  readonly #ipv4: Ipv4Layer;
-
-  constructor(ipv4: Ipv4Layer) {
-    this.#ipv4 = ipv4;
-  }
-
-  input(packet: Uint8Array, handlers: IpHandlers<Ipaddr>): Promise<void> {
-    return this.#ipv4.input(packet, handlers);
-  }
-
-  write(
-    dst: Ipaddr,
-    proto: IpProto,
-    fill: FillFunction,
-    payload: readonly Uint8Array[],
-    options?: IpWriteOptions<Ipaddr>,
-  ): Promise<Result<void, IpError>> {
-    if (dst.version === 6 || !isIpv4(options)) return NO_IPV6_RESULT;
-    return this.#ipv4.write(dst, proto, fill, payload, options);
-  }
-
-  pseudoheader(src: Ipaddr, dst: Ipaddr, proto: IpProto, length: number): Uint8Array {
-    if (src.version === 6 || dst.version === 6) throw new TypeError(`pseudoheader: ${NO_IPV6}`);
-    return this.#ipv4.pseudoheader(src, dst, proto, length);
-  }
-
-  src(dst: Ipaddr): Ipaddr {
-    return dst.version === 6 ? Ipv6Addr.unspecified : this.#ipv4.src(dst);
-  }
-
-  configuredIps(): Prefix[] {
-    return this.#ipv4.configuredIps();
-  }
-
-  mtu(dst: Ipaddr): number {
-    return dst.version === 6 ? this.#ipv4.mtu(Ipv4Addr.any) - IPV6_EXTRA_HEADER : this.#ipv4.mtu(dst);
-  }
-
-  disconnect(): Promise<void> {
-    return this.#ipv4.disconnect();
-  }
-}
-
-/** The UDP layer seen through the dual-stack `Udp` signature. */
-class Ipv4OnlyUdp implements Udp<Ipaddr> {
-  readonly #udp: UdpLayer;
-
-  constructor(udp: UdpLayer) {
-    this.#udp = udp;
-  }
-
-  listen(port: number, callback: UdpCallback<Ipaddr>): void {
-    this.#udp.listen(port, callback);
-  }
-
-  unlisten(port: number): void {
-    this.#udp.unlisten(port);
-  }
-
-  input(src: Ipaddr, dst: Ipaddr, datagram: Uint8Array): Promise<void> {
-    if (src.version === 6 || dst.version === 6) return DONE;
-    return this.#udp.input(src, dst, datagram);
-  }
-
-  write(
-    dst: Ipaddr,
-    dstPort: number,
-    payload: Uint8Array,
-    options?: UdpWriteOptions<Ipaddr>,
-  ): Promise<Result<void, UdpError>> {
-    if (dst.version === 6 || !isIpv4(options)) return NO_IPV6_RESULT;
-    return this.#udp.write(dst, dstPort, payload, options);
-  }
-
-  disconnect(): Promise<void> {
-    return this.#udp.disconnect();
-  }
-}
-
-/** The IPv4 TCP layer seen through the dual-stack `Tcp` signature; connections to IPv6 fail at once. */
-class Ipv4OnlyTcp implements DirectStackTcp {
-  readonly #tcp: TcpLayer<Ipv4Addr>;
-
-  constructor(tcp: TcpLayer<Ipv4Addr>) {
-    this.#tcp = tcp;
-  }
-
-  listen(
-    port: number,
-    handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>,
-    options?: TcpListenerOptions | TcpListenOptions,
-  ): void {
-    this.#tcp.listen(port, handler, options);
-  }
-
-  unlisten(port: number): void {
-    this.#tcp.unlisten(port);
-  }
-
-  createConnection(dst: Ipaddr, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<Ipaddr>, TcpError>> {
-    if (dst.version === 4) return this.#tcp.createConnection(dst, port, options);
-    if (Number.isInteger(port) && port >= 1 && port <= 65535) return NO_IPV6_TCP;
-    // An invalid port throws the layer's own RangeError, whatever the family: nothing is sent.
-    return this.#tcp.createConnection(Ipv4Addr.any, port, options);
-  }
-
-  input(src: Ipaddr, dst: Ipaddr, segment: Uint8Array): Promise<void> {
-    if (src.version === 6 || dst.version === 6) return DONE;
-    return this.#tcp.input(src, dst, segment);
-  }
-
-  stats(): TcpStats {
-    return this.#tcp.stats();
-  }
-
-  disconnect(): Promise<void> {
-    return this.#tcp.disconnect();
-  }
+/** Creates the IPv6 half over the IPv4 half's Ethernet layer, reporting closed UDP ports. */
+function ipv6Half(
+  layers: Ipv4Stack,
+  options: {
+    clock: DirectStackOptions["clock"];
+    random: Random;
+    config: Ipv6Config;
+    limits: DirectStackOptions["ipv6Limits"];
+    tcp: TcpConfig | undefined;
+  },
+): DirectStackIpv6Layers {
+  const { clock, random } = options;
+  const ipv6 = Ipv6Layer.connect(layers.ethernet, { clock, random, config: options.config, ...options.limits });
+  const udp6 = new UdpLayer<Ipv6Addr>(ipv6, {
+    random,
+    onPortUnreachable: (datagram) => ipv6.icmp.sendError(Icmpv6Type.destinationUnreachable, 4, 0, datagram),
+  });
+  const tcp6 = new TcpLayer<Ipv6Addr>({
+    ip: ipv6,
+    clock,
+    random,
+    ...(options.tcp === undefined ? {} : { config: options.tcp }),
+  });
+  return { ipv6, udp6, tcp6 };
 }
 
 /**
- * A TCP/IP stack in TypeScript over one network device, implementing mirage-types' `Stack`
- * (IPv4 only: see the module documentation for what IPv6 addresses do).
+ * A TCP/IP stack in TypeScript over one network device, implementing mirage-types' `Stack` over
+ * IPv4 and IPv6.
  *
  * @example
  * ```ts
- * const stack = await DirectStack.connect({ netif, clock, random, ipv4: { cidr: Ipv4Prefix.parse("10.0.0.2/24") } });
+ * const stack = await DirectStack.connect({
+ *   netif, clock, random,
+ *   ipv4: { cidr: Ipv4Prefix.parse("10.0.0.2/24") },
+ *   ipv6: { addresses: [Ipv6Prefix.parse("2001:db8::2/64")] },
+ * });
  * stack.tcp().listen(80, async (flow) => { await flow.write(body); await flow.close(); });
  * await stack.listen();
  * ```
@@ -274,26 +159,47 @@ class Ipv4OnlyTcp implements DirectStackTcp {
 export class DirectStack implements Stack {
   /** The IPv4-side layers (Ethernet, ARP, IPv4, ICMPv4, UDP), for pings, statistics and configuration. */
   readonly layers: Ipv4Stack;
+  /** The IPv6 half (IPv6 with ND and ICMPv6, UDP, TCP), unless the stack uses IPv4 only. */
+  readonly ipv6Layers: DirectStackIpv6Layers | undefined;
   /** The DHCP client, when the address comes from DHCP (the client of a {@link DhcpIpv4Layer}). */
   readonly dhcpClient: DhcpClient | undefined;
-  readonly #ip: Ipv4OnlyIp;
-  readonly #udp: Ipv4OnlyUdp;
-  readonly #tcp: Ipv4OnlyTcp;
+  readonly #ip: DualIp;
+  readonly #udp: DualUdp;
+  readonly #tcp: DualTcp;
   readonly #stopped: Promise<void>;
   readonly #listening: Promise<void>;
   #stop: () => void = () => undefined;
   #disconnected = false;
 
-  private constructor(layers: Ipv4Stack, tcp: TcpLayer<Ipv4Addr>) {
+  private constructor(
+    layers: Ipv4Stack,
+    tcp: TcpLayer<Ipv4Addr>,
+    v6: DirectStackIpv6Layers | undefined,
+    use4: boolean,
+  ) {
     this.layers = layers;
+    this.ipv6Layers = v6;
     this.dhcpClient = layers.ipv4 instanceof DhcpIpv4Layer ? layers.ipv4.client : undefined;
-    this.#ip = new Ipv4OnlyIp(layers.ipv4);
-    this.#udp = new Ipv4OnlyUdp(layers.udp);
-    this.#tcp = new Ipv4OnlyTcp(tcp);
-    layers.setTcpInput(
-      (src, dst, segment) => tcp.input(src, dst, segment),
-      (report) => tcp.icmpError(report),
-    );
+    this.#ip = new DualIp(layers.ipv4, use4, v6?.ipv6);
+    this.#udp = new DualUdp(use4 ? layers.udp : undefined, v6?.udp6);
+    this.#tcp = new DualTcp(tcp, use4, v6?.tcp6);
+    if (use4) {
+      layers.setTcpInput(
+        (src, dst, segment) => tcp.input(src, dst, segment),
+        (report) => tcp.icmpError(report),
+      );
+    }
+    if (v6 !== undefined) {
+      const { ipv6, udp6, tcp6 } = v6;
+      const handlers = {
+        tcp: (src: Ipv6Addr, dst: Ipv6Addr, segment: Uint8Array) => tcp6.input(src, dst, segment),
+        udp: (src: Ipv6Addr, dst: Ipv6Addr, datagram: Uint8Array, packet?: Uint8Array) =>
+          udp6.input(src, dst, datagram, packet),
+        default: () => undefined,
+      };
+      layers.setIpv6Input((packet) => ipv6.input(packet, handlers));
+      ipv6.icmp.setErrorHandler((report) => tcp6.icmpError(report));
+    }
     this.#stopped = new Promise((resolve) => {
       this.#stop = resolve;
     });
@@ -323,7 +229,12 @@ export class DirectStack implements Stack {
    * @throws TypeError if `layers.ipv4` is a {@link DhcpIpv4Layer} of another device or stack.
    */
   static ofLayers(layers: DirectStackLayers): DirectStack {
-    return new DirectStack(Ipv4Stack.ofLayers(layers), layers.tcp);
+    const { ipv6, udp6, tcp6 } = layers;
+    const v6 = ipv6 !== undefined && udp6 !== undefined && tcp6 !== undefined ? { ipv6, udp6, tcp6 } : undefined;
+    if (v6 === undefined && (ipv6 !== undefined || udp6 !== undefined || tcp6 !== undefined)) {
+      throw new TypeError("DirectStack.ofLayers: give all of `ipv6`, `udp6` and `tcp6`, or none");
+    }
+    return new DirectStack(Ipv4Stack.ofLayers(layers), layers.tcp, v6, layers.ipv6Only !== true);
   }
 
   /**
@@ -335,22 +246,30 @@ export class DirectStack implements Stack {
    * @throws RangeError if a TCP or DHCP setting is out of range.
    */
   static async connect(options: DirectStackOptions): Promise<DirectStack> {
-    const { ipv4, dhcp, tcp, ...rest } = options;
+    const { ipv4, dhcp, tcp, ipv6, ipv6Limits, ipv4Only, ipv6Only, ...rest } = options;
     if (ipv4 !== undefined && dhcp !== undefined && dhcp !== false) {
       throw new TypeError("DirectStack.connect: give either a static `ipv4` configuration or `dhcp`, not both");
     }
-    const useDhcp = dhcp ?? ipv4 === undefined;
-    const tcpLayerOptions = {
-      clock: options.clock,
-      random: options.random,
-      ...(tcp === undefined ? {} : { config: tcp }),
-    };
+    if (ipv4Only === true && ipv6Only === true) {
+      throw new TypeError("DirectStack.connect: `ipv4Only` and `ipv6Only` exclude each other; give at most one");
+    }
+    const use4 = ipv6Only !== true;
+    const useDhcp = use4 && (dhcp ?? ipv4 === undefined);
     const layers = await Ipv4Stack.connect({
       ...rest,
-      ...(ipv4 === undefined ? {} : { config: ipv4 }),
+      ...(ipv4 === undefined || !use4 ? {} : { config: ipv4 }),
       ...(useDhcp === false ? {} : { dhcp: useDhcp === true ? {} : useDhcp }),
     });
-    return new DirectStack(layers, new TcpLayer<Ipv4Addr>({ ip: layers.ipv4, ...tcpLayerOptions }));
+    const { clock, random } = options;
+    const v6 =
+      ipv4Only === true ? undefined : ipv6Half(layers, { clock, random, config: ipv6 ?? {}, limits: ipv6Limits, tcp });
+    const tcp4 = new TcpLayer<Ipv4Addr>({
+      ip: layers.ipv4,
+      clock,
+      random,
+      ...(tcp === undefined ? {} : { config: tcp }),
+    });
+    return new DirectStack(layers, tcp4, v6, use4);
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Stack.udp} */
@@ -375,7 +294,15 @@ export class DirectStack implements Stack {
 
   /** A snapshot of every layer's counters. */
   stats(): DirectStackStats {
-    return { ...this.layers.stats(), tcp: this.#tcp.stats(), dhcp: this.dhcpClient?.stats() };
+    const v6 = this.ipv6Layers;
+    return {
+      ...this.layers.stats(),
+      tcp: this.#tcp.stats(),
+      dhcp: this.dhcpClient?.stats(),
+      ipv6: v6?.ipv6.stats(),
+      udp6: v6?.udp6.stats(),
+      tcp6: v6?.tcp6.stats(),
+    };
   }
 
   /**
@@ -387,6 +314,8 @@ export class DirectStack implements Stack {
     if (this.#disconnected) return;
     this.#disconnected = true;
     await this.#tcp.disconnect();
+    await this.ipv6Layers?.udp6.disconnect();
+    await this.ipv6Layers?.ipv6.disconnect();
     await this.layers.disconnect();
     this.#stop();
   }

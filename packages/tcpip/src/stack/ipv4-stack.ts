@@ -133,6 +133,7 @@ export class Ipv4Stack {
   readonly #handlers: Ipv4Handlers;
   #tcpInput: Ipv4Callback | undefined;
   #tcpIcmpError: Icmpv4ErrorHandler | undefined;
+  #ipv6Input: ((packet: Uint8Array) => Promise<void>) | undefined;
   #listening: Promise<void> = Promise.resolve();
   #tcpUnhandled = 0;
   #listenerErrors = 0;
@@ -147,7 +148,7 @@ export class Ipv4Stack {
     this.#link = {
       arpv4: (packet) => this.arp.input(packet),
       ipv4: (packet) => this.ipv4.input(packet, this.#handlers),
-      ipv6: () => undefined,
+      ipv6: (packet) => this.#ipv6Input?.(packet),
     };
     this.#handlers = {
       tcp: (src, dst, payload, datagram) => {
@@ -234,6 +235,14 @@ export class Ipv4Stack {
     this.#tcpIcmpError = input === undefined ? undefined : icmpError;
   }
 
+  /**
+   * Attaches (or with `undefined` detaches) the receiver of IPv6 packets (an `Ipv6Layer`'s input,
+   * as a {@link DirectStack} wires it); without one, IPv6 frames are ignored.
+   */
+  setIpv6Input(input: ((packet: Uint8Array) => Promise<void>) | undefined): void {
+    this.#ipv6Input = input;
+  }
+
   /** Handles one received frame: what the device's listener calls, exposed for tests and fuzzing. */
   input(frame: Uint8Array): Promise<void> {
     return this.ethernet.input(frame, this.#link);
@@ -264,6 +273,7 @@ export class Ipv4Stack {
    */
   async disconnect(): Promise<void> {
     this.setTcpInput(undefined);
+    this.setIpv6Input(undefined);
     await this.udp.disconnect();
     await this.icmp.disconnect();
     await this.ipv4.disconnect();

@@ -1,11 +1,11 @@
 /**
  * The UDP header codec (RFC 768). Decoding checks the length field against the IP payload, trims
- * what follows it, and verifies a non-zero checksum over the IPv4 pseudo-header.
+ * what follows it, and verifies a non-zero checksum over the IPv4 or IPv6 pseudo-header (zero, "none", is refused over IPv6).
  *
  * @packageDocumentation
  */
 
-import { type Ipv4Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type Ipaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
 import { checkPort } from "../internal/checks.js";
 import { IpProtocol, pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
@@ -51,8 +51,8 @@ export interface UdpDecodeError {
  * @public
  */
 export function decodeUdpDatagram(
-  src: Ipv4Addr,
-  dst: Ipv4Addr,
+  src: Ipaddr,
+  dst: Ipaddr,
   buffer: Uint8Array,
   verifyChecksum = true,
 ): Result<UdpDatagram, UdpDecodeError> {
@@ -68,6 +68,10 @@ export function decodeUdpDatagram(
   }
   const datagram = buffer.subarray(0, length);
   const checksum = (buffer[6]! << 8) | buffer[7]!;
+  // Over IPv6 the checksum is mandatory (RFC 8200 §8.1): a zero one is refused.
+  if (checksum === 0 && (src.version === 6 || dst.version === 6)) {
+    return err({ kind: "bad_checksum", message: "UDP over IPv6 without a checksum" });
+  }
   if (verifyChecksum && checksum !== 0) {
     if (internetChecksum(datagram, pseudoHeaderSum(src, dst, IpProtocol.udp, length)) !== 0) {
       return err({ kind: "bad_checksum", message: "UDP checksum mismatch" });
@@ -89,8 +93,8 @@ export function decodeUdpDatagram(
  * @public
  */
 export function encodeUdpHeader(
-  src: Ipv4Addr,
-  dst: Ipv4Addr,
+  src: Ipaddr,
+  dst: Ipaddr,
   srcPort: number,
   dstPort: number,
   payload: Uint8Array,

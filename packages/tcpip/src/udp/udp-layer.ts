@@ -1,5 +1,5 @@
 /**
- * `UdpLayer`: UDP over an IPv4 layer. Listeners are per port; a datagram for a port nobody listens on
+ * `UdpLayer`: UDP over an IPv4 or IPv6 layer. Listeners are per port; a datagram for a port nobody listens on
  * is reported to an optional hook (the stack wires it to ICMP port unreachable). Non-zero checksums
  * are verified, zero-length datagrams are ordinary, and writes without a source port take a random
  * one from the ephemeral range (49152–65535, RFC 6335).
@@ -8,7 +8,8 @@
  */
 
 import {
-  type Ipv4,
+  type Ip,
+  type Ipaddr,
   type Ipv4Addr,
   type Random,
   type Result,
@@ -74,16 +75,16 @@ const DECODE_COUNTERS = {
 } as const satisfies Record<UdpDecodeError["kind"], keyof UdpStats>;
 
 /**
- * A UDP layer for IPv4.
+ * A UDP layer over an IP layer: IPv4 (the default type parameter) or IPv6.
  *
  * @public
  */
-export class UdpLayer implements Udp<Ipv4Addr> {
-  readonly #ip: Ipv4;
+export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
+  readonly #ip: Ip<A, unknown>;
   readonly #random: Random;
   readonly #onPortUnreachable: ((datagram: Uint8Array) => void | Promise<void>) | undefined;
   readonly #verify: boolean;
-  readonly #listeners = new Map<number, UdpCallback<Ipv4Addr>>();
+  readonly #listeners = new Map<number, UdpCallback<A>>();
   #disconnected = false;
   readonly #stats = {
     rxDatagrams: 0,
@@ -95,7 +96,7 @@ export class UdpLayer implements Udp<Ipv4Addr> {
     txDatagrams: 0,
   };
 
-  constructor(ip: Ipv4, options: UdpLayerOptions) {
+  constructor(ip: Ip<A, unknown>, options: UdpLayerOptions) {
     this.#ip = ip;
     this.#random = options.random;
     this.#onPortUnreachable = options.onPortUnreachable;
@@ -103,7 +104,7 @@ export class UdpLayer implements Udp<Ipv4Addr> {
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Udp.listen} */
-  listen(port: number, callback: UdpCallback<Ipv4Addr>): void {
+  listen(port: number, callback: UdpCallback<A>): void {
     checkPort(port);
     this.#listeners.set(port, callback);
   }
@@ -117,7 +118,7 @@ export class UdpLayer implements Udp<Ipv4Addr> {
    * Handles a received UDP datagram (the IP payload). `ipDatagram`, the whole IPv4 datagram, lets the
    * layer report a closed port.
    */
-  async input(src: Ipv4Addr, dst: Ipv4Addr, datagram: Uint8Array, ipDatagram?: Uint8Array): Promise<void> {
+  async input(src: A, dst: A, datagram: Uint8Array, ipDatagram?: Uint8Array): Promise<void> {
     if (this.#disconnected) return;
     this.#stats.rxDatagrams++;
     const decoded = decodeUdpDatagram(src, dst, datagram, this.#verify);
@@ -143,10 +144,10 @@ export class UdpLayer implements Udp<Ipv4Addr> {
    * @throws RangeError if a port is out of range or the payload exceeds 65507 bytes.
    */
   async write(
-    dst: Ipv4Addr,
+    dst: A,
     dstPort: number,
     payload: Uint8Array,
-    options: UdpWriteOptions<Ipv4Addr> = {},
+    options: UdpWriteOptions<A> = {},
   ): Promise<Result<void, UdpError>> {
     checkPort(dstPort);
     if (options.srcPort !== undefined) checkPort(options.srcPort);

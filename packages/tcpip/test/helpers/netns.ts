@@ -129,7 +129,15 @@ export interface DriverConfig {
   readonly pcap?: string;
   /** Run a DirectStack (with TCP) instead of the bare Ipv4Stack. */
   readonly direct?: boolean;
+  /**
+   * Run the DirectStack dual-stack with this static IPv6 prefix (`""` for link-local and SLAAC
+   * only); the namespace then keeps IPv6 on and the tap gets 2001:db8:99::1/64.
+   */
+  readonly ipv6?: string;
 }
+
+/** The kernel's IPv6 address on the tap of a lab whose driver runs IPv6. */
+export const IPV6_KERNEL = "2001:db8:99::1/64";
 
 /** A namespace with a tap at 10.99.0.1/24 whose other end is a driver process running the stack. */
 export class Lab {
@@ -158,7 +166,9 @@ export class Lab {
   async start(backend: Backend, config: DriverConfig): Promise<Driver> {
     execFileSync("ip", ["netns", "add", this.name]);
     this.exec("ip", ["link", "set", "lo", "up"]);
-    this.exec("sysctl", ["-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+    if (config.ipv6 === undefined) {
+      this.exec("sysctl", ["-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+    }
     const driverScript = join(FIXTURES, "stack-driver.mjs");
     let driverProcess: ChildProcess;
     if (backend === "socat") {
@@ -202,6 +212,7 @@ export class Lab {
     }, `tap ${this.tap}`);
     execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
     this.exec("ip", ["addr", "add", "10.99.0.1/24", "dev", this.tap]);
+    if (config.ipv6 !== undefined) this.exec("ip", ["-6", "addr", "add", IPV6_KERNEL, "dev", this.tap, "nodad"]);
     this.exec("ip", ["link", "set", this.tap, "up"]);
     await driver.next("ready");
     return driver;

@@ -1,6 +1,6 @@
 /**
- * How TCP names and compares addresses of the generic type `A`: by `toString()` for table keys, and
- * by `equals` when the address type has one (mirage-types' `Ipv4Addr` and `Ipv6Addr` do), so the
+ * How TCP names and compares addresses of the generic type `A`: by `toString()` (an IPv6 address
+ * by its words) for table keys, and by `equals` when the address type has one (mirage-types' `Ipv4Addr` and `Ipv6Addr` do), so the
  * per-segment fast path compares without building strings.
  *
  * @packageDocumentation
@@ -16,10 +16,15 @@ function hasEquals(value: unknown): value is WithEquals {
 
 /** The text naming `addr` in table keys. */
 export function addressKey(addr: unknown): string {
+  // An IPv6 address's text form (RFC 5952, with `::` compression) costs more than its words: the
+  // demultiplexing key of every segment is built from the words instead.
+  if (isIpv6(addr)) {
+    const [w0, w1, w2, w3] = (addr as { toWords(): readonly [number, number, number, number] }).toWords();
+    return `${w0}:${w1}:${w2}:${w3}`;
+  }
   return String(addr);
 }
 
-/** Whether two addresses are the same. */
 export function addressEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   return hasEquals(a) ? a.equals(b) : String(a) === String(b);

@@ -1,0 +1,109 @@
+/**
+ * The ICMPv6 message codec (RFC 4443 §2): type, code, checksum over the IPv6 pseudo-header, the
+ * 32-bit word after the checksum and the body. Decoding verifies the checksum and never throws.
+ *
+ * @packageDocumentation
+ */
+
+import { type Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import { pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
+import { NextHeader } from "../ipv6/ipv6-packet.js";
+
+/**
+ * ICMPv6 message types used by the stack (RFC 4443, RFC 4861, RFC 3810).
+ *
+ * @beta
+ */
+export const Icmpv6Type = {
+  destinationUnreachable: 1,
+  packetTooBig: 2,
+  timeExceeded: 3,
+  parameterProblem: 4,
+  echoRequest: 128,
+  echoReply: 129,
+  mldQuery: 130,
+  routerSolicitation: 133,
+  routerAdvertisement: 134,
+  neighborSolicitation: 135,
+  neighborAdvertisement: 136,
+  redirect: 137,
+  mldv2Report: 143,
+} as const;
+
+/**
+ * A decoded ICMPv6 message.
+ *
+ * @beta
+ */
+export interface Icmpv6Message {
+  /** The type ({@link Icmpv6Type}). */
+  readonly type: number;
+  /** The code. */
+  readonly code: number;
+  /** The 32-bit word after the checksum (identifier and sequence, MTU, pointer, flags...). */
+  readonly rest: number;
+  /** What follows the first 8 bytes, a view into the packet. */
+  readonly body: Uint8Array;
+}
+
+/**
+ * The size of the ICMPv6 header with the word after the checksum.
+ *
+ * @beta
+ */
+export const ICMPV6_HEADER_SIZE = 8;
+
+/**
+ * Decodes an ICMPv6 message sent from `src` to `dst`, verifying its checksum.
+ *
+ * @beta
+ */
+export function decodeIcmpv6Message(
+  src: Ipv6Addr,
+  dst: Ipv6Addr,
+  data: Uint8Array,
+): Result<Icmpv6Message, "truncated" | "bad_checksum"> {
+  if (data.length < ICMPV6_HEADER_SIZE) return err("truncated");
+  if (internetChecksum(data, pseudoHeaderSum(src, dst, NextHeader.icmpv6, data.length)) !== 0) {
+    return err("bad_checksum");
+  }
+  return ok({
+    type: data[0]!,
+    code: data[1]!,
+    rest: ((data[4]! << 24) | (data[5]! << 16) | (data[6]! << 8) | data[7]!) >>> 0,
+    body: data.subarray(ICMPV6_HEADER_SIZE),
+  });
+}
+
+/**
+ * Writes an ICMPv6 header (with its checksum over `body`) into the first 8 bytes of `head`.
+ *
+ * @beta
+ */
+export function encodeIcmpv6Header(
+  src: Ipv6Addr,
+  dst: Ipv6Addr,
+  type: number,
+  code: number,
+  rest: number,
+  body: Uint8Array,
+  head: Uint8Array,
+): void {
+  const length = ICMPV6_HEADER_SIZE + body.length;
+  head[0] = type;
+  head[1] = code;
+  head[2] = 0;
+  head[3] = 0;
+  head[4] = (rest >>> 24) & 0xff;
+  head[5] = (rest >>> 16) & 0xff;
+  head[6] = (rest >>> 8) & 0xff;
+  head[7] = rest & 0xff;
+  const headSum = onesComplementSum(
+    head.subarray(0, ICMPV6_HEADER_SIZE),
+    pseudoHeaderSum(src, dst, NextHeader.icmpv6, length),
+  );
+  const checksum = internetChecksum(body, headSum);
+  head[2] = checksum >>> 8;
+  head[3] = checksum & 0xff;
+}
