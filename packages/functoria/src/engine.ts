@@ -261,9 +261,9 @@ export interface DescribeDotOptions {
 }
 
 /**
- * Whether `describe --dot` draws the graph as SVG for the output `path`.
+ * Whether `describe --dot` draws the graph as SVG for the output `path` (it ends in `.svg`).
  *
- * @public
+ * @beta
  */
 export function isSvgOutput(path: string | undefined): path is string {
   return path?.toLowerCase().endsWith(".svg") === true;

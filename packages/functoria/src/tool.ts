@@ -292,7 +292,9 @@ async function run(
       if (!tool.dot) return ExitCode.ok;
       const { output } = tool.args;
       const renderSvg = isSvgOutput(output) ? await options.svgRenderer?.() : undefined;
-      io.stdout(await perform(options, tool.args, describeDot(conf, { output, dotCommand: tool.dotCommand, renderSvg })));
+      io.stdout(
+        await perform(options, tool.args, describeDot(conf, { output, dotCommand: tool.dotCommand, renderSvg })),
+      );
       return ExitCode.ok;
     }
     case "clean":

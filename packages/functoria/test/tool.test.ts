@@ -316,7 +316,9 @@ describe("describe and query", () => {
     expect(ran).toEqual([["xdot", "/tmp/graph0.dot"]]);
     expect(Object.keys(fs.snapshot().files)).toEqual(["/w/app/config.ts"]);
     const missing = new MemoryFileSystem({ cwd: CWD, files: { "app/config.ts": "" } });
-    expect(await runIn(missing, ["describe", "--dot", "--dot-command=xdot", "-f", "app/config.ts"], apps)).toMatchObject({
+    expect(
+      await runIn(missing, ["describe", "--dot", "--dot-command=xdot", "-f", "app/config.ts"], apps),
+    ).toMatchObject({
       code: 1,
       stderr: expect.stringContaining("'xdot /tmp/graph0.dot' not found"),
     });

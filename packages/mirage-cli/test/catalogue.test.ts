@@ -110,7 +110,9 @@ describe("register", () => {
 
   it("imports each platform value once, from the target's package", () => {
     const code = mainFile(configure(hello()));
-    expect(code).toContain('import { Main, unixExitStatuses, unixPClock, unixRandom, unixSleep } from "@mirage-ts/mirage-unix";');
+    expect(code).toContain(
+      'import { Main, unixExitStatuses, unixPClock, unixRandom, unixSleep } from "@mirage-ts/mirage-unix";',
+    );
     expect(code).toContain('import { Hello } from "../unikernel.js";');
   });
 

@@ -32,7 +32,11 @@ describe("hello-key's messages", { timeout: buildsMs(1) }, () => {
   afterAll(() => removeProject(dir));
 
   it("--version prints the version of its package.json", async () => {
-    expect(await node(dir, ["dist/hello-key.mjs", "--version"])).toEqual({ code: 63, stdout: "2.3.4-rc.1\n", stderr: "" });
+    expect(await node(dir, ["dist/hello-key.mjs", "--version"])).toEqual({
+      code: 63,
+      stdout: "2.3.4-rc.1\n",
+      stderr: "",
+    });
   });
 
   it("--help lists the exit statuses of the unix platform, and not Solo5's", async () => {
@@ -82,7 +86,9 @@ describe.concurrent("fatal errors", { timeout: buildsMs(1) }, () => {
       const report = r.stderr.split("\n");
       expect(report[0]).toBe("Fatal error: TypeError: hello refused");
       expect(report[1]).toBe(`    at refuse (${join(dir, "unikernel.ts")}:${line}:9)`);
-      expect(report[2]).toMatch(new RegExp(`^ {4}at Object\\.start \\(${join(dir, "unikernel\\.ts")}:\\d+:\\d+\\)$`, "u"));
+      expect(report[2]).toMatch(
+        new RegExp(`^ {4}at Object\\.start \\(${join(dir, "unikernel\\.ts")}:\\d+:\\d+\\)$`, "u"),
+      );
     } finally {
       await removeProject(dir);
     }

@@ -20,8 +20,8 @@ import {
 } from "@mirage-ts/mirage-types";
 import { dispatch } from "../internal/iteration.js";
 import { type SocketBinding, bindAddress, checkPort } from "../internal/socket-binding.js";
-import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
 import { ListenError } from "./listen-error.js";
+import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
 
 // The accept queue asked of the kernel (which caps it at net.core.somaxconn): Node's 511 overflows under a
 // burst of 2000 connects, and Linux then resets clients that believe they are connected.
