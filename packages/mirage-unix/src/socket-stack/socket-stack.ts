@@ -39,8 +39,7 @@ export interface SocketStackOptions {
    * Called once per port when a TCP or UDP listener cannot bind it (in use, no permission), with a
    * {@link ListenError}; a TCP port bound on two sockets (IPv4 and IPv6) is released. By default the
    * error is thrown as an uncaught exception, as upstream's `listen` raises: under {@link Main.run}
-   * the unikernel prints `Fatal error: tcp: cannot listen on port 8080: address already in use
-   * (EADDRINUSE); …` without a stack and ends with code 255.
+   * the unikernel prints `Fatal error: ` and the message, without a stack, and ends with code 255.
    */
   readonly onListenError?: (error: Error) => void;
 }
