@@ -1,12 +1,14 @@
 // What a built unikernel tells the person running it: its version, its exit statuses, the quoting
 // hint after a bad argument, a fatal error located in the TypeScript source, a port it cannot bind.
 // Each example is configured and built in a temporary copy, then its bundle runs with node.
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { chmod, readFile } from "node:fs/promises";
 import { type Server, createServer } from "node:net";
 import { join } from "node:path";
+import { itRequiring, missingRoot, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
-import { ROOT, exampleCopy, mirage, node, removeProject } from "./support/project.js";
+import { ROOT, exampleCopy, mirage, node, removeProject, run } from "./support/project.js";
 
 const LOG_LINE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d): /u;
 
@@ -73,7 +75,7 @@ describe("hello-key's messages", { timeout: buildsMs(1) }, () => {
   });
 });
 
-describe.concurrent("fatal errors", { timeout: buildsMs(1) }, () => {
+describe("fatal errors", { timeout: buildsMs(1) }, () => {
   it("an exception of the unikernel names its TypeScript file and line, and exits 255", async () => {
     const source = (await readFile(join(ROOT, "examples/hello/unikernel.ts"), "utf8"))
       .replace('log.info("hello");', "refuse();")
@@ -93,25 +95,69 @@ describe.concurrent("fatal errors", { timeout: buildsMs(1) }, () => {
       await removeProject(dir);
     }
   });
+});
+
+describe("network's listen failures on the socket stack", { timeout: buildsMs(1) }, () => {
+  let dir = "";
+  beforeAll(async () => {
+    dir = await built("network", ["--net=socket"]);
+  }, buildsMs(1));
+  afterAll(() => removeProject(dir));
+
+  /** What the unikernel printed besides its log lines. */
+  const report = (stderr: string): string[] => stderr.split("\n").filter((l) => !LOG_LINE.test(l));
 
   it("a port in use is named with its cause once, without a stack, and exits 255", async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, resolve));
     const { port } = blocker.address() as { port: number };
-    const dir = await built("network", ["--net=socket"]);
     try {
       const r = await node(dir, ["dist/network.mjs", `--port=${port}`]);
-      expect(r.code).toBe(255);
-      expect(r.stdout).toBe("");
-      const report = r.stderr.split("\n").filter((l) => !LOG_LINE.test(l));
-      expect(report).toEqual([
+      expect(r).toMatchObject({ code: 255, stdout: "" });
+      expect(report(r.stderr)).toEqual([
         `Fatal error: tcp: cannot listen on port ${port}: address already in use (EADDRINUSE); ` +
           "another program listens there: stop it or choose another port",
         "",
       ]);
     } finally {
       blocker.close();
-      await removeProject(dir);
     }
   });
+
+  itRequiring(
+    missingRoot() ?? missingTools("runuser") ?? missingPrivilegedPort(),
+    "a privileged port refused to an unprivileged user says so and what to do, and exits 255",
+    {},
+    async () => {
+      // The user nobody runs the bundle: it must reach the project, which mkdtemp made private.
+      await chmod(dir, 0o755);
+      const port = privilegedPort();
+      const r = await run("runuser", ["-u", "nobody", "--", process.execPath, "dist/network.mjs", `--port=${port}`], {
+        cwd: dir,
+      });
+      expect(r).toMatchObject({ code: 255, stdout: "" });
+      expect(report(r.stderr)).toEqual([
+        `Fatal error: tcp: cannot listen on port ${port}: permission denied (EACCES); ` +
+          "a port below 1024 needs root or the CAP_NET_BIND_SERVICE capability: choose a port from 1024",
+        "",
+      ]);
+    },
+  );
 });
+
+// The first port an unprivileged user may bind (Linux's net.ipv4.ip_unprivileged_port_start).
+function unprivilegedPortStart(): number {
+  try {
+    return Number(readFileSync("/proc/sys/net/ipv4/ip_unprivileged_port_start", "utf8").trim());
+  } catch {
+    return 1024;
+  }
+}
+
+function privilegedPort(): number {
+  return unprivilegedPortStart() - 1;
+}
+
+function missingPrivilegedPort(): string | undefined {
+  return unprivilegedPortStart() > 1 ? undefined : "every port is unprivileged here (ip_unprivileged_port_start)";
+}
