@@ -76,17 +76,21 @@ describe("hello-key's messages", { timeout: buildsMs(1) }, () => {
 });
 
 describe("fatal errors", { timeout: buildsMs(1) }, () => {
-  it("an exception of the unikernel names its TypeScript file and line, and exits 255", async () => {
+  it("an exception of the unikernel names its class, its TypeScript file and line, and exits 255", async () => {
     const source = (await readFile(join(ROOT, "examples/hello/unikernel.ts"), "utf8"))
       .replace('log.info("hello");', "refuse();")
-      .concat('\nfunction refuse(): never {\n  throw new TypeError("hello refused");\n}\n');
-    const line = source.split("\n").findIndex((l) => l.includes("throw new TypeError")) + 1;
+      .concat(
+        "\nclass Refusal extends Error {}\n\nfunction refuse(): never {\n" +
+          '  throw new Refusal("hello refused");\n}\n',
+      );
+    const line = source.split("\n").findIndex((l) => l.includes("throw new Refusal")) + 1;
     const dir = await built("hello", [], { "unikernel.ts": source });
     try {
       const r = await node(dir, ["dist/hello.mjs"]);
       expect(r.code).toBe(255);
       const report = r.stderr.split("\n");
-      expect(report[0]).toBe("Fatal error: TypeError: hello refused");
+      // The class keeps its name in the minified bundle.
+      expect(report[0]).toBe("Fatal error: Refusal [Error]: hello refused");
       expect(report[1]).toBe(`    at refuse (${join(dir, "unikernel.ts")}:${line}:9)`);
       expect(report[2]).toMatch(
         new RegExp(`^ {4}at Object\\.start \\(${join(dir, "unikernel\\.ts")}:\\d+:\\d+\\)$`, "u"),
