@@ -45,9 +45,9 @@ export function appBundlePath(outfile: string): string {
  * when the module loads, so turning them on inside the bundle would be too late for the bundle
  * itself: the program turns them on, then loads it. Stack traces then name the TypeScript files.
  */
-function launcher(shebang: string, header: string, bundleName: string): string {
+function launcher(header: string, bundleName: string): string {
   return (
-    `${shebang}// ${header}\n` +
+    `#!/usr/bin/env node\n// ${header}\n` +
     "// Runs the unikernel with source maps on, so that its stack traces name its TypeScript files and lines.\n" +
     "process.setSourceMapsEnabled(true);\n" +
     `await import(${JSON.stringify(`./${bundleName}`)});\n`
@@ -62,8 +62,9 @@ function launcher(shebang: string, header: string, bundleName: string): string {
  */
 export async function bundle(options: BundleOptions): Promise<number> {
   const { target } = options;
-  const shebang = target.bundle.platform === "node" ? "#!/usr/bin/env node\n" : "";
-  const app = appBundlePath(options.outfile);
+  const onNode = target.bundle.platform === "node";
+  // Only Node runs the program and has source maps to turn on: elsewhere the bundle is the output.
+  const app = onNode ? appBundlePath(options.outfile) : options.outfile;
   const version = await unikernelVersion(options.packageJson);
   try {
     await esbuild.build({
@@ -88,10 +89,12 @@ export async function bundle(options: BundleOptions): Promise<number> {
     if (errors === undefined) throw e;
     throw new Error(`bundling failed (are the unikernel's dependencies installed?):\n${errors}`);
   }
-  await writeFile(options.outfile, launcher(shebang, options.header, basename(app)));
-  // The source map of a bundle built before the program and the bundle were two files.
-  await rm(`${options.outfile}.map`, { force: true });
-  if (shebang !== "") await chmod(options.outfile, 0o755);
+  if (onNode) {
+    await writeFile(options.outfile, launcher(options.header, basename(app)));
+    // The source map of a bundle built before the program and the bundle were two files.
+    await rm(`${options.outfile}.map`, { force: true });
+    await chmod(options.outfile, 0o755);
+  }
   return (await stat(app)).size;
 }
 
