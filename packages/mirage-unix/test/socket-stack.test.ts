@@ -373,6 +373,22 @@ describe("connectSocketStack: UDP", () => {
     socket.close();
   });
 
+  it("reports a UDP port that cannot be bound once, as a ListenError", async () => {
+    const blocker = await peer();
+    const errors: Error[] = [];
+    const other = await connectSocketStack({
+      ipv4: Ipv4Prefix.parse("127.0.0.1/8"),
+      ipv4Only: true,
+      onListenError: (e) => void errors.push(e),
+    });
+    other.udp().listen(blocker.port, () => {});
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]).toBeInstanceOf(ListenError);
+    expect(errors[0]).toMatchObject({ protocol: "udp", port: blocker.port, code: "EADDRINUSE" });
+    await other.disconnect();
+    blocker.socket.close();
+  });
+
   it("replaces the callback when listening again, and stops on unlisten", async () => {
     const port = await freePort("udp");
     const seen: string[] = [];
