@@ -244,22 +244,63 @@ export function describeText(conf: Configuration, verbose: boolean): string {
 }
 
 /**
- * The `describe --dot` action: writes the graph to `output` (`-` for the returned string), or
- * to a temporary file shown with `dotCommand`. Returns what to print.
+ * Options of {@link describeDot}.
  *
  * @public
  */
-export function describeDot(
-  conf: Configuration,
-  options: { readonly output: string | undefined; readonly dotCommand: string },
-): Action<string> {
+export interface DescribeDotOptions {
+  /** `-o`: a file (`.svg` for an image, dot text otherwise), `-` for the returned string, or none. */
+  readonly output: string | undefined;
+  /** `--dot-command`: the viewer run on a temporary dot file when there is no `output`. */
+  readonly dotCommand: string | undefined;
+  /**
+   * Draws dot text as an SVG image, for an `output` ending in `.svg` (the tool host brings it:
+   * mirage-cli's runs Graphviz compiled to WebAssembly). Without it such an output fails.
+   */
+  readonly renderSvg?: ((dot: string) => string) | undefined;
+}
+
+/**
+ * Whether `describe --dot` draws the graph as SVG for the output `path` (it ends in `.svg`).
+ *
+ * @beta
+ */
+export function isSvgOutput(path: string | undefined): path is string {
+  return path?.toLowerCase().endsWith(".svg") === true;
+}
+
+function drawSvg(path: string, dot: string, renderSvg: ((dot: string) => string) | undefined): Action<string> {
+  if (renderSvg === undefined)
+    return Action.fail(`cannot draw ${path}: this tool has no SVG renderer; write the dot text with -o graph.dot`);
+  return Action.defer(() => {
+    let svg: string;
+    try {
+      svg = renderSvg(dot);
+    } catch (e) {
+      return Action.fail(`cannot draw ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return Action.writeFile(path, svg).map(() => "");
+  });
+}
+
+/**
+ * The `describe --dot` action: draws the graph as SVG into an `output` ending in `.svg`, writes its
+ * dot text to another `output` (returns it for `-`), shows a temporary dot file with `dotCommand`,
+ * or returns the dot text when there is neither. Returns what to print.
+ *
+ * @public
+ */
+export function describeDot(conf: Configuration, options: DescribeDotOptions): Action<string> {
   const dot = toDot(conf.impl);
-  if (options.output === "-") return Action.ok(dot);
-  if (options.output !== undefined) return Action.writeFile(options.output, dot).map(() => "");
+  const { output, dotCommand, renderSvg } = options;
+  if (output === "-" || (output === undefined && dotCommand === undefined)) return Action.ok(dot);
+  if (isSvgOutput(output)) return drawSvg(output, dot, renderSvg);
+  if (output !== undefined) return Action.writeFile(output, dot).map(() => "");
   return Action.gen(function* () {
     const tmp = yield* Action.tmpFile("graph%s.dot");
     yield* Action.writeFile(tmp, dot);
-    const { out } = yield* Action.runCmd([options.dotCommand, tmp]);
+    const { out } = yield* Action.runCmd([dotCommand ?? "", tmp]);
+    yield* Action.rm(tmp);
     return out;
   });
 }

@@ -120,6 +120,8 @@ export {
   configureFiles,
   defaultContextFile,
   describeDot,
+  type DescribeDotOptions,
+  isSvgOutput,
   describeText,
   mainFile,
   packageJson,

@@ -32,6 +32,7 @@ import {
   defaultContextFile,
   describeDot,
   describeText,
+  isSvgOutput,
   query,
 } from "./engine.js";
 import { ExitCode } from "./exit-codes.js";
@@ -77,6 +78,11 @@ export interface ToolOptions {
    * A rejection is reported with exit code 123.
    */
   loadApp(configPath: string): Promise<App>;
+  /**
+   * Loads the function drawing dot text as an SVG image, for `describe --dot -o FILE.svg` (loaded
+   * only then). Without it, such an output is refused.
+   */
+  readonly svgRenderer?: (() => Promise<(dot: string) => string>) | undefined;
 }
 
 const LEVELS: readonly Verbosity[] = ["quiet", "error", "warning", "info", "debug"];
@@ -283,14 +289,12 @@ async function run(
       return ExitCode.ok;
     case "describe": {
       io.stdout(describeText(conf, verbose));
-      if (tool.dot)
-        io.stdout(
-          await perform(
-            options,
-            tool.args,
-            describeDot(conf, { output: tool.args.output, dotCommand: tool.dotCommand }),
-          ),
-        );
+      if (!tool.dot) return ExitCode.ok;
+      const { output } = tool.args;
+      const renderSvg = isSvgOutput(output) ? await options.svgRenderer?.() : undefined;
+      io.stdout(
+        await perform(options, tool.args, describeDot(conf, { output, dotCommand: tool.dotCommand, renderSvg })),
+      );
       return ExitCode.ok;
     }
     case "clean":

@@ -56,6 +56,7 @@ export async function runIn(
   argv: readonly string[],
   apps: Record<string, () => App>,
   env: Record<string, string> = {},
+  svgRenderer?: () => Promise<(dot: string) => string>,
 ): Promise<RunResult> {
   let stdout = "";
   let stderr = "";
@@ -70,6 +71,7 @@ export async function runIn(
       if (make === undefined) throw new Error(`no configuration at ${path}`);
       return make();
     },
+    svgRenderer,
   });
   return { code, stdout, stderr };
 }

@@ -266,9 +266,43 @@ describe("describe and query", () => {
     );
   });
 
-  it("prints the dot graph to stdout with -o - and runs the dot command otherwise", async () => {
+  it("prints the dot graph to stdout with -o - or without -o, and writes it to another -o file", async () => {
+    const graph = 'digraph G {\n  ordering=out;\n  1 [label="unit__1\\nUnit\\n", shape="box"];';
     const r = await runIn(project(), ["describe", "--dot", "-o", "-", "-f", "app/config.ts"], apps);
-    expect(r.stdout).toContain('digraph G {\n  ordering=out;\n  1 [label="unit__1\\nUnit\\n", shape="box"];');
+    expect(r.stdout).toContain(graph);
+    expect((await runIn(project(), ["describe", "--dot", "-f", "app/config.ts"], apps)).stdout).toContain(graph);
+    const fs = project();
+    expect((await runIn(fs, ["describe", "--dot", "-o", "graph.dot", "-f", "app/config.ts"], apps)).code).toBe(0);
+    expect(fs.snapshot().files["/w/graph.dot"]).toContain(graph);
+  });
+
+  it("draws the graph with the host's SVG renderer for an -o ending in .svg, and only then loads it", async () => {
+    const loaded: string[] = [];
+    const renderer = async () => {
+      loaded.push("renderer");
+      return (dot: string) => `<svg>${dot.length}</svg>`;
+    };
+    const fs = project();
+    const argv = ["describe", "--dot", "-f", "app/config.ts"];
+    expect((await runIn(fs, [...argv, "-o", "-"], apps, {}, renderer)).code).toBe(0);
+    expect(loaded).toEqual([]);
+    const r = await runIn(fs, [...argv, "-o", "graph.SVG"], apps, {}, renderer);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(loaded).toEqual(["renderer"]);
+    expect(fs.snapshot().files["/w/graph.SVG"]).toMatch(/^<svg>\d+<\/svg>$/u);
+    expect(await runIn(project(), [...argv, "-o", "graph.svg"], apps)).toMatchObject({
+      code: 1,
+      stderr: "test: cannot draw graph.svg: this tool has no SVG renderer; write the dot text with -o graph.dot\n",
+    });
+    const failing = async () => () => {
+      throw new Error("syntax error in line 1");
+    };
+    expect((await runIn(project(), [...argv, "-o", "g.svg"], apps, {}, failing)).stderr).toBe(
+      "test: cannot draw g.svg: syntax error in line 1\n",
+    );
+  });
+
+  it("shows the graph with --dot-command, and removes the temporary file after", async () => {
     const ran: string[][] = [];
     const fs = new MemoryFileSystem({
       cwd: CWD,
@@ -278,10 +312,13 @@ describe("describe and query", () => {
         return { out: "", err: "" };
       },
     });
-    expect((await runIn(fs, ["describe", "--dot", "--dot-command=dot", "-f", "app/config.ts"], apps)).code).toBe(0);
-    expect(ran).toEqual([["dot", "/tmp/graph0.dot"]]);
+    expect((await runIn(fs, ["describe", "--dot", "--dot-command=xdot", "-f", "app/config.ts"], apps)).code).toBe(0);
+    expect(ran).toEqual([["xdot", "/tmp/graph0.dot"]]);
+    expect(Object.keys(fs.snapshot().files)).toEqual(["/w/app/config.ts"]);
     const missing = new MemoryFileSystem({ cwd: CWD, files: { "app/config.ts": "" } });
-    expect(await runIn(missing, ["describe", "--dot", "-f", "app/config.ts"], apps)).toMatchObject({
+    expect(
+      await runIn(missing, ["describe", "--dot", "--dot-command=xdot", "-f", "app/config.ts"], apps),
+    ).toMatchObject({
       code: 1,
       stderr: expect.stringContaining("'xdot /tmp/graph0.dot' not found"),
     });

@@ -11,6 +11,7 @@ import { type Builder, type Impl, type Job, impl, job, map, value } from "@mirag
 import { buildCommand } from "./commands/build.js";
 import { removeBundles } from "./commands/bundle.js";
 import { targetOf } from "./internal/platform.js";
+import { versionDeclaration } from "./internal/unikernel-version.js";
 import { target } from "./keys.js";
 import { findTarget } from "./targets.js";
 import { packageName, version } from "./version.js";
@@ -39,7 +40,7 @@ export const mirageBuilder: Builder = {
   defaultConfigFile: "config.ts",
   keys: [target],
   registerArg: { module: "@mirage-ts/mirage-runtime", name: "registerArg" },
-  prelude: ({ info, importValue }) => targetOf(info).prelude(importValue),
+  prelude: ({ info, importValue }) => versionDeclaration + targetOf(info).prelude(importValue),
   run: ({ info, importValue, start }) => targetOf(info).run(importValue, start),
   create,
   packageJson: (info, base) => ({

@@ -1,6 +1,6 @@
 /**
  * The `mirage` command: functoria's tool driver with the `mirage` builder, the host's file
- * system and the `config.ts` loader.
+ * system, the `config.ts` loader and the SVG renderer of `describe --dot`.
  *
  * @packageDocumentation
  */
@@ -9,6 +9,7 @@ import { ExitCode, runTool } from "@mirage-ts/functoria";
 import { mirageBuilder } from "./builder.js";
 import { loadConfig } from "./internal/load-config.js";
 import { NodeFileSystem } from "./internal/node-fs.js";
+import { svgRenderer } from "./internal/svg-renderer.js";
 import { defaultTargetError } from "./keys.js";
 
 /**
@@ -48,5 +49,6 @@ export async function runMirage(argv: readonly string[], options: MirageRunOptio
     io: { stdout, stderr },
     env,
     loadApp: loadConfig,
+    svgRenderer,
   });
 }

@@ -11,6 +11,7 @@ import type { LogLevel } from "@mirage-ts/mirage-runtime";
 import { defaultPClock } from "./catalogue/base.js";
 import { argv } from "./catalogue/types.js";
 import { platformImpl, targetOf } from "./internal/platform.js";
+import { versionExpression } from "./internal/unikernel-version.js";
 
 const RUNTIME = "@mirage-ts/mirage-runtime";
 
@@ -32,15 +33,23 @@ export const defaultArgv: Impl<"argv"> = platformImpl({
  */
 export const noArgv: Impl<"argv"> = impl({ name: "No_argv", type: argv, connect: () => "[]" });
 
-/** Parses the command line once for every registered run-time argument (upstream `runtime_args`). */
+/**
+ * Parses the command line once for every registered run-time argument (upstream `runtime_args`),
+ * with the version `mirage build` puts in the bundle and the exit statuses of the target.
+ */
 export function runtimeArgsJob(commandLine: Impl<"argv">): Impl<Job> {
   return impl({
     name: "Runtime_args",
     type: job,
     extraDeps: [commandLine],
-    connect: ({ info, importValue, args: [line = ""] }) =>
-      `${importValue(RUNTIME, "withArgv")}(${JSON.stringify(info.name)}, ` +
-      `${line}, ${targetOf(info).output(importValue)})`,
+    connect: ({ info, importValue, args: [line = ""] }) => {
+      const t = targetOf(info);
+      const statuses = t.exitStatuses === undefined ? "" : `, exitStatuses: ${t.exitStatuses(importValue)}`;
+      return (
+        `${importValue(RUNTIME, "withArgv")}(${JSON.stringify(info.name)}, ` +
+        `${line}, ${t.output(importValue)}, { version: ${versionExpression}${statuses} })`
+      );
+    },
   });
 }
 

@@ -77,6 +77,11 @@ export interface Target {
   readonly output: (importValue: ImportValue) => string;
   /** An expression of a function writing one log line. */
   readonly logSink: (importValue: ImportValue) => string;
+  /**
+   * An expression of the exit statuses `--help` lists (mirage-runtime's `ExitStatus` list): the
+   * codes the platform can return. The runtime's own list when absent.
+   */
+  readonly exitStatuses?: ((importValue: ImportValue) => string) | undefined;
   /** The platform devices it implements. */
   readonly devices: Partial<PlatformDevices>;
   /** The ambient type packages the generated entry is type-checked with (`types`). */
@@ -127,6 +132,7 @@ const unix: Target = {
   /* biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line` at
      run time. */
   logSink: () => "(line: string): void => void process.stderr.write(`${line}\\n`)",
+  exitStatuses: value("unixExitStatuses"),
   devices: {
     console: call("connectConsole"),
     sleep: value("unixSleep"),

@@ -93,7 +93,11 @@ describe("register", () => {
       "unikernel_name__9",
       "mirage__11",
     ]);
-    expect(code).toContain('return withArgv("hello", _argv__1, unixOutput);');
+    expect(code).toContain(
+      'return withArgv("hello", _argv__1, unixOutput, { version: (typeof MIRAGE_UNIKERNEL_VERSION === "string" ? ' +
+        "MIRAGE_UNIKERNEL_VERSION : undefined), exitStatuses: unixExitStatuses });",
+    );
+    expect(code).toContain("declare const MIRAGE_UNIKERNEL_VERSION: string | undefined;\n");
     expect(code).toContain("const delay__key = registerArg(delayArg);\nconst logs__key = registerArg(logsArg);\n");
     expect(code).toContain("return _sleep__3.sleepNs(BigInt(_delay) * 1000000000n);");
     expect(code).toContain('setLevel("info", _logs, unixOutput)');
@@ -106,7 +110,9 @@ describe("register", () => {
 
   it("imports each platform value once, from the target's package", () => {
     const code = mainFile(configure(hello()));
-    expect(code).toContain('import { Main, unixPClock, unixRandom, unixSleep } from "@mirage-ts/mirage-unix";');
+    expect(code).toContain(
+      'import { Main, unixExitStatuses, unixPClock, unixRandom, unixSleep } from "@mirage-ts/mirage-unix";',
+    );
     expect(code).toContain('import { Hello } from "../unikernel.js";');
   });
 

@@ -48,14 +48,15 @@ export interface ExitStatus {
 }
 
 /**
- * Every exit status a unikernel documents, in the order `--help` lists them (upstream texts; 255 names
- * an uncaught exception rather than an OCaml one).
+ * The exit statuses of every unikernel, in the order `--help` lists them (upstream texts; 255 names
+ * an uncaught exception rather than an OCaml one). Upstream also lists `1 on Solo5 internal error`,
+ * which only a Solo5 platform returns: a platform adds its own codes through
+ * {@link WithArgvOptions.exitStatuses}.
  *
  * @public
  */
 export const exitStatuses: readonly ExitStatus[] = Object.freeze([
   { code: exitSuccess, doc: "on success." },
-  { code: 1, doc: "on Solo5 internal error." },
   { code: helpVersion, doc: "on showing this help." },
   { code: argumentError, doc: "on any argument parsing error." },
   {

@@ -6,11 +6,12 @@
  */
 
 import type { Arg } from "./arg.js";
-import { ExitRequest, argumentError, helpVersion, internalError } from "./exit.js";
+import { ExitRequest, type ExitStatus, argumentError, exitStatuses, helpVersion, internalError } from "./exit.js";
 import { type CommandLineOutcome, evaluateCommandLine } from "./internal/evaluate.js";
 import { renderManPage } from "./internal/man-page.js";
 import { internalErrorReport, parseErrorReport } from "./internal/messages.js";
 import { optionName } from "./internal/option-name.js";
+import { quotingHintOption } from "./internal/quoting-hint.js";
 import { standardArgs } from "./internal/standard-options.js";
 import type { Output } from "./output.js";
 
@@ -38,8 +39,13 @@ export const calledTooLate =
  * @public
  */
 export interface WithArgvOptions {
-  /** What `--version` prints; `unknown` by default. */
-  readonly version?: string;
+  /** What `--version` prints (mirage-cli passes the version of the unikernel's package.json); `unknown` by default. */
+  readonly version?: string | undefined;
+  /**
+   * The exit statuses `--help` lists: those the platform can return (mirage-unix's
+   * `unixExitStatuses`); {@link exitStatuses} by default.
+   */
+  readonly exitStatuses?: readonly ExitStatus[] | undefined;
   /** Reads an environment variable, for arguments whose `info.env` is set; none are read by default. */
   readonly env?: (variable: string) => string | undefined;
 }
@@ -106,7 +112,8 @@ export class RuntimeArgs {
    *
    * On `--help` or `--version` it writes the page to `output.out` and throws
    * `ExitRequest(helpVersion)`. On a bad command line it writes `<program>: <problem>`, the usage line
-   * and the quoting hint to `output.err` and throws `ExitRequest(argumentError)`; if a converter
+   * and the quoting hint (naming one of the registered options that take a value, or left out if
+   * none does) to `output.err` and throws `ExitRequest(argumentError)`; if a converter
    * throws, it reports the exception and throws `ExitRequest(internalError)`.
    *
    * @param program - the unikernel's name, used in messages and the man page
@@ -123,13 +130,13 @@ export class RuntimeArgs {
     }
     switch (outcome.kind) {
       case "help":
-        output.out(renderManPage(program, [...args, ...standardArgs]));
+        output.out(renderManPage(program, [...args, ...standardArgs], options.exitStatuses ?? exitStatuses));
         throw new ExitRequest(helpVersion);
       case "version":
         output.out(`${options.version ?? "unknown"}\n`);
         throw new ExitRequest(helpVersion);
       case "error":
-        output.err(parseErrorReport(program, outcome.message));
+        output.err(parseErrorReport(program, outcome.message, quotingHintOption(args, argv, outcome.stray)));
         throw new ExitRequest(argumentError);
       case "values":
         args.forEach((arg, i) => {

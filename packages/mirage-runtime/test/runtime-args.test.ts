@@ -19,9 +19,9 @@ import {
 import { describe, expect, it } from "vitest";
 import { runArgv } from "./capture.js";
 
-const hint =
-  "Hint: To pass a space, it needs to be escaped twice: --hello='Hello,\\ world!'\n" +
-  "      Another possibility is: --hello='\"Hello, world!\"'\n";
+const hintAbout = (option: string): string =>
+  `Hint: To pass a space, it needs to be escaped twice: ${option}='Hello,\\ world!'\n` +
+  `      Another possibility is: ${option}='"Hello, world!"'\n`;
 
 function registry() {
   const args = new RuntimeArgs();
@@ -88,7 +88,7 @@ describe("withArgv: values", () => {
 });
 
 describe("withArgv: errors exit 64 with the problem, the usage and the hint", () => {
-  it("reports a bad --delay value", () => {
+  it("reports a bad --delay value, without a hint when only the runtime's options take a value", () => {
     const args = new RuntimeArgs();
     const delay = args.registerArg(delayArg);
     const run = runArgv(args, ["--delay=x"]);
@@ -98,8 +98,7 @@ describe("withArgv: errors exit 64 with the problem, the usage and the hint", ()
     expect(run.stderr).toBe(
       "noop: option '--delay': invalid value 'x', expected an integer\n" +
         "Usage: noop [OPTION]…\n" +
-        "Try 'noop --help' for more information.\n" +
-        hint,
+        "Try 'noop --help' for more information.\n",
     );
     expect(() => delay()).toThrow(calledTooEarly);
   });
@@ -125,8 +124,29 @@ describe("withArgv: errors exit 64 with the problem, the usage and the hint", ()
     const run = runArgv(args, argv);
     expect(run.exit).toBe(64);
     expect(run.stderr.split("\n")[0]).toBe(`noop: ${problem}`);
-    expect(run.stderr).toContain(hint);
+    expect(run.stderr).toContain(hintAbout("--count"));
     expect(args.parsed).toBe(false);
+  });
+
+  it("names in the hint the first option of the unikernel that takes a value, whatever the problem", () => {
+    const r = registry();
+    expect(runArgv(r.args, ["--verbose=yes"]).stderr.split("for more information.\n")[1]).toBe(hintAbout("--hello"));
+    const flagsOnly = new RuntimeArgs();
+    flagsOnly.registerArg(delayArg);
+    flagsOnly.registerArg(flag(info(["v", "verbose"])));
+    expect(runArgv(flagsOnly, ["--nope"]).stderr).not.toContain("Hint:");
+  });
+
+  it("names in the hint the option whose value a space cut in two", () => {
+    const r = registry();
+    expect(runArgv(r.args, ["-v", "--label=Hello,", "world!"]).stderr).toBe(
+      "noop: too many arguments, don't know what to do with 'world!'\n" +
+        "Usage: noop [OPTION]…\n" +
+        "Try 'noop --help' for more information.\n" +
+        hintAbout("--label"),
+    );
+    expect(runArgv(registry().args, ["-c1", "2"]).stderr).toContain(hintAbout("--count"));
+    expect(runArgv(registry().args, ["-v", "2"]).stderr).toContain(hintAbout("--hello"));
   });
 
   it("reports a missing required option", () => {

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import { type ExitStatus, exitStatuses } from "@mirage-ts/mirage-runtime";
+
 /**
  * The exit codes of a unikernel on the unix platform, as {@link Main.run} ends the process.
  *
@@ -29,3 +31,17 @@ export const exitCodes = Object.freeze({
   sigterm: 143,
   uncaughtError: 255,
 } as const);
+
+/**
+ * The exit statuses a unikernel documents in `--help` on the unix platform (given to
+ * mirage-runtime's `withArgv` by the generated entry): the runtime's, with the signals of
+ * {@link exitCodes} before 255, and none that only another platform returns.
+ *
+ * @beta
+ */
+export const unixExitStatuses: readonly ExitStatus[] = Object.freeze([
+  ...exitStatuses.filter((status) => status.code !== exitCodes.uncaughtError),
+  { code: exitCodes.sigint, doc: "on SIGINT (interrupted), after the exit hooks ran." },
+  { code: exitCodes.sigterm, doc: "on SIGTERM (terminated), after the exit hooks ran." },
+  { code: exitCodes.uncaughtError, doc: "on uncaught exception, or a listener that cannot bind its port." },
+]);

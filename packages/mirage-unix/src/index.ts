@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 
-export { exitCodes } from "./exit-codes.js";
+export { exitCodes, unixExitStatuses } from "./exit-codes.js";
 export { Main, type MainHooks, type MainOptions } from "./main-loop.js";
 export { unixSleep } from "./sleep.js";
 export { unixMClock } from "./mclock.js";
@@ -28,3 +28,4 @@ export { connectUdpTunnel, type UdpTunnel, type UdpTunnelOptions } from "./net/u
 export { connectTap, type Tap, type TapOptions, tapUnavailableReason } from "./net/tap.js";
 export { connectNetif, type NetifOptions, type NetifSpec, parseNetifSpec } from "./net/netif.js";
 export { connectSocketStack, type SocketStackOptions } from "./socket-stack/socket-stack.js";
+export { ListenError } from "./socket-stack/listen-error.js";

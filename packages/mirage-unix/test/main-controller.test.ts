@@ -1,6 +1,7 @@
 import { ExitRequest, createRuntime } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
 import { MainController, type MainHost } from "../src/internal/main-controller.js";
+import { ListenError } from "../src/socket-stack/listen-error.js";
 
 /** Resolves after the check phase of the event loop's current turn: after the `setImmediate`s queued so far. */
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -103,6 +104,25 @@ describe("MainController", () => {
     expect(await host.exit).toBe(255);
     expect(host.events[0]).toMatch(/^stderr: Fatal error: RangeError: out of range\n\s+at /);
     expect(host.events.slice(1)).toEqual(["hook 3", "hook 2", "hook 1", "exit 255"]);
+  });
+
+  it("exits 255 with the message alone, once, when a listener cannot bind its port", async () => {
+    const { host, controller } = setup();
+    controller.start(new Promise(() => {}));
+    const inUse = Object.assign(new Error("listen EADDRINUSE: address already in use :::8080"), {
+      code: "EADDRINUSE",
+      errno: -98,
+    });
+    host.uncaught(new ListenError("tcp", 8080, inUse));
+    expect(await host.exit).toBe(255);
+    expect(host.events).toEqual([
+      "stderr: Fatal error: tcp: cannot listen on port 8080: address already in use (EADDRINUSE); " +
+        "another program listens there: stop it or choose another port\n",
+      "hook 3",
+      "hook 2",
+      "hook 1",
+      "exit 255",
+    ]);
   });
 
   it("prints non-Error rejections too", async () => {

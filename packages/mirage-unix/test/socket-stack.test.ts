@@ -13,7 +13,7 @@ import {
   ppTcpError,
   ppTcpWriteError,
 } from "@mirage-ts/mirage-types";
-import { connectSocketStack } from "@mirage-ts/mirage-unix";
+import { ListenError, connectSocketStack } from "@mirage-ts/mirage-unix";
 import { itRequiring, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
@@ -280,9 +280,26 @@ describe("connectSocketStack: TCP", () => {
     });
     other.tcp().listen(busy, echo);
     await expect.poll(() => errors.length).toBe(1);
-    expect(errors[0]?.message).toMatch(new RegExp(`^tcp: cannot listen on port ${busy}: .*EADDRINUSE`));
+    expect(errors[0]).toBeInstanceOf(ListenError);
+    expect(errors[0]).toMatchObject({ protocol: "tcp", port: busy, code: "EADDRINUSE" });
+    expect(errors[0]?.message).toBe(
+      `tcp: cannot listen on port ${busy}: address already in use (EADDRINUSE); ` +
+        "another program listens there: stop it or choose another port",
+    );
     await other.disconnect();
     blocker.close();
+  });
+
+  it("reports a port refused to an unprivileged user with what to do", () => {
+    const denied = Object.assign(new Error("listen EACCES: permission denied 0.0.0.0:80"), {
+      code: "EACCES",
+      errno: -13,
+    });
+    expect(new ListenError("udp", 80, denied).message).toBe(
+      "udp: cannot listen on port 80: permission denied (EACCES); " +
+        "a port below 1024 needs root or the CAP_NET_BIND_SERVICE capability: choose a port from 1024",
+    );
+    expect(new ListenError("tcp", 1, new Error("odd")).message).toBe("tcp: cannot listen on port 1: odd");
   });
 });
 
@@ -354,6 +371,22 @@ describe("connectSocketStack: UDP", () => {
     expect((await next())[0].toString()).toBe("ephemeral");
     stack.udp().unlisten(port);
     socket.close();
+  });
+
+  it("reports a UDP port that cannot be bound once, as a ListenError", async () => {
+    const blocker = await peer();
+    const errors: Error[] = [];
+    const other = await connectSocketStack({
+      ipv4: Ipv4Prefix.parse("127.0.0.1/8"),
+      ipv4Only: true,
+      onListenError: (e) => void errors.push(e),
+    });
+    other.udp().listen(blocker.port, () => {});
+    await expect.poll(() => errors.length).toBe(1);
+    expect(errors[0]).toBeInstanceOf(ListenError);
+    expect(errors[0]).toMatchObject({ protocol: "udp", port: blocker.port, code: "EADDRINUSE" });
+    await other.disconnect();
+    blocker.socket.close();
   });
 
   it("replaces the callback when listening again, and stops on unlisten", async () => {

@@ -89,8 +89,8 @@ export type ToolCommand =
       readonly eval: boolean | undefined;
       /** `--dot`. */
       readonly dot: boolean;
-      /** `--dot-command` (default `xdot`). */
-      readonly dotCommand: string;
+      /** `--dot-command`: the viewer of the graph when no `-o` is given; none by default (the dot text is printed). */
+      readonly dotCommand: string | undefined;
     }
   | { readonly command: "clean"; readonly args: CommonArgs; readonly context: Context }
   | {
@@ -374,7 +374,7 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: string,
           context,
           eval: last === undefined ? undefined : last.id === "eval",
           dot: occurrencesOf(parsed, "dot").length > 0,
-          dotCommand: lastValue(parsed, "dot-command") ?? "xdot",
+          dotCommand: lastValue(parsed, "dot-command"),
         },
       };
     }

@@ -130,8 +130,9 @@ export const DOT_SPECS: readonly OptionSpec[] = [
     value: "none",
     section: S_DESCRIBE,
     doc:
-      "Output a dot description. If no output file is given, it will display the dot file using the command given " +
-      "to --dot-command; -o - prints it.",
+      "Output the device graph. With -o FILE.svg it is drawn as an SVG image (by Graphviz compiled to " +
+      "WebAssembly: no program to install); with -o FILE it is written as dot text, and -o - prints it. " +
+      "Without -o, it is shown with the command given to --dot-command, or printed as dot text if none is given.",
   },
   {
     id: "dot-command",
@@ -139,8 +140,9 @@ export const DOT_SPECS: readonly OptionSpec[] = [
     value: "required",
     section: S_DESCRIBE,
     docv: "COMMAND",
-    absent: "xdot",
-    doc: "Command used to show a dot file. It receives the file name as argument.",
+    doc:
+      "Command used to show the dot file of the graph when no -o is given (for example xdot). It receives the " +
+      "name of a temporary file, removed when the tool exits.",
   },
 ];
 

@@ -3,7 +3,9 @@
  */
 
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { mkdir, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandOutput, FileSystem } from "@mirage-ts/functoria";
@@ -15,6 +17,15 @@ async function kind(path: string): Promise<"file" | "dir" | undefined> {
   } catch {
     return undefined;
   }
+}
+
+// Temporary files live until the tool exits, as upstream's (Bos removes them at exit), whether the
+// action that made them succeeded or not.
+const temporaries = new Set<string>();
+
+function removeTemporaries(): void {
+  for (const path of temporaries) rmSync(path, { force: true });
+  temporaries.clear();
 }
 
 /** The host's file system, with `cwd` as the tool's current directory. */
@@ -57,10 +68,12 @@ export class NodeFileSystem implements FileSystem {
     return (await readdir(path)).sort();
   }
 
+  /** A new file in the system's temporary directory (`TMPDIR`), removed when the process exits. */
   async tmpFile(pattern: string): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), "mirage-"));
-    const path = join(dir, pattern.replace("%s", ""));
-    await writeFile(path, "");
+    const path = join(tmpdir(), pattern.replace("%s", `-${process.pid}-${randomBytes(6).toString("hex")}`));
+    await writeFile(path, "", { flag: "wx" });
+    if (temporaries.size === 0) process.once("exit", removeTemporaries);
+    temporaries.add(path);
     return path;
   }
 

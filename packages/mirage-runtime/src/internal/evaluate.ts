@@ -13,7 +13,7 @@ export type CommandLineOutcome =
   | { readonly kind: "values"; readonly values: readonly unknown[] }
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "error"; readonly message: string };
+  | { readonly kind: "error"; readonly message: string; readonly stray?: string };
 
 /**
  * Evaluates `args` on `argv`. The order of checks is Cmdliner's: unknown options first, then
@@ -41,7 +41,8 @@ export function evaluateCommandLine(
     if (!wanted.ok) return { kind: "error", message: wanted.error };
     if (wanted.value) return { kind };
   }
-  if (positionals.length > 0) return { kind: "error", message: tooManyArguments(positionals) };
+  const [stray] = positionals;
+  if (stray !== undefined) return { kind: "error", message: tooManyArguments(positionals), stray };
 
   const values: unknown[] = [];
   for (const arg of args) {

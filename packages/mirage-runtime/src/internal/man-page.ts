@@ -5,7 +5,7 @@
 
 import type { Arg } from "../arg.js";
 import { manSectionOrder, sections } from "../arg-info.js";
-import { exitStatuses } from "../exit.js";
+import type { ExitStatus } from "../exit.js";
 import { optionName } from "./option-name.js";
 import { fill, indent } from "./text.js";
 
@@ -64,8 +64,8 @@ function orderedSections(args: readonly Arg<unknown>[]): string[] {
   ];
 }
 
-/** Renders the man page of `program` documenting `args` (the standard options included). */
-export function renderManPage(program: string, args: readonly Arg<unknown>[]): string {
+/** Renders the man page of `program` documenting `args` (the standard options included) and `statuses`. */
+export function renderManPage(program: string, args: readonly Arg<unknown>[], statuses: readonly ExitStatus[]): string {
   const lines = ["NAME", ...paragraph(program), "SYNOPSIS", ...paragraph(`${program} [OPTION]…`)];
   for (const section of orderedSections(args)) {
     const members = args
@@ -75,6 +75,6 @@ export function renderManPage(program: string, args: readonly Arg<unknown>[]): s
     for (const arg of members) lines.push(...item(label(arg), arg.info.doc));
   }
   lines.push("EXIT STATUS", ...paragraph(`${program} exits with:`));
-  for (const status of exitStatuses) lines.push(...item(String(status.code), status.doc));
+  for (const status of statuses) lines.push(...item(String(status.code), status.doc));
   return `${lines.join("\n")}\n`;
 }

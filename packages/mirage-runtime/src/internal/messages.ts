@@ -58,19 +58,26 @@ export function tooManyArguments(extra: readonly string[]): string {
 
 /**
  * Mirage's hint after a bad argument: boot parameters reach a unikernel through a second shell-like
- * split (the Solo5 and Xen command lines), so spaces need two levels of quoting.
+ * split (the Solo5 and Xen command lines), so spaces need two levels of quoting. Upstream always
+ * shows it with `--hello`; here it shows `option` (written `--name`), one the unikernel has.
  */
-export const spaceHint =
-  "Hint: To pass a space, it needs to be escaped twice: --hello='Hello,\\ world!'\n" +
-  "      Another possibility is: --hello='\"Hello, world!\"'\n";
+export function spaceHint(option: string): string {
+  return (
+    `Hint: To pass a space, it needs to be escaped twice: ${option}='Hello,\\ world!'\n` +
+    `      Another possibility is: ${option}='"Hello, world!"'\n`
+  );
+}
 
-/** The block written to standard error after a parsing error. */
-export function parseErrorReport(program: string, problem: string): string {
+/**
+ * The block written to standard error after a parsing error; the quoting hint names `hintOption`,
+ * and is left out without one.
+ */
+export function parseErrorReport(program: string, problem: string, hintOption?: string): string {
   return (
     `${program}: ${problem}\n` +
     `Usage: ${program} [OPTION]…\n` +
     `Try ${quote(`${program} --help`)} for more information.\n` +
-    spaceHint
+    (hintOption === undefined ? "" : spaceHint(hintOption))
   );
 }
 

@@ -10,6 +10,7 @@ import { inspect } from "node:util";
 import { ExitRequest } from "@mirage-ts/mirage-runtime";
 import { exitCodes } from "../exit-codes.js";
 import type { MainHooks } from "../main-loop.js";
+import { ListenError } from "../socket-stack/listen-error.js";
 import { setIterationHooks } from "./iteration.js";
 
 /** The signals that end a unikernel after its exit hooks ran. */
@@ -29,6 +30,11 @@ const signalCodes: Readonly<Record<ExitSignal, number>> = { SIGINT: exitCodes.si
 
 function describe(value: unknown): string {
   return inspect(value, { depth: 4 });
+}
+
+/** A fatal error's report: the message alone for a failure the user caused and can fix, else the whole error. */
+function describeFatal(error: unknown): string {
+  return error instanceof ListenError ? error.message : describe(error);
 }
 
 /** Checks an exit code given by the application. */
@@ -96,7 +102,7 @@ export class MainController {
       return;
     }
     // Reported even while exiting: an error in an exit hook's background work must not vanish.
-    this.#host.writeError(`Fatal error: ${describe(error)}\n`);
+    this.#host.writeError(`Fatal error: ${describeFatal(error)}\n`);
     this.exit(exitCodes.uncaughtError);
   }
 

@@ -36,9 +36,10 @@ export interface SocketStackOptions {
   /** Use IPv6 only. */
   readonly ipv6Only?: boolean;
   /**
-   * Called when a TCP or UDP listener cannot bind its port (in use, no permission). By default the
+   * Called once per port when a TCP or UDP listener cannot bind it (in use, no permission), with a
+   * {@link ListenError}; a TCP port bound on two sockets (IPv4 and IPv6) is released. By default the
    * error is thrown as an uncaught exception, as upstream's `listen` raises: under {@link Main.run}
-   * the unikernel ends with code 255 and the message.
+   * the unikernel prints `Fatal error: ` and the message, without a stack, and ends with code 255.
    */
   readonly onListenError?: (error: Error) => void;
 }

@@ -20,6 +20,7 @@ import {
 } from "@mirage-ts/mirage-types";
 import { dispatch } from "../internal/iteration.js";
 import { type SocketBinding, bindAddress, checkPort } from "../internal/socket-binding.js";
+import { ListenError } from "./listen-error.js";
 import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
 
 // The accept queue asked of the kernel (which caps it at net.core.somaxconn): Node's 511 overflows under a
@@ -56,13 +57,19 @@ export class SocketTcp implements Tcp<Ipaddr> {
     this.#listeners.set(port, { handler, keepalive: options.keepalive });
     // Listening again on a port only replaces the handler: the bound sockets stay.
     if (this.#servers.has(port)) return;
+    // A port fails once, even with two sockets bound (IPv4 and IPv6): the first error closes both.
+    let failed = false;
+    const fail = (error: Error): void => {
+      if (failed) return;
+      failed = true;
+      if (this.#servers.get(port) === servers) this.unlisten(port);
+      this.#onListenError(new ListenError("tcp", port, error));
+    };
     const servers = this.#bindTargets().map((target) => {
       const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
         dispatch(this.#accept, [port, socket] as const),
       );
-      server.on("error", (error) =>
-        this.#onListenError(new Error(`tcp: cannot listen on port ${port}: ${error.message}`, { cause: error })),
-      );
+      server.on("error", fail);
       server.listen({ port, backlog: LISTEN_BACKLOG, ...target });
       return server;
     });

@@ -19,6 +19,7 @@ import {
 import { dispatch } from "../internal/iteration.js";
 import { type SocketBinding, bindAddress, checkPort, fromSocketAddress } from "../internal/socket-binding.js";
 import { errorCode } from "../internal/system-error.js";
+import { ListenError } from "./listen-error.js";
 
 const log = () => logSource("udpv4v6-socket", "UDP of the host socket stack");
 
@@ -74,6 +75,13 @@ export class SocketUdp implements Udp<Ipaddr> {
       existing.callback = callback;
       return;
     }
+    // A port fails once, even with two sockets (IPv4 and IPv6).
+    let failed = false;
+    const fail = (error: Error): void => {
+      if (failed) return;
+      failed = true;
+      this.#onListenError(new ListenError("udp", port, error));
+    };
     const sockets = this.#listenTargets().map(({ version, address, ipv6Only }) => {
       const socket = createSocket({ type: version === 4 ? "udp4" : "udp6", ipv6Only });
       const local = fromSocketAddress(address);
@@ -83,9 +91,7 @@ export class SocketUdp implements Udp<Ipaddr> {
         local: { 4: local.version === 4 ? local : fromSocketAddress("0.0.0.0"), 6: local },
       };
       socket.on("message", (payload, from) => dispatch(this.#deliver, [port, bound, payload, from] as const));
-      socket.on("error", (error) =>
-        this.#onListenError(new Error(`udp: cannot listen on port ${port}: ${error.message}`, { cause: error })),
-      );
+      socket.on("error", fail);
       socket.bind(port, address);
       return bound;
     });
