@@ -107,7 +107,7 @@ export async function runCreate(argv: readonly string[], host: CreateHost): Prom
       "Next:",
       ...(shown === "." ? [] : [`  cd ${shown.includes(" ") ? JSON.stringify(shown) : shown}`]),
       `  ${runScript(pm, "install")}`,
-      `  ${runScript(pm, "configure")}${template.name === "network" ? " -- --net=socket" : ""}`,
+      `  ${runScript(pm, "configure", template.firstConfigure)}`,
       `  ${runScript(pm, "build")}`,
       `  ${runScript(pm, "start")}`,
       "",

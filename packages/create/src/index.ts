@@ -6,7 +6,7 @@
 
 export { type CreateArgs, UsageError, parseCreateArgs, usage } from "./args.js";
 export { type CreateHost, runCreate } from "./cli.js";
-export { type PackageManager, packageManagerOf, runScript } from "./package-manager.js";
+export { type PackageManager, type ScriptRunner, packageManagerOf, runScript } from "./package-manager.js";
 export { type ProjectOptions, projectFiles, projectName } from "./project.js";
 export { TEMPLATES, type Template, type TemplateName } from "./templates/index.js";
 export { templateVersions } from "./versions.js";

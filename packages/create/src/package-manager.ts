@@ -22,12 +22,32 @@ export function packageManagerOf(userAgent: string | undefined): PackageManager 
 }
 
 /**
- * The command that runs the project's script `script` with that package manager.
+ * The command that runs the project's script `script` with that package manager, passing `args` on
+ * to it (npm needs `--` before them; pnpm and yarn pass a `--` on to the script, which would take it
+ * as the end of its options).
  *
  * @beta
  */
-export function runScript(pm: PackageManager, script: "configure" | "build" | "start" | "install"): string {
-  if (script === "install") return pm === "yarn" ? "yarn" : `${pm} install`;
-  if (script === "start") return `${pm} start`;
-  return pm === "npm" ? `npm run ${script}` : `${pm} run ${script}`;
+export function runScript(
+  pm: PackageManager,
+  script: "configure" | "build" | "start" | "install",
+  args: readonly string[] = [],
+): string {
+  const command =
+    script === "install"
+      ? pm === "yarn"
+        ? "yarn"
+        : `${pm} install`
+      : script === "start"
+        ? `${pm} start`
+        : `${pm} run ${script}`;
+  if (args.length === 0) return command;
+  return pm === "npm" && script !== "install" ? `${command} -- ${args.join(" ")}` : `${command} ${args.join(" ")}`;
 }
+
+/**
+ * {@link runScript} for one package manager.
+ *
+ * @beta
+ */
+export type ScriptRunner = (script: "configure" | "build" | "start" | "install", args?: readonly string[]) => string;

@@ -3,7 +3,7 @@
  * `tsconfig.json` for editors, a `.gitignore` and a README, all of them the user's to edit (none
  * carries mirage's generated header, so `mirage configure` and `mirage clean` leave them alone).
  */
-import { type PackageManager, runScript } from "./package-manager.js";
+import { type PackageManager, type ScriptRunner, runScript } from "./package-manager.js";
 import type { Template } from "./templates/index.js";
 
 /** The package that provides the `mirage` command; a build-time dependency of every project. */
@@ -62,8 +62,10 @@ function packageJson({ name, template, versions }: ProjectOptions): string {
     },
     dependencies: sorted(template.packages.map((p) => [p, range(versions, p)] as const)),
     devDependencies: sorted([[TOOL, range(versions, TOOL)]]),
-    // pnpm runs no dependency's install script unless allowed: mirage-unix's builds the tap addon.
-    pnpm: { onlyBuiltDependencies: ["@mirage-ts/mirage-unix"] },
+    // npm (11.10 on) and pnpm run no dependency's install script unless the project allows it:
+    // mirage-unix's builds the tap addon; esbuild's only re-checks its platform binary.
+    allowScripts: { "@mirage-ts/mirage-unix": true, esbuild: false },
+    pnpm: { onlyBuiltDependencies: ["@mirage-ts/mirage-unix"], ignoredBuiltDependencies: ["esbuild"] },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
@@ -93,6 +95,7 @@ const TSCONFIG = {
 const GITIGNORE = "node_modules/\n# Written by mirage configure and mirage build.\nmirage/\ndist/\n";
 
 function readme({ name, template, packageManager: pm }: ProjectOptions): string {
+  const run: ScriptRunner = (script, args) => runScript(pm, script, args);
   const commands = [
     [runScript(pm, "install"), "the @mirage-ts packages and the mirage tool"],
     [runScript(pm, "configure"), "mirage configure -t unix: writes mirage/main.ts"],
@@ -105,7 +108,7 @@ function readme({ name, template, packageManager: pm }: ProjectOptions): string 
     "",
     `A mirage-ts unikernel, started from the \`${template.name}\` template of \`@mirage-ts/create\`.`,
     "",
-    template.readme(name),
+    template.readme(name, run),
     "## Commands",
     "",
     "```sh",

@@ -12,6 +12,7 @@ import {
   parseCreateArgs,
   projectName,
   runCreate,
+  runScript,
   templateVersions,
 } from "../src/index.js";
 
@@ -114,6 +115,11 @@ describe("runCreate", () => {
       "@mirage-ts/tcpip": "^1.3.0",
     });
     expect(m.devDependencies).toEqual({ "@mirage-ts/mirage-cli": "^1.2.3" });
+    // npm 11 and pnpm 10 run mirage-unix's install script (the tap addon) only where the project allows it.
+    expect(m).toMatchObject({
+      allowScripts: { "@mirage-ts/mirage-unix": true },
+      pnpm: { onlyBuiltDependencies: ["@mirage-ts/mirage-unix"] },
+    });
     expect(readFileSync(join(cwd, "My App", "config.ts"), "utf8")).toContain('register("my-app"');
     const tsconfig = JSON.parse(readFileSync(join(cwd, "My App", "tsconfig.json"), "utf8"));
     expect(tsconfig.compilerOptions.strict).toBe(true);
@@ -189,6 +195,8 @@ describe("runCreate", () => {
     expect(await runCreate(["p", "-t", "hello"], s.host)).toBe(0);
     expect(s.out.join("")).toContain("  pnpm install\n  pnpm run configure\n  pnpm run build\n  pnpm start\n");
     expect(readFileSync(join(cwd, "p", "README.md"), "utf8")).toContain("pnpm run build");
+    expect(await runCreate(["w", "-t", "network"], s.host)).toBe(0);
+    expect(readFileSync(join(cwd, "w", "README.md"), "utf8")).toContain("pnpm run configure --net=socket\n");
   });
 });
 
@@ -207,6 +215,15 @@ describe("helpers", () => {
     ["npm/11.1.0 node/v20.19.0 linux x64 workspaces/false", "npm"],
     [undefined, "npm"],
   ])("packageManagerOf(%j) = %j", (agent, pm) => expect(packageManagerOf(agent)).toBe(pm));
+
+  it.each([
+    ["npm", "npm run configure -- --net=socket"],
+    ["pnpm", "pnpm run configure --net=socket"],
+    ["yarn", "yarn run configure --net=socket"],
+  ] as const)("%s passes script arguments its own way", (pm, command) => {
+    expect(runScript(pm, "configure", ["--net=socket"])).toBe(command);
+    expect(runScript(pm, "install")).toBe(pm === "yarn" ? "yarn" : `${pm} install`);
+  });
 
   it("reads published ranges as they are and resolves workspace ranges to the siblings' versions", () => {
     const path = join(cwd, "package.json");

@@ -32,6 +32,7 @@ export const Hello = {
 };
 `,
   }),
+  firstConfigure: [],
   readme: () =>
     "It logs `hello` four times, a second apart, then exits. `unikernel.ts` is the program; `config.ts`\n" +
     "says which devices it gets (here the target's sleep).\n",

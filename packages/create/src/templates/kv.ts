@@ -39,8 +39,9 @@ export const Main = {
 `,
     "data/greeting.txt": "Hello from a read-only key-value store!\n",
   }),
-  readme: () =>
+  firstConfigure: [],
+  readme: (_name, run) =>
     "It reads `greeting.txt` from a read-only key-value store made of the directory `data/` and logs it.\n" +
-    "By default `data/` is embedded in the bundle when you build; `npm run configure -- --kv_ro=direct`\n" +
+    `By default \`data/\` is embedded in the bundle when you build; \`${run("configure", ["--kv_ro=direct"])}\`\n` +
     "reads the directory at run time instead.\n",
 };

@@ -78,16 +78,15 @@ export const Service = {
 };
 `,
   }),
-  readme: (name) =>
+  firstConfigure: ["--net=socket"],
+  readme: (name, run) =>
     "It answers HTTP requests on port 8080 (`--port` changes it) with a greeting.\n\n" +
     "On the host's own sockets, the quickest way to try it:\n\n" +
     "```sh\n" +
-    "npm run configure -- --net=socket\n" +
-    "npm run build\n" +
-    "npm start\n" +
+    `${run("configure", ["--net=socket"])}\n${run("build")}\n${run("start")}\n` +
     "curl http://127.0.0.1:8080/\n" +
     "```\n\n" +
-    "On mirage-ts's own TCP/IP stack (`npm run configure`, the default `--net=direct`, with DHCP; add\n" +
+    `On mirage-ts's own TCP/IP stack (\`${run("configure")}\`, the default \`--net=direct\`, with DHCP; add\n` +
     "`--no-dhcp` for a static address) it needs a tap device (root, or a tap owned by you):\n" +
     `\`node dist/${name}.mjs --interface=tap:tap0 --ipv4=10.0.0.2/24\`. The getting-started guide of\n` +
     "mirage-ts walks through it.\n",

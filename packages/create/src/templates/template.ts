@@ -3,6 +3,8 @@
  * its configuration needs on the `unix` target.
  */
 
+import type { ScriptRunner } from "../package-manager.js";
+
 /**
  * The names of the templates.
  *
@@ -23,6 +25,8 @@ export interface Template {
   readonly packages: readonly string[];
   /** The template's own files (`config.ts`, `unikernel.ts`, data), by path, for a unikernel named `name`. */
   files(name: string): Readonly<Record<string, string>>;
-  /** What the README says the unikernel does and how to try it, in Markdown. */
-  readme(name: string): string;
+  /** What the README says the unikernel does and how to try it, in Markdown, with `run`'s commands. */
+  readme(name: string, run: ScriptRunner): string;
+  /** The arguments of the `configure` script the next steps suggest (none: the default). */
+  readonly firstConfigure: readonly string[];
 }
