@@ -11,17 +11,26 @@ export interface Service {
   output(): string;
   /** Resolves with the first match of `pattern` in its output; rejects if it exits before. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
-  /** Sends SIGTERM to this process (its pid only) and waits for it to end. */
+  /** Sends SIGTERM to this process (its pid, or the group it leads) and waits for it to end. */
   stop(): Promise<void>;
 }
 
-/** Starts `file` with `args`; see {@link Service}. */
+/**
+ * Starts `file` with `args`; see {@link Service}. With `group`, it leads a process group of its own and
+ * `stop` signals that group: for a shell or a package manager whose program runs in a child of it.
+ */
 export function startService(
   file: string,
   args: readonly string[],
-  options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv },
+  options: { readonly cwd: string; readonly env?: NodeJS.ProcessEnv; readonly group?: boolean },
 ): Service {
-  const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: "pipe" });
+  const group = options.group === true;
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: "pipe",
+    detached: group,
+  });
   let text = "";
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer): void => {
@@ -58,7 +67,10 @@ export function startService(
       });
     },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) {
+        if (group && child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+        else child.kill("SIGTERM");
+      }
       await exited;
     },
   };

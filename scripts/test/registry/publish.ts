@@ -81,10 +81,12 @@ export function publishSnapshot(registry: Registry, scratch: string, tag: string
   for (const dir of dirs) {
     const copy = join(scratch, "packages", basename(dir));
     const { name, version } = manifest(copy);
+    // Tagged latest, as a release is, so that `npm create @mirage-ts` with no version (the guide's
+    // words) finds it; npm would otherwise refuse a prerelease without a tag.
     try {
       execFileSync(
         "pnpm",
-        ["publish", "--no-git-checks", "--ignore-scripts", "--tag", tag, "--registry", registry.url],
+        ["publish", "--no-git-checks", "--ignore-scripts", "--tag", "latest", "--registry", registry.url],
         {
           cwd: copy,
           stdio: "pipe",
