@@ -40,6 +40,8 @@ beforeAll(() => {
   // A clone has the history the gate reads its baselines from; the working tree's own edits are not
   // in it, which is right: the gate judges commits.
   execFileSync("git", ["clone", "--quiet", "--no-hardlinks", root, scratch]);
+  // changesets compares with the base branch of .changeset/config.json, whatever branch was cloned.
+  git("checkout", "-q", "-B", "main");
   if (pending().length > 0) {
     execFileSync(bin("changeset"), ["version"], { cwd: scratch, stdio: "pipe" });
     git("add", "-A");
