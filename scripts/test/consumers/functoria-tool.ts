@@ -97,20 +97,6 @@ const lamp = main({ module: "./lamp.js", name: "Lamp", type: fn(led, job) });
 register("porch", [lamp.$(defaultLed)]);
 `;
 
-const tsconfig = {
-  compilerOptions: {
-    strict: true,
-    module: "NodeNext",
-    moduleResolution: "NodeNext",
-    target: "ES2023",
-    lib: ["ES2023"],
-    types: ["node"],
-    rootDir: "src",
-    outDir: "out",
-  },
-  include: ["src"],
-};
-
 /** The suite, on the packages `published()` gives once the registry is up. */
 export function functoriaTool(published: () => Published): void {
   describe("consumer (d): a configuration tool of its own on functoria alone", () => {
@@ -118,12 +104,16 @@ export function functoriaTool(published: () => Published): void {
     afterAll(() => projects.forEach(remove));
 
     it("configures and describes with its own catalogue, key and builder", () => {
-      const project = makeProject(published(), ["functoria", "@types/node@20.19.43"], {
-        "src/catalogue.ts": catalogue,
-        "src/tool.ts": tool,
-        "lamp.config.mjs": config,
-        "tsconfig.json": JSON.stringify(tsconfig),
-      });
+      const project = makeProject(
+        published(),
+        ["functoria", "@types/node@20.19.43"],
+        {
+          "src/catalogue.ts": catalogue,
+          "src/tool.ts": tool,
+          "lamp.config.mjs": config,
+        },
+        { types: ["node"] },
+      );
       projects.push(project);
       expect(installedMirage(project)).toEqual(["functoria"]);
       compile(project);
@@ -143,9 +133,12 @@ export function functoriaTool(published: () => Published): void {
       // describe reads the board from the context configure saved; the command line wins over it.
       const saved = lamp("describe");
       expect(saved.status, saved.stderr).toBe(0);
-      expect(saved.stdout).toContain("GpioLed");
-      const sim = lamp("describe", "--board=sim");
-      expect(sim.stdout).toContain("SimLed");
+      expect(saved.stdout).toMatch(/^Name +porch$/m);
+      expect(saved.stdout).toContain("board=gpio");
+      const graph = lamp("describe", "--dot", "-o", "-");
+      expect(graph.stdout).toContain("GpioLed");
+      expect(graph.stdout).not.toContain("SimLed");
+      expect(lamp("describe", "--dot", "-o", "-", "--board=sim").stdout).toContain("SimLed");
 
       const bad = lamp("configure", "--board=led");
       expect(bad.status).toBe(124);

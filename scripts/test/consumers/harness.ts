@@ -26,9 +26,15 @@ export function spec(published: Published, dir: string): string {
 
 /**
  * A fresh ESM project (strict tsconfig) with `files`, and `packages` installed with npm: our packages by
- * directory name (`mirage-types`) at their published version, others as full specs (`@types/node@20`).
+ * directory name (`mirage-types`) at their published version, others as full specs (`@types/node@20`);
+ * `types` are the type packages the compiler loads (none: no Node globals).
  */
-export function makeProject(published: Published, packages: readonly string[], files: Record<string, string>): string {
+export function makeProject(
+  published: Published,
+  packages: readonly string[],
+  files: Record<string, string>,
+  { types = [] }: { readonly types?: readonly string[] } = {},
+): string {
   const dir = mkdtempSync(join(tmpdir(), "mirage-consumer-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   writeFileSync(
@@ -40,7 +46,7 @@ export function makeProject(published: Published, packages: readonly string[], f
         moduleResolution: "NodeNext",
         target: "ES2023",
         lib: ["ES2023"],
-        types: [],
+        types,
         rootDir: "src",
         outDir: "out",
         skipLibCheck: false,

@@ -21,50 +21,55 @@ export function gettingStarted(published: () => Published): void {
     const dirs: string[] = [];
     afterAll(() => dirs.forEach(remove));
 
-    itRequiring(missingNamespaces("curl", "ping"), "runs as written, up to the direct stack on a tap", {}, async () => {
-      const { registry } = published();
-      const steps = guideSteps(readFileSync(GUIDE, "utf8"));
-      expect(steps.filter((s) => s.netns && s.service)).toHaveLength(2);
-      let cwd = mkdtempSync(join(tmpdir(), "mirage-guide-"));
-      dirs.push(cwd);
-      const netns = `mirage-guide-${process.pid}-${randomBytes(3).toString("hex")}`;
-      execFileSync("ip", ["netns", "add", netns]);
-      const services: Service[] = [];
-      try {
-        execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
-        for (const step of steps) {
-          const where = `getting-started.md:${step.line}`;
-          const argv = (command: string) =>
-            step.netns ? ["ip", "netns", "exec", netns, "bash", "-c", command] : ["bash", "-c", command];
-          if (step.service) {
-            expect(step.commands, where).toHaveLength(1);
-            const [file, ...args] = argv(step.commands[0]!);
-            const service = startService(file!, args, { cwd, env: registry.env, group: true });
-            services.push(service);
-            for (const line of step.expected) await service.waitFor(new RegExp(literal(line)));
-            continue;
-          }
-          let output = "";
-          for (const command of step.commands) {
-            const cd = /^cd (\S+)$/.exec(command);
-            if (cd !== null) {
-              cwd = resolve(cwd, cd[1]!);
+    itRequiring(
+      missingNamespaces("curl", "ping"),
+      "runs as written, up to the direct stack on a tap",
+      { timeout: 900_000 },
+      async () => {
+        const { registry } = published();
+        const steps = guideSteps(readFileSync(GUIDE, "utf8"));
+        expect(steps.filter((s) => s.netns && s.service)).toHaveLength(2);
+        let cwd = mkdtempSync(join(tmpdir(), "mirage-guide-"));
+        dirs.push(cwd);
+        const netns = `mirage-guide-${process.pid}-${randomBytes(3).toString("hex")}`;
+        execFileSync("ip", ["netns", "add", netns]);
+        const services: Service[] = [];
+        try {
+          execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
+          for (const step of steps) {
+            const where = `getting-started.md:${step.line}`;
+            const argv = (command: string) =>
+              step.netns ? ["ip", "netns", "exec", netns, "bash", "-c", command] : ["bash", "-c", command];
+            if (step.service) {
+              expect(step.commands, where).toHaveLength(1);
+              const [file, ...args] = argv(step.commands[0]!);
+              const service = startService(file!, args, { cwd, env: registry.env, group: true });
+              services.push(service);
+              for (const line of step.expected) await service.waitFor(new RegExp(literal(line)));
               continue;
             }
-            const [file, ...args] = argv(command);
-            try {
-              output += execFileSync(file!, args, { cwd, env: registry.env, encoding: "utf8", stdio: "pipe" });
-            } catch (error) {
-              const e = error as { stdout?: string; stderr?: string };
-              throw new Error(`${where}: ${command} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+            let output = "";
+            for (const command of step.commands) {
+              const cd = /^cd (\S+)$/.exec(command);
+              if (cd !== null) {
+                cwd = resolve(cwd, cd[1]!);
+                continue;
+              }
+              const [file, ...args] = argv(command);
+              try {
+                output += execFileSync(file!, args, { cwd, env: registry.env, encoding: "utf8", stdio: "pipe" });
+              } catch (error) {
+                const e = error as { stdout?: string; stderr?: string };
+                throw new Error(`${where}: ${command} failed:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+              }
             }
+            for (const line of step.expected) expect(output, where).toContain(line);
           }
-          for (const line of step.expected) expect(output, where).toContain(line);
+        } finally {
+          for (const service of services) await service.stop();
+          execFileSync("ip", ["netns", "del", netns]);
         }
-      } finally {
-        for (const service of services) await service.stop();
-        execFileSync("ip", ["netns", "del", netns]);
-      }
-    });
+      },
+    );
   });
 }
