@@ -145,7 +145,8 @@ describe("runCreate", () => {
     const s = session();
     expect(await runCreate(["taken", "-t", "hello"], s.host)).toBe(1);
     expect(s.err.join("")).toBe(
-      `create: ${join(cwd, "taken")} is not empty (it holds notes.txt): name a new directory, or empty this one first\n`,
+      `create: ${join(cwd, "taken")} is not empty (it holds notes.txt): ` +
+        "name a new directory, or empty this one first\n",
     );
     expect(readdirSync(join(cwd, "taken"))).toEqual(["notes.txt"]);
   });

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type Published, compile, installedMirage, makeProject, remove } from "./harness.js";
 
 const catalogue = `
-import { type App, type Builder, type Impl, type Job, conv, defineApp, fn, impl, job, key, main, matchImpl, opt, typ, value }
-  from "@mirage-ts/functoria";
+import type { App, Builder, Impl, Job } from "@mirage-ts/functoria";
+import { conv, defineApp, fn, impl, job, key, main, matchImpl, opt, typ, value } from "@mirage-ts/functoria";
 
 /** The module type of the catalogue's only device kind. */
 export const led = typ("led");
@@ -22,7 +22,12 @@ export const boardKey = key(
 );
 
 const simLed = impl({ module: "./devices.js", name: "SimLed", type: led });
-const gpioLed = impl({ module: "./devices.js", name: "GpioLed", type: led, connect: ({ impl }) => \`\${impl}.open(17)\` });
+const gpioLed = impl({
+  module: "./devices.js",
+  name: "GpioLed",
+  type: led,
+  connect: ({ impl }) => \`\${impl}.open(17)\`,
+});
 
 /** The LED of the board chosen at configure time. */
 export const defaultLed = matchImpl(value(boardKey), [["sim", simLed], ["gpio", gpioLed]], simLed);

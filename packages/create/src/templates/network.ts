@@ -12,7 +12,15 @@ export const networkTemplate: Template = {
   summary: "an HTTP service on the generic stack (host sockets or the direct TCP/IP stack)",
   packages: ["@mirage-ts/mirage-runtime", "@mirage-ts/mirage-types", "@mirage-ts/mirage-unix", "@mirage-ts/tcpip"],
   files: (name) => ({
-    "config.ts": `import { defaultNetwork, fn, genericStackv4v6, job, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";
+    "config.ts": `import {
+  defaultNetwork,
+  fn,
+  genericStackv4v6,
+  job,
+  main,
+  register,
+  stackv4v6,
+} from "@mirage-ts/mirage-cli";
 
 // The stack is chosen when you configure: --net=socket runs on the host's sockets; --net=direct (the
 // default) runs mirage-ts's own TCP/IP stack on --interface (DHCP, or --ipv4 after --no-dhcp).
