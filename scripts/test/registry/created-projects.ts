@@ -1,6 +1,7 @@
 // `npm create @mirage-ts` and `pnpm create @mirage-ts` from the registry, in folders outside the
 // workspace: the network template is installed, configured on the host's sockets (so that it answers on
 // loopback; the direct stack over a tap is the getting-started test's), built, started, and asked.
+// `yarn create @mirage-ts` writes the same project (yarn itself is not installed here: npm fetches it).
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,5 +49,28 @@ export function createdProjects(published: () => Published): void {
       },
       600_000,
     );
+
+    it("yarn create @mirage-ts app (yarn 1, fetched through npm exec) writes the project", () => {
+      const p = published();
+      const parent = mkdtempSync(join(tmpdir(), "mirage-yarn-create-"));
+      dirs.push(parent);
+      const created = run(p, parent, "npm", [
+        "exec",
+        "--yes",
+        "yarn@1.22.22",
+        "--",
+        "create",
+        "@mirage-ts",
+        "app",
+        "-t",
+        "kv",
+      ]);
+      expect(created).toContain("Next:\n  cd app\n  yarn\n  yarn run configure\n");
+      const manifest = JSON.parse(readFileSync(join(parent, "app", "package.json"), "utf8"));
+      expect(manifest.devDependencies).toEqual({
+        "@mirage-ts/mirage-cli": `^${p.versions.get("@mirage-ts/mirage-cli")}`,
+      });
+      expect(readFileSync(join(parent, "app", "data", "greeting.txt"), "utf8")).toContain("Hello");
+    }, 300_000);
   });
 }
