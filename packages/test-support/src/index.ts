@@ -9,4 +9,5 @@ export {
   missingTools,
 } from "./host-checks.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
+export { type Service, freeTcpPort, startService } from "./services.js";
 export { registerTypeScript } from "./ts-loader.js";

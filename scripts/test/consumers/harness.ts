@@ -1,38 +1,39 @@
-// Builds fresh npm projects outside the workspace from packed tarballs (`pnpm pack`), so the consumer
-// tests see exactly what a downstream user installs from the registry.
+// Fresh npm projects outside the workspace with packages installed from the test registry (Verdaccio,
+// see ../registry/), so the consumer tests see exactly what a downstream user installs.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { Registry } from "../registry/verdaccio.js";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 
-/** Builds (incrementally) and packs the given package directories; returns tarball paths by directory. */
-export function packPackages(dirs: readonly string[], destination: string): Map<string, string> {
-  const tarballs = new Map<string, string>();
-  for (const dir of dirs) {
-    const pkg = join(root, "packages", dir);
-    execFileSync(process.execPath, [tsc, "-b", pkg], { stdio: "pipe" });
-    const out = join(destination, dir);
-    mkdirSync(out, { recursive: true });
-    execFileSync("pnpm", ["pack", "--pack-destination", out], { cwd: pkg, stdio: "pipe" });
-    const file = readdirSync(out).find((f) => f.endsWith(".tgz"));
-    if (file === undefined) throw new Error(`pnpm pack produced no tarball for ${dir}`);
-    tarballs.set(dir, join(out, file));
-  }
-  return tarballs;
+/** The registry and the versions of the packages published to it, once the suite's beforeAll has run. */
+export interface Published {
+  readonly registry: Registry;
+  readonly versions: ReadonlyMap<string, string>;
+}
+
+/** `@mirage-ts/<dir>@<published version>`. */
+export function spec(published: Published, dir: string): string {
+  const name = `@mirage-ts/${dir}`;
+  const version = published.versions.get(name);
+  if (version === undefined) throw new Error(`${name} was not published`);
+  return `${name}@${version}`;
 }
 
 /**
- * A fresh ESM project with the tarballs installed. Offline by default: everything of ours comes from
- * the tarballs; `offline: false` lets third-party dependencies come from the registry.
+ * A fresh ESM project (strict tsconfig) with `files`, and `packages` installed with npm: our packages by
+ * directory name (`mirage-types`) at their published version, others as full specs (`@types/node@20`);
+ * `types` are the type packages the compiler loads (none: no Node globals).
  */
 export function makeProject(
-  tarballs: readonly string[],
+  published: Published,
+  packages: readonly string[],
   files: Record<string, string>,
-  { offline = true }: { offline?: boolean } = {},
+  { types = [] }: { readonly types?: readonly string[] } = {},
 ): string {
   const dir = mkdtempSync(join(tmpdir(), "mirage-consumer-"));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
@@ -45,7 +46,7 @@ export function makeProject(
         moduleResolution: "NodeNext",
         target: "ES2023",
         lib: ["ES2023"],
-        types: [],
+        types,
         rootDir: "src",
         outDir: "out",
         skipLibCheck: false,
@@ -57,15 +58,22 @@ export function makeProject(
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  execFileSync(
-    "npm",
-    ["install", offline ? "--offline" : "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs],
-    {
-      cwd: dir,
-      stdio: "pipe",
-    },
-  );
+  run(published, dir, "npm", [
+    "install",
+    "--loglevel=error",
+    ...packages.map((p) => (p.includes("@") ? p : spec(published, p))),
+  ]);
   return dir;
+}
+
+/** Runs `file` (npm, npx, pnpm) in `cwd` against the registry; returns its output, throws with it. */
+export function run(published: Published, cwd: string, file: string, args: readonly string[]): string {
+  try {
+    return execFileSync(file, args, { cwd, env: published.registry.env, encoding: "utf8", stdio: "pipe" });
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(" ")} failed in ${cwd}:\n${e.stdout ?? ""}${e.stderr ?? ""}`);
+  }
 }
 
 /** Type-checks and compiles the project with the workspace's TypeScript; throws with tsc's output. */

@@ -1,15 +1,9 @@
 // Consumer (b): a downstream tool installs only tcpip (with what it declares: mirage-types and
 // mirage-runtime for logs) and runs two stacks exchanging UDP over the virtual switch.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { compile, installedMirage, makeProject, packPackages, remove } from "./harness.js";
-
-const scratch = mkdtempSync(join(tmpdir(), "mirage-tarballs-"));
-const projects: string[] = [];
-afterAll(() => [scratch, ...projects].forEach(remove));
+import { type Published, compile, installedMirage, makeProject, remove } from "./harness.js";
 
 const udpOverVnetif =
   `
@@ -47,14 +41,20 @@ const g = globalThis as unknown as { console: { log(s: string): void } };
 g.console.log(JSON.stringify({ echoed: new Set(echoed).size, received: received.length > 0 }));
 `;
 
-describe("consumer (b): only tcpip and what it declares", () => {
-  it("runs two stacks exchanging UDP over vnetif with 10% loss", () => {
-    const tarballs = packPackages(["mirage-types", "mirage-runtime", "tcpip"], scratch);
-    const project = makeProject([...tarballs.values()], { "src/main.ts": udpOverVnetif });
-    projects.push(project);
-    expect(installedMirage(project)).toEqual(["mirage-runtime", "mirage-types", "tcpip"]);
-    compile(project);
-    const out = execFileSync(process.execPath, [join(project, "out", "main.js")], { encoding: "utf8" });
-    expect(JSON.parse(out.trim())).toEqual({ echoed: 20, received: true });
-  }, 180_000);
-});
+/** The suite, on the packages `published()` gives once the registry is up. */
+export function tcpipOnly(published: () => Published): void {
+  describe("consumer (b): only tcpip and what it declares", () => {
+    const projects: string[] = [];
+    afterAll(() => projects.forEach(remove));
+
+    it("runs two stacks exchanging UDP over vnetif with 10% loss", () => {
+      // Only tcpip is asked for: mirage-types and mirage-runtime come as its dependencies.
+      const project = makeProject(published(), ["tcpip"], { "src/main.ts": udpOverVnetif });
+      projects.push(project);
+      expect(installedMirage(project)).toEqual(["mirage-runtime", "mirage-types", "tcpip"]);
+      compile(project);
+      const out = execFileSync(process.execPath, [join(project, "out", "main.js")], { encoding: "utf8" });
+      expect(JSON.parse(out.trim())).toEqual({ echoed: 20, received: true });
+    }, 180_000);
+  });
+}
