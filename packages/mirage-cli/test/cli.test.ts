@@ -467,7 +467,7 @@ describe.concurrent("build, run and clean", { timeout: buildsMs(1) }, () => {
     expect(await files(dir)).toEqual(before);
   });
 
-  it("turns run-time --help into exit 63 and a bad argument into exit 64, with no hint about options it lacks", async () => {
+  it("turns run-time --help into exit 63 and a bad argument into exit 64, hinting at no option it lacks", async () => {
     const dir = await fresh();
     expect((await mirage(dir, ["configure"])).code).toBe(0);
     expect((await mirage(dir, ["build", "-q"])).code).toBe(0);

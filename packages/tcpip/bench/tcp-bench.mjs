@@ -6,8 +6,8 @@
 // TCP_BENCH_CONFIG='{"delayedAckMs":0}' overrides the stacks' TcpConfig for the transfer.
 //
 // 1. Bulk throughput: one TCP connection between two dual-stack DirectStacks in this process, over
-//    IPv4 and over IPv6, on a vnetif switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so every frame crosses the
-//    switch through the event loop as a real deployment's would, against the same transfer over
+//    IPv4 and over IPv6, on a vnetif switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so
+//    every frame crosses the switch through the event loop as a real deployment's would, against the same transfer over
 //    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both. Then the switch
 //    alone, frames and no stack, to show how much of the time is the vnetif's.
 // 2. HTTP requests per second (wrk against static-website on the direct stack vs --net=socket): not

@@ -213,7 +213,7 @@ describe("hostile IPv6 on the virtual switch", () => {
     void b;
   });
 
-  it("keeps the neighbour cache bounded when solicited by thousands of sources and asked for thousands of targets", async () => {
+  it("keeps the neighbour cache bounded under thousands of soliciting sources and asked targets", async () => {
     const { send, a, l, stillAnswers } = await victim(25);
     for (let i = 0; i < 2000; i++) {
       const src = Ipv6Addr.parse(`2001:db8::1:${i.toString(16)}`);

@@ -3,8 +3,8 @@
  * REACHABLE, STALE, DELAY and PROBE as solicitations, advertisements, time (`now` in every call) and
  * sends drive them, and the cache answers with the solicitations to send. Bounded: at most
  * `maxEntries` entries (a full table evicts a STALE entry first; see {@link NeighbourCache} for the
- * order), at most `maxWaiters` packets waiting on one address. Advertisements follow the override rules of §7.2.5, so an unsolicited or spoofed
- * advertisement without the O flag cannot replace a known link-layer address.
+ * order), at most `maxWaiters` packets waiting on one address. Advertisements follow the override rules
+ * of §7.2.5, so an unsolicited or spoofed advertisement without the O flag cannot replace a known link-layer address.
  *
  * @packageDocumentation
  */

@@ -1,6 +1,7 @@
 /**
  * The UDP header codec (RFC 768). Decoding checks the length field against the IP payload, trims
- * what follows it, and verifies a non-zero checksum over the IPv4 or IPv6 pseudo-header (zero, "none", is refused over IPv6).
+ * what follows it, and verifies a non-zero checksum over the IPv4 or IPv6 pseudo-header (zero, "none", is
+ * refused over IPv6).
  *
  * @packageDocumentation
  */

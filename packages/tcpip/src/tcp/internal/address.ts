@@ -1,7 +1,7 @@
 /**
  * How TCP names and compares addresses of the generic type `A`: by `toString()` (an IPv6 address
- * by its words) for table keys, and by `equals` when the address type has one (mirage-types' `Ipv4Addr` and `Ipv6Addr` do), so the
- * per-segment fast path compares without building strings.
+ * by its words) for table keys, and by `equals` when the address type has one (mirage-types' `Ipv4Addr`
+ * and `Ipv6Addr` do), so the per-segment fast path compares without building strings.
  *
  * @packageDocumentation
  */
