@@ -179,7 +179,7 @@ describe("errors and exit codes", () => {
         "Try 'test configure --help' or 'test --help' for more information.\n",
     });
     expect((await runIn(project(), ["configure", "--nope", "-f", "app/config.ts"], apps)).stderr).toMatch(
-      /^test: unknown option --nope\n/,
+      /^test: unknown option --nope, did you mean --vote\?\n/,
     );
   });
 
