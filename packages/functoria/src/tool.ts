@@ -36,12 +36,12 @@ import {
 } from "./engine.js";
 import { ExitCode } from "./exit-codes.js";
 import type { FileSystem } from "./file-system.js";
-import { join } from "./internal/path.js";
+import { addCommands, detectInstallSetup, installCommand } from "./internal/package-manager.js";
+import { dirname, join } from "./internal/path.js";
 import { runAction } from "./interpret.js";
 import type { AnyKey } from "./key.js";
 import { MemoryFileSystem } from "./memory-fs.js";
 import { takeNotices } from "./notices.js";
-import { packageRange } from "./package.js";
 import { checkVersion } from "./version-check.js";
 
 /**
@@ -174,19 +174,26 @@ async function checkFirstLine(options: ToolOptions, configFile: string, log: Log
   if (check.warning !== undefined) log("warning", check.warning);
 }
 
-/** Tells the user which dependencies to add to their own `package.json`, which `configure` does not touch. */
-function printMissing(io: ToolIo, report: ConfigureReport): void {
-  if (report.missing.length === 0) return;
-  const install = (build: boolean): string[] => {
-    const specs = report.missing
-      .filter((p) => p.build === build)
-      .map((p) => `'${p.ranges.length === 0 ? p.name : `${p.name}@${packageRange(p)}`}'`);
-    return specs.length === 0 ? [] : [`  npm install ${build ? "--save-dev " : ""}${specs.join(" ")}`];
-  };
-  io.stdout(
-    `${report.packageJson} does not list every dependency of the unikernel; add them with:\n` +
-      `${[...install(false), ...install(true)].join("\n")}\n`,
+/**
+ * After `configure`: the exact commands, for the project's package manager, that add the
+ * dependencies the user's `package.json` lacks or install those it lists.
+ */
+async function printInstall(options: ToolOptions, args: CommonArgs, report: ConfigureReport): Promise<void> {
+  if (report.missing.length === 0 && report.notInstalled.length === 0) return;
+  const dir = dirname(report.packageJson);
+  const setup = await perform(
+    options,
+    { ...args, dryRun: false },
+    detectInstallSetup(dir, options.env?.npm_config_user_agent),
   );
+  const lines =
+    report.missing.length > 0
+      ? [
+          `${report.packageJson} does not list every dependency of the unikernel; add them with:`,
+          ...addCommands(setup, report.missing).map((c) => `  ${c}`),
+        ]
+      : ["The dependencies of the unikernel are not installed; install them with:", `  ${installCommand(setup)}`];
+  options.io.stdout(`${lines.join("\n")}\n`);
 }
 
 async function run(
@@ -274,7 +281,7 @@ async function run(
         guard(() => configure(conf, { argv, contextFile })),
       );
       logAll(report.log);
-      printMissing(io, report);
+      await printInstall(options, tool.args, report);
       if (builder.configured !== undefined) io.stdout(`${builder.configured(conf.info)}\n`);
       return ExitCode.ok;
     }

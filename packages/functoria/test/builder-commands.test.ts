@@ -152,7 +152,10 @@ describe("configure with the user's own package.json", () => {
       dependencies: { fmt: "*", "@mirage-ts/mirage-runtime": "workspace:^" },
       devDependencies: { "dev-tool": "2" },
     });
-    const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "", "package.json": own } });
+    const installed = Object.fromEntries(
+      ["fmt", "@mirage-ts/mirage-runtime", "dev-tool"].map((name) => [`node_modules/${name}/package.json`, "{}"]),
+    );
+    const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "", "package.json": own, ...installed } });
     expect(await runIn(fs, ["configure"], apps)).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 });
