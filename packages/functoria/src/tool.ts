@@ -74,9 +74,15 @@ export interface ToolOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /**
    * Loads the configuration file (an absolute path) and returns the application it registered.
-   * A rejection is reported with exit code 123.
+   * `context.command` is the sub-command about to run (`configure` may check more). A rejection
+   * is reported with exit code 123.
    */
-  loadApp(configPath: string): Promise<App>;
+  loadApp(configPath: string, context: { readonly command: string | undefined }): Promise<App>;
+  /**
+   * Where in the configuration's own sources an error it threw comes from, `file:line:column`
+   * (from its stack), or `undefined`: the message of a configuration error is then prefixed with it.
+   */
+  locateError?: ((error: unknown) => string | undefined) | undefined;
 }
 
 const LEVELS: readonly Verbosity[] = ["quiet", "error", "warning", "info", "debug"];
@@ -134,17 +140,19 @@ function readCache(explicit: string | undefined, path: string): Action<string[] 
   });
 }
 
-function asConfigError(e: unknown): Error {
+function asConfigError(e: unknown, locate?: ToolOptions["locateError"]): Error {
   if (e instanceof CliError || e instanceof ToolFailure) return e;
-  return new ToolFailure(e instanceof Error ? e.message : String(e), ExitCode.configError);
+  const message = e instanceof Error ? e.message : String(e);
+  const where = locate?.(e);
+  return new ToolFailure(where === undefined ? message : `${where}: ${message}`, ExitCode.configError);
 }
 
 /** Runs configuration code (graph evaluation, device hooks), reporting what it throws as a configuration error. */
-function guard<A>(f: () => A): A {
+function guard<A>(f: () => A, locate?: ToolOptions["locateError"]): A {
   try {
     return f();
   } catch (e) {
-    throw asConfigError(e);
+    throw asConfigError(e, locate);
   }
 }
 
@@ -201,6 +209,7 @@ async function run(
   settings: (keys: readonly AnyKey[]) => CommandLineSettings,
 ): Promise<ExitCode> {
   const { builder, io, argv, fs } = options;
+  const configCode = <A>(f: () => A): A => guard(f, options.locateError);
   const peeked = peekCommandLine(argv, settings([]));
   const { args } = peeked;
   const log: Logger = (level, message) => {
@@ -216,9 +225,9 @@ async function run(
   let app: App | undefined;
   if (hasConfig) {
     try {
-      app = await options.loadApp(join(fs.cwd(), args.configFile));
+      app = await options.loadApp(join(fs.cwd(), args.configFile), { command: peeked.command });
     } catch (e) {
-      throw asConfigError(e);
+      throw asConfigError(e, options.locateError);
     } finally {
       for (const line of takeNotices()) io.stdout(`${line}\n`);
     }
@@ -246,12 +255,14 @@ async function run(
   // Stage 1: the switch keys decide the graph, hence the full set of keys.
   const early = preliminaryKeys(loaded);
   const cachedEarly =
-    cached === undefined ? Context.empty : guard(() => peekCommandLine(cached, settings(early)).context);
-  const base = guard(() => peekCommandLine(argv, settings(early)).context).merge(cachedEarly);
-  const allKeys = guard(() => evaluate(loaded, { context: base, full: true, configFile: args.configFile }).info.keys);
+    cached === undefined ? Context.empty : configCode(() => peekCommandLine(cached, settings(early)).context);
+  const base = configCode(() => peekCommandLine(argv, settings(early)).context).merge(cachedEarly);
+  const allKeys = configCode(
+    () => evaluate(loaded, { context: base, full: true, configFile: args.configFile }).info.keys,
+  );
 
   // Stage 2: the full command line, over the cache.
-  const line = guard(() => parseCommandLine(argv, settings(allKeys)));
+  const line = configCode(() => parseCommandLine(argv, settings(allKeys)));
   if (line.kind === "print") {
     io.stdout(line.text);
     return ExitCode.ok;
@@ -265,7 +276,7 @@ async function run(
   // (upstream `Context_cache.peek_output`).
   const output =
     tool.args.output ?? (cached === undefined ? undefined : peekCommandLine(cached, settings([])).args.output);
-  const conf: Configuration = guard(() =>
+  const conf: Configuration = configCode(() =>
     evaluate(loaded, { context, full, configFile: tool.args.configFile, output }),
   );
   const verbose = LEVELS.indexOf(tool.args.verbosity) >= LEVELS.indexOf("info");
@@ -278,7 +289,7 @@ async function run(
       const report = await perform(
         options,
         tool.args,
-        guard(() => configure(conf, { argv, contextFile })),
+        configCode(() => configure(conf, { argv, contextFile })),
       );
       logAll(report.log);
       await printInstall(options, tool.args, report);
@@ -286,7 +297,9 @@ async function run(
       return ExitCode.ok;
     }
     case "query":
-      io.stdout(await query(conf, tool.kind).catch((e: unknown) => Promise.reject(asConfigError(e))));
+      io.stdout(
+        await query(conf, tool.kind).catch((e: unknown) => Promise.reject(asConfigError(e, options.locateError))),
+      );
       return ExitCode.ok;
     case "describe": {
       io.stdout(describeText(conf, verbose));

@@ -7,6 +7,7 @@
 
 import { ExitCode, runTool } from "@mirage-ts/functoria";
 import { mirageBuilder } from "./builder.js";
+import { configLocation } from "./internal/config-frames.js";
 import { loadConfig } from "./internal/load-config.js";
 import { NodeFileSystem } from "./internal/node-fs.js";
 import { defaultTargetError } from "./keys.js";
@@ -48,5 +49,6 @@ export async function runMirage(argv: readonly string[], options: MirageRunOptio
     io: { stdout, stderr },
     env,
     loadApp: loadConfig,
+    locateError: configLocation,
   });
 }

@@ -406,7 +406,11 @@ describe.concurrent("errors", { timeout: COMMAND_MS }, () => {
     expect(syntax.code).toBe(123);
     expect(syntax.stderr).toBe("mirage: cannot compile config.ts:\nconfig.ts:2:0: error: Unexpected end of file\n");
     await writeFile(join(dir, "config.ts"), 'throw new Error("no network here");\n');
-    expect(await mirage(dir, ["describe"])).toEqual({ code: 123, stdout: "", stderr: "mirage: no network here\n" });
+    expect(await mirage(dir, ["describe"])).toEqual({
+      code: 123,
+      stdout: "",
+      stderr: "mirage: config.ts:1:7: no network here\n",
+    });
     await writeFile(join(dir, "config.ts"), "export {};\n");
     expect(await mirage(dir, ["query"])).toEqual({
       code: 123,
@@ -516,7 +520,7 @@ describe.concurrent("build, run and clean", { timeout: buildsMs(1) }, () => {
     const r = await mirage(dir, ["build"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
-      `mirage/main.ts(${line},22): error TS2345: ` +
+      `mirage/main.ts:${line}:22: error TS2345: ` +
         "Argument of type 'Sleep' is not assignable to parameter of type 'Console'.",
     );
     expect(r.stderr).toMatch(

@@ -10,9 +10,9 @@ import { relative, resolve } from "node:path";
 import { type BuilderCommand, type Configuration, buildDirs, headerLine } from "@mirage-ts/functoria";
 import { target } from "../keys.js";
 import { findTarget } from "../targets.js";
+import { chooseChecker } from "../typescript/checker.js";
 import { version } from "../version.js";
 import { bundle } from "./bundle.js";
-import { typecheck } from "./typecheck.js";
 
 /** The path of the bundle of a configuration, relative to the current directory. */
 export function bundlePath(conf: Configuration): string {
@@ -59,8 +59,8 @@ export const buildCommand: BuilderCommand = {
 
     let started = performance.now();
     progress(`[1/2] Type-checking ${shownEntry} with the unikernel...`);
-    const checked = typecheck({
-      entry,
+    const checked = await chooseChecker().check({
+      root: entry,
       configDir: resolve(buildDir, ".."),
       types: platform.types,
       pretty: context.args.color === "always" || (context.args.color === "auto" && process.stderr.isTTY === true),
