@@ -8,7 +8,7 @@ import { app, runIn } from "./helpers.js";
 
 // The test builder brings fmt (any version) and @mirage-ts/mirage-runtime ^0.1.0; the
 // application adds a build-only dev-tool.
-const apps = (config: string) => ({
+const appsAt = (config: string) => ({
   [config]: () =>
     app("own", [
       apply(
@@ -23,6 +23,7 @@ const apps = (config: string) => ({
     ]),
 });
 
+const withDevTool = appsAt("/w/config.ts");
 const lacking = JSON.stringify({ name: "mine", dependencies: { fmt: "^1.0.0" } });
 const ADD = "package.json does not list every dependency of the unikernel; add them with:\n";
 const INSTALL = "The dependencies of the unikernel are not installed; install them with:\n";
@@ -33,7 +34,7 @@ async function configure(
 ) {
   const cwd = options.cwd ?? "/w";
   const fs = new MemoryFileSystem({ cwd, files: { "config.ts": "", ...files } });
-  const r = await runIn(fs, ["configure", ...(options.argv ?? [])], apps(options.config ?? `${cwd}/config.ts`), {
+  const r = await runIn(fs, ["configure", ...(options.argv ?? [])], appsAt(options.config ?? `${cwd}/config.ts`), {
     ...options.env,
   });
   expect(r.code).toBe(0);
@@ -155,5 +156,20 @@ describe("dependencies listed but not installed", () => {
       { cwd: "/r/examples/y" },
     );
     expect(stdout).toBe(`${INSTALL}  pnpm install\n`);
+  });
+});
+
+describe("configure with the user's own package.json", () => {
+  const apps = withDevTool;
+  it("prints nothing when every dependency is listed, in either section", async () => {
+    const own = JSON.stringify({
+      dependencies: { fmt: "*", "@mirage-ts/mirage-runtime": "workspace:^" },
+      devDependencies: { "dev-tool": "2" },
+    });
+    const installed = Object.fromEntries(
+      ["fmt", "@mirage-ts/mirage-runtime", "dev-tool"].map((name) => [`node_modules/${name}/package.json`, "{}"]),
+    );
+    const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "", "package.json": own, ...installed } });
+    expect(await runIn(fs, ["configure"], apps)).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 });
