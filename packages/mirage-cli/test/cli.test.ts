@@ -518,7 +518,7 @@ describe.concurrent("build, run and clean", { timeout: buildsMs(1) }, () => {
     // TypeScript 7 words it "Type 'Sleep' is missing the following properties from type 'Console'",
     // TypeScript 6 "Argument of type 'Sleep' is not assignable to parameter of type 'Console'".
     expect(r.stderr).toMatch(
-      new RegExp(String.raw`\nmirage/main\.ts:${line}:22: error TS\d+: .*'Sleep'.*'Console'`, "u"),
+      new RegExp(String.raw`^mirage/main\.ts:${line}:22: error TS\d+: .*'Sleep'.*'Console'`, "mu"),
     );
     expect(r.stderr).toMatch(
       new RegExp(
