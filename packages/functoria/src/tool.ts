@@ -189,10 +189,8 @@ async function checkFirstLine(options: ToolOptions, configFile: string, log: Log
 async function printInstall(options: ToolOptions, args: CommonArgs, report: ConfigureReport): Promise<void> {
   if (report.missing.length === 0 && report.notInstalled.length === 0) return;
   const dir = dirname(report.packageJson);
-  const setup = await perform(
-    options,
-    { ...args, dryRun: false },
-    detectInstallSetup(dir, options.env?.npm_config_user_agent),
+  const setup = await detectInstallSetup(dir, options.env?.npm_config_user_agent, (action) =>
+    perform(options, { ...args, dryRun: false }, action),
   );
   const lines =
     report.missing.length > 0

@@ -10,7 +10,7 @@
 import { Action } from "../action.js";
 import { type Package, packageRange } from "../package.js";
 import { dirname, join } from "./path.js";
-import { workspaceMembers } from "./workspace-members.js";
+import { workspaceGlobs, workspaceMembers } from "./workspace-members.js";
 
 /** The package managers whose commands the tool prints. */
 export type PackageManager = "npm" | "pnpm" | "yarn" | "bun";
@@ -49,11 +49,10 @@ function projectName(text: string): string | undefined {
   }
 }
 
-/**
- * Finds how the project in `dir` (relative to the current directory, holding its package.json)
- * installs its dependencies. `userAgent` is `npm_config_user_agent`.
- */
-export function detectInstallSetup(dir: string, userAgent: string | undefined): Action<InstallSetup> {
+/** What the files up from the project say: its manager, the pnpm workspace's root, its name. */
+function lookUp(
+  dir: string,
+): Action<{ manager: PackageManager | undefined; workspaceRoot: string | undefined; project: string | undefined }> {
   return Action.gen(function* () {
     let manager: PackageManager | undefined;
     let workspaceRoot: string | undefined;
@@ -71,13 +70,31 @@ export function detectInstallSetup(dir: string, userAgent: string | undefined): 
       if (parent === current) break;
       current = parent;
     }
-    manager ??= fromUserAgent(userAgent) ?? "npm";
     const pkgPath = join(dir, "package.json");
     const project = (yield* Action.isFile(pkgPath)) ? projectName(yield* Action.readFile(pkgPath)) : undefined;
-    const workspace =
-      manager === "pnpm" && workspaceRoot !== undefined ? yield* workspaceMembers(workspaceRoot) : undefined;
-    return { manager, dir, project, workspace };
+    return { manager, workspaceRoot, project };
   });
+}
+
+/**
+ * Finds how the project in `dir` (relative to the current directory, holding its package.json)
+ * installs its dependencies, running the file-system work through `perform`. `userAgent` is
+ * `npm_config_user_agent`.
+ */
+export async function detectInstallSetup(
+  dir: string,
+  userAgent: string | undefined,
+  perform: <A>(action: Action<A>) => Promise<A>,
+): Promise<InstallSetup> {
+  const found = await perform(lookUp(dir));
+  const manager = found.manager ?? fromUserAgent(userAgent) ?? "npm";
+  const root = found.workspaceRoot;
+  let workspace: Set<string> | undefined;
+  if (manager === "pnpm" && root !== undefined) {
+    const globs = await workspaceGlobs(await perform(Action.readFile(join(root, "pnpm-workspace.yaml"))));
+    workspace = await perform(workspaceMembers(root, globs));
+  }
+  return { manager, dir, project: found.project, workspace };
 }
 
 /** Whether `name` is installed where Node would resolve it from `dir`: a `node_modules` up the tree. */

@@ -4,7 +4,6 @@
  * dependency the workspace itself provides, which must be added as `name@workspace:^`.
  */
 
-import { parse } from "yaml";
 import { Action } from "../action.js";
 import { join } from "./path.js";
 
@@ -50,7 +49,12 @@ function expand(dir: string, segments: readonly string[], depth = 0): Action<str
   });
 }
 
-function globsOf(text: string): string[] {
+/**
+ * The `packages` globs of a `pnpm-workspace.yaml`. The YAML parser is loaded here, on demand: it
+ * takes longer to load than the rest of the tool, which seldom needs it.
+ */
+export async function workspaceGlobs(text: string): Promise<string[]> {
+  const { parse } = await import("yaml");
   try {
     const parsed = parse(text) as { packages?: unknown } | null;
     const list = parsed?.packages;
@@ -70,12 +74,11 @@ function nameOf(text: string): string | undefined {
 }
 
 /**
- * The package names of the pnpm workspace whose root (holding `pnpm-workspace.yaml`) is `root`,
- * the root's own included.
+ * The package names of the pnpm workspace whose root is `root`, with the `packages` globs of its
+ * `pnpm-workspace.yaml`, the root's own included.
  */
-export function workspaceMembers(root: string): Action<Set<string>> {
+export function workspaceMembers(root: string, globs: readonly string[]): Action<Set<string>> {
   return Action.gen(function* () {
-    const globs = globsOf(yield* Action.readFile(join(root, "pnpm-workspace.yaml")));
     const split = (glob: string): string[] => glob.split("/").filter((s) => s !== "" && s !== ".");
     const excluded = new Set<string>();
     for (const glob of globs.filter((g) => g.startsWith("!")))
