@@ -11,7 +11,7 @@
 import { chmod, stat } from "node:fs/promises";
 import { posix } from "node:path";
 import { Action, hasHeader } from "@mirage-ts/functoria";
-import * as esbuild from "esbuild";
+import { esbuild } from "../internal/esbuild.js";
 import { esbuildErrors } from "../internal/esbuild-errors.js";
 import { moduleUrls } from "../internal/module-urls.js";
 import type { Target } from "../targets.js";
@@ -39,7 +39,7 @@ export async function bundle(options: BundleOptions): Promise<number> {
   const { target } = options;
   const shebang = target.bundle.platform === "node" ? "#!/usr/bin/env node\n" : "";
   try {
-    await esbuild.build({
+    await esbuild().build({
       entryPoints: [options.entry],
       outfile: options.outfile,
       bundle: true,

@@ -10,13 +10,14 @@ import { rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { App } from "@mirage-ts/functoria";
-import * as esbuild from "esbuild";
+import type * as Esbuild from "esbuild";
 import { takeRegistered } from "../register.js";
 import { checkConfig } from "./config-check.js";
 import { setConfigSources } from "./config-frames.js";
+import { esbuild } from "./esbuild.js";
 import { esbuildErrors } from "./esbuild-errors.js";
 
-const ownPackages: esbuild.Plugin = {
+const ownPackages: Esbuild.Plugin = {
   name: "mirage-own-packages",
   setup(build) {
     // This module is dist/internal/load-config.js: the package's entry is ../index.js.
@@ -31,7 +32,7 @@ const ownPackages: esbuild.Plugin = {
 async function compile(configPath: string): Promise<string> {
   const dir = dirname(configPath);
   try {
-    const result = await esbuild.build({
+    const result = await esbuild().build({
       entryPoints: [configPath],
       bundle: true,
       write: false,
