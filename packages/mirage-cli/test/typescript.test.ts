@@ -88,6 +88,24 @@ describe("the compilers of the type-checks", { timeout: 300_000 }, () => {
       });
   });
 
+  it("both add the target's type packages to the project's own", async () => {
+    const types = (name: string, global: string) => ({
+      [`node_modules/@types/${name}/package.json`]: JSON.stringify({ name: `@types/${name}`, types: "index.d.ts" }),
+      [`node_modules/@types/${name}/index.d.ts`]: `declare const ${global}: number;\n`,
+    });
+    const dir = await fresh({
+      ...types("fake-a", "fakeA"),
+      ...types("fake-b", "fakeB"),
+      "main.ts": "export const sum: number = fakeA + fakeB;\n",
+      "tsconfig.json": '{ "compilerOptions": { "strict": true, "types": ["fake-a"] } }\n',
+    });
+    const request = { root: join(dir, "main.ts"), configDir: dir, types: ["fake-b"], pretty: false };
+    for (const checker of [native, api]) {
+      expect(await checker.check(request)).toEqual({ errors: 0, report: "" });
+      expect((await checker.check({ ...request, types: [] })).report).toContain("Cannot find name 'fakeB'");
+    }
+  });
+
   it("type-checks config.ts with either compiler", async () => {
     const dir = await fresh({
       ...helloFiles(),
