@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+import { suggest } from "./internal/suggest.js";
+
 /**
  * The outcome of parsing one command-line value.
  *
@@ -37,6 +39,17 @@ export function formatAlternatives(alternatives: readonly string[]): string {
   if (alternatives.length === 2) return `either ${alternatives[0]} or ${alternatives[1]}`;
   const init = alternatives.slice(0, -1).join(", ");
   return `one of ${init} or ${alternatives[alternatives.length - 1]}`;
+}
+
+/**
+ * What follows the complaint about an unknown `text`, as in Cmdliner's `err_unknown`: `did you
+ * mean build?` when some of `names` are a typo away from it, else `otherwise`.
+ *
+ * @internal
+ */
+export function unknownHint(text: string, names: readonly string[], otherwise: string): string {
+  const hints = suggest(text, names);
+  return hints.length > 0 ? `did you mean ${formatAlternatives(hints)}?` : otherwise;
 }
 
 /**
@@ -103,7 +116,10 @@ function enumeration<const T>(cases: readonly (readonly [string, T])[], docv = "
           error: `invalid value ${text}, ambiguous and could be ${formatAlternatives(found.candidates)}`,
         };
       }
-      return { ok: false, error: `invalid value ${text}, expected ${formatAlternatives(names)}` };
+      return {
+        ok: false,
+        error: `invalid value ${text}, ${unknownHint(text, names, `expected ${formatAlternatives(names)}`)}`,
+      };
     },
     print(value) {
       const entry = cases.find(([, v]) => Object.is(v, value));

@@ -37,12 +37,12 @@ import {
 } from "./engine.js";
 import { ExitCode } from "./exit-codes.js";
 import type { FileSystem } from "./file-system.js";
-import { join } from "./internal/path.js";
+import { addCommands, detectInstallSetup, installCommand } from "./internal/package-manager.js";
+import { dirname, join } from "./internal/path.js";
 import { runAction } from "./interpret.js";
 import type { AnyKey } from "./key.js";
 import { MemoryFileSystem } from "./memory-fs.js";
 import { takeNotices } from "./notices.js";
-import { packageRange } from "./package.js";
 import { checkVersion } from "./version-check.js";
 
 /**
@@ -75,9 +75,15 @@ export interface ToolOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   /**
    * Loads the configuration file (an absolute path) and returns the application it registered.
-   * A rejection is reported with exit code 123.
+   * `context.command` is the sub-command about to run (`configure` may check more). A rejection
+   * is reported with exit code 123.
    */
-  loadApp(configPath: string): Promise<App>;
+  loadApp(configPath: string, context: { readonly command: string | undefined }): Promise<App>;
+  /**
+   * Where in the configuration's own sources an error it threw comes from, `file:line:column`
+   * (from its stack), or `undefined`: the message of a configuration error is then prefixed with it.
+   */
+  locateError?: ((error: unknown) => string | undefined) | undefined;
   /**
    * Loads the function drawing dot text as an SVG image, for `describe --dot -o FILE.svg` (loaded
    * only then). Without it, such an output is refused.
@@ -140,17 +146,19 @@ function readCache(explicit: string | undefined, path: string): Action<string[] 
   });
 }
 
-function asConfigError(e: unknown): Error {
+function asConfigError(e: unknown, locate?: ToolOptions["locateError"]): Error {
   if (e instanceof CliError || e instanceof ToolFailure) return e;
-  return new ToolFailure(e instanceof Error ? e.message : String(e), ExitCode.configError);
+  const message = e instanceof Error ? e.message : String(e);
+  const where = locate?.(e);
+  return new ToolFailure(where === undefined ? message : `${where}: ${message}`, ExitCode.configError);
 }
 
 /** Runs configuration code (graph evaluation, device hooks), reporting what it throws as a configuration error. */
-function guard<A>(f: () => A): A {
+function guard<A>(f: () => A, locate?: ToolOptions["locateError"]): A {
   try {
     return f();
   } catch (e) {
-    throw asConfigError(e);
+    throw asConfigError(e, locate);
   }
 }
 
@@ -180,19 +188,24 @@ async function checkFirstLine(options: ToolOptions, configFile: string, log: Log
   if (check.warning !== undefined) log("warning", check.warning);
 }
 
-/** Tells the user which dependencies to add to their own `package.json`, which `configure` does not touch. */
-function printMissing(io: ToolIo, report: ConfigureReport): void {
-  if (report.missing.length === 0) return;
-  const install = (build: boolean): string[] => {
-    const specs = report.missing
-      .filter((p) => p.build === build)
-      .map((p) => `'${p.ranges.length === 0 ? p.name : `${p.name}@${packageRange(p)}`}'`);
-    return specs.length === 0 ? [] : [`  npm install ${build ? "--save-dev " : ""}${specs.join(" ")}`];
-  };
-  io.stdout(
-    `${report.packageJson} does not list every dependency of the unikernel; add them with:\n` +
-      `${[...install(false), ...install(true)].join("\n")}\n`,
+/**
+ * After `configure`: the exact commands, for the project's package manager, that add the
+ * dependencies the user's `package.json` lacks or install those it lists.
+ */
+async function printInstall(options: ToolOptions, args: CommonArgs, report: ConfigureReport): Promise<void> {
+  if (report.missing.length === 0 && report.notInstalled.length === 0) return;
+  const dir = dirname(report.packageJson);
+  const setup = await detectInstallSetup(dir, options.env?.npm_config_user_agent, (action) =>
+    perform(options, { ...args, dryRun: false }, action),
   );
+  const lines =
+    report.missing.length > 0
+      ? [
+          `${report.packageJson} does not list every dependency of the unikernel; add them with:`,
+          ...addCommands(setup, report.missing).map((c) => `  ${c}`),
+        ]
+      : ["The dependencies of the unikernel are not installed; install them with:", `  ${installCommand(setup)}`];
+  options.io.stdout(`${lines.join("\n")}\n`);
 }
 
 async function run(
@@ -200,6 +213,7 @@ async function run(
   settings: (keys: readonly AnyKey[]) => CommandLineSettings,
 ): Promise<ExitCode> {
   const { builder, io, argv, fs } = options;
+  const configCode = <A>(f: () => A): A => guard(f, options.locateError);
   const peeked = peekCommandLine(argv, settings([]));
   const { args } = peeked;
   const log: Logger = (level, message) => {
@@ -215,9 +229,9 @@ async function run(
   let app: App | undefined;
   if (hasConfig) {
     try {
-      app = await options.loadApp(join(fs.cwd(), args.configFile));
+      app = await options.loadApp(join(fs.cwd(), args.configFile), { command: peeked.command });
     } catch (e) {
-      throw asConfigError(e);
+      throw asConfigError(e, options.locateError);
     } finally {
       for (const line of takeNotices()) io.stdout(`${line}\n`);
     }
@@ -245,12 +259,14 @@ async function run(
   // Stage 1: the switch keys decide the graph, hence the full set of keys.
   const early = preliminaryKeys(loaded);
   const cachedEarly =
-    cached === undefined ? Context.empty : guard(() => peekCommandLine(cached, settings(early)).context);
-  const base = guard(() => peekCommandLine(argv, settings(early)).context).merge(cachedEarly);
-  const allKeys = guard(() => evaluate(loaded, { context: base, full: true, configFile: args.configFile }).info.keys);
+    cached === undefined ? Context.empty : configCode(() => peekCommandLine(cached, settings(early)).context);
+  const base = configCode(() => peekCommandLine(argv, settings(early)).context).merge(cachedEarly);
+  const allKeys = configCode(
+    () => evaluate(loaded, { context: base, full: true, configFile: args.configFile }).info.keys,
+  );
 
   // Stage 2: the full command line, over the cache.
-  const line = guard(() => parseCommandLine(argv, settings(allKeys)));
+  const line = configCode(() => parseCommandLine(argv, settings(allKeys)));
   if (line.kind === "print") {
     io.stdout(line.text);
     return ExitCode.ok;
@@ -264,7 +280,7 @@ async function run(
   // (upstream `Context_cache.peek_output`).
   const output =
     tool.args.output ?? (cached === undefined ? undefined : peekCommandLine(cached, settings([])).args.output);
-  const conf: Configuration = guard(() =>
+  const conf: Configuration = configCode(() =>
     evaluate(loaded, { context, full, configFile: tool.args.configFile, output }),
   );
   const verbose = LEVELS.indexOf(tool.args.verbosity) >= LEVELS.indexOf("info");
@@ -277,15 +293,17 @@ async function run(
       const report = await perform(
         options,
         tool.args,
-        guard(() => configure(conf, { argv, contextFile })),
+        configCode(() => configure(conf, { argv, contextFile })),
       );
       logAll(report.log);
-      printMissing(io, report);
+      await printInstall(options, tool.args, report);
       if (builder.configured !== undefined) io.stdout(`${builder.configured(conf.info)}\n`);
       return ExitCode.ok;
     }
     case "query":
-      io.stdout(await query(conf, tool.kind).catch((e: unknown) => Promise.reject(asConfigError(e))));
+      io.stdout(
+        await query(conf, tool.kind).catch((e: unknown) => Promise.reject(asConfigError(e, options.locateError))),
+      );
       return ExitCode.ok;
     case "describe": {
       io.stdout(describeText(conf, verbose));

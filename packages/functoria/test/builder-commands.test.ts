@@ -1,4 +1,4 @@
-// The tool's own sub-commands (mirage's `build`) and the report on a user's package.json.
+// The tool's own sub-commands (mirage's `build`).
 
 import {
   type App,
@@ -11,11 +11,10 @@ import {
   main,
   noop,
   parseCommandLine,
-  pkg,
   runTool,
 } from "@mirage-ts/functoria";
 import { describe, expect, it } from "vitest";
-import { app, runIn, testBuilder } from "./helpers.js";
+import { testBuilder } from "./helpers.js";
 
 const built: string[] = [];
 const builder: Builder = {
@@ -113,46 +112,5 @@ describe("tool commands", () => {
     expect(() => parseCommandLine(["help"], clash)).toThrow(
       'the tool cannot add a command named "clean": it is taken or not a lower-case word',
     );
-  });
-});
-
-describe("configure with the user's own package.json", () => {
-  const apps = {
-    "/w/config.ts": () =>
-      app("own", [
-        apply(
-          main({
-            module: "./app.js",
-            name: "Main",
-            type: fn(job, job),
-            packages: [pkg("dev-tool", { range: "^2.0.0", build: true })],
-          }),
-          noop,
-        ),
-      ]),
-  };
-
-  it("prints the dependencies it lacks and leaves the file alone", async () => {
-    const own = '{ "name": "mine", "dependencies": { "fmt": "^1.0.0" } }';
-    const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "", "package.json": own } });
-    const r = await runIn(fs, ["configure"], apps);
-    expect(r).toEqual({
-      code: 0,
-      stdout:
-        "package.json does not list every dependency of the unikernel; add them with:\n" +
-        "  npm install '@mirage-ts/mirage-runtime@^0.1.0'\n" +
-        "  npm install --save-dev 'dev-tool@^2.0.0'\n",
-      stderr: "",
-    });
-    expect(fs.snapshot().files["/w/package.json"]).toBe(own);
-  });
-
-  it("prints nothing when every dependency is listed, in either section", async () => {
-    const own = JSON.stringify({
-      dependencies: { fmt: "*", "@mirage-ts/mirage-runtime": "workspace:^" },
-      devDependencies: { "dev-tool": "2" },
-    });
-    const fs = new MemoryFileSystem({ cwd: "/w", files: { "config.ts": "", "package.json": own } });
-    expect(await runIn(fs, ["configure"], apps)).toEqual({ code: 0, stdout: "", stderr: "" });
   });
 });

@@ -3,8 +3,10 @@
 import {
   CliError,
   type CommandLine,
+  conv,
   flag,
   key,
+  opt,
   parseCommandLine,
   parseOptions,
   peekCommandLine,
@@ -146,6 +148,57 @@ describe("sub-commands (test_cli)", () => {
     expect(line.text).toContain("APPLICATION OPTIONS\n       -c, --cde\n");
     expect(line.text).toContain("       124\n           on command line parsing errors.");
     expect(line.text.indexOf("CONFIGURE OPTIONS")).toBeLessThan(line.text.indexOf("COMMON OPTIONS"));
+  });
+});
+
+describe("did you mean: Cmdliner's hints for a typo", () => {
+  const target = key(
+    "target",
+    opt(
+      conv.enumeration([
+        ["unix", "unix"],
+        ["xen", "xen"],
+        ["unikraft-qemu", "unikraft-qemu"],
+      ]),
+      "unix",
+      { names: ["t", "target"] },
+    ),
+  );
+  const withTarget = { ...settings, keys: [xyz, cde, target], commands: [{ name: "build", doc: "Build." }] };
+  const message = (...argv: string[]): string => {
+    const line = parseCommandLine(argv, withTarget);
+    return line.kind === "error" ? line.message : `no error: ${line.kind}`;
+  };
+
+  it("suggests the closest command, else lists them all", () => {
+    expect(message("biuld")).toBe("unknown command biuld, did you mean build?");
+    expect(message("qeury")).toBe("unknown command qeury, did you mean query?");
+    expect(message("zzzzz")).toBe(
+      "unknown command zzzzz, must be one of build, clean, configure, describe, help or query",
+    );
+  });
+
+  it("suggests options and keys, with two dashes for a long name written with one", () => {
+    expect(message("configure", "--taget=xen")).toBe("unknown option --taget, did you mean --target?");
+    expect(message("configure", "--xzy")).toBe("unknown option --xzy, did you mean --xyz?");
+    expect(message("build", "--dry-rum")).toBe("unknown option --dry-rum, did you mean --dry-run?");
+    expect(message("configure", "-zcde")).toBe("unknown option -z, did you mean --cde?");
+    expect(message("configure", "--target-xen")).toBe("unknown option --target-xen, did you mean --target?");
+    expect(message("configure", "-z")).toBe("unknown option -z");
+  });
+
+  it("suggests enumerated values, query kinds and help topics", () => {
+    expect(message("configure", "-t", "unxi")).toBe("option -t: invalid value unxi, did you mean unix?");
+    expect(message("configure", "--target=zen")).toBe("option --target: invalid value zen, did you mean xen?");
+    expect(message("configure", "-t", "hvt")).toBe(
+      "option -t: invalid value hvt, expected one of unix, xen or unikraft-qemu",
+    );
+    expect(message("configure", "-t", "uni")).toBe(
+      "option -t: invalid value uni, ambiguous and could be either unix or unikraft-qemu",
+    );
+    expect(message("query", "fils")).toBe("INFO argument: invalid value fils, did you mean files?");
+    expect(message("help", "describ")).toBe("no error: print");
+    expect(message("help", "descirbe")).toBe("TOPIC argument: invalid value descirbe, did you mean describe?");
   });
 });
 

@@ -47,9 +47,7 @@ export const mirageBuilder: Builder = {
     ...base,
     scripts: { build: "mirage build", start: `node --enable-source-maps dist/${info.output ?? info.name}.mjs` },
   }),
-  configured: () =>
-    "Successfully configured the unikernel. " +
-    "Now run 'mirage build' (after installing its dependencies, for example with 'npm install').",
+  configured: () => "Successfully configured the unikernel. Now run 'mirage build'.",
   commands: [buildCommand],
   clean: (dirs) => removeBundles(dirs.configDir),
 };

@@ -7,6 +7,7 @@
 
 import { ExitCode, runTool } from "@mirage-ts/functoria";
 import { mirageBuilder } from "./builder.js";
+import { configLocation } from "./internal/config-frames.js";
 import { loadConfig } from "./internal/load-config.js";
 import { NodeFileSystem } from "./internal/node-fs.js";
 import { svgRenderer } from "./internal/svg-renderer.js";
@@ -50,5 +51,6 @@ export async function runMirage(argv: readonly string[], options: MirageRunOptio
     env,
     loadApp: loadConfig,
     svgRenderer,
+    locateError: configLocation,
   });
 }

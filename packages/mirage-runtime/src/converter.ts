@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import { alternatives, invalidValue } from "./internal/messages.js";
+import { alternatives, invalidValue, unknownValue } from "./internal/messages.js";
+import { suggest } from "./internal/suggest.js";
 import type { ParseResult } from "./parse-result.js";
 
 /**
@@ -149,7 +150,9 @@ export function enumConv<T>(choices: readonly (readonly [word: string, value: T]
     docv,
     parse: (text) => {
       const found = choices.find(([word]) => word === text);
-      return found === undefined ? fail(invalidValue(text, alternatives(words))) : ok(found[1]);
+      if (found !== undefined) return ok(found[1]);
+      const hints = suggest(text, words);
+      return fail(hints.length === 0 ? invalidValue(text, alternatives(words)) : unknownValue(text, hints));
     },
     print: (value) => choices.find(([, candidate]) => Object.is(candidate, value))?.[0] ?? String(value),
   });

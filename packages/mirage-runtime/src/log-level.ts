@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 
+import { alternatives } from "./internal/messages.js";
+import { suggest } from "./internal/suggest.js";
 import type { ParseResult } from "./parse-result.js";
 
 /**
@@ -53,7 +55,8 @@ export function levelEnabled(threshold: LogLevel, level: MessageLevel): boolean 
  * @public
  */
 export function parseLogLevel(text: string): ParseResult<LogLevel> {
-  return (logLevels as readonly string[]).includes(text)
-    ? { ok: true, value: text as LogLevel }
-    : { ok: false, error: `${JSON.stringify(text)}: unknown log level` };
+  if ((logLevels as readonly string[]).includes(text)) return { ok: true, value: text as LogLevel };
+  const hints = suggest(text, logLevels);
+  const hint = hints.length === 0 ? "" : `. Did you mean ${alternatives(hints)}?`;
+  return { ok: false, error: `${JSON.stringify(text)}: unknown log level${hint}` };
 }

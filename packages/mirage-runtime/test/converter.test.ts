@@ -94,6 +94,11 @@ describe("enumConv", () => {
     expect(problem(colour, "pink")).toBe("invalid value 'pink', expected one of 'red', 'green' or 'blue'");
   });
 
+  it("suggests the closest words for a typo, as Cmdliner does for options", () => {
+    expect(problem(colour, "gren")).toBe("invalid value 'gren'. Did you mean 'green'?");
+    expect(problem(colour, "bed")).toBe("invalid value 'bed'. Did you mean 'red'?");
+  });
+
   it("refuses an empty set of choices", () => {
     expect(() => enumConv([])).toThrow(TypeError);
   });

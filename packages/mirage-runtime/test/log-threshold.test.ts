@@ -33,6 +33,8 @@ describe("parseLogThreshold", () => {
     ["tcp:debug:x", "Can't parse log threshold: tcp:debug:x"],
     ["verbose", `Can't parse log threshold: verbose ("verbose": unknown log level)`],
     ["*:loud", `Can't parse log threshold: *:loud ("loud": unknown log level)`],
+    ["*:debgu", `Can't parse log threshold: *:debgu ("debgu": unknown log level. Did you mean 'debug'?)`],
+    ["tcp:inof", `Can't parse log threshold: tcp:inof ("inof": unknown log level. Did you mean 'info'?)`],
     ["tcp:", `Can't parse log threshold: tcp: ("": unknown log level)`],
     ["*", `Can't parse log threshold: * ("*": unknown log level)`],
     ["INFO", `Can't parse log threshold: INFO ("INFO": unknown log level)`],

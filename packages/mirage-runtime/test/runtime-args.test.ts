@@ -106,6 +106,10 @@ describe("withArgv: errors exit 64 with the problem, the usage and the hint", ()
   it.each([
     [["--dela=1"], "unknown option '--dela'. Did you mean '--delay'?"],
     [["--zzzzzz"], "unknown option '--zzzzzz'"],
+    [["--cuont", "2"], "unknown option '--cuont'. Did you mean '--count'?"],
+    [["--count-2"], "unknown option '--count-2'. Did you mean '--count'?"],
+    [["-delay=2"], "unknown option '-d'. Did you mean '--delay'?"],
+    [["-z"], "unknown option '-z'"],
     [["--count"], "option '--count' needs an argument"],
     [["--count", "--verbose"], "option '--count' needs an argument"],
     [["--count=1", "-c", "2"], "options '--count' and '-c' cannot be present at the same time"],

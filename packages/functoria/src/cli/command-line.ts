@@ -8,7 +8,7 @@
  */
 
 import { Context } from "../context.js";
-import { conv, formatAlternatives, matchPrefix } from "../converter.js";
+import { conv, formatAlternatives, matchPrefix, unknownHint } from "../converter.js";
 import type { Generator } from "../filegen.js";
 import {
   COMMANDS,
@@ -258,7 +258,7 @@ export function findCommand(argv: readonly string[], extra: readonly string[] = 
   if (found.kind === "found") return found.name;
   if (found.kind === "ambiguous")
     throw new CliError(`command ${first} ambiguous and could be ${formatAlternatives(found.candidates)}`);
-  throw new CliError(`unknown command ${first}, must be ${formatAlternatives(names)}`);
+  throw new CliError(`unknown command ${first}, ${unknownHint(first, names, `must be ${formatAlternatives(names)}`)}`);
 }
 
 function extraNames(settings: CommandLineSettings): string[] {
@@ -340,7 +340,7 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: string,
       const why =
         found.kind === "ambiguous"
           ? `ambiguous and could be ${formatAlternatives(found.candidates)}`
-          : `expected ${formatAlternatives(topics)}`;
+          : unknownHint(positional, topics, `expected ${formatAlternatives(topics)}`);
       throw new CliError(`TOPIC argument: invalid value ${positional}, ${why}`);
     }
     if (found.name === "topics") return { kind: "print", text: `${p.commands.join("\n")}\n` };
@@ -356,7 +356,7 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: string,
           const why =
             found.kind === "ambiguous"
               ? `ambiguous and could be ${formatAlternatives(found.candidates)}`
-              : `expected ${formatAlternatives(settings.queryKinds)}`;
+              : unknownHint(positional, settings.queryKinds, `expected ${formatAlternatives(settings.queryKinds)}`);
           throw new CliError(`INFO argument: invalid value ${positional}, ${why}`);
         }
         kind = found.name;

@@ -9,6 +9,7 @@
  */
 
 import { formatAlternatives, matchPrefix } from "../converter.js";
+import { suggestOption } from "../internal/suggest.js";
 
 /**
  * One option of a command.
@@ -134,7 +135,9 @@ export function parseOptions(
       spec = byName.get(arg.slice(1, 2));
     }
     if (spec === undefined) {
-      fail(`unknown option ${written}`);
+      const hints = suggestOption(arg, [...byName.keys()].map(dashed));
+      const hint = hints.length === 0 ? "" : `, did you mean ${formatAlternatives(hints)}?`;
+      fail(`unknown option ${written}${hint}`);
       continue;
     }
     let value = inline;

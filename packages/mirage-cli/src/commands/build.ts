@@ -8,11 +8,12 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { type BuilderCommand, type Configuration, buildDirs, headerLine } from "@mirage-ts/functoria";
+import { Progress, isInteractive } from "../internal/progress.js";
 import { target } from "../keys.js";
 import { findTarget } from "../targets.js";
+import { chooseChecker } from "../typescript/checker.js";
 import { version } from "../version.js";
 import { bundle } from "./bundle.js";
-import { typecheck } from "./typecheck.js";
 
 /** The path of the bundle of a configuration, relative to the current directory. */
 export function bundlePath(conf: Configuration): string {
@@ -20,8 +21,8 @@ export function bundlePath(conf: Configuration): string {
   return relative(process.cwd(), resolve(configDir, "dist", `${conf.info.output ?? conf.info.name}.mjs`));
 }
 
-function seconds(since: number): string {
-  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+function errorCount(errors: number): string {
+  return `${errors} error${errors === 1 ? "" : "s"}`;
 }
 
 function kilobytes(bytes: number): string {
@@ -50,42 +51,51 @@ export const buildCommand: BuilderCommand = {
       throw new Error(`${shownEntry} is missing: configure the unikernel first ('${conf.info.projectName} configure')`);
     const platform = findTarget(conf.info.get(target));
     const outfile = bundlePath(conf);
-    const progress = (text: string): void => {
-      if (context.args.verbosity !== "quiet") context.stderr(`${text}\n`);
-    };
     if (context.args.dryRun) {
       context.stderr(`* Typecheck ${shownEntry}\n* Bundle ${outfile}\n`);
       return;
     }
+    const checker = chooseChecker();
+    const progress = new Progress(
+      {
+        interactive: isInteractive(process.stdout, process.stderr, process.env),
+        quiet: context.args.verbosity === "quiet",
+        color: context.args.color !== "never",
+        write: context.stderr,
+        log: (message) => context.log("info", message),
+      },
+      2,
+    );
 
-    let started = performance.now();
-    progress(`[1/2] Type-checking ${shownEntry} with the unikernel...`);
-    const checked = typecheck({
-      entry,
-      configDir: resolve(buildDir, ".."),
-      types: platform.types,
-      pretty: context.args.color === "always" || (context.args.color === "auto" && process.stderr.isTTY === true),
+    let report = "";
+    const checked = await progress.step(`Type-checking ${shownEntry} (${checker.name})`, async () => {
+      const result = await checker.check({
+        root: entry,
+        configDir: resolve(buildDir, ".."),
+        types: platform.types,
+        pretty: context.args.color === "always" || (context.args.color === "auto" && process.stderr.isTTY === true),
+      });
+      report = result.report;
+      return { ok: result.errors === 0, detail: result.errors === 0 ? undefined : errorCount(result.errors) };
     });
-    if (checked.report !== "") context.stderr(checked.report.endsWith("\n") ? checked.report : `${checked.report}\n`);
-    if (checked.errors > 0) {
-      const errors = `${checked.errors} error${checked.errors === 1 ? "" : "s"}`;
+    if (report !== "") context.stderr(report.endsWith("\n") ? report : `${report}\n`);
+    if (!checked.ok) {
       throw new Error(
-        `the unikernel does not type-check (${errors}): fix its code, ` +
+        `the unikernel does not type-check (${checked.detail ?? ""}): fix its code, ` +
           `or the device graph of ${conf.info.configFile} where it does not fit the application's start function`,
       );
     }
-    progress(`      done in ${seconds(started)}`);
 
-    started = performance.now();
-    progress(`[2/2] Bundling ${outfile}...`);
-    const size = await bundle({
-      entry,
-      outfile,
-      target: platform,
-      packageJson: resolve(buildDir, "..", "package.json"),
-      header: headerLine({ name: conf.info.projectName, version }),
+    await progress.step(`Bundling ${outfile}`, async () => {
+      const size = await bundle({
+        entry,
+        outfile,
+        target: platform,
+        packageJson: resolve(buildDir, "..", "package.json"),
+        header: headerLine({ name: conf.info.projectName, version }),
+      });
+      return { ok: true, detail: kilobytes(size) };
     });
-    progress(`      done in ${seconds(started)}: ${kilobytes(size)}`);
     context.stdout(`Your unikernel binary is now ready in ${outfile}\nRun it with: node ${outfile}\n`);
   },
 };

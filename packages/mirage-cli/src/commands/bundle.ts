@@ -13,7 +13,7 @@
 import { chmod, rm, stat, writeFile } from "node:fs/promises";
 import { basename, posix } from "node:path";
 import { Action, hasHeader } from "@mirage-ts/functoria";
-import * as esbuild from "esbuild";
+import { esbuild } from "../internal/esbuild.js";
 import { esbuildErrors } from "../internal/esbuild-errors.js";
 import { moduleUrls } from "../internal/module-urls.js";
 import { VERSION_GLOBAL, unikernelVersion } from "../internal/unikernel-version.js";
@@ -67,7 +67,7 @@ export async function bundle(options: BundleOptions): Promise<number> {
   const app = onNode ? appBundlePath(options.outfile) : options.outfile;
   const version = await unikernelVersion(options.packageJson);
   try {
-    await esbuild.build({
+    await esbuild().build({
       entryPoints: [options.entry],
       outfile: app,
       bundle: true,

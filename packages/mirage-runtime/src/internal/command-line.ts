@@ -7,7 +7,7 @@ import type { Arg, Occurrence } from "../arg.js";
 import type { ParseResult } from "../parse-result.js";
 import { unknownOption } from "./messages.js";
 import { optionName } from "./option-name.js";
-import { suggest } from "./suggest.js";
+import { suggestOption } from "./suggest.js";
 
 /** The occurrences of each known option, and the words that are not options. */
 export interface ScannedCommandLine {
@@ -62,7 +62,7 @@ export function scanCommandLine(
     let { name, value } = splitOption(word);
     const arg = byName.get(name);
     if (arg === undefined) {
-      return { ok: false, error: unknownOption(name, suggest(name, byName.keys())) };
+      return { ok: false, error: unknownOption(name, suggestOption(word, [...byName.keys()])) };
     }
     const next = argv[i + 1];
     if (value === undefined && arg.syntax !== "flag" && next !== undefined && !isOptionLike(next)) {

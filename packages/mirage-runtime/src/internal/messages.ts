@@ -21,6 +21,11 @@ export function invalidValue(text: string, expected: string): string {
   return `invalid value ${quote(text)}, expected ${expected}`;
 }
 
+/** An enumerated value a typo away from some accepted ones, in the words of {@link unknownOption}. */
+export function unknownValue(text: string, hints: readonly string[]): string {
+  return `invalid value ${quote(text)}. Did you mean ${alternatives(hints)}?`;
+}
+
 export function unknownOption(name: string, hints: readonly string[]): string {
   const suffix = hints.length === 0 ? "" : `. Did you mean ${alternatives(hints)}?`;
   return `unknown option ${quote(name)}${suffix}`;

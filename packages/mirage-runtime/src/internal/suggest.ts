@@ -1,8 +1,9 @@
 /**
- * "Did you mean" suggestions for a mistyped option, by edit distance as Cmdliner does.
+ * "Did you mean" hints for a mistyped command, option or value, by edit distance as Cmdliner's
+ * `suggest` does: the closest candidates, when fewer than three edits away.
  */
 
-/** Levenshtein distance between `a` and `b`, with two rolling rows. */
+/** The Levenshtein distance between `a` and `b`, with two rolling rows. */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -25,9 +26,25 @@ export function suggest(word: string, candidates: Iterable<string>): string[] {
     if (distance < best) {
       best = distance;
       closest = [candidate];
-    } else if (distance === best) {
+    } else if (distance === best && !closest.includes(candidate)) {
       closest.push(candidate);
     }
   }
   return best < 3 ? closest : [];
+}
+
+/**
+ * The options to suggest for an unknown one, as Cmdliner's `hint_matching_opt`: `arg` is the word
+ * as written (`--taget=x`, `-xyz`), `names` the known names with their
+ * dashes. A lone short option gets no hint; a long option written with one dash (`-taget`) is
+ * compared as `--taget`. When no name is close, a long option the word starts with followed by
+ * `-` is suggested, for `--hello-world` written for `--hello=world`.
+ */
+export function suggestOption(arg: string, names: readonly string[]): string[] {
+  const written = arg.split("=")[0] ?? arg;
+  if (written.length <= 2) return [];
+  const word = written.startsWith("--") ? written : `-${written}`;
+  const close = suggest(word, names);
+  if (close.length > 0) return close;
+  return names.filter((name) => name.startsWith("--") && word.startsWith(`${name}-`));
 }
