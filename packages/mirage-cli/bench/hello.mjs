@@ -90,10 +90,12 @@ try {
       `${(gzipped / 1024).toFixed(1)} KiB gzipped  (aim: under 60 KB)`,
   );
   console.log(
-    `  peer: tsc 7 + esbuild ${peer7.toFixed(2)} s  (config.ts, main.ts, bundle; mirage / peer = ${(total / peer7).toFixed(2)})`,
+    `  peer: tsc 7 + esbuild ${peer7.toFixed(2)} s  (config.ts, main.ts, bundle; ` +
+      `mirage / peer = ${(total / peer7).toFixed(2)})`,
   );
   console.log(
-    `  peer: tsc 6 + esbuild ${peer6.toFixed(2)} s  (the same with TypeScript 6; mirage / peer = ${(total / peer6).toFixed(2)})`,
+    `  peer: tsc 6 + esbuild ${peer6.toFixed(2)} s  (the same with TypeScript 6; ` +
+      `mirage / peer = ${(total / peer6).toFixed(2)})`,
   );
 } finally {
   execFileSync(process.execPath, [bin, "clean"], { cwd: hello });

@@ -349,7 +349,8 @@ describe.concurrent("errors", { timeout: COMMAND_MS }, () => {
       code: 124,
       stdout: "",
       stderr:
-        "mirage: unknown command biuld, did you mean build?\nUsage: mirage COMMAND …\nTry 'mirage --help' for more information.\n",
+        "mirage: unknown command biuld, did you mean build?\nUsage: mirage COMMAND …\n" +
+        "Try 'mirage --help' for more information.\n",
     });
     expect(await mirage(dir, ["configure", "--taget", "unix"])).toMatchObject({
       code: 124,
