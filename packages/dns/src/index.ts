@@ -1,0 +1,35 @@
+/**
+ * DNS for mirage-ts: the wire format, a stub resolver over any `Stack` and an authoritative server.
+ *
+ * @packageDocumentation
+ */
+
+export { Opcode, parseRrType, Rcode, RrClass, RrType, type RrTypeNumber, rrTypeName } from "./wire/constants.js";
+export { DecodeErrorCounts, type DnsDecodeError, type DnsDecodeErrorKind, ppDnsDecodeError } from "./wire/errors.js";
+export {
+  decodeMessage,
+  type Edns,
+  type EdnsOption,
+  type EncodeOptions,
+  encodeMessage,
+  type Message,
+  type MessageFlags,
+  type MessageTsig,
+  type Question,
+  type ResourceRecord,
+} from "./wire/message.js";
+export { canonicalName, isSubdomain, parseName, splitLabels } from "./wire/name.js";
+export type {
+  AaaaRdata,
+  ARdata,
+  CaaRdata,
+  MxRdata,
+  NameRdata,
+  OpaqueRdata,
+  Rdata,
+  SoaRdata,
+  SrvRdata,
+  TsigRdata,
+  TxtRdata,
+} from "./wire/rdata.js";
+export { rdataType } from "./wire/rdata.js";
