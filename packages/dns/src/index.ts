@@ -33,3 +33,15 @@ export type {
   TxtRdata,
 } from "./wire/rdata.js";
 export { rdataType } from "./wire/rdata.js";
+export type { Clock } from "./clock.js";
+export { type CacheEntry, DnsCache, type DnsCacheOptions } from "./client/cache.js";
+export { type DnsError, ppDnsError } from "./client/errors.js";
+export { type Nameserver, parseNameserver, ppNameserver } from "./client/nameserver.js";
+export { checkResponse, interpret, type Mismatch, type Outcome } from "./client/outcome.js";
+export {
+  DnsResolver,
+  type DnsResolverConfig,
+  type DnsResolverStats,
+  type LookupOptions,
+} from "./client/resolver.js";
+export { frame, LengthPrefixedReader } from "./wire/tcp-framing.js";
