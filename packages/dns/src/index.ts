@@ -45,3 +45,19 @@ export {
   type LookupOptions,
 } from "./client/resolver.js";
 export { frame, LengthPrefixedReader } from "./wire/tcp-framing.js";
+export { type Answer, answerQuestion, findZone } from "./server/answer.js";
+export { DnsServerDevice, type DnsServerDeviceOptions, type NotifyTarget } from "./server/device.js";
+export { parseMasterFile, type SourcedRecord } from "./server/master-file.js";
+export { type RateDecision, RateLimiter, type RateLimitOptions } from "./server/rrl.js";
+export { DnsServer, type DnsServerConfig, type DnsServerStats, type QuerySource } from "./server/server.js";
+export {
+  type Hmac,
+  parseTsigKey,
+  signRequest,
+  signResponse,
+  type TsigKey,
+  type TsigVerdict,
+  verifyRequest,
+  webCryptoHmac,
+} from "./server/tsig.js";
+export { Zone } from "./server/zone.js";
