@@ -8,5 +8,6 @@ export {
   missingTapAddon,
   missingTools,
 } from "./host-checks.js";
+export { freePort } from "./ports.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { registerTypeScript } from "./ts-loader.js";
