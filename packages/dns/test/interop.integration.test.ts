@@ -136,7 +136,7 @@ describeRequiring(
           "  - domain: example.com",
           "    master: primary",
           "    acl: notify_from_primary",
-          "    file: example.com.zone",
+          `    file: ${join(dir, "example.com.zone")}`,
           "",
         ].join("\n"),
       );
