@@ -61,3 +61,10 @@ export {
   webCryptoHmac,
 } from "./server/tsig.js";
 export { Zone } from "./server/zone.js";
+export {
+  chooseNameservers,
+  type DnsArgOptions,
+  dnsCacheSizeArg,
+  dnsServersArg,
+  dnsTimeoutArg,
+} from "./client/args.js";

@@ -50,6 +50,8 @@ export interface PlatformDevices {
   readonly netif: (importValue: ImportValue, spec: string) => string;
   /** The host's socket stack; `ipv4` is an expression of the `--ipv4` prefix to bind. */
   readonly socketStack: (importValue: ImportValue, ipv4: string) => string;
+  /** The host's name servers as a `string[]` expression (resolv.conf on unix); none if absent. */
+  readonly hostNameservers?: (importValue: ImportValue) => string;
 }
 
 /**
@@ -138,6 +140,7 @@ const unix: Target = {
     kvRwMem: call("connectMemoryKvRw"),
     netif: (importValue, spec) => call("connectNetif", spec)(importValue),
     socketStack: (importValue, ipv4) => call("connectSocketStack", `{ ipv4: ${ipv4} }`)(importValue),
+    hostNameservers: call("hostNameservers"),
   },
   types: [],
   // CommonJS dependencies bundled into an ES module still call require(): give them one.

@@ -28,3 +28,4 @@ export { connectUdpTunnel, type UdpTunnel, type UdpTunnelOptions } from "./net/u
 export { connectTap, type Tap, type TapOptions, tapUnavailableReason } from "./net/tap.js";
 export { connectNetif, type NetifOptions, type NetifSpec, parseNetifSpec } from "./net/netif.js";
 export { connectSocketStack, type SocketStackOptions } from "./socket-stack/socket-stack.js";
+export { hostNameservers, parseResolvConf } from "./resolv-conf.js";
