@@ -11,7 +11,7 @@ import { COMMAND_MS } from "./limits.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
-const LINKED = ["functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
+const LINKED = ["dns", "functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
 
 export interface Outcome {
   readonly code: number;
