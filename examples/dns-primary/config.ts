@@ -27,5 +27,10 @@ const primary = main({
 });
 
 register("dns-primary", [
-  primary.$(genericStackv4v6(defaultNetwork)).$(genericKvRo("zones")).$(defaultTimers).$(defaultRandom).$(defaultPClock),
+  primary
+    .$(genericStackv4v6(defaultNetwork))
+    .$(genericKvRo("zones"))
+    .$(defaultTimers)
+    .$(defaultRandom)
+    .$(defaultPClock),
 ]);

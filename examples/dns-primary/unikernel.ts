@@ -3,17 +3,19 @@ import {
   DnsServer,
   DnsServerDevice,
   type NotifyTarget,
-  parseNameserver,
-  parseTsigKey,
   type TsigKey,
   Zone,
+  parseNameserver,
+  parseTsigKey,
 } from "@mirage-ts/dns";
 import { info, intConv, listConv, logSource, makeConv, opt, registerArg, sections } from "@mirage-ts/mirage-runtime";
 import { Key, type KvRo, type PClock, type Random, type Stack, ppKvError } from "@mirage-ts/mirage-types";
 
 const log = logSource("dns-primary", "The authoritative DNS server unikernel");
 
-const port = registerArg(opt(intConv, 53, info(["port"], { docs: sections.dns, docv: "PORT", doc: "UDP and TCP port." })));
+const port = registerArg(
+  opt(intConv, 53, info(["port"], { docs: sections.dns, docv: "PORT", doc: "UDP and TCP port." })),
+);
 const tsigConv = makeConv<TsigKey | undefined>({
   docv: "KEY",
   parse: (text) => {
@@ -47,7 +49,11 @@ const rateLimit = registerArg(
   opt(
     intConv,
     200,
-    info(["rrl"], { docs: sections.dns, docv: "N", doc: "UDP responses per second per /24 and answer (0: unlimited)." }),
+    info(["rrl"], {
+      docs: sections.dns,
+      docv: "N",
+      doc: "UDP responses per second per /24 and answer (0: unlimited).",
+    }),
   ),
 );
 
@@ -83,7 +89,8 @@ export const Primary = {
       now: () => clock.now(),
     });
     DnsServerDevice.listen(stack, server, clock, random, { port: port(), notify: notify() });
-    for (const zone of zones) log.info(`serving ${zone.origin} (serial ${zone.soa.rdata.serial}, ${zone.size} records)`);
+    for (const zone of zones)
+      log.info(`serving ${zone.origin} (serial ${zone.soa.rdata.serial}, ${zone.size} records)`);
     log.info(`listening on UDP and TCP port ${port()}`);
     await stack.listen();
   },

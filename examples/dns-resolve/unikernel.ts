@@ -8,7 +8,11 @@ const domainName = registerArg(
 );
 const family = registerArg(
   opt(
-    enumConv([["any", 0], ["4", 4], ["6", 6]] as const),
+    enumConv([
+      ["any", 0],
+      ["4", 4],
+      ["6", 6],
+    ] as const),
     0,
     info(["family"], { docv: "FAMILY", doc: "Addresses wanted: 4, 6 or any." }),
   ),

@@ -10,7 +10,7 @@ import { Ipv4Addr, type Stack } from "@mirage-ts/mirage-types";
 import { connectSocketStack, unixClock, unixRandom } from "@mirage-ts/mirage-unix";
 import { describeRequiring, firstMissing, freePort, missingRoot, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { DnsResolver, DnsServer, DnsServerDevice, parseTsigKey, ppDnsError, Zone } from "../src/index.js";
+import { DnsResolver, DnsServer, DnsServerDevice, Zone, parseTsigKey, ppDnsError } from "../src/index.js";
 import { zoneFile } from "./support/zone.js";
 
 const run = promisify(execFile);
@@ -96,7 +96,12 @@ describeRequiring(
       expect(signed).toMatch(/XFR size: 63 records/);
       expect(signed.match(/\tSOA\t/g)?.length).toBe(2);
       expect(await dig("AXFR", "example.com")).toContain("Transfer failed.");
-      const wrong = await dig("-y", `hmac-sha256:transfer:${Buffer.from("wrong").toString("base64")}`, "AXFR", "example.com");
+      const wrong = await dig(
+        "-y",
+        `hmac-sha256:transfer:${Buffer.from("wrong").toString("base64")}`,
+        "AXFR",
+        "example.com",
+      );
       expect(wrong).toMatch(/tsig verify failure|Transfer failed|BADSIG/i);
       const { stdout: k } = await run("kdig", ["@127.0.0.1", "-p", String(port), "-y", keyText, "AXFR", "example.com"]);
       expect(k).toMatch(/Received \d+ B \(\d+ messages?, 63 records\)/);
@@ -174,9 +179,20 @@ describeRequiring(
 
     it("the resolver asks dnsmasq and our server, over UDP and after truncation over TCP", async () => {
       const dnsmasqPort = await freePort("udp");
-      const dnsmasq = spawn("dnsmasq", ["--no-daemon", "--no-resolv", "--no-hosts", `--port=${dnsmasqPort}`,
-        "--listen-address=127.0.0.1", "--bind-interfaces", "--address=/masq.test/192.0.2.77", "--log-queries"],
-        { stdio: ["ignore", "pipe", "pipe"] });
+      const dnsmasq = spawn(
+        "dnsmasq",
+        [
+          "--no-daemon",
+          "--no-resolv",
+          "--no-hosts",
+          `--port=${dnsmasqPort}`,
+          "--listen-address=127.0.0.1",
+          "--bind-interfaces",
+          "--address=/masq.test/192.0.2.77",
+          "--log-queries",
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
       children.push(dnsmasq);
       let log = "";
       dnsmasq.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));

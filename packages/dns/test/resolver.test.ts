@@ -4,14 +4,13 @@ import { describe, expect, it } from "vitest";
 import {
   DnsResolver,
   type DnsResolverConfig,
-  decodeMessage,
-  encodeMessage,
   type Message,
-  parseNameserver,
-  ppDnsError,
   Rcode,
   type ResourceRecord,
-  RrType,
+  decodeMessage,
+  encodeMessage,
+  parseNameserver,
+  ppDnsError,
 } from "../src/index.js";
 import { FakeStack } from "./support/fake-stack.js";
 
@@ -39,9 +38,14 @@ function answer(query: Uint8Array, records: readonly ResourceRecord[], change: P
   const lower = q.name.toLowerCase();
   const here = records.filter((r) => r.name === lower);
   const cname = here.find((r) => r.rdata.kind === "CNAME");
-  const matching = [...(cname === undefined ? [] : [cname]), ...records.filter((r) =>
-    (r.name === lower || (cname?.rdata.kind === "CNAME" && r.name === cname.rdata.target)) &&
-    (r.rdata.kind === "A" ? 1 : r.rdata.kind === "AAAA" ? 28 : -1) === q.type)];
+  const matching = [
+    ...(cname === undefined ? [] : [cname]),
+    ...records.filter(
+      (r) =>
+        (r.name === lower || (cname?.rdata.kind === "CNAME" && r.name === cname.rdata.target)) &&
+        (r.rdata.kind === "A" ? 1 : r.rdata.kind === "AAAA" ? 28 : -1) === q.type,
+    ),
+  ];
   return encodeMessage({
     ...decoded.value,
     flags: { ...decoded.value.flags, qr: true, ra: true },
@@ -81,7 +85,12 @@ describe("stub resolver", () => {
     const records = [
       { name: "www.example.com", rrclass: 1, ttl: 100, rdata: { kind: "CNAME" as const, target: "host.example.com" } },
       a("host.example.com", "192.0.2.1"),
-      { name: "host.example.com", rrclass: 1, ttl: 300, rdata: { kind: "AAAA" as const, address: Ipv6Addr.parse("2001:db8::1") } },
+      {
+        name: "host.example.com",
+        rrclass: 1,
+        ttl: 300,
+        rdata: { kind: "AAAA" as const, address: Ipv6Addr.parse("2001:db8::1") },
+      },
     ];
     stack.udpHandlers.set("192.0.2.53:53", (query) => [{ data: answer(query, records) }]);
     const dns = await resolver;
@@ -109,7 +118,8 @@ describe("stub resolver", () => {
       return [{ data: answer(query, [a("abcdefghij.example.com", "192.0.2.9")]) }];
     });
     const dns = await resolver;
-    for (let i = 0; i < 8; i++) expect((await drive(stack, clock, dns.lookup("abcdefghij.example.com", { family: 4 }))).ok).toBe(true);
+    for (let i = 0; i < 8; i++)
+      expect((await drive(stack, clock, dns.lookup("abcdefghij.example.com", { family: 4 }))).ok).toBe(true);
     expect(new Set(ids).size).toBe(8);
     expect(new Set(stack.sourcePorts).size).toBe(8);
     expect(stack.sourcePorts.every((port) => port >= 1024 && port <= 65535)).toBe(true);
@@ -126,8 +136,9 @@ describe("stub resolver", () => {
       wrongId[0] = (wrongId[0] as number) ^ 0xff;
       const decoded = decodeMessage(query);
       const lowered = decoded.ok
-        ? answer(encodeMessage({ ...decoded.value, questions: [{ name: "spoof.example.com", type: 1, qclass: 1 }] }),
-            [a("spoof.example.com", "6.6.6.6")])
+        ? answer(encodeMessage({ ...decoded.value, questions: [{ name: "spoof.example.com", type: 1, qclass: 1 }] }), [
+            a("spoof.example.com", "6.6.6.6"),
+          ])
         : forged;
       const upper = decoded.ok && decoded.value.questions[0]?.name !== "spoof.example.com";
       return [
@@ -148,7 +159,9 @@ describe("stub resolver", () => {
 
   it("caches NXDOMAIN and NODATA for min(SOA TTL, MINIMUM) (RFC 2308)", async () => {
     const { stack, clock, resolver } = setup();
-    stack.udpHandlers.set("192.0.2.53:53", (query) => [{ data: answer(query, [a("v4only.example.com", "192.0.2.4")]) }]);
+    stack.udpHandlers.set("192.0.2.53:53", (query) => [
+      { data: answer(query, [a("v4only.example.com", "192.0.2.4")]) },
+    ]);
     const dns = await resolver;
     const missing = await drive(stack, clock, dns.lookup("missing.example.com", { family: 4 }));
     expect(!missing.ok && ppDnsError(missing.error)).toBe("missing.example.com: no such domain (NXDOMAIN)");
@@ -165,9 +178,16 @@ describe("stub resolver", () => {
   it("retries over TCP when the UDP answer is truncated", async () => {
     const { stack, clock, resolver } = setup();
     const many = Array.from({ length: 60 }, (_, i) => a("big.example.com", `192.0.2.${i + 1}`));
-    stack.udpHandlers.set("192.0.2.53:53", (query) => [{ data: answer(query, many).length > 512
-      ? answer(query, [], { flags: { qr: true, opcode: 0, aa: true, tc: true, rd: true, ra: true, ad: false, cd: false } })
-      : answer(query, many) }]);
+    stack.udpHandlers.set("192.0.2.53:53", (query) => [
+      {
+        data:
+          answer(query, many).length > 512
+            ? answer(query, [], {
+                flags: { qr: true, opcode: 0, aa: true, tc: true, rd: true, ra: true, ad: false, cd: false },
+              })
+            : answer(query, many),
+      },
+    ]);
     stack.tcpHandlers.set("192.0.2.53:53", (query) => answer(query, many));
     const dns = await resolver;
     const found = await drive(stack, clock, dns.lookup("big.example.com", { family: 4 }));
@@ -203,9 +223,13 @@ describe("stub resolver", () => {
     expect(!bad.ok && ppDnsError(bad.error)).toBe('invalid domain name "a..b": empty label in name "a..b"');
     expect(parseNameserver("udp:nowhere")).toEqual({
       ok: false,
-      error: 'name server "udp:nowhere": "nowhere" is not an IP address; expected udp:IP[:port], tcp:IP[:port] or IP (IPv6 with a port as [IP]:port)',
+      error:
+        'name server "udp:nowhere": "nowhere" is not an IP address; expected udp:IP[:port], tcp:IP[:port] or IP (IPv6 with a port as [IP]:port)',
     });
-    expect(parseNameserver("tcp:[2001:db8::1]:5353")).toMatchObject({ ok: true, value: { protocol: "tcp", port: 5353 } });
+    expect(parseNameserver("tcp:[2001:db8::1]:5353")).toMatchObject({
+      ok: true,
+      value: { protocol: "tcp", port: 5353 },
+    });
     const literal = await dns.lookup("2001:db8::5");
     expect(literal.ok && literal.value.map(String)).toEqual(["2001:db8::5"]);
   });

@@ -4,16 +4,17 @@ import { describe, expect, it } from "vitest";
 import {
   DnsServer,
   type DnsServerConfig,
-  decodeMessage,
-  encodeMessage,
   type Hmac,
   type Message,
   Opcode,
-  parseTsigKey,
+  type QuerySource,
   Rcode,
   RrType,
-  signRequest,
   Zone,
+  decodeMessage,
+  encodeMessage,
+  parseTsigKey,
+  signRequest,
 } from "../src/index.js";
 import { exampleZone } from "./support/zone.js";
 
@@ -29,7 +30,13 @@ const key = (() => {
 })();
 
 function server(config: Partial<DnsServerConfig> = {}, now = { ms: 1_800_000_000_000 }) {
-  return new DnsServer({ zones: [exampleZone()], wallClock: () => now.ms, now: () => now.ms, hmac: nodeHmac, ...config });
+  return new DnsServer({
+    zones: [exampleZone()],
+    wallClock: () => now.ms,
+    now: () => now.ms,
+    hmac: nodeHmac,
+    ...config,
+  });
 }
 
 const query = (name: string, type: number, changes: Partial<Message> = {}): Message => ({
@@ -43,7 +50,7 @@ const query = (name: string, type: number, changes: Partial<Message> = {}): Mess
   ...changes,
 });
 
-async function ask(s: DnsServer, message: Message | Uint8Array, source = udp): Promise<Message[]> {
+async function ask(s: DnsServer, message: Message | Uint8Array, source: QuerySource = udp): Promise<Message[]> {
   const replies = await s.handle(message instanceof Uint8Array ? message : encodeMessage(message), source);
   return replies.map((reply) => {
     const decoded = decodeMessage(reply);
@@ -73,7 +80,10 @@ describe("authoritative server state machine", () => {
     const edns = { udpSize: 4096, version: 0, dnssecOk: false, options: [] };
     const [large] = await ask(s, query("big.example.com", RrType.A, { edns }));
     expect([large?.flags.tc, large?.answers.length]).toEqual([false, 60]);
-    const [small] = await ask(server({ zones: [zone.value], ednsUdpSize: 512 }), query("big.example.com", RrType.A, { edns }));
+    const [small] = await ask(
+      server({ zones: [zone.value], ednsUdpSize: 512 }),
+      query("big.example.com", RrType.A, { edns }),
+    );
     expect(small?.flags.tc).toBe(true);
     const [overTcp] = await ask(s, query("big.example.com", RrType.A), tcp);
     expect([overTcp?.flags.tc, overTcp?.answers.length]).toEqual([false, 60]);
@@ -84,13 +94,24 @@ describe("authoritative server state machine", () => {
     const s = server();
     const [formerr] = await ask(s, Uint8Array.of(0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1));
     expect(formerr).toMatchObject({ id: 7, rcode: Rcode.FORMERR });
-    const [notimp] = await ask(s, query("example.com", RrType.SOA, { flags: { ...query("", 1).flags, opcode: Opcode.UPDATE } }));
+    const [notimp] = await ask(
+      s,
+      query("example.com", RrType.SOA, { flags: { ...query("", 1).flags, opcode: Opcode.UPDATE } }),
+    );
     expect(notimp?.rcode).toBe(Rcode.NOTIMP);
-    const [badvers] = await ask(s, query("example.com", RrType.SOA, { edns: { udpSize: 1232, version: 1, dnssecOk: false, options: [] } }));
+    const [badvers] = await ask(
+      s,
+      query("example.com", RrType.SOA, { edns: { udpSize: 1232, version: 1, dnssecOk: false, options: [] } }),
+    );
     expect(badvers?.rcode).toBe(Rcode.BADVERS);
     expect(await ask(s, query("example.com", RrType.A, { flags: { ...query("", 1).flags, qr: true } }))).toEqual([]);
     expect(await s.handle(Uint8Array.of(1, 2, 3), udp)).toEqual([]);
-    expect(s.stats()).toMatchObject({ formerr: 1, notimp: 1, ignoredResponses: 1, malformed: { "pointer-loop": 1, truncated: 1 } });
+    expect(s.stats()).toMatchObject({
+      formerr: 1,
+      notimp: 1,
+      ignoredResponses: 1,
+      malformed: { "pointer-loop": 1, truncated: 1 },
+    });
   });
 
   it("transfers the zone over TCP only, between two SOAs, and only under TSIG when keys are set", async () => {
@@ -130,7 +151,10 @@ describe("authoritative server state machine", () => {
     const s = server({ rateLimit: { responsesPerSecond: 5, slip: 2 } }, now);
     const outcomes: string[] = [];
     for (let i = 0; i < 9; i++) {
-      const [reply] = await ask(s, query("web.example.com", RrType.A), { transport: "udp", address: Ipv4Addr.parse(`198.51.100.${i}`) });
+      const [reply] = await ask(s, query("web.example.com", RrType.A), {
+        transport: "udp",
+        address: Ipv4Addr.parse(`198.51.100.${i}`),
+      });
       outcomes.push(reply === undefined ? "drop" : reply.flags.tc ? "slip" : "send");
     }
     expect(outcomes).toEqual(["send", "send", "send", "send", "send", "drop", "slip", "drop", "slip"]);

@@ -5,7 +5,15 @@ import { Ipv4Addr, Ipv6Addr } from "@mirage-ts/mirage-types";
 import * as packet from "dns-packet";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DecodeErrorCounts, decodeMessage, encodeMessage, type Message, type Rdata, rdataType, rrTypeName } from "../src/index.js";
+import {
+  DecodeErrorCounts,
+  type Message,
+  type Rdata,
+  decodeMessage,
+  encodeMessage,
+  rdataType,
+  rrTypeName,
+} from "../src/index.js";
 
 const label = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/);
 const name = fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join("."));
@@ -15,7 +23,9 @@ const bytes = (max: number) => fc.uint8Array({ maxLength: max });
 
 const rdata: fc.Arbitrary<Rdata> = fc.oneof(
   u32.map((n) => ({ kind: "A" as const, address: Ipv4Addr.fromNumber(n) })),
-  fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => ({ kind: "AAAA" as const, address: Ipv6Addr.fromBytes(b) })),
+  fc
+    .uint8Array({ minLength: 16, maxLength: 16 })
+    .map((b) => ({ kind: "AAAA" as const, address: Ipv6Addr.fromBytes(b) })),
   fc.record({ kind: fc.constantFrom("NS" as const, "CNAME" as const, "PTR" as const), target: name }),
   fc.record({ kind: fc.constant("MX" as const), preference: u16, exchange: name }),
   fc.record({ kind: fc.constant("SRV" as const), priority: u16, weight: u16, port: u16, target: name }),
@@ -52,8 +62,15 @@ const message: fc.Arbitrary<Message> = fc.record({
   answers: fc.array(record, { maxLength: 6 }),
   authorities: fc.array(record, { maxLength: 3 }),
   additionals: fc.array(record, { maxLength: 3 }),
-  edns: fc.option(fc.record({ udpSize: fc.integer({ min: 512, max: 4096 }), version: fc.constant(0),
-    dnssecOk: fc.boolean(), options: fc.constant([]) }), { nil: undefined }),
+  edns: fc.option(
+    fc.record({
+      udpSize: fc.integer({ min: 512, max: 4096 }),
+      version: fc.constant(0),
+      dnssecOk: fc.boolean(),
+      options: fc.constant([]),
+    }),
+    { nil: undefined },
+  ),
   tsig: fc.constant(undefined),
 });
 
@@ -79,12 +96,22 @@ function reference(data: Rdata): unknown {
 }
 
 const section = (records: Message["answers"]) =>
-  records.map((r) => ({ name: r.name, type: rrTypeName(rdataType(r.rdata)).replace(/^TYPE/, "UNKNOWN_"),
-    class: "IN", ttl: r.ttl, data: reference(r.rdata) }));
+  records.map((r) => ({
+    name: r.name,
+    type: rrTypeName(rdataType(r.rdata)).replace(/^TYPE/, "UNKNOWN_"),
+    class: "IN",
+    ttl: r.ttl,
+    data: reference(r.rdata),
+  }));
 
 const flagBits = (m: Message) =>
-  (m.flags.aa ? 0x400 : 0) | (m.flags.tc ? 0x200 : 0) | (m.flags.rd ? 0x100 : 0) | (m.flags.ra ? 0x80 : 0) |
-  (m.flags.ad ? 0x20 : 0) | (m.flags.cd ? 0x10 : 0) | m.rcode;
+  (m.flags.aa ? 0x400 : 0) |
+  (m.flags.tc ? 0x200 : 0) |
+  (m.flags.rd ? 0x100 : 0) |
+  (m.flags.ra ? 0x80 : 0) |
+  (m.flags.ad ? 0x20 : 0) |
+  (m.flags.cd ? 0x10 : 0) |
+  m.rcode;
 
 describe("DNS codec against dns-packet", () => {
   it("dns-packet decodes what we encode to the same message", () => {
@@ -94,7 +121,8 @@ describe("DNS codec against dns-packet", () => {
         expect(theirs.id).toBe(m.id);
         expect(theirs.type).toBe(m.flags.qr ? "response" : "query");
         expect(theirs.questions?.map((q) => q.name)).toEqual(m.questions.map((q) => q.name));
-        expect(theirs.answers?.map(({ name, type, ttl, data }) => ({ name, type, ttl, data }))).toEqual(
+        const answers = (theirs.answers ?? []) as { name: string; type: string; ttl?: number; data?: unknown }[];
+        expect(answers.map(({ name, type, ttl, data }) => ({ name, type, ttl, data }))).toEqual(
           section(m.answers).map(({ name, type, ttl, data }) => ({ name, type, ttl, data })),
         );
         const opt = theirs.additionals?.filter((r) => r.type === "OPT") ?? [];
@@ -112,14 +140,25 @@ describe("DNS codec against dns-packet", () => {
           id: m.id,
           type: m.flags.qr ? "response" : "query",
           flags: flagBits(m),
-          questions: m.questions.map((q) => ({ name: q.name, type: rrTypeName(q.type) as packet.RecordType,
-            class: "IN" as const })),
+          questions: m.questions.map((q) => ({
+            name: q.name,
+            type: rrTypeName(q.type) as packet.RecordType,
+            class: "IN" as const,
+          })),
           answers: section(m.answers) as packet.Answer[],
           authorities: section(m.authorities) as packet.Answer[],
           additionals: [
             ...(section(m.additionals) as packet.Answer[]),
-            ...(m.edns === undefined ? [] : [{ type: "OPT", name: ".", udpPayloadSize: m.edns.udpSize,
-              flags: m.edns.dnssecOk ? packet.DNSSEC_OK : 0 } as packet.Answer]),
+            ...(m.edns === undefined
+              ? []
+              : [
+                  {
+                    type: "OPT",
+                    name: ".",
+                    udpPayloadSize: m.edns.udpSize,
+                    flags: m.edns.dnssecOk ? packet.DNSSEC_OK : 0,
+                  } as packet.Answer,
+                ]),
           ],
         });
         const ours = decodeMessage(new Uint8Array(encoded));
@@ -143,15 +182,21 @@ describe("hostile packets", () => {
         counts.record(result.error);
       }
     };
-    fc.assert(fc.property(bytes(600), (input) => check(input)), { numRuns: 2000 });
     fc.assert(
-      fc.property(message, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1,
-        maxLength: 8 }), (m, edits) => {
-        const input = encodeMessage(m);
-        for (const [at, value] of edits) input[at % input.length] = value;
-        check(input);
-        check(input.subarray(0, input.length >> 1));
-      }),
+      fc.property(bytes(600), (input) => check(input)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(
+        message,
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }),
+        (m, edits) => {
+          const input = encodeMessage(m);
+          for (const [at, value] of edits) input[at % input.length] = value;
+          check(input);
+          check(input.subarray(0, input.length >> 1));
+        },
+      ),
       { numRuns: 2000 },
     );
     expect(counts.total).toBe(rejected);
@@ -160,12 +205,34 @@ describe("hostile packets", () => {
 
   it("a label bomb of chained pointers costs at most 255 bytes of name per record", () => {
     // A 255-byte name, then 5000 answers each pointing at it: decodable, bounded work.
-    const labels = [...Array.from({ length: 3 }, () => [63, ...new Array<number>(63).fill(0x61)]).flat(),
-      61, ...new Array<number>(61).fill(0x62), 0];
+    const labels = [
+      ...Array.from({ length: 3 }, () => [63, ...new Array<number>(63).fill(0x61)]).flat(),
+      61,
+      ...new Array<number>(61).fill(0x62),
+      0,
+    ];
     const answer = [0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4];
     const count = 4000;
-    const bomb = Uint8Array.of(0, 1, 0x80, 0, 0, 1, count >> 8, count & 0xff, 0, 0, 0, 0, ...labels, 0, 1, 0, 1,
-      ...Array.from({ length: count }, () => answer).flat());
+    const bomb = Uint8Array.of(
+      0,
+      1,
+      0x80,
+      0,
+      0,
+      1,
+      count >> 8,
+      count & 0xff,
+      0,
+      0,
+      0,
+      0,
+      ...labels,
+      0,
+      1,
+      0,
+      1,
+      ...Array.from({ length: count }, () => answer).flat(),
+    );
     const decoded = decodeMessage(bomb);
     expect(decoded.ok && decoded.value.answers.length).toBe(count);
     // One byte more in the first label makes every copy 256 bytes: refused.
@@ -175,8 +242,27 @@ describe("hostile packets", () => {
   });
 
   it("a pointer chain that walks backwards one byte at a time ends within the message", () => {
-    const chain = Uint8Array.of(0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0x61, ...Array.from({ length: 200 }, (_, i) =>
-      [0xc0, 12 + 2 * i]).flat(), 0, 1, 0, 1);
+    const chain = Uint8Array.of(
+      0,
+      1,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0x61,
+      ...Array.from({ length: 200 }, (_, i) => [0xc0, 12 + 2 * i]).flat(),
+      0,
+      1,
+      0,
+      1,
+    );
     expect(decodeMessage(chain).ok).toBe(false);
   });
 });

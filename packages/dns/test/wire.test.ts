@@ -1,6 +1,6 @@
 import { Ipv4Addr, Ipv6Addr } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
-import { decodeMessage, encodeMessage, type Message, parseName, RrType } from "../src/index.js";
+import { type Message, RrType, decodeMessage, encodeMessage, parseName } from "../src/index.js";
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const flags = { qr: true, opcode: 0, aa: true, tc: false, rd: true, ra: false, ad: false, cd: false };
@@ -22,7 +22,12 @@ const sample: Message = {
       ttl: 60,
       rdata: { kind: "SRV", priority: 1, weight: 2, port: 5060, target: "sip.example.com" },
     },
-    { name: "example.com", rrclass: 1, ttl: 60, rdata: { kind: "CAA", flags: 128, tag: "issue", value: text("ca.org") } },
+    {
+      name: "example.com",
+      rrclass: 1,
+      ttl: 60,
+      rdata: { kind: "CAA", flags: 128, tag: "issue", value: text("ca.org") },
+    },
     { name: "1.2.0.192.in-addr.arpa", rrclass: 1, ttl: 60, rdata: { kind: "PTR", target: "host.example.com" } },
     { name: "example.com", rrclass: 1, ttl: 60, rdata: { kind: "opaque", type: 65280, data: Uint8Array.of(1, 2, 3) } },
   ],
@@ -45,7 +50,12 @@ const sample: Message = {
     },
   ],
   additionals: [],
-  edns: { udpSize: 1232, version: 0, dnssecOk: true, options: [{ code: 10, data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) }] },
+  edns: {
+    udpSize: 1232,
+    version: 0,
+    dnssecOk: true,
+    options: [{ code: 10, data: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8) }],
+  },
 };
 
 describe("DNS wire format", () => {
@@ -62,12 +72,16 @@ describe("DNS wire format", () => {
     const big = { ...sample, additionals: Array.from({ length: 40 }, () => glue) };
     const full = encodeMessage(big);
     const noGlue = decodeMessage(encodeMessage(big, { maxSize: full.length - 1 }));
-    expect(noGlue.ok && [noGlue.value.flags.tc, noGlue.value.additionals.length, noGlue.value.answers.length]).toEqual(
-      [false, 0, sample.answers.length],
-    );
+    expect(noGlue.ok && [noGlue.value.flags.tc, noGlue.value.additionals.length, noGlue.value.answers.length]).toEqual([
+      false,
+      0,
+      sample.answers.length,
+    ]);
     const tiny = decodeMessage(encodeMessage(big, { maxSize: 100 }));
     expect(tiny.ok && [tiny.value.flags.tc, tiny.value.answers.length, tiny.value.questions.length]).toEqual([
-      true, 0, 1,
+      true,
+      0,
+      1,
     ]);
     expect(tiny.ok && tiny.value.edns?.udpSize).toBe(1232);
   });
@@ -102,7 +116,10 @@ describe("DNS wire format", () => {
     expect(decodeMessage(loop)).toMatchObject({ ok: false, error: { kind: "pointer-loop", offset: 12 } });
     const forward = Uint8Array.of(...header(1), 0xc0, 14, 0, 0, 1, 0, 1);
     expect(decodeMessage(forward)).toMatchObject({ ok: false, error: { kind: "pointer-forward" } });
-    expect(decodeMessage(Uint8Array.of(...header(65535)))).toMatchObject({ ok: false, error: { kind: "count-past-data" } });
+    expect(decodeMessage(Uint8Array.of(...header(65535)))).toMatchObject({
+      ok: false,
+      error: { kind: "count-past-data" },
+    });
     const long = [...Array.from({ length: 5 }, () => [63, ...new Array<number>(63).fill(97)]).flat(), 0, 0, 1, 0, 1];
     expect(decodeMessage(Uint8Array.of(...header(1), ...long))).toMatchObject({
       ok: false,

@@ -32,7 +32,10 @@ async function built(name: string, configure: readonly string[], extra: Record<s
 }
 
 describeRequiring(
-  firstMissing(() => missingNamespaces("socat"), () => missingTools("dig", "kdig")),
+  firstMissing(
+    () => missingNamespaces("socat"),
+    () => missingTools("dig", "kdig"),
+  ),
   "DNS examples",
   {},
   () => {
@@ -104,7 +107,12 @@ describeRequiring(
         expect(found.code, found.stderr).toBe(0);
         expect(found.stderr).toContain("alias.example.com has address 2001:db8::80");
         expect(found.stderr).toContain("alias.example.com has address 192.0.2.80");
-        const many = await node(resolve, ["dist/dns-resolve.mjs", "--domain-name=many.big.test", "--family=4", servers]);
+        const many = await node(resolve, [
+          "dist/dns-resolve.mjs",
+          "--domain-name=many.big.test",
+          "--family=4",
+          servers,
+        ]);
         expect(many.stderr.match(/has address/g)?.length, many.stderr).toBe(40);
         const missing = await node(resolve, ["dist/dns-resolve.mjs", "--domain-name=nope.example.com", servers]);
         expect(missing.code).not.toBe(0);

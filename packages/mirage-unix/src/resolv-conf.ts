@@ -15,7 +15,10 @@ import { readFileSync } from "node:fs";
 export function parseResolvConf(text: string): string[] {
   const servers: string[] = [];
   for (const line of text.split("\n")) {
-    const fields = line.replace(/[#;].*$/, "").trim().split(/\s+/);
+    const fields = line
+      .replace(/[#;].*$/, "")
+      .trim()
+      .split(/\s+/);
     if (fields[0] === "nameserver" && fields[1] !== undefined) servers.push(fields[1].replace(/%.*$/, ""));
   }
   return servers;

@@ -6,7 +6,8 @@ import { hostNameservers, parseResolvConf } from "../src/index.js";
 
 describe("resolv.conf", () => {
   it("reads nameserver lines in order, without comments or zone suffixes", () => {
-    const text = "# generated\nsearch example.com\nnameserver 192.0.2.1 # first\n;nameserver 6.6.6.6\nnameserver fe80::1%eth0\n";
+    const text =
+      "# generated\nsearch example.com\nnameserver 192.0.2.1 # first\n;nameserver 6.6.6.6\nnameserver fe80::1%eth0\n";
     expect(parseResolvConf(text)).toEqual(["192.0.2.1", "fe80::1"]);
   });
 

@@ -51,7 +51,11 @@ export function dnsTimeoutArg(options: DnsArgOptions = {}): Arg<number> {
   return opt(
     intConv,
     2_000_000_000,
-    info([named("dns-timeout", options)], { docs: sections.dns, docv: "NS", doc: "DNS request timeout in nanoseconds." }),
+    info([named("dns-timeout", options)], {
+      docs: sections.dns,
+      docv: "NS",
+      doc: "DNS request timeout in nanoseconds.",
+    }),
   );
 }
 
@@ -80,6 +84,7 @@ export function chooseNameservers(given: readonly Nameserver[], platform: readon
     const parsed = parseNameserver(text);
     return parsed.ok ? [parsed.value] : [];
   });
-  if (fallback.length === 0) throw new RangeError("no DNS server: give --dns-servers (e.g. --dns-servers=udp:192.0.2.53)");
+  if (fallback.length === 0)
+    throw new RangeError("no DNS server: give --dns-servers (e.g. --dns-servers=udp:192.0.2.53)");
   return fallback;
 }

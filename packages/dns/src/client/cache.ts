@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-import { canonicalName } from "../wire/name.js";
 import type { ResourceRecord } from "../wire/message.js";
+import { canonicalName } from "../wire/name.js";
 
 /** @beta What the cache holds for a name and type. */
 export type CacheEntry =

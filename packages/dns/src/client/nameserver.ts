@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { err, type Ipaddr, Ipaddr as IpaddrOps, ok, type Result } from "@mirage-ts/mirage-types";
+import { type Ipaddr, Ipaddr as IpaddrOps, type Result, err, ok } from "@mirage-ts/mirage-types";
 
 /**
  * A name server: its address, port, and whether queries start on TCP (`tcp:`) or on UDP.

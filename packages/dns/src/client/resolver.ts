@@ -7,7 +7,17 @@
  * @packageDocumentation
  */
 
-import { type Device, err, type Ipaddr, Ipaddr as IpaddrOps, mapResult, ok, type Random, type Result, type Stack } from "@mirage-ts/mirage-types";
+import {
+  type Device,
+  type Ipaddr,
+  Ipaddr as IpaddrOps,
+  type Random,
+  type Result,
+  type Stack,
+  err,
+  mapResult,
+  ok,
+} from "@mirage-ts/mirage-types";
 import type { Clock } from "../clock.js";
 import { Opcode, RrClass, RrType } from "../wire/constants.js";
 import type { DnsDecodeErrorKind } from "../wire/errors.js";
@@ -16,7 +26,7 @@ import { canonicalName, parseName } from "../wire/name.js";
 import { DnsCache } from "./cache.js";
 import type { DnsError } from "./errors.js";
 import { type Nameserver, ppNameserver } from "./nameserver.js";
-import { interpret, type Mismatch } from "./outcome.js";
+import { type Mismatch, interpret } from "./outcome.js";
 import { tcpExchange, transportCounters, udpExchange } from "./transport.js";
 
 /** @beta Configuration of {@link DnsResolver}. */
@@ -110,7 +120,9 @@ export class DnsResolver implements Device {
       // Not an address: resolve it.
     }
     const addresses = (records: readonly ResourceRecord[]): Ipaddr[] =>
-      records.flatMap((record) => (record.rdata.kind === "A" || record.rdata.kind === "AAAA" ? [record.rdata.address] : []));
+      records.flatMap((record) =>
+        record.rdata.kind === "A" || record.rdata.kind === "AAAA" ? [record.rdata.address] : [],
+      );
     if (options.family === 4) return mapResult(await this.resolve(name, RrType.A), addresses);
     if (options.family === 6) return mapResult(await this.resolve(name, RrType.AAAA), addresses);
     const [v6, v4] = await Promise.all([this.resolve(name, RrType.AAAA), this.resolve(name, RrType.A)]);
@@ -169,8 +181,16 @@ export class DnsResolver implements Device {
         let response =
           server.protocol === "tcp"
             ? await tcpExchange(this.stack, this.clock, server, query, this.timeoutMs, this.counters)
-            : await udpExchange(this.stack, this.clock, server, query, this.randomPort(), this.timeoutMs, this.counters);
-        if (response !== undefined && response.flags.tc && server.protocol === "udp") {
+            : await udpExchange(
+                this.stack,
+                this.clock,
+                server,
+                query,
+                this.randomPort(),
+                this.timeoutMs,
+                this.counters,
+              );
+        if (response?.flags.tc && server.protocol === "udp") {
           this.stat.tcpFallbacks++;
           response = await tcpExchange(this.stack, this.clock, server, query, this.timeoutMs, this.counters);
         }
@@ -188,7 +208,9 @@ export class DnsResolver implements Device {
       }
     }
     return err(
-      lastRcode === undefined ? { kind: "timeout", name, attempts: tries } : { kind: "server-failure", name, rcode: lastRcode },
+      lastRcode === undefined
+        ? { kind: "timeout", name, attempts: tries }
+        : { kind: "server-failure", name, rcode: lastRcode },
     );
   }
 

@@ -6,12 +6,12 @@
  */
 
 import type { Ipaddr, Stack } from "@mirage-ts/mirage-types";
-import { DecodeErrorCounts } from "../wire/errors.js";
-import { decodeMessage, encodeMessage, type Message } from "../wire/message.js";
 import type { Clock } from "../clock.js";
-import { frame, LengthPrefixedReader } from "../wire/tcp-framing.js";
+import { DecodeErrorCounts } from "../wire/errors.js";
+import { type Message, decodeMessage, encodeMessage } from "../wire/message.js";
+import { LengthPrefixedReader, frame } from "../wire/tcp-framing.js";
 import type { Nameserver } from "./nameserver.js";
-import { checkResponse, type Mismatch } from "./outcome.js";
+import { type Mismatch, checkResponse } from "./outcome.js";
 
 /** Counters the transports add to. */
 export interface TransportCounters {

@@ -49,14 +49,21 @@ function negativeSoa(zone: Zone): ResourceRecord {
 export function answerQuestion(zones: readonly Zone[], question: Question): Answer {
   const qname = canonicalName(question.name);
   const zone = findZone(zones, qname);
-  if (zone === undefined) return { rcode: Rcode.REFUSED, authoritative: false, answers: [], authorities: [], additionals: [] };
+  if (zone === undefined)
+    return { rcode: Rcode.REFUSED, authoritative: false, answers: [], authorities: [], additionals: [] };
   const answers: ResourceRecord[] = [];
   let name = qname;
   for (let hop = 0; hop < maxChain; hop++) {
     const cut = delegation(zone, name);
     if (cut !== undefined) {
       if (answers.length > 0) return done(zone, Rcode.NOERROR, answers, [], []);
-      return { rcode: Rcode.NOERROR, authoritative: false, answers: [], authorities: cut, additionals: glue(zone, cut) };
+      return {
+        rcode: Rcode.NOERROR,
+        authoritative: false,
+        answers: [],
+        authorities: cut,
+        additionals: glue(zone, cut),
+      };
     }
     const found = lookupName(zone, name, question.type);
     if (found.kind === "nxdomain") {
@@ -64,7 +71,7 @@ export function answerQuestion(zones: readonly Zone[], question: Question): Answ
     }
     if (found.kind === "cname" && question.type !== RrType.CNAME && question.type !== RrType.ANY) {
       answers.push(...found.records);
-      const target = canonicalName((found.records[0]?.rdata as { target: string }).target);
+      const target = found.target;
       if (!isSubdomain(target, zone.origin)) return done(zone, Rcode.NOERROR, answers, [], []);
       name = target;
       continue;
@@ -100,7 +107,8 @@ function delegation(zone: Zone, name: string): readonly ResourceRecord[] | undef
 
 type Lookup =
   | { readonly kind: "nxdomain" }
-  | { readonly kind: "cname" | "data"; readonly records: readonly ResourceRecord[] };
+  | { readonly kind: "cname"; readonly records: readonly ResourceRecord[]; readonly target: string }
+  | { readonly kind: "data"; readonly records: readonly ResourceRecord[] };
 
 /** Records of `type` at `name`, through the wildcard of its closest encloser when `name` does not exist. */
 function lookupName(zone: Zone, name: string, type: number): Lookup {
@@ -113,12 +121,19 @@ function lookupName(zone: Zone, name: string, type: number): Lookup {
 }
 
 /** Picks the answer at one node; `owner` replaces the owner of wildcard records. */
-function select(sets: ReadonlyMap<number, readonly ResourceRecord[]> | undefined, type: number, owner: string | undefined): Lookup {
+function select(
+  sets: ReadonlyMap<number, readonly ResourceRecord[]> | undefined,
+  type: number,
+  owner: string | undefined,
+): Lookup {
   const rename = (records: readonly ResourceRecord[]) =>
     owner === undefined ? records : records.map((record) => ({ ...record, name: owner }));
   if (sets === undefined) return { kind: "data", records: [] };
   const cname = sets.get(RrType.CNAME);
-  if (cname !== undefined && type !== RrType.CNAME) return { kind: "cname", records: rename(cname) };
+  const first = cname?.[0]?.rdata;
+  if (cname !== undefined && first?.kind === "CNAME" && type !== RrType.CNAME) {
+    return { kind: "cname", records: rename(cname), target: canonicalName(first.target) };
+  }
   if (type === RrType.ANY) return { kind: "data", records: rename([...sets.values()].flat()) };
   return { kind: "data", records: rename(sets.get(type) ?? []) };
 }
@@ -136,7 +151,10 @@ function additional(zone: Zone, records: readonly ResourceRecord[]): ResourceRec
 
 /** Glue: addresses of the delegation's name servers held in this zone. */
 function glue(zone: Zone, ns: readonly ResourceRecord[]): ResourceRecord[] {
-  return addresses(zone, ns.flatMap((record) => (record.rdata.kind === "NS" ? [record.rdata.target] : [])));
+  return addresses(
+    zone,
+    ns.flatMap((record) => (record.rdata.kind === "NS" ? [record.rdata.target] : [])),
+  );
 }
 
 function addresses(zone: Zone, targets: readonly string[]): ResourceRecord[] {

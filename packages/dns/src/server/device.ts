@@ -9,8 +9,8 @@
 import type { Device, Ipaddr, Random, Stack, TcpFlow } from "@mirage-ts/mirage-types";
 import type { Clock } from "../clock.js";
 import { Opcode, RrClass, RrType } from "../wire/constants.js";
-import { encodeMessage, type Message } from "../wire/message.js";
-import { frame, LengthPrefixedReader } from "../wire/tcp-framing.js";
+import { type Message, encodeMessage } from "../wire/message.js";
+import { LengthPrefixedReader, frame } from "../wire/tcp-framing.js";
 import type { DnsServer } from "./server.js";
 
 /** @beta A secondary to notify. */

@@ -6,12 +6,12 @@
  * @packageDocumentation
  */
 
-import { err, Ipv4Addr, Ipv6Addr, ok, type Result } from "@mirage-ts/mirage-types";
-import { parseRrType, RrClass, RrType, rrTypeName } from "../wire/constants.js";
+import { Ipv4Addr, Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { RrClass, RrType, parseRrType, rrTypeName } from "../wire/constants.js";
 import type { ResourceRecord } from "../wire/message.js";
 import { canonicalName, parseName } from "../wire/name.js";
 import type { Rdata } from "../wire/rdata.js";
-import { characterString, type Entry, lexMasterFile, MasterFileError, type Token } from "./master-lexer.js";
+import { type Entry, MasterFileError, type Token, characterString, lexMasterFile } from "./master-lexer.js";
 
 /** @beta Where a record came from, for errors found after parsing (zone checks). */
 export interface SourcedRecord {
@@ -135,7 +135,8 @@ function parseRdata(type: number, fields: readonly Token[], origin: string, line
   const number = (i: number, max: number, what: string): number => {
     const text = field(i).text;
     const value = what === "TTL" ? parseTtl(text) : /^\d+$/.test(text) ? Number(text) : undefined;
-    if (value === undefined || value > max) throw new MasterFileError(field(i).line, `${name} ${what} "${text}" is not 0..${max}`);
+    if (value === undefined || value > max)
+      throw new MasterFileError(field(i).line, `${name} ${what} "${text}" is not 0..${max}`);
     return value;
   };
   const domain = (i: number): string => absolute(field(i), origin);
@@ -149,7 +150,10 @@ function parseRdata(type: number, fields: readonly Token[], origin: string, line
           ? { kind: "A", address: Ipv4Addr.parse(field(0).text) }
           : { kind: "AAAA", address: Ipv6Addr.parse(field(0).text) };
       } catch {
-        throw new MasterFileError(line, `${name} address "${field(0).text}" is not an IPv${type === RrType.A ? 4 : 6} address`);
+        throw new MasterFileError(
+          line,
+          `${name} address "${field(0).text}" is not an IPv${type === RrType.A ? 4 : 6} address`,
+        );
       }
     }
     case RrType.NS:
@@ -185,7 +189,8 @@ function parseRdata(type: number, fields: readonly Token[], origin: string, line
       if (fields.length === 0) throw new MasterFileError(line, "TXT needs at least one string");
       const strings = fields.map((token) => characterString(token.text, token.line));
       const long = strings.findIndex((s) => s.length > 255);
-      if (long >= 0) throw new MasterFileError(line, `TXT string ${long + 1} is over 255 bytes: split it in quoted parts`);
+      if (long >= 0)
+        throw new MasterFileError(line, `TXT string ${long + 1} is over 255 bytes: split it in quoted parts`);
       return { kind: "TXT", strings };
     }
     case RrType.CAA: {
@@ -207,8 +212,17 @@ function parseRdata(type: number, fields: readonly Token[], origin: string, line
 
 function generic(type: number, fields: readonly Token[], line: number): Rdata {
   const length = Number(fields[1]?.text);
-  const hex = fields.slice(2).map((token) => token.text).join("");
-  if (!Number.isInteger(length) || length < 0 || length > 0xffff || !/^([0-9a-fA-F]{2})*$/.test(hex) || hex.length !== 2 * length) {
+  const hex = fields
+    .slice(2)
+    .map((token) => token.text)
+    .join("");
+  if (
+    !Number.isInteger(length) ||
+    length < 0 ||
+    length > 0xffff ||
+    !/^([0-9a-fA-F]{2})*$/.test(hex) ||
+    hex.length !== 2 * length
+  ) {
     throw new MasterFileError(line, `generic RDATA needs \\# <length> and exactly that many hex bytes`);
   }
   const data = Uint8Array.from(hex.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));

@@ -9,12 +9,12 @@
 import type { Ipaddr } from "@mirage-ts/mirage-types";
 import { Opcode, Rcode, RrType } from "../wire/constants.js";
 import { DecodeErrorCounts, type DnsDecodeErrorKind } from "../wire/errors.js";
-import { decodeMessage, type Edns, encodeMessage, type Message } from "../wire/message.js";
+import { type Edns, type Message, decodeMessage, encodeMessage } from "../wire/message.js";
 import { canonicalName } from "../wire/name.js";
 import { answerQuestion, findZone } from "./answer.js";
-import { RateLimiter, type RateLimitOptions } from "./rrl.js";
+import { type RateLimitOptions, RateLimiter } from "./rrl.js";
 import { transferMessages } from "./transfer.js";
-import { type Hmac, signResponse, type TsigKey, type TsigVerdict, verifyRequest, webCryptoHmac } from "./tsig.js";
+import { type Hmac, type TsigKey, type TsigVerdict, signResponse, verifyRequest, webCryptoHmac } from "./tsig.js";
 import type { Zone } from "./zone.js";
 
 /** A request whose signature verified. */
@@ -223,7 +223,8 @@ export class DnsServer {
       const nowSeconds = Math.floor(this.config.wallClock() / 1000);
       const tsig = await signResponse(bytes, response.id, verdict.key, verdict.mac, nowSeconds, false, this.hmac);
       const decoded = decodeMessage(bytes);
-      if (decoded.ok) bytes = encodeMessage({ ...decoded.value, tsig: { name: verdict.key.name, rdata: tsig, offset: 0 } });
+      if (decoded.ok)
+        bytes = encodeMessage({ ...decoded.value, tsig: { name: verdict.key.name, rdata: tsig, offset: 0 } });
     }
     return bytes;
   }

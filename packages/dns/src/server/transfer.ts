@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-import { encodeMessage, type Message, type ResourceRecord } from "../wire/message.js";
 import { RrType } from "../wire/constants.js";
+import { type Message, type ResourceRecord, encodeMessage } from "../wire/message.js";
 import { rdataType } from "../wire/rdata.js";
 import type { Zone } from "./zone.js";
 

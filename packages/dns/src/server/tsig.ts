@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { err, ok, type Result } from "@mirage-ts/mirage-types";
+import { type Result, err, ok } from "@mirage-ts/mirage-types";
 import { Rcode } from "../wire/constants.js";
 import type { Message } from "../wire/message.js";
 import { canonicalName } from "../wire/name.js";

@@ -5,12 +5,12 @@
  * @packageDocumentation
  */
 
-import { err, ok, type Result } from "@mirage-ts/mirage-types";
+import { type Result, err, ok } from "@mirage-ts/mirage-types";
 import { RrType } from "../wire/constants.js";
 import type { ResourceRecord } from "../wire/message.js";
 import { canonicalName, isSubdomain, splitLabels } from "../wire/name.js";
-import { rdataType, type SoaRdata } from "../wire/rdata.js";
-import { parseMasterFile, type SourcedRecord } from "./master-file.js";
+import { type SoaRdata, rdataType } from "../wire/rdata.js";
+import { type SourcedRecord, parseMasterFile } from "./master-file.js";
 
 /**
  * One authoritative zone, read-only once built.
@@ -50,7 +50,8 @@ export class Zone {
       const type = rdataType(record.rdata);
       const byType = rrsets.get(record.name) ?? new Map<number, ResourceRecord[]>();
       if (type === RrType.SOA) {
-        if (record.name !== origin) return err(`${where}: SOA at ${record.name}, but only the apex ${origin} may have one`);
+        if (record.name !== origin)
+          return err(`${where}: SOA at ${record.name}, but only the apex ${origin} may have one`);
         if (soa !== undefined) return err(`${where}: a second SOA record for ${origin}`);
         soa = record as ResourceRecord & { rdata: SoaRdata };
       }

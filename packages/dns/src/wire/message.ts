@@ -4,11 +4,11 @@
  * @packageDocumentation
  */
 
-import { err, ok, type Result } from "@mirage-ts/mirage-types";
+import { type Result, err, ok } from "@mirage-ts/mirage-types";
 import { RrType } from "./constants.js";
 import { DecodeFailure, type DnsDecodeError } from "./errors.js";
 import { readName } from "./name.js";
-import { type Rdata, rdataType, readRdata, type TsigRdata, writeRdata } from "./rdata.js";
+import { type Rdata, type TsigRdata, rdataType, readRdata, writeRdata } from "./rdata.js";
 import { Writer } from "./writer.js";
 
 /** @beta A question: name, type and class. */
@@ -145,7 +145,8 @@ function decode(buffer: Uint8Array): Message {
       }
       const rdata = readRdata(buffer, type, rdStart, at);
       if (rdata.kind === "TSIG") {
-        if (!additional || i !== count - 1) throw new DecodeFailure("tsig-misplaced", start, "TSIG is not the last record");
+        if (!additional || i !== count - 1)
+          throw new DecodeFailure("tsig-misplaced", start, "TSIG is not the last record");
         tsig = { name: name.name, rdata, offset: start };
         continue;
       }
@@ -179,7 +180,14 @@ function decode(buffer: Uint8Array): Message {
   };
 }
 
-function readOpt(buffer: Uint8Array, udpSize: number, ttlHigh: number, ttlLow: number, start: number, end: number): Edns {
+function readOpt(
+  buffer: Uint8Array,
+  udpSize: number,
+  ttlHigh: number,
+  ttlLow: number,
+  start: number,
+  end: number,
+): Edns {
   const options: EdnsOption[] = [];
   let at = start;
   while (at < end) {

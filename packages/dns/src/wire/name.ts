@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { err, ok, type Result } from "@mirage-ts/mirage-types";
+import { type Result, err, ok } from "@mirage-ts/mirage-types";
 import { DecodeFailure } from "./errors.js";
 
 /** RFC 1035 §2.3.4: a name is at most 255 bytes on the wire, a label at most 63. */
@@ -142,8 +142,12 @@ export function canonicalName(name: string): string {
  */
 export function isSubdomain(name: string, zone: string): boolean {
   if (zone === ".") return true;
-  return name === zone || (name.endsWith(zone) && name.charAt(name.length - zone.length - 1) === "." &&
-    !isEscapedDot(name, name.length - zone.length - 1));
+  return (
+    name === zone ||
+    (name.endsWith(zone) &&
+      name.charAt(name.length - zone.length - 1) === "." &&
+      !isEscapedDot(name, name.length - zone.length - 1))
+  );
 }
 
 function isEscapedDot(name: string, dot: number): boolean {

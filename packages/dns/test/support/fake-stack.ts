@@ -1,19 +1,19 @@
 // An in-memory Stack for the resolver's tests: datagrams and TCP connections to a server address go
 // to a handler in the test, which answers, drops or forges.
 import {
-  eof,
-  err,
   type Ipaddr,
   Ipv4Addr,
-  ok,
   type ReadResult,
   type Result,
   type Stack,
   type TcpError,
   type TcpFlow,
   type UdpCallback,
+  eof,
+  err,
+  ok,
 } from "@mirage-ts/mirage-types";
-import { frame, LengthPrefixedReader } from "../../src/wire/tcp-framing.js";
+import { LengthPrefixedReader, frame } from "../../src/wire/tcp-framing.js";
 
 /** What a test server does with a UDP datagram: reply with datagrams (from another address/port if given). */
 export type UdpHandler = (

@@ -3,7 +3,15 @@
  * target table, so that the catalogue itself stays target agnostic.
  */
 
-import { type AbstractImpl, type Impl, type Info, type Package, type RuntimeArg, type Typ, impl } from "@mirage-ts/functoria";
+import {
+  type AbstractImpl,
+  type Impl,
+  type Info,
+  type Package,
+  type RuntimeArg,
+  type Typ,
+  impl,
+} from "@mirage-ts/functoria";
 import { target } from "../keys.js";
 import { type ImportValue, type Target, findTarget, platformDevice } from "../targets.js";
 
