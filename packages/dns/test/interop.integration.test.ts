@@ -80,7 +80,7 @@ describeRequiring(
       expect(await dig("example.org", "A")).toContain("status: REFUSED");
     });
 
-    it("dig without EDNS gets TC and retries over TCP; with EDNS the answer fits; EDNS version 1 gets BADVERS", async () => {
+    it("dig: TC then TCP without EDNS, the answer fits with EDNS, BADVERS for EDNS version 1", async () => {
       const plain = await dig("+noedns", "big.example.com", "A");
       expect(plain).toContain("Truncated, retrying in TCP mode");
       expect(plain).toMatch(/ANSWER: 40,/);

@@ -224,7 +224,8 @@ describe("stub resolver", () => {
     expect(parseNameserver("udp:nowhere")).toEqual({
       ok: false,
       error:
-        'name server "udp:nowhere": "nowhere" is not an IP address; expected udp:IP[:port], tcp:IP[:port] or IP (IPv6 with a port as [IP]:port)',
+        'name server "udp:nowhere": "nowhere" is not an IP address; ' +
+        "expected udp:IP[:port], tcp:IP[:port] or IP (IPv6 with a port as [IP]:port)",
     });
     expect(parseNameserver("tcp:[2001:db8::1]:5353")).toMatchObject({
       ok: true,

@@ -71,7 +71,8 @@ describe("authoritative server state machine", () => {
   });
 
   it("truncates to 512 bytes without EDNS, to the client's EDNS size, and never over TCP", async () => {
-    const text = `$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n${Array.from({ length: 60 }, (_, i) => `big A 10.0.0.${i}`).join("\n")}`;
+    const many = Array.from({ length: 60 }, (_, i) => `big A 10.0.0.${i}`).join("\n");
+    const text = `$TTL 60\n@ SOA ns h 1 2 3 4 5\n@ NS ns\n${many}`;
     const zone = Zone.parse(text, "big.zone", "example.com");
     if (!zone.ok) throw new Error(zone.error);
     const s = server({ zones: [zone.value] });
@@ -125,7 +126,7 @@ describe("authoritative server state machine", () => {
     expect(locked.stats().transfersRefused).toBe(1);
   });
 
-  it("verifies a TSIG request and signs the transfer; a bad MAC, key or time gets NOTAUTH with the TSIG error", async () => {
+  it("verifies TSIG and signs the transfer; a bad MAC, key or time gets NOTAUTH and the TSIG error", async () => {
     const now = { ms: 1_800_000_000_000 };
     const s = server({ tsigKeys: [key] }, now);
     const signed = async (message: Message, signingKey = key, at = now.ms / 1000) => {
@@ -146,7 +147,7 @@ describe("authoritative server state machine", () => {
     expect(s.stats().tsigFailures).toBe(3);
   });
 
-  it("limits UDP responses per netblock: over the rate, every second is slipped (TC) and the others dropped", async () => {
+  it("limits UDP per netblock: over the rate every second response slips (TC), the rest drop", async () => {
     const now = { ms: 0 };
     const s = server({ rateLimit: { responsesPerSecond: 5, slip: 2 } }, now);
     const outcomes: string[] = [];

@@ -92,7 +92,7 @@ describeRequiring(
       }
     });
 
-    it("dns-resolve on the host sockets resolves through dns-primary; a zone error stops dns-primary at start", async () => {
+    it("dns-resolve on host sockets resolves through dns-primary; a zone error stops dns-primary", async () => {
       const port = await freePort("udp");
       const primary = spawn(process.execPath, ["dist/dns-primary.mjs", `--port=${port}`], {
         cwd: socket,
