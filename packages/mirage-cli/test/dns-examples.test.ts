@@ -9,7 +9,7 @@ import { describeRequiring, firstMissing, freePort, missingNamespaces, missingTo
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
 import { Netns, waitFor } from "./support/netns.js";
-import { exampleCopy, mirage, node, removeProject } from "./support/project.js";
+import { built, node, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const KEY = "hmac-sha256:transfer:c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
@@ -21,15 +21,6 @@ const BIG_ZONE = encoder.encode(
     (_, i) => `many A 198.51.100.${i + 1}`,
   ).join("\n")}\n`,
 );
-
-async function built(name: string, configure: readonly string[], extra: Record<string, Uint8Array> = {}) {
-  const dir = await exampleCopy(name, extra);
-  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
-  expect(configured.code, configured.stderr).toBe(0);
-  const build = await mirage(dir, ["build", "-q"]);
-  expect(build.code, build.stderr).toBe(0);
-  return dir;
-}
 
 describeRequiring(
   firstMissing(
