@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   DnsServer,
@@ -163,5 +164,34 @@ describe("authoritative server state machine", () => {
     now.ms += 1000;
     expect((await ask(s, query("web.example.com", RrType.A)))[0]?.flags.tc).toBe(false);
     expect(s.stats()).toMatchObject({ rateLimitedDropped: 2, rateLimitedSlipped: 2 });
+  });
+
+  it("never throws on random or mutated queries; every malformed one is counted", async () => {
+    const s = server({ tsigKeys: [key] });
+    const valid = encodeMessage(query("web.example.com", RrType.A));
+    let malformed = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 300 }),
+          fc
+            .array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 })
+            .map((edits) => {
+              const bytes = Uint8Array.of(...valid);
+              for (const [at, value] of edits) bytes[at % bytes.length] = value;
+              return bytes;
+            }),
+        ),
+        fc.constantFrom(udp, tcp),
+        async (bytes, source) => {
+          if (!decodeMessage(bytes).ok) malformed++;
+          for (const reply of await s.handle(bytes, source)) expect(decodeMessage(reply).ok).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    const counted = Object.values(s.stats().malformed).reduce((sum, n) => sum + (n ?? 0), 0);
+    expect(counted).toBe(malformed);
+    expect(malformed).toBeGreaterThan(100);
   });
 });

@@ -29,6 +29,8 @@ export interface DnsServerDeviceOptions {
   readonly tcpIdleMs?: number;
   /** Bytes a TCP client may leave unanswered before it is dropped; 64 KiB plus a frame by default. */
   readonly tcpMaxBuffered?: number;
+  /** Open TCP connections at most; a connection over it is closed at once (256 by default). */
+  readonly tcpMaxConnections?: number;
 }
 
 /** Delays between NOTIFY attempts, in seconds (ocaml-dns: 1, 1, 1, 4, 13). */
@@ -42,7 +44,13 @@ const notifyBackoff = [1, 1, 1, 4, 13];
 export class DnsServerDevice implements Device {
   private readonly pendingNotifies = new Map<number, { target: NotifyTarget; cancel: () => void }>();
   private readonly flows = new Set<TcpFlow<Ipaddr>>();
-  private readonly counts = { notifiesSent: 0, notifiesAcknowledged: 0, notifiesAbandoned: 0, tcpConnections: 0 };
+  private readonly counts = {
+    notifiesSent: 0,
+    notifiesAcknowledged: 0,
+    notifiesAbandoned: 0,
+    tcpConnections: 0,
+    tcpRefused: 0,
+  };
   private readonly port: number;
 
   private constructor(
@@ -77,6 +85,11 @@ export class DnsServerDevice implements Device {
   }
 
   private async onFlow(flow: TcpFlow<Ipaddr>): Promise<void> {
+    if (this.flows.size >= (this.options.tcpMaxConnections ?? 256)) {
+      this.counts.tcpRefused++;
+      await flow.close();
+      return;
+    }
     this.counts.tcpConnections++;
     this.flows.add(flow);
     const reader = new LengthPrefixedReader();
@@ -152,6 +165,7 @@ export class DnsServerDevice implements Device {
     notifiesAbandoned: number;
     notifiesPending: number;
     tcpConnections: number;
+    tcpRefused: number;
   } {
     return { ...this.server.stats(), ...this.counts, notifiesPending: this.pendingNotifies.size };
   }

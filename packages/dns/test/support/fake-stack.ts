@@ -28,6 +28,8 @@ export class FakeStack implements Stack {
   readonly listeners = new Map<number, UdpCallback<Ipaddr>>();
   readonly sourcePorts: number[] = [];
   tcpConnections = 0;
+  readonly tcpListeners = new Map<number, (flow: TcpFlow<Ipaddr>) => void | Promise<void>>();
+  readonly udpSent: { dst: Ipaddr; port: number; payload: Uint8Array }[] = [];
   /** Datagrams scheduled for delivery and not yet delivered. */
   inFlight = 0;
 
@@ -40,6 +42,7 @@ export class FakeStack implements Stack {
       write: async (dst, dstPort, payload, options = {}) => {
         const srcPort = options.srcPort ?? 40000;
         this.sourcePorts.push(srcPort);
+        this.udpSent.push({ dst, port: dstPort, payload });
         const handler = this.udpHandlers.get(`${dst.toString()}:${dstPort}`);
         if (handler === undefined) return ok();
         for (const reply of handler(payload, srcPort)) {
@@ -56,8 +59,8 @@ export class FakeStack implements Stack {
 
   tcp(): ReturnType<Stack["tcp"]> {
     return {
-      listen: () => {},
-      unlisten: () => {},
+      listen: (port, handler) => void this.tcpListeners.set(port, handler),
+      unlisten: (port) => void this.tcpListeners.delete(port),
       input: async () => {},
       disconnect: async () => {},
       createConnection: async (dst, port): Promise<Result<TcpFlow<Ipaddr>, TcpError>> => {
@@ -114,5 +117,50 @@ function fakeFlow(
       closed = true;
       wake?.();
     },
+  };
+}
+
+/** A client connection into a server listening on a FakeStack: what the test writes, the server reads. */
+export function clientFlow(
+  stack: FakeStack,
+  port: number,
+): { send(data: Uint8Array): void; received: Uint8Array[]; closed(): boolean } {
+  const handler = stack.tcpListeners.get(port);
+  if (handler === undefined) throw new Error(`nothing listens on TCP ${port}`);
+  const inbox: Uint8Array[] = [];
+  const received: Uint8Array[] = [];
+  let wake: (() => void) | undefined;
+  let closed = false;
+  const flow: TcpFlow<Ipaddr> = {
+    dst: () => ({ addr: stack.local, port: 50001 }),
+    src: () => ({ addr: stack.local, port }),
+    setNoDelay: () => {},
+    write: async (data) => {
+      received.push(data);
+      return ok();
+    },
+    writev: async (buffers) => {
+      received.push(...buffers);
+      return ok();
+    },
+    read: async (): Promise<Result<ReadResult, TcpError>> => {
+      while (inbox.length === 0 && !closed) await new Promise<void>((resolve) => (wake = resolve));
+      const next = inbox.shift();
+      return ok(next === undefined ? eof : { kind: "data", data: next });
+    },
+    shutdown: async () => {},
+    close: async () => {
+      closed = true;
+      wake?.();
+    },
+  };
+  void handler(flow);
+  return {
+    send: (data) => {
+      inbox.push(data);
+      wake?.();
+    },
+    received,
+    closed: () => closed,
   };
 }
