@@ -95,7 +95,8 @@ try {
 const [[, ours], [, knot]] = results as [[string, number], [string, number]];
 console.log(
   [
-    `dns-primary vs Knot DNS, dnsperf -c4 -l${SECONDS} from the namespace (${QUERIES.split("\n").length} queries mixed):`,
+    `dns-primary vs Knot DNS, dnsperf -c4 -l${SECONDS} from the namespace ` +
+      `(${QUERIES.split("\n").length} queries mixed):`,
     ...results.map(([name, rate]) => `  ${name.padEnd(40)} ${rate.toFixed(0).padStart(8)} queries/s`),
     `  dns-primary / Knot: ${(ours / knot).toFixed(2)}x`,
   ].join("\n"),
