@@ -26,7 +26,7 @@ const query = encodeMessage({
 });
 
 describe("server device", () => {
-  it("answers pipelined TCP queries in order, closes idle connections and refuses connections over the limit", async () => {
+  it("answers pipelined TCP queries, closes idle connections and refuses those over the limit", async () => {
     const { stack, clock, device } = setup({ tcpMaxConnections: 2, tcpIdleMs: 5000 });
     const first = clientFlow(stack, 53);
     first.send(Uint8Array.of(...frame(query), ...frame(query).subarray(0, 5)));
