@@ -2,6 +2,7 @@
 // sockets (every type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without TSIG), Knot DNS takes the
 // zone as a secondary after our NOTIFY, and the resolver asks dnsmasq and our server.
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -215,6 +216,30 @@ describeRequiring(
       expect(!missing.ok && ppDnsError(missing.error)).toBe("nope.example.com: no such domain (NXDOMAIN)");
       await ours.lookup("nope.example.com", { family: 4 });
       expect(ours.stats()).toMatchObject({ negativeCacheHits: 1 });
+    });
+
+    it("the resolver times out on a server that drops queries and gets the answer from the next", async () => {
+      const dropper = createSocket("udp4");
+      let dropped = 0;
+      dropper.on("message", () => dropped++);
+      await new Promise<void>((resolve) => dropper.bind(0, "127.0.0.1", resolve));
+      try {
+        const resolver = await DnsResolver.connect(stack, unixClock, unixRandom, {
+          nameservers: [
+            { protocol: "udp", address: Ipv4Addr.localhost, port: dropper.address().port },
+            { protocol: "udp", address: Ipv4Addr.localhost, port },
+          ],
+          timeoutMs: 2000,
+        });
+        const found = await resolver.lookup("mail.example.com", { family: 4 });
+        expect(found.ok && found.value.map(String)).toEqual(["192.0.2.25"]);
+        expect(dropped).toBe(1);
+        expect(resolver.stats()).toMatchObject({ timeouts: 1, queriesSent: 2 });
+        await resolver.lookup("mail.example.com", { family: 4 });
+        expect(resolver.stats()).toMatchObject({ cacheHits: 1, queriesSent: 2 });
+      } finally {
+        dropper.close();
+      }
     });
   },
 );
