@@ -68,3 +68,9 @@ export {
   dnsServersArg,
   dnsTimeoutArg,
 } from "./client/args.js";
+export {
+  type ConnectByNameError,
+  type ConnectByNameOptions,
+  connectByName,
+  interleave,
+} from "./client/happy-eyeballs.js";

@@ -25,6 +25,9 @@ export class FakeStack implements Stack {
   readonly local = Ipv4Addr.parse("10.0.0.2");
   readonly udpHandlers = new Map<string, UdpHandler>();
   readonly tcpHandlers = new Map<string, (message: Uint8Array) => Uint8Array | undefined>();
+  /** Addresses whose TCP connection attempts never complete (a black hole). */
+  readonly tcpBlackholes = new Set<string>();
+  readonly tcpAttempts: string[] = [];
   readonly listeners = new Map<number, UdpCallback<Ipaddr>>();
   readonly sourcePorts: number[] = [];
   tcpConnections = 0;
@@ -64,6 +67,8 @@ export class FakeStack implements Stack {
       input: async () => {},
       disconnect: async () => {},
       createConnection: async (dst, port): Promise<Result<TcpFlow<Ipaddr>, TcpError>> => {
+        this.tcpAttempts.push(dst.toString());
+        if (this.tcpBlackholes.has(dst.toString())) return new Promise(() => {});
         const handler = this.tcpHandlers.get(`${dst.toString()}:${port}`);
         if (handler === undefined) return err({ kind: "refused" });
         this.tcpConnections++;
