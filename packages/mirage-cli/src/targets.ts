@@ -53,6 +53,8 @@ export interface PlatformDevices {
    * option properties (`, ipv6: ..., ipv4Only: ...`) as source text.
    */
   readonly socketStack: (importValue: ImportValue, ipv4: string, more?: string) => string;
+  /** The host's name servers as a `string[]` expression (resolv.conf on unix); none if absent. */
+  readonly hostNameservers?: (importValue: ImportValue) => string;
 }
 
 /**
@@ -147,6 +149,7 @@ const unix: Target = {
     kvRwMem: call("connectMemoryKvRw"),
     netif: (importValue, spec) => call("connectNetif", spec)(importValue),
     socketStack: (importValue, ipv4, more = "") => call("connectSocketStack", `{ ipv4: ${ipv4}${more} }`)(importValue),
+    hostNameservers: call("hostNameservers"),
   },
   types: [],
   // CommonJS dependencies bundled into an ES module still call require(): give them one.

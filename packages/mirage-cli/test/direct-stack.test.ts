@@ -16,7 +16,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
 import { KERNEL_IP, Netns, type Running, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
-import { ROOT, exampleCopy, mirage, removeProject } from "./support/project.js";
+import { ROOT, built, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
@@ -24,20 +24,6 @@ const FLOOD = 3000;
 // The SYN flood of the static-website checks needs scapy; the tap cases need the native addon too.
 const unavailable = missingNamespaces("nc", "curl", "dnsmasq", "/usr/bin/python3") ?? missingScapy();
 const noTap = unavailable ?? missingTapAddon();
-
-/** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
-async function built(
-  name: string,
-  configure: readonly string[],
-  extra: Readonly<Record<string, Uint8Array>> = {},
-): Promise<string> {
-  const dir = await exampleCopy(name, extra);
-  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
-  expect(configured.code, configured.stderr).toBe(0);
-  const build = await mirage(dir, ["build", "-q"]);
-  expect(build.code, build.stderr).toBe(0);
-  return dir;
-}
 
 /** The frames the kernel has sent out of `ns`'s link (the tap or the veth end) towards the unikernel. */
 async function sentFrames(ns: Netns): Promise<number> {

@@ -29,3 +29,4 @@ export { connectTap, type Tap, type TapOptions, tapUnavailableReason } from "./n
 export { connectNetif, type NetifOptions, type NetifSpec, parseNetifSpec } from "./net/netif.js";
 export { connectSocketStack, type SocketStackOptions } from "./socket-stack/socket-stack.js";
 export { ListenError } from "./socket-stack/listen-error.js";
+export { hostNameservers, parseResolvConf } from "./resolv-conf.js";

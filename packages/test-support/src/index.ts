@@ -8,6 +8,7 @@ export {
   missingTapAddon,
   missingTools,
 } from "./host-checks.js";
+export { freePort } from "./ports.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { type Service, freeTcpPort, startService } from "./services.js";
 export { registerTypeScript } from "./ts-loader.js";

@@ -3,7 +3,15 @@
  * target table, so that the catalogue itself stays target agnostic.
  */
 
-import { type AbstractImpl, type Impl, type Info, type RuntimeArg, type Typ, impl } from "@mirage-ts/functoria";
+import {
+  type AbstractImpl,
+  type Impl,
+  type Info,
+  type Package,
+  type RuntimeArg,
+  type Typ,
+  impl,
+} from "@mirage-ts/functoria";
 import { target } from "../keys.js";
 import { type ImportValue, type Target, findTarget, platformDevice } from "../targets.js";
 
@@ -19,6 +27,8 @@ export interface PlatformImplOptions<T> {
   readonly type: Typ<T>;
   readonly extraDeps?: readonly AbstractImpl[];
   readonly runtimeArgs?: readonly RuntimeArg[];
+  /** npm packages the device needs besides the platform's. */
+  readonly packages?: readonly Package[];
   /** The expression connecting the device on a target, from the argument variables. */
   readonly connect: (t: Target, importValue: ImportValue, args: readonly string[]) => string;
 }
@@ -30,6 +40,7 @@ export function platformImpl<T>(options: PlatformImplOptions<T>): Impl<T> {
     type: options.type,
     extraDeps: options.extraDeps,
     runtimeArgs: options.runtimeArgs,
+    packages: options.packages,
     connect: (context) => options.connect(targetOf(context.info), context.importValue, context.args),
   });
 }

@@ -7,11 +7,12 @@ import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/pro
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 import { COMMAND_MS } from "./limits.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
-const LINKED = ["functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
+const LINKED = ["dns", "functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
 
 export interface Outcome {
   readonly code: number;
@@ -136,4 +137,18 @@ export const Hello = {
 };
 `,
   };
+}
+
+/** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
+export async function built(
+  name: string,
+  configure: readonly string[],
+  extra: Readonly<Record<string, Uint8Array>> = {},
+): Promise<string> {
+  const dir = await exampleCopy(name, extra);
+  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
+  expect(configured.code, configured.stderr).toBe(0);
+  const build = await mirage(dir, ["build", "-q"]);
+  expect(build.code, build.stderr).toBe(0);
+  return dir;
 }

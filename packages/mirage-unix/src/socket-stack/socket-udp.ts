@@ -146,10 +146,10 @@ export class SocketUdp implements Udp<Ipaddr> {
     let oneShot = false;
     try {
       const srcPort = options.srcPort;
-      const listening =
-        srcPort === undefined
-          ? undefined
-          : this.#listening.get(srcPort)?.sockets.find((s) => this.#canSend(s, dst.version));
+      const entry = srcPort === undefined ? undefined : this.#listening.get(srcPort);
+      // A socket listening on the port may still be binding (listen binds asynchronously): send once bound.
+      if (entry !== undefined) await entry.bound;
+      const listening = entry?.sockets.find((s) => this.#canSend(s, dst.version));
       if (listening !== undefined) {
         socket = listening.socket;
       } else if (srcPort !== undefined) {
@@ -163,8 +163,14 @@ export class SocketUdp implements Udp<Ipaddr> {
     } catch (error) {
       return err({ kind: "no_route", reason: (error as Error).message });
     }
-    const target =
-      socket.address().family === "IPv6" && dst.version === 4 ? `::ffff:${dst.toString()}` : dst.toString();
+    let family: string;
+    try {
+      family = socket.address().family;
+    } catch (error) {
+      // The listening socket was closed (unlisten) while this datagram waited for it to bind.
+      return err({ kind: "no_route", reason: (error as Error).message });
+    }
+    const target = family === "IPv6" && dst.version === 4 ? `::ffff:${dst.toString()}` : dst.toString();
     return new Promise((resolve) => {
       socket.send(payload, dstPort, target, (error) => {
         if (oneShot) socket.close();

@@ -1,0 +1,17 @@
+// mirage >= 0.1.0 & < 0.2.0
+import {
+  defaultNetwork,
+  dnsClient,
+  fn,
+  genericDnsClient,
+  genericStackv4v6,
+  job,
+  main,
+  register,
+} from "@mirage-ts/mirage-cli";
+
+// Resolves `--domain-name` through the DNS client device (mirage-skeleton applications/dns): the name
+// servers of `--dns-servers`, or the host's resolv.conf on the unix target.
+const resolve = main({ module: "./unikernel.js", name: "Resolve", type: fn(dnsClient, job) });
+
+register("dns-resolve", [resolve.$(genericDnsClient(genericStackv4v6(defaultNetwork)))]);

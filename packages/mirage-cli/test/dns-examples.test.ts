@@ -1,0 +1,120 @@
+// The DNS examples: dns-primary built with `--net=direct` in a temporary copy, run on mirage-ts's own
+// stack at the far end of a UDP tunnel into a namespace, and queried there by dig and kdig (every
+// type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without the TSIG key); dns-primary and dns-resolve
+// built with `--net=socket` resolve each other on loopback; a zone error stops dns-primary at start.
+import { spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describeRequiring, firstMissing, freePort, missingNamespaces, missingTools } from "@mirage-ts/test-support";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { buildsMs } from "./support/limits.js";
+import { Netns, waitFor } from "./support/netns.js";
+import { built, node, removeProject } from "./support/project.js";
+
+const UNIKERNEL_IP = "10.99.0.2";
+const KEY = "hmac-sha256:transfer:c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
+const encoder = new TextEncoder();
+// A second zone whose one name has 40 addresses: over 512 bytes, so a client without EDNS gets TC.
+const BIG_ZONE = encoder.encode(
+  `$TTL 300\n@ SOA ns h 1 7200 3600 1209600 300\n@ NS ns\nns A 192.0.2.1\n${Array.from(
+    { length: 40 },
+    (_, i) => `many A 198.51.100.${i + 1}`,
+  ).join("\n")}\n`,
+);
+
+describeRequiring(
+  firstMissing(
+    () => missingNamespaces("socat"),
+    () => missingTools("dig", "kdig"),
+  ),
+  "DNS examples",
+  {},
+  () => {
+    let direct = "";
+    let socket = "";
+    let resolve = "";
+
+    beforeAll(async () => {
+      [direct, socket, resolve] = await Promise.all([
+        built("dns-primary", ["--net=direct", "--no-dhcp"], { "zones/big.test.zone": BIG_ZONE }),
+        built("dns-primary", ["--net=socket", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
+        built("dns-resolve", ["--net=socket"]),
+      ]);
+    }, buildsMs(3));
+
+    afterAll(async () => {
+      await Promise.all([direct, socket, resolve].filter((d) => d !== "").map(removeProject));
+    });
+
+    it("dns-primary on the direct stack answers dig and kdig in a namespace", async () => {
+      const ns = new Netns();
+      try {
+        const spec = await ns.udpTunnel();
+        const uk = ns.unikernel(direct, "dist/dns-primary.mjs", [
+          `--interface=${spec}`,
+          `--ipv4=${UNIKERNEL_IP}/24`,
+          `--tsig-key=${KEY}`,
+        ]);
+        await waitFor(() => uk.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+        const dig = async (...args: string[]) => {
+          const r = await ns.exec("dig", [`@${UNIKERNEL_IP}`, "+time=5", "+tries=3", ...args]);
+          expect(r.code, r.stderr).toBe(0);
+          return r.stdout.toString();
+        };
+        const short = async (name: string, type: string) => (await dig("+short", name, type)).trim();
+        expect(await short("web.example.com", "A")).toBe("192.0.2.80");
+        expect(await short("web.example.com", "AAAA")).toBe("2001:db8::80");
+        expect(await short("example.com", "MX")).toBe("10 mail.example.com.");
+        expect(await short("example.com", "CAA")).toBe('0 issue "letsencrypt.org"');
+        expect(await short("_sip._udp.example.com", "SRV")).toBe("10 60 5060 sip.example.com.");
+        expect(await short("example.com", "TXT")).toBe('"v=spf1 mx -all" "second string"');
+        expect(await short("alias.example.com", "A")).toBe("www.example.com.\nweb.example.com.\n192.0.2.80");
+        expect(await dig("nope.example.com", "A")).toContain("status: NXDOMAIN");
+        const truncated = await dig("+noedns", "many.big.test", "A");
+        expect(truncated).toContain("Truncated, retrying in TCP mode");
+        expect(truncated).toMatch(/ANSWER: 40,/);
+        expect(await dig("+bufsize=1232", "many.big.test", "A")).toMatch(/EDNS: version: 0, flags:; udp: 1232/);
+        expect(await dig("-y", KEY, "AXFR", "example.com")).toMatch(/XFR size: 23 records/);
+        expect(await dig("AXFR", "example.com")).toContain("Transfer failed.");
+        const k = await ns.exec("kdig", [`@${UNIKERNEL_IP}`, "-y", KEY, "AXFR", "big.test"]);
+        expect(k.stdout.toString()).toMatch(/Received \d+ B \(1 messages, 44 records\)/);
+      } finally {
+        ns.destroy();
+      }
+    });
+
+    it("dns-resolve on host sockets resolves through dns-primary; a zone error stops dns-primary", async () => {
+      const port = await freePort("udp");
+      const primary = spawn(process.execPath, ["dist/dns-primary.mjs", `--port=${port}`], {
+        cwd: socket,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let stderr = "";
+      primary.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      try {
+        await waitFor(() => stderr.includes(`listening on UDP and TCP port ${port}`), "dns-primary to listen");
+        const servers = `--dns-servers=udp:127.0.0.1:${port}`;
+        const found = await node(resolve, ["dist/dns-resolve.mjs", "--domain-name=alias.example.com", servers]);
+        expect(found.code, found.stderr).toBe(0);
+        expect(found.stderr).toContain("alias.example.com has address 2001:db8::80");
+        expect(found.stderr).toContain("alias.example.com has address 192.0.2.80");
+        const many = await node(resolve, [
+          "dist/dns-resolve.mjs",
+          "--domain-name=many.big.test",
+          "--family=4",
+          servers,
+        ]);
+        expect(many.stderr.match(/has address/g)?.length, many.stderr).toBe(40);
+        const missing = await node(resolve, ["dist/dns-resolve.mjs", "--domain-name=nope.example.com", servers]);
+        expect(missing.code).not.toBe(0);
+        expect(missing.stderr).toContain("nope.example.com: no such domain (NXDOMAIN)");
+      } finally {
+        if (primary.pid !== undefined && primary.exitCode === null) process.kill(primary.pid, "SIGTERM");
+      }
+      await writeFile(join(socket, "zones", "bad.test.zone"), "$TTL 60\n@ SOA ns h 1 2 3 4 5\nwww A 1.2.3\n");
+      const refused = await node(socket, ["dist/dns-primary.mjs", `--port=${port}`]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('bad.test.zone:3: A address "1.2.3" is not an IPv4 address');
+    });
+  },
+);
