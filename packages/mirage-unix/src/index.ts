@@ -28,3 +28,5 @@ export { connectUdpTunnel, type UdpTunnel, type UdpTunnelOptions } from "./net/u
 export { connectTap, type Tap, type TapOptions, tapUnavailableReason } from "./net/tap.js";
 export { connectNetif, type NetifOptions, type NetifSpec, parseNetifSpec } from "./net/netif.js";
 export { connectSocketStack, type SocketStackOptions } from "./socket-stack/socket-stack.js";
+export { FlowDuplex, type FlowDuplexOptions, flowDuplex, flowErrorToNode } from "./stream/flow-duplex.js";
+export { type DuplexFlowError, duplexFlow } from "./stream/duplex-flow.js";
