@@ -89,15 +89,21 @@ export function toRequest(
 // Fields that belong to an HTTP/1 connection, refused by HTTP/2 (RFC 9113 §8.2.2).
 const CONNECTION_FIELDS = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
 
+/** A field name as HTTP/1 servers conventionally write it (`content-length` as `Content-Length`). */
+function titleCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_all, dash: string, letter: string) => dash + letter.toUpperCase());
+}
+
 /** Writes `response` to `res`, streaming its body; resolves when the body is sent. */
 export async function sendResponse(res: NodeResponse, response: Response, h2: boolean, head: boolean): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name === "set-cookie" || (h2 && CONNECTION_FIELDS.has(name))) continue;
-    res.setHeader(name, value);
+    // Web headers are lower-case; HTTP/2 requires it, HTTP/1 clients and tools expect the usual case.
+    res.setHeader(h2 ? name : titleCase(name), value);
   }
   const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  if (cookies.length > 0) res.setHeader(h2 ? "set-cookie" : "Set-Cookie", cookies);
   if (response.body === null || head) {
     await response.body?.cancel();
     res.end();

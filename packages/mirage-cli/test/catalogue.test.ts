@@ -32,6 +32,8 @@ import {
   genericBlock,
   genericKvRo,
   genericStackv4v6,
+  http,
+  httpServer,
   info,
   job,
   kvRo,
@@ -407,5 +409,24 @@ describe("appInfo", () => {
         "u",
       ),
     );
+  });
+});
+
+describe("httpServer", () => {
+  const httpApp = () => app1(http, httpServer(genericStackv4v6(defaultNetwork)));
+
+  it("connects @mirage-ts/http-unix's server over the TCP of the chosen stack, on both stacks", () => {
+    for (const net of ["socket", "direct"]) {
+      const code = mainFile(configure(httpApp(), [[netKey(), net]]));
+      expect(code).toContain('import { connectHttpServer } from "@mirage-ts/http-unix";');
+      expect(code).toMatch(/connectHttpServer\(_\w+__\d+\.tcp\(\)\)/u);
+      expect(code).toContain(net === "socket" ? "connectSocketStack" : "DirectStack");
+    }
+  });
+
+  it("adds the http packages to the unikernel's dependencies", async () => {
+    const packages = await query(configure(httpApp()), "packages");
+    expect(packages).toContain("@mirage-ts/http-unix");
+    expect(packages).toContain("@mirage-ts/http");
   });
 });

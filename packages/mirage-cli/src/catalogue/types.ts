@@ -133,3 +133,10 @@ export const timers: Typ<"timers"> = typ("timers");
  * @public
  */
 export const info: Typ<"info"> = typ("info");
+
+/**
+ * An HTTP server (`HttpServer` of `@mirage-ts/http`, upstream `Mirage.http` and `http_server`).
+ *
+ * @beta
+ */
+export const http: Typ<"http"> = typ("http");

@@ -11,7 +11,17 @@ import { COMMAND_MS } from "./limits.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
-const LINKED = ["functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
+const LINKED = [
+  "functoria",
+  "http",
+  "http-unix",
+  "mirage-cli",
+  "mirage-runtime",
+  "mirage-types",
+  "mirage-unix",
+  "tcpip",
+  "tls",
+];
 
 export interface Outcome {
   readonly code: number;

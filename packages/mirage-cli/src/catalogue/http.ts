@@ -1,0 +1,32 @@
+/**
+ * The HTTP server device (upstream `Mirage.cohttp_server`, `paf_server`), from
+ * `@mirage-ts/http-unix`.
+ *
+ * @packageDocumentation
+ */
+
+import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
+import { compatibleRange } from "../version.js";
+import { http, stackv4v6 } from "./types.js";
+
+const HTTP_UNIX = pkg("@mirage-ts/http-unix", { range: compatibleRange });
+const HTTP = pkg("@mirage-ts/http", { range: compatibleRange });
+
+const nodeHttpServer = impl({
+  module: "@mirage-ts/http-unix",
+  name: "connectHttpServer",
+  type: fn(stackv4v6, http),
+  packages: [HTTP_UNIX, HTTP],
+  connect: ({ impl: connect, args: [stack = ""] }) => `${connect}(${stack}.tcp())`,
+});
+
+/**
+ * An HTTP server over the TCP of `stack` (`HttpServer` of `@mirage-ts/http`), on Node's llhttp
+ * through `@mirage-ts/http-unix`: the unikernel calls `listen(port, handler)` with a fetch-standard
+ * handler. It works over both stacks of {@link genericStackv4v6} (`--net=socket` and `--net=direct`).
+ *
+ * @beta
+ */
+export function httpServer(stack: Impl<"stackv4v6">): Impl<"http"> {
+  return apply(nodeHttpServer, stack);
+}
