@@ -6,10 +6,10 @@ import { type IncomingMessage, createServer, request as httpRequest } from "node
 import { TLSSocket, createSecureContext, connect as tlsConnect } from "node:tls";
 import { type Ipaddr, type TcpFlow, ppTcpError } from "@mirage-ts/mirage-types";
 import { type FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
-import { describeRequiring, missingTools } from "@mirage-ts/test-support";
+import { type TestPki, describeRequiring, makePki, missingTools } from "@mirage-ts/test-support";
 import { Client } from "undici";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type TestPki, makePki } from "./support/certs.js";
+
 import { type Lab, directPair } from "./support/lab.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");

@@ -7,9 +7,9 @@ import type { HttpServer } from "@mirage-ts/http";
 import { connectHttpClient, connectHttpServer } from "@mirage-ts/http-unix";
 import { ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
-import { describeRequiring, missingTools } from "@mirage-ts/test-support";
+import { type TestPki, describeRequiring, makePki, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type TestPki, makePki } from "./support/certs.js";
+
 import { type Lab, directPair } from "./support/lab.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");

@@ -2,10 +2,10 @@
 import { connectNodeTls } from "@mirage-ts/http-unix";
 import { Key, ppTcpError } from "@mirage-ts/mirage-types";
 import { connectMemoryKvRw } from "@mirage-ts/mirage-unix";
-import { describeRequiring, missingTools } from "@mirage-ts/test-support";
+import { type TestPki, describeRequiring, makePki, missingTools } from "@mirage-ts/test-support";
 import { type TlsCredentials, ppTlsError, readTlsCredentials } from "@mirage-ts/tls";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { type TestPki, makePki } from "./support/certs.js";
+
 import { type Lab, directPair } from "./support/lab.js";
 
 describeRequiring(missingTools("openssl"), "TLS device on node:tls", {}, () => {

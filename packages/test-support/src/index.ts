@@ -10,3 +10,4 @@ export {
 } from "./host-checks.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { registerTypeScript } from "./ts-loader.js";
+export { type TestPki, makePki } from "./pki.js";

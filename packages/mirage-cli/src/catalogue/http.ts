@@ -7,7 +7,7 @@
 
 import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
 import { compatibleRange } from "../version.js";
-import { http, stackv4v6 } from "./types.js";
+import { http, kvRo, stackv4v6 } from "./types.js";
 
 const HTTP_UNIX = pkg("@mirage-ts/http-unix", { range: compatibleRange });
 const HTTP = pkg("@mirage-ts/http", { range: compatibleRange });
@@ -29,4 +29,24 @@ const nodeHttpServer = impl({
  */
 export function httpServer(stack: Impl<"stackv4v6">): Impl<"http"> {
   return apply(nodeHttpServer, stack);
+}
+
+const nodeHttpsServer = impl({
+  module: "@mirage-ts/http-unix",
+  name: "connectHttpsServer",
+  type: fn(stackv4v6, fn(kvRo, http)),
+  packages: [HTTP_UNIX, HTTP],
+  connect: ({ impl: connect, args: [stack = "", certs = ""] }) => `${connect}(${stack}.tcp(), ${certs})`,
+});
+
+/**
+ * An HTTPS server over the TCP of `stack`, HTTP/2 and HTTP/1.1 by ALPN, its certificate chain and
+ * key read from `certs` as `server.pem` and `server.key` (upstream `static_website_tls` reading
+ * `tls/`; `cohttp_server (conduit_direct ~tls:true stack)`). A bad or missing file fails the
+ * unikernel at start, naming the file.
+ *
+ * @beta
+ */
+export function httpsServer(stack: Impl<"stackv4v6">, certs: Impl<"kv_ro">): Impl<"http"> {
+  return apply(nodeHttpsServer, stack, certs);
 }

@@ -1,4 +1,4 @@
-// A CA and a server certificate made by openssl for the test, in a directory only this process reads.
+// A CA and a server certificate made by openssl for a test, in a fresh temporary directory.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
