@@ -1,7 +1,6 @@
-import type { ConnectionInfo, HttpServer } from "@mirage-ts/http";
 import { info, intConv, logSource, opt, registerArg, sections } from "@mirage-ts/mirage-runtime";
-import { Key, type KvRo, type Stack, ppKvError } from "@mirage-ts/mirage-types";
-import { byteRange } from "./range.js";
+import { type Ipaddr, Key, type KvRo, type Stack, type TcpFlow, ppKvError } from "@mirage-ts/mirage-types";
+import { type Request, RequestReader, byteRange, keepAlive, responseHead } from "./http.js";
 
 const log = logSource("static-website", "The static website unikernel");
 
@@ -13,9 +12,9 @@ const port = registerArg(
   ),
 );
 
-// Bodies are read from the store a chunk at a time as the connection takes them, so a large file is
-// never held whole.
+// Bodies are read from the store and written a chunk at a time, so a large file is never held whole.
 const CHUNK = 64 * 1024;
+const encoder = new TextEncoder();
 
 const TYPES: Readonly<Record<string, string>> = {
   html: "text/html; charset=utf-8",
@@ -41,11 +40,11 @@ function contentType(path: string): string {
   );
 }
 
-/** The store path of a request path, or `undefined` when it names nothing servable. */
-function storePath(pathname: string): string | undefined {
+/** The store path of a request target, or `undefined` when it names nothing servable. */
+function storePath(target: string): string | undefined {
   let path: string;
   try {
-    path = decodeURIComponent(pathname);
+    path = decodeURIComponent(target.split(/[?#]/, 1)[0] ?? "");
   } catch {
     return undefined;
   }
@@ -56,75 +55,93 @@ function storePath(pathname: string): string | undefined {
   return segments.join("/");
 }
 
-function text(status: number, body: string, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
-}
+type Sent = { readonly status: number; readonly bytes: number };
 
-/** The bytes `start` to `end` (exclusive) of `key`, read from the store as the client takes them. */
-function storeBody(kv: KvRo, key: Key, start: number, end: number): ReadableStream<Uint8Array> {
-  let at = start;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (at >= end) return controller.close();
-        const chunk = await kv.getPartial(key, at, Math.min(CHUNK, end - at));
-        if (!chunk.ok) {
-          // The head is sent: all that is left is to cut the connection short.
-          log.warn(`${key.toString()}: ${ppKvError(chunk.error)}`);
-          return controller.error(new Error(ppKvError(chunk.error)));
-        }
-        at += chunk.value.length;
-        controller.enqueue(chunk.value);
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
-
-async function respond(kv: KvRo, request: Request): Promise<Response> {
+async function respond(flow: TcpFlow<Ipaddr>, kv: KvRo, request: Request, close: boolean): Promise<Sent | undefined> {
+  const connection = close ? "close" : "keep-alive";
+  const simple = async (
+    status: number,
+    text: string,
+    extra: Record<string, string> = {},
+  ): Promise<Sent | undefined> => {
+    const body = request.method === "HEAD" ? new Uint8Array(0) : encoder.encode(text);
+    const head = responseHead(status, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": encoder.encode(text).length,
+      Connection: connection,
+      ...extra,
+    });
+    return (await flow.writev([head, body])).ok ? { status, bytes: body.length } : undefined;
+  };
   if (request.method !== "GET" && request.method !== "HEAD")
-    return text(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
-  let path = storePath(new URL(request.url).pathname);
-  if (path === undefined) return text(404, "Not Found\n");
+    return simple(405, "Method Not Allowed\n", { Allow: "GET, HEAD" });
+  let path = storePath(request.target);
+  if (path === undefined) return simple(404, "Not Found\n");
   const kind = await kv.exists(Key.v(path));
   if (kind.ok && kind.value === "dictionary") path = `${path}/index.html`;
   const key = Key.v(path);
   const size = await kv.size(key);
   if (!size.ok) {
-    if (size.error.kind === "not_found" || size.error.kind === "value_expected") return text(404, "Not Found\n");
+    if (size.error.kind === "not_found" || size.error.kind === "value_expected") return simple(404, "Not Found\n");
     log.warn(`${path}: ${ppKvError(size.error)}`);
-    return text(500, "Internal Server Error\n");
+    return simple(500, "Internal Server Error\n");
   }
   const range = byteRange(request.headers.get("range"), size.value);
   if (range.kind === "unsatisfiable")
-    return text(416, "Range Not Satisfiable\n", { "Content-Range": `bytes */${size.value}` });
+    return simple(416, "Range Not Satisfiable\n", { "Content-Range": `bytes */${size.value}` });
   const start = range.kind === "range" ? range.start : 0;
   const end = range.kind === "range" ? range.end + 1 : size.value;
-  const headers: Record<string, string> = {
+  const status = range.kind === "range" ? 206 : 200;
+  const fields: Record<string, string | number> = {
     "Content-Type": contentType(key.toString()),
-    "Content-Length": String(end - start),
+    "Content-Length": end - start,
     "Accept-Ranges": "bytes",
+    Connection: connection,
   };
-  if (range.kind === "range") headers["Content-Range"] = `bytes ${start}-${end - 1}/${size.value}`;
-  const body = request.method === "HEAD" || start === end ? null : storeBody(kv, key, start, end);
-  return new Response(body, { status: range.kind === "range" ? 206 : 200, headers });
+  if (range.kind === "range") fields["Content-Range"] = `bytes ${start}-${end - 1}/${size.value}`;
+  const head = responseHead(status, fields);
+  if (request.method === "HEAD" || start === end) return (await flow.write(head)).ok ? { status, bytes: 0 } : undefined;
+  for (let at = start; at < end; at += CHUNK) {
+    const chunk = await kv.getPartial(key, at, Math.min(CHUNK, end - at));
+    if (!chunk.ok) {
+      log.warn(`${path}: ${ppKvError(chunk.error)}`);
+      // Before the head is sent the client still gets a 500; after it, all that is left is to cut
+      // the connection short.
+      return at === start ? simple(500, "Internal Server Error\n") : undefined;
+    }
+    // The head goes out with the first chunk: a small file is one segment, and no write waits for
+    // the ACK of a lone head (Nagle's algorithm against the client's delayed ACK).
+    const written = at === start ? await flow.writev([head, chunk.value]) : await flow.write(chunk.value);
+    if (!written.ok) return undefined;
+  }
+  return { status, bytes: end - start };
 }
 
-/** The access-log line of a response: peer, request line, status and body length. */
-function accessLog(request: Request, info: ConnectionInfo, response: Response): string {
-  const url = new URL(request.url);
-  const version = info.protocol === "h2" ? "HTTP/2" : info.protocol.toUpperCase();
-  const bytes = request.method === "HEAD" ? 0 : Number(response.headers.get("content-length") ?? 0);
-  return `${info.remote.address}:${info.remote.port} "${request.method} ${url.pathname}${url.search} ${version}" ${response.status} ${bytes}`;
+/** Serves the requests of one connection until the peer closes it or asks to. */
+async function serve(flow: TcpFlow<Ipaddr>, kv: KvRo): Promise<void> {
+  const peer = `${flow.dst().addr.toString()}:${flow.dst().port}`;
+  const reader = new RequestReader(flow);
+  for (;;) {
+    const next = await reader.next();
+    if (next.kind === "eof") break;
+    if (next.kind === "bad") {
+      await flow.write(responseHead(next.status, { "Content-Length": 0, Connection: "close" }));
+      log.info(`${peer} bad request: ${next.status}`);
+      break;
+    }
+    const { request } = next;
+    const close = !keepAlive(request);
+    const sent = await respond(flow, kv, request, close);
+    if (sent === undefined) break;
+    log.info(`${peer} "${request.method} ${request.target} ${request.version}" ${sent.status} ${sent.bytes}`);
+    if (close) break;
+  }
+  await flow.close();
 }
 
 export const Website = {
-  async start(stack: Stack, kv: KvRo, http: HttpServer): Promise<void> {
-    http.listen(port(), async (request, info) => {
-      const response = await respond(kv, request);
-      log.info(accessLog(request, info, response));
-      return response;
-    });
+  async start(stack: Stack, kv: KvRo): Promise<void> {
+    stack.tcp().listen(port(), (flow) => serve(flow, kv));
     log.info(`serving on port ${port()}`);
     await stack.listen();
   },

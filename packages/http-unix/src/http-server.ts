@@ -58,6 +58,9 @@ function http1Limits(server: Http1Server | Http2SecureServer, limits: HttpLimits
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionsCheckingInterval: checkingInterval(limits),
     timeout: 0,
+    // A client may half-close after its request (HTTP/1.1 allows it): the pending responses are still
+    // sent, then the connection ends. Node's default would drop them at the client's FIN.
+    httpAllowHalfOpen: true,
   });
 }
 

@@ -14,12 +14,16 @@ import { type Lab, directPair } from "./support/lab.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
-/** Sends raw bytes on a new connection and returns everything the server answers until it closes. */
-async function raw(lab: Lab, port: number, bytes: string): Promise<string> {
+/**
+ * Sends raw bytes on a new connection (then a FIN with `halfClose`) and returns everything the server
+ * answers until it closes.
+ */
+async function raw(lab: Lab, port: number, bytes: string, halfClose = false): Promise<string> {
   const flow = await lab.client.tcp().createConnection(lab.serverAddr, port);
   if (!flow.ok) throw new Error(ppTcpError(flow.error));
   const duplex = flowDuplex(flow.value);
-  duplex.write(bytes);
+  if (halfClose) duplex.end(bytes);
+  else duplex.write(bytes);
   const chunks: Buffer[] = [];
   duplex.on("data", (c: Buffer) => chunks.push(c));
   await new Promise((resolve) => duplex.once("end", resolve));
@@ -52,6 +56,7 @@ const handler = async (request: Request, info: { remote: { address: string }; pr
     return new Response(body, { headers: { "content-type": "application/octet-stream" } });
   }
   if (url.pathname === "/boom") throw new Error("handler failure");
+  if (url.pathname === "/slow") await new Promise((resolve) => setTimeout(resolve, 50));
   return new Response(`hello ${info.remote.address} ${info.protocol} ${url.host}`);
 };
 
@@ -134,6 +139,12 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
     expect(tlsServer.stats()).toMatchObject({ h2Streams: 2 });
     await client.disconnect();
     await named.disconnect();
+  });
+
+  it("answers a client that half-closes right after its request, as HTTP/1.1 allows", async () => {
+    const answer = await raw(lab, 80, "GET /slow HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", true);
+    expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+    expect(answer).toContain("hello 10.7.0.2 http/1.1 a");
   });
 
   it("answers request-smuggling shapes with 400 and closes", async () => {

@@ -310,6 +310,31 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
       }
     }));
 
+  it("hono: a Hono app run unchanged on the http server device answers Node's fetch (routes, JSON, a stream)", () =>
+    withExample("hono", ["--net=socket"], async (dir) => {
+      const port = await freePort();
+      const uk = await started(dir, ["dist/hono.mjs", `--port=${port}`], "serving the Hono app");
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        expect(await (await fetch(`${base}/`)).text()).toBe("Hello from Hono on mirage-ts!");
+        const user = await fetch(`${base}/users/42`);
+        expect(user.headers.get("content-type")).toMatch(/^application\/json/u);
+        expect(await user.json()).toEqual({ id: 42, name: "user 42" });
+        const echo = await fetch(`${base}/echo`, { method: "POST", body: JSON.stringify({ a: [1, 2] }) });
+        expect(await echo.json()).toEqual({ received: { a: [1, 2] } });
+        const counted = await fetch(`${base}/count/1000`);
+        expect(counted.headers.get("transfer-encoding")).toBe("chunked");
+        const lines = (await counted.text()).trimEnd().split("\n");
+        expect(lines).toHaveLength(1000);
+        expect(lines.at(-1)).toBe("line 1000");
+        const missing = await fetch(`${base}/nowhere`);
+        expect(missing.status).toBe(404);
+        expect(await missing.json()).toEqual({ error: "not found", path: "/nowhere" });
+      } finally {
+        await uk.stop();
+      }
+    }));
+
   it("kv_ro confirms the secret, crunched or read directly", { timeout: buildsMs(2) }, async () => {
     for (const kvRo of ["crunch", "direct"]) {
       await withExample("kv_ro", [`--kv_ro=${kvRo}`], async (dir) => {
