@@ -1,7 +1,7 @@
 // static-website-tls (HTTPS with HTTP/2 and HTTP/1.1 by ALPN, port 80 redirecting) on the direct stack
 // over a tap and on host sockets behind a veth, against real clients from a network namespace: curl
 // (HTTP/1.1 keep-alive, --http2) verifying with the test's own CA, nghttp, openssl s_client, and a
-// 10 MB file compared by SHA-256 over HTTPS.
+// 10 MB file compared by SHA-256 over HTTPS; and the request-smuggling set answered 400 on port 80.
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
@@ -20,7 +20,7 @@ import { exampleCopy, mirage, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const NAME = "site.test";
-const unavailable = missingNamespaces("curl", "nghttp", "openssl");
+const unavailable = missingNamespaces("curl", "nghttp", "openssl", "nc");
 const noTap = unavailable ?? missingTapAddon();
 const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
 
@@ -63,7 +63,7 @@ describeRequiring(
     });
 
     for (const backend of ["tap", "socket"] as const) {
-      const title = `${backend === "tap" ? "--net=direct over a tap" : "--net=socket over a veth"}: redirect, HTTP/1.1 and h2, ALPN, 10 MB intact`;
+      const title = `${backend === "tap" ? "--net=direct over a tap" : "--net=socket over a veth"}: redirect, HTTP/1.1 and h2, ALPN, 10 MB intact, smuggling set 400`;
       itRequiring(
         backend === "tap" ? noTap : undefined,
         title,
@@ -146,6 +146,21 @@ describeRequiring(
             );
             expect(sClient.stdout.toString()).toContain("ALPN protocol: h2");
             expect(sClient.stdout.toString()).toContain("Verify return code: 0 (ok)");
+            // Request-smuggling shapes on the plain port get 400 from llhttp and the connection closes.
+            const shapes = {
+              "CL+TE": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+              "duplicate CL": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
+              "obs-fold": "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n",
+              "bare LF": "GET / HTTP/1.1\nHost: a\n\n",
+              "oversized chunk size":
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n",
+            };
+            for (const [shape, request] of Object.entries(shapes)) {
+              const r = await ns.exec("nc", ["-N", "-w", "5", UNIKERNEL_IP, "80"], request);
+              expect(r.stdout.toString(), shape).toMatch(
+                /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Connection: close\r\n/u,
+              );
+            }
             // 10 MB over HTTPS, intact.
             const body = await curl(`https://${NAME}/big.bin`);
             expect(body.length).toBe(big.length);
