@@ -63,7 +63,8 @@ describeRequiring(
     });
 
     for (const backend of ["tap", "socket"] as const) {
-      const title = `${backend === "tap" ? "--net=direct over a tap" : "--net=socket over a veth"}: redirect, HTTP/1.1 and h2, ALPN, 10 MB intact, smuggling set 400`;
+      const where = backend === "tap" ? "--net=direct over a tap" : "--net=socket over a veth";
+      const title = `${where}: redirect, HTTP/1.1 and h2, ALPN, 10 MB intact, smuggling set 400`;
       itRequiring(
         backend === "tap" ? noTap : undefined,
         title,

@@ -50,10 +50,8 @@ function checkPem(bytes: Uint8Array, source: string, label: "CERTIFICATE" | "PRI
       ? text.includes("-----BEGIN CERTIFICATE-----")
       : /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/.test(text);
   if (found) return undefined;
-  return {
-    kind: "msg",
-    message: `${source}: no PEM ${label === "CERTIFICATE" ? "certificate" : "private key"} (expected a "-----BEGIN ${label}-----" block)`,
-  };
+  const what = label === "CERTIFICATE" ? "certificate" : "private key";
+  return { kind: "msg", message: `${source}: no PEM ${what} (expected a "-----BEGIN ${label}-----" block)` };
 }
 
 /**
