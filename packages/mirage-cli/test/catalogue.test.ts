@@ -33,7 +33,10 @@ import {
   genericKvRo,
   genericStackv4v6,
   http,
+  httpClient,
+  httpFetchClient,
   httpServer,
+  httpsServer,
   info,
   job,
   kvRo,
@@ -422,6 +425,18 @@ describe("httpServer", () => {
       expect(code).toMatch(/connectHttpServer\(_\w+__\d+\.tcp\(\)\)/u);
       expect(code).toContain(net === "socket" ? "connectSocketStack" : "DirectStack");
     }
+  });
+
+  it("httpFetchClient connects undici's client over the stack's TCP", () => {
+    const code = mainFile(configure(app1(httpClient, httpFetchClient(genericStackv4v6(defaultNetwork)))));
+    expect(code).toContain('import { connectHttpClient } from "@mirage-ts/http-unix";');
+    expect(code).toMatch(/connectHttpClient\(_\w+__\d+\.tcp\(\)\)/u);
+  });
+
+  it("httpsServer reads its certificate from the kv_ro it is given", () => {
+    const code = mainFile(configure(app1(http, httpsServer(genericStackv4v6(defaultNetwork), genericKvRo("tls")))));
+    expect(code).toMatch(/connectHttpsServer\(_\w+__\d+\.tcp\(\), _\w+__\d+\)/u);
+    expect(code).toContain("static_tls");
   });
 
   it("adds the http packages to the unikernel's dependencies", async () => {

@@ -2,8 +2,9 @@
 // its folder (so examples/ is never written to, whatever a `pnpm example:hello` left there), run
 // from its bundle with node, its output checked, then cleaned back to the copied files.
 import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { readFile, rm, truncate, writeFile } from "node:fs/promises";
-import { Agent, request } from "node:http";
+import { Agent, createServer as createHttpServer, request } from "node:http";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -332,6 +333,26 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
         expect(await missing.json()).toEqual({ error: "not found", path: "/nowhere" });
       } finally {
         await uk.stop();
+      }
+    }));
+
+  it("http-fetch fetches through the stack with undici and prints the status and the body's SHA-256", () =>
+    withExample("http-fetch", ["--net=socket"], async (dir) => {
+      const body = randomBytes(3 << 20);
+      const server = createHttpServer((req, res) => {
+        res.setHeader("content-type", "application/octet-stream");
+        res.end(req.url === "/data" ? body : "");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        const uri = `http://127.0.0.1:${port}/data`;
+        const r = await node(dir, ["dist/http-fetch.mjs", `--uri=${uri}`]);
+        expect(r.code, r.stderr).toBe(0);
+        const hash = createHash("sha256").update(body).digest("hex");
+        expect(logs(r)).toEqual([`[INFO] [http-fetch] ${uri}: 200 OK, ${body.length} bytes, sha256 ${hash}`]);
+      } finally {
+        server.close();
       }
     }));
 

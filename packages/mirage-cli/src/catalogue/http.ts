@@ -7,7 +7,7 @@
 
 import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
 import { compatibleRange } from "../version.js";
-import { http, kvRo, stackv4v6 } from "./types.js";
+import { http, httpClient, kvRo, stackv4v6 } from "./types.js";
 
 const HTTP_UNIX = pkg("@mirage-ts/http-unix", { range: compatibleRange });
 const HTTP = pkg("@mirage-ts/http", { range: compatibleRange });
@@ -49,4 +49,23 @@ const nodeHttpsServer = impl({
  */
 export function httpsServer(stack: Impl<"stackv4v6">, certs: Impl<"kv_ro">): Impl<"http"> {
   return apply(nodeHttpsServer, stack, certs);
+}
+
+const nodeHttpClient = impl({
+  module: "@mirage-ts/http-unix",
+  name: "connectHttpClient",
+  type: fn(stackv4v6, httpClient),
+  packages: [HTTP_UNIX, HTTP],
+  connect: ({ impl: connect, args: [stack = ""] }) => `${connect}(${stack}.tcp())`,
+});
+
+/**
+ * An HTTP client whose connections go through `stack` (`HttpClient` of `@mirage-ts/http`,
+ * upstream `cohttp_client`, http-mirage-client): undici's `fetch` through `@mirage-ts/http-unix`,
+ * https verified against the platform's roots. Host names need a resolver; IP literals work as they are.
+ *
+ * @beta
+ */
+export function httpFetchClient(stack: Impl<"stackv4v6">): Impl<"http_client"> {
+  return apply(nodeHttpClient, stack);
 }

@@ -140,3 +140,10 @@ export const info: Typ<"info"> = typ("info");
  * @beta
  */
 export const http: Typ<"http"> = typ("http");
+
+/**
+ * An HTTP client (`HttpClient` of `@mirage-ts/http`, upstream `Mirage.http_client`).
+ *
+ * @beta
+ */
+export const httpClient: Typ<"http_client"> = typ("http_client");
