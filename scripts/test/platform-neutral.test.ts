@@ -7,8 +7,8 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const neutral = ["mirage-types", "mirage-runtime", "functoria", "tcpip", "dns"];
-const nodePackages = ["mirage-unix", "mirage-cli"];
+const neutral = ["mirage-types", "mirage-runtime", "functoria", "tcpip", "dns", "http", "tls"];
+const nodePackages = ["mirage-unix", "mirage-cli", "http-unix"];
 
 function compilerOptions(pkg: string): ts.CompilerOptions {
   const configPath = join(root, "packages", pkg, "tsconfig.json");

@@ -32,6 +32,11 @@ import {
   genericBlock,
   genericKvRo,
   genericStackv4v6,
+  http,
+  httpClient,
+  httpFetchClient,
+  httpServer,
+  httpsServer,
   info,
   job,
   kvRo,
@@ -432,5 +437,36 @@ describe("appInfo", () => {
         "u",
       ),
     );
+  });
+});
+
+describe("httpServer", () => {
+  const httpApp = () => app1(http, httpServer(genericStackv4v6(defaultNetwork)));
+
+  it("connects @mirage-ts/http-unix's server over the TCP of the chosen stack, on both stacks", () => {
+    for (const net of ["socket", "direct"]) {
+      const code = mainFile(configure(httpApp(), [[netKey(), net]]));
+      expect(code).toContain('import { connectHttpServer } from "@mirage-ts/http-unix";');
+      expect(code).toMatch(/connectHttpServer\(_\w+__\d+\.tcp\(\)\)/u);
+      expect(code).toContain(net === "socket" ? "connectSocketStack" : "DirectStack");
+    }
+  });
+
+  it("httpFetchClient connects undici's client over the stack's TCP", () => {
+    const code = mainFile(configure(app1(httpClient, httpFetchClient(genericStackv4v6(defaultNetwork)))));
+    expect(code).toContain('import { connectHttpClient } from "@mirage-ts/http-unix";');
+    expect(code).toMatch(/connectHttpClient\(_\w+__\d+\.tcp\(\)\)/u);
+  });
+
+  it("httpsServer reads its certificate from the kv_ro it is given", () => {
+    const code = mainFile(configure(app1(http, httpsServer(genericStackv4v6(defaultNetwork), genericKvRo("tls")))));
+    expect(code).toMatch(/connectHttpsServer\(_\w+__\d+\.tcp\(\), _\w+__\d+\)/u);
+    expect(code).toContain("static_tls");
+  });
+
+  it("adds the http packages to the unikernel's dependencies", async () => {
+    const packages = await query(configure(httpApp()), "packages");
+    expect(packages).toContain("@mirage-ts/http-unix");
+    expect(packages).toContain("@mirage-ts/http");
   });
 });

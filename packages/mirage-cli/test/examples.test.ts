@@ -2,8 +2,9 @@
 // its folder (so examples/ is never written to, whatever a `pnpm example:hello` left there), run
 // from its bundle with node, its output checked, then cleaned back to the copied files.
 import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { readFile, rm, truncate, writeFile } from "node:fs/promises";
-import { Agent, request } from "node:http";
+import { Agent, createServer as createHttpServer, request } from "node:http";
 import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -307,6 +308,51 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
       } finally {
         agent.destroy();
         await uk.stop();
+      }
+    }));
+
+  it("hono: a Hono app run unchanged on the http server device answers Node's fetch (routes, JSON, a stream)", () =>
+    withExample("hono", ["--net=socket"], async (dir) => {
+      const port = await freePort();
+      const uk = await started(dir, ["dist/hono.mjs", `--port=${port}`], "serving the Hono app");
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        expect(await (await fetch(`${base}/`)).text()).toBe("Hello from Hono on mirage-ts!");
+        const user = await fetch(`${base}/users/42`);
+        expect(user.headers.get("content-type")).toMatch(/^application\/json/u);
+        expect(await user.json()).toEqual({ id: 42, name: "user 42" });
+        const echo = await fetch(`${base}/echo`, { method: "POST", body: JSON.stringify({ a: [1, 2] }) });
+        expect(await echo.json()).toEqual({ received: { a: [1, 2] } });
+        const counted = await fetch(`${base}/count/1000`);
+        expect(counted.headers.get("transfer-encoding")).toBe("chunked");
+        const lines = (await counted.text()).trimEnd().split("\n");
+        expect(lines).toHaveLength(1000);
+        expect(lines.at(-1)).toBe("line 1000");
+        const missing = await fetch(`${base}/nowhere`);
+        expect(missing.status).toBe(404);
+        expect(await missing.json()).toEqual({ error: "not found", path: "/nowhere" });
+      } finally {
+        await uk.stop();
+      }
+    }));
+
+  it("http-fetch fetches through the stack with undici and prints the status and the body's SHA-256", () =>
+    withExample("http-fetch", ["--net=socket"], async (dir) => {
+      const body = randomBytes(3 << 20);
+      const server = createHttpServer((req, res) => {
+        res.setHeader("content-type", "application/octet-stream");
+        res.end(req.url === "/data" ? body : "");
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const { port } = server.address() as { port: number };
+      try {
+        const uri = `http://127.0.0.1:${port}/data`;
+        const r = await node(dir, ["dist/http-fetch.mjs", `--uri=${uri}`]);
+        expect(r.code, r.stderr).toBe(0);
+        const hash = createHash("sha256").update(body).digest("hex");
+        expect(logs(r)).toEqual([`[INFO] [http-fetch] ${uri}: 200 OK, ${body.length} bytes, sha256 ${hash}`]);
+      } finally {
+        server.close();
       }
     }));
 

@@ -30,3 +30,5 @@ export { connectNetif, type NetifOptions, type NetifSpec, parseNetifSpec } from 
 export { connectSocketStack, type SocketStackOptions } from "./socket-stack/socket-stack.js";
 export { ListenError } from "./socket-stack/listen-error.js";
 export { hostNameservers, parseResolvConf } from "./resolv-conf.js";
+export { FlowDuplex, type FlowDuplexOptions, flowDuplex, flowErrorToNode } from "./stream/flow-duplex.js";
+export { type DuplexFlowError, duplexFlow } from "./stream/duplex-flow.js";

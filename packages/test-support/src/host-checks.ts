@@ -25,6 +25,9 @@ const APT: Readonly<Record<string, string>> = {
   "/usr/bin/python3": "python3",
   make: "make",
   "g++": "g++",
+  nghttp: "nghttp2-client",
+  h2load: "nghttp2-client",
+  openssl: "openssl",
 };
 
 function onPath(tool: string): boolean {

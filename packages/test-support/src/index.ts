@@ -12,3 +12,4 @@ export { freePort } from "./ports.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { type Service, freeTcpPort, startService } from "./services.js";
 export { registerTypeScript } from "./ts-loader.js";
+export { type TestPki, makePki } from "./pki.js";

@@ -133,3 +133,17 @@ export const timers: Typ<"timers"> = typ("timers");
  * @public
  */
 export const info: Typ<"info"> = typ("info");
+
+/**
+ * An HTTP server (`HttpServer` of `@mirage-ts/http`, upstream `Mirage.http` and `http_server`).
+ *
+ * @beta
+ */
+export const http: Typ<"http"> = typ("http");
+
+/**
+ * An HTTP client (`HttpClient` of `@mirage-ts/http`, upstream `Mirage.http_client`).
+ *
+ * @beta
+ */
+export const httpClient: Typ<"http_client"> = typ("http_client");

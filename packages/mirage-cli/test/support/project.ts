@@ -3,7 +3,7 @@
 // the tests need the packages' dist/ builds (`pnpm build`, which CI runs first).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,18 @@ import { COMMAND_MS } from "./limits.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
-const LINKED = ["dns", "functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
+const LINKED = [
+  "dns",
+  "functoria",
+  "http",
+  "http-unix",
+  "mirage-cli",
+  "mirage-runtime",
+  "mirage-types",
+  "mirage-unix",
+  "tcpip",
+  "tls",
+];
 
 export interface Outcome {
   readonly code: number;
@@ -92,6 +103,14 @@ export async function exampleCopy(
   for (const [path, contents] of Object.entries(extra)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), contents);
+  }
+  // The example's other dependencies (hono...), linked from its own install as the workspace's are.
+  const manifest = JSON.parse(await readFile(join(source, "package.json"), "utf8")) as {
+    dependencies?: Record<string, string>;
+  };
+  for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) => !d.startsWith("@mirage-ts/"))) {
+    await mkdir(dirname(join(dir, "node_modules", dep)), { recursive: true });
+    await symlink(await realpath(join(source, "node_modules", dep)), join(dir, "node_modules", dep), "dir");
   }
   return dir;
 }

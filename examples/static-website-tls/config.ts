@@ -1,0 +1,29 @@
+// mirage >= 0.1.0 & < 0.2.0
+import {
+  defaultNetwork,
+  fn,
+  genericKvRo,
+  genericStackv4v6,
+  http,
+  httpServer,
+  httpsServer,
+  job,
+  kvRo,
+  main,
+  register,
+  stackv4v6,
+} from "@mirage-ts/mirage-cli";
+
+// mirage-skeleton's static_website_tls: the site from htdocs/ (`--data-kv_ro`), the certificate and
+// key from tls/server.pem and tls/server.key (`--certs-kv_ro`), HTTPS with HTTP/2 and HTTP/1.1 by ALPN,
+// and plain HTTP redirecting to it; on the host sockets (`--net=socket`) or mirage-ts's own stack.
+const https = main({
+  module: "./unikernel.js",
+  name: "Https",
+  type: fn(stackv4v6, fn(kvRo, fn(http, fn(http, job)))),
+});
+
+const stack = genericStackv4v6(defaultNetwork);
+const data = genericKvRo("htdocs", { group: "data" });
+const certs = genericKvRo("tls", { group: "certs" });
+register("https", [https.$(stack).$(data).$(httpServer(stack)).$(httpsServer(stack, certs))]);

@@ -1,0 +1,254 @@
+/**
+ * The HTTP server device on Node: `node:http` (llhttp) for HTTP/1.1, and on TLS ports `node:tls`
+ * (OpenSSL) with `node:http2` (nghttp2) chosen by ALPN, all over the flows of any stack.
+ *
+ * @packageDocumentation
+ */
+
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { type Http2SecureServer, type Http2Session, createSecureServer } from "node:http2";
+import type { Duplex } from "node:stream";
+import type { TLSSocket } from "node:tls";
+import { type HttpHandler, type HttpLimits, type HttpServer, type HttpServerStats, httpLimits } from "@mirage-ts/http";
+import type { Flow, Tcp } from "@mirage-ts/mirage-types";
+import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
+import type { TlsServerConfig } from "@mirage-ts/tls";
+import { type ServerHandshake, serverHandshake } from "./node-tls.js";
+import { handleRequest } from "./request-handling.js";
+import { contextFor } from "./secure-context.js";
+import { type ServerCounters, serverCounters } from "./server-stats.js";
+
+/**
+ * Options of {@link connectHttpServer}.
+ *
+ * @beta
+ */
+export interface NodeHttpServerOptions {
+  /** Limits; {@link @mirage-ts/http#defaultHttpLimits} for those not given. */
+  readonly limits?: Partial<HttpLimits>;
+  /**
+   * Serve HTTPS: TLS with these certificates, then HTTP/2 or HTTP/1.1 as ALPN agrees (`h2` and
+   * `http/1.1` are offered when `alpnProtocols` is not given).
+   */
+  readonly tls?: TlsServerConfig;
+}
+
+const REASONS: Readonly<Record<number, string>> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  431: "Request Header Fields Too Large",
+};
+
+// How often Node looks for heads that took too long: a fraction of the timeout, so a slow head is
+// cut between one and one and a quarter timeouts.
+function checkingInterval(limits: HttpLimits): number {
+  return Math.max(50, Math.min(1000, Math.floor(limits.headTimeoutMs / 4)));
+}
+
+type Http1Server = Server<typeof IncomingMessage, typeof ServerResponse>;
+
+/** Sets the HTTP/1 limits of a Node server (its own, or the HTTP/1 side of an HTTP/2 server). */
+function http1Limits(server: Http1Server | Http2SecureServer, limits: HttpLimits): void {
+  Object.assign(server, {
+    maxHeaderSize: limits.maxHeadBytes,
+    // One more than the limit is kept so that a request over it is seen (and refused), not truncated.
+    maxHeadersCount: limits.maxHeaders + 1,
+    headersTimeout: limits.headTimeoutMs,
+    requestTimeout: 0,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: checkingInterval(limits),
+    timeout: 0,
+    // A client may half-close after its request (HTTP/1.1 allows it): the pending responses are still
+    // sent, then the connection ends. Node's default would drop them at the client's FIN.
+    httpAllowHalfOpen: true,
+  });
+}
+
+/** Answers what llhttp refused, and heads that took too long; counts each. */
+function onClientError(counters: ServerCounters) {
+  return (error: NodeJS.ErrnoException, socket: Duplex): void => {
+    let status = 400;
+    if (error.code === "HPE_HEADER_OVERFLOW") {
+      status = 431;
+      counters.headTooLarge++;
+    } else if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      status = 408;
+      counters.headTimeouts++;
+    } else if (error.code === "ECONNRESET" || error.code === "EPIPE") {
+      socket.destroy();
+      return;
+    } else {
+      counters.badRequests++;
+    }
+    const started = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (socket.writable && started !== true) {
+      socket.end(`HTTP/1.1 ${status} ${REASONS[status]}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    }
+    socket.destroy();
+  };
+}
+
+/**
+ * Gives a secured socket the addresses of the flow under it, as Node's own sockets have them. Node
+ * wraps a stream that is not a `net.Socket` in a JSStreamSocket kept as the TLS handle's parent (its
+ * `stream`); without it (another Node) the addresses stay unknown, nothing else changes.
+ */
+function carryAddresses(socket: TLSSocket): void {
+  const handle = (socket as TLSSocket & { _handle?: { _parentWrap?: { stream?: unknown } } })._handle;
+  const under = handle?._parentWrap?.stream;
+  if (!(under instanceof FlowDuplex)) return;
+  for (const name of ["remoteAddress", "remotePort", "remoteFamily", "localAddress", "localPort"] as const) {
+    Object.defineProperty(socket, name, { value: under[name], configurable: true });
+  }
+}
+
+/** One Node server serving one handler. */
+class HandlerServer {
+  readonly #counters: ServerCounters;
+  readonly #plain: Http1Server | undefined;
+  readonly #secure: Http2SecureServer | undefined;
+
+  constructor(handler: HttpHandler, limits: HttpLimits, counters: ServerCounters, tls: ServerHandshake | undefined) {
+    this.#counters = counters;
+    const listener = (req: Parameters<typeof handleRequest>[0], res: Parameters<typeof handleRequest>[1]): void => {
+      void handleRequest(req, res, handler, limits, counters);
+    };
+    const server =
+      tls === undefined
+        ? createServer({ insecureHTTPParser: false }, listener)
+        : createSecureServer(
+            {
+              allowHTTP1: true,
+              // tls.Server runs the handshake (its 'secureConnection' is what HTTP/2 attaches to), with
+              // the first certificate by default and the others by SNI.
+              cert: Buffer.from(tls.credentials[0].certificate),
+              key: Buffer.from(tls.credentials[0].key),
+              SNICallback: (name, callback) => callback(null, contextFor(tls.contexts, name)),
+              minVersion: tls.minVersion,
+              handshakeTimeout: limits.headTimeoutMs,
+              settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: limits.maxHeadBytes },
+              maxHeaderListPairs: limits.maxHeaders + 8,
+            },
+            listener,
+          );
+    http1Limits(server, limits);
+    server.on("clientError", onClientError(counters));
+    // Node's HTTP/1 idle connections: a keep-alive connection past its time is closed and counted.
+    server.on("timeout", (socket: Duplex) => {
+      counters.idleClosed++;
+      socket.destroy();
+    });
+    if (tls === undefined) {
+      this.#plain = server as Http1Server;
+    } else {
+      this.#secure = server as Http2SecureServer;
+      this.#secure.prependListener("secureConnection", carryAddresses);
+      this.#secure.on("tlsClientError", () => {
+        counters.tlsFailures++;
+      });
+      this.#secure.on("session", (session: Http2Session) => {
+        session.setTimeout(limits.keepAliveTimeoutMs, () => {
+          counters.idleClosed++;
+          session.close();
+        });
+      });
+    }
+    // No socket is listened on (connections are handed over with 'connection'), so Node's periodic
+    // check of slow heads is started as `listen()` would start it.
+    server.emit("listening");
+  }
+
+  /** Serves the connection of `flow` until it closes. */
+  async accept(flow: Flow<unknown, unknown>): Promise<void> {
+    const counters = this.#counters;
+    counters.connections++;
+    counters.openConnections++;
+    const duplex = flowDuplex(flow);
+    const closed = new Promise<void>((resolve) => duplex.once("close", resolve));
+    if (this.#plain !== undefined) {
+      this.#plain.emit("connection", duplex);
+    } else {
+      this.#secure?.emit("connection", duplex);
+    }
+    await closed;
+    counters.openConnections--;
+  }
+
+  close(): void {
+    this.#plain?.closeAllConnections();
+    this.#plain?.close();
+    this.#secure?.close();
+  }
+}
+
+class NodeHttpServer implements HttpServer {
+  readonly #tcp: Tcp<unknown>;
+  readonly #limits: HttpLimits;
+  readonly #tls: ServerHandshake | undefined;
+  readonly #counters = serverCounters();
+  readonly #ports = new Map<number, HandlerServer>();
+  readonly #byHandler = new WeakMap<HttpHandler, HandlerServer>();
+
+  constructor(tcp: Tcp<unknown>, limits: HttpLimits, tls: ServerHandshake | undefined) {
+    this.#tcp = tcp;
+    this.#limits = limits;
+    this.#tls = tls;
+  }
+
+  #serverFor(handler: HttpHandler): HandlerServer {
+    let server = this.#byHandler.get(handler);
+    if (server === undefined) {
+      server = new HandlerServer(handler, this.#limits, this.#counters, this.#tls);
+      this.#byHandler.set(handler, server);
+    }
+    return server;
+  }
+
+  listen(port: number, handler: HttpHandler): void {
+    const server = this.#serverFor(handler);
+    this.#ports.set(port, server);
+    this.#tcp.listen(port, (flow) => server.accept(flow));
+  }
+
+  unlisten(port: number): void {
+    this.#tcp.unlisten(port);
+    this.#ports.delete(port);
+  }
+
+  serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void> {
+    return this.#serverFor(handler).accept(flow);
+  }
+
+  stats(): HttpServerStats {
+    return { ...this.#counters };
+  }
+
+  async disconnect(): Promise<void> {
+    for (const [port, server] of this.#ports) {
+      this.#tcp.unlisten(port);
+      server.close();
+    }
+    this.#ports.clear();
+  }
+}
+
+/**
+ * An HTTP server over the TCP of a stack (`stack.tcp()`, the direct stack's or the host socket
+ * stack's): HTTP/1.1 on Node's llhttp, or with `tls` HTTPS with HTTP/2 (nghttp2) and HTTP/1.1 by
+ * ALPN. Limits are checked, and every certificate and key parsed, before it returns: a bad value
+ * throws an error naming the limit or the file.
+ *
+ * @beta
+ */
+export function connectHttpServer(tcp: Tcp<unknown>, options: NodeHttpServerOptions = {}): HttpServer {
+  const limits = httpLimits(options.limits);
+  if (!limits.ok) throw new Error(limits.error.message);
+  let tls: ServerHandshake | undefined;
+  if (options.tls !== undefined) {
+    const alpnProtocols = options.tls.alpnProtocols ?? ["h2", "http/1.1"];
+    const handshake = serverHandshake({ ...options.tls, alpnProtocols }, limits.value.headTimeoutMs);
+    if (!handshake.ok) throw new Error(handshake.error.message);
+    tls = handshake.value;
+  }
+  return new NodeHttpServer(tcp, limits.value, tls);
+}

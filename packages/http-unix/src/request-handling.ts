@@ -1,0 +1,85 @@
+/**
+ * What every request goes through, on either protocol: the limits the parser does not enforce
+ * (field count, declared body size), the handler, and the response.
+ *
+ * @packageDocumentation
+ */
+
+import type { ConnectionInfo, HttpHandler, HttpLimits } from "@mirage-ts/http";
+import { type NodeRequest, type NodeResponse, plainResponse, sendResponse, toRequest } from "./request-bridge.js";
+import type { ServerCounters } from "./server-stats.js";
+
+interface SocketLike {
+  readonly remoteAddress?: string | undefined;
+  readonly remotePort?: number | undefined;
+  readonly localAddress?: string | undefined;
+  readonly localPort?: number | undefined;
+  readonly encrypted?: boolean;
+  readonly servername?: string | false | null;
+}
+
+function connectionInfo(req: NodeRequest, h2: boolean): ConnectionInfo {
+  const socket = req.socket as SocketLike;
+  const servername = typeof socket.servername === "string" ? socket.servername : undefined;
+  return {
+    remote: { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },
+    local: { address: socket.localAddress ?? "", port: socket.localPort ?? 0 },
+    protocol: h2 ? "h2" : req.httpVersion === "1.0" ? "http/1.0" : "http/1.1",
+    tls: socket.encrypted === true,
+    ...(servername === undefined ? {} : { servername }),
+  };
+}
+
+/** Answers a request the handler never sees, closing an HTTP/1 connection after it. */
+async function refuse(res: NodeResponse, status: number, text: string, h2: boolean): Promise<void> {
+  const response = plainResponse(status, text);
+  if (!h2) response.headers.set("connection", "close");
+  await sendResponse(res, response, h2, false);
+}
+
+/** Serves one request with `handler`, within `limits`, counting in `counters`. */
+export async function handleRequest(
+  req: NodeRequest,
+  res: NodeResponse,
+  handler: HttpHandler,
+  limits: HttpLimits,
+  counters: ServerCounters,
+): Promise<void> {
+  const h2 = req.httpVersionMajor === 2;
+  counters.requests++;
+  if (h2) counters.h2Streams++;
+  const scheme = (req.socket as SocketLike).encrypted === true ? "https" : "http";
+  try {
+    if (req.rawHeaders.length / 2 > limits.maxHeaders) {
+      counters.headTooLarge++;
+      return await refuse(res, 431, "Request Header Fields Too Large", h2);
+    }
+    const declared = req.headers["content-length"];
+    if (limits.maxBodyBytes !== undefined && declared !== undefined && Number(declared) > limits.maxBodyBytes) {
+      counters.bodyTooLarge++;
+      return await refuse(res, 413, "Content Too Large", h2);
+    }
+    let tooLarge = false;
+    const request = toRequest(req, scheme, limits.maxBodyBytes, () => {
+      tooLarge = true;
+      counters.bodyTooLarge++;
+    });
+    if (request === undefined) {
+      counters.badRequests++;
+      return await refuse(res, 400, "Bad Request", h2);
+    }
+    let response: Response;
+    try {
+      response = await handler(request, connectionInfo(req, h2));
+    } catch {
+      if (tooLarge) return await refuse(res, 413, "Content Too Large", h2);
+      counters.handlerErrors++;
+      response = plainResponse(500, "Internal Server Error");
+    }
+    if (tooLarge && !res.headersSent) return await refuse(res, 413, "Content Too Large", h2);
+    await sendResponse(res, response, h2, req.method === "HEAD");
+  } catch {
+    // The peer went away mid-response, or the body stream failed: nothing can be said any more.
+    res.destroy();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * OpenSSL contexts from mirage credentials, failing with the file named.
+ *
+ * @packageDocumentation
+ */
+
+import { X509Certificate, createPrivateKey } from "node:crypto";
+import { type SecureContext, createSecureContext } from "node:tls";
+import { type MsgError, type Result, err, ok } from "@mirage-ts/mirage-types";
+import type { TlsCredentials } from "@mirage-ts/tls";
+
+/** A context and the names its certificate covers (for SNI). */
+export interface NamedContext {
+  readonly context: SecureContext;
+  readonly names: readonly string[];
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The DNS names of a certificate (subjectAltName, else the subject's CN). */
+function certificateNames(certificate: X509Certificate): string[] {
+  const alt = certificate.subjectAltName;
+  if (alt !== undefined) {
+    return alt
+      .split(/,\s*/)
+      .filter((entry) => entry.startsWith("DNS:"))
+      .map((entry) => entry.slice(4).toLowerCase());
+  }
+  const cn = /CN=([^\n]+)/.exec(certificate.subject)?.[1];
+  return cn === undefined ? [] : [cn.toLowerCase()];
+}
+
+/**
+ * Parses `credentials` into an OpenSSL context: a certificate or key that does not parse, or a key
+ * that does not match the certificate, fails with the source named and the reason.
+ */
+export function secureContextOf(
+  credentials: TlsCredentials,
+  minVersion: "TLSv1.2" | "TLSv1.3" = "TLSv1.2",
+): Result<NamedContext, MsgError> {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(credentials.certificate);
+  } catch (error) {
+    return err({ kind: "msg", message: `${credentials.certificateSource}: bad certificate: ${reason(error)}` });
+  }
+  let key: ReturnType<typeof createPrivateKey>;
+  try {
+    key = createPrivateKey({ key: Buffer.from(credentials.key) });
+  } catch (error) {
+    return err({ kind: "msg", message: `${credentials.keySource}: bad private key: ${reason(error)}` });
+  }
+  if (!certificate.checkPrivateKey(key))
+    return err({
+      kind: "msg",
+      message: `${credentials.keySource}: the key does not match the certificate ${credentials.certificateSource}`,
+    });
+  try {
+    const context = createSecureContext({
+      cert: Buffer.from(credentials.certificate),
+      key: Buffer.from(credentials.key),
+      minVersion,
+    });
+    return ok({ context, names: certificateNames(certificate) });
+  } catch (error) {
+    return err({ kind: "msg", message: `${credentials.certificateSource}: ${reason(error)}` });
+  }
+}
+
+/** Whether `name` is covered by a certificate name (exact, or one `*.` label). */
+function covers(pattern: string, name: string): boolean {
+  if (pattern === name) return true;
+  if (!pattern.startsWith("*.")) return false;
+  const dot = name.indexOf(".");
+  return dot > 0 && name.slice(dot + 1) === pattern.slice(2);
+}
+
+/** The context for an SNI name: the first that covers it, else the first (the default). */
+export function contextFor(contexts: readonly NamedContext[], servername: string): SecureContext | undefined {
+  const name = servername.toLowerCase();
+  return (contexts.find((c) => c.names.some((pattern) => covers(pattern, name))) ?? contexts[0])?.context;
+}

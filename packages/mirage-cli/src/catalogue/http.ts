@@ -1,0 +1,71 @@
+/**
+ * The HTTP server device (upstream `Mirage.cohttp_server`, `paf_server`), from
+ * `@mirage-ts/http-unix`.
+ *
+ * @packageDocumentation
+ */
+
+import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
+import { compatibleRange } from "../version.js";
+import { http, httpClient, kvRo, stackv4v6 } from "./types.js";
+
+const HTTP_UNIX = pkg("@mirage-ts/http-unix", { range: compatibleRange });
+const HTTP = pkg("@mirage-ts/http", { range: compatibleRange });
+
+const nodeHttpServer = impl({
+  module: "@mirage-ts/http-unix",
+  name: "connectHttpServer",
+  type: fn(stackv4v6, http),
+  packages: [HTTP_UNIX, HTTP],
+  connect: ({ impl: connect, args: [stack = ""] }) => `${connect}(${stack}.tcp())`,
+});
+
+/**
+ * An HTTP server over the TCP of `stack` (`HttpServer` of `@mirage-ts/http`), on Node's llhttp
+ * through `@mirage-ts/http-unix`: the unikernel calls `listen(port, handler)` with a fetch-standard
+ * handler. It works over both stacks of {@link genericStackv4v6} (`--net=socket` and `--net=direct`).
+ *
+ * @beta
+ */
+export function httpServer(stack: Impl<"stackv4v6">): Impl<"http"> {
+  return apply(nodeHttpServer, stack);
+}
+
+const nodeHttpsServer = impl({
+  module: "@mirage-ts/http-unix",
+  name: "connectHttpsServer",
+  type: fn(stackv4v6, fn(kvRo, http)),
+  packages: [HTTP_UNIX, HTTP],
+  connect: ({ impl: connect, args: [stack = "", certs = ""] }) => `${connect}(${stack}.tcp(), ${certs})`,
+});
+
+/**
+ * An HTTPS server over the TCP of `stack`, HTTP/2 and HTTP/1.1 by ALPN, its certificate chain and
+ * key read from `certs` as `server.pem` and `server.key` (upstream `static_website_tls` reading
+ * `tls/`; `cohttp_server (conduit_direct ~tls:true stack)`). A bad or missing file fails the
+ * unikernel at start, naming the file.
+ *
+ * @beta
+ */
+export function httpsServer(stack: Impl<"stackv4v6">, certs: Impl<"kv_ro">): Impl<"http"> {
+  return apply(nodeHttpsServer, stack, certs);
+}
+
+const nodeHttpClient = impl({
+  module: "@mirage-ts/http-unix",
+  name: "connectHttpClient",
+  type: fn(stackv4v6, httpClient),
+  packages: [HTTP_UNIX, HTTP],
+  connect: ({ impl: connect, args: [stack = ""] }) => `${connect}(${stack}.tcp())`,
+});
+
+/**
+ * An HTTP client whose connections go through `stack` (`HttpClient` of `@mirage-ts/http`,
+ * upstream `cohttp_client`, http-mirage-client): undici's `fetch` through `@mirage-ts/http-unix`,
+ * https verified against the platform's roots. Host names need a resolver; IP literals work as they are.
+ *
+ * @beta
+ */
+export function httpFetchClient(stack: Impl<"stackv4v6">): Impl<"http_client"> {
+  return apply(nodeHttpClient, stack);
+}

@@ -1,0 +1,177 @@
+// static-website-tls (HTTPS with HTTP/2 and HTTP/1.1 by ALPN, port 80 redirecting) on the direct stack
+// over a tap and on host sockets behind a veth, against real clients from a network namespace: curl
+// (HTTP/1.1 keep-alive, --http2) verifying with the test's own CA, nghttp, openssl s_client, and a
+// 10 MB file compared by SHA-256 over HTTPS; and the request-smuggling set answered 400 on port 80.
+import { createHash, randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+
+import {
+  type TestPki,
+  describeRequiring,
+  itRequiring,
+  makePki,
+  missingNamespaces,
+  missingTapAddon,
+} from "@mirage-ts/test-support";
+import { afterAll, beforeAll, expect } from "vitest";
+import { COMMAND_MS, RUN_TEST_MS, buildsMs, transferMs } from "./support/limits.js";
+import { Netns, waitFor } from "./support/netns.js";
+import { exampleCopy, mirage, removeProject } from "./support/project.js";
+
+const UNIKERNEL_IP = "10.99.0.2";
+const NAME = "site.test";
+const unavailable = missingNamespaces("curl", "nghttp", "openssl", "nc");
+const noTap = unavailable ?? missingTapAddon();
+const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+
+async function built(configure: readonly string[], extra: Readonly<Record<string, Uint8Array>>): Promise<string> {
+  const dir = await exampleCopy("static-website-tls", extra);
+  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
+  expect(configured.code, configured.stderr).toBe(0);
+  const build = await mirage(dir, ["build", "-q"]);
+  expect(build.code, build.stderr).toBe(0);
+  return dir;
+}
+
+describeRequiring(
+  unavailable,
+  "static-website-tls against curl, nghttp and openssl (netns)",
+  { timeout: RUN_TEST_MS },
+  () => {
+    let pki: TestPki;
+    let direct = "";
+    let socket = "";
+    const big = randomBytes(10 << 20);
+
+    beforeAll(async () => {
+      pki = makePki([NAME]);
+      const extra = {
+        "htdocs/big.bin": big,
+        "tls/server.pem": pki.certPem,
+        "tls/server.key": pki.keyPem,
+      };
+      const kv = ["--data-kv_ro=direct", "--certs-kv_ro=direct"];
+      [direct, socket] = await Promise.all([
+        built(["--net=direct", "--no-dhcp", ...kv], extra),
+        built(["--net=socket", ...kv], extra),
+      ]);
+    }, buildsMs(2));
+
+    afterAll(async () => {
+      pki?.remove();
+      await Promise.all([direct, socket].filter((d) => d !== "").map(removeProject));
+    });
+
+    for (const backend of ["tap", "socket"] as const) {
+      const where = backend === "tap" ? "--net=direct over a tap" : "--net=socket over a veth";
+      const title = `${where}: redirect, HTTP/1.1 and h2, ALPN, 10 MB intact, smuggling set 400`;
+      itRequiring(
+        backend === "tap" ? noTap : undefined,
+        title,
+        { timeout: RUN_TEST_MS + 2 * transferMs(big.length) },
+        async () => {
+          const ns = new Netns();
+          try {
+            const args = [`--ipv4=${UNIKERNEL_IP}/24`];
+            let uk: ReturnType<Netns["unikernel"]>;
+            if (backend === "tap") {
+              uk = ns.unikernel(direct, "dist/https.mjs", [`--interface=tap:${ns.tap}`, ...args]);
+              await ns.adoptTap();
+            } else {
+              ns.veth(UNIKERNEL_IP);
+              uk = ns.unikernel(socket, "dist/https.mjs", args, { peer: true });
+            }
+
+            await waitFor(() => uk.stderr().includes("serving HTTPS on port 443"), "the unikernel to listen");
+            const ca = await readFile(pki.caFile);
+            await ns.exec("sh", ["-c", "cat > /tmp/mirage-test-ca.pem"], ca.toString());
+            const resolve = [`--resolve`, `${NAME}:443:${UNIKERNEL_IP}`, "--resolve", `${NAME}:80:${UNIKERNEL_IP}`];
+            const curl = async (...more: string[]) => {
+              const r = await ns.exec("curl", [
+                "-sS",
+                "--max-time",
+                String(transferMs(big.length) / 1000),
+                ...resolve,
+                "--cacert",
+                "/tmp/mirage-test-ca.pem",
+                ...more,
+              ]);
+              expect(r.code, r.stderr.toString()).toBe(0);
+              return r.stdout;
+            };
+            // Port 80 redirects to the same path over HTTPS.
+            expect(
+              (await curl("-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", `http://${NAME}/a?b`)).toString(),
+            ).toBe(`301 https://${NAME}/a?b`);
+            // HTTP/1.1 by ALPN, two requests on one connection; then HTTP/2.
+            const h1 = await curl(
+              "--http1.1",
+              "-o",
+              "/dev/null",
+              "-o",
+              "/dev/null",
+              "-w",
+              "%{http_code} %{http_version} %{num_connects}\n",
+              `https://${NAME}/`,
+              `https://${NAME}/`,
+            );
+            expect(h1.toString()).toBe("200 1.1 1\n200 1.1 0\n");
+            const h2 = await curl(
+              "--http2",
+              "-o",
+              "/dev/null",
+              "-w",
+              "%{http_code} %{http_version}",
+              `https://${NAME}/`,
+            );
+            expect(h2.toString()).toBe("200 2");
+            const nghttp = await ns.exec("nghttp", ["-nv", `https://${UNIKERNEL_IP}/`]);
+            expect(nghttp.code, nghttp.stderr.toString()).toBe(0);
+            expect(nghttp.stdout.toString()).toContain("The negotiated protocol: h2");
+            expect(nghttp.stdout.toString()).toMatch(/recv \(stream_id=\d+\) :status: 200/u);
+            const sClient = await ns.exec(
+              "openssl",
+              [
+                "s_client",
+                "-alpn",
+                "h2",
+                "-connect",
+                `${UNIKERNEL_IP}:443`,
+                "-servername",
+                NAME,
+                "-CAfile",
+                "/tmp/mirage-test-ca.pem",
+              ],
+              "",
+              COMMAND_MS,
+            );
+            expect(sClient.stdout.toString()).toContain("ALPN protocol: h2");
+            expect(sClient.stdout.toString()).toContain("Verify return code: 0 (ok)");
+            // Request-smuggling shapes on the plain port get 400 from llhttp and the connection closes.
+            const shapes = {
+              "CL+TE": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+              "duplicate CL": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
+              "obs-fold": "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n",
+              "bare LF": "GET / HTTP/1.1\nHost: a\n\n",
+              "oversized chunk size":
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n",
+            };
+            for (const [shape, request] of Object.entries(shapes)) {
+              const r = await ns.exec("nc", ["-N", "-w", "5", UNIKERNEL_IP, "80"], request);
+              expect(r.stdout.toString(), shape).toMatch(
+                /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Connection: close\r\n/u,
+              );
+            }
+            // 10 MB over HTTPS, intact.
+            const body = await curl(`https://${NAME}/big.bin`);
+            expect(body.length).toBe(big.length);
+            expect(sha256(body)).toBe(sha256(big));
+            expect(uk.stderr()).toContain("h2 GET / 200");
+          } finally {
+            ns.destroy();
+          }
+        },
+      );
+    }
+  },
+);
