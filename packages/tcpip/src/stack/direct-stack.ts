@@ -113,30 +113,42 @@ export interface DirectStackStats extends Ipv4StackStats {
   readonly tcp6: TcpStats | undefined;
 }
 
-/** Creates the IPv6 half over the IPv4 half's Ethernet layer, reporting closed UDP ports. */
-function ipv6Half(
-  layers: Ipv4Stack,
-  options: {
-    clock: DirectStackOptions["clock"];
-    random: Random;
-    config: Ipv6Config;
-    limits: DirectStackOptions["ipv6Limits"];
-    tcp: TcpConfig | undefined;
-  },
-): DirectStackIpv6Layers {
-  const { clock, random } = options;
-  const ipv6 = Ipv6Layer.connect(layers.ethernet, { clock, random, config: options.config, ...options.limits });
+/**
+ * The clock, generator and TCP settings {@link DirectStack.ipv6Transports} builds UDP and TCP with.
+ *
+ * @beta
+ */
+export interface DirectStackTransportOptions {
+  /** The clock of TCP's timers. */
+  readonly clock: DirectStackOptions["clock"];
+  /** Ephemeral ports and initial sequence numbers. */
+  readonly random: Random;
+  /** TCP settings (buffer sizes, timers, limits, congestion control). */
+  readonly tcp?: TcpConfig | undefined;
+}
+
+/** UDP (reporting closed ports with ICMPv6) and TCP over an IPv6 layer. */
+function ipv6Transports(ipv6: Ipv6Layer, options: DirectStackTransportOptions): DirectStackIpv6Layers {
+  const { clock, random, tcp } = options;
   const udp6 = new UdpLayer<Ipv6Addr>(ipv6, {
     random,
     onPortUnreachable: (datagram) => ipv6.icmp.sendError(Icmpv6Type.destinationUnreachable, 4, 0, datagram),
   });
-  const tcp6 = new TcpLayer<Ipv6Addr>({
-    ip: ipv6,
-    clock,
-    random,
-    ...(options.tcp === undefined ? {} : { config: options.tcp }),
-  });
+  const tcp6 = new TcpLayer<Ipv6Addr>({ ip: ipv6, clock, random, ...(tcp === undefined ? {} : { config: tcp }) });
   return { ipv6, udp6, tcp6 };
+}
+
+/** Creates the IPv6 half over the IPv4 half's Ethernet layer. */
+function ipv6Half(
+  layers: Ipv4Stack,
+  options: DirectStackTransportOptions & {
+    config: Ipv6Config;
+    limits: DirectStackOptions["ipv6Limits"];
+  },
+): DirectStackIpv6Layers {
+  const { clock, random } = options;
+  const ipv6 = Ipv6Layer.connect(layers.ethernet, { clock, random, config: options.config, ...options.limits });
+  return ipv6Transports(ipv6, options);
 }
 
 /**
@@ -235,6 +247,24 @@ export class DirectStack implements Stack {
       throw new TypeError("DirectStack.ofLayers: give all of `ipv6`, `udp6` and `tcp6`, or none");
     }
     return new DirectStack(Ipv4Stack.ofLayers(layers), layers.tcp, v6, layers.ipv6Only !== true);
+  }
+
+  /**
+   * UDP and TCP over an IPv6 layer created on its own (upstream `create_ipv6`), for
+   * {@link DirectStack.ofLayers}: UDP answers datagrams for closed ports with ICMPv6 port
+   * unreachable.
+   *
+   * @example
+   * ```ts
+   * const ipv6 = Ipv6Layer.connect(ethernet, { clock, random });
+   * const stack = DirectStack.ofLayers({ netif, ethernet, arp, ipv4, icmp, udp, tcp,
+   *   ...DirectStack.ipv6Transports(ipv6, { clock, random }) });
+   * ```
+   *
+   * @beta
+   */
+  static ipv6Transports(ipv6: Ipv6Layer, options: DirectStackTransportOptions): DirectStackIpv6Layers {
+    return ipv6Transports(ipv6, options);
   }
 
   /**
