@@ -16,6 +16,18 @@ import { COMMAND_MS, WAIT_MS } from "./limits.js";
 /** The kernel's address in the namespace. */
 export const KERNEL_IP = "10.99.0.1";
 
+/** The kernel's IPv6 address on the tap, in a namespace made with `{ ipv6: true }`. */
+export const KERNEL_IP6 = "fd00:99::1";
+
+/** Options of a {@link Netns}. */
+export interface NetnsOptions {
+  /**
+   * Keep IPv6 on (off by default, so that the kernel's ND and MLD chatter stays off IPv4 tests):
+   * the tap then also gets {@link KERNEL_IP6}/64, without DAD.
+   */
+  readonly ipv6?: boolean;
+}
+
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -47,17 +59,21 @@ export class Netns {
   /** The namespace at the far end of {@link Netns.veth}'s link, once made. */
   #peer: string | undefined;
 
-  constructor() {
+  readonly #ipv6: boolean;
+
+  constructor(options: NetnsOptions = {}) {
+    this.#ipv6 = options.ipv6 === true;
     execFileSync("ip", ["netns", "add", this.name]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", "lo", "up"]);
+    const disabled = this.#ipv6 ? 0 : 1;
     execFileSync("ip", [
       "netns",
       "exec",
       this.name,
       "sysctl",
       "-qw",
-      "net.ipv6.conf.all.disable_ipv6=1",
-      "net.ipv6.conf.default.disable_ipv6=1",
+      `net.ipv6.conf.all.disable_ipv6=${disabled}`,
+      `net.ipv6.conf.default.disable_ipv6=${disabled}`,
     ]);
   }
 
@@ -194,6 +210,21 @@ export class Netns {
     }, `tap ${this.tap}`);
     execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "addr", "add", `${KERNEL_IP}/24`, "dev", this.tap]);
+    if (this.#ipv6) {
+      execFileSync("ip", [
+        "netns",
+        "exec",
+        this.name,
+        "ip",
+        "-6",
+        "addr",
+        "add",
+        `${KERNEL_IP6}/64`,
+        "dev",
+        this.tap,
+        "nodad",
+      ]);
+    }
     execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", this.tap, "up"]);
   }
 
