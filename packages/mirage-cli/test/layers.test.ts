@@ -4,7 +4,7 @@
 // the Linux kernel in a network namespace, over a socat UDP tunnel.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describeRequiring, missingNamespaces } from "@mirage-ts/test-support";
+import { describeRequiring, itRequiring, missingNamespaces, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
 import { KERNEL_IP6, Netns, waitFor } from "./support/netns.js";
@@ -137,6 +137,36 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
       ns.destroy();
     }
   });
+
+  itRequiring(
+    missingTools("radvd"),
+    "ipv4OfDhcp with SLAAC: dnsmasq leases the IPv4 address, radvd's prefix gives the IPv6 one, both serve",
+    {},
+    async () => {
+      const ns = new Netns({ ipv6: true });
+      try {
+        const leased = "10.99.0.71";
+        const spec = await ns.udpTunnel();
+        ns.dnsmasq(leased);
+        ns.radvd("fd00:99::/64");
+        const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8083"]);
+        // SLAAC gives an EUI-64 address of the unikernel's MAC in radvd's prefix, announced once DAD passed.
+        const slaac = /DAD: (fd00:99::[0-9a-f:]+) is preferred/u;
+        await waitFor(() => slaac.test(uk.stderr()), "a SLAAC address from radvd's prefix");
+        const address = slaac.exec(uk.stderr())?.[1] ?? "";
+        await talk(ns, uk, leased, 8083, "hello to the DHCP address");
+        await talk(ns, uk, address, 8083, "hello to the SLAAC address", KERNEL_IP6);
+        expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
+        const ping = await ns.exec("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), address]);
+        expect(ping.code, ping.stdout.toString()).toBe(0);
+        // The kernel sees the unikernel's address as a neighbour on the tap.
+        const neigh = await ns.exec("ip", ["-6", "neigh", "show", address, "dev", ns.tap]);
+        expect(neigh.stdout.toString()).toMatch(/lladdr [0-9a-f:]{17}/u);
+      } finally {
+        ns.destroy();
+      }
+    },
+  );
 
   it("ipv4OfDhcp over a UDP tunnel takes its address from dnsmasq and serves on it", async () => {
     const ns = new Netns();

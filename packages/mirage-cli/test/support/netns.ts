@@ -7,7 +7,7 @@
 // started here are killed, and the namespaces are always removed.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeUdpPort, waitForSocat } from "../../../tcpip/test/helpers/udp-ports.js";
@@ -56,6 +56,8 @@ export class Netns {
   readonly tap = `mc${randomBytes(4).toString("hex")}`;
   readonly #children: ChildProcess[] = [];
   readonly #leases = join(tmpdir(), `${this.name}.leases`);
+  readonly #radvdConf = join(tmpdir(), `${this.name}.radvd.conf`);
+  readonly #radvdPid = join(tmpdir(), `${this.name}.radvd.pid`);
   /** The namespace at the far end of {@link Netns.veth}'s link, once made. */
   #peer: string | undefined;
 
@@ -242,6 +244,19 @@ export class Netns {
     ]);
   }
 
+  /**
+   * Starts radvd on the tap, advertising `prefix` (a /64, autonomous and on-link) every 3 to 4 s,
+   * so that a unikernel forms a SLAAC address; needs a namespace made with `{ ipv6: true }`.
+   */
+  radvd(prefix: string): void {
+    if (!this.#ipv6) throw new Error("radvd needs IPv6: make the namespace with new Netns({ ipv6: true })");
+    writeFileSync(
+      this.#radvdConf,
+      `interface ${this.tap} { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; prefix ${prefix} { }; };\n`,
+    );
+    this.spawnInside("radvd", ["--nodaemon", "-C", this.#radvdConf, "-p", this.#radvdPid, "-m", "stderr"]);
+  }
+
   /** Kills every process started here (by pid), then removes the namespace. */
   destroy(): void {
     for (const child of this.#children) {
@@ -261,6 +276,6 @@ export class Netns {
         // Already removed.
       }
     }
-    rmSync(this.#leases, { force: true });
+    for (const file of [this.#leases, this.#radvdConf, this.#radvdPid]) rmSync(file, { force: true });
   }
 }
