@@ -15,7 +15,15 @@ import {
   type Stack,
   ppTcpError,
 } from "@mirage-ts/mirage-types";
-import { type DirectStackOptions, Icmpv6Type, type LinkImpairments, NextHeader } from "@mirage-ts/tcpip";
+import {
+  type DirectStackOptions,
+  Icmpv6Type,
+  type LinkImpairments,
+  NextHeader,
+  TcpFlags,
+  TcpHeader,
+  internetChecksum,
+} from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { echoServer, stackOn } from "./helpers/direct-stacks.js";
 import { ethernet6, icmpv6, ipv6Packet } from "./helpers/ipv6.js";
@@ -26,6 +34,8 @@ import { randomBytes } from "./tcp/transfer.js";
 const V4_A = Ipv4Addr.parse("10.0.0.1");
 const V6_A = Ipv6Addr.parse("2001:db8::1");
 const V6_B = Ipv6Addr.parse("2001:db8::2");
+const MAC_A = Macaddr.parse("02:00:00:00:00:0a");
+const PEER_MAC = Macaddr.parse("02:00:00:00:00:99");
 
 async function dualPair(link: LinkImpairments = {}, extra: Partial<DirectStackOptions> = {}) {
   const l = lab(11);
@@ -174,5 +184,36 @@ describe("DirectStack over IPv4 and IPv6", () => {
     expect(a.stats().tcp.passiveOpens).toBe(0);
     expect(a.stats().tcp6!.passiveOpens).toBe(1);
     expect(a.ip().src(V6_B).equals(V6_A)).toBe(true);
+  });
+
+  it("lets a real IPv6 client through a spoofed IPv6 SYN flood at once, with SYN cookies", async () => {
+    const { l, a, b } = await dualPair();
+    echoServer(a);
+    const raw = rawPort(l, PEER_MAC);
+    const syn = new TcpHeader();
+    // 1000 SYNs through the IPv6 layer from spoofed, off-link sources (no router: their SYN-ACKs have no route).
+    for (let i = 0; i < 1000; i++) {
+      const src = Ipv6Addr.parse(`2001:db8:ffff::${(i + 1).toString(16)}`);
+      Object.assign(syn, { srcPort: 1024 + i, dstPort: 7, seq: i * 7919, ack: 0, flags: TcpFlags.SYN, window: 65535 });
+      syn.mss = 1440;
+      const segment = new Uint8Array(syn.encodedLength());
+      syn.encode(segment);
+      const pseudo = a.ip().pseudoheader(src, V6_A, "tcp", segment.length);
+      const checksum = internetChecksum(Uint8Array.of(...pseudo, ...segment));
+      segment[16] = checksum >>> 8;
+      segment[17] = checksum & 0xff;
+      const packet = ipv6Packet({ src, dst: V6_A, nextHeader: NextHeader.tcp, payload: segment });
+      await raw.send(ethernet6(PEER_MAC, MAC_A, packet));
+    }
+    await runUntil(l.clock, () => a.stats().tcp6!.synCookiesSent === 872);
+    // The backlog (128) holds the first SYNs; the rest got cookies and left no state.
+    expect(a.stats().tcp6).toMatchObject({ halfOpen: 128, synCookiesSent: 872, listenOverflows: 0 });
+    const start = l.clock.now();
+    const data = randomBytes(200_000, 8);
+    // The client's first SYN got a cookie (no retransmission), and the MSS it carried (1440, IPv6's) holds.
+    expect(await echo(l, b, V6_A, data)).toBe(createHash("sha256").update(data).digest("hex"));
+    expect(l.clock.now() - start).toBeLessThan(1000);
+    expect(a.stats().tcp6).toMatchObject({ synCookiesSent: 873, synCookiesValid: 1, synCookiesInvalid: 0 });
+    expect(a.stats().tcp.synCookiesSent).toBe(0);
   });
 });
