@@ -136,6 +136,9 @@ describe("DirectStack over IPv4 and IPv6", () => {
     await drive(l.clock, b.udp().write(V6_A, 9, new Uint8Array(10)));
     await runUntil(l.clock, () => a.stats().ipv6!.txPackets > 0 && a.stats().udp6!.rxNoListener === 1);
     await runUntil(l.clock, () => b.stats().ipv6!.rxPackets > 0 && a.ipv6Layers!.ipv6.icmp.stats().errorsSent === 1);
+    // B's ICMPv6 layer takes the port unreachable quoting its UDP datagram; as on IPv4, it does not reach TCP.
+    await runUntil(l.clock, () => b.ipv6Layers!.ipv6.icmp.stats().errorsReported === 1);
+    expect(b.stats().tcp6!.icmpErrors).toBe(0);
   });
 
   it("hands a Packet Too Big quoting a TCP segment to TCP, and lowers the path MTU to 1280", async () => {

@@ -17,6 +17,7 @@ import type { IpV4V6, Ipaddr, Ipv4Addr, Ipv6Addr, Random, Stack, Udp } from "@mi
 import type { DhcpClient, DhcpStats } from "../dhcp/dhcp-client.js";
 import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
 import { Icmpv6Type } from "../icmp/icmpv6-message.js";
+import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
 import { type Ipv6Config, Ipv6Layer, type Ipv6LayerOptions, type Ipv6Stats } from "../ipv6/ipv6-layer.js";
 import type { TcpConfig } from "../tcp/tcp-config.js";
@@ -210,7 +211,11 @@ export class DirectStack implements Stack {
         default: () => undefined,
       };
       layers.setIpv6Input((packet) => ipv6.input(packet, handlers));
-      ipv6.icmp.setErrorHandler((report) => tcp6.icmpError(report));
+      // As on IPv4: errors quoting TCP go to TCP; UDP has no error channel (neither has upstream's
+      // `Udp.S`), so the others are only counted by the ICMPv6 layer (`errorsReported`).
+      ipv6.icmp.setErrorHandler((report) => {
+        if (report.protocol === IpProtocol.tcp) tcp6.icmpError(report);
+      });
     }
     this.#stopped = new Promise((resolve) => {
       this.#stop = resolve;
