@@ -15,17 +15,9 @@ import {
   type Stack,
   ppTcpError,
 } from "@mirage-ts/mirage-types";
-import {
-  type DirectStackOptions,
-  Icmpv6Type,
-  type LinkImpairments,
-  NextHeader,
-  TcpFlags,
-  TcpHeader,
-  internetChecksum,
-} from "@mirage-ts/tcpip";
+import { type DirectStackOptions, Icmpv6Type, type LinkImpairments, NextHeader } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
-import { echoServer, stackOn } from "./helpers/direct-stacks.js";
+import { echoServer, floodSyn, stackOn } from "./helpers/direct-stacks.js";
 import { ethernet6, icmpv6, ipv6Packet } from "./helpers/ipv6.js";
 import { type Lab, lab, rawPort } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
@@ -193,20 +185,13 @@ describe("DirectStack over IPv4 and IPv6", () => {
     const { l, a, b } = await dualPair();
     echoServer(a);
     const raw = rawPort(l, PEER_MAC);
-    const syn = new TcpHeader();
     // 1000 SYNs through the IPv6 layer from spoofed, off-link sources (no router: their SYN-ACKs have no route).
     for (let i = 0; i < 1000; i++) {
       const src = Ipv6Addr.parse(`2001:db8:ffff::${(i + 1).toString(16)}`);
-      Object.assign(syn, { srcPort: 1024 + i, dstPort: 7, seq: i * 7919, ack: 0, flags: TcpFlags.SYN, window: 65535 });
-      syn.mss = 1440;
-      const segment = new Uint8Array(syn.encodedLength());
-      syn.encode(segment);
-      const pseudo = a.ip().pseudoheader(src, V6_A, "tcp", segment.length);
-      const checksum = internetChecksum(Uint8Array.of(...pseudo, ...segment));
-      segment[16] = checksum >>> 8;
-      segment[17] = checksum & 0xff;
-      const packet = ipv6Packet({ src, dst: V6_A, nextHeader: NextHeader.tcp, payload: segment });
-      await raw.send(ethernet6(PEER_MAC, MAC_A, packet));
+      const segment = floodSyn(a, src, V6_A, i, 1440);
+      await raw.send(
+        ethernet6(PEER_MAC, MAC_A, ipv6Packet({ src, dst: V6_A, nextHeader: NextHeader.tcp, payload: segment })),
+      );
     }
     await runUntil(l.clock, () => a.stats().tcp6!.synCookiesSent === 872);
     // The backlog (128) holds the first SYNs; the rest got cookies and left no state.
