@@ -14,11 +14,12 @@ import {
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { KERNEL_IP, Netns, type Running, waitFor } from "./support/netns.js";
+import { KERNEL_IP, KERNEL_IP6, Netns, type Running, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
 import { ROOT, exampleCopy, mirage, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
+const UNIKERNEL_IP6 = "fd00:99::2";
 const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
 const FLOOD = 3000;
 // The SYN flood of the static-website checks needs scapy; the tap cases need the native addon too.
@@ -281,6 +282,44 @@ describeRequiring(
         }
       });
     }
+
+    it("static-website --net=direct (genericStackv4v6) answers curl -6 and curl -4 with the 10 MB file intact", {
+      timeout: RUN_TEST_MS + 2 * transferMs(big.length),
+    }, async () => {
+      const ns = new Netns({ ipv6: true });
+      try {
+        const spec = await ns.udpTunnel();
+        const uk = ns.unikernel(website, "dist/static-website.mjs", [
+          `--interface=${spec}`,
+          `--ipv4=${UNIKERNEL_IP}/24`,
+          `--ipv6=${UNIKERNEL_IP6}/64`,
+          "--port=80",
+        ]);
+        await waitFor(() => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`), "DAD of the IPv6 address");
+        await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
+        const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+        for (const [family, host] of [
+          ["-6", `[${UNIKERNEL_IP6}]`],
+          ["-4", UNIKERNEL_IP],
+        ] as const) {
+          const r = await ns.exec("curl", [
+            family,
+            "-sS",
+            "--max-time",
+            String(transferMs(big.length) / 1000),
+            `http://${host}/big.bin`,
+          ]);
+          expect(r.code, r.stderr).toBe(0);
+          expect(sha256(r.stdout), family).toBe(sha256(big));
+        }
+        // One listener served both families: the access log names the kernel's address of each.
+        for (const peer of [KERNEL_IP6, KERNEL_IP.replaceAll(".", "\\.")]) {
+          expect(uk.stderr()).toMatch(new RegExp(`${peer}:\\d+ "GET /big\\.bin HTTP/1\\.1" 200 ${big.length}`, "u"));
+        }
+      } finally {
+        ns.destroy();
+      }
+    });
 
     it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
       const ns = new Netns();
