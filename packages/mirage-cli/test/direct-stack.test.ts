@@ -283,9 +283,10 @@ describeRequiring(
       });
     }
 
-    it("static-website --net=direct (genericStackv4v6) answers curl -6 and curl -4 with the 10 MB file intact", {
-      timeout: RUN_TEST_MS + 2 * transferMs(big.length),
-    }, async () => {
+    const dualTitle =
+      "static-website --net=direct (genericStackv4v6) answers curl -6 and curl -4 with the 10 MB file intact, " +
+      "and curl -6 again after an IPv6 SYN flood";
+    it(dualTitle, { timeout: RUN_TEST_MS + 3 * transferMs(big.length) + COMMAND_MS }, async () => {
       const ns = new Netns({ ipv6: true });
       try {
         const spec = await ns.udpTunnel();
@@ -298,10 +299,7 @@ describeRequiring(
         await waitFor(() => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`), "DAD of the IPv6 address");
         await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
         const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
-        for (const [family, host] of [
-          ["-6", `[${UNIKERNEL_IP6}]`],
-          ["-4", UNIKERNEL_IP],
-        ] as const) {
+        const fetch = async (family: "-4" | "-6", host: string) => {
           const r = await ns.exec("curl", [
             family,
             "-sS",
@@ -311,11 +309,26 @@ describeRequiring(
           ]);
           expect(r.code, r.stderr).toBe(0);
           expect(sha256(r.stdout), family).toBe(sha256(big));
-        }
+        };
+        await fetch("-6", `[${UNIKERNEL_IP6}]`);
+        await fetch("-4", UNIKERNEL_IP);
         // One listener served both families: the access log names the kernel's address of each.
         for (const peer of [KERNEL_IP6, KERNEL_IP.replaceAll(".", "\\.")]) {
           expect(uk.stderr()).toMatch(new RegExp(`${peer}:\\d+ "GET /big\\.bin HTTP/1\\.1" 200 ${big.length}`, "u"));
         }
+        // An IPv6 SYN flood (SYN cookies over IPv6; on-link sources wait on ND), then curl -6 still gets the file.
+        const neigh = (await ns.exec("ip", ["-6", "neigh", "show", UNIKERNEL_IP6])).stdout.toString();
+        const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
+        expect(mac, neigh).toBeDefined();
+        const flood = await ns.exec(
+          "/usr/bin/python3",
+          [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP6, "80", String(FLOOD)],
+          "",
+          COMMAND_MS,
+        );
+        expect(flood.code, flood.stderr).toBe(0);
+        expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
+        await fetch("-6", `[${UNIKERNEL_IP6}]`);
       } finally {
         ns.destroy();
       }
