@@ -87,6 +87,7 @@ export { directKvRo, directKvRw, genericKvRo, kvRwMem } from "./catalogue/kv.js"
 export { defaultNetwork, netif } from "./catalogue/network.js";
 export { arp, ethif } from "./catalogue/ethernet.js";
 export { type Ipv4Options, createIpv4, ipv4OfDhcp } from "./catalogue/ip.js";
+export { type Ipv6Options, createIpv4v6, createIpv6, ipv4v6, ipv6 } from "./catalogue/ipv6.js";
 export { directTcp, directUdp } from "./catalogue/transport.js";
 export { type GenericStackOptions, directStackv4v6, genericStackv4v6, socketStackv4v6 } from "./catalogue/stack.js";
 export { appInfo } from "./catalogue/app-info.js";

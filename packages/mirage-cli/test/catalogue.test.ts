@@ -21,6 +21,8 @@ import {
   blockOfFile,
   console,
   createIpv4,
+  createIpv4v6,
+  createIpv6,
   defaultConsole,
   defaultNetwork,
   defaultSleep,
@@ -38,6 +40,7 @@ import {
   httpServer,
   httpsServer,
   info,
+  ipv4v6,
   job,
   kvRo,
   kvRoKey,
@@ -317,15 +320,70 @@ describe("network devices", () => {
     expect(code).toMatch(
       new RegExp(
         String.raw`DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ` +
-          String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)`,
+          String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+, ` +
+          String.raw`ipv6Only: !_dualip__\d+\.usesIpv4, \.\.\.\(_dualip__\d+\.ipv6 === undefined \? \{\} : ` +
+          String.raw`DirectStack\.ipv6Transports\(_dualip__\d+\.ipv6, \{ clock: _timers__\d+, random: _random__\d+ \}\)\) \}\)`,
         "u",
       ),
     );
     expect(code).toContain(
-      "import { ArpLayer, DirectStack, EthernetLayer, Icmpv4Layer, Ipv4Layer, TcpLayer, UdpLayer, " +
-        'icmpPortUnreachable } from "@mirage-ts/tcpip";',
+      "import { ArpLayer, DirectStack, DualIp, EthernetLayer, Icmpv4Layer, Ipv4Layer, Ipv6Layer, TcpLayer, " +
+        'UdpLayer, icmpPortUnreachable } from "@mirage-ts/tcpip";',
     );
     expect(code.match(/lazy\(\(\) => unixClock\)/gu)).toHaveLength(1);
+  });
+
+  it("composes createIpv6 and createIpv4v6 into directStackv4v6: one IPv6 layer, one dual IP, the --ipv6 arguments", () => {
+    const net = defaultNetwork;
+    const eth = ethif(net);
+    const link = arp(eth);
+    const ip4 = createIpv4(eth, link);
+    const ip6 = createIpv6(net, eth);
+    const app = registered(() =>
+      register("dual", [
+        main({ module: "./u.js", name: "U", type: fn(ipv4v6, fn(stackv4v6, job)) })
+          .$(createIpv4v6(ip4, ip6))
+          .$(directStackv4v6(net, eth, link, ip4, ip6)),
+      ]),
+    );
+    const code = mainFile(configure(app));
+    for (const arg of [
+      "ipv6Arg(undefined)",
+      "ipv6GatewayArg(undefined)",
+      "acceptRouterAdvertisementsArg(true)",
+      "ipv4OnlyArg(false)",
+      "ipv6OnlyArg(false)",
+    ]) {
+      expect(code).toContain(arg);
+    }
+    expect(code).toMatch(
+      new RegExp(
+        String.raw`Ipv6Layer\.connect\(_ethernetlayer__\d+, \{ clock: _timers__\d+, random: _random__\d+, config: \{ ` +
+          String.raw`addresses: _ipv6 === undefined \? \[\] : \[_ipv6\], ` +
+          String.raw`\.\.\.\(_ipv6_gateway === undefined \? \{\} : \{ gateway: _ipv6_gateway \}\), ` +
+          String.raw`acceptRouterAdvertisements: _accept_router_advertisements \} \}\)`,
+        "u",
+      ),
+    );
+    expect(code).toMatch(
+      /DualIp\.connect\(_ipv4layer__\d+, _ipv6layer__\d+, \{ ipv4Only: _ipv4_only, ipv6Only: _ipv6_only \}\)/u,
+    );
+    expect(code.match(/Ipv6Layer\.connect\(/gu)).toHaveLength(1);
+    expect(code.match(/DualIp\.connect\(/gu)).toHaveLength(1);
+  });
+
+  it("gives directStackv4v6 an IPv6 layer of its own when none is passed, with a group's arguments", () => {
+    const net = defaultNetwork;
+    const eth = ethif(net);
+    const code = mainFile(
+      configure(app1(stackv4v6, directStackv4v6(net, eth, arp(eth), createIpv4(eth, arp(eth), { group: "g" })))),
+    );
+    expect(code.match(/Ipv6Layer\.connect\(/gu)).toHaveLength(1);
+    expect(code).toContain("DirectStack.ipv6Transports(");
+    const ip6 = createIpv6(net, eth, { group: "g" });
+    const grouped = mainFile(configure(app1(ipv4v6, createIpv4v6(createIpv4(eth, arp(eth)), ip6, { group: "g" }))));
+    expect(grouped).toContain('ipv6Arg(undefined, { group: "g" })');
+    expect(grouped).toContain('ipv4OnlyArg(false, { group: "g" })');
   });
 
   it("refuses two stacks reading --ipv4 with different defaults, as upstream", () => {

@@ -14,11 +14,12 @@ import {
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { KERNEL_IP, Netns, type Running, waitFor } from "./support/netns.js";
+import { KERNEL_IP, KERNEL_IP6, Netns, type Running, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
 import { ROOT, built, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
+const UNIKERNEL_IP6 = "fd00:99::2";
 const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
 const FLOOD = 3000;
 // The SYN flood of the static-website checks needs scapy; the tap cases need the native addon too.
@@ -269,6 +270,57 @@ describeRequiring(
         }
       });
     }
+
+    const dualTitle =
+      "static-website --net=direct (genericStackv4v6) answers curl -6 and curl -4 with the 10 MB file intact, " +
+      "and curl -6 again after an IPv6 SYN flood";
+    it(dualTitle, { timeout: RUN_TEST_MS + 3 * transferMs(big.length) + COMMAND_MS }, async () => {
+      const ns = new Netns({ ipv6: true });
+      try {
+        const spec = await ns.udpTunnel();
+        const uk = ns.unikernel(website, "dist/static-website.mjs", [
+          `--interface=${spec}`,
+          `--ipv4=${UNIKERNEL_IP}/24`,
+          `--ipv6=${UNIKERNEL_IP6}/64`,
+          "--port=80",
+        ]);
+        await waitFor(() => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`), "DAD of the IPv6 address");
+        await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
+        const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+        const fetch = async (family: "-4" | "-6", host: string) => {
+          const r = await ns.exec("curl", [
+            family,
+            "-sS",
+            "--max-time",
+            String(transferMs(big.length) / 1000),
+            `http://${host}/big.bin`,
+          ]);
+          expect(r.code, r.stderr).toBe(0);
+          expect(sha256(r.stdout), family).toBe(sha256(big));
+        };
+        await fetch("-6", `[${UNIKERNEL_IP6}]`);
+        await fetch("-4", UNIKERNEL_IP);
+        // One listener served both families: the access log names the kernel's address of each.
+        for (const peer of [KERNEL_IP6, KERNEL_IP.replaceAll(".", "\\.")]) {
+          expect(uk.stderr()).toMatch(new RegExp(`${peer}:\\d+ "GET /big\\.bin HTTP/1\\.1" 200 ${big.length}`, "u"));
+        }
+        // An IPv6 SYN flood (SYN cookies over IPv6; on-link sources wait on ND), then curl -6 still gets the file.
+        const neigh = (await ns.exec("ip", ["-6", "neigh", "show", UNIKERNEL_IP6])).stdout.toString();
+        const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
+        expect(mac, neigh).toBeDefined();
+        const flood = await ns.exec(
+          "/usr/bin/python3",
+          [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP6, "80", String(FLOOD)],
+          "",
+          COMMAND_MS,
+        );
+        expect(flood.code, flood.stderr).toBe(0);
+        expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
+        await fetch("-6", `[${UNIKERNEL_IP6}]`);
+      } finally {
+        ns.destroy();
+      }
+    });
 
     it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
       const ns = new Netns();

@@ -4,14 +4,15 @@
 // the Linux kernel in a network namespace, over a socat UDP tunnel.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describeRequiring, missingNamespaces } from "@mirage-ts/test-support";
+import { describeRequiring, itRequiring, missingNamespaces, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
-import { Netns } from "./support/netns.js";
+import { KERNEL_IP6, Netns, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
+const UNIKERNEL_IP6 = "fd00:99::2";
 const unavailable = missingNamespaces("nc", "ping", "dnsmasq");
 
 /** A config.ts composing the stack layer by layer; `ipv4` is the expression of the IPv4 device. */
@@ -73,11 +74,13 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
     expect(main).toMatch(
       new RegExp(
         String.raw`DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ` +
-          String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+ \}\)`,
+          String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+, ` +
+          String.raw`ipv6Only: !_dualip__\d+\.usesIpv4, .*DirectStack\.ipv6Transports\(_dualip__\d+\.ipv6, `,
         "u",
       ),
     );
     expect(main.match(/new Icmpv4Layer\(/gu)).toHaveLength(1);
+    expect(main.match(/Ipv6Layer\.connect\(/gu)).toHaveLength(1);
     expect(await readFile(join(dhcp, "mirage", "main.ts"), "utf8")).toMatch(
       new RegExp(
         String.raw`DhcpIpv4Layer\.connect\(_ethernetlayer__\d+, _arplayer__\d+, ` +
@@ -113,6 +116,57 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
       ns.destroy();
     }
   });
+
+  it("directStackv4v6 is a dual stack: one listener answers nc -4 and nc -6, and ping -6 (IPv6 by createIpv6)", async () => {
+    const ns = new Netns({ ipv6: true });
+    try {
+      const spec = await ns.udpTunnel();
+      const uk = ns.unikernel(fixed, "dist/network.mjs", [
+        `--interface=${spec}`,
+        `--ipv4=${UNIKERNEL_IP}/24`,
+        `--ipv6=${UNIKERNEL_IP6}/64`,
+        "--port=8080",
+      ]);
+      // The static address is usable once DAD passed (announced with an unsolicited NA).
+      await waitFor(() => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`), "DAD of the IPv6 address");
+      await talk(ns, uk, UNIKERNEL_IP6, 8080, "hello over IPv6", KERNEL_IP6);
+      await talk(ns, uk, UNIKERNEL_IP, 8080, "hello over IPv4, same listener");
+      const ping = await ns.exec("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP6]);
+      expect(ping.code, ping.stdout.toString()).toBe(0);
+    } finally {
+      ns.destroy();
+    }
+  });
+
+  itRequiring(
+    missingTools("radvd"),
+    "ipv4OfDhcp with SLAAC: dnsmasq leases the IPv4 address, radvd's prefix gives the IPv6 one, both serve",
+    {},
+    async () => {
+      const ns = new Netns({ ipv6: true });
+      try {
+        const leased = "10.99.0.71";
+        const spec = await ns.udpTunnel();
+        ns.dnsmasq(leased);
+        ns.radvd("fd00:99::/64");
+        const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8083"]);
+        // SLAAC gives an EUI-64 address of the unikernel's MAC in radvd's prefix, announced once DAD passed.
+        const slaac = /DAD: (fd00:99::[0-9a-f:]+) is preferred/u;
+        await waitFor(() => slaac.test(uk.stderr()), "a SLAAC address from radvd's prefix");
+        const address = slaac.exec(uk.stderr())?.[1] ?? "";
+        await talk(ns, uk, leased, 8083, "hello to the DHCP address");
+        await talk(ns, uk, address, 8083, "hello to the SLAAC address", KERNEL_IP6);
+        expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
+        const ping = await ns.exec("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), address]);
+        expect(ping.code, ping.stdout.toString()).toBe(0);
+        // The kernel sees the unikernel's address as a neighbour on the tap.
+        const neigh = await ns.exec("ip", ["-6", "neigh", "show", address, "dev", ns.tap]);
+        expect(neigh.stdout.toString()).toMatch(/lladdr [0-9a-f:]{17}/u);
+      } finally {
+        ns.destroy();
+      }
+    },
+  );
 
   it("ipv4OfDhcp over a UDP tunnel takes its address from dnsmasq and serves on it", async () => {
     const ns = new Netns();

@@ -189,4 +189,6 @@ export {
   type DirectStackStats,
   type DirectStackIpv6Layers,
   type DirectStackTcp,
+  type DirectStackTransportOptions,
 } from "./stack/direct-stack.js";
+export { DualIp, type DualIpOptions } from "./stack/dual-adapters.js";

@@ -6,18 +6,10 @@
 
 import { createHash } from "node:crypto";
 import { type Ipaddr, Ipv4Addr, Ipv4Prefix, Ipv6Addr, Macaddr, type Stack, ppTcpError } from "@mirage-ts/mirage-types";
-import {
-  DirectStack,
-  type DirectStackOptions,
-  type LinkImpairments,
-  type TcpConfig,
-  TcpFlags,
-  TcpHeader,
-  internetChecksum,
-} from "@mirage-ts/tcpip";
+import { DirectStack, type DirectStackOptions, type LinkImpairments, type TcpConfig } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { FakeDhcpServer } from "./helpers/dhcp-server.js";
-import { echoServer, stackOn } from "./helpers/direct-stacks.js";
+import { echoServer, floodSyn, stackOn } from "./helpers/direct-stacks.js";
 import { type Lab, lab } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 import { randomBytes } from "./tcp/transfer.js";
@@ -207,16 +199,9 @@ describe("DirectStack over a virtual switch", () => {
 
   /** 1000 SYNs from spoofed, unreachable addresses into `a`'s port 7. */
   async function synFlood(a: DirectStack): Promise<void> {
-    const syn = new TcpHeader();
     for (let i = 0; i < 1000; i++) {
       const src = Ipv4Addr.fromNumber(0x0a010000 + i); // off-link and unreachable: no gateway
-      Object.assign(syn, { srcPort: 1024 + i, dstPort: 7, seq: i * 7919, ack: 0, flags: TcpFlags.SYN, window: 65535 });
-      const segment = new Uint8Array(syn.encodedLength());
-      syn.encode(segment);
-      const pseudo = a.ip().pseudoheader(src, IP_A, "tcp", segment.length);
-      const checksum = internetChecksum(Uint8Array.of(...pseudo, ...segment));
-      segment[16] = checksum >>> 8;
-      segment[17] = checksum & 0xff;
+      const segment = floodSyn(a, src, IP_A, i);
       await a.tcp().input(src, IP_A, segment);
     }
   }

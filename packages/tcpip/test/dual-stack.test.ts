@@ -17,7 +17,7 @@ import {
 } from "@mirage-ts/mirage-types";
 import { type DirectStackOptions, Icmpv6Type, type LinkImpairments, NextHeader } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
-import { echoServer, stackOn } from "./helpers/direct-stacks.js";
+import { echoServer, floodSyn, stackOn } from "./helpers/direct-stacks.js";
 import { ethernet6, icmpv6, ipv6Packet } from "./helpers/ipv6.js";
 import { type Lab, lab, rawPort } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
@@ -26,6 +26,8 @@ import { randomBytes } from "./tcp/transfer.js";
 const V4_A = Ipv4Addr.parse("10.0.0.1");
 const V6_A = Ipv6Addr.parse("2001:db8::1");
 const V6_B = Ipv6Addr.parse("2001:db8::2");
+const MAC_A = Macaddr.parse("02:00:00:00:00:0a");
+const PEER_MAC = Macaddr.parse("02:00:00:00:00:99");
 
 async function dualPair(link: LinkImpairments = {}, extra: Partial<DirectStackOptions> = {}) {
   const l = lab(11);
@@ -126,6 +128,9 @@ describe("DirectStack over IPv4 and IPv6", () => {
     await drive(l.clock, b.udp().write(V6_A, 9, new Uint8Array(10)));
     await runUntil(l.clock, () => a.stats().ipv6!.txPackets > 0 && a.stats().udp6!.rxNoListener === 1);
     await runUntil(l.clock, () => b.stats().ipv6!.rxPackets > 0 && a.ipv6Layers!.ipv6.icmp.stats().errorsSent === 1);
+    // B's ICMPv6 layer takes the port unreachable quoting its UDP datagram; as on IPv4, it does not reach TCP.
+    await runUntil(l.clock, () => b.ipv6Layers!.ipv6.icmp.stats().errorsReported === 1);
+    expect(b.stats().tcp6!.icmpErrors).toBe(0);
   });
 
   it("hands a Packet Too Big quoting a TCP segment to TCP, and lowers the path MTU to 1280", async () => {
@@ -174,5 +179,29 @@ describe("DirectStack over IPv4 and IPv6", () => {
     expect(a.stats().tcp.passiveOpens).toBe(0);
     expect(a.stats().tcp6!.passiveOpens).toBe(1);
     expect(a.ip().src(V6_B).equals(V6_A)).toBe(true);
+  });
+
+  it("lets a real IPv6 client through a spoofed IPv6 SYN flood at once, with SYN cookies", async () => {
+    const { l, a, b } = await dualPair();
+    echoServer(a);
+    const raw = rawPort(l, PEER_MAC);
+    // 1000 SYNs through the IPv6 layer from spoofed, off-link sources (no router: their SYN-ACKs have no route).
+    for (let i = 0; i < 1000; i++) {
+      const src = Ipv6Addr.parse(`2001:db8:ffff::${(i + 1).toString(16)}`);
+      const segment = floodSyn(a, src, V6_A, i, 1440);
+      await raw.send(
+        ethernet6(PEER_MAC, MAC_A, ipv6Packet({ src, dst: V6_A, nextHeader: NextHeader.tcp, payload: segment })),
+      );
+    }
+    await runUntil(l.clock, () => a.stats().tcp6!.synCookiesSent === 872);
+    // The backlog (128) holds the first SYNs; the rest got cookies and left no state.
+    expect(a.stats().tcp6).toMatchObject({ halfOpen: 128, synCookiesSent: 872, listenOverflows: 0 });
+    const start = l.clock.now();
+    const data = randomBytes(200_000, 8);
+    // The client's first SYN got a cookie (no retransmission), and the MSS it carried (1440, IPv6's) holds.
+    expect(await echo(l, b, V6_A, data)).toBe(createHash("sha256").update(data).digest("hex"));
+    expect(l.clock.now() - start).toBeLessThan(1000);
+    expect(a.stats().tcp6).toMatchObject({ synCookiesSent: 873, synCookiesValid: 1, synCookiesInvalid: 0 });
+    expect(a.stats().tcp.synCookiesSent).toBe(0);
   });
 });

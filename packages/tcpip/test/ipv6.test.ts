@@ -15,6 +15,7 @@ const A = Ipv6Addr.parse("2001:db8::a");
 const B = Ipv6Addr.parse("2001:db8::b");
 const PEER_MAC = Macaddr.parse("02:00:00:00:00:99");
 const PEER_LL = Ipv6Addr.parse("fe80::99");
+const ALL_NODES = Ipv6Addr.parse("ff02::1");
 
 function twoHosts(seed = 1) {
   const l = lab(seed);
@@ -50,6 +51,58 @@ describe("IPv6 addresses and DAD", () => {
     expect(second.ipv6.stats().ndp.dadConflicts).toBe(1);
     // The link-local addresses differ (different MACs), so both keep theirs.
     expect(second.ipv6.addresses().map((x) => x.origin)).toEqual(["link-local"]);
+  });
+  it("announces each address that passed DAD with an unsolicited override NA to all nodes (RFC 4861 §7.2.6)", async () => {
+    const l = lab(4);
+    const raw = rawPort(l, PEER_MAC);
+    const a = v6host(l, MAC_A, { config: { addresses: [Ipv6Prefix.parse("2001:db8::a/64")] } });
+    await run(l.clock, 3000);
+    const announced = raw.received
+      .filter((f) => f[12] === 0x86 && f[13] === 0xdd && f[20] === NextHeader.icmpv6)
+      .filter((f) => f[54] === Icmpv6Type.neighborAdvertisement)
+      .map((f) => ({
+        src: Ipv6Addr.read(f, 22).toString(),
+        dst: Ipv6Addr.read(f, 38).toString(),
+        flags: f[58],
+        target: Ipv6Addr.read(f, 62).toString(),
+        option: [f[78], f[79], Macaddr.read(f, 80).toString()],
+      }));
+    const linkLocal = eui64Address(Ipv6Addr.parse("fe80::"), MAC_A).toString();
+    expect(announced).toEqual(
+      [linkLocal, "2001:db8::a"].map((target) => ({
+        src: target,
+        dst: "ff02::1",
+        flags: 0x20,
+        target,
+        option: [2, 1, MAC_A.toString()],
+      })),
+    );
+    expect(a.ipv6.stats().ndp.naUnsolicited).toBe(2);
+  });
+
+  it("reports a link-local conflict (counted apart) instead of carrying on silently", async () => {
+    const l = lab(5);
+    const raw = rawPort(l, PEER_MAC);
+    const a = v6host(l, MAC_A, { config: { addresses: [Ipv6Prefix.parse("2001:db8::a/64")] } });
+    const linkLocal = eui64Address(Ipv6Addr.parse("fe80::"), MAC_A);
+    // Another node advertises A's tentative link-local address.
+    const option = new Uint8Array([2, 1, ...PEER_MAC.toBytes()]);
+    const body = new Uint8Array([...linkLocal.toBytes(), ...option]);
+    const na = icmpv6(PEER_LL, ALL_NODES, Icmpv6Type.neighborAdvertisement, 0, 0x20000000, body);
+    await raw.send(
+      ethernet6(
+        PEER_MAC,
+        undefined,
+        ipv6Packet({ src: PEER_LL, dst: ALL_NODES, nextHeader: NextHeader.icmpv6, hopLimit: 255, payload: na }),
+      ),
+    );
+    await run(l.clock, 3000);
+    const ndp = a.ipv6.stats().ndp;
+    expect(ndp.linkLocalConflicts).toBe(1);
+    expect(ndp.dadConflicts).toBe(1);
+    expect(a.ipv6.addresses().map((x) => [x.cidr.address.toString(), x.state])).toEqual([["2001:db8::a", "preferred"]]);
+    // Only the address that passed is announced.
+    expect(ndp.naUnsolicited).toBe(1);
   });
 });
 

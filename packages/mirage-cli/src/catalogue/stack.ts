@@ -20,29 +20,38 @@ import { platformDevice } from "../targets.js";
 import { defaultRandom, defaultTimers } from "./base.js";
 import { TCPIP } from "./ethernet.js";
 import { directIcmpv4, icmpv4 } from "./icmp.js";
+import { createIpv4v6, createIpv6, ipv4v6 } from "./ipv6.js";
 import { directTcp, directUdp } from "./transport.js";
 import { arpv4, ethernet, ipv4, network, stackv4v6, tcp, udp } from "./types.js";
 
 const directStack = impl({
   module: "@mirage-ts/tcpip",
   name: "DirectStack",
-  type: fn(network, fn(ethernet, fn(arpv4, fn(ipv4, fn(icmpv4, fn(udp, fn(tcp, stackv4v6))))))),
+  type: fn(network, fn(ethernet, fn(arpv4, fn(ipv4, fn(ipv4v6, fn(icmpv4, fn(udp, fn(tcp, stackv4v6)))))))),
   packages: [TCPIP],
-  connect: ({ impl: cls, args: [net = "", e = "", a = "", ip = "", icmp = "", u = "", t = ""] }) =>
-    `${cls}.ofLayers({ netif: ${net}, ethernet: ${e}, arp: ${a}, ipv4: ${ip}, icmp: ${icmp}, udp: ${u}, tcp: ${t} })`,
+  extraDeps: [defaultTimers, defaultRandom],
+  connect: ({
+    impl: cls,
+    args: [net = "", e = "", a = "", ip = "", ip46 = "", icmp = "", u = "", t = "", c = "", r = ""],
+  }) =>
+    `${cls}.ofLayers({ netif: ${net}, ethernet: ${e}, arp: ${a}, ipv4: ${ip}, icmp: ${icmp}, udp: ${u}, tcp: ${t}, ` +
+    `ipv6Only: !${ip46}.usesIpv4, ...(${ip46}.ipv6 === undefined ? {} : ` +
+    `${cls}.ipv6Transports(${ip46}.ipv6, { clock: ${c}, random: ${r} })) })`,
 });
 
 /**
- * The TypeScript stack over `net`, composed from the given ethernet, ARP and IPv4 layers, with
- * ICMP, UDP ({@link directUdp}) and TCP ({@link directTcp}) over that IPv4 layer (upstream
- * `Tcpip_stack_direct.MakeV4V6`, tcpip's `DirectStack.ofLayers`).
+ * The TypeScript stack over `net`, composed from the given ethernet, ARP, IPv4 and IPv6 layers
+ * (upstream `direct_stackv4v6 net eth arp ip4 ip6`, `Tcpip_stack_direct.MakeV4V6`, tcpip's
+ * `DirectStack.ofLayers`): ICMP, UDP ({@link directUdp}) and TCP ({@link directTcp}) over the IPv4
+ * layer, UDP and TCP over the IPv6 layer, the families joined by {@link createIpv4v6} (so
+ * `--ipv4-only` and `--ipv6-only` apply).
  *
  * @remarks
- * The stack is what listens on `net`: it demultiplexes every frame to the layers (ethertype to ARP
- * or IPv4, protocol to ICMP, UDP or TCP). With {@link ipv4OfDhcp} it takes the interface over from
- * the DHCP layer, which listened until its lease was bound. The address is the IPv4 layer's
- * (`--ipv4` for {@link createIpv4}). IPv6 is not composed by this function: the stack it makes
- * uses IPv4 only (see {@link genericStackv4v6} for the dual stack).
+ * The stack is what listens on `net`: it demultiplexes every frame to the layers (ethertype to ARP,
+ * IPv4 or IPv6, protocol to ICMP, UDP or TCP). With {@link ipv4OfDhcp} it takes the interface over
+ * from the DHCP layer, which listened until its lease was bound. The IPv4 address is the IPv4
+ * layer's (`--ipv4` for {@link createIpv4}); the IPv6 addresses are the IPv6 layer's (link-local,
+ * `--ipv6`, SLAAC). Without `ip6`, {@link createIpv6} over `net` and `eth` is used.
  *
  * @public
  */
@@ -51,8 +60,10 @@ export function directStackv4v6(
   eth: Impl<"ethernet">,
   arpImpl: Impl<"arpv4">,
   ip: Impl<"ipv4">,
+  ip6: Impl<"ipv6"> = createIpv6(net, eth),
 ): Impl<"stackv4v6"> {
-  return apply(directStack, net, eth, arpImpl, ip, directIcmpv4(ip), directUdp(ip), directTcp(ip));
+  const dual = createIpv4v6(ip, ip6);
+  return apply(directStack, net, eth, arpImpl, ip, dual, directIcmpv4(ip), directUdp(ip), directTcp(ip));
 }
 
 // tcpip's DirectStack composes Ethernet, ARP, IPv4, ICMP, UDP and TCP over the device itself:

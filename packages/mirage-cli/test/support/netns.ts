@@ -7,7 +7,7 @@
 // started here are killed, and the namespaces are always removed.
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeUdpPort, waitForSocat } from "../../../tcpip/test/helpers/udp-ports.js";
@@ -15,6 +15,18 @@ import { COMMAND_MS, WAIT_MS } from "./limits.js";
 
 /** The kernel's address in the namespace. */
 export const KERNEL_IP = "10.99.0.1";
+
+/** The kernel's IPv6 address on the tap, in a namespace made with `{ ipv6: true }`. */
+export const KERNEL_IP6 = "fd00:99::1";
+
+/** Options of a {@link Netns}. */
+export interface NetnsOptions {
+  /**
+   * Keep IPv6 on (off by default, so that the kernel's ND and MLD chatter stays off IPv4 tests):
+   * the tap then also gets {@link KERNEL_IP6}/64, without DAD.
+   */
+  readonly ipv6?: boolean;
+}
 
 /** Polls `condition` every 50 ms until it holds or `timeoutMs` passes. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
@@ -44,20 +56,26 @@ export class Netns {
   readonly tap = `mc${randomBytes(4).toString("hex")}`;
   readonly #children: ChildProcess[] = [];
   readonly #leases = join(tmpdir(), `${this.name}.leases`);
+  readonly #radvdConf = join(tmpdir(), `${this.name}.radvd.conf`);
+  readonly #radvdPid = join(tmpdir(), `${this.name}.radvd.pid`);
   /** The namespace at the far end of {@link Netns.veth}'s link, once made. */
   #peer: string | undefined;
 
-  constructor() {
+  readonly #ipv6: boolean;
+
+  constructor(options: NetnsOptions = {}) {
+    this.#ipv6 = options.ipv6 === true;
     execFileSync("ip", ["netns", "add", this.name]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", "lo", "up"]);
+    const disabled = this.#ipv6 ? 0 : 1;
     execFileSync("ip", [
       "netns",
       "exec",
       this.name,
       "sysctl",
       "-qw",
-      "net.ipv6.conf.all.disable_ipv6=1",
-      "net.ipv6.conf.default.disable_ipv6=1",
+      `net.ipv6.conf.all.disable_ipv6=${disabled}`,
+      `net.ipv6.conf.default.disable_ipv6=${disabled}`,
     ]);
   }
 
@@ -194,6 +212,21 @@ export class Netns {
     }, `tap ${this.tap}`);
     execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
     execFileSync("ip", ["netns", "exec", this.name, "ip", "addr", "add", `${KERNEL_IP}/24`, "dev", this.tap]);
+    if (this.#ipv6) {
+      execFileSync("ip", [
+        "netns",
+        "exec",
+        this.name,
+        "ip",
+        "-6",
+        "addr",
+        "add",
+        `${KERNEL_IP6}/64`,
+        "dev",
+        this.tap,
+        "nodad",
+      ]);
+    }
     execFileSync("ip", ["netns", "exec", this.name, "ip", "link", "set", this.tap, "up"]);
   }
 
@@ -209,6 +242,19 @@ export class Netns {
       `--dhcp-leasefile=${this.#leases}`,
       "--pid-file=",
     ]);
+  }
+
+  /**
+   * Starts radvd on the tap, advertising `prefix` (a /64, autonomous and on-link) every 3 to 4 s,
+   * so that a unikernel forms a SLAAC address; needs a namespace made with `{ ipv6: true }`.
+   */
+  radvd(prefix: string): void {
+    if (!this.#ipv6) throw new Error("radvd needs IPv6: make the namespace with new Netns({ ipv6: true })");
+    writeFileSync(
+      this.#radvdConf,
+      `interface ${this.tap} { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; prefix ${prefix} { }; };\n`,
+    );
+    this.spawnInside("radvd", ["--nodaemon", "-C", this.#radvdConf, "-p", this.#radvdPid, "-m", "stderr"]);
   }
 
   /** Kills every process started here (by pid), then removes the namespace. */
@@ -230,6 +276,6 @@ export class Netns {
         // Already removed.
       }
     }
-    rmSync(this.#leases, { force: true });
+    for (const file of [this.#leases, this.#radvdConf, this.#radvdPid]) rmSync(file, { force: true });
   }
 }

@@ -4,20 +4,32 @@ import { expect } from "vitest";
 import { WAIT_MS } from "./limits.js";
 import { KERNEL_IP, type Netns, type Running, waitFor } from "./netns.js";
 
-/** Sends `text` from the kernel side to `address:port` with nc, then waits for the unikernel to log it. */
-export async function talk(ns: Netns, uk: Running, address: string, port: number, text: string): Promise<void> {
+/**
+ * Sends `text` from the kernel side (its address `from`) to `address:port` with nc, then waits for
+ * the unikernel to log it.
+ */
+export async function talk(
+  ns: Netns,
+  uk: Running,
+  address: string,
+  port: number,
+  text: string,
+  from = KERNEL_IP,
+): Promise<void> {
   await waitFor(() => uk.stderr().includes("listening on port"), "the unikernel to listen");
   const sent = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), address, String(port)], text);
   expect(sent.code, sent.stderr).toBe(0);
+  const peer = new RegExp(
+    `\\[INFO\\] \\[network\\] new tcp connection from IP ${from.replaceAll(".", "\\.")} on port \\d+`,
+    "u",
+  );
+  // Several talks may go to one unikernel: wait for this peer's line and this text.
   await waitFor(
-    () => uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes`),
+    () =>
+      peer.test(uk.stderr()) &&
+      (uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes:\n${text}`)),
     "the unikernel to log the peer",
   );
-  expect(uk.stderr()).toMatch(
-    new RegExp(
-      `\\[INFO\\] \\[network\\] new tcp connection from IP ${KERNEL_IP.replaceAll(".", "\\.")} on port \\d+`,
-      "u",
-    ),
-  );
+  expect(uk.stderr()).toMatch(peer);
   expect(uk.stderr()).toContain(`[INFO] [network] read: ${text.length} bytes:\n${text}`);
 }

@@ -67,6 +67,13 @@ export interface NdpMessageStats {
   mldReports: number;
   /** Advertisements for one of our assigned addresses from another node (a duplicate after DAD). */
   addressConflicts: number;
+  /**
+   * Link-local addresses found duplicate by DAD (RFC 4862 §5.4.5): the interface then has no
+   * link-local address, so ND with routers fails until the conflict is resolved.
+   */
+  linkLocalConflicts: number;
+  /** Unsolicited advertisements sent to all nodes when an address passed DAD (RFC 4861 §7.2.6). */
+  naUnsolicited: number;
 }
 
 const ALL_NODES = Ipv6Addr.parse("ff02::1");
@@ -95,6 +102,8 @@ export class NdpHandler {
     mldQueries: 0,
     mldReports: 0,
     addressConflicts: 0,
+    linkLocalConflicts: 0,
+    naUnsolicited: 0,
   };
 
   constructor(ctx: NdpContext, acceptRa: boolean, limits: { ndp?: NdpLimits; neighbours?: NeighbourCacheLimits }) {
@@ -181,7 +190,21 @@ export class NdpHandler {
       const route = { src, mac: multicastMac(ALL_ROUTERS), hopLimit: ND_HOP_LIMIT };
       void this.#ctx.send(ALL_ROUTERS, Icmpv6Type.routerSolicitation, 0, 0, body, route);
     }
+    for (const target of actions.completed) this.#announce(target);
     for (const { target, mac } of this.cache.tick(now)) this.#solicit(target, mac);
+  }
+
+  /**
+   * Announces an address that passed DAD with an unsolicited advertisement to all nodes, override
+   * set (RFC 4861 §7.2.6, as Linux does), so neighbours holding a stale link-layer address for it
+   * update at once.
+   */
+  #announce(target: Ipv6Addr): void {
+    log.info(() => `DAD: ${target.toString()} is preferred`);
+    this.#stats.naUnsolicited++;
+    const body = encodeTargetBody(target, encodeMacOption(2, this.#ctx.mac()));
+    const route = { src: target, mac: multicastMac(ALL_NODES), hopLimit: ND_HOP_LIMIT };
+    void this.#ctx.send(ALL_NODES, Icmpv6Type.neighborAdvertisement, 0, FLAG_OVERRIDE, body, route);
   }
 
   /** When {@link NdpHandler.tick} next has work (ms), if ever. */
@@ -287,7 +310,19 @@ export class NdpHandler {
   }
 
   #conflict(address: Ipv6Addr): void {
-    if (this.state.duplicate(address)) log.warn(() => `DAD: ${address.toString()} is used by another node`);
+    if (!this.state.duplicate(address)) return;
+    if (address.isLinkLocal()) {
+      // RFC 4862 §5.4.5: without its link-local address the interface cannot do ND with routers;
+      // a manual intervention (another MAC address) is needed, so say so loudly.
+      this.#stats.linkLocalConflicts++;
+      log.err(
+        () =>
+          `DAD: the link-local address ${address.toString()} is used by another node; IPv6 on this ` +
+          "interface has no link-local address (give the interface another MAC address)",
+      );
+      return;
+    }
+    log.warn(() => `DAD: ${address.toString()} is used by another node`);
   }
 
   #solicit(target: Ipv6Addr, unicast: Macaddr | undefined): void {

@@ -100,6 +100,8 @@ export interface NdpActions {
   readonly dadProbes: Ipv6Addr[];
   /** Send a router solicitation. */
   readonly solicitRouters: boolean;
+  /** Addresses that passed DAD at this tick, to announce with an unsolicited advertisement. */
+  readonly completed: Ipv6Addr[];
 }
 
 const TWO_HOURS = 2 * 3600_000;
@@ -223,6 +225,7 @@ export class NdpState {
   /** Advances timers to `now`: DAD steps, lifetimes, router solicitations. */
   tick(now: number): NdpActions {
     const dadProbes: Ipv6Addr[] = [];
+    const completed: Ipv6Addr[] = [];
     for (const address of this.#addresses) {
       if (address.dadAt !== undefined && address.dadAt <= now) {
         if (address.dadSent < this.#dadTransmits) {
@@ -233,6 +236,7 @@ export class NdpState {
           address.dadAt = undefined;
           address.state = "preferred";
           this.#stats.dadCompleted++;
+          completed.push(address.cidr.address);
         }
       }
       if (address.state === "preferred" && address.preferredUntil <= now) address.state = "deprecated";
@@ -244,7 +248,7 @@ export class NdpState {
       this.#rsLeft--;
       this.#rsAt = this.#rsLeft > 0 ? now + RS_INTERVAL : Infinity;
     }
-    return { dadProbes, solicitRouters };
+    return { dadProbes, solicitRouters, completed };
   }
 
   /** When {@link NdpState.tick} next has work (ms), if ever. */

@@ -17,6 +17,7 @@ import type { IpV4V6, Ipaddr, Ipv4Addr, Ipv6Addr, Random, Stack, Udp } from "@mi
 import type { DhcpClient, DhcpStats } from "../dhcp/dhcp-client.js";
 import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-layer.js";
 import { Icmpv6Type } from "../icmp/icmpv6-message.js";
+import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
 import { type Ipv6Config, Ipv6Layer, type Ipv6LayerOptions, type Ipv6Stats } from "../ipv6/ipv6-layer.js";
 import type { TcpConfig } from "../tcp/tcp-config.js";
@@ -113,30 +114,42 @@ export interface DirectStackStats extends Ipv4StackStats {
   readonly tcp6: TcpStats | undefined;
 }
 
-/** Creates the IPv6 half over the IPv4 half's Ethernet layer, reporting closed UDP ports. */
-function ipv6Half(
-  layers: Ipv4Stack,
-  options: {
-    clock: DirectStackOptions["clock"];
-    random: Random;
-    config: Ipv6Config;
-    limits: DirectStackOptions["ipv6Limits"];
-    tcp: TcpConfig | undefined;
-  },
-): DirectStackIpv6Layers {
-  const { clock, random } = options;
-  const ipv6 = Ipv6Layer.connect(layers.ethernet, { clock, random, config: options.config, ...options.limits });
+/**
+ * The clock, generator and TCP settings {@link DirectStack.ipv6Transports} builds UDP and TCP with.
+ *
+ * @beta
+ */
+export interface DirectStackTransportOptions {
+  /** The clock of TCP's timers. */
+  readonly clock: DirectStackOptions["clock"];
+  /** Ephemeral ports and initial sequence numbers. */
+  readonly random: Random;
+  /** TCP settings (buffer sizes, timers, limits, congestion control). */
+  readonly tcp?: TcpConfig | undefined;
+}
+
+/** UDP (reporting closed ports with ICMPv6) and TCP over an IPv6 layer. */
+function ipv6Transports(ipv6: Ipv6Layer, options: DirectStackTransportOptions): DirectStackIpv6Layers {
+  const { clock, random, tcp } = options;
   const udp6 = new UdpLayer<Ipv6Addr>(ipv6, {
     random,
     onPortUnreachable: (datagram) => ipv6.icmp.sendError(Icmpv6Type.destinationUnreachable, 4, 0, datagram),
   });
-  const tcp6 = new TcpLayer<Ipv6Addr>({
-    ip: ipv6,
-    clock,
-    random,
-    ...(options.tcp === undefined ? {} : { config: options.tcp }),
-  });
+  const tcp6 = new TcpLayer<Ipv6Addr>({ ip: ipv6, clock, random, ...(tcp === undefined ? {} : { config: tcp }) });
   return { ipv6, udp6, tcp6 };
+}
+
+/** Creates the IPv6 half over the IPv4 half's Ethernet layer. */
+function ipv6Half(
+  layers: Ipv4Stack,
+  options: DirectStackTransportOptions & {
+    config: Ipv6Config;
+    limits: DirectStackOptions["ipv6Limits"];
+  },
+): DirectStackIpv6Layers {
+  const { clock, random } = options;
+  const ipv6 = Ipv6Layer.connect(layers.ethernet, { clock, random, config: options.config, ...options.limits });
+  return ipv6Transports(ipv6, options);
 }
 
 /**
@@ -198,7 +211,11 @@ export class DirectStack implements Stack {
         default: () => undefined,
       };
       layers.setIpv6Input((packet) => ipv6.input(packet, handlers));
-      ipv6.icmp.setErrorHandler((report) => tcp6.icmpError(report));
+      // As on IPv4: errors quoting TCP go to TCP; UDP has no error channel (neither has upstream's
+      // `Udp.S`), so the others are only counted by the ICMPv6 layer (`errorsReported`).
+      ipv6.icmp.setErrorHandler((report) => {
+        if (report.protocol === IpProtocol.tcp) tcp6.icmpError(report);
+      });
     }
     this.#stopped = new Promise((resolve) => {
       this.#stop = resolve;
@@ -235,6 +252,24 @@ export class DirectStack implements Stack {
       throw new TypeError("DirectStack.ofLayers: give all of `ipv6`, `udp6` and `tcp6`, or none");
     }
     return new DirectStack(Ipv4Stack.ofLayers(layers), layers.tcp, v6, layers.ipv6Only !== true);
+  }
+
+  /**
+   * UDP and TCP over an IPv6 layer created on its own (upstream `create_ipv6`), for
+   * {@link DirectStack.ofLayers}: UDP answers datagrams for closed ports with ICMPv6 port
+   * unreachable.
+   *
+   * @example
+   * ```ts
+   * const ipv6 = Ipv6Layer.connect(ethernet, { clock, random });
+   * const stack = DirectStack.ofLayers({ netif, ethernet, arp, ipv4, icmp, udp, tcp,
+   *   ...DirectStack.ipv6Transports(ipv6, { clock, random }) });
+   * ```
+   *
+   * @beta
+   */
+  static ipv6Transports(ipv6: Ipv6Layer, options: DirectStackTransportOptions): DirectStackIpv6Layers {
+    return ipv6Transports(ipv6, options);
   }
 
   /**

@@ -100,16 +100,66 @@ function refused(dst: Ipaddr, options: { readonly src?: Ipaddr } | undefined, us
   return NO_FAMILY[dst.version];
 }
 
-/** The IPv4 and IPv6 layers seen through the dual-stack `Ip` signature. */
+/**
+ * Options of {@link DualIp.connect}: Mirage's `--ipv4-only` and `--ipv6-only`.
+ *
+ * @beta
+ */
+export interface DualIpOptions {
+  /** Use IPv4 only: the IPv6 layer is disconnected and never used. */
+  readonly ipv4Only?: boolean;
+  /** Use IPv6 only: IPv4 writes fail with `no_route` and IPv4 packets are ignored. */
+  readonly ipv6Only?: boolean;
+}
+
+/**
+ * The IPv4 and IPv6 layers seen through the dual-stack `Ip` signature (upstream
+ * `Tcpip_stack_direct.IPV4V6`): each call dispatches on the address family.
+ *
+ * @beta
+ */
 export class DualIp implements IpV4V6 {
   readonly #ipv4: Ipv4Layer | undefined;
   readonly #ipv6: Ipv6Layer | undefined;
   readonly #ipv4Mtu: Ipv4Layer;
 
+  /**
+   * Dispatches to `ipv4` (when `useIpv4`) and `ipv6` (when given); {@link DualIp.connect} is the
+   * usual way to make one.
+   */
   constructor(ipv4: Ipv4Layer, useIpv4: boolean, ipv6: Ipv6Layer | undefined) {
     this.#ipv4 = useIpv4 ? ipv4 : undefined;
     this.#ipv4Mtu = ipv4;
     this.#ipv6 = ipv6;
+  }
+
+  /**
+   * Composes two layers of one interface (upstream `IPV4V6.connect ~ipv4_only ~ipv6_only`). With
+   * `ipv4Only` the IPv6 layer is disconnected (its ND timers stop) and left out.
+   *
+   * @throws TypeError if both `ipv4Only` and `ipv6Only` are set.
+   */
+  static async connect(ipv4: Ipv4Layer, ipv6: Ipv6Layer, options: DualIpOptions = {}): Promise<DualIp> {
+    if (options.ipv4Only === true && options.ipv6Only === true) {
+      throw new TypeError("DualIp.connect: `ipv4Only` and `ipv6Only` exclude each other; give at most one");
+    }
+    if (options.ipv4Only === true) await ipv6.disconnect();
+    return new DualIp(ipv4, options.ipv6Only !== true, options.ipv4Only === true ? undefined : ipv6);
+  }
+
+  /** The IPv4 layer (also when IPv4 is not used: it answers `mtu` and `src`). */
+  get ipv4(): Ipv4Layer {
+    return this.#ipv4Mtu;
+  }
+
+  /** The IPv6 layer, unless IPv4 only is used. */
+  get ipv6(): Ipv6Layer | undefined {
+    return this.#ipv6;
+  }
+
+  /** Whether IPv4 is used (not `--ipv6-only`). */
+  get usesIpv4(): boolean {
+    return this.#ipv4 !== undefined;
   }
 
   input(packet: Uint8Array, handlers: IpHandlers<Ipaddr>): Promise<void> {
