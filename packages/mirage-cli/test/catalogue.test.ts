@@ -322,7 +322,8 @@ describe("network devices", () => {
         String.raw`DirectStack\.ofLayers\(\{ netif: _netif__\d+, ethernet: _ethernetlayer__\d+, arp: _arplayer__\d+, ` +
           String.raw`ipv4: _ipv4layer__\d+, icmp: _icmpv4layer__\d+, udp: _udplayer__\d+, tcp: _tcplayer__\d+, ` +
           String.raw`ipv6Only: !_dualip__\d+\.usesIpv4, \.\.\.\(_dualip__\d+\.ipv6 === undefined \? \{\} : ` +
-          String.raw`DirectStack\.ipv6Transports\(_dualip__\d+\.ipv6, \{ clock: _timers__\d+, random: _random__\d+ \}\)\) \}\)`,
+          String.raw`DirectStack\.ipv6Transports\(_dualip__\d+\.ipv6, ` +
+          String.raw`\{ clock: _timers__\d+, random: _random__\d+ \}\)\) \}\)`,
         "u",
       ),
     );
@@ -333,7 +334,7 @@ describe("network devices", () => {
     expect(code.match(/lazy\(\(\) => unixClock\)/gu)).toHaveLength(1);
   });
 
-  it("composes createIpv6 and createIpv4v6 into directStackv4v6: one IPv6 layer, one dual IP, the --ipv6 arguments", () => {
+  it("composes createIpv6 and createIpv4v6 into directStackv4v6: one IPv6 layer, one dual IP, --ipv6", () => {
     const net = defaultNetwork;
     const eth = ethif(net);
     const link = arp(eth);

@@ -117,7 +117,7 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
     }
   });
 
-  it("directStackv4v6 is a dual stack: one listener answers nc -4 and nc -6, and ping -6 (IPv6 by createIpv6)", async () => {
+  it("directStackv4v6 is a dual stack: one listener answers nc -4 and nc -6, and ping -6 (createIpv6)", async () => {
     const ns = new Netns({ ipv6: true });
     try {
       const spec = await ns.udpTunnel();

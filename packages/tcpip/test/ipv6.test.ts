@@ -52,7 +52,7 @@ describe("IPv6 addresses and DAD", () => {
     // The link-local addresses differ (different MACs), so both keep theirs.
     expect(second.ipv6.addresses().map((x) => x.origin)).toEqual(["link-local"]);
   });
-  it("announces each address that passed DAD with an unsolicited override NA to all nodes (RFC 4861 §7.2.6)", async () => {
+  it("announces each address that passed DAD with an unsolicited override NA to all nodes (§7.2.6)", async () => {
     const l = lab(4);
     const raw = rawPort(l, PEER_MAC);
     const a = v6host(l, MAC_A, { config: { addresses: [Ipv6Prefix.parse("2001:db8::a/64")] } });
