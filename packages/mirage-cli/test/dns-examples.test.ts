@@ -1,18 +1,28 @@
 // The DNS examples: dns-primary built with `--net=direct` in a temporary copy, run on mirage-ts's own
 // stack at the far end of a UDP tunnel into a namespace, and queried there by dig and kdig (every
-// type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without the TSIG key); dns-primary and dns-resolve
-// built with `--net=socket` resolve each other on loopback; a zone error stops dns-primary at start.
+// type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without the TSIG key) and by a Knot DNS secondary
+// that takes a new serial by AXFR after dns-primary's NOTIFY; dns-primary and dns-resolve built with
+// `--net=socket` resolve each other on loopback; a zone error stops dns-primary at start.
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeRequiring, firstMissing, freePort, missingNamespaces, missingTools } from "@mirage-ts/test-support";
+import {
+  describeRequiring,
+  firstMissing,
+  freePort,
+  itRequiring,
+  missingNamespaces,
+  missingTools,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildsMs } from "./support/limits.js";
-import { Netns, waitFor } from "./support/netns.js";
+import { WAIT_MS, buildsMs } from "./support/limits.js";
+import { KERNEL_IP, Netns, waitFor } from "./support/netns.js";
 import { built, node, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
-const KEY = "hmac-sha256:transfer:c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
+const SECRET = "c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
+const KEY = `hmac-sha256:transfer:${SECRET}`;
 const encoder = new TextEncoder();
 // A second zone whose one name has 40 addresses: over 512 bytes, so a client without EDNS gets TC.
 const BIG_ZONE = encoder.encode(
@@ -21,6 +31,38 @@ const BIG_ZONE = encoder.encode(
     (_, i) => `many A 198.51.100.${i + 1}`,
   ).join("\n")}\n`,
 );
+
+/** Knot DNS in the namespace, a secondary of example.com at the unikernel, transfers under the key. */
+function knotConf(rundir: string): string {
+  return [
+    "server:",
+    `  rundir: ${rundir}`,
+    `  listen: ${KERNEL_IP}@53`,
+    "log:",
+    "  - target: stderr",
+    "    any: info",
+    "key:",
+    "  - id: transfer",
+    "    algorithm: hmac-sha256",
+    `    secret: ${SECRET}`,
+    "remote:",
+    "  - id: primary",
+    `    address: ${UNIKERNEL_IP}@53`,
+    "    key: transfer",
+    "acl:",
+    "  - id: notify_from_primary",
+    `    address: ${UNIKERNEL_IP}`,
+    "    action: notify",
+    "database:",
+    `  storage: ${rundir}`,
+    "zone:",
+    "  - domain: example.com",
+    "    master: primary",
+    "    acl: notify_from_primary",
+    `    file: ${join(rundir, "example.com.zone")}`,
+    "",
+  ].join("\n");
+}
 
 describeRequiring(
   firstMissing(
@@ -36,7 +78,7 @@ describeRequiring(
 
     beforeAll(async () => {
       [direct, socket, resolve] = await Promise.all([
-        built("dns-primary", ["--net=direct", "--no-dhcp"], { "zones/big.test.zone": BIG_ZONE }),
+        built("dns-primary", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
         built("dns-primary", ["--net=socket", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
         built("dns-resolve", ["--net=socket"]),
       ]);
@@ -82,6 +124,54 @@ describeRequiring(
         ns.destroy();
       }
     });
+
+    itRequiring(
+      missingTools("knotd"),
+      "a Knot DNS secondary takes a new serial from dns-primary on the direct stack by AXFR after NOTIFY",
+      {},
+      async () => {
+        const ns = new Netns();
+        const rundir = await mkdtemp(join(tmpdir(), "dns-knot-"));
+        const zoneFile = join(direct, "zones", "example.com.zone");
+        const original = await readFile(zoneFile, "utf8");
+        try {
+          const spec = await ns.udpTunnel();
+          const args = [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, `--tsig-key=${KEY}`];
+          const first = ns.unikernel(direct, "dist/dns-primary.mjs", args);
+          await waitFor(() => first.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+          await writeFile(join(rundir, "knot.conf"), knotConf(rundir));
+          const knot = ns.spawnInside("knotd", ["-c", join(rundir, "knot.conf")]);
+          let log = "";
+          knot.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+          const web = async () =>
+            (await ns.exec("kdig", [`@${KERNEL_IP}`, "+short", "web.example.com", "A"])).stdout.toString().trim();
+          // Knot bootstraps serial 2026120501 from the first run by AXFR under the key.
+          await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.80");
+          // Its next refresh is two hours away (the SOA's refresh): only the NOTIFY of a second run,
+          // which serves a new serial with a changed address, makes it transfer the zone again now.
+          first.child.kill("SIGTERM");
+          await new Promise((resolve) => first.child.once("exit", resolve));
+          await writeFile(zoneFile, original.replace("2026120501", "2026120502").replace("192.0.2.80", "192.0.2.81"));
+          const second = ns.unikernel(direct, "dist/dns-primary.mjs", [...args, `--notify=${KERNEL_IP}:53`]);
+          await waitFor(() => second.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+          await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.81");
+          // The NOTIFY came first, then the transfer (under the key Knot's remote requires) of the new serial.
+          const notified = log.search(
+            /\[example\.com\.\] notify, incoming, remote 10\.99\.0\.2@\d+, serial 2026120502/,
+          );
+          const updated = log.search(
+            /\[example\.com\.\] refresh, remote 10\.99\.0\.2@53, zone updated.*2026120501 -> 2026120502/,
+          );
+          expect(notified, log).toBeGreaterThan(0);
+          expect(updated, log).toBeGreaterThan(notified);
+          expect(log.slice(notified, updated)).toMatch(/AXFR, incoming, remote 10\.99\.0\.2@53, finished/);
+        } finally {
+          ns.destroy();
+          await writeFile(zoneFile, original);
+          await rm(rundir, { recursive: true, force: true });
+        }
+      },
+    );
 
     it("dns-resolve on host sockets resolves through dns-primary; a zone error stops dns-primary", async () => {
       const port = await freePort("udp");
