@@ -32,6 +32,20 @@ const BIG_ZONE = encoder.encode(
   ).join("\n")}\n`,
 );
 
+/** A TCP server in the namespace that answers an HTTP/1.0 request with 200 and logs what it read. */
+const HTTP_SERVER = `
+const server = require("node:net").createServer((socket) => {
+  let text = "";
+  socket.on("data", (chunk) => {
+    text += chunk;
+    if (!text.includes("\\r\\n\\r\\n")) return;
+    process.stderr.write(text);
+    socket.end("HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nhello\\n");
+  });
+});
+server.listen(8080, "${KERNEL_IP}", () => process.stderr.write("listening\\n"));
+`;
+
 /** Knot DNS in the namespace, a secondary of example.com at the unikernel, transfers under the key. */
 function knotConf(rundir: string): string {
   return [
@@ -75,17 +89,19 @@ describeRequiring(
     let direct = "";
     let socket = "";
     let resolve = "";
+    let resolveDirect = "";
 
     beforeAll(async () => {
-      [direct, socket, resolve] = await Promise.all([
+      [direct, socket, resolve, resolveDirect] = await Promise.all([
         built("dns-primary", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
         built("dns-primary", ["--net=socket", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
         built("dns-resolve", ["--net=socket"]),
+        built("dns-resolve", ["--net=direct", "--no-dhcp"]),
       ]);
-    }, buildsMs(3));
+    }, buildsMs(4));
 
     afterAll(async () => {
-      await Promise.all([direct, socket, resolve].filter((d) => d !== "").map(removeProject));
+      await Promise.all([direct, socket, resolve, resolveDirect].filter((d) => d !== "").map(removeProject));
     });
 
     it("dns-primary on the direct stack answers dig and kdig in a namespace", async () => {
@@ -169,6 +185,56 @@ describeRequiring(
           ns.destroy();
           await writeFile(zoneFile, original);
           await rm(rundir, { recursive: true, force: true });
+        }
+      },
+    );
+
+    itRequiring(
+      missingTools("dnsmasq"),
+      "dns-resolve on the direct stack resolves a name through dnsmasq and connects to it by name",
+      {},
+      async () => {
+        const ns = new Netns();
+        try {
+          const spec = await ns.udpTunnel();
+          const dnsmasq = ns.spawnInside("dnsmasq", [
+            "--no-daemon",
+            "--conf-file=/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--pid-file=",
+            `--interface=${ns.tap}`,
+            "--bind-interfaces",
+            `--address=/web.test/${KERNEL_IP}`,
+            // Its own names have TTL 0 by default, which no cache keeps.
+            "--local-ttl=300",
+            "--log-queries",
+          ]);
+          let queries = "";
+          dnsmasq.stderr?.on("data", (chunk: Buffer) => (queries += chunk.toString()));
+          const server = ns.spawnInside(process.execPath, ["-e", HTTP_SERVER]);
+          let requests = "";
+          server.stderr?.on("data", (chunk: Buffer) => (requests += chunk.toString()));
+          await waitFor(() => queries.includes("started") && requests.includes("listening"), "dnsmasq and the server");
+          const uk = ns.unikernel(resolveDirect, "dist/dns-resolve.mjs", [
+            `--interface=${spec}`,
+            `--ipv4=${UNIKERNEL_IP}/24`,
+            `--dns-servers=udp:${KERNEL_IP}:53`,
+            "--domain-name=web.test",
+            "--family=4",
+            "--http-port=8080",
+          ]);
+          await waitFor(() => /queries sent|error/i.test(uk.stderr()), "dns-resolve to finish");
+          const out = uk.stderr();
+          expect(out).toContain(`web.test has address ${KERNEL_IP}`);
+          expect(out).toContain(`connected to ${KERNEL_IP} port 8080`);
+          expect(out).toContain("status line: HTTP/1.0 200 OK");
+          // The lookup asked dnsmasq for the A record; connecting by name took it from the resolver's cache.
+          expect(out).toMatch(/cache hits 1,/);
+          expect(queries.match(/query\[A\] web\.test from 10\.99\.0\.2/gi)?.length, queries).toBe(1);
+          expect(requests).toContain("GET / HTTP/1.0\r\nHost: web.test\r\n\r\n");
+        } finally {
+          ns.destroy();
         }
       },
     );
