@@ -43,7 +43,7 @@ const server = require("node:net").createServer((socket) => {
     socket.end("HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nhello\\n");
   });
 });
-server.listen(8080, "${KERNEL_IP}", () => process.stderr.write("listening\\n"));
+server.listen(8080, "0.0.0.0", () => process.stderr.write("listening\\n"));
 `;
 
 /** Knot DNS in the namespace, a secondary of example.com at the unikernel, transfers under the key. */
@@ -196,15 +196,14 @@ describeRequiring(
       async () => {
         const ns = new Netns();
         try {
-          const spec = await ns.udpTunnel();
+          // dnsmasq and the server listen on every address of the namespace before the tap is there, so the
+          // unikernel binds its tunnel port right after the port was found free.
           const dnsmasq = ns.spawnInside("dnsmasq", [
             "--no-daemon",
             "--conf-file=/dev/null",
             "--no-resolv",
             "--no-hosts",
             "--pid-file=",
-            `--interface=${ns.tap}`,
-            "--bind-interfaces",
             `--address=/web.test/${KERNEL_IP}`,
             // Its own names have TTL 0 by default, which no cache keeps.
             "--local-ttl=300",
@@ -216,6 +215,7 @@ describeRequiring(
           let requests = "";
           server.stderr?.on("data", (chunk: Buffer) => (requests += chunk.toString()));
           await waitFor(() => queries.includes("started") && requests.includes("listening"), "dnsmasq and the server");
+          const spec = await ns.udpTunnel();
           const uk = ns.unikernel(resolveDirect, "dist/dns-resolve.mjs", [
             `--interface=${spec}`,
             `--ipv4=${UNIKERNEL_IP}/24`,
