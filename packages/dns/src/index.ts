@@ -73,4 +73,5 @@ export {
   type ConnectByNameOptions,
   connectByName,
   interleave,
+  ppConnectByNameError,
 } from "./client/happy-eyeballs.js";

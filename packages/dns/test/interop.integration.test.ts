@@ -1,6 +1,7 @@
 // The server and the resolver against the real tools: dig and kdig query the server on the host's
 // sockets (every type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without TSIG), Knot DNS takes the
-// zone as a secondary after our NOTIFY, and the resolver asks dnsmasq and our server.
+// zone as a secondary after our NOTIFY, and the resolver asks dnsmasq and our server (over TCP after a
+// truncated answer from each, and from its cache the second time).
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -180,6 +181,11 @@ describeRequiring(
 
     it("the resolver asks dnsmasq and our server, over UDP and after truncation over TCP", async () => {
       const dnsmasqPort = await freePort("udp");
+      // 40 addresses for one name: dnsmasq's answer to a query without EDNS is truncated to 512 bytes.
+      const hosts = mkdtempSync(join(tmpdir(), "dns-dnsmasq-"));
+      dirs.push(hosts);
+      const manyHosts = Array.from({ length: 40 }, (_, i) => `198.51.100.${i + 1} many.masq.test`).join("\n");
+      writeFileSync(join(hosts, "hosts"), `${manyHosts}\n`);
       const dnsmasq = spawn(
         "dnsmasq",
         [
@@ -189,7 +195,10 @@ describeRequiring(
           `--port=${dnsmasqPort}`,
           "--listen-address=127.0.0.1",
           "--bind-interfaces",
-          "--address=/masq.test/192.0.2.77",
+          "--address=/host.masq.test/192.0.2.77",
+          `--addn-hosts=${join(hosts, "hosts")}`,
+          // Local names are served with TTL 0 by default, which no cache keeps.
+          "--local-ttl=300",
           "--log-queries",
         ],
         { stdio: ["ignore", "pipe", "pipe"] },
@@ -203,6 +212,20 @@ describeRequiring(
       });
       const masq = await resolver.lookup("host.masq.test", { family: 4 });
       expect(masq.ok && masq.value.map(String)).toEqual(["192.0.2.77"]);
+      const plain = await DnsResolver.connect(stack, unixClock, unixRandom, {
+        nameservers: [{ protocol: "udp", address: Ipv4Addr.localhost, port: dnsmasqPort }],
+        ednsUdpSize: 0,
+      });
+      const many = await plain.lookup("many.masq.test", { family: 4 });
+      expect(many.ok && many.value.length).toBe(40);
+      expect(plain.stats()).toMatchObject({ queriesSent: 1, tcpFallbacks: 1, cacheMisses: 1, cacheHits: 0 });
+      // dnsmasq saw the question twice (in the random case of 0x20): over UDP, then over TCP after TC.
+      const asked = () => log.match(/query\[A\] many\.masq\.test from 127\.0\.0\.1/gi)?.length;
+      await expect.poll(asked).toBe(2);
+      const again = await plain.lookup("many.masq.test", { family: 4 });
+      expect(again.ok && again.value.length).toBe(40);
+      expect(plain.stats()).toMatchObject({ queriesSent: 1, tcpFallbacks: 1, cacheHits: 1 });
+      expect(asked()).toBe(2);
       const ours = await DnsResolver.connect(stack, unixClock, unixRandom, {
         nameservers: [{ protocol: "udp", address: Ipv4Addr.localhost, port }],
         ednsUdpSize: 0,

@@ -1,18 +1,28 @@
 // The DNS examples: dns-primary built with `--net=direct` in a temporary copy, run on mirage-ts's own
 // stack at the far end of a UDP tunnel into a namespace, and queried there by dig and kdig (every
-// type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without the TSIG key); dns-primary and dns-resolve
-// built with `--net=socket` resolve each other on loopback; a zone error stops dns-primary at start.
+// type, NXDOMAIN, TC then TCP, EDNS, AXFR with and without the TSIG key) and by a Knot DNS secondary
+// that takes a new serial by AXFR after dns-primary's NOTIFY; dns-primary and dns-resolve built with
+// `--net=socket` resolve each other on loopback; a zone error stops dns-primary at start.
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeRequiring, firstMissing, freePort, missingNamespaces, missingTools } from "@mirage-ts/test-support";
+import {
+  describeRequiring,
+  firstMissing,
+  freePort,
+  itRequiring,
+  missingNamespaces,
+  missingTools,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildsMs } from "./support/limits.js";
-import { Netns, waitFor } from "./support/netns.js";
+import { WAIT_MS, buildsMs } from "./support/limits.js";
+import { KERNEL_IP, Netns, waitFor } from "./support/netns.js";
 import { built, node, removeProject } from "./support/project.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
-const KEY = "hmac-sha256:transfer:c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
+const SECRET = "c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
+const KEY = `hmac-sha256:transfer:${SECRET}`;
 const encoder = new TextEncoder();
 // A second zone whose one name has 40 addresses: over 512 bytes, so a client without EDNS gets TC.
 const BIG_ZONE = encoder.encode(
@@ -21,6 +31,52 @@ const BIG_ZONE = encoder.encode(
     (_, i) => `many A 198.51.100.${i + 1}`,
   ).join("\n")}\n`,
 );
+
+/** A TCP server in the namespace that answers an HTTP/1.0 request with 200 and logs what it read. */
+const HTTP_SERVER = `
+const server = require("node:net").createServer((socket) => {
+  let text = "";
+  socket.on("data", (chunk) => {
+    text += chunk;
+    if (!text.includes("\\r\\n\\r\\n")) return;
+    process.stderr.write(text);
+    socket.end("HTTP/1.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nhello\\n");
+  });
+});
+server.listen(8080, "0.0.0.0", () => process.stderr.write("listening\\n"));
+`;
+
+/** Knot DNS in the namespace, a secondary of example.com at the unikernel, transfers under the key. */
+function knotConf(rundir: string): string {
+  return [
+    "server:",
+    `  rundir: ${rundir}`,
+    `  listen: ${KERNEL_IP}@53`,
+    "log:",
+    "  - target: stderr",
+    "    any: info",
+    "key:",
+    "  - id: transfer",
+    "    algorithm: hmac-sha256",
+    `    secret: ${SECRET}`,
+    "remote:",
+    "  - id: primary",
+    `    address: ${UNIKERNEL_IP}@53`,
+    "    key: transfer",
+    "acl:",
+    "  - id: notify_from_primary",
+    `    address: ${UNIKERNEL_IP}`,
+    "    action: notify",
+    "database:",
+    `  storage: ${rundir}`,
+    "zone:",
+    "  - domain: example.com",
+    "    master: primary",
+    "    acl: notify_from_primary",
+    `    file: ${join(rundir, "example.com.zone")}`,
+    "",
+  ].join("\n");
+}
 
 describeRequiring(
   firstMissing(
@@ -33,17 +89,19 @@ describeRequiring(
     let direct = "";
     let socket = "";
     let resolve = "";
+    let resolveDirect = "";
 
     beforeAll(async () => {
-      [direct, socket, resolve] = await Promise.all([
-        built("dns-primary", ["--net=direct", "--no-dhcp"], { "zones/big.test.zone": BIG_ZONE }),
+      [direct, socket, resolve, resolveDirect] = await Promise.all([
+        built("dns-primary", ["--net=direct", "--no-dhcp", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
         built("dns-primary", ["--net=socket", "--kv_ro=direct"], { "zones/big.test.zone": BIG_ZONE }),
         built("dns-resolve", ["--net=socket"]),
+        built("dns-resolve", ["--net=direct", "--no-dhcp"]),
       ]);
-    }, buildsMs(3));
+    }, buildsMs(4));
 
     afterAll(async () => {
-      await Promise.all([direct, socket, resolve].filter((d) => d !== "").map(removeProject));
+      await Promise.all([direct, socket, resolve, resolveDirect].filter((d) => d !== "").map(removeProject));
     });
 
     it("dns-primary on the direct stack answers dig and kdig in a namespace", async () => {
@@ -82,6 +140,104 @@ describeRequiring(
         ns.destroy();
       }
     });
+
+    itRequiring(
+      missingTools("knotd"),
+      "a Knot DNS secondary takes a new serial from dns-primary on the direct stack by AXFR after NOTIFY",
+      {},
+      async () => {
+        const ns = new Netns();
+        const rundir = await mkdtemp(join(tmpdir(), "dns-knot-"));
+        const zoneFile = join(direct, "zones", "example.com.zone");
+        const original = await readFile(zoneFile, "utf8");
+        try {
+          const spec = await ns.udpTunnel();
+          const args = [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, `--tsig-key=${KEY}`];
+          const first = ns.unikernel(direct, "dist/dns-primary.mjs", args);
+          await waitFor(() => first.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+          await writeFile(join(rundir, "knot.conf"), knotConf(rundir));
+          const knot = ns.spawnInside("knotd", ["-c", join(rundir, "knot.conf")]);
+          let log = "";
+          knot.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+          const web = async () =>
+            (await ns.exec("kdig", [`@${KERNEL_IP}`, "+short", "web.example.com", "A"])).stdout.toString().trim();
+          // Knot bootstraps serial 2026120501 from the first run by AXFR under the key.
+          await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.80");
+          // Its next refresh is two hours away (the SOA's refresh): only the NOTIFY of a second run,
+          // which serves a new serial with a changed address, makes it transfer the zone again now.
+          first.child.kill("SIGTERM");
+          await new Promise((resolve) => first.child.once("exit", resolve));
+          await writeFile(zoneFile, original.replace("2026120501", "2026120502").replace("192.0.2.80", "192.0.2.81"));
+          const second = ns.unikernel(direct, "dist/dns-primary.mjs", [...args, `--notify=${KERNEL_IP}:53`]);
+          await waitFor(() => second.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+          await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.81");
+          // The NOTIFY came first, then the transfer (under the key Knot's remote requires) of the new serial.
+          const notified = log.search(
+            /\[example\.com\.\] notify, incoming, remote 10\.99\.0\.2@\d+, serial 2026120502/,
+          );
+          const updated = log.search(
+            /\[example\.com\.\] refresh, remote 10\.99\.0\.2@53, zone updated.*2026120501 -> 2026120502/,
+          );
+          expect(notified, log).toBeGreaterThan(0);
+          expect(updated, log).toBeGreaterThan(notified);
+          expect(log.slice(notified, updated)).toMatch(/AXFR, incoming, remote 10\.99\.0\.2@53, finished/);
+        } finally {
+          ns.destroy();
+          await writeFile(zoneFile, original);
+          await rm(rundir, { recursive: true, force: true });
+        }
+      },
+    );
+
+    itRequiring(
+      missingTools("dnsmasq"),
+      "dns-resolve on the direct stack resolves a name through dnsmasq and connects to it by name",
+      {},
+      async () => {
+        const ns = new Netns();
+        try {
+          // dnsmasq and the server listen on every address of the namespace before the tap is there, so the
+          // unikernel binds its tunnel port right after the port was found free.
+          const dnsmasq = ns.spawnInside("dnsmasq", [
+            "--no-daemon",
+            "--conf-file=/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--pid-file=",
+            `--address=/web.test/${KERNEL_IP}`,
+            // Its own names have TTL 0 by default, which no cache keeps.
+            "--local-ttl=300",
+            "--log-queries",
+          ]);
+          let queries = "";
+          dnsmasq.stderr?.on("data", (chunk: Buffer) => (queries += chunk.toString()));
+          const server = ns.spawnInside(process.execPath, ["-e", HTTP_SERVER]);
+          let requests = "";
+          server.stderr?.on("data", (chunk: Buffer) => (requests += chunk.toString()));
+          await waitFor(() => queries.includes("started") && requests.includes("listening"), "dnsmasq and the server");
+          const spec = await ns.udpTunnel();
+          const uk = ns.unikernel(resolveDirect, "dist/dns-resolve.mjs", [
+            `--interface=${spec}`,
+            `--ipv4=${UNIKERNEL_IP}/24`,
+            `--dns-servers=udp:${KERNEL_IP}:53`,
+            "--domain-name=web.test",
+            "--family=4",
+            "--http-port=8080",
+          ]);
+          await waitFor(() => /queries sent|error/i.test(uk.stderr()), "dns-resolve to finish");
+          const out = uk.stderr();
+          expect(out).toContain(`web.test has address ${KERNEL_IP}`);
+          expect(out).toContain(`connected to ${KERNEL_IP} port 8080`);
+          expect(out).toContain("status line: HTTP/1.0 200 OK");
+          // The lookup asked dnsmasq for the A record; connecting by name took it from the resolver's cache.
+          expect(out).toMatch(/cache hits 1,/);
+          expect(queries.match(/query\[A\] web\.test from 10\.99\.0\.2/gi)?.length, queries).toBe(1);
+          expect(requests).toContain("GET / HTTP/1.0\r\nHost: web.test\r\n\r\n");
+        } finally {
+          ns.destroy();
+        }
+      },
+    );
 
     it("dns-resolve on host sockets resolves through dns-primary; a zone error stops dns-primary", async () => {
       const port = await freePort("udp");

@@ -14,6 +14,7 @@ import {
   type Random,
   type Result,
   type Stack,
+  type TcpFlow,
   err,
   mapResult,
   ok,
@@ -25,6 +26,7 @@ import type { Message, ResourceRecord } from "../wire/message.js";
 import { canonicalName, parseName } from "../wire/name.js";
 import { DnsCache } from "./cache.js";
 import type { DnsError } from "./errors.js";
+import { type ConnectByNameError, type ConnectByNameOptions, connectByName } from "./happy-eyeballs.js";
 import { type Nameserver, ppNameserver } from "./nameserver.js";
 import { type Mismatch, interpret } from "./outcome.js";
 import { tcpExchange, transportCounters, udpExchange } from "./transport.js";
@@ -128,6 +130,18 @@ export class DnsResolver implements Device {
     const [v6, v4] = await Promise.all([this.resolve(name, RrType.AAAA), this.resolve(name, RrType.A)]);
     if (!v6.ok && !v4.ok) return v4;
     return ok([...(v6.ok ? addresses(v6.value) : []), ...(v4.ok ? addresses(v4.value) : [])]);
+  }
+
+  /**
+   * A TCP connection to `name`:`port` over the resolver's stack, by {@link connectByName} (happy
+   * eyeballs, RFC 8305): what a unikernel holding only the DNS device uses to reach a host by name.
+   */
+  connectByName(
+    name: string,
+    port: number,
+    options: ConnectByNameOptions = {},
+  ): Promise<Result<TcpFlow<Ipaddr>, ConnectByNameError>> {
+    return connectByName(this.stack, this, this.clock, name, port, options);
   }
 
   /** The records of `type` at `name`, following CNAMEs; from the cache while their TTL lasts. */
