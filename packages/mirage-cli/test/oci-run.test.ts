@@ -165,4 +165,10 @@ describeRequiring(missing, "the OCI image of static-website", { timeout: RUN_TES
       await rm(work, { recursive: true, force: true });
     }
   });
+
+  it("is removed by mirage clean, with the bundles", async () => {
+    const cleaned = await mirage(dir, ["clean"]);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    await expect(stat(join(dir, "dist"))).rejects.toThrow("ENOENT");
+  });
 });
