@@ -1,5 +1,5 @@
 /**
- * The keys of deployment (in the MIRAGE PARAMETERS section, read by `configure` and `build`):
+ * The keys of deployment (in their own help section, read by `configure` and `build`):
  * `--oci` makes `mirage build` write an OCI image, `--kubernetes` makes `mirage configure` write
  * Kubernetes manifests, `--image` names the image both use, `--run-args` gives the unikernel's
  * run-time arguments inside them, `--health` its health check, `--oci-base` a base image.
@@ -8,8 +8,10 @@
  */
 
 import { type Key, conv, flag, key, opt } from "@mirage-ts/functoria";
-import { MIRAGE_SECTION } from "./keys.js";
 import { type Health, healthConv } from "./kubernetes/health.js";
+
+/** The help section of the deployment keys. */
+export const DEPLOY_SECTION = "DEPLOYMENT PARAMETERS";
 
 /**
  * `--oci`: `mirage build` also writes an OCI image of the unikernel (`dist/oci/`, `dist/NAME.oci.tar`).
@@ -20,7 +22,7 @@ export const oci: Key<boolean> = key(
   "oci",
   flag({
     names: ["oci"],
-    docs: MIRAGE_SECTION,
+    docs: DEPLOY_SECTION,
     doc:
       "Make 'mirage build' also write an OCI image of the unikernel: the image layout dist/oci/ and " +
       "dist/NAME.oci.tar, which 'podman load' and 'docker load' take (unix target).",
@@ -37,7 +39,7 @@ export const ociBase: Key<string> = key(
   "oci-base",
   opt(conv.string, "", {
     names: ["oci-base"],
-    docs: MIRAGE_SECTION,
+    docs: DEPLOY_SECTION,
     docv: "DIR",
     doc:
       "An OCI image layout (e.g. from 'skopeo copy docker://node:20-slim oci:DIR') whose first image, with " +
@@ -55,7 +57,7 @@ export const image: Key<string> = key(
   "image",
   opt(conv.string, "", {
     names: ["image"],
-    docs: MIRAGE_SECTION,
+    docs: DEPLOY_SECTION,
     docv: "REF",
     doc: "The name of the OCI image and of the image the Kubernetes manifests run (default localhost/NAME:latest).",
   }),
@@ -71,7 +73,7 @@ export const runArgs: Key<string> = key(
   "run-args",
   opt(conv.string, "", {
     names: ["run-args"],
-    docs: MIRAGE_SECTION,
+    docs: DEPLOY_SECTION,
     docv: "ARGS",
     doc:
       "The run-time arguments of the unikernel in the OCI image (the defaults of its command) and in the " +
@@ -88,7 +90,7 @@ export const kubernetes: Key<boolean> = key(
   "kubernetes",
   flag({
     names: ["kubernetes"],
-    docs: MIRAGE_SECTION,
+    docs: DEPLOY_SECTION,
     doc:
       "Make 'mirage configure' also write Kubernetes manifests (a Deployment and a Service) in " +
       "mirage/kubernetes.yaml, running the --image image.",
@@ -105,7 +107,7 @@ export const health: Key<Health | undefined> = key(
   "health",
   opt(healthConv, undefined, {
     names: ["health"],
-    docs: MIRAGE_SECTION,
+    docs: DEPLOY_SECTION,
     docv: "HEALTH",
     doc:
       "The health check of the unikernel for the Kubernetes probes and Service: http:PORT/PATH (a 2xx or 3xx " +
