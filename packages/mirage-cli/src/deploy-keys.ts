@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { type Key, conv, flag, key, opt } from "@mirage-ts/functoria";
+import { type Info, type Key, conv, flag, key, opt } from "@mirage-ts/functoria";
 import { type Health, healthConv } from "./kubernetes/health.js";
 
 /** The help section of the deployment keys. */
@@ -135,4 +135,13 @@ export function imageReference(name: string, given: string): string {
     .replace(/[^a-z0-9._-]+/gu, "-")
     .replace(/^[^a-z0-9]+/u, "");
   return `localhost/${repository === "" ? "unikernel" : repository}:latest`;
+}
+
+/**
+ * The network stack of a configuration: `direct` when any `--net` key (of any group) chose
+ * mirage-ts's own stack, else the host's sockets.
+ */
+export function networkStack(info: Info): "socket" | "direct" {
+  const nets = info.keys.filter((k) => k.name === "net" || k.name.endsWith("-net"));
+  return nets.some((k) => info.get(k) === "direct") ? "direct" : "socket";
 }

@@ -14,6 +14,8 @@ import { buildImage } from "../src/oci/image.js";
 import { type Image, layoutArchive, sha256, writeLayout } from "../src/oci/layout.js";
 import { IMAGE_UID, parseLdd } from "../src/oci/rootfs.js";
 import { tarArchive } from "../src/oci/tar.js";
+import { COMMAND_MS } from "./support/limits.js";
+import { exampleCopy, mirage, removeProject } from "./support/project.js";
 
 interface Header {
   readonly name: string;
@@ -192,4 +194,24 @@ describeRequiring(missingTools("skopeo"), "the layout", {}, () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("mirage build --oci", () => {
+  it(
+    "refuses --net=direct before building, naming the tap addon the image would lack",
+    async () => {
+      const dir = await exampleCopy("static-website");
+      try {
+        const configured = await mirage(dir, ["configure", "-t", "unix", "--net=direct", "--oci"]);
+        expect(configured.code, configured.stderr).toBe(0);
+        const built = await mirage(dir, ["build"]);
+        expect(built.code).toBe(1);
+        expect(built.stderr).toContain("--oci with --net=direct: the image would lack mirage-unix's native tap addon");
+        expect(built.stderr).toContain("configure with --net=socket");
+      } finally {
+        await removeProject(dir);
+      }
+    },
+    COMMAND_MS * 2,
+  );
 });

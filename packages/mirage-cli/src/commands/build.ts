@@ -11,7 +11,7 @@ import { type BuilderCommand, type Configuration, buildDirs, headerLine } from "
 import { oci } from "../deploy-keys.js";
 import { Progress, isInteractive } from "../internal/progress.js";
 import { target } from "../keys.js";
-import { writeImage } from "../oci/build-image.js";
+import { checkImageable, writeImage } from "../oci/build-image.js";
 import { findTarget } from "../targets.js";
 import { chooseChecker } from "../typescript/checker.js";
 import { version } from "../version.js";
@@ -52,6 +52,7 @@ export const buildCommand: BuilderCommand = {
     if (!existsSync(entry))
       throw new Error(`${shownEntry} is missing: configure the unikernel first ('${conf.info.projectName} configure')`);
     const platform = findTarget(conf.info.get(target));
+    checkImageable(conf.info);
     const outfile = bundlePath(conf);
     if (context.args.dryRun) {
       context.stderr(`* Typecheck ${shownEntry}\n* Bundle ${outfile}\n`);

@@ -7,22 +7,13 @@
 
 import { posix } from "node:path";
 import { Action, type BuildDirs, type Info, headerLine } from "@mirage-ts/functoria";
-import { health, image, imageReference, kubernetes, runArgs, splitRunArgs } from "../deploy-keys.js";
+import { health, image, imageReference, kubernetes, networkStack, runArgs, splitRunArgs } from "../deploy-keys.js";
 import { IMAGE_UID } from "../oci/rootfs.js";
 import { version } from "../version.js";
 import { kubernetesManifests, manifestsYaml } from "./manifests.js";
 
 /** The manifests' file, in the generated directory. */
 export const KUBERNETES_FILE = "kubernetes.yaml";
-
-/**
- * The network stack of a configuration: `direct` when any `--net` key (of any group) chose
- * mirage-ts's own stack, else the host's sockets.
- */
-export function networkStack(info: Info): "socket" | "direct" {
-  const nets = info.keys.filter((k) => k.name === "net" || k.name.endsWith("-net"));
-  return nets.some((k) => info.get(k) === "direct") ? "direct" : "socket";
-}
 
 /** The manifests' text of a configuration. */
 export function kubernetesYaml(info: Info): string {

@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
 import { Action, type Info } from "@mirage-ts/functoria";
 import { appBundlePath } from "../commands/bundle.js";
-import { health, image, imageReference, ociBase, runArgs, splitRunArgs } from "../deploy-keys.js";
+import { health, image, imageReference, networkStack, oci, ociBase, runArgs, splitRunArgs } from "../deploy-keys.js";
 import { target } from "../keys.js";
 import { buildImage } from "./image.js";
 import { layoutArchive, writeLayout } from "./layout.js";
@@ -20,6 +20,22 @@ export function sourceDateEpoch(env: Readonly<Record<string, string | undefined>
   if (given === undefined || given === "") return 0;
   if (!/^\d+$/u.test(given)) throw new Error(`SOURCE_DATE_EPOCH=${given}: expected a number of seconds`);
   return Number(given);
+}
+
+/**
+ * Refuses an image `--oci` cannot build, before anything is built: a target other than unix, or
+ * mirage-ts's own stack (`--net=direct`), whose bundle loads mirage-unix's native tap addon from
+ * where the package is installed on the host, which the image does not hold.
+ */
+export function checkImageable(info: Info): void {
+  if (!info.get(oci)) return;
+  if (info.get(target) !== "unix")
+    throw new Error("--oci builds images of unix-target unikernels only: configure with -t unix");
+  if (networkStack(info) === "direct")
+    throw new Error(
+      "--oci with --net=direct: the image would lack mirage-unix's native tap addon, which the bundle loads " +
+        "from the host's node_modules; configure with --net=socket for an image",
+    );
 }
 
 /** Where the image of the program `outfile` goes: its layout and its archive. */
@@ -36,8 +52,7 @@ export async function writeImage(
   info: Info,
   outfile: string,
 ): Promise<{ archive: string; size: number; digest: string; reference: string }> {
-  if (info.get(target) !== "unix")
-    throw new Error("--oci builds images of unix-target unikernels only: configure with -t unix");
+  checkImageable(info);
   const app = appBundlePath(outfile);
   const files = new Map<string, Uint8Array>();
   for (const path of [outfile, app, `${app}.map`]) files.set(basename(path), await readFile(path));
