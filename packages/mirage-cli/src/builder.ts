@@ -7,12 +7,15 @@
  * @packageDocumentation
  */
 
-import { type Builder, type Impl, type Job, impl, job, map, value } from "@mirage-ts/functoria";
+import { Action, type Builder, type Impl, type Job, impl, job, map, value } from "@mirage-ts/functoria";
 import { buildCommand } from "./commands/build.js";
 import { removeBundles } from "./commands/bundle.js";
+import { deployKeys } from "./deploy-keys.js";
 import { targetOf } from "./internal/platform.js";
 import { versionDeclaration } from "./internal/unikernel-version.js";
 import { target } from "./keys.js";
+import { configureKubernetes, kubernetesFiles } from "./kubernetes/configure.js";
+import { removeImage } from "./oci/build-image.js";
 import { findTarget } from "./targets.js";
 import { packageName, version } from "./version.js";
 
@@ -38,7 +41,7 @@ export const mirageBuilder: Builder = {
   version,
   packageName,
   defaultConfigFile: "config.ts",
-  keys: [target],
+  keys: [target, ...deployKeys],
   registerArg: { module: "@mirage-ts/mirage-runtime", name: "registerArg" },
   prelude: ({ info, importValue }) => versionDeclaration + targetOf(info).prelude(importValue),
   run: ({ info, importValue, start }) => targetOf(info).run(importValue, start),
@@ -49,5 +52,7 @@ export const mirageBuilder: Builder = {
   }),
   configured: () => "Successfully configured the unikernel. Now run 'mirage build'.",
   commands: [buildCommand],
-  clean: (dirs) => removeBundles(dirs.configDir),
+  configure: configureKubernetes,
+  files: kubernetesFiles,
+  clean: (dirs) => Action.seq([removeImage(dirs.configDir), removeBundles(dirs.configDir)]),
 };

@@ -157,7 +157,9 @@ describe("register", () => {
 
   it("describes the target key and the packages of the unix target", async () => {
     const conf = configure(hello());
-    expect(describeText(conf, false)).toBe("Name       hello\nKeys       target=unix (default)\n");
+    expect(describeText(conf, false)).toBe(
+      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix (default)\n",
+    );
     expect(await query(conf, "packages")).toBe(
       "@mirage-ts/mirage-cli@^0.1.0 (build)\n" +
         "@mirage-ts/mirage-runtime@^0.1.0\n" +
@@ -165,7 +167,7 @@ describe("register", () => {
         "@mirage-ts/mirage-unix@^0.1.0\n",
     );
     expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(
-      "Name       hello\nKeys       target=unix\n",
+      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix\n",
     );
   });
 
@@ -226,7 +228,7 @@ describe("key-value stores", () => {
     expect(mainFile(crunched)).toContain('import { Static_t } from "../mirage/static_t.js";');
     expect(mainFile(crunched)).toContain("lazy(() => Static_t.connect())");
     expect(describeText(crunched, false)).toBe(
-      "Name       app\nKeys       kv_ro=crunch (default),\n           target=unix (default)\n",
+      "Name       app\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           kv_ro=crunch (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix (default)\n",
     );
     const direct = configure(app(), [[kvRoKey(), "direct"]]);
     expect(mainFile(direct)).toContain('lazy(() => connectDirectoryKvRo("t"))');
@@ -404,8 +406,14 @@ describe("genericStackv4v6 (describe/run.t)", () => {
   it("lists the keys it reads", () => {
     expect(describeText(configure(stackApp()), false)).toBe(
       "Name       app\n" +
-        "Keys       net= (default),\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           net= (default),\n" +
         "           no-dhcp=false (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
         "           target=unix (default)\n",
     );
   });

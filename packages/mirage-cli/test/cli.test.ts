@@ -98,8 +98,12 @@ describe.concurrent("configure, query, describe", { timeout: buildsMs(1) }, () =
 
   it("describes the configuration, the context winning once configured (describe.t, context.t)", async () => {
     const dir = await fresh();
-    expect((await mirage(dir, ["describe"])).stdout).toBe("Name       hello\nKeys       target=unix (default)\n");
-    expect((await mirage(dir, ["describe", "-t", "unix"])).stdout).toBe("Name       hello\nKeys       target=unix\n");
+    expect((await mirage(dir, ["describe"])).stdout).toBe(
+      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix (default)\n",
+    );
+    expect((await mirage(dir, ["describe", "-t", "unix"])).stdout).toBe(
+      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix\n",
+    );
     const dot = await mirage(dir, ["describe", "--dot", "-o", "-"]);
     expect(dot.stdout).toContain("digraph G {\n  ordering=out;\n");
     expect(dot.stdout).toContain('[label="hello__10\\nHello\\n", shape="box"];');
@@ -117,8 +121,14 @@ describe.concurrent("configure, query, describe", { timeout: buildsMs(1) }, () =
     });
     expect((await mirage(dir, ["describe"])).stdout).toBe(
       "Name       network\n" +
-        "Keys       net= (default),\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           net= (default),\n" +
         "           no-dhcp=false (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
         "           target=unix (default)\n",
     );
     const unevaluated = (await mirage(dir, ["describe", "--no-eval", "--dot", "-o", "-"])).stdout;

@@ -8,8 +8,10 @@
 import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { type BuilderCommand, type Configuration, buildDirs, headerLine } from "@mirage-ts/functoria";
+import { oci } from "../deploy-keys.js";
 import { Progress, isInteractive } from "../internal/progress.js";
 import { target } from "../keys.js";
+import { checkImageable, writeImage } from "../oci/build-image.js";
 import { findTarget } from "../targets.js";
 import { chooseChecker } from "../typescript/checker.js";
 import { version } from "../version.js";
@@ -50,6 +52,7 @@ export const buildCommand: BuilderCommand = {
     if (!existsSync(entry))
       throw new Error(`${shownEntry} is missing: configure the unikernel first ('${conf.info.projectName} configure')`);
     const platform = findTarget(conf.info.get(target));
+    checkImageable(conf.info);
     const outfile = bundlePath(conf);
     if (context.args.dryRun) {
       context.stderr(`* Typecheck ${shownEntry}\n* Bundle ${outfile}\n`);
@@ -97,5 +100,12 @@ export const buildCommand: BuilderCommand = {
       return { ok: true, detail: kilobytes(size) };
     });
     context.stdout(`Your unikernel binary is now ready in ${outfile}\nRun it with: node ${outfile}\n`);
+    if (conf.info.get(oci)) {
+      const built = await writeImage(conf.info, outfile);
+      context.stdout(
+        `Its OCI image ${built.reference} (${built.digest}, ${kilobytes(built.size)}) is in ${built.archive}\n` +
+          `Load it with: podman load -i ${built.archive}\n`,
+      );
+    }
   },
 };

@@ -1,0 +1,90 @@
+/**
+ * The `--oci` step of `mirage build`: the image of the bundle just built, written as the layout
+ * `dist/oci/` and the archive `dist/NAME.oci.tar`.
+ *
+ * @packageDocumentation
+ */
+
+import { readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, join, posix } from "node:path";
+import { Action, type Info } from "@mirage-ts/functoria";
+import { appBundlePath } from "../commands/bundle.js";
+import { health, image, imageReference, networkStack, oci, ociBase, runArgs, splitRunArgs } from "../deploy-keys.js";
+import { target } from "../keys.js";
+import { buildImage } from "./image.js";
+import { layoutArchive, writeLayout } from "./layout.js";
+
+/** The time of an image's files: `SOURCE_DATE_EPOCH` when set (reproducible-builds.org), else 0. */
+export function sourceDateEpoch(env: Readonly<Record<string, string | undefined>>): number {
+  const given = env.SOURCE_DATE_EPOCH;
+  if (given === undefined || given === "") return 0;
+  if (!/^\d+$/u.test(given)) throw new Error(`SOURCE_DATE_EPOCH=${given}: expected a number of seconds`);
+  return Number(given);
+}
+
+/**
+ * Refuses an image `--oci` cannot build, before anything is built: a target other than unix, or
+ * mirage-ts's own stack (`--net=direct`), whose bundle loads mirage-unix's native tap addon from
+ * where the package is installed on the host, which the image does not hold.
+ */
+export function checkImageable(info: Info): void {
+  if (!info.get(oci)) return;
+  if (info.get(target) !== "unix")
+    throw new Error("--oci builds images of unix-target unikernels only: configure with -t unix");
+  if (networkStack(info) === "direct")
+    throw new Error(
+      "--oci with --net=direct: the image would lack mirage-unix's native tap addon, which the bundle loads " +
+        "from the host's node_modules; configure with --net=socket for an image",
+    );
+}
+
+/** Where the image of the program `outfile` goes: its layout and its archive. */
+export function imagePaths(outfile: string): { layout: string; archive: string } {
+  const dist = dirname(outfile);
+  return { layout: join(dist, "oci"), archive: join(dist, basename(outfile).replace(/\.mjs$/u, ".oci.tar")) };
+}
+
+/**
+ * Builds and writes the image of the program `outfile` (`dist/NAME.mjs`), with its bundle and source
+ * map; resolves to the archive's path, size and the manifest's digest.
+ */
+export async function writeImage(
+  info: Info,
+  outfile: string,
+): Promise<{ archive: string; size: number; digest: string; reference: string }> {
+  checkImageable(info);
+  const app = appBundlePath(outfile);
+  const files = new Map<string, Uint8Array>();
+  for (const path of [outfile, app, `${app}.map`]) files.set(basename(path), await readFile(path));
+  const name = basename(outfile).replace(/\.mjs$/u, "");
+  const check = info.get(health);
+  const img = await buildImage({
+    name,
+    reference: imageReference(info.name, info.get(image)),
+    files,
+    args: splitRunArgs(info.get(runArgs)),
+    mtime: sourceDateEpoch(process.env),
+    base: info.get(ociBase),
+    port: check?.port,
+  });
+  const { layout, archive } = imagePaths(outfile);
+  await writeLayout(layout, img);
+  const tar = await layoutArchive(img, sourceDateEpoch(process.env));
+  await writeFile(archive, tar);
+  return { archive, size: tar.byteLength, digest: img.manifest.digest, reference: img.reference };
+}
+
+/**
+ * Removes what `--oci` wrote in `<configDir>/dist`: the layout `oci/` (when it is one) and the
+ * `*.oci.tar` archives.
+ */
+export function removeImage(configDir: string): Action<void> {
+  const dist = posix.join(configDir, "dist");
+  return Action.gen(function* () {
+    if (!(yield* Action.isDir(dist))) return;
+    if (yield* Action.isFile(posix.join(dist, "oci", "oci-layout"))) yield* Action.rmdir(posix.join(dist, "oci"));
+    for (const name of yield* Action.ls(dist))
+      if (name.endsWith(".oci.tar") && (yield* Action.isFile(posix.join(dist, name))))
+        yield* Action.rm(posix.join(dist, name));
+  });
+}
