@@ -158,7 +158,14 @@ describe("register", () => {
   it("describes the target key and the packages of the unix target", async () => {
     const conf = configure(hello());
     expect(describeText(conf, false)).toBe(
-      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix (default)\n",
+      "Name       hello\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
+        "           target=unix (default)\n",
     );
     expect(await query(conf, "packages")).toBe(
       "@mirage-ts/mirage-cli@^0.1.0 (build)\n" +
@@ -167,7 +174,14 @@ describe("register", () => {
         "@mirage-ts/mirage-unix@^0.1.0\n",
     );
     expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(
-      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix\n",
+      "Name       hello\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
+        "           target=unix\n",
     );
   });
 
@@ -228,7 +242,15 @@ describe("key-value stores", () => {
     expect(mainFile(crunched)).toContain('import { Static_t } from "../mirage/static_t.js";');
     expect(mainFile(crunched)).toContain("lazy(() => Static_t.connect())");
     expect(describeText(crunched, false)).toBe(
-      "Name       app\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           kv_ro=crunch (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix (default)\n",
+      "Name       app\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           kv_ro=crunch (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
+        "           target=unix (default)\n",
     );
     const direct = configure(app(), [[kvRoKey(), "direct"]]);
     expect(mainFile(direct)).toContain('lazy(() => connectDirectoryKvRo("t"))');

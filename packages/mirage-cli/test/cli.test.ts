@@ -99,10 +99,24 @@ describe.concurrent("configure, query, describe", { timeout: buildsMs(1) }, () =
   it("describes the configuration, the context winning once configured (describe.t, context.t)", async () => {
     const dir = await fresh();
     expect((await mirage(dir, ["describe"])).stdout).toBe(
-      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix (default)\n",
+      "Name       hello\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
+        "           target=unix (default)\n",
     );
     expect((await mirage(dir, ["describe", "-t", "unix"])).stdout).toBe(
-      "Name       hello\nKeys       health= (default),\n           image= (default),\n           kubernetes=false (default),\n           oci=false (default),\n           oci-base= (default),\n           run-args= (default),\n           target=unix\n",
+      "Name       hello\n" +
+        "Keys       health= (default),\n" +
+        "           image= (default),\n" +
+        "           kubernetes=false (default),\n" +
+        "           oci=false (default),\n" +
+        "           oci-base= (default),\n" +
+        "           run-args= (default),\n" +
+        "           target=unix\n",
     );
     const dot = await mirage(dir, ["describe", "--dot", "-o", "-"]);
     expect(dot.stdout).toContain("digraph G {\n  ordering=out;\n");

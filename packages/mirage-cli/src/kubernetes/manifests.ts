@@ -143,5 +143,6 @@ export function kubernetesManifests(options: ManifestOptions): Manifest[] {
 
 /** The manifests as one YAML stream (documents separated by `---`). */
 export function manifestsYaml(manifests: readonly Manifest[], header: string): string {
-  return `# ${header}\n${manifests.map((m) => `---\n${stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("")}`;
+  const documents = manifests.map((m) => `---\n${stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })}`);
+  return `# ${header}\n${documents.join("")}`;
 }
