@@ -79,6 +79,8 @@ export class SimWorld {
   readonly seed: number;
   /** The virtual clock of every host. */
   readonly clock: VirtualClock = new VirtualClock();
+  /** A generator for the test's own draws (a fault schedule's times, sizes), seeded from the seed. */
+  readonly random: SeededRandom;
   readonly #seeds: SeededRandom;
   readonly #switch: VirtualSwitch;
   readonly #hosts = new Map<string, SimHost>();
@@ -103,6 +105,7 @@ export class SimWorld {
     this.seed = seed;
     this.#seeds = new SeededRandom(seed);
     this.#switch = new VirtualSwitch({ clock: this.clock, random: new SeededRandom(this.#seeds.nextUint32()) });
+    this.random = new SeededRandom(this.#seeds.nextUint32());
     this.#capture = options.capture ?? false;
     this.#snaplen = options.snaplen ?? 65535;
     this.#epochMs = options.epochMs ?? Date.UTC(2026, 0, 1);
