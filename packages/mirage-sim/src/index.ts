@@ -22,3 +22,15 @@ export {
   vitestReplay,
 } from "./seed-sweep.js";
 export { settle } from "./settle.js";
+export {
+  type SimulationOptions,
+  connectSimConsole,
+  runSimulation,
+  simClock,
+  simExitStatuses,
+  simMClock,
+  simPClock,
+  simRandom,
+  simSleep,
+  startSimulation,
+} from "./sim-platform.js";

@@ -12,7 +12,16 @@ import { COMMAND_MS } from "./limits.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
-const LINKED = ["dns", "functoria", "mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix", "tcpip"];
+const LINKED = [
+  "dns",
+  "functoria",
+  "mirage-cli",
+  "mirage-runtime",
+  "mirage-sim",
+  "mirage-types",
+  "mirage-unix",
+  "tcpip",
+];
 
 export interface Outcome {
   readonly code: number;
