@@ -103,6 +103,22 @@ const call =
     `${importValue(UNIX, name)}(${args.join(", ")})`;
 const value = (name: string) => (importValue: ImportValue) => importValue(UNIX, name);
 
+/** The declaration of the few Node globals an entry uses (`more`: further members), and its output. */
+const nodeProcess = (more: readonly string[] = []): string[] => [
+  "declare const process: {",
+  "  readonly argv: readonly string[];",
+  ...more,
+  "  readonly stdout: { write(text: string): unknown };",
+  "  readonly stderr: { write(text: string): unknown };",
+  "};",
+  "",
+  "const unixOutput = {",
+  "  out: (text: string): void => void process.stdout.write(text),",
+  "  err: (text: string): void => void process.stderr.write(text),",
+  "};",
+  "",
+];
+
 const unix: Target = {
   name: "unix",
   doc: "a Node.js process on the host (Linux, macOS)",
@@ -114,20 +130,7 @@ const unix: Target = {
   ],
   // The entry declares the few Node globals it uses, so that it type-checks without Node's
   // type package (which would triple the time of the check).
-  prelude: () =>
-    [
-      "declare const process: {",
-      "  readonly argv: readonly string[];",
-      "  readonly stdout: { write(text: string): unknown };",
-      "  readonly stderr: { write(text: string): unknown };",
-      "};",
-      "",
-      "const unixOutput = {",
-      "  out: (text: string): void => void process.stdout.write(text),",
-      "  err: (text: string): void => void process.stderr.write(text),",
-      "};",
-      "",
-    ].join("\n"),
+  prelude: () => nodeProcess().join("\n"),
   run: (importValue, start) => `${importValue(UNIX, "Main")}.run(${start});`,
   argv: () => "process.argv.slice(2)",
   output: () => "unixOutput",
@@ -162,12 +165,57 @@ const unix: Target = {
   },
 };
 
+const SIM = "@mirage-ts/mirage-sim";
+const simCall = (name: string) => (importValue: ImportValue) => `${importValue(SIM, name)}()`;
+
+// The simulation platform: the unikernel runs alone on a virtual clock that jumps to the next event,
+// every random draw from MIRAGE_SIM_SEED (default 1); the same seed gives the same output. Only
+// the devices mirage-sim simulates for a whole process are offered; networked unikernels run on
+// simulated hosts from tests (mirage-sim's SimWorld).
+const sim: Target = {
+  ...unix,
+  name: "sim",
+  doc: "a deterministic simulation on Node.js: virtual time, one seed (MIRAGE_SIM_SEED) for every random draw",
+  packages: [
+    pkg("@mirage-ts/mirage-sim", { range: compatibleRange }),
+    pkg("@mirage-ts/mirage-runtime", { range: compatibleRange }),
+    pkg("@mirage-ts/mirage-types", { range: compatibleRange }),
+    pkg("@mirage-ts/mirage-cli", { range: compatibleRange, build: true }),
+  ],
+  prelude: (importValue) =>
+    [
+      ...nodeProcess([
+        "  readonly env: Readonly<Record<string, string | undefined>>;",
+        "  exitCode: number | undefined;",
+      ]),
+      `${importValue(SIM, "startSimulation")}({`,
+      '  seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1"),',
+      /* biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line`
+         at run time. */
+      "  print: (line: string): void => void process.stdout.write(`${line}\\n`),",
+      "});",
+      "",
+    ].join("\n"),
+  run: (importValue, start) =>
+    `void ${importValue(SIM, "runSimulation")}(${start}, unixOutput.err).then((code) => {\n` +
+    "  process.exitCode = code;\n});",
+  exitStatuses: (importValue) => importValue(SIM, "simExitStatuses"),
+  devices: {
+    console: simCall("connectSimConsole"),
+    sleep: simCall("simSleep"),
+    mclock: simCall("simMClock"),
+    pclock: simCall("simPClock"),
+    random: simCall("simRandom"),
+    timers: simCall("simClock"),
+  },
+};
+
 /**
  * Every target, by `-t` name.
  *
  * @public
  */
-export const targets: Readonly<Record<string, Target>> = { unix };
+export const targets: Readonly<Record<string, Target>> = { unix, sim };
 
 /**
  * The target named `name`.

@@ -204,7 +204,7 @@ describe("register", () => {
 
 describe("the target table", () => {
   it("has unix, whose devices all produce code", () => {
-    expect(Object.keys(targets)).toEqual(["unix"]);
+    expect(Object.keys(targets)).toEqual(["unix", "sim"]);
     const unix = targets.unix;
     const imported: string[] = [];
     const importValue = (module: string, name: string) => {
@@ -215,6 +215,21 @@ describe("the target table", () => {
     expect(unix?.devices.netif?.(importValue, "_interface")).toBe("connectNetif(_interface)");
     expect(unix?.devices.socketStack?.(importValue, "_ipv4")).toBe("connectSocketStack({ ipv4: _ipv4 })");
     expect(imported.every((i) => i.startsWith("@mirage-ts/mirage-unix#"))).toBe(true);
+  });
+
+  it("has sim, whose time, random and console devices come from mirage-sim and nothing else", () => {
+    const sim = targets.sim;
+    const imported: string[] = [];
+    const importValue = (module: string, name: string) => {
+      imported.push(`${module}#${name}`);
+      return name;
+    };
+    expect(sim?.devices.sleep?.(importValue)).toBe("simSleep()");
+    expect(sim?.devices.timers?.(importValue)).toBe("simClock()");
+    expect(sim?.devices.netif).toBeUndefined();
+    expect(sim?.devices.blockOfFile).toBeUndefined();
+    expect(sim?.prelude(importValue)).toContain('seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1")');
+    expect(imported.every((i) => i.startsWith("@mirage-ts/mirage-sim#"))).toBe(true);
   });
 });
 

@@ -367,7 +367,7 @@ describe.concurrent("errors", { timeout: COMMAND_MS }, () => {
     });
     expect(await mirage(dir, ["configure", "-t", "xen"])).toMatchObject({
       code: 124,
-      stderr: expect.stringMatching(/^mirage: option -t: invalid value xen, expected unix\n/u),
+      stderr: expect.stringMatching(/^mirage: option -t: invalid value xen, expected either unix or sim\n/u),
     });
     expect(await mirage(dir, ["biuld"])).toEqual({
       code: 124,

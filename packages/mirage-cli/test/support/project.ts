@@ -19,6 +19,7 @@ const LINKED = [
   "http-unix",
   "mirage-cli",
   "mirage-runtime",
+  "mirage-sim",
   "mirage-types",
   "mirage-unix",
   "tcpip",

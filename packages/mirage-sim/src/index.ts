@@ -1,0 +1,36 @@
+/**
+ * The `@mirage-ts/mirage-sim` package: a deterministic simulation platform. Unikernels run unchanged
+ * on simulated hosts and links with faults, on a virtual clock that jumps to the next event, with
+ * one seed deciding every random draw.
+ *
+ * @packageDocumentation
+ */
+
+export { SimWorld, type SimHostOptions, type SimLogLine, type SimWorldOptions } from "./sim-world.js";
+export { SimHost, type SimHostParts, type SimProcess } from "./sim-host.js";
+export { PartitionGate } from "./partition-gate.js";
+export { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
+export { parseRuntimeArgs } from "./runtime-args.js";
+export { type HttpGetOptions, type HttpResponse, httpGet } from "./http-client.js";
+export {
+  SeedFailure,
+  type SeedRun,
+  type SeedSweepOptions,
+  type SeedSweepResult,
+  seedsFromEnv,
+  sweepSeeds,
+  vitestReplay,
+} from "./seed-sweep.js";
+export { settle } from "./settle.js";
+export {
+  type SimulationOptions,
+  connectSimConsole,
+  runSimulation,
+  simClock,
+  simExitStatuses,
+  simMClock,
+  simPClock,
+  simRandom,
+  simSleep,
+  startSimulation,
+} from "./sim-platform.js";
