@@ -131,8 +131,7 @@ export async function runSimulation(work: Promise<unknown>, err: (text: string) 
   }
   if (!failed) return 0;
   if (failure instanceof ExitRequest) return failure.code;
-  err(
-    `unikernel failed at ${world.now} ms (seed ${world.seed}): ${failure instanceof Error ? failure.stack : String(failure)}\n`,
-  );
+  const shown = failure instanceof Error ? failure.stack : String(failure);
+  err(`unikernel failed at ${world.now} ms (seed ${world.seed}): ${shown}\n`);
   return 255;
 }
