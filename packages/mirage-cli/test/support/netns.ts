@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freeUdpPort, waitForSocat } from "../../../tcpip/test/helpers/udp-ports.js";
+import { startSocatTunnel } from "../../../tcpip/test/helpers/udp-ports.js";
 import { COMMAND_MS, WAIT_MS } from "./limits.js";
 
 /** The kernel's address in the namespace. */
@@ -115,22 +115,8 @@ export class Netns {
 
   /** Starts a socat tunnel from the tap to a UDP port; resolves to the unikernel's `--interface`. */
   async udpTunnel(): Promise<string> {
-    const socatPort = await freeUdpPort();
-    const unikernelPort = await freeUdpPort();
-    const socat = spawn(
-      "socat",
-      [
-        "-b",
-        "65536",
-        `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`,
-        `UDP-DATAGRAM:127.0.0.1:${unikernelPort},bind=127.0.0.1:${socatPort}`,
-      ],
-      {
-        stdio: ["ignore", "ignore", "pipe"],
-      },
-    );
+    const { socat, socatPort, peerPort: unikernelPort } = await startSocatTunnel(this.tap);
     this.#children.push(socat);
-    await waitForSocat(socatPort);
     await this.adoptTap();
     return `udp:127.0.0.1:${unikernelPort},127.0.0.1:${socatPort}`;
   }

@@ -10,7 +10,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { type Missing, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
 import { COMMAND_MS, WAIT_MS } from "./limits.js";
-import { freeUdpPort, waitForSocat } from "./udp-ports.js";
+import { startSocatTunnel } from "./udp-ports.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, "..", "fixtures");
@@ -172,22 +172,8 @@ export class Lab {
     const driverScript = join(FIXTURES, "stack-driver.mjs");
     let driverProcess: ChildProcess;
     if (backend === "socat") {
-      const socatPort = await freeUdpPort();
-      const nodePort = await freeUdpPort();
-      const socat = spawn(
-        "socat",
-        [
-          "-b",
-          "65536",
-          `TUN,tun-type=tap,tun-name=${this.tap},iff-no-pi`,
-          `UDP-DATAGRAM:127.0.0.1:${nodePort},bind=127.0.0.1:${socatPort},rcvbuf=4194304`,
-        ],
-        {
-          stdio: ["ignore", "ignore", "pipe"],
-        },
-      );
+      const { socat, socatPort, peerPort: nodePort } = await startSocatTunnel(this.tap, ",rcvbuf=4194304");
       this.#children.push(socat);
-      await waitForSocat(socatPort);
       driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
         env: { ...process.env, DRIVER: JSON.stringify({ backend, socatPort, nodePort, ...config }) },
         stdio: ["pipe", "pipe", "pipe"],
