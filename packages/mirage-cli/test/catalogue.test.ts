@@ -62,6 +62,7 @@ import {
 } from "@mirage-ts/mirage-cli";
 import { describe, expect, it } from "vitest";
 import { takeRegistered } from "../src/register.js";
+import { caret } from "./support/versions.js";
 
 function registered(make: () => void): App {
   takeRegistered();
@@ -168,10 +169,10 @@ describe("register", () => {
         "           target=unix (default)\n",
     );
     expect(await query(conf, "packages")).toBe(
-      "@mirage-ts/mirage-cli@^0.1.0 (build)\n" +
-        "@mirage-ts/mirage-runtime@^0.1.0\n" +
-        "@mirage-ts/mirage-types@^0.1.0\n" +
-        "@mirage-ts/mirage-unix@^0.1.0\n",
+      `@mirage-ts/mirage-cli@${caret("mirage-cli")} (build)\n` +
+        `@mirage-ts/mirage-runtime@${caret("mirage-runtime")}\n` +
+        `@mirage-ts/mirage-types@${caret("mirage-types")}\n` +
+        `@mirage-ts/mirage-unix@${caret("mirage-unix")}\n`,
     );
     expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(
       "Name       hello\n" +
@@ -192,11 +193,11 @@ describe("register", () => {
       private: true,
       type: "module",
       dependencies: {
-        "@mirage-ts/mirage-runtime": "^0.1.0",
-        "@mirage-ts/mirage-types": "^0.1.0",
-        "@mirage-ts/mirage-unix": "^0.1.0",
+        "@mirage-ts/mirage-runtime": caret("mirage-runtime"),
+        "@mirage-ts/mirage-types": caret("mirage-types"),
+        "@mirage-ts/mirage-unix": caret("mirage-unix"),
       },
-      devDependencies: { "@mirage-ts/mirage-cli": "^0.1.0" },
+      devDependencies: { "@mirage-ts/mirage-cli": caret("mirage-cli") },
       scripts: { build: "mirage build", start: "node --enable-source-maps dist/hello.mjs" },
     });
   });

@@ -10,6 +10,7 @@ import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
 import { KERNEL_IP6, Netns, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
+import { constraintLine } from "./support/versions.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const UNIKERNEL_IP6 = "fd00:99::2";
@@ -18,7 +19,7 @@ const unavailable = missingNamespaces("nc", "ping", "dnsmasq");
 /** A config.ts composing the stack layer by layer; `ipv4` is the expression of the IPv4 device. */
 function config(ipv4: string): string {
   return [
-    "// mirage >= 0.1.0 & < 0.2.0",
+    constraintLine(),
     "import { arp, createIpv4, defaultNetwork, directStackv4v6, ethif, fn, ipv4OfDhcp, job, main, register, " +
       'stackv4v6 } from "@mirage-ts/mirage-cli";',
     "",

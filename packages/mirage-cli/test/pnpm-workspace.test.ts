@@ -8,13 +8,14 @@ import { itRequiring, missingTools } from "@mirage-ts/test-support";
 import { afterAll, describe, expect } from "vitest";
 import { buildsMs } from "./support/limits.js";
 import { helloFiles, mirage, run } from "./support/project.js";
+import { versionOf } from "./support/versions.js";
 
 const made: string[] = [];
 afterAll(async () => {
   await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-// The packages hello needs, as stand-ins in the scratch workspace (only their names matter).
+// The packages hello needs, as stand-ins in the scratch workspace (their names and versions matter).
 const PACKAGES = ["mirage-cli", "mirage-runtime", "mirage-types", "mirage-unix"];
 
 async function scratchWorkspace(): Promise<string> {
@@ -27,7 +28,10 @@ async function scratchWorkspace(): Promise<string> {
   await write("pnpm-workspace.yaml", 'packages:\n  - "packages/*"\n  - app\n');
   await write("package.json", JSON.stringify({ name: "scratch", private: true }));
   for (const name of PACKAGES)
-    await write(`packages/${name}/package.json`, JSON.stringify({ name: `@mirage-ts/${name}`, version: "0.1.0" }));
+    await write(
+      `packages/${name}/package.json`,
+      JSON.stringify({ name: `@mirage-ts/${name}`, version: versionOf(name) }),
+    );
   await write("app/package.json", JSON.stringify({ name: "app", private: true, type: "module" }));
   for (const [file, contents] of Object.entries(helloFiles())) await write(`app/${file}`, contents);
   return root;

@@ -9,6 +9,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { COMMAND_MS } from "./limits.js";
+import { constraintLine } from "./versions.js";
 
 export const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const BIN = join(ROOT, "packages", "mirage-cli", "dist", "bin.js");
@@ -138,7 +139,7 @@ export async function files(dir: string): Promise<string[]> {
 /** A config.ts for a unikernel `start(sleep)` named `name`, and its unikernel.ts. */
 export function helloFiles(name = "hello", body = 'log.info("hello");'): Record<string, string> {
   return {
-    "config.ts": `// mirage >= 0.1.0 & < 0.2.0
+    "config.ts": `${constraintLine()}
 import { defaultSleep, fn, job, main, register, sleep } from "@mirage-ts/mirage-cli";
 
 const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) });
