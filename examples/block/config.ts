@@ -1,4 +1,4 @@
-// mirage >= 0.1.0 & < 0.2.0
+// mirage >= 0.2.0 & < 0.3.0
 import { block, blockOfFile, fn, job, main, register } from "@mirage-ts/mirage-cli";
 
 // The disk image must exist before the unikernel runs, for example:

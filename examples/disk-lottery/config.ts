@@ -1,4 +1,4 @@
-// mirage >= 0.1.0 & < 0.2.0
+// mirage >= 0.2.0 & < 0.3.0
 import { block, blockOfFile, defaultRandom, fn, job, main, random, register } from "@mirage-ts/mirage-cli";
 
 // The game state lives in disk.img, one 512-byte sector per slot; eight slots:

@@ -1,4 +1,4 @@
-// mirage >= 0.1.0 & < 0.2.0
+// mirage >= 0.2.0 & < 0.3.0
 import { defaultSleep, fn, job, main, register, sleep } from "@mirage-ts/mirage-cli";
 
 const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) });

@@ -1,4 +1,4 @@
-// mirage >= 0.1.0 & < 0.2.0
+// mirage >= 0.2.0 & < 0.3.0
 import { fn, genericKvRo, job, kvRo, main, register } from "@mirage-ts/mirage-cli";
 
 // The directory t/ is crunched into the bundle (--kv_ro=crunch, the default) or read at run time

@@ -1,4 +1,4 @@
-// mirage >= 0.1.0 & < 0.2.0
+// mirage >= 0.2.0 & < 0.3.0
 import { defaultRandom, defaultSleep, fn, job, main, random, register, sleep } from "@mirage-ts/mirage-cli";
 
 const timeout2 = main({ module: "./unikernel.js", name: "Timeout", type: fn(random, fn(sleep, job)) });
