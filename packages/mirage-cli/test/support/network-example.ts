@@ -24,12 +24,18 @@ export async function talk(
     "u",
   );
   // Several talks may go to one unikernel: wait for this peer's line and this text.
-  await waitFor(
-    () =>
-      peer.test(uk.stderr()) &&
-      (uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes:\n${text}`)),
-    "the unikernel to log the peer",
-  );
+  const logged = () =>
+    peer.test(uk.stderr()) &&
+    (uk.stderr().includes("Closing connection") || uk.stderr().includes(`read: ${text.length} bytes:\n${text}`));
+  await waitFor(logged, "the unikernel to log the peer").catch((error: Error) => {
+    throw new Error(`${error.message} ${from}; the connections it logged: ${connections(uk)}`);
+  });
   expect(uk.stderr()).toMatch(peer);
   expect(uk.stderr()).toContain(`[INFO] [network] read: ${text.length} bytes:\n${text}`);
+}
+
+/** The unikernel's log lines about new connections, for a failure's message. */
+function connections(uk: Running): string {
+  const lines = uk.stderr().split("\n");
+  return lines.filter((line) => line.includes("new tcp connection")).join("; ") || "none";
 }
