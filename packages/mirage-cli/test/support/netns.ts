@@ -236,6 +236,10 @@ export class Netns {
    */
   radvd(prefix: string): void {
     if (!this.#ipv6) throw new Error("radvd needs IPv6: make the namespace with new Netns({ ipv6: true })");
+    // The router's kernel must not configure itself from its own advertisements: it would then speak from
+    // an address of the prefix that no test expects.
+    const tap = `net.ipv6.conf.${this.tap}`;
+    execFileSync("ip", ["netns", "exec", this.name, "sysctl", "-qw", `${tap}.accept_ra=0`, `${tap}.autoconf=0`]);
     writeFileSync(
       this.#radvdConf,
       `interface ${this.tap} { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; prefix ${prefix} { }; };\n`,
