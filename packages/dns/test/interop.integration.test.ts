@@ -54,7 +54,12 @@ describeRequiring(
     });
 
     afterAll(async () => {
+      // knotd and dnsmasq write into their folders while they stop: remove the folders once they exited.
+      const exited = children
+        .filter((child) => child.exitCode === null && child.signalCode === null)
+        .map((child) => new Promise((resolve) => child.once("exit", resolve)));
       for (const child of children) child.kill();
+      await Promise.all(exited);
       await device?.disconnect();
       await stack?.disconnect();
       for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
