@@ -62,6 +62,7 @@ import {
 } from "@mirage-ts/mirage-cli";
 import { describe, expect, it } from "vitest";
 import { takeRegistered } from "../src/register.js";
+import { describeSummary } from "./support/describe-summary.js";
 import { caret } from "./support/versions.js";
 
 function registered(make: () => void): App {
@@ -158,32 +159,14 @@ describe("register", () => {
 
   it("describes the target key and the packages of the unix target", async () => {
     const conf = configure(hello());
-    expect(describeText(conf, false)).toBe(
-      "Name       hello\n" +
-        "Keys       health= (default),\n" +
-        "           image= (default),\n" +
-        "           kubernetes=false (default),\n" +
-        "           oci=false (default),\n" +
-        "           oci-base= (default),\n" +
-        "           run-args= (default),\n" +
-        "           target=unix (default)\n",
-    );
+    expect(describeText(conf, false)).toBe(describeSummary("hello", ["target=unix (default)"]));
     expect(await query(conf, "packages")).toBe(
       `@mirage-ts/mirage-cli@${caret("mirage-cli")} (build)\n` +
         `@mirage-ts/mirage-runtime@${caret("mirage-runtime")}\n` +
         `@mirage-ts/mirage-types@${caret("mirage-types")}\n` +
         `@mirage-ts/mirage-unix@${caret("mirage-unix")}\n`,
     );
-    expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(
-      "Name       hello\n" +
-        "Keys       health= (default),\n" +
-        "           image= (default),\n" +
-        "           kubernetes=false (default),\n" +
-        "           oci=false (default),\n" +
-        "           oci-base= (default),\n" +
-        "           run-args= (default),\n" +
-        "           target=unix\n",
-    );
+    expect(describeText(configure(hello(), [[target, "unix"]]), false)).toBe(describeSummary("hello", ["target=unix"]));
   });
 
   it("writes a package.json with the build and start scripts", async () => {
@@ -258,15 +241,7 @@ describe("key-value stores", () => {
     expect(mainFile(crunched)).toContain('import { Static_t } from "../mirage/static_t.js";');
     expect(mainFile(crunched)).toContain("lazy(() => Static_t.connect())");
     expect(describeText(crunched, false)).toBe(
-      "Name       app\n" +
-        "Keys       health= (default),\n" +
-        "           image= (default),\n" +
-        "           kubernetes=false (default),\n" +
-        "           kv_ro=crunch (default),\n" +
-        "           oci=false (default),\n" +
-        "           oci-base= (default),\n" +
-        "           run-args= (default),\n" +
-        "           target=unix (default)\n",
+      describeSummary("app", ["kv_ro=crunch (default)", "target=unix (default)"]),
     );
     const direct = configure(app(), [[kvRoKey(), "direct"]]);
     expect(mainFile(direct)).toContain('lazy(() => connectDirectoryKvRo("t"))');
@@ -443,16 +418,7 @@ describe("genericStackv4v6 (describe/run.t)", () => {
 
   it("lists the keys it reads", () => {
     expect(describeText(configure(stackApp()), false)).toBe(
-      "Name       app\n" +
-        "Keys       health= (default),\n" +
-        "           image= (default),\n" +
-        "           kubernetes=false (default),\n" +
-        "           net= (default),\n" +
-        "           no-dhcp=false (default),\n" +
-        "           oci=false (default),\n" +
-        "           oci-base= (default),\n" +
-        "           run-args= (default),\n" +
-        "           target=unix (default)\n",
+      describeSummary("app", ["net= (default)", "no-dhcp=false (default)", "target=unix (default)"]),
     );
   });
 
