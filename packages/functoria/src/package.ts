@@ -15,7 +15,8 @@ export interface Package {
   readonly name: string;
   /**
    * The semver constraints, all of which must hold (an empty list means any version). Merging two
-   * packages concatenates their constraints, as upstream unions `min`/`max` bounds.
+   * packages concatenates their constraints, as upstream unions `min`/`max` bounds;
+   * {@link packageRange} writes their intersection.
    */
   readonly ranges: readonly string[];
   /** Only needed to build (a `devDependencies` entry), like opam's `build` flag. */
@@ -34,12 +35,15 @@ export interface PackageOptions {
   readonly build?: boolean | undefined;
 }
 
+import { intersectRanges, rangeProblem } from "./version-ranges.js";
+
 const NPM_NAME = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/u;
 
 /**
  * Declares an npm dependency (upstream `package`, a reserved word in TypeScript).
  *
- * @throws `TypeError` `package name "<name>" is invalid` when the name is not a valid npm name.
+ * @throws `TypeError` `package name "<name>" is invalid` when the name is not a valid npm name, and
+ * `package "<name>": version range "<range>" is not a valid semver range` for a bad range.
  * @public
  */
 export function pkg(name: string, options: PackageOptions = {}): Package {
@@ -50,6 +54,8 @@ export function pkg(name: string, options: PackageOptions = {}): Package {
     );
   }
   const range = options.range?.trim() ?? "";
+  const problem = range === "" ? undefined : rangeProblem(range);
+  if (problem !== undefined) throw new TypeError(`package ${JSON.stringify(name)}: ${problem}`);
   return {
     name,
     ranges: range === "" || range === "*" ? [] : [range],
@@ -62,12 +68,20 @@ export function pkg(name: string, options: PackageOptions = {}): Package {
  * `build` is kept only if both are build-only, since a run-time need wins. Returns `undefined`
  * for different names, like upstream `Package.merge`.
  *
+ * @throws `TypeError` `package "<name>": no version satisfies all of "<r1>", "<r2>"…` when the
+ * constraints exclude each other (npm would only fail at install).
  * @public
  */
 export function mergePackage(a: Package, b: Package): Package | undefined {
   if (a.name !== b.name) return undefined;
   const ranges = [...a.ranges];
   for (const r of b.ranges) if (!ranges.includes(r)) ranges.push(r);
+  if (intersectRanges(ranges) === undefined) {
+    throw new TypeError(
+      `package ${JSON.stringify(a.name)}: no version satisfies all of ${ranges.map((r) => JSON.stringify(r)).join(", ")}; ` +
+        "align the ranges the devices and the application declare",
+    );
+  }
   return { name: a.name, ranges, build: a.build && b.build };
 }
 
@@ -91,7 +105,7 @@ export function mergePackages(packages: Iterable<Package>): Package[] {
  * @public
  */
 export function packageRange(p: Package): string {
-  return p.ranges.length === 0 ? "*" : p.ranges.join(" ");
+  return intersectRanges(p.ranges) ?? p.ranges.join(" ");
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   JOB_WITHOUT_ARGUMENTS,
+  type Package,
   conv,
   dep,
   fn,
@@ -12,6 +13,7 @@ import {
   mergePackages,
   noop,
   opt,
+  packageRange,
   pkg,
   runtimeArg,
   takeNotices,
@@ -49,6 +51,25 @@ describe("packages", () => {
     expect(merged.map(formatPackage)).toEqual(["bar (build)", "foo@>=1.0.0 <2.0.0"]);
     expect(mergePackages([pkg("x", { build: true }), pkg("x")])[0]?.build).toBe(false);
     expect(pkg("x", { range: "*" }).ranges).toEqual([]);
+  });
+
+  it("intersects alternatives set by set instead of joining the strings", () => {
+    const merged = mergePackages([pkg("foo", { range: "^1.2.0 || ^2.0.0" }), pkg("foo", { range: ">=1.5.0" })]);
+    // Joined as text this read `^1.2.0 || (^2.0.0 >=1.5.0)`, letting 1.2.0 in.
+    expect(packageRange(merged[0] as Package)).toBe("^1.2.0 >=1.5.0 || ^2.0.0 >=1.5.0");
+    const hyphen = mergePackages([pkg("bar", { range: "1.0.0 - 2.0.0" }), pkg("bar", { range: "<1.5.0" })]);
+    expect(packageRange(hyphen[0] as Package)).toBe(">=1.0.0 <=2.0.0 <1.5.0");
+    const pruned = mergePackages([pkg("baz", { range: "^1.0.0 || ^3.0.0" }), pkg("baz", { range: ">=2.0.0" })]);
+    expect(packageRange(pruned[0] as Package)).toBe("^3.0.0 >=2.0.0");
+  });
+
+  it("refuses ranges no version satisfies and ranges that do not parse, naming the package", () => {
+    expect(() => mergePackages([pkg("foo", { range: "^1.0.0" }), pkg("foo", { range: "^2.0.0" })])).toThrow(
+      'package "foo": no version satisfies all of "^1.0.0", "^2.0.0"',
+    );
+    expect(() => pkg("foo", { range: "^1.0.0 |" })).toThrow(
+      'package "foo": version range "^1.0.0 |" is not a valid semver range',
+    );
   });
 });
 

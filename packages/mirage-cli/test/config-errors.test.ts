@@ -88,6 +88,24 @@ describe.concurrent("config.ts errors name config.ts:LINE:COLUMN", { timeout: bu
     });
   });
 
+  it("refuses package ranges no version satisfies before writing package.json", async () => {
+    const dir = await withConfig(
+      'import { defaultSleep, fn, job, main, pkg, register, sleep } from "@mirage-ts/mirage-cli";\n\n' +
+        'const hello = main({ module: "./unikernel.js", name: "Hello", type: fn(sleep, job) });\n' +
+        'register("hello", [hello.$(defaultSleep)], {\n' +
+        '  packages: [pkg("fmt", { range: "^1.0.0 || ^2.0.0" }), pkg("fmt", { range: ">=3.0.0" })],\n' +
+        "});\n",
+    );
+    expect(await mirage(dir, ["configure"])).toEqual({
+      code: 123,
+      stdout: "",
+      stderr:
+        'mirage: package "fmt": no version satisfies all of "^1.0.0 || ^2.0.0", ">=3.0.0"; ' +
+        "align the ranges the devices and the application declare\n",
+    });
+    expect(await files(dir)).toEqual(["config.ts", "unikernel.ts"]);
+  });
+
   it("locates a throw in a file config.ts imports", async () => {
     const dir = await withConfig(
       `${IMPORTS}import { devices } from "./devices.js";\n\n` +
