@@ -4,7 +4,14 @@
  * @packageDocumentation
  */
 
-import { type ExitStatus, exitStatuses } from "@mirage-ts/mirage-runtime";
+import {
+  type ExitStatus,
+  argumentError,
+  exitStatuses,
+  exitSuccess,
+  helpVersion,
+  internalError,
+} from "@mirage-ts/mirage-runtime";
 
 /**
  * The exit codes of a unikernel on the unix platform, as {@link Main.run} ends the process.
@@ -23,10 +30,10 @@ import { type ExitStatus, exitStatuses } from "@mirage-ts/mirage-runtime";
  * @public
  */
 export const exitCodes = Object.freeze({
-  success: 0,
-  helpVersion: 63,
-  argumentError: 64,
-  internalError: 125,
+  success: exitSuccess,
+  helpVersion,
+  argumentError,
+  internalError,
   sigint: 130,
   sigterm: 143,
   uncaughtError: 255,
