@@ -1,4 +1,5 @@
-import { Ipv4Addr } from "@mirage-ts/mirage-types";
+import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
+import { Ipv4Addr, Ipv6Addr } from "@mirage-ts/mirage-types";
 import { SeededRandom, VirtualClock } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { DnsServer, DnsServerDevice, Opcode, RrType, decodeMessage, encodeMessage, frame } from "../src/index.js";
@@ -24,6 +25,12 @@ const query = encodeMessage({
   authorities: [],
   additionals: [],
 });
+
+function capturedLogs(): { events: LogEvent[]; stop: () => void } {
+  const events: LogEvent[] = [];
+  setReporter((event) => events.push(event));
+  return { events, stop: () => setReporter(() => {}) };
+}
 
 describe("server device", () => {
   it("answers pipelined TCP queries, closes idle connections and refuses those over the limit", async () => {
@@ -56,5 +63,30 @@ describe("server device", () => {
     clock.advance(60_000);
     expect(stack.udpSent.length).toBe(2);
     expect(device.stats()).toMatchObject({ notifiesSent: 2, notifiesAcknowledged: 1, notifiesPending: 0 });
+  });
+
+  it("logs NOTIFY sent and acknowledged, and warns when a secondary never answers", async () => {
+    const logs = capturedLogs();
+    try {
+      const silent = { address: Ipv6Addr.parse("2001:db8::2"), port: 5300 };
+      const answering = { address: Ipv4Addr.parse("192.0.2.2"), port: 53 };
+      const { stack, clock, device } = setup({ notify: [silent, answering] });
+      const toAnswering = stack.udpSent.find((sent) => sent.dst.equals(answering.address));
+      const sent = decodeMessage(toAnswering?.payload ?? new Uint8Array(0));
+      if (!sent.ok) throw new Error("bad NOTIFY");
+      const ack = encodeMessage({ ...sent.value, flags: { ...sent.value.flags, qr: true }, answers: [] });
+      await stack.listeners.get(53)?.(answering.address, stack.local, 53, ack);
+      for (const seconds of [1, 1, 1, 4, 13]) clock.advance(seconds * 1000);
+      expect(device.stats()).toMatchObject({ notifiesAcknowledged: 1, notifiesAbandoned: 1 });
+      expect(logs.events.map(({ level, message }) => `${level}: ${message}`)).toEqual([
+        "info: NOTIFY for example.com sent to [2001:db8::2]:5300",
+        "info: NOTIFY for example.com sent to 192.0.2.2:53",
+        "info: NOTIFY for example.com acknowledged by 192.0.2.2:53",
+        "warning: NOTIFY for example.com to [2001:db8::2]:5300 unanswered after 6 attempts; " +
+          "check that the secondary listens there and accepts NOTIFY from this address",
+      ]);
+    } finally {
+      logs.stop();
+    }
   });
 });

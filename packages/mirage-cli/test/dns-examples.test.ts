@@ -171,6 +171,8 @@ describeRequiring(
           const second = ns.unikernel(direct, "dist/dns-primary.mjs", [...args, `--notify=${KERNEL_IP}:53`]);
           await waitFor(() => second.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
           await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.81");
+          const acknowledged = `NOTIFY for example.com acknowledged by ${KERNEL_IP}:53`;
+          await waitFor(() => second.stderr().includes(acknowledged), "dns-primary to log Knot's answer");
           // The NOTIFY came first, then the transfer (under the key Knot's remote requires) of the new serial.
           const notified = log.search(
             /\[example\.com\.\] notify, incoming, remote 10\.99\.0\.2@\d+, serial 2026120502/,

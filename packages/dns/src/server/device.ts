@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+import { logSource } from "@mirage-ts/mirage-runtime";
 import type { Device, Ipaddr, Random, Stack, TcpFlow } from "@mirage-ts/mirage-types";
 import type { Clock } from "../clock.js";
 import { Opcode, RrClass, RrType } from "../wire/constants.js";
@@ -35,6 +36,13 @@ export interface DnsServerDeviceOptions {
 
 /** Delays between NOTIFY attempts, in seconds (ocaml-dns: 1, 1, 1, 4, 13). */
 const notifyBackoff = [1, 1, 1, 4, 13];
+
+const log = () => logSource("dns.server", "The authoritative DNS server: NOTIFY to secondaries");
+
+function targetName(target: NotifyTarget): string {
+  const address = target.address.toString();
+  return target.address.version === 6 ? `[${address}]:${target.port}` : `${address}:${target.port}`;
+}
 
 /**
  * The server listening on a stack.
@@ -140,8 +148,14 @@ export class DnsServerDevice implements Device {
           });
     if (timer === undefined) {
       this.counts.notifiesAbandoned++;
+      // A secondary that never answers keeps the old zone until its refresh: the operator must hear of it.
+      log().warn(
+        `NOTIFY for ${zone} to ${targetName(target)} unanswered after ${attempt + 1} attempts; ` +
+          "check that the secondary listens there and accepts NOTIFY from this address",
+      );
       return;
     }
+    if (attempt === 0) log().info(`NOTIFY for ${zone} sent to ${targetName(target)}`);
     this.pendingNotifies.set(id, { target, cancel: () => timer.cancel() });
   }
 
@@ -151,6 +165,7 @@ export class DnsServerDevice implements Device {
     pending.cancel();
     this.pendingNotifies.delete(message.id);
     this.counts.notifiesAcknowledged++;
+    log().info(`NOTIFY for ${message.questions[0]?.name ?? "?"} acknowledged by ${targetName(pending.target)}`);
   }
 
   private randomId(): number {
