@@ -43,19 +43,22 @@ let spec: RuntimeSpec | undefined;
 const bundle = () => join(work, "bundle");
 
 describeRequiring(missing, "the OCI image of static-website --net=direct", { timeout: RUN_TEST_MS }, () => {
-  beforeAll(async () => {
-    ns = new Netns();
-    dir = await exampleCopy("static-website");
-    work = await mkdtemp(join(tmpdir(), "mirage-oci-direct-"));
-    const args = `--interface=tap:${ns.tap} --ipv4=${UNIKERNEL_IP}/24 --port=80`;
-    const configure = ["configure", "-t", "unix", "--net=direct", "--no-dhcp", "--oci", "--health=tcp:80"];
-    const configured = await mirage(dir, [...configure, `--run-args=${args}`]);
-    expect(configured.code, configured.stderr).toBe(0);
-    const built = await mirage(dir, ["build"]);
-    expect(built.code, built.stderr).toBe(0);
-    expect(built.stdout).toContain(`Its OCI image ${REFERENCE}`);
-    spec = await unpack(join(dir, "dist", "oci"), REFERENCE, bundle());
-  }, buildsMs(1, COMMAND_MS));
+  beforeAll(
+    async () => {
+      ns = new Netns();
+      dir = await exampleCopy("static-website");
+      work = await mkdtemp(join(tmpdir(), "mirage-oci-direct-"));
+      const args = `--interface=tap:${ns.tap} --ipv4=${UNIKERNEL_IP}/24 --port=80`;
+      const configure = ["configure", "-t", "unix", "--net=direct", "--no-dhcp", "--oci", "--health=tcp:80"];
+      const configured = await mirage(dir, [...configure, `--run-args=${args}`]);
+      expect(configured.code, configured.stderr).toBe(0);
+      const built = await mirage(dir, ["build"]);
+      expect(built.code, built.stderr).toBe(0);
+      expect(built.stdout).toContain(`Its OCI image ${REFERENCE}`);
+      spec = await unpack(join(dir, "dist", "oci"), REFERENCE, bundle());
+    },
+    buildsMs(1, COMMAND_MS),
+  );
 
   afterAll(async () => {
     ns?.destroy();

@@ -78,7 +78,8 @@ describe("Docker's health check", () => {
     };
     const config = async (healthcheck?: Health) => {
       const image = await buildImage({ ...options, healthcheck });
-      return (JSON.parse(Buffer.from(image.config.data).toString("utf8")) as { config: Record<string, unknown> }).config;
+      return (JSON.parse(Buffer.from(image.config.data).toString("utf8")) as { config: Record<string, unknown> })
+        .config;
     };
     const health: Health = { kind: "http", port: 8080, path: "/" };
     expect((await config(health)).Healthcheck).toEqual(dockerHealthcheck(health, "/usr/local/bin/node"));

@@ -96,7 +96,9 @@ export function kubernetesManifests(options: ManifestOptions): Manifest[] {
     imagePullPolicy: options.image.startsWith("localhost/") ? "Never" : "IfNotPresent",
     args: [...options.args],
     ...(health === undefined ? {} : { ports: [{ name: "health", containerPort: health.port, protocol: "TCP" }] }),
-    ...(health === undefined ? {} : { livenessProbe: probe(health, HEALTH_TIMING.startSeconds), readinessProbe: probe(health, 1) }),
+    ...(health === undefined
+      ? {}
+      : { livenessProbe: probe(health, HEALTH_TIMING.startSeconds), readinessProbe: probe(health, 1) }),
     securityContext: securityContext(options.net, options.uid),
     // The root is read-only; a writable /tmp for what Node or the unikernel may put there.
     volumeMounts: [
