@@ -1,9 +1,9 @@
 // The OCI image of a `--net=direct` unikernel: static-website on mirage-ts's own TCP/IP stack. The
 // image holds mirage-unix's native tap addon at the host path its bundle loads it from, with the
-// libraries ldd lists for it; unpacked by umoci and run by crun (support/crun.ts says why not
-// podman) as its unprivileged user, given /dev/net/tun and NET_ADMIN (in the ambient set, as
-// `podman run --cap-add` gives it to a non-root user) in a network namespace of the test's own, it
-// creates its tap there, and curl reaches it through the kernel's end of that tap.
+// libraries ldd lists for it. podman, asked for NET_ADMIN, gives it to the image's non-root user;
+// unpacked by umoci and run by crun (support/crun.ts says why not podman) as that user, given
+// /dev/net/tun and NET_ADMIN (in the ambient set, as podman does) in a network namespace of the
+// test's own, it creates its tap there, and curl reaches it through the kernel's end of that tap.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
@@ -22,14 +22,15 @@ import { parseLdd } from "../src/oci/rootfs.js";
 import { Container, type RuntimeSpec, unpack, writeSpec } from "./support/crun.js";
 import { COMMAND_MS, RUN_TEST_MS, buildsMs } from "./support/limits.js";
 import { Netns } from "./support/netns.js";
-import { ROOT, exampleCopy, mirage, removeProject } from "./support/project.js";
+import { ROOT, exampleCopy, mirage, removeProject, run } from "./support/project.js";
 
 const missing = firstMissing(
   () => missingNamespaces("curl"),
-  () => missingTools("umoci", "crun", "unshare"),
+  () => missingTools("umoci", "crun", "unshare", "podman"),
   missingTapAddon,
 );
-const REFERENCE = "localhost/static-website:latest";
+// A name of its own: oci-run.test.ts loads and removes static-website's default one in podman meanwhile.
+const REFERENCE = "localhost/static-website-direct:test";
 const UNIKERNEL_IP = "10.99.0.2";
 /** /dev/net/tun: a character device, 10:200. */
 const TUN = { path: "/dev/net/tun", type: "c", major: 10, minor: 200 };
@@ -49,8 +50,8 @@ describeRequiring(missing, "the OCI image of static-website --net=direct", { tim
       dir = await exampleCopy("static-website");
       work = await mkdtemp(join(tmpdir(), "mirage-oci-direct-"));
       const args = `--interface=tap:${ns.tap} --ipv4=${UNIKERNEL_IP}/24 --port=80`;
-      const configure = ["configure", "-t", "unix", "--net=direct", "--no-dhcp", "--oci", "--health=tcp:80"];
-      const configured = await mirage(dir, [...configure, `--run-args=${args}`]);
+      const configure = ["configure", "-t", "unix", "--net=direct", "--no-dhcp", "--oci", `--image=${REFERENCE}`];
+      const configured = await mirage(dir, [...configure, "--health=tcp:80", `--run-args=${args}`]);
       expect(configured.code, configured.stderr).toBe(0);
       const built = await mirage(dir, ["build"]);
       expect(built.code, built.stderr).toBe(0);
@@ -85,6 +86,27 @@ describeRequiring(missing, "the OCI image of static-website --net=direct", { tim
     const config = (await blob(manifest.config.digest)) as { config: Record<string, unknown> };
     expect(config.config).toMatchObject({ User: "65532:65532", ExposedPorts: { "80/tcp": {} } });
     expect(config.config.Healthcheck).toBeUndefined();
+  });
+
+  it("is given NET_ADMIN in its non-root user's effective set by podman's --cap-add", async () => {
+    const archive = join(dir, "dist", "static-website.oci.tar");
+    const loaded = await run("podman", ["load", "-i", archive], { cwd: dir });
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const created = await run(
+      "podman",
+      ["create", "--cap-add=NET_ADMIN", "--device=/dev/net/tun", "--read-only", REFERENCE],
+      { cwd: dir },
+    );
+    const id = created.stdout.trim();
+    try {
+      expect(created.code, created.stderr).toBe(0);
+      const format = "{{.Config.User}} {{.EffectiveCaps}}";
+      const inspected = await run("podman", ["container", "inspect", "--format", format, id], { cwd: dir });
+      expect(inspected.stdout.trim()).toBe("65532:65532 [CAP_NET_ADMIN]");
+    } finally {
+      if (id !== "") await run("podman", ["rm", "-f", id], { cwd: dir });
+      await run("podman", ["rmi", REFERENCE], { cwd: dir });
+    }
   });
 
   it("runs unprivileged with /dev/net/tun and NET_ADMIN in a namespace, makes its tap there, answers curl", async () => {
