@@ -110,8 +110,9 @@ export const health: Key<Health | undefined> = key(
     docs: DEPLOY_SECTION,
     docv: "HEALTH",
     doc:
-      "The health check of the unikernel for the Kubernetes probes and Service: http:PORT/PATH (a 2xx or 3xx " +
-      "answer) or tcp:PORT (a connection accepted).",
+      "The health check of the unikernel for the Kubernetes probes and Service, and (with --net=socket) the " +
+      "Docker health check of the --oci image: http:PORT/PATH (a 2xx or 3xx answer) or tcp:PORT (a connection " +
+      "accepted).",
   }),
 );
 

@@ -1,15 +1,18 @@
 // The Kubernetes manifests of `mirage configure --kubernetes`, validated against the Kubernetes
-// OpenAPI schemas (kubernetes-models: ajv validators generated from the API server's OpenAPI
-// document), their probes and securityContext checked for both network stacks, and the file
-// configure writes for the static-website example.
+// OpenAPI schemas twice: by kubernetes-models (ajv validators generated from the API server's
+// OpenAPI document: types, required fields, enumerations, but an unknown field passes) and strictly
+// (support/kubernetes-schema.ts: the document's own definitions closed to unknown fields); their
+// probes and securityContext checked for both network stacks, and the file configure writes for the
+// static-website example.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { parseHealth } from "../src/kubernetes/health.js";
+import { type Health, parseHealth } from "../src/kubernetes/health.js";
 import { type ManifestOptions, kubernetesManifests, kubernetesName } from "../src/kubernetes/manifests.js";
+import { KUBERNETES_VERSION, strictErrors } from "./support/kubernetes-schema.js";
 import { COMMAND_MS } from "./support/limits.js";
 import { exampleCopy, mirage, removeProject } from "./support/project.js";
 
@@ -33,6 +36,7 @@ interface Container {
 
 /** Validates the manifests against the schemas (throwing on the first invalid field) and returns them typed. */
 function validated(manifests: readonly unknown[]): { deployment: Deployment; service?: Service } {
+  for (const manifest of manifests) expect(strictErrors(manifest)).toEqual([]);
   const [first, second] = manifests;
   const deployment = new Deployment(first as ConstructorParameters<typeof Deployment>[0]);
   deployment.validate();
@@ -97,11 +101,65 @@ describe("the Kubernetes manifests", () => {
     expect(container.livenessProbe).toBeUndefined();
   });
 
-  it("are refused by the schemas when a field is wrong (the validation is not a no-op)", () => {
+  it("are refused by both validations when a field has the wrong type (neither is a no-op)", () => {
     const [deployment] = kubernetesManifests(options) as Record<string, unknown>[];
     const broken = JSON.parse(JSON.stringify(deployment)) as { spec: { replicas: unknown } };
     broken.spec.replicas = "one";
-    expect(() => validated([broken])).toThrow(/replicas must be integer/u);
+    expect(strictErrors(broken)).toEqual(["/spec/replicas: must be integer"]);
+    const model = new Deployment(broken as ConstructorParameters<typeof Deployment>[0]);
+    expect(() => model.validate()).toThrow(/replicas must be integer/u);
+  });
+
+  it(`are refused by the strict schemas (Kubernetes ${KUBERNETES_VERSION}) when a field is misspelt or misplaced`, () => {
+    const [deployment, service] = kubernetesManifests(options) as Record<string, unknown>[];
+    const broken = JSON.parse(JSON.stringify(deployment)) as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    const container = broken.spec.template.spec.containers[0] ?? {};
+    container.imagePullPolcy = container.imagePullPolicy;
+    delete container.imagePullPolicy;
+    (container.livenessProbe as { httpGet: Record<string, unknown> }).httpGet.paht = "/";
+    // kubernetes-models lets unknown fields through: the strict schemas are what catch them.
+    expect(() =>
+      new Deployment(broken as unknown as ConstructorParameters<typeof Deployment>[0]).validate(),
+    ).not.toThrow();
+    expect(strictErrors(broken)).toEqual([
+      '/spec/template/spec/containers/0: unknown field "imagePullPolcy"',
+      '/spec/template/spec/containers/0/livenessProbe/httpGet: unknown field "paht"',
+    ]);
+    const misplaced = JSON.parse(JSON.stringify(service)) as { spec: Record<string, unknown> };
+    misplaced.spec.containerPort = 8080;
+    expect(strictErrors(misplaced)).toEqual(['/spec: unknown field "containerPort"']);
+    expect(strictErrors({ ...service, kind: "Servic" })).toEqual(["/: no schema for apiVersion v1, kind Servic"]);
+    expect(strictErrors({ ...service, spec: { ports: [{ port: "80" }] } })).toEqual([
+      "/spec/ports/0/port: must be integer",
+    ]);
+  });
+
+  it("probe the --health check, on its port, for both network stacks and both kinds of check", () => {
+    const checks: Health[] = [
+      { kind: "http", port: 8080, path: "/healthz" },
+      { kind: "tcp", port: 53 },
+    ];
+    for (const net of ["socket", "direct"] as const)
+      for (const health of checks) {
+        const { deployment, service } = validated(kubernetesManifests({ ...options, net, health }));
+        const container = containerOf(deployment);
+        const action =
+          health.kind === "http"
+            ? { httpGet: { path: health.path, port: "health" } }
+            : { tcpSocket: { port: "health" } };
+        expect(container.livenessProbe).toEqual({
+          ...action,
+          initialDelaySeconds: 5,
+          periodSeconds: 10,
+          timeoutSeconds: 2,
+          failureThreshold: 3,
+        });
+        expect(container.readinessProbe).toMatchObject({ ...action, initialDelaySeconds: 1 });
+        expect(container.ports).toEqual([{ name: "health", containerPort: health.port, protocol: "TCP" }]);
+        expect(service?.spec?.ports?.[0]).toMatchObject({ port: health.port, targetPort: "health" });
+      }
   });
 
   it("name objects with DNS labels", () => {

@@ -2,20 +2,21 @@
 // the same manifest digest), its layer a sorted tar owned by 0:0 at one time, its config running the
 // program as an unprivileged numeric user; an image on a base layout keeps the base's layers.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
-import { describeRequiring, missingTools } from "@mirage-ts/test-support";
+import { describeRequiring, itRequiring, missingTapAddon, missingTools } from "@mirage-ts/test-support";
 import { extract } from "tar-stream";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../src/oci/image.js";
 import { type Image, layoutArchive, sha256, writeLayout } from "../src/oci/layout.js";
-import { IMAGE_UID, parseLdd } from "../src/oci/rootfs.js";
+import { tapAddonOf } from "../src/oci/native-addons.js";
+import { IMAGE_UID, parseLdd, sharedLibraries } from "../src/oci/rootfs.js";
 import { tarArchive } from "../src/oci/tar.js";
-import { COMMAND_MS } from "./support/limits.js";
-import { exampleCopy, mirage, removeProject } from "./support/project.js";
+import { ROOT, exampleCopy, removeProject } from "./support/project.js";
 
 interface Header {
   readonly name: string;
@@ -161,6 +162,16 @@ describeRequiring(missingTools("ldd"), "the image of a unikernel", {}, () => {
     expect(read.find((e) => e.name === "tmp/")?.mode).toBe(0o1777);
   });
 
+  it("holds native addons at their host paths, with the libraries they need, each once", async () => {
+    const addon = "/bin/ls";
+    const image = await buildImage({ ...options("console.log(1);"), addons: [addon] });
+    const read = await entries(gunzipSync(image.layers[0]?.data ?? new Uint8Array()));
+    const names = read.map((e) => e.name);
+    expect(read.find((e) => e.name === "bin/ls")?.body.equals(await readFile(addon))).toBe(true);
+    for (const library of await sharedLibraries(addon)) expect(names).toContain(library.slice(1));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it("on a base layout, keeps its layers and config and runs node from its PATH", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mirage-oci-base-"));
     try {
@@ -173,6 +184,11 @@ describeRequiring(missingTools("ldd"), "the image of a unikernel", {}, () => {
       expect((config.rootfs as { diff_ids: string[] }).diff_ids).toHaveLength(2);
       const top = await entries(gunzipSync(image.layers[1]?.data ?? new Uint8Array()));
       expect(top.map((e) => e.name)).not.toContain("usr/local/bin/node");
+      // An addon on a base: the base's libc serves it, the host's libraries stay out.
+      const withAddon = await buildImage({ ...options("console.log(1);"), base: dir, addons: ["/bin/ls"] });
+      const names = (await entries(gunzipSync(withAddon.layers[1]?.data ?? new Uint8Array()))).map((e) => e.name);
+      expect(names).toContain("bin/ls");
+      expect(names.some((n) => n.endsWith("libc.so.6"))).toBe(false);
       await writeFile(join(dir, "index.json"), "{}");
       await expect(buildImage({ ...options("x"), base: dir })).rejects.toThrow("its index.json lists no image");
     } finally {
@@ -196,22 +212,25 @@ describeRequiring(missingTools("skopeo"), "the layout", {}, () => {
   });
 });
 
-describe("mirage build --oci", () => {
-  it(
-    "refuses --net=direct before building, naming the tap addon the image would lack",
-    async () => {
-      const dir = await exampleCopy("static-website");
-      try {
-        const configured = await mirage(dir, ["configure", "-t", "unix", "--net=direct", "--oci"]);
-        expect(configured.code, configured.stderr).toBe(0);
-        const built = await mirage(dir, ["build"]);
-        expect(built.code).toBe(1);
-        expect(built.stderr).toContain("--oci with --net=direct: the image would lack mirage-unix's native tap addon");
-        expect(built.stderr).toContain("configure with --net=socket");
-      } finally {
-        await removeProject(dir);
-      }
-    },
-    COMMAND_MS * 2,
-  );
+describe("the tap addon of a --net=direct image", () => {
+  let dir = "";
+  let root = "";
+  let bundle = "";
+  beforeAll(async () => {
+    dir = await exampleCopy("static-website");
+    root = await realpath(join(ROOT, "packages", "mirage-unix"));
+    bundle = `var u=${JSON.stringify(`${pathToFileURL(root).href}/dist/internal/tap-addon.js`)};`;
+  });
+  afterAll(() => removeProject(dir));
+
+  itRequiring(missingTapAddon(), "is the one of the mirage-unix that the bundle names", {}, async () => {
+    expect(await tapAddonOf(join(dir, "mirage"), bundle)).toBe(join(root, "build", "Release", "tap.node"));
+  });
+
+  it("is refused when the bundle names another mirage-unix than the one that resolves", async () => {
+    const elsewhere = 'var u="file:///elsewhere/mirage-unix/dist/internal/tap-addon.js";';
+    await expect(tapAddonOf(join(dir, "mirage"), elsewhere)).rejects.toThrow(
+      `the bundle does not load mirage-unix from ${root}`,
+    );
+  });
 });

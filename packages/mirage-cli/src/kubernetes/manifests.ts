@@ -11,7 +11,7 @@
  */
 
 import { stringify } from "yaml";
-import type { Health } from "./health.js";
+import { HEALTH_TIMING, type Health } from "./health.js";
 
 /**
  * What the manifests are made of.
@@ -50,7 +50,8 @@ export function kubernetesName(name: string): string {
 function probe(health: Health, initialDelaySeconds: number): Record<string, unknown> {
   const action =
     health.kind === "http" ? { httpGet: { path: health.path, port: "health" } } : { tcpSocket: { port: "health" } };
-  return { ...action, initialDelaySeconds, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+  const { periodSeconds, timeoutSeconds, failureThreshold } = HEALTH_TIMING;
+  return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
 }
 
 /** The container's securityContext for its network stack. */
@@ -95,7 +96,9 @@ export function kubernetesManifests(options: ManifestOptions): Manifest[] {
     imagePullPolicy: options.image.startsWith("localhost/") ? "Never" : "IfNotPresent",
     args: [...options.args],
     ...(health === undefined ? {} : { ports: [{ name: "health", containerPort: health.port, protocol: "TCP" }] }),
-    ...(health === undefined ? {} : { livenessProbe: probe(health, 5), readinessProbe: probe(health, 1) }),
+    ...(health === undefined
+      ? {}
+      : { livenessProbe: probe(health, HEALTH_TIMING.startSeconds), readinessProbe: probe(health, 1) }),
     securityContext: securityContext(options.net, options.uid),
     // The root is read-only; a writable /tmp for what Node or the unikernel may put there.
     volumeMounts: [

@@ -7,12 +7,13 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, posix } from "node:path";
-import { Action, type Info } from "@mirage-ts/functoria";
+import { Action, type Info, buildDirs } from "@mirage-ts/functoria";
 import { appBundlePath } from "../commands/bundle.js";
 import { health, image, imageReference, networkStack, oci, ociBase, runArgs, splitRunArgs } from "../deploy-keys.js";
 import { target } from "../keys.js";
 import { buildImage } from "./image.js";
 import { layoutArchive, writeLayout } from "./layout.js";
+import { tapAddonOf } from "./native-addons.js";
 
 /** The time of an image's files: `SOURCE_DATE_EPOCH` when set (reproducible-builds.org), else 0. */
 export function sourceDateEpoch(env: Readonly<Record<string, string | undefined>>): number {
@@ -22,20 +23,11 @@ export function sourceDateEpoch(env: Readonly<Record<string, string | undefined>
   return Number(given);
 }
 
-/**
- * Refuses an image `--oci` cannot build, before anything is built: a target other than unix, or
- * mirage-ts's own stack (`--net=direct`), whose bundle loads mirage-unix's native tap addon from
- * where the package is installed on the host, which the image does not hold.
- */
+/** Refuses an image `--oci` cannot build, before anything is built: a target other than unix. */
 export function checkImageable(info: Info): void {
   if (!info.get(oci)) return;
   if (info.get(target) !== "unix")
     throw new Error("--oci builds images of unix-target unikernels only: configure with -t unix");
-  if (networkStack(info) === "direct")
-    throw new Error(
-      "--oci with --net=direct: the image would lack mirage-unix's native tap addon, which the bundle loads " +
-        "from the host's node_modules; configure with --net=socket for an image",
-    );
 }
 
 /** Where the image of the program `outfile` goes: its layout and its archive. */
@@ -58,6 +50,9 @@ export async function writeImage(
   for (const path of [outfile, app, `${app}.map`]) files.set(basename(path), await readFile(path));
   const name = basename(outfile).replace(/\.mjs$/u, "");
   const check = info.get(health);
+  const direct = networkStack(info) === "direct";
+  const { buildDir } = buildDirs(info.projectName, info.configFile);
+  const bundle = Buffer.from(files.get(basename(app)) ?? new Uint8Array()).toString("utf8");
   const img = await buildImage({
     name,
     reference: imageReference(info.name, info.get(image)),
@@ -66,6 +61,9 @@ export async function writeImage(
     mtime: sourceDateEpoch(process.env),
     base: info.get(ociBase),
     port: check?.port,
+    addons: direct ? [await tapAddonOf(buildDir, bundle)] : [],
+    // On its own stack the unikernel answers on its tap's address, not on the container's loopback.
+    healthcheck: direct ? undefined : check,
   });
   const { layout, archive } = imagePaths(outfile);
   await writeLayout(layout, img);

@@ -8,8 +8,19 @@
  */
 
 import { gzipSync } from "node:zlib";
+import type { Health } from "../kubernetes/health.js";
+import { dockerHealthcheck } from "./healthcheck.js";
 import { type Blob, type Image, MEDIA, blob, describe, jsonBlob, readBaseImage, sha256 } from "./layout.js";
-import { type AppFiles, IMAGE_APP, IMAGE_NODE, IMAGE_UID, appEntries, hostNodeEntries, userFiles } from "./rootfs.js";
+import {
+  type AppFiles,
+  IMAGE_APP,
+  IMAGE_NODE,
+  IMAGE_UID,
+  addonEntries,
+  appEntries,
+  hostNodeEntries,
+  userFiles,
+} from "./rootfs.js";
 import { tarArchive } from "./tar.js";
 
 /**
@@ -34,6 +45,13 @@ export interface ImageOptions {
   readonly nodeBinary?: string | undefined;
   /** The TCP port the unikernel serves on, recorded as exposed. */
   readonly port?: number | undefined;
+  /**
+   * Native addons the bundle loads, by host path, put at the same path (with the libraries they
+   * need when the image has no base): mirage-unix's tap addon for `--net=direct`.
+   */
+  readonly addons?: readonly string[] | undefined;
+  /** The health check Docker runs in the container (`config.Healthcheck`, see `healthcheck.ts`). */
+  readonly healthcheck?: Health | undefined;
 }
 
 /** The image spec's name of Node's architecture. */
@@ -54,8 +72,14 @@ function timestamp(mtime: number): string {
  */
 export async function buildImage(options: ImageOptions): Promise<Image> {
   const base = options.base === undefined || options.base === "" ? undefined : await readBaseImage(options.base);
-  const runtime = base === undefined ? await hostNodeEntries(options.nodeBinary ?? process.execPath) : [];
-  const entries = [...runtime, ...(base === undefined ? userFiles() : []), ...appEntries(options.files)];
+  const addons = options.addons ?? [];
+  const runtime = base === undefined ? await hostNodeEntries(options.nodeBinary ?? process.execPath, addons) : [];
+  const entries = [
+    ...runtime,
+    ...(base === undefined ? userFiles() : []),
+    ...(await addonEntries(addons)),
+    ...appEntries(options.files),
+  ];
   const tar = await tarArchive(entries, { mtime: options.mtime });
   // gzip writes no name and a zero time into its header: its bytes depend on the tar's alone.
   const layer: Blob = blob(MEDIA.layer, gzipSync(tar, { level: 9 }));
@@ -65,6 +89,7 @@ export async function buildImage(options: ImageOptions): Promise<Image> {
   const baseRootfs = (base?.config.rootfs ?? {}) as { diff_ids?: string[] };
   const baseHistory = (base?.config.history ?? []) as unknown[];
   const env = Array.isArray(baseConfig.Env) ? (baseConfig.Env as string[]) : ["PATH=/usr/local/bin"];
+  const node = base === undefined ? IMAGE_NODE : "node";
   const config = {
     created,
     architecture: (base?.config.architecture as string | undefined) ?? ociArchitecture(),
@@ -72,11 +97,12 @@ export async function buildImage(options: ImageOptions): Promise<Image> {
     config: {
       User: `${IMAGE_UID}:${IMAGE_UID}`,
       Env: [...env.filter((e) => !e.startsWith("NODE_ENV=")), "NODE_ENV=production"],
-      Entrypoint: [base === undefined ? IMAGE_NODE : "node", `dist/${options.name}.mjs`],
+      Entrypoint: [node, `dist/${options.name}.mjs`],
       Cmd: [...options.args],
       WorkingDir: IMAGE_APP,
       ...(options.port === undefined ? {} : { ExposedPorts: { [`${options.port}/tcp`]: {} } }),
       Labels: { "org.opencontainers.image.title": options.name },
+      ...(options.healthcheck === undefined ? {} : { Healthcheck: dockerHealthcheck(options.healthcheck, node) }),
     },
     rootfs: { type: "layers", diff_ids: [...(baseRootfs.diff_ids ?? []), sha256(tar)] },
     history: [...baseHistory, { created, created_by: "mirage build --oci", comment: `dist/${options.name}.mjs` }],

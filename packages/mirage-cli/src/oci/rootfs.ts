@@ -83,15 +83,30 @@ export function appEntries(files: AppFiles): TarEntry[] {
   }));
 }
 
+/** The file at `path` on the host, at the same path in the image: a library, or a native addon. */
+async function hostFile(path: string): Promise<TarEntry> {
+  return { kind: "file", path: inImage(path), data: await readFile(path), mode: 0o755 };
+}
+
 /**
  * The runtime from the host: `node` (the real file behind `nodeBinary`) at {@link IMAGE_NODE}, and
- * each library at the path ldd gives (the loader looks there), with the contents of the file it
- * links to.
+ * each library that ldd says node or one of the native `addons` loads, once, at the path ldd gives
+ * (the loader looks there), with the contents of the file it links to. The addons themselves are
+ * {@link addonEntries}.
  */
-export async function hostNodeEntries(nodeBinary: string): Promise<TarEntry[]> {
+export async function hostNodeEntries(nodeBinary: string, addons: readonly string[] = []): Promise<TarEntry[]> {
   const node = await realpath(nodeBinary);
   const entries: TarEntry[] = [{ kind: "file", path: inImage(IMAGE_NODE), data: await readFile(node), mode: 0o755 }];
-  for (const library of await sharedLibraries(node))
-    entries.push({ kind: "file", path: inImage(library), data: await readFile(library), mode: 0o755 });
+  const libraries = new Set<string>();
+  for (const binary of [node, ...addons]) for (const library of await sharedLibraries(binary)) libraries.add(library);
+  for (const library of [...libraries].sort()) entries.push(await hostFile(library));
   return entries;
+}
+
+/**
+ * The native addons a bundle loads (`dlopen`ed by Node), each at its host path: the bundle names
+ * them by the absolute path of their package (see `internal/module-urls.ts`).
+ */
+export function addonEntries(addons: readonly string[]): Promise<TarEntry[]> {
+  return Promise.all(addons.map(hostFile));
 }

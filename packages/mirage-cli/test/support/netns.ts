@@ -188,15 +188,34 @@ export class Netns {
 
   /** Waits for the tap to appear here, moves it into the namespace and gives the kernel its address. */
   async adoptTap(): Promise<void> {
-    await waitFor(() => {
+    await this.#waitForTap([]);
+    execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
+    this.#addressTap();
+  }
+
+  /**
+   * Waits for the tap that a unikernel running inside the namespace (a container joining it) made
+   * there, and gives the kernel its address.
+   */
+  async tapInside(): Promise<void> {
+    await this.#waitForTap(["-n", this.name]);
+    this.#addressTap();
+  }
+
+  /** Waits for the tap to show in `ip [where] link`. */
+  #waitForTap(where: readonly string[]): Promise<void> {
+    return waitFor(() => {
       try {
-        execFileSync("ip", ["link", "show", this.tap], { stdio: "ignore" });
+        execFileSync("ip", [...where, "link", "show", this.tap], { stdio: "ignore" });
         return true;
       } catch {
         return false;
       }
     }, `tap ${this.tap}`);
-    execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
+  }
+
+  /** Gives the kernel its addresses on the tap, in the namespace, and brings the tap up. */
+  #addressTap(): void {
     execFileSync("ip", ["netns", "exec", this.name, "ip", "addr", "add", `${KERNEL_IP}/24`, "dev", this.tap]);
     if (this.#ipv6) {
       execFileSync("ip", [
