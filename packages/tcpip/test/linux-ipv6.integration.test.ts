@@ -1,8 +1,9 @@
 // IPv6 interop with the Linux kernel in a network namespace, over both NETWORK backends (a socat UDP
 // tunnel, and the tap fd): `ping -6` up to 8000 bytes (fragments both ways), the kernel's neighbour
 // entry REACHABLE, the stack pinging the kernel with a fragmented request, `curl -6` fetching 10 MB
-// from the dual-stack DirectStack with equal SHA-256 and the same server answering `curl -4`; and
-// SLAAC from radvd running in the namespace.
+// from the dual-stack DirectStack with equal SHA-256 and the same server answering `curl -4`; the
+// kernel's port unreachable reaching the UDP application over both families; and SLAAC from radvd
+// running in the namespace.
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -97,6 +98,25 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
           });
           const state = await ipv6State(driver);
           expect(state.neighbours.find((n) => n.ip === "2001:db8:99::1")?.state).toMatch(/reachable|stale|delay/);
+        },
+        TEST_MS,
+      );
+
+      it(
+        "delivers the kernel's port unreachable to the UDP application (Udp.onIcmpError), IPv4 and IPv6",
+        async () => {
+          for (const [dst, srcPort, type, code] of [
+            ["10.99.0.1", 4004, 3, 3],
+            ["2001:db8:99::1", 4006, 1, 4],
+          ] as const) {
+            expect(await driver.command({ cmd: "udp-send", dst, port: 9, srcPort }, "udp-sent")).toMatchObject({
+              ok: true,
+            });
+            const error = await driver.next("udp-icmp-error");
+            console.log(`[tcpip] ${backend}: UDP to ${dst}:9 -> ${error.kind} from ${String(error.from)}`);
+            expect(error).toMatchObject({ kind: "port-unreachable", from: dst, type, code, dst, dstPort: 9, srcPort });
+            expect(error.quote).toEqual([...new TextEncoder().encode("hello")]);
+          }
         },
         TEST_MS,
       );

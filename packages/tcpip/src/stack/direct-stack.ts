@@ -211,10 +211,10 @@ export class DirectStack implements Stack {
         default: () => undefined,
       };
       layers.setIpv6Input((packet) => ipv6.input(packet, handlers));
-      // As on IPv4: errors quoting TCP go to TCP; UDP has no error channel (neither has upstream's
-      // `Udp.S`), so the others are only counted by the ICMPv6 layer (`errorsReported`).
+      // As on IPv4: errors quoting TCP go to TCP, those quoting UDP to UDP's `onIcmpError` callback.
       ipv6.icmp.setErrorHandler((report) => {
         if (report.protocol === IpProtocol.tcp) tcp6.icmpError(report);
+        else if (report.protocol === IpProtocol.udp) udp6.icmpError(report);
       });
     }
     this.#stopped = new Promise((resolve) => {
