@@ -66,7 +66,10 @@ export interface NdpMessageStats {
   mldReports: number;
   /** MLD queries dropped: hop limit not 1, source not link-local, or a destination unlike the query's. */
   mldQueriesInvalid: number;
-  /** Multicast groups left (a CHANGE_TO_INCLUDE_MODE({}) record sent): an address went, or the layer stopped. */
+  /**
+   * Multicast groups left (a CHANGE_TO_INCLUDE_MODE record with no sources sent): an address went,
+   * or the layer stopped.
+   */
   mldLeaves: number;
   /** Advertisements for one of our assigned addresses from another node (a duplicate after DAD). */
   addressConflicts: number;
