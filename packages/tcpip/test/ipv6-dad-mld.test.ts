@@ -131,7 +131,7 @@ describe("RFC 4862 §5.4.5: a duplicate link-local address disables IPv6", () =>
 });
 
 describe("MLDv2 (RFC 3810)", () => {
-  it("repeats each state change once within the Unsolicited Report Interval, and leaves a removed address's group", async () => {
+  it("repeats each state change within the Unsolicited Report Interval; leaves a removed address's group", async () => {
     const l = lab(7);
     const raw = rawPort(l, PEER_MAC);
     const a = v6host(l, MAC_A, { config: { addresses: [Ipv6Prefix.make(STATIC, 64)] } });
