@@ -4,7 +4,8 @@
 // from the dual-stack DirectStack with equal SHA-256 and the same server answering `curl -4`; the
 // kernel's port unreachable reaching the UDP application over both families; SLAAC from radvd
 // running in the namespace; and MLDv2 as tcpdump reads it: joins repeated, queries sent with scapy
-// answered, the groups left when the stack stops.
+// answered, the groups left when the stack stops; and IPv6 disabled when the kernel holds the
+// unikernel's link-local address and defends it against its DAD probe (RFC 4862 §5.4.5).
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -257,3 +258,44 @@ describeRequiring(unavailable ?? missingBackend("tap") ?? missingScapy(), "MLDv2
     TEST_MS,
   );
 });
+
+describeRequiring(
+  unavailable ?? missingBackend("tap"),
+  "a duplicate link-local address, defended by Linux, disables IPv6",
+  {},
+  () => {
+    const lab = new Lab();
+    let driver: Driver;
+
+    beforeAll(async () => {
+      // Five DAD probes 1 s apart, so the kernel holds the address before the last one.
+      driver = await lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, dadTransmits: 5 });
+    }, LAB_MS);
+
+    afterAll(() => lab.destroy(), LAB_MS);
+
+    it(
+      "disables IPv6 on the interface, says why, and answers nothing over IPv6 any more",
+      async () => {
+        // The unikernel's EUI-64 link-local address (MAC 02:00:00:00:00:02), held by the kernel.
+        lab.exec("ip", ["-6", "addr", "add", "fe80::ff:fe00:2/64", "dev", lab.tap, "nodad"]);
+        let state = (await driver.command({ cmd: "ipv6" }, "ipv6")) as unknown as { disabled?: string };
+        for (let i = 0; i < 100 && state.disabled === undefined; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          state = (await driver.command({ cmd: "ipv6" }, "ipv6")) as unknown as { disabled?: string };
+        }
+        console.log(`[tcpip] link-local DAD against Linux: ${state.disabled}`);
+        expect(state.disabled).toMatch(/link-local address fe80::ff:fe00:2 used by another node; IPv6 is disabled/);
+        expect(() => lab.exec("ping", ["-6", "-c", "1", "-W", "1", UNIKERNEL])).toThrow();
+        const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
+          stats: { ipv6: { rxDisabled: number; ndp: { linkLocalConflicts: number } } };
+        };
+        expect(stats.ipv6.ndp.linkLocalConflicts).toBe(1);
+        expect(stats.ipv6.rxDisabled).toBeGreaterThan(0);
+        // IPv4 goes on.
+        expect(lab.exec("ping", ["-c", "1", "-W", "2", "10.99.0.2"])).toMatch(/1 received/);
+      },
+      TEST_MS,
+    );
+  },
+);
