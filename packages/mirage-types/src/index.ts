@@ -52,7 +52,15 @@ export {
   ppIpProto,
 } from "./ip.js";
 export type { Icmp, IcmpError, IcmpWriteOptions, Icmpv4 } from "./icmp.js";
-export type { Udp, UdpCallback, UdpError, UdpWriteOptions } from "./udp.js";
+export type {
+  Udp,
+  UdpCallback,
+  UdpError,
+  UdpIcmpError,
+  UdpIcmpErrorCallback,
+  UdpIcmpErrorKind,
+  UdpWriteOptions,
+} from "./udp.js";
 export {
   type Endpoint,
   type Keepalive,

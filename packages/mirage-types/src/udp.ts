@@ -36,6 +36,68 @@ export interface UdpWriteOptions<A> {
 }
 
 /**
+ * What an ICMP error says about a datagram this host sent, independently of the ICMP version:
+ * `port-unreachable` is the peer's "nobody listens on that port" (ICMPv4 type 3 code 3, ICMPv6
+ * type 1 code 4); `fragmentation-needed` is ICMPv4's "fragmentation needed" or ICMPv6's Packet Too
+ * Big; `net-unreachable`, `host-unreachable`, `protocol-unreachable`, `prohibited`,
+ * `source-route-failed`, `time-exceeded` and `parameter-problem` the other errors of RFC 792 and
+ * RFC 4443.
+ *
+ * @beta
+ */
+export type UdpIcmpErrorKind =
+  | "net-unreachable"
+  | "host-unreachable"
+  | "protocol-unreachable"
+  | "port-unreachable"
+  | "prohibited"
+  | "fragmentation-needed"
+  | "source-route-failed"
+  | "time-exceeded"
+  | "parameter-problem";
+
+/**
+ * An ICMP error about a UDP datagram this host sent, as {@link Udp.onIcmpError} delivers it
+ * (RFC 1122 §4.1.3.3: UDP passes ICMP errors up to the application; RFC 8085 §5.2).
+ *
+ * @remarks
+ * UDP has no sequence number, so the report is only as trustworthy as its ports: an off-path
+ * node that guesses them can forge one. Treat it as advice (retry elsewhere, stop sending), not as
+ * proof.
+ *
+ * @beta
+ */
+export interface UdpIcmpError<A> {
+  /** What the error says. */
+  readonly kind: UdpIcmpErrorKind;
+  /** Who sent the error: the destination host, or a router on the path. */
+  readonly from: A;
+  /** The ICMP type, as received. */
+  readonly type: number;
+  /** The ICMP code, as received. */
+  readonly code: number;
+  /** For `fragmentation-needed`, the MTU of the link the datagram did not fit; 0 otherwise. */
+  readonly nextHopMtu: number;
+  /** The quoted datagram's source address: one of this host's. */
+  readonly src: A;
+  /** The quoted datagram's source port. */
+  readonly srcPort: number;
+  /** The quoted datagram's destination address: the peer. */
+  readonly dst: A;
+  /** The quoted datagram's destination port. */
+  readonly dstPort: number;
+  /** The start of the quoted datagram's payload, as much as the error carried (maybe none). */
+  readonly quote: Uint8Array;
+}
+
+/**
+ * Receives the ICMP errors about datagrams sent through a {@link Udp}.
+ *
+ * @beta
+ */
+export type UdpIcmpErrorCallback<A> = (error: UdpIcmpError<A>) => void;
+
+/**
  * A UDP layer for addresses `A`.
  *
  * @public
@@ -49,4 +111,12 @@ export interface Udp<A> extends Device {
   input(src: A, dst: A, datagram: Uint8Array): Promise<void>;
   /** Sends `payload` to `dst`:`dstPort`. */
   write(dst: A, dstPort: number, payload: Uint8Array, options?: UdpWriteOptions<A>): Promise<Result<void, UdpError>>;
+  /**
+   * Delivers the ICMP errors about datagrams sent through this layer (from any source port) to
+   * `callback`, replacing any earlier one; `undefined` stops the delivery. Optional: a layer that
+   * cannot hear ICMP errors (a socket stack) leaves it out.
+   *
+   * @beta
+   */
+  onIcmpError?(callback: UdpIcmpErrorCallback<A> | undefined): void;
 }

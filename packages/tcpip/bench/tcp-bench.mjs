@@ -8,7 +8,9 @@
 // 1. Bulk throughput: one TCP connection between two dual-stack DirectStacks in this process, over
 //    IPv4 and over IPv6, on a vnetif switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so
 //    every frame crosses the switch through the event loop as a real deployment's would, against the same transfer over
-//    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both. Then the switch
+//    Node's kernel sockets on loopback. Wall-clock time, SHA-256 checked on both; IPv6 rows add their
+//    throughput as a share of IPv4's and the ratio of CPU time IPv6/IPv4 (steadier than wall-clock time
+//    on a loaded machine: the process's own CPU time). Then the switch
 //    alone, frames and no stack, to show how much of the time is the vnetif's.
 // 2. HTTP requests per second (wrk against static-website on the direct stack vs --net=socket): not
 //    in this script, it needs the built examples and a network namespace; `pnpm bench:tcp` runs it
@@ -92,6 +94,7 @@ async function directTransfer(data, mtu, family) {
     });
   });
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const opened = await client.tcp().createConnection(serverAddr, PORT);
   if (!opened.ok) throw new Error(`connect failed: ${opened.error.kind}`);
   const flow = opened.value;
@@ -101,10 +104,14 @@ async function directTransfer(data, mtu, family) {
   }
   await flow.close();
   const result = await done;
+  // Both stacks run in this process: its CPU time is theirs (and the switch's), and unlike wall-clock
+  // time it does not grow when other processes take the machine's cores.
+  const used = process.cpuUsage(cpu);
+  const cpuMs = (used.user + used.system) / 1000;
   const retransmitted = (family === 4 ? client.stats().tcp : client.stats().tcp6).retransmittedSegments;
   await client.disconnect();
   await server.disconnect();
-  return { ...result, ms: result.end - start, retransmitted };
+  return { ...result, ms: result.end - start, cpuMs, retransmitted };
 }
 
 /**
@@ -224,7 +231,11 @@ console.log(
 for (const { mtu, family, direct } of rows) {
   // IPv6 rows also say how they compare with IPv4 at the same MTU, measured just before.
   const v4 = rows.find((r) => r.mtu === mtu && r.family === 4).direct;
-  const versus = family === 6 ? `, ${((v4.ms / direct.ms) * 100).toFixed(1)} % of IPv4` : "";
+  const versus =
+    family === 6
+      ? `, ${((v4.ms / direct.ms) * 100).toFixed(1)} % of IPv4; CPU time IPv6/IPv4 = ` +
+        `${(direct.cpuMs / v4.cpuMs).toFixed(3)} (${direct.cpuMs.toFixed(0)} / ${v4.cpuMs.toFixed(0)} ms)`
+      : "";
   console.log(
     `  DirectStack <-> DirectStack, IPv${family} vnetif ${String(mtu).padEnd(4)}: ` +
       `${gbits(BYTES, direct.ms).toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +

@@ -87,14 +87,8 @@ export {
 export type { Ipv6AddressEntry, Ipv6AddressState, NdpLimits, NdpStats } from "./ipv6/ndp-state.js";
 export type { NdpMessageStats } from "./ipv6/ndp-handler.js";
 export type { Ipv6Counters } from "./ipv6/ipv6-stats.js";
-export {
-  type Ipv6Callback,
-  type Ipv6Config,
-  type Ipv6Handlers,
-  Ipv6Layer,
-  type Ipv6LayerOptions,
-  type Ipv6Stats,
-} from "./ipv6/ipv6-layer.js";
+export { type Ipv6Callback, type Ipv6Handlers, Ipv6Layer } from "./ipv6/ipv6-layer.js";
+export type { Ipv6Config, Ipv6LayerOptions, Ipv6Stats } from "./ipv6/ipv6-options.js";
 export {
   ICMPV6_HEADER_SIZE,
   type Icmpv6Message,

@@ -5,21 +5,12 @@
  */
 
 import { createHash } from "node:crypto";
-import {
-  type Ipaddr,
-  Ipv4Addr,
-  Ipv4Prefix,
-  Ipv6Addr,
-  Ipv6Prefix,
-  Macaddr,
-  type Stack,
-  ppTcpError,
-} from "@mirage-ts/mirage-types";
-import { type DirectStackOptions, Icmpv6Type, type LinkImpairments, NextHeader } from "@mirage-ts/tcpip";
+import { type Ipaddr, Ipv4Addr, Ipv6Addr, Macaddr, type Stack, ppTcpError } from "@mirage-ts/mirage-types";
+import { Icmpv6Type, NextHeader } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
-import { echoServer, floodSyn, stackOn } from "./helpers/direct-stacks.js";
+import { dualPair, echoServer, floodSyn } from "./helpers/direct-stacks.js";
 import { ethernet6, icmpv6, ipv6Packet } from "./helpers/ipv6.js";
-import { type Lab, lab, rawPort } from "./helpers/stacks.js";
+import { type Lab, rawPort } from "./helpers/stacks.js";
 import { drive, runUntil } from "./tcp/drive.js";
 import { randomBytes } from "./tcp/transfer.js";
 
@@ -28,32 +19,6 @@ const V6_A = Ipv6Addr.parse("2001:db8::1");
 const V6_B = Ipv6Addr.parse("2001:db8::2");
 const MAC_A = Macaddr.parse("02:00:00:00:00:0a");
 const PEER_MAC = Macaddr.parse("02:00:00:00:00:99");
-
-async function dualPair(link: LinkImpairments = {}, extra: Partial<DirectStackOptions> = {}) {
-  const l = lab(11);
-  const tcp = { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 };
-  const a = await stackOn(
-    l,
-    "02:00:00:00:00:0a",
-    {
-      ipv4: { cidr: Ipv4Prefix.parse("10.0.0.1/24") },
-      ipv6: { addresses: [Ipv6Prefix.parse("2001:db8::1/64")] },
-      tcp,
-      ...extra,
-    },
-    link,
-  );
-  const b = await stackOn(
-    l,
-    "02:00:00:00:00:0b",
-    { ipv4: { cidr: Ipv4Prefix.parse("10.0.0.2/24") }, ipv6: { addresses: [Ipv6Prefix.parse("2001:db8::2/64")] }, tcp },
-    link,
-  );
-  // DAD takes up to 2 s; addresses are usable after it.
-  const expected = extra.ipv6Only === true ? 2 : 3;
-  await runUntil(l.clock, () => a.ip().configuredIps().length === expected && b.ip().configuredIps().length === 3);
-  return { l, a, b };
-}
 
 /** Sends `data` to `dst`:7 from `client` and returns the SHA-256 of what comes back. */
 async function echo(l: Lab, client: Stack, dst: Ipaddr, data: Uint8Array): Promise<string> {

@@ -1,17 +1,20 @@
 // IPv6 interop with the Linux kernel in a network namespace, over both NETWORK backends (a socat UDP
 // tunnel, and the tap fd): `ping -6` up to 8000 bytes (fragments both ways), the kernel's neighbour
 // entry REACHABLE, the stack pinging the kernel with a fragmented request, `curl -6` fetching 10 MB
-// from the dual-stack DirectStack with equal SHA-256 and the same server answering `curl -4`; and
-// SLAAC from radvd running in the namespace.
+// from the dual-stack DirectStack with equal SHA-256 and the same server answering `curl -4`; the
+// kernel's port unreachable reaching the UDP application over both families; SLAAC from radvd
+// running in the namespace; and MLDv2 as tcpdump reads it: joins repeated, queries sent with scapy
+// answered, the groups left when the stack stops; and IPv6 disabled when the kernel holds the
+// unikernel's link-local address and defends it against its DAD probe (RFC 4862 §5.4.5).
 
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeRequiring, missingTools } from "@mirage-ts/test-support";
+import { describeRequiring, missingScapy, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, TEST_MS, transferMs } from "./helpers/limits.js";
-import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
 
 const unavailable = interopUnavailable(["curl", "tcpdump"]);
 const UNIKERNEL = "2001:db8:99::2";
@@ -101,6 +104,25 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         TEST_MS,
       );
 
+      it(
+        "delivers the kernel's port unreachable to the UDP application (Udp.onIcmpError), IPv4 and IPv6",
+        async () => {
+          for (const [dst, srcPort, type, code] of [
+            ["10.99.0.1", 4004, 3, 3],
+            ["2001:db8:99::1", 4006, 1, 4],
+          ] as const) {
+            expect(await driver.command({ cmd: "udp-send", dst, port: 9, srcPort }, "udp-sent")).toMatchObject({
+              ok: true,
+            });
+            const error = await driver.next("udp-icmp-error");
+            console.log(`[tcpip] ${backend}: UDP to ${dst}:9 -> ${error.kind} from ${String(error.from)}`);
+            expect(error).toMatchObject({ kind: "port-unreachable", from: dst, type, code, dst, dstPort: 9, srcPort });
+            expect(error.quote).toEqual([...new TextEncoder().encode("hello")]);
+          }
+        },
+        TEST_MS,
+      );
+
       it("records IPv6 in a pcap that `tcpdump -r` reads: ND, MLDv2, fragments and echo", () => {
         const text = execFileSync("tcpdump", ["-n", "-r", pcap, "ip6"], {
           encoding: "utf8",
@@ -173,3 +195,107 @@ describeRequiring(radvdMissing, "SLAAC from radvd in a namespace", {}, () => {
     expect(output).toMatch(/3 packets transmitted, 3 received/);
   }, 60_000);
 });
+
+/** The MLDv2 reports the unikernel sent (from its link-local address or `::`), as `tcpdump -v` prints them. */
+function mldReports(pcap: string): string[] {
+  const text = execFileSync("tcpdump", ["-n", "-v", "-r", pcap, "ip6"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  // tcpdump -v prints the IPv6 addresses on the line after the header; join them back.
+  return text
+    .replace(/\n\s+/g, " ")
+    .split("\n")
+    .filter((line) => /(fe80::ff:fe00:2|::) > ff02::16: .*multicast listener report v2/.test(line));
+}
+
+async function waitForReports(pcap: string, pattern: RegExp, count: number): Promise<string[]> {
+  for (let i = 0; i < 100; i++) {
+    const matching = mldReports(pcap).filter((line) => pattern.test(line));
+    if (matching.length >= count) return matching;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`fewer than ${count} reports match ${pattern}: ${mldReports(pcap).join("\n")}`);
+}
+
+describeRequiring(unavailable ?? missingBackend("tap") ?? missingScapy(), "MLDv2 against Linux and scapy", {}, () => {
+  const lab = new Lab();
+  const dir = mkdtempSync(join(tmpdir(), "tcpip-mld-"));
+  const pcap = join(dir, "capture.pcap");
+  const group = "ff02::1:ff00:2";
+  let driver: Driver;
+
+  beforeAll(async () => {
+    driver = await lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, pcap });
+    await waitForPreferred(driver, `${UNIKERNEL}/64`);
+  }, LAB_MS);
+
+  afterAll(async () => {
+    await lab.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }, LAB_MS);
+
+  it(
+    "repeats its join, answers General and Address Specific Queries, and leaves its groups when it stops",
+    async () => {
+      // The join of fe80::ff:fe00:2's and 2001:db8:99::2's solicited-node group, sent twice (Robustness 2).
+      const joins = await waitForReports(pcap, new RegExp(`gaddr ${group} to_ex`), 2);
+      console.log(`[tcpip] MLD join: ${joins[0]}`);
+      const script = join(FIXTURES, "mld-query.py");
+      lab.exec("/usr/bin/python3", [script, lab.tap]);
+      const general = await waitForReports(pcap, new RegExp(`gaddr ${group} is_ex`), 1);
+      console.log(`[tcpip] MLD answer to a General Query: ${general[0]}`);
+      lab.exec("/usr/bin/python3", [script, lab.tap, group]);
+      await waitForReports(pcap, new RegExp(`gaddr ${group} is_ex`), 2);
+      const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
+        stats: { ipv6: { ndp: { mldQueries: number; mldReports: number } } };
+      };
+      expect(stats.ipv6.ndp.mldQueries).toBe(2);
+      await driver.stop();
+      const leave = await waitForReports(pcap, new RegExp(`gaddr ${group} to_in`), 1);
+      console.log(`[tcpip] MLD leave at stop: ${leave[0]}`);
+    },
+    TEST_MS,
+  );
+});
+
+describeRequiring(
+  unavailable ?? missingBackend("tap"),
+  "a duplicate link-local address, defended by Linux, disables IPv6",
+  {},
+  () => {
+    const lab = new Lab();
+    let driver: Driver;
+
+    beforeAll(async () => {
+      // Five DAD probes 1 s apart, so the kernel holds the address before the last one.
+      driver = await lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, dadTransmits: 5 });
+    }, LAB_MS);
+
+    afterAll(() => lab.destroy(), LAB_MS);
+
+    it(
+      "disables IPv6 on the interface, says why, and answers nothing over IPv6 any more",
+      async () => {
+        // The unikernel's EUI-64 link-local address (MAC 02:00:00:00:00:02), held by the kernel.
+        lab.exec("ip", ["-6", "addr", "add", "fe80::ff:fe00:2/64", "dev", lab.tap, "nodad"]);
+        let state = (await driver.command({ cmd: "ipv6" }, "ipv6")) as unknown as { disabled?: string };
+        for (let i = 0; i < 100 && state.disabled === undefined; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          state = (await driver.command({ cmd: "ipv6" }, "ipv6")) as unknown as { disabled?: string };
+        }
+        console.log(`[tcpip] link-local DAD against Linux: ${state.disabled}`);
+        expect(state.disabled).toMatch(/link-local address fe80::ff:fe00:2 used by another node; IPv6 is disabled/);
+        expect(() => lab.exec("ping", ["-6", "-c", "1", "-W", "1", UNIKERNEL])).toThrow();
+        const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
+          stats: { ipv6: { rxDisabled: number; ndp: { linkLocalConflicts: number } } };
+        };
+        expect(stats.ipv6.ndp.linkLocalConflicts).toBe(1);
+        expect(stats.ipv6.rxDisabled).toBeGreaterThan(0);
+        // IPv4 goes on.
+        expect(lab.exec("ping", ["-c", "1", "-W", "2", "10.99.0.2"])).toMatch(/1 received/);
+      },
+      TEST_MS,
+    );
+  },
+);

@@ -33,16 +33,16 @@ import {
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import { Icmpv6Layer, type Icmpv6LayerOptions } from "../icmp/icmpv6-layer.js";
+import { Icmpv6Layer } from "../icmp/icmpv6-layer.js";
 import { ICMPV6_HEADER_SIZE, Icmpv6Type, decodeIcmpv6Message, encodeIcmpv6Header } from "../icmp/icmpv6-message.js";
 import { gather, totalLength } from "../internal/gather.js";
 import { setLongTimer } from "../internal/long-timer.js";
 import { DONE, settled } from "../internal/settled.js";
 import { writeChunks } from "../internal/write-chunks.js";
 import { fragmentRanges } from "../ipv4/fragmentation.js";
-import type { ReassemblyLimits, ReassemblyStats } from "../ipv4/reassembly.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
 import { type Ipv6Chain, walkExtensionHeaders } from "./extension-headers.js";
+import type { Ipv6Config, Ipv6LayerOptions, Ipv6Stats } from "./ipv6-options.js";
 import {
   IPV6_HEADER_SIZE,
   IPV6_MIN_MTU,
@@ -53,11 +53,11 @@ import {
   encodeIpv6PseudoHeader,
 } from "./ipv6-packet.js";
 import { Ipv6Reassembler } from "./ipv6-reassembly.js";
-import { type Ipv6Counters, newCounters } from "./ipv6-stats.js";
-import { NdpHandler, type NdpMessageStats } from "./ndp-handler.js";
+import { newCounters } from "./ipv6-stats.js";
+import { NdpHandler } from "./ndp-handler.js";
 import { multicastMac } from "./ndp-message.js";
-import type { Ipv6AddressEntry, NdpLimits, NdpStats } from "./ndp-state.js";
-import type { NeighbourCacheLimits, NeighbourEntry, NeighbourStats } from "./neighbour-cache.js";
+import type { Ipv6AddressEntry } from "./ndp-state.js";
+import type { NeighbourEntry } from "./neighbour-cache.js";
 import { PathMtuCache } from "./path-mtu.js";
 
 /**
@@ -82,60 +82,6 @@ export interface Ipv6Handlers extends IpHandlers<Ipv6Addr> {
   readonly tcp: Ipv6Callback;
   /** Receives UDP datagrams. */
   readonly udp: Ipv6Callback;
-}
-
-/**
- * The configuration of an {@link Ipv6Layer}.
- *
- * @beta
- */
-export interface Ipv6Config {
-  /** Static addresses with their on-link prefixes (`--ipv6=ADDR/PREFIX`). */
-  readonly addresses?: readonly Ipv6Prefix[];
-  /** A static default router (`--ipv6-gateway`). */
-  readonly gateway?: Ipv6Addr;
-  /** Accept router advertisements: default routers, prefixes and SLAAC (default `true`). */
-  readonly acceptRouterAdvertisements?: boolean;
-}
-
-/**
- * Options of an {@link Ipv6Layer}.
- *
- * @beta
- */
-export interface Ipv6LayerOptions {
-  /** The clock of every timer. */
-  readonly clock: Clock;
-  /** Randomness for DAD and RS delays and fragment identifications. */
-  readonly random: Random;
-  /** The configuration. */
-  readonly config?: Ipv6Config;
-  /** Extension headers walked at most (default 8, as Linux's `max_hbh_opts_number`). */
-  readonly maxExtensionHeaders?: number;
-  /** Fragment reassembly bounds (timeout default 60 s). */
-  readonly reassembly?: ReassemblyLimits;
-  /** Neighbour cache bounds and timings. */
-  readonly neighbours?: NeighbourCacheLimits;
-  /** Address, router and prefix list bounds; DAD settings. */
-  readonly ndp?: NdpLimits;
-  /** ICMPv6 error rate limit and ping table size. */
-  readonly icmp?: Omit<Icmpv6LayerOptions, "clock">;
-}
-
-/**
- * Counters of an {@link Ipv6Layer}.
- *
- * @beta
- */
-export interface Ipv6Stats extends Ipv6Counters {
-  /** Reassembly counters and table sizes. */
-  readonly reassembly: ReassemblyStats;
-  /** The neighbour cache. */
-  readonly neighbours: NeighbourStats;
-  /** Addresses, routers, prefixes. */
-  readonly ndp: NdpStats & NdpMessageStats;
-  /** Path MTU entries and how often a Packet Too Big lowered one. */
-  readonly pathMtu: { pathMtuEntries: number; pathMtuLowered: number };
 }
 
 const PROTOCOLS: Readonly<Record<IpProto, number>> = {
@@ -178,6 +124,7 @@ export class Ipv6Layer implements Ipv6 {
   #hopLimit = DEFAULT_HOP_LIMIT;
   #timer: { handle: TimerHandle; due: number } | undefined;
   #disconnected = false;
+  #disabled: string | undefined;
 
   /** @throws RangeError if a limit is invalid. */
   constructor(ethernet: Ethernet, options: Ipv6LayerOptions) {
@@ -212,6 +159,10 @@ export class Ipv6Layer implements Ipv6 {
   input(packet: Uint8Array, handlers: IpHandlers<Ipv6Addr>): Promise<void> {
     if (this.#disconnected) return DONE;
     this.#stats.rxPackets++;
+    if (this.#disabled !== undefined) {
+      this.#stats.rxDisabled++;
+      return DONE;
+    }
     const decoded = decodeIpv6Packet(packet);
     if (!decoded.ok) {
       this.#stats.rxInvalid++;
@@ -289,6 +240,7 @@ export class Ipv6Layer implements Ipv6 {
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.configuredIps} */
   configuredIps(): Ipv6Prefix[] {
+    if (this.#disabled !== undefined) return [];
     return this.#ndp.state
       .addresses()
       .filter((a) => a.state !== "tentative")
@@ -331,8 +283,21 @@ export class Ipv6Layer implements Ipv6 {
     };
   }
 
-  /** Stops receiving and sending; cancels every timer and fails waiting packets and pings. */
+  /**
+   * Why IPv6 is disabled on the interface, or `undefined` while it works: DAD found the link-local
+   * address duplicate (RFC 4862 §5.4.5). Packets are then dropped (`rxDisabled`) and writes fail
+   * with `no_route` and this reason (`txDisabled`).
+   */
+  disabled(): string | undefined {
+    return this.#disabled;
+  }
+
+  /**
+   * Leaves its multicast groups (one MLDv2 report), then stops receiving and sending; cancels every
+   * timer and fails waiting packets and pings.
+   */
   async disconnect(): Promise<void> {
+    if (!this.#disconnected && this.#disabled === undefined) this.#ndp.leaveGroups();
     this.#disconnected = true;
     this.#timer?.handle.cancel();
     this.#timer = undefined;
@@ -422,12 +387,19 @@ export class Ipv6Layer implements Ipv6 {
   /** Routes a datagram: multicast goes straight out, unicast through the neighbour cache. */
   #route(header: Ipv6Header, chunks: readonly Uint8Array[], fragment: boolean): Promise<Result<void, IpError>> {
     if (this.#disconnected) return Promise.resolve(this.#noRoute("the IPv6 layer is disconnected"));
+    if (this.#disabled !== undefined) {
+      this.#stats.txDisabled++;
+      return Promise.resolve(this.#noRoute(this.#disabled));
+    }
     const { dst } = header;
     if (dst.isMulticast()) return this.#send(multicastMac(dst), header, chunks, fragment);
     const state = this.#ndp.state;
     const nextHop = state.isOnLink(dst) ? dst : state.routers()[0];
     if (nextHop === undefined)
       return Promise.resolve(this.#noRoute(`no route to ${dst.toString()}: no default router`));
+    // The per-packet case: a neighbour with no state change due, sent to without a promise of our own.
+    const ready = this.#ndp.cache.ready(nextHop);
+    if (ready !== undefined) return this.#send(ready, header, chunks, fragment);
     return new Promise((resolve) => {
       const resolution = this.#ndp.resolve(nextHop, (mac) => {
         if (mac === undefined) resolve(this.#noRoute(`no neighbour advertisement from ${nextHop.toString()}`));
@@ -562,12 +534,21 @@ export class Ipv6Layer implements Ipv6 {
         if (hopLimit !== 0) this.#hopLimit = hopLimit;
       },
       schedule: () => this.#schedule(),
+      disable: (reason: string) => {
+        // Like a disconnect, but the layer stays to say why (disabled(), stats()).
+        this.#disabled = reason;
+        this.#timer?.handle.cancel();
+        this.#timer = undefined;
+        this.#reassembler.clear();
+        this.#ndp.cache.clear();
+        this.icmp.disconnect();
+      },
     };
   }
 
   /** Keeps one timer, due at the earliest deadline of ND or reassembly. */
   #schedule(): void {
-    if (this.#disconnected) return;
+    if (this.#disconnected || this.#disabled !== undefined) return;
     const due = Math.min(this.#ndp.nextDeadline() ?? Infinity, this.#reassembler.nextExpiry() ?? Infinity);
     if (due === Infinity || (this.#timer !== undefined && this.#timer.due <= due)) return;
     this.#timer?.handle.cancel();

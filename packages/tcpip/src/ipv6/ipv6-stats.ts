@@ -38,6 +38,8 @@ export interface Ipv6Counters {
   rxUnknownProtocol: number;
   /** ICMPv6 messages with a bad checksum or length. */
   rxIcmpInvalid: number;
+  /** Packets dropped because IPv6 is disabled on the interface (RFC 4862 §5.4.5). */
+  rxDisabled: number;
   /** Packets sent (each fragment counts). */
   txPackets: number;
   /** Fragments sent. */
@@ -48,6 +50,8 @@ export interface Ipv6Counters {
   txWouldFragment: number;
   /** Frames the link refused. */
   txLinkErrors: number;
+  /** Writes refused because IPv6 is disabled on the interface (also counted in `txNoRoute`). */
+  txDisabled: number;
 }
 
 /** Zeroed counters. */
@@ -67,10 +71,12 @@ export function newCounters(): Ipv6Counters {
     rxReassemblyTimeouts: 0,
     rxUnknownProtocol: 0,
     rxIcmpInvalid: 0,
+    rxDisabled: 0,
     txPackets: 0,
     txFragments: 0,
     txNoRoute: 0,
     txWouldFragment: 0,
     txLinkErrors: 0,
+    txDisabled: 0,
   };
 }

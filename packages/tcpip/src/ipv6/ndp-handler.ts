@@ -2,8 +2,11 @@
  * Neighbour Discovery on the wire for an `Ipv6Layer`: it validates ND messages (RFC 4861 §6.1, §7.1:
  * hop limit 255, code 0, lengths, options), answers solicitations, feeds advertisements to the
  * {@link NeighbourCache} and router advertisements to the {@link NdpState}, runs DAD (RFC 4862 §5.4),
- * and keeps the MLDv2 memberships (RFC 3810) of the solicited-node groups so ND works behind
- * MLD-snooping switches: a report on every join, and the whole state in answer to each query.
+ * and keeps the MLDv2 memberships (RFC 3810) of the solicited-node groups of its addresses
+ * ({@link MldListener}) so ND works behind MLD-snooping switches.
+ *
+ * RFC 4862 §5.4.5: when DAD finds the link-local address (formed from the MAC address, so meant to be
+ * unique) duplicate, IP operation on the interface is disabled through `NdpContext.disable`.
  *
  * Redirects (RFC 4861 §8) are ignored and counted: a host that follows them can be steered by any
  * neighbour, and the one-router links this stack runs on never need them.
@@ -14,14 +17,8 @@
 import { type IpError, Ipv6Addr, Ipv6Prefix, type Macaddr, type Result } from "@mirage-ts/mirage-types";
 import { type Icmpv6Message, Icmpv6Type } from "../icmp/icmpv6-message.js";
 import { ipv6Log as log } from "../internal/logs.js";
-import {
-  decodeNdOptions,
-  encodeMacOption,
-  encodeMldv2Records,
-  encodeTargetBody,
-  multicastMac,
-  solicitedNode,
-} from "./ndp-message.js";
+import { MldListener } from "./mld-listener.js";
+import { decodeNdOptions, encodeMacOption, encodeTargetBody, multicastMac, solicitedNode } from "./ndp-message.js";
 import { type NdpLimits, NdpState } from "./ndp-state.js";
 import { NeighbourCache, type NeighbourCacheLimits, type Resolution } from "./neighbour-cache.js";
 
@@ -43,6 +40,8 @@ export interface NdpContext {
   linkParameters(mtu: number | undefined, hopLimit: number): void;
   /** Re-arms the layer's timer after a state change. */
   schedule(): void;
+  /** Disables IPv6 on the interface (RFC 4862 §5.4.5), saying why. */
+  disable(reason: string): void;
 }
 
 /**
@@ -61,30 +60,35 @@ export interface NdpMessageStats {
   raIgnored: number;
   /** Redirects received and ignored. */
   redirectsIgnored: number;
-  /** MLD queries answered. */
+  /** MLD queries answered (General and Multicast Address Specific, RFC 3810 §6.2). */
   mldQueries: number;
-  /** MLDv2 reports sent. */
+  /** MLDv2 reports sent (each of the Robustness Variable's retransmissions counts, RFC 3810 §6.1). */
   mldReports: number;
+  /** MLD queries dropped: hop limit not 1, source not link-local, or a destination unlike the query's. */
+  mldQueriesInvalid: number;
+  /**
+   * Multicast groups left (a CHANGE_TO_INCLUDE_MODE record with no sources sent): an address went,
+   * or the layer stopped.
+   */
+  mldLeaves: number;
   /** Advertisements for one of our assigned addresses from another node (a duplicate after DAD). */
   addressConflicts: number;
   /**
-   * Link-local addresses found duplicate by DAD (RFC 4862 §5.4.5): the interface then has no
-   * link-local address, so ND with routers fails until the conflict is resolved.
+   * Link-local addresses found duplicate by DAD (RFC 4862 §5.4.5): IPv6 is then disabled on the
+   * interface (see `Ipv6Layer.disabled`).
    */
   linkLocalConflicts: number;
   /** Unsolicited advertisements sent to all nodes when an address passed DAD (RFC 4861 §7.2.6). */
   naUnsolicited: number;
 }
 
-const ALL_NODES = Ipv6Addr.parse("ff02::1");
 const ALL_ROUTERS = Ipv6Addr.parse("ff02::2");
 const MLDV2_ROUTERS = Ipv6Addr.parse("ff02::16");
+const ALL_NODES = Ipv6Addr.parse("ff02::1");
 const ND_HOP_LIMIT = 255;
 const FLAG_ROUTER = 0x80000000;
 const FLAG_SOLICITED = 0x40000000;
 const FLAG_OVERRIDE = 0x20000000;
-const MODE_IS_EXCLUDE = 2;
-const CHANGE_TO_EXCLUDE = 4;
 
 /** ND, DAD, SLAAC and MLD for one interface; see the module documentation. */
 export class NdpHandler {
@@ -92,15 +96,13 @@ export class NdpHandler {
   readonly cache: NeighbourCache;
   readonly #ctx: NdpContext;
   readonly #acceptRa: boolean;
-  readonly #groups = new Map<string, Ipv6Addr>([[ALL_NODES.toString(), ALL_NODES]]);
+  readonly #mld: MldListener;
   readonly #stats = {
     ndInvalid: 0,
     nsAnswered: 0,
     naReceived: 0,
     raIgnored: 0,
     redirectsIgnored: 0,
-    mldQueries: 0,
-    mldReports: 0,
     addressConflicts: 0,
     linkLocalConflicts: 0,
     naUnsolicited: 0,
@@ -111,6 +113,11 @@ export class NdpHandler {
     this.#acceptRa = acceptRa;
     this.state = new NdpState(ctx.mac(), limits.ndp);
     this.cache = new NeighbourCache(limits.neighbours);
+    this.#mld = new MldListener({
+      now: ctx.now,
+      randomDelay: ctx.randomDelay,
+      report: (body, count) => this.#report(body, count),
+    });
   }
 
   /** Adds the link-local address, then `static` addresses, and starts router solicitation. */
@@ -123,16 +130,16 @@ export class NdpHandler {
     for (const cidr of addresses) all.push({ cidr, origin: "static" });
     for (const { cidr, origin } of all) {
       if (origin === "static") this.state.addPrefix(cidr);
-      if (this.state.addAddress(cidr, origin, now, this.#ctx.randomDelay(1000)))
-        this.#join(solicitedNode(cidr.address));
+      this.state.addAddress(cidr, origin, now, this.#ctx.randomDelay(1000));
     }
+    this.#syncGroups();
     if (this.#acceptRa) this.state.solicitRouters(now, this.#ctx.randomDelay(1000));
     this.#ctx.schedule();
   }
 
   /** Whether a packet to `dst` is for this host (an assigned address or a joined group). */
   accepts(dst: Ipv6Addr, ndOnly: boolean): boolean {
-    if (dst.isMulticast()) return this.#groups.has(dst.toString());
+    if (dst.isMulticast()) return this.#mld.has(dst);
     return this.state.isOurs(dst, ndOnly);
   }
 
@@ -164,7 +171,7 @@ export class NdpHandler {
         this.#stats.redirectsIgnored++;
         break;
       case Icmpv6Type.mldQuery:
-        if (hopLimit === 1 && src.isLinkLocal()) this.#query();
+        this.#mld.query(src, dst, hopLimit, icmp.rest >>> 16, icmp.body);
         break;
       case Icmpv6Type.mldv2Report:
         break;
@@ -192,6 +199,13 @@ export class NdpHandler {
     }
     for (const target of actions.completed) this.#announce(target);
     for (const { target, mac } of this.cache.tick(now)) this.#solicit(target, mac);
+    this.#syncGroups();
+    this.#mld.tick(now);
+  }
+
+  /** Leaves every multicast group (the layer stops): one MLDv2 report with a leave for each. */
+  leaveGroups(): void {
+    this.#mld.leaveAll();
   }
 
   /**
@@ -211,18 +225,18 @@ export class NdpHandler {
   nextDeadline(): number | undefined {
     const a = this.state.nextDeadline() ?? Infinity;
     const b = this.cache.nextDeadline() ?? Infinity;
-    const next = Math.min(a, b);
+    const next = Math.min(a, b, this.#mld.nextDeadline() ?? Infinity);
     return next === Infinity ? undefined : next;
   }
 
   /** The multicast groups joined. */
   groups(): Ipv6Addr[] {
-    return [...this.#groups.values()];
+    return this.#mld.groups();
   }
 
   /** A snapshot of the counters. */
   stats(): NdpMessageStats {
-    return { ...this.#stats };
+    return { ...this.#stats, ...this.#mld.stats() };
   }
 
   #valid(hopLimit: number, icmp: Icmpv6Message, bodyLength: number): boolean {
@@ -306,23 +320,30 @@ export class NdpHandler {
     const now = this.#ctx.now();
     const routerLifetime = icmp.rest & 0xffff;
     const added = this.state.advertisement(src, { routerLifetime, prefixes }, now, this.#ctx.randomDelay(1000));
-    for (const address of added) this.#join(solicitedNode(address));
+    if (added.length > 0) this.#syncGroups();
   }
 
   #conflict(address: Ipv6Addr): void {
     if (!this.state.duplicate(address)) return;
     if (address.isLinkLocal()) {
-      // RFC 4862 §5.4.5: without its link-local address the interface cannot do ND with routers;
-      // a manual intervention (another MAC address) is needed, so say so loudly.
+      // RFC 4862 §5.4.5: the link-local address comes from the MAC address, which should be unique:
+      // another node with it means the link is misconfigured, and IP operation stops until someone
+      // gives the interface another MAC address.
       this.#stats.linkLocalConflicts++;
-      log.err(
-        () =>
-          `DAD: the link-local address ${address.toString()} is used by another node; IPv6 on this ` +
-          "interface has no link-local address (give the interface another MAC address)",
-      );
+      const reason =
+        `DAD found the link-local address ${address.toString()} used by another node; IPv6 is disabled ` +
+        "on this interface (RFC 4862 §5.4.5): give the interface another MAC address";
+      log.err(() => reason);
+      this.#ctx.disable(reason);
       return;
     }
     log.warn(() => `DAD: ${address.toString()} is used by another node`);
+    this.#syncGroups();
+  }
+
+  /** Joins the solicited-node group of every address (tentative ones too, RFC 4862 §5.4.2), leaves the rest. */
+  #syncGroups(): void {
+    this.#mld.sync(this.state.addresses().map((a) => solicitedNode(a.cidr.address)));
   }
 
   #solicit(target: Ipv6Addr, unicast: Macaddr | undefined): void {
@@ -333,25 +354,10 @@ export class NdpHandler {
     void this.#ctx.send(dst, Icmpv6Type.neighborSolicitation, 0, 0, encodeTargetBody(target, option), route);
   }
 
-  #join(group: Ipv6Addr): void {
-    const key = group.toString();
-    if (this.#groups.has(key)) return;
-    this.#groups.set(key, group);
-    this.#report([group], CHANGE_TO_EXCLUDE);
-  }
-
-  #query(): void {
-    this.#stats.mldQueries++;
-    const groups = this.groups().filter((g) => !g.equals(ALL_NODES));
-    if (groups.length > 0) this.#report(groups, MODE_IS_EXCLUDE);
-  }
-
   /** Sends an MLDv2 report (RFC 3810 §5.2) to ff02::16 with a Router Alert, hop limit 1. */
-  #report(groups: readonly Ipv6Addr[], recordType: number): void {
-    this.#stats.mldReports++;
+  #report(body: Uint8Array, count: number): void {
     const src = this.state.source(MLDV2_ROUTERS);
     const route = { src, mac: multicastMac(MLDV2_ROUTERS), hopLimit: 1, routerAlert: true };
-    const body = encodeMldv2Records(groups, recordType);
-    void this.#ctx.send(MLDV2_ROUTERS, Icmpv6Type.mldv2Report, 0, groups.length, body, route);
+    void this.#ctx.send(MLDV2_ROUTERS, Icmpv6Type.mldv2Report, 0, count, body, route);
   }
 }

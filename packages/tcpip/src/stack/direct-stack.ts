@@ -19,7 +19,8 @@ import { type DhcpIpv4ClientOptions, DhcpIpv4Layer } from "../dhcp/dhcp-ipv4-lay
 import { Icmpv6Type } from "../icmp/icmpv6-message.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
-import { type Ipv6Config, Ipv6Layer, type Ipv6LayerOptions, type Ipv6Stats } from "../ipv6/ipv6-layer.js";
+import { Ipv6Layer } from "../ipv6/ipv6-layer.js";
+import type { Ipv6Config, Ipv6LayerOptions, Ipv6Stats } from "../ipv6/ipv6-options.js";
 import type { TcpConfig } from "../tcp/tcp-config.js";
 import { TcpLayer } from "../tcp/tcp-layer.js";
 import type { TcpStats } from "../tcp/tcp-stats.js";
@@ -211,10 +212,10 @@ export class DirectStack implements Stack {
         default: () => undefined,
       };
       layers.setIpv6Input((packet) => ipv6.input(packet, handlers));
-      // As on IPv4: errors quoting TCP go to TCP; UDP has no error channel (neither has upstream's
-      // `Udp.S`), so the others are only counted by the ICMPv6 layer (`errorsReported`).
+      // As on IPv4: errors quoting TCP go to TCP, those quoting UDP to UDP's `onIcmpError` callback.
       ipv6.icmp.setErrorHandler((report) => {
         if (report.protocol === IpProtocol.tcp) tcp6.icmpError(report);
+        else if (report.protocol === IpProtocol.udp) udp6.icmpError(report);
       });
     }
     this.#stopped = new Promise((resolve) => {

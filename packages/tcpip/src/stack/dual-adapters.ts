@@ -29,6 +29,7 @@ import {
   type Udp,
   type UdpCallback,
   type UdpError,
+  type UdpIcmpErrorCallback,
   type UdpWriteOptions,
   err,
   ppIpError,
@@ -257,6 +258,11 @@ export class DualUdp implements Udp<Ipaddr> {
       return this.#udp6.write(dst as Ipv6Addr, dstPort, payload, options as UdpWriteOptions<Ipv6Addr>);
     }
     return refused(dst, options, (v) => (v === 4 ? this.#udp4 : this.#udp6) !== undefined);
+  }
+
+  onIcmpError(callback: UdpIcmpErrorCallback<Ipaddr> | undefined): void {
+    this.#udp4?.onIcmpError(callback);
+    this.#udp6?.onIcmpError(callback);
   }
 
   async disconnect(): Promise<void> {

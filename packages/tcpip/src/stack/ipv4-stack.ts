@@ -3,7 +3,7 @@
  * IPv4, ICMPv4 and UDP, wired the way `Tcpip_stack_direct` wires them (frames demultiplexed by
  * ethertype, datagrams by protocol), with ICMP port and protocol unreachable for closed UDP ports and
  * unknown protocols. TCP plugs in through {@link Ipv4Stack.setTcpInput}, which also takes the ICMP
- * errors quoting TCP segments.
+ * errors quoting TCP segments; those quoting UDP datagrams go to `UdpLayer.icmpError`.
  *
  * {@link Ipv4Stack.connect} creates the layers; {@link Ipv4Stack.ofLayers} composes layers created
  * one by one (as `Tcpip_stack_direct.MakeV4V6` receives them), and `connect` ends there too, so the
@@ -163,6 +163,7 @@ export class Ipv4Stack {
     };
     this.icmp.setErrorHandler((report) => {
       if (report.protocol === IpProtocol.tcp) this.#tcpIcmpError?.(report);
+      else if (report.protocol === IpProtocol.udp) this.udp.icmpError(report);
     });
   }
 

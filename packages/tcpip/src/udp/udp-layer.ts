@@ -4,6 +4,10 @@
  * are verified, zero-length datagrams are ordinary, and writes without a source port take a random
  * one from the ephemeral range (49152–65535, RFC 6335).
  *
+ * ICMP errors quoting a datagram we sent come in through {@link UdpLayer.icmpError} (the stack routes
+ * them from ICMPv4 and ICMPv6) and go to the application's {@link UdpLayer.onIcmpError} callback
+ * with the quoted ports (RFC 1122 §4.1.3.3), when the quoted source is one of our addresses.
+ *
  * @packageDocumentation
  */
 
@@ -16,9 +20,11 @@ import {
   type Udp,
   type UdpCallback,
   type UdpError,
+  type UdpIcmpErrorCallback,
   type UdpWriteOptions,
   err,
 } from "@mirage-ts/mirage-types";
+import type { IcmpErrorReport } from "../icmp/icmp-error.js";
 import { checkPort } from "../internal/checks.js";
 import { udpLog as log } from "../internal/logs.js";
 import { IPV4_HEADER_SIZE } from "../ipv4/ipv4-packet.js";
@@ -61,6 +67,13 @@ export interface UdpStats {
   rxNoListener: number;
   /** Datagrams sent. */
   txDatagrams: number;
+  /** ICMP errors about our datagrams handed to the {@link UdpLayer.onIcmpError} callback. */
+  rxIcmpErrors: number;
+  /**
+   * ICMP errors dropped: no callback set, the quote holds no UDP header, or its source is not one
+   * of our addresses.
+   */
+  rxIcmpErrorsDropped: number;
   /** Ports listened on now. */
   listeners: number;
 }
@@ -85,6 +98,7 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
   readonly #onPortUnreachable: ((datagram: Uint8Array) => void | Promise<void>) | undefined;
   readonly #verify: boolean;
   readonly #listeners = new Map<number, UdpCallback<A>>();
+  #onIcmpError: UdpIcmpErrorCallback<A> | undefined;
   #disconnected = false;
   readonly #stats = {
     rxDatagrams: 0,
@@ -94,6 +108,8 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
     rxBadChecksum: 0,
     rxNoListener: 0,
     txDatagrams: 0,
+    rxIcmpErrors: 0,
+    rxIcmpErrorsDropped: 0,
   };
 
   constructor(ip: Ip<A, unknown>, options: UdpLayerOptions) {
@@ -112,6 +128,51 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
   /** {@inheritDoc @mirage-ts/mirage-types#Udp.unlisten} */
   unlisten(port: number): void {
     this.#listeners.delete(port);
+  }
+
+  /**
+   * {@inheritDoc @mirage-ts/mirage-types#Udp.onIcmpError}
+   *
+   * @example
+   * ```ts
+   * udp.onIcmpError((e) => {
+   *   if (e.kind === "port-unreachable") console.log(`nobody listens on ${e.dst}:${e.dstPort}`);
+   * });
+   * ```
+   *
+   * @beta
+   */
+  onIcmpError(callback: UdpIcmpErrorCallback<A> | undefined): void {
+    this.#onIcmpError = callback;
+  }
+
+  /**
+   * Takes an ICMP error quoting a UDP datagram (the stack calls it from the ICMPv4 and ICMPv6
+   * layers' error handlers) and hands it to the {@link UdpLayer.onIcmpError} callback when its
+   * quote holds a UDP header sent from one of our addresses.
+   *
+   * @beta
+   */
+  icmpError(report: IcmpErrorReport<A>): void {
+    const callback = this.#onIcmpError;
+    const quote = report.payload;
+    if (this.#disconnected || callback === undefined || quote.length < UDP_HEADER_SIZE || !this.#isOurs(report.src)) {
+      this.#stats.rxIcmpErrorsDropped++;
+      return;
+    }
+    this.#stats.rxIcmpErrors++;
+    callback({
+      kind: report.kind,
+      from: report.from,
+      type: report.type,
+      code: report.code,
+      nextHopMtu: report.nextHopMtu,
+      src: report.src,
+      srcPort: (quote[0]! << 8) | quote[1]!,
+      dst: report.dst,
+      dstPort: (quote[2]! << 8) | quote[3]!,
+      quote: quote.slice(UDP_HEADER_SIZE),
+    });
   }
 
   /**
@@ -181,6 +242,12 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
   async disconnect(): Promise<void> {
     this.#disconnected = true;
     this.#listeners.clear();
+    this.#onIcmpError = undefined;
+  }
+
+  #isOurs(address: A): boolean {
+    // The layer holds its IP layer as `Ip<A, unknown>`; every prefix type of ours has an `address`.
+    return this.#ip.configuredIps().some((cidr) => (cidr as { readonly address: Ipaddr }).address.equals(address));
   }
 
   #ephemeralPort(): number {

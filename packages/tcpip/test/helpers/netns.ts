@@ -134,6 +134,8 @@ export interface DriverConfig {
    * only); the namespace then keeps IPv6 on and the tap gets 2001:db8:99::1/64.
    */
   readonly ipv6?: string;
+  /** With `ipv6`, DAD probes per address (1 s apart; default 1). */
+  readonly dadTransmits?: number;
 }
 
 /** The kernel's IPv6 address on the tap of a lab whose driver runs IPv6. */
