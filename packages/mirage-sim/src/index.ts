@@ -6,9 +6,18 @@
  * @packageDocumentation
  */
 
-export { SimWorld, type SimHostOptions, type SimLogLine, type SimWorldOptions } from "./sim-world.js";
-export { SimHost, type SimHostParts, type SimProcess } from "./sim-host.js";
+export {
+  SimWorld,
+  type SimCrashOptions,
+  type SimHostOptions,
+  type SimLogLine,
+  type SimWorldOptions,
+} from "./sim-world.js";
+export { SimHost, type SimBootFunction, type SimHostParts, type SimProcess } from "./sim-host.js";
 export { PartitionGate } from "./partition-gate.js";
+export { IncarnationClock } from "./incarnation.js";
+export { SimDisk, type SimDiskOptions, type SimDiskStats } from "./disk/sim-disk.js";
+export { type BlockKv, type BlockKvOptions, type BlockKvStats, connectBlockKv } from "./disk/block-kv.js";
 export { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
 export { parseRuntimeArgs } from "./runtime-args.js";
 export { type HttpGetOptions, type HttpResponse, httpGet } from "./http-client.js";

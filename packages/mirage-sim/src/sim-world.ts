@@ -20,6 +20,7 @@ import {
   VirtualClock,
   VirtualSwitch,
 } from "@mirage-ts/tcpip";
+import { SimDisk, type SimDiskOptions } from "./disk/sim-disk.js";
 import { settle } from "./settle.js";
 import { SimHost, type SimHostParts } from "./sim-host.js";
 
@@ -53,6 +54,20 @@ export interface SimHostOptions {
   readonly tcp?: TcpConfig;
   /** The link MTU (default 1500). */
   readonly mtu?: number;
+  /** The host's wall-clock skew in ms (`pclock` reads the world's time plus this; default 0). */
+  readonly skewMs?: number;
+  /** Give the host a disk that survives its crashes ({@link SimDisk}; `host.block`, `host.kv()`). */
+  readonly disk?: SimDiskOptions;
+}
+
+/**
+ * Options of {@link SimWorld.crash}.
+ *
+ * @beta
+ */
+export interface SimCrashOptions {
+  /** Boot the host again this many ms of virtual time after the crash (default: stay down). */
+  readonly restartAfterMs?: number;
 }
 
 /**
@@ -140,35 +155,70 @@ export class SimWorld {
   async host(name: string, options: SimHostOptions): Promise<SimHost> {
     if (this.#hosts.has(name)) throw new Error(`simulated host ${JSON.stringify(name)} already exists`);
     const cidr = Ipv4Prefix.parse(options.ipv4);
-    const random = new SeededRandom(this.#seeds.nextUint32());
+    const skewMs = options.skewMs ?? 0;
+    if (!Number.isFinite(skewMs)) throw new RangeError(`host ${name}: skewMs must be a finite number, got ${skewMs}`);
+    const seed = this.#seeds.nextUint32();
     const netif = this.#switch.connect({
       ...(options.link === undefined ? {} : { link: options.link }),
       ...(options.mtu === undefined ? {} : { mtu: options.mtu }),
     });
+    const tcp = options.tcp;
     const parts: SimHostParts = {
       name,
       clock: this.clock,
-      random,
+      seed,
       netif,
       epochMs: this.#epochMs,
+      skewMs,
       capture: this.#capture,
       snaplen: this.#snaplen,
+      // The disk's fault draws come from a stream of their own, derived from the host's seed.
+      disk: options.disk === undefined ? undefined : new SimDisk(name, options.disk, new SeededRandom(~seed >>> 0)),
       log: (source, message) => this.#log(source, message),
       onCrash: (host, error) => this.#crashes.push({ host, error }),
+      connect: (device, clock, random) =>
+        DirectStack.connect({
+          netif: device,
+          clock,
+          random,
+          ipv4: { cidr },
+          ipv4Only: true,
+          ...(tcp === undefined ? {} : { tcp }),
+        }),
     };
-    const { gate, device, pcap } = SimHost.device(parts);
-    const stack = await this.runUntil(
-      DirectStack.connect({
-        netif: device,
-        clock: this.clock,
-        random,
-        ipv4: { cidr },
-        ipv4Only: true,
-        ...(options.tcp === undefined ? {} : { tcp: options.tcp }),
-      }),
-    );
-    const host = new SimHost(parts, gate, stack, cidr.address, pcap);
+    const host = new SimHost(parts, cidr.address);
+    await this.runUntil(host.bootUp());
     this.#hosts.set(name, host);
+    return host;
+  }
+
+  /**
+   * Crashes the host `name` at once, as a power cut: its unikernels stop where they are (their
+   * timers, sleeps, connections and disk requests never complete), its frames stop, and its disk
+   * applies the fault model to the writes in flight ({@link SimDisk}). Peers see nothing until they
+   * time out, or until a restarted host answers their segments with resets.
+   *
+   * @throws Error if the host is unknown or already down.
+   */
+  crash(name: string, options: SimCrashOptions = {}): void {
+    this.get(name).kill();
+    const after = options.restartAfterMs;
+    if (after === undefined) return;
+    if (!(after >= 0)) throw new RangeError(`crash ${name}: restartAfterMs must be >= 0, got ${after}`);
+    this.clock.setTimer(after, () => {
+      this.restart(name).catch((error: unknown) => this.#crashes.push({ host: name, error }));
+    });
+  }
+
+  /**
+   * Boots a crashed host again: a new stack (same MAC and address), new timers and random stream,
+   * the same disk; the function given to {@link SimHost.boot} runs again.
+   *
+   * @throws Error if the host is unknown or up.
+   */
+  async restart(name: string): Promise<SimHost> {
+    const host = this.get(name);
+    await host.bootUp();
     return host;
   }
 
