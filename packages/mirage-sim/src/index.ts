@@ -31,6 +31,27 @@ export {
   vitestReplay,
 } from "./seed-sweep.js";
 export { settle } from "./settle.js";
+export { type PcapPacket, type TcpFlags, pcapPackets } from "./check/pcap-packets.js";
+export {
+  type LogExpectation,
+  type PacketFilter,
+  type PcapExpectation,
+  expectLog,
+  expectPcap,
+  matchesPacket,
+} from "./check/expectations.js";
+export {
+  type FaultSchedule,
+  type ScheduledFault,
+  type ShrinkOptions,
+  type ShrinkResult,
+  type SimFault,
+  applySchedule,
+  formatSchedule,
+  parseSchedule,
+  shrinkSchedule,
+} from "./check/fault-schedule.js";
+export { ScheduleFailure, type ScheduleSweepOptions, sweepSchedules } from "./check/schedule-sweep.js";
 export {
   type SimulationOptions,
   connectSimConsole,
