@@ -16,6 +16,7 @@ export {
 export { SimHost, type SimBootFunction, type SimHostParts, type SimProcess } from "./sim-host.js";
 export { PartitionGate } from "./partition-gate.js";
 export { IncarnationClock } from "./incarnation.js";
+export { type HostedBoot, type HostedDevices, startBundle, takeHostedBoot } from "./hosted.js";
 export { SimDisk, type SimDiskOptions, type SimDiskStats } from "./disk/sim-disk.js";
 export { type BlockKv, type BlockKvOptions, type BlockKvStats, connectBlockKv } from "./disk/block-kv.js";
 export { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
@@ -56,9 +57,15 @@ export {
   type SimulationOptions,
   connectSimConsole,
   runSimulation,
+  simArgv,
+  simBlock,
   simClock,
   simExitStatuses,
+  simKvRw,
+  simLogSink,
   simMClock,
+  simNetif,
+  simOutput,
   simPClock,
   simRandom,
   simSleep,

@@ -21,6 +21,7 @@ import {
 import { concat } from "./bytes.js";
 import { type BlockKv, connectBlockKv } from "./disk/block-kv.js";
 import type { SimDisk } from "./disk/sim-disk.js";
+import { startBundle } from "./hosted.js";
 import { IncarnationClock, fusedNetwork } from "./incarnation.js";
 import { PartitionGate, gatedNetwork } from "./partition-gate.js";
 import { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
@@ -65,8 +66,12 @@ export interface SimHostParts {
   readonly log: (source: string, message: string) => void;
   /** Told when a unikernel crashes. */
   readonly onCrash: (host: string, error: unknown) => void;
-  /** Makes a boot's stack on its device, timers and random stream. */
-  readonly connect: (device: Network, clock: IncarnationClock, random: SeededRandom) => Promise<DirectStack>;
+  /** Stops virtual time until the work settles (a bundle being imported). */
+  readonly hold: (work: Promise<unknown>) => void;
+  /** Makes a boot's stack on its device, timers and random stream; `undefined` for a host without one. */
+  readonly connect:
+    | ((device: Network, clock: IncarnationClock, random: SeededRandom) => Promise<DirectStack>)
+    | undefined;
 }
 
 /**
@@ -81,7 +86,8 @@ interface Boot {
   readonly clock: IncarnationClock;
   readonly random: SeededRandom;
   readonly sleep: SimSleep;
-  readonly stack: DirectStack;
+  readonly netif: Network;
+  readonly stack: DirectStack | undefined;
   readonly block: Block | undefined;
   readonly processes: { state: SimProcess["state"]; error: unknown }[];
   kv: Promise<BlockKv> | undefined;
@@ -151,11 +157,13 @@ export class SimHost {
     const random = new SeededRandom(
       boot === 0 ? this.#parts.seed : (this.#parts.seed ^ Math.imul(boot, 0x9e3779b9)) >>> 0,
     );
-    const stack = await this.#parts.connect(fusedNetwork(this.#device, clock, this.#down), clock, random);
+    const netif = fusedNetwork(this.#device, clock, this.#down);
+    const stack = await this.#parts.connect?.(netif, clock, random);
     this.#boot = {
       clock,
       random,
       sleep: new SimSleep(clock),
+      netif,
       stack,
       block: this.disk?.attach(clock),
       processes: [],
@@ -189,9 +197,25 @@ export class SimHost {
     return this.#down.count;
   }
 
-  /** The running boot's stack, to pass to a unikernel's `start` or to drive from a test. */
+  /**
+   * The running boot's stack, to pass to a unikernel's `start` or to drive from a test.
+   *
+   * @throws Error for a host created with `stack: false`.
+   */
   get stack(): DirectStack {
-    return this.#current().stack;
+    const stack = this.#current().stack;
+    if (stack === undefined) throw new Error(`host ${this.name} has no stack of its own (created with stack: false)`);
+    return stack;
+  }
+
+  /** The running boot's network device (for a unikernel that makes its own stack). */
+  get netif(): Network {
+    return this.#current().netif;
+  }
+
+  /** The running boot's timers (tcpip's `Clock`); a crash cancels them. */
+  get timers(): IncarnationClock {
+    return this.#current().clock;
   }
 
   /** The running boot's random device (its own stream, drawn from the world's seed). */
@@ -275,6 +299,18 @@ export class SimHost {
   boot(boot: SimBootFunction): SimProcess {
     this.#bootFunction = boot;
     return this.#run(boot, [this]);
+  }
+
+  /**
+   * Runs a unikernel built by `mirage build -t sim` (from its own config.ts) on this host: `load(tag)`
+   * imports a fresh instance of the bundle (its URL with `?` and the tag), `argv` are its
+   * run-time arguments. Its devices are this boot's; its log lines go to the world's log. Resolves
+   * when its work ends, rejects when it fails: `host.boot((h) => h.runBundle(load, argv))` runs it
+   * at every boot and fails the run when it fails. Create the host with `stack: false` when the
+   * unikernel makes its own stack on the network device.
+   */
+  runBundle(load: (tag: string) => Promise<unknown>, argv: readonly string[]): Promise<void> {
+    return startBundle(this, load, argv, this.#parts.log, this.#parts.hold);
   }
 
   #run<D extends unknown[]>(start: (...devices: D) => Promise<void> | void, devices: D): SimProcess {

@@ -56,6 +56,11 @@ export interface SimHostOptions {
   readonly mtu?: number;
   /** The host's wall-clock skew in ms (`pclock` reads the world's time plus this; default 0). */
   readonly skewMs?: number;
+  /**
+   * Give the host a stack of its own (`host.stack`, the default); `false` for a unikernel that makes
+   * its own on `host.netif` (a bundle of the sim target).
+   */
+  readonly stack?: boolean;
   /** Give the host a disk that survives its crashes ({@link SimDisk}; `host.block`, `host.kv()`). */
   readonly disk?: SimDiskOptions;
 }
@@ -104,6 +109,7 @@ export class SimWorld {
   readonly #epochMs: number;
   readonly #logs: SimLogLine[] = [];
   readonly #crashes: { host: string; error: unknown }[] = [];
+  readonly #holds = new Set<Promise<unknown>>();
   #events = 0;
 
   /**
@@ -176,18 +182,24 @@ export class SimWorld {
       disk: options.disk === undefined ? undefined : new SimDisk(name, options.disk, new SeededRandom(~seed >>> 0)),
       log: (source, message) => this.#log(source, message),
       onCrash: (host, error) => this.#crashes.push({ host, error }),
-      connect: (device, clock, random) =>
-        DirectStack.connect({
-          netif: device,
-          clock,
-          random,
-          ipv4: { cidr },
-          ipv4Only: true,
-          ...(tcp === undefined ? {} : { tcp }),
-        }),
+      hold: (work) => this.hold(work),
+      connect:
+        options.stack === false
+          ? undefined
+          : (device, clock, random) =>
+              DirectStack.connect({
+                netif: device,
+                clock,
+                random,
+                ipv4: { cidr },
+                ipv4Only: true,
+                ...(tcp === undefined ? {} : { tcp }),
+              }),
     };
     const host = new SimHost(parts, cidr.address);
-    await this.runUntil(host.bootUp());
+    // Without a stack, booting needs no timer: it must not drive the clock (a platform device may
+    // create a host while the simulation is being driven).
+    await (options.stack === false ? host.bootUp() : this.runUntil(host.bootUp()));
     this.#hosts.set(name, host);
     return host;
   }
@@ -265,14 +277,14 @@ export class SimWorld {
   async run(ms: number): Promise<void> {
     const end = this.now + ms;
     for (;;) {
-      await settle();
+      await this.#settle();
       this.#checkCrashes();
       const due = this.clock.nextDue();
       if (due === undefined || due > end) break;
       this.#fireAt(due);
     }
     this.clock.advance(end - this.now);
-    await settle();
+    await this.#settle();
     this.#checkCrashes();
   }
 
@@ -299,7 +311,7 @@ export class SimWorld {
     );
     const end = this.now + maxMs;
     for (;;) {
-      await settle();
+      await this.#settle();
       this.#checkCrashes();
       if (done) break;
       const due = this.clock.nextDue();
@@ -309,6 +321,27 @@ export class SimWorld {
     }
     if (failed) throw failure;
     return value as T;
+  }
+
+  /**
+   * Stops virtual time until `work` settles: for work that waits on the real world (a bundle being
+   * imported), so that it takes no virtual time whatever its real time.
+   */
+  hold(work: Promise<unknown>): void {
+    const release = (): void => {
+      this.#holds.delete(held);
+    };
+    const held: Promise<void> = work.then(release, release);
+    this.#holds.add(held);
+  }
+
+  // Lets pending continuations run, and waits for held work, before time moves.
+  async #settle(): Promise<void> {
+    await settle();
+    while (this.#holds.size > 0) {
+      await Promise.all(this.#holds);
+      await settle();
+    }
   }
 
   // Timers due at the same instant fire together, then their promise chains settle.
