@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 
-import type { Block, Ipv4Addr, Network } from "@mirage-ts/mirage-types";
+import type { Block, Ipv4Addr, Ipv6Addr, Network } from "@mirage-ts/mirage-types";
 import {
   type DirectStack,
   type LinkImpairments,
@@ -103,6 +103,8 @@ export class SimHost {
   readonly name: string;
   /** The host's IPv4 address. */
   readonly ipv4: Ipv4Addr;
+  /** The host's IPv6 address, for a dual-stack host. */
+  readonly ipv6: Ipv6Addr | undefined;
   /** Monotonic clock on virtual time. */
   readonly mclock: SimMClock;
   /** Wall clock on virtual time, with this host's skew (which survives restarts, as a hardware clock's). */
@@ -121,9 +123,10 @@ export class SimHost {
   #bootFunction: SimBootFunction | undefined;
 
   /** @internal */
-  constructor(parts: SimHostParts, ipv4: Ipv4Addr) {
+  constructor(parts: SimHostParts, ipv4: Ipv4Addr, ipv6?: Ipv6Addr) {
     this.name = parts.name;
     this.ipv4 = ipv4;
+    this.ipv6 = ipv6;
     this.mclock = new SimMClock(parts.clock);
     this.pclock = new SimPClock(parts.clock, parts.epochMs, parts.skewMs);
     this.console = new SimConsole((line) => parts.log(parts.name, line));

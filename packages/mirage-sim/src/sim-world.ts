@@ -11,7 +11,7 @@
  */
 
 import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
-import { Ipv4Prefix } from "@mirage-ts/mirage-types";
+import { Ipv4Prefix, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import {
   DirectStack,
   type LinkImpairments,
@@ -48,6 +48,11 @@ export interface SimWorldOptions {
 export interface SimHostOptions {
   /** The host's IPv4 address and prefix, such as `"10.0.0.2/24"`. */
   readonly ipv4: string;
+  /**
+   * An IPv6 address and prefix too, such as `"fd00::1/64"`: the host is then dual-stack (a link-local
+   * address is always formed; duplicate address detection takes a second of virtual time).
+   */
+  readonly ipv6?: string;
   /** The impairments of the host's link to the switch, applied each way (default: a perfect link). */
   readonly link?: LinkImpairments;
   /** TCP settings of the host's stack. */
@@ -161,6 +166,7 @@ export class SimWorld {
   async host(name: string, options: SimHostOptions): Promise<SimHost> {
     if (this.#hosts.has(name)) throw new Error(`simulated host ${JSON.stringify(name)} already exists`);
     const cidr = Ipv4Prefix.parse(options.ipv4);
+    const cidr6 = options.ipv6 === undefined ? undefined : Ipv6Prefix.parse(options.ipv6);
     const skewMs = options.skewMs ?? 0;
     if (!Number.isFinite(skewMs)) throw new RangeError(`host ${name}: skewMs must be a finite number, got ${skewMs}`);
     const seed = this.#seeds.nextUint32();
@@ -192,11 +198,13 @@ export class SimWorld {
                 clock,
                 random,
                 ipv4: { cidr },
-                ipv4Only: true,
+                ...(cidr6 === undefined
+                  ? { ipv4Only: true }
+                  : { ipv6: { addresses: [cidr6], acceptRouterAdvertisements: false } }),
                 ...(tcp === undefined ? {} : { tcp }),
               }),
     };
-    const host = new SimHost(parts, cidr.address);
+    const host = new SimHost(parts, cidr.address, cidr6?.address);
     // Without a stack, booting needs no timer: it must not drive the clock (a platform device may
     // create a host while the simulation is being driven).
     await (options.stack === false ? host.bootUp() : this.runUntil(host.bootUp()));
