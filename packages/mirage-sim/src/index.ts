@@ -15,6 +15,7 @@ export {
 } from "./sim-world.js";
 export { SimHost, type SimBootFunction, type SimHostParts, type SimProcess } from "./sim-host.js";
 export { PartitionGate } from "./partition-gate.js";
+export { type SimDhcpOptions, SimDhcpServer, type SimDhcpStats } from "./dhcp-server.js";
 export { IncarnationClock } from "./incarnation.js";
 export { type HostedBoot, type HostedDevices, startBundle, takeHostedBoot } from "./hosted.js";
 export { SimDisk, type SimDiskOptions, type SimDiskStats } from "./disk/sim-disk.js";

@@ -101,8 +101,7 @@ interface Boot {
 export class SimHost {
   /** The host's name, unique in its world. */
   readonly name: string;
-  /** The host's IPv4 address. */
-  readonly ipv4: Ipv4Addr;
+  readonly #ipv4: Ipv4Addr | undefined;
   /** The host's IPv6 address, for a dual-stack host. */
   readonly ipv6: Ipv6Addr | undefined;
   /** Monotonic clock on virtual time. */
@@ -123,9 +122,9 @@ export class SimHost {
   #bootFunction: SimBootFunction | undefined;
 
   /** @internal */
-  constructor(parts: SimHostParts, ipv4: Ipv4Addr, ipv6?: Ipv6Addr) {
+  constructor(parts: SimHostParts, ipv4: Ipv4Addr | undefined, ipv6?: Ipv6Addr) {
     this.name = parts.name;
-    this.ipv4 = ipv4;
+    this.#ipv4 = ipv4;
     this.ipv6 = ipv6;
     this.mclock = new SimMClock(parts.clock);
     this.pclock = new SimPClock(parts.clock, parts.epochMs, parts.skewMs);
@@ -183,6 +182,18 @@ export class SimHost {
     for (const process of boot.processes) if (process.state === "running") process.state = "killed";
     this.disk?.crash();
     this.#parts.log("sim", `crash ${this.name}`);
+  }
+
+  /**
+   * The host's IPv4 address: its static one, or the running boot's DHCP lease.
+   *
+   * @throws Error for a DHCP host that is down or holds no lease.
+   */
+  get ipv4(): Ipv4Addr {
+    if (this.#ipv4 !== undefined) return this.#ipv4;
+    const lease = this.#current().stack?.dhcpClient?.lease();
+    if (lease === undefined) throw new Error(`host ${this.name} holds no DHCP lease`);
+    return lease.cidr.address;
   }
 
   /** Whether the host is up (booted and not crashed). */

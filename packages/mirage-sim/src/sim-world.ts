@@ -11,7 +11,7 @@
  */
 
 import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
-import { Ipv4Prefix, Ipv6Prefix } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Ipv4Prefix, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import {
   DirectStack,
   type LinkImpairments,
@@ -19,7 +19,10 @@ import {
   type TcpConfig,
   VirtualClock,
   VirtualSwitch,
+  decodeDhcpMessage,
+  encodeDhcpMessage,
 } from "@mirage-ts/tcpip";
+import { type SimDhcpOptions, SimDhcpServer } from "./dhcp-server.js";
 import { SimDisk, type SimDiskOptions } from "./disk/sim-disk.js";
 import { settle } from "./settle.js";
 import { SimHost, type SimHostParts } from "./sim-host.js";
@@ -46,7 +49,10 @@ export interface SimWorldOptions {
  * @beta
  */
 export interface SimHostOptions {
-  /** The host's IPv4 address and prefix, such as `"10.0.0.2/24"`. */
+  /**
+   * The host's IPv4 address and prefix, such as `"10.0.0.2/24"`, or `"dhcp"` for a lease from a
+   * {@link SimWorld.dhcpServer} (the host is ready once the lease is bound).
+   */
   readonly ipv4: string;
   /**
    * An IPv6 address and prefix too, such as `"fd00::1/64"`: the host is then dual-stack (a link-local
@@ -165,7 +171,8 @@ export class SimWorld {
    */
   async host(name: string, options: SimHostOptions): Promise<SimHost> {
     if (this.#hosts.has(name)) throw new Error(`simulated host ${JSON.stringify(name)} already exists`);
-    const cidr = Ipv4Prefix.parse(options.ipv4);
+    const dhcp = options.ipv4 === "dhcp";
+    const cidr = dhcp ? undefined : Ipv4Prefix.parse(options.ipv4);
     const cidr6 = options.ipv6 === undefined ? undefined : Ipv6Prefix.parse(options.ipv6);
     const skewMs = options.skewMs ?? 0;
     if (!Number.isFinite(skewMs)) throw new RangeError(`host ${name}: skewMs must be a finite number, got ${skewMs}`);
@@ -197,19 +204,47 @@ export class SimWorld {
                 netif: device,
                 clock,
                 random,
-                ipv4: { cidr },
+                ...(cidr === undefined ? { dhcp: true } : { ipv4: { cidr } }),
                 ...(cidr6 === undefined
                   ? { ipv4Only: true }
                   : { ipv6: { addresses: [cidr6], acceptRouterAdvertisements: false } }),
                 ...(tcp === undefined ? {} : { tcp }),
               }),
     };
-    const host = new SimHost(parts, cidr.address, cidr6?.address);
+    const host = new SimHost(parts, cidr?.address, cidr6?.address);
     // Without a stack, booting needs no timer: it must not drive the clock (a platform device may
     // create a host while the simulation is being driven).
     await (options.stack === false ? host.bootUp() : this.runUntil(host.bootUp()));
     this.#hosts.set(name, host);
     return host;
+  }
+
+  /**
+   * Runs a DHCP server ({@link SimDhcpServer}) on the host `name`, which has a static address: it
+   * answers on UDP port 67 and broadcasts its replies. Hosts created afterwards with
+   * `ipv4: "dhcp"` take their leases from it. The server is the host's boot function, so it comes
+   * back (with its leases) when the host restarts.
+   *
+   * @throws Error if the host is unknown, has no stack, or the pool does not fit its subnet.
+   */
+  dhcpServer(name: string, options: SimDhcpOptions): SimDhcpServer {
+    const host = this.get(name);
+    const cidr = host.stack
+      .ip()
+      .configuredIps()
+      .find((ip) => ip instanceof Ipv4Prefix);
+    if (!(cidr instanceof Ipv4Prefix)) throw new Error(`dhcpServer: host ${name} has no static IPv4 address`);
+    const server = new SimDhcpServer(cidr, options);
+    host.boot((h) => {
+      const udp = h.stack.udp();
+      udp.listen(67, (_src, _dst, _port, payload) => {
+        const request = decodeDhcpMessage(payload);
+        const reply = request.ok ? server.handle(request.value, this.now) : undefined;
+        if (reply !== undefined)
+          return void udp.write(Ipv4Addr.broadcast, 68, encodeDhcpMessage(reply), { srcPort: 67 });
+      });
+    });
+    return server;
   }
 
   /**
