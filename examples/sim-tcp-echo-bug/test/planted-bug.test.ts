@@ -20,9 +20,10 @@ import {
   parseRuntimeArgs,
   seedsFromEnv,
   sweepSchedules,
+  tcpExchange,
   vitestReplay,
 } from "@mirage-ts/mirage-sim";
-import { type Ipaddr, Ipv4Addr, type TcpFlow, ppTcpError } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, ppTcpError } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { BuggyEcho } from "../unikernel.js";
 
@@ -30,26 +31,6 @@ const SERVER = Ipv4Addr.parse("10.0.0.1");
 const DATA = new Uint8Array(1_000_000).map((_, i) => (i * 7) & 0xff);
 const LINK = { delayMs: 1, bandwidth: 10e6 };
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-/** Writes `data`, half-closes, and reads the echo until the server closes. */
-async function echoRoundTrip(flow: TcpFlow<Ipaddr>, data: Uint8Array): Promise<Uint8Array> {
-  const received: Uint8Array[] = [];
-  const reading = (async () => {
-    for (;;) {
-      const r = await flow.read();
-      if (!r.ok) throw new Error(ppTcpError(r.error));
-      if (r.value.kind === "eof") return;
-      received.push(r.value.data);
-    }
-  })();
-  for (let at = 0; at < data.length; at += 20_000) {
-    if (!(await flow.write(data.subarray(at, at + 20_000))).ok) throw new Error(`write failed at ${at}`);
-  }
-  await flow.shutdown("write");
-  await reading;
-  await flow.close();
-  return Buffer.concat(received);
-}
 
 /** A seed's faults: four, in the first second of the transfer, each a partition or a slower link. */
 function draw(random: { nextInt(bound: number): number }): FaultSchedule {
@@ -76,7 +57,7 @@ async function run(seed: number, schedule: FaultSchedule) {
   applySchedule(world, schedule);
   const opened = await world.runUntil(client.stack.tcp().createConnection(SERVER, 7));
   if (!opened.ok) throw new Error(ppTcpError(opened.error));
-  const echoed = await world.runUntil(echoRoundTrip(opened.value, DATA));
+  const echoed = await world.runUntil(tcpExchange(opened.value, DATA));
   if (sha256(echoed) !== sha256(DATA)) throw new Error(`echo of ${echoed.length} bytes differs`);
   return { simulatedMs: world.now, world };
 }

@@ -6,8 +6,8 @@
 // client echoes through a lossy link, the host crashes and restarts, and the new boot echoes again.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { SimWorld, expectLog, expectPcap } from "@mirage-ts/mirage-sim";
-import { type Ipaddr, Ipv4Addr, type TcpFlow, ppTcpError } from "@mirage-ts/mirage-types";
+import { SimWorld, expectLog, expectPcap, tcpExchange } from "@mirage-ts/mirage-sim";
+import { Ipv4Addr, ppTcpError } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
 import { exampleCopy, files, mirage, removeProject, run } from "./support/project.js";
@@ -29,24 +29,6 @@ async function withSimExample(
   } finally {
     await removeProject(dir);
   }
-}
-
-/** Writes `data`, half-closes, and reads the echo until the server closes. */
-async function echo(flow: TcpFlow<Ipaddr>, data: Uint8Array): Promise<Uint8Array> {
-  const received: Uint8Array[] = [];
-  const reading = (async () => {
-    for (;;) {
-      const r = await flow.read();
-      if (!r.ok) throw new Error(ppTcpError(r.error));
-      if (r.value.kind === "eof") return;
-      received.push(r.value.data);
-    }
-  })();
-  if (!(await flow.write(data)).ok) throw new Error("write failed");
-  await flow.shutdown("write");
-  await reading;
-  await flow.close();
-  return Buffer.concat(received);
 }
 
 const bundle = (dir: string, name: string, seed: number) =>
@@ -87,7 +69,7 @@ describe.concurrent("the sim target", { timeout: buildsMs(1) }, () => {
         const roundTrip = async () => {
           const opened = await world.runUntil(client.stack.tcp().createConnection(Ipv4Addr.parse("10.0.0.1"), 7));
           if (!opened.ok) throw new Error(ppTcpError(opened.error));
-          expect(Buffer.from(await world.runUntil(echo(opened.value, data))).equals(data)).toBe(true);
+          expect(Buffer.from(await world.runUntil(tcpExchange(opened.value, data))).equals(data)).toBe(true);
         };
         await roundTrip();
         expectLog(world.logs).toContain("[tcp-echo] echoing on port 7", { source: "server" });

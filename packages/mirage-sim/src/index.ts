@@ -23,6 +23,7 @@ export { type BlockKv, type BlockKvOptions, type BlockKvStats, connectBlockKv } 
 export { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
 export { parseRuntimeArgs } from "./runtime-args.js";
 export { type HttpGetOptions, type HttpResponse, httpGet } from "./http-client.js";
+export { tcpExchange } from "./tcp-client.js";
 export {
   SeedFailure,
   type SeedRun,

@@ -8,8 +8,8 @@ import { Ipv4Addr, Ipv4Prefix, Macaddr, ppTcpError } from "@mirage-ts/mirage-typ
 import { DhcpMessageType, DhcpOption } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
 import { Echo } from "../../../examples/tcp-echo/unikernel.js";
-import { SimDhcpServer, SimWorld, expectPcap, parseRuntimeArgs } from "../src/index.js";
-import { echoRoundTrip, sha256 } from "./helpers.js";
+import { SimDhcpServer, SimWorld, expectPcap, parseRuntimeArgs, tcpExchange } from "../src/index.js";
+import { sha256 } from "./helpers.js";
 
 describe("SimWorld's DHCP server", () => {
   it("leases addresses that hosts use, and gives a restarted host its address back", async () => {
@@ -27,7 +27,7 @@ describe("SimWorld's DHCP server", () => {
     const echo = async () => {
       const opened = await world.runUntil(client.stack.tcp().createConnection(server.ipv4, 7));
       if (!opened.ok) throw new Error(ppTcpError(opened.error));
-      expect(sha256(await world.runUntil(echoRoundTrip(opened.value, data)))).toBe(sha256(data));
+      expect(sha256(await world.runUntil(tcpExchange(opened.value, data)))).toBe(sha256(data));
     };
     await echo();
     world.crash("server");

@@ -28,6 +28,7 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { SeededRandom } from "@mirage-ts/tcpip";
+import { concat } from "../bytes.js";
 import type { IncarnationClock } from "../incarnation.js";
 
 /**
@@ -191,15 +192,8 @@ export class SimDisk {
 
   /** @internal Starts a write: in the cache now; durable when the function returned is called. */
   issue(sector: number, buffers: readonly Uint8Array[]): () => void {
-    let size = 0;
-    for (const buffer of buffers) size += buffer.length;
-    const data = new Uint8Array(size);
-    let at = 0;
-    for (const buffer of buffers) {
-      data.set(buffer, at);
-      at += buffer.length;
-    }
-    const write = { sector, data };
+    // A copy: the caller may reuse its buffers once the write is issued.
+    const write = { sector, data: concat(buffers).slice() };
     this.#pending.push(write);
     return () => this.#complete(write);
   }
