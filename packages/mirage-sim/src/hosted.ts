@@ -50,6 +50,8 @@ export interface HostedBoot {
 const SLOT = Symbol.for("@mirage-ts/mirage-sim/hosted-boot");
 const slot = globalThis as { [SLOT]?: HostedBoot | undefined };
 let queue: Promise<unknown> = Promise.resolve();
+// Imports made so far: a tag is unique in the process, so every boot of every world gets a new instance.
+let loads = 0;
 
 /**
  * Takes the handover a test left for the bundle being imported, if any (the entry's first call).
@@ -88,7 +90,7 @@ export function startBundle(
     slot[SLOT] = handover;
     let taken = false;
     try {
-      await load(`${encodeURIComponent(host.name)}-boot-${host.boots}`);
+      await load(`${encodeURIComponent(host.name)}-boot-${host.boots}-${++loads}`);
     } finally {
       taken = slot[SLOT] !== handover;
       slot[SLOT] = undefined;
