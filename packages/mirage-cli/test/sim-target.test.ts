@@ -56,7 +56,7 @@ describe.concurrent("the sim target", { timeout: buildsMs(1) }, () => {
       expect([...outcomes].sort()).toEqual(["Cancelled", 'Returned "Heads"']);
     }));
 
-  it("runs tcp-echo's bundle on a host of a test's world, through loss, a crash and a restart, the same for a seed", () =>
+  it("runs tcp-echo's bundle on a test's host through loss, a crash and a restart, the same for a seed", () =>
     withSimExample(
       "tcp-echo",
       async (dir) => {

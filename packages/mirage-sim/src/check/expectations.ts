@@ -160,5 +160,6 @@ function describePacket(p: PcapPacket): string {
     : p.udp
       ? ` UDP ${p.udp.srcPort} > ${p.udp.dstPort} ${p.udp.payloadLength} bytes`
       : "";
-  return `#${p.index} at ${new Date(p.timeMs).toISOString()}: ${p.ipv4 ? `${p.ipv4.src} > ${p.ipv4.dst}` : "non-IPv4"}${l4}`;
+  const addresses = p.ipv4 ? `${p.ipv4.src} > ${p.ipv4.dst}` : "non-IPv4";
+  return `#${p.index} at ${new Date(p.timeMs).toISOString()}: ${addresses}${l4}`;
 }

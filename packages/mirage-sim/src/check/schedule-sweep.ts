@@ -20,7 +20,10 @@ import { type FaultSchedule, formatSchedule, parseSchedule, shrinkSchedule } fro
 export interface ScheduleSweepOptions {
   /** The seeds to run, in order. */
   readonly seeds: readonly number[];
-  /** Draws a seed's fault schedule from a generator seeded from it (not the world's: a run is the same with any schedule). */
+  /**
+   * Draws a seed's fault schedule from a generator seeded from it (not the world's, so that the run
+   * itself is the same with any schedule, which shrinking relies on).
+   */
   readonly draw: (random: SeededRandom, seed: number) => FaultSchedule;
   /** Runs one seed with a schedule (`applySchedule(world, schedule)`); rejects on failure. */
   readonly run: (seed: number, schedule: FaultSchedule) => Promise<SeedRun>;
