@@ -88,6 +88,11 @@ export interface Target {
   readonly devices: Partial<PlatformDevices>;
   /** The ambient type packages the generated entry is type-checked with (`types`). */
   readonly types: readonly string[];
+  /**
+   * Libraries added to the check's `lib` (`dom` for the web's globals, `TextEncoder`, `URL`…, where
+   * no platform package brings Node's types).
+   */
+  readonly libs?: readonly string[];
   /** How esbuild bundles the entry. */
   readonly bundle: {
     readonly platform: "node" | "browser" | "neutral";
@@ -204,6 +209,9 @@ const sim: Target = {
   output: (importValue) => `${importValue(SIM, "simOutput")}(unixOutput)`,
   logSink: (importValue) => `${importValue(SIM, "simLogSink")}(${unix.logSink(importValue)})`,
   exitStatuses: (importValue) => importValue(SIM, "simExitStatuses"),
+  // Node's web globals (TextEncoder, URL…): the unix target has them from Node's types, which
+  // mirage-unix brings; the neutral mirage-sim brings none.
+  libs: ["dom"],
   devices: {
     console: simCall("connectSimConsole"),
     sleep: simCall("simSleep"),

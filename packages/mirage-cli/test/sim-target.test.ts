@@ -3,10 +3,13 @@
 // (virtual time, not the host's); timeout1 gives the same line for the same MIRAGE_SIM_SEED and both
 // of its outcomes over a few seeds; the socket stack, which the target lacks, is refused at configure time.
 // tcp-echo, built for sim from its own config.ts, runs on a host of a test's SimWorld: a simulated
-// client echoes through a lossy link, the host crashes and restarts, and the new boot echoes again.
+// client echoes through a lossy link, the host crashes and restarts, and the new boot echoes again;
+// static-website's bundle (checked with the DOM library for TextEncoder) serves its site.
+
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { SimWorld, expectLog, expectPcap, tcpExchange } from "@mirage-ts/mirage-sim";
+import { SimWorld, expectLog, expectPcap, httpGet, tcpExchange } from "@mirage-ts/mirage-sim";
 import { Ipv4Addr, ppTcpError } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
@@ -87,6 +90,26 @@ describe.concurrent("the sim target", { timeout: buildsMs(1) }, () => {
         const [a, b] = [await run(5), await run(5)];
         expect(Buffer.from(b.get("server").pcap()).equals(a.get("server").pcap())).toBe(true);
         expect(b.logs).toEqual(a.logs);
+      },
+      ["--no-dhcp"],
+    ));
+
+  it("serves static-website's crunched site from its sim bundle to a simulated client through loss", () =>
+    withSimExample(
+      "static-website",
+      async (dir) => {
+        const app = pathToFileURL(join(dir, "dist", "static-website.app.mjs")).href;
+        const world = new SimWorld({ seed: 9 });
+        const link = { delayMs: 5, loss: 0.03 };
+        const server = await world.host("server", { ipv4: "10.0.0.1/24", stack: false, link });
+        const client = await world.host("client", { ipv4: "10.0.0.2/24" });
+        server.boot((host) => host.runBundle((tag) => import(`${app}?${tag}`), ["--ipv4", "10.0.0.1/24"]));
+        const opened = await world.runUntil(client.stack.tcp().createConnection(Ipv4Addr.parse("10.0.0.1"), 8080));
+        if (!opened.ok) throw new Error(ppTcpError(opened.error));
+        const response = await world.runUntil(httpGet(opened.value, "/index.html"));
+        expect(response.status).toBe(200);
+        expect(Buffer.from(response.body)).toEqual(await readFile(join(dir, "htdocs", "index.html")));
+        expectLog(world.logs).toContain("[static-website] serving on port 8080", { source: "server" });
       },
       ["--no-dhcp"],
     ));
