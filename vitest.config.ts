@@ -32,6 +32,11 @@ export default defineConfig({
         extends: true as const,
         test: { name: "scripts", root: "scripts", include: ["test/**/*.test.ts"] },
       },
+      // Examples whose tests a user copies (the simulation's seed search).
+      {
+        extends: true as const,
+        test: { name: "examples", root: "examples", include: ["*/test/**/*.test.ts"] },
+      },
     ],
   },
 });

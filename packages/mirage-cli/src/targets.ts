@@ -88,6 +88,11 @@ export interface Target {
   readonly devices: Partial<PlatformDevices>;
   /** The ambient type packages the generated entry is type-checked with (`types`). */
   readonly types: readonly string[];
+  /**
+   * Libraries added to the check's `lib` (`dom` for the web's globals, `TextEncoder`, `URL`…, where
+   * no platform package brings Node's types).
+   */
+  readonly libs?: readonly string[];
   /** How esbuild bundles the entry. */
   readonly bundle: {
     readonly platform: "node" | "browser" | "neutral";
@@ -168,10 +173,11 @@ const unix: Target = {
 const SIM = "@mirage-ts/mirage-sim";
 const simCall = (name: string) => (importValue: ImportValue) => `${importValue(SIM, name)}()`;
 
-// The simulation platform: the unikernel runs alone on a virtual clock that jumps to the next event,
-// every random draw from MIRAGE_SIM_SEED (default 1); the same seed gives the same output. Only
-// the devices mirage-sim simulates for a whole process are offered; networked unikernels run on
-// simulated hosts from tests (mirage-sim's SimWorld).
+// The simulation platform: the unikernel runs on a virtual clock that jumps to the next event, every
+// random draw from MIRAGE_SIM_SEED (default 1); the same seed gives the same output. Its network,
+// block and key-value devices are those of a simulated host: alone in its world when the bundle runs
+// with node, or a test's host when the test imports it (mirage-sim's SimHost.runBundle), which then
+// also gives the run-time arguments and takes the log. Host directories (directKvRo) are not offered.
 const sim: Target = {
   ...unix,
   name: "sim",
@@ -199,7 +205,13 @@ const sim: Target = {
   run: (importValue, start) =>
     `void ${importValue(SIM, "runSimulation")}(${start}, unixOutput.err).then((code) => {\n` +
     "  process.exitCode = code;\n});",
+  argv: (importValue) => `${importValue(SIM, "simArgv")}(process.argv.slice(2))`,
+  output: (importValue) => `${importValue(SIM, "simOutput")}(unixOutput)`,
+  logSink: (importValue) => `${importValue(SIM, "simLogSink")}(${unix.logSink(importValue)})`,
   exitStatuses: (importValue) => importValue(SIM, "simExitStatuses"),
+  // Node's web globals (TextEncoder, URL…): the unix target has them from Node's types, which
+  // mirage-unix brings; the neutral mirage-sim brings none.
+  libs: ["dom"],
   devices: {
     console: simCall("connectSimConsole"),
     sleep: simCall("simSleep"),
@@ -207,6 +219,11 @@ const sim: Target = {
     pclock: simCall("simPClock"),
     random: simCall("simRandom"),
     timers: simCall("simClock"),
+    netif: (importValue, spec) => `${importValue(SIM, "simNetif")}(${spec})`,
+    blockOfFile: (importValue, path) => `${importValue(SIM, "simBlock")}(${path})`,
+    ramdisk: (importValue, name) => `${importValue(SIM, "simBlock")}(${name})`,
+    directKvRw: (importValue, dir) => `${importValue(SIM, "simKvRw")}(${dir})`,
+    kvRwMem: simCall("simKvRw"),
   },
 };
 

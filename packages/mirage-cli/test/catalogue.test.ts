@@ -201,7 +201,7 @@ describe("the target table", () => {
     expect(imported.every((i) => i.startsWith("@mirage-ts/mirage-unix#"))).toBe(true);
   });
 
-  it("has sim, whose time, random and console devices come from mirage-sim and nothing else", () => {
+  it("has sim, whose devices (network, block and kv_rw too) come from mirage-sim, and no socket stack", () => {
     const sim = targets.sim;
     const imported: string[] = [];
     const importValue = (module: string, name: string) => {
@@ -210,8 +210,16 @@ describe("the target table", () => {
     };
     expect(sim?.devices.sleep?.(importValue)).toBe("simSleep()");
     expect(sim?.devices.timers?.(importValue)).toBe("simClock()");
-    expect(sim?.devices.netif).toBeUndefined();
-    expect(sim?.devices.blockOfFile).toBeUndefined();
+    expect(sim?.devices.netif?.(importValue, "_interface")).toBe("simNetif(_interface)");
+    expect(sim?.devices.blockOfFile?.(importValue, '"disk.img"')).toBe('simBlock("disk.img")');
+    expect(sim?.devices.ramdisk?.(importValue, '"r"')).toBe('simBlock("r")');
+    expect(sim?.devices.kvRwMem?.(importValue)).toBe("simKvRw()");
+    expect(sim?.devices.directKvRw?.(importValue, '"data"')).toBe('simKvRw("data")');
+    expect(sim?.devices.socketStack).toBeUndefined();
+    expect(sim?.devices.directKvRo).toBeUndefined();
+    expect(sim?.argv(importValue)).toBe("simArgv(process.argv.slice(2))");
+    expect(sim?.output(importValue)).toBe("simOutput(unixOutput)");
+    expect(sim?.logSink(importValue)).toMatch(/^simLogSink\(\(line: string\)/);
     expect(sim?.prelude(importValue)).toContain('seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1")');
     expect(imported.every((i) => i.startsWith("@mirage-ts/mirage-sim#"))).toBe(true);
   });

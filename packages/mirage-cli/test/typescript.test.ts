@@ -106,6 +106,22 @@ describe("the compilers of the type-checks", { timeout: 300_000 }, () => {
     }
   });
 
+  it("both add the target's libraries to the project's lib, or to the default", async () => {
+    const main = "export const bytes: Uint8Array = new TextEncoder().encode(new Array(2).at(0) ?? 'x');\n";
+    const bare = await fresh({ "main.ts": main });
+    const withLib = await fresh({
+      "main.ts": main,
+      "tsconfig.json": '{ "compilerOptions": { "strict": true, "lib": ["es2022"] } }\n',
+    });
+    for (const checker of [native, api]) {
+      for (const dir of [bare, withLib]) {
+        const request = { root: join(dir, "main.ts"), configDir: dir, types: [], pretty: false };
+        expect((await checker.check(request)).report).toContain("Cannot find name 'TextEncoder'");
+        expect(await checker.check({ ...request, libs: ["dom"] })).toEqual({ errors: 0, report: "" });
+      }
+    }
+  });
+
   it("type-checks config.ts with either compiler", async () => {
     const dir = await fresh({
       ...helloFiles(),

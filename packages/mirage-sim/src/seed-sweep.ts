@@ -120,13 +120,19 @@ export function seedsFromEnv(
 }
 
 /**
- * The replay command of a vitest test: `SIM_SEED=<seed> pnpm vitest run --project <p> <file> -t "<name>"`.
+ * The replay command of a vitest test: `SIM_SEED=<seed> pnpm vitest run --project <p> <file> -t "<name>"`,
+ * preceded by `SIM_SCHEDULE='<json>'` when a (shrunk) fault schedule is given.
  *
  * @beta
  */
 export function vitestReplay(
   seed: number,
   test: { readonly project: string; readonly file: string; readonly name: string },
+  schedule?: string,
 ): string {
-  return `SIM_SEED=${seed} pnpm vitest run --project ${test.project} ${test.file} -t ${JSON.stringify(test.name)}`;
+  const scheduled = schedule === undefined ? "" : `SIM_SCHEDULE='${schedule.replaceAll("'", "'\\''")}' `;
+  return (
+    `${scheduled}SIM_SEED=${seed} pnpm vitest run --project ${test.project} ${test.file} ` +
+    `-t ${JSON.stringify(test.name)}`
+  );
 }

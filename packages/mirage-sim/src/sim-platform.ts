@@ -4,14 +4,20 @@
  * `MIRAGE_SIM_SEED`), its devices are those of that simulation (virtual sleep and clocks, a seeded
  * random generator, a console), and {@link runSimulation} drives the virtual clock until the
  * unikernel's work settles: a program that sleeps an hour ends at once, and the same seed gives the
- * same output. Network, block and key-value devices are not offered on this target yet (`configure`
- * says so); tests put networked unikernels on simulated hosts with {@link SimWorld}.
+ * same output. Its network, block and key-value devices are those of one simulated host of that
+ * world (with no peers, a server finds nothing to do and the run ends).
+ *
+ * Imported by a test through {@link SimHost.runBundle}, the entry finds the test's host instead
+ * (`takeHostedBoot`): its devices, arguments and log are that host's, and the test's world drives
+ * the time.
  *
  * @packageDocumentation
  */
 
-import { ExitRequest, exitStatuses } from "@mirage-ts/mirage-runtime";
+import { ExitRequest, type Output, exitStatuses } from "@mirage-ts/mirage-runtime";
+import type { Block, Console, KvRw, MClock, Network, PClock, Random, Sleep } from "@mirage-ts/mirage-types";
 import { type Clock, SeededRandom } from "@mirage-ts/tcpip";
+import { type HostedBoot, type HostedDevices, takeHostedBoot } from "./hosted.js";
 import { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
 import { SimWorld } from "./sim-world.js";
 
@@ -34,13 +40,23 @@ interface Simulation {
   readonly random: SeededRandom;
   readonly print: (line: string) => void;
   readonly timeLimitMs: number;
+  host: Promise<HostedDevices> | undefined;
 }
 
 let current: Simulation | undefined;
+let hosted: HostedBoot | undefined;
 
 function simulation(): Simulation {
   if (current === undefined) throw new Error("no simulation is running: the entry must call startSimulation first");
   return current;
+}
+
+// The host whose devices the unikernel gets: the test's, or one of the process's world, made once.
+function simHost(): Promise<HostedDevices> {
+  if (hosted !== undefined) return Promise.resolve(hosted.host);
+  const sim = simulation();
+  sim.host ??= sim.world.host("unikernel", { ipv4: "10.0.0.2/24", stack: false, disk: {} });
+  return sim.host;
 }
 
 /**
@@ -49,46 +65,87 @@ function simulation(): Simulation {
  * @throws Error if one is already started, RangeError if the seed is invalid.
  * @beta
  */
-export function startSimulation(options: SimulationOptions): SimWorld {
-  if (current !== undefined) throw new Error("startSimulation: a simulation is already running in this process");
+export function startSimulation(options: SimulationOptions): SimWorld | undefined {
+  if (current !== undefined || hosted !== undefined) {
+    throw new Error("startSimulation: a simulation is already running in this process");
+  }
+  hosted = takeHostedBoot();
+  if (hosted !== undefined) return undefined;
   const world = new SimWorld({ seed: options.seed });
   current = {
     world,
     random: new SeededRandom(world.random.nextUint32()),
     print: options.print,
     timeLimitMs: options.timeLimitMs ?? 86_400_000,
+    host: undefined,
   };
   return world;
 }
 
 /** `Sleep` on the simulation's clock. @beta */
-export function simSleep(): SimSleep {
-  return new SimSleep(simulation().world.clock);
+export function simSleep(): Sleep {
+  return hosted?.host.sleep ?? new SimSleep(simulation().world.clock);
 }
 
 /** `MClock` on the simulation's clock. @beta */
-export function simMClock(): SimMClock {
-  return new SimMClock(simulation().world.clock);
+export function simMClock(): MClock {
+  return hosted?.host.mclock ?? new SimMClock(simulation().world.clock);
 }
 
-/** `PClock` on the simulation's clock, from 2026-01-01T00:00:00Z. @beta */
-export function simPClock(): SimPClock {
-  return new SimPClock(simulation().world.clock, Date.UTC(2026, 0, 1));
+/** `PClock` on the simulation's clock, from 2026-01-01T00:00:00Z (the host's, with its skew, when hosted). @beta */
+export function simPClock(): PClock {
+  return hosted?.host.pclock ?? new SimPClock(simulation().world.clock, Date.UTC(2026, 0, 1));
 }
 
-/** The simulation's random generator, seeded from its seed. @beta */
-export function simRandom(): SeededRandom {
-  return simulation().random;
+/** The simulation's random generator, seeded from its seed (the host boot's, when hosted). @beta */
+export function simRandom(): Random {
+  return hosted?.host.random ?? simulation().random;
 }
 
-/** The simulation's clock, as tcpip's timers. @beta */
+/** The simulation's clock, as tcpip's timers (the host boot's, when hosted). @beta */
 export function simClock(): Clock {
-  return simulation().world.clock;
+  return hosted?.host.timers ?? simulation().world.clock;
 }
 
-/** A console printing through the simulation's `print`. @beta */
-export function connectSimConsole(): Promise<SimConsole> {
-  return Promise.resolve(new SimConsole(simulation().print));
+/** A console printing through the simulation's `print` (the host's console, when hosted). @beta */
+export function connectSimConsole(): Promise<Console> {
+  return Promise.resolve(hosted?.host.console ?? new SimConsole(simulation().print));
+}
+
+/** The simulated host's network device (the `--interface` name is not used). @beta */
+export async function simNetif(_spec?: string): Promise<Network> {
+  return (await simHost()).netif;
+}
+
+/** The simulated host's disk as a `Block` (every block device of the unikernel is that one disk). @beta */
+export async function simBlock(_name?: string): Promise<Block> {
+  return (await simHost()).block;
+}
+
+/** The key-value store logged on the simulated host's disk, which survives the host's crashes. @beta */
+export async function simKvRw(_dir?: string): Promise<KvRw> {
+  return (await simHost()).kv();
+}
+
+/** The unikernel's run-time arguments: `argv`, or the test's when hosted. @beta */
+export function simArgv(argv: readonly string[]): readonly string[] {
+  return hosted?.argv ?? argv;
+}
+
+/** The output of the runtime (help, errors): `output`, or the world's log when hosted. @beta */
+export function simOutput(output: Output): Output {
+  const boot = hosted;
+  if (boot === undefined) return output;
+  const write = (text: string) => {
+    for (const line of text.replace(/\n$/, "").split("\n")) boot.log(boot.host.name, line);
+  };
+  return { out: write, err: write };
+}
+
+/** Where log lines go: `sink`, or the world's log under the host's name when hosted. @beta */
+export function simLogSink(sink: (line: string) => void): (line: string) => void {
+  const boot = hosted;
+  return boot === undefined ? sink : (line) => boot.log(boot.host.name, line);
 }
 
 /**
@@ -109,6 +166,17 @@ export const simExitStatuses: typeof exitStatuses = Object.freeze([
  * @beta
  */
 export async function runSimulation(work: Promise<unknown>, err: (text: string) => void): Promise<number> {
+  const boot = hosted;
+  if (boot !== undefined) {
+    // The test's world drives the time; the end is the host's to report, and the process's exit
+    // code is not this unikernel's to set.
+    work.then(
+      () => boot.done(undefined),
+      (error: unknown) =>
+        boot.done(error instanceof ExitRequest && error.code === 0 ? undefined : (error ?? new Error("failed"))),
+    );
+    return new Promise<number>(() => {});
+  }
   const { world, timeLimitMs } = simulation();
   let failure: unknown;
   let failed = false;

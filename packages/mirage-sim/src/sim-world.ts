@@ -11,7 +11,7 @@
  */
 
 import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
-import { Ipv4Prefix } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Ipv4Prefix, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import {
   DirectStack,
   type LinkImpairments,
@@ -19,7 +19,11 @@ import {
   type TcpConfig,
   VirtualClock,
   VirtualSwitch,
+  decodeDhcpMessage,
+  encodeDhcpMessage,
 } from "@mirage-ts/tcpip";
+import { type SimDhcpOptions, SimDhcpServer } from "./dhcp-server.js";
+import { SimDisk, type SimDiskOptions } from "./disk/sim-disk.js";
 import { settle } from "./settle.js";
 import { SimHost, type SimHostParts } from "./sim-host.js";
 
@@ -45,14 +49,41 @@ export interface SimWorldOptions {
  * @beta
  */
 export interface SimHostOptions {
-  /** The host's IPv4 address and prefix, such as `"10.0.0.2/24"`. */
+  /**
+   * The host's IPv4 address and prefix, such as `"10.0.0.2/24"`, or `"dhcp"` for a lease from a
+   * {@link SimWorld.dhcpServer} (the host is ready once the lease is bound).
+   */
   readonly ipv4: string;
+  /**
+   * An IPv6 address and prefix too, such as `"fd00::1/64"`: the host is then dual-stack (a link-local
+   * address is always formed; duplicate address detection takes a second of virtual time).
+   */
+  readonly ipv6?: string;
   /** The impairments of the host's link to the switch, applied each way (default: a perfect link). */
   readonly link?: LinkImpairments;
   /** TCP settings of the host's stack. */
   readonly tcp?: TcpConfig;
   /** The link MTU (default 1500). */
   readonly mtu?: number;
+  /** The host's wall-clock skew in ms (`pclock` reads the world's time plus this; default 0). */
+  readonly skewMs?: number;
+  /**
+   * Give the host a stack of its own (`host.stack`, the default); `false` for a unikernel that makes
+   * its own on `host.netif` (a bundle of the sim target).
+   */
+  readonly stack?: boolean;
+  /** Give the host a disk that survives its crashes ({@link SimDisk}; `host.block`, `host.kv()`). */
+  readonly disk?: SimDiskOptions;
+}
+
+/**
+ * Options of {@link SimWorld.crash}.
+ *
+ * @beta
+ */
+export interface SimCrashOptions {
+  /** Boot the host again this many ms of virtual time after the crash (default: stay down). */
+  readonly restartAfterMs?: number;
 }
 
 /**
@@ -89,6 +120,7 @@ export class SimWorld {
   readonly #epochMs: number;
   readonly #logs: SimLogLine[] = [];
   readonly #crashes: { host: string; error: unknown }[] = [];
+  readonly #holds = new Set<Promise<unknown>>();
   #events = 0;
 
   /**
@@ -139,36 +171,109 @@ export class SimWorld {
    */
   async host(name: string, options: SimHostOptions): Promise<SimHost> {
     if (this.#hosts.has(name)) throw new Error(`simulated host ${JSON.stringify(name)} already exists`);
-    const cidr = Ipv4Prefix.parse(options.ipv4);
-    const random = new SeededRandom(this.#seeds.nextUint32());
+    const dhcp = options.ipv4 === "dhcp";
+    const cidr = dhcp ? undefined : Ipv4Prefix.parse(options.ipv4);
+    const cidr6 = options.ipv6 === undefined ? undefined : Ipv6Prefix.parse(options.ipv6);
+    const skewMs = options.skewMs ?? 0;
+    if (!Number.isFinite(skewMs)) throw new RangeError(`host ${name}: skewMs must be a finite number, got ${skewMs}`);
+    const seed = this.#seeds.nextUint32();
     const netif = this.#switch.connect({
       ...(options.link === undefined ? {} : { link: options.link }),
       ...(options.mtu === undefined ? {} : { mtu: options.mtu }),
     });
+    const tcp = options.tcp;
     const parts: SimHostParts = {
       name,
       clock: this.clock,
-      random,
+      seed,
       netif,
       epochMs: this.#epochMs,
+      skewMs,
       capture: this.#capture,
       snaplen: this.#snaplen,
+      // The disk's fault draws come from a stream of their own, derived from the host's seed.
+      disk: options.disk === undefined ? undefined : new SimDisk(name, options.disk, new SeededRandom(~seed >>> 0)),
       log: (source, message) => this.#log(source, message),
       onCrash: (host, error) => this.#crashes.push({ host, error }),
+      hold: (work) => this.hold(work),
+      connect:
+        options.stack === false
+          ? undefined
+          : (device, clock, random) =>
+              DirectStack.connect({
+                netif: device,
+                clock,
+                random,
+                ...(cidr === undefined ? { dhcp: true } : { ipv4: { cidr } }),
+                ...(cidr6 === undefined
+                  ? { ipv4Only: true }
+                  : { ipv6: { addresses: [cidr6], acceptRouterAdvertisements: false } }),
+                ...(tcp === undefined ? {} : { tcp }),
+              }),
     };
-    const { gate, device, pcap } = SimHost.device(parts);
-    const stack = await this.runUntil(
-      DirectStack.connect({
-        netif: device,
-        clock: this.clock,
-        random,
-        ipv4: { cidr },
-        ipv4Only: true,
-        ...(options.tcp === undefined ? {} : { tcp: options.tcp }),
-      }),
-    );
-    const host = new SimHost(parts, gate, stack, cidr.address, pcap);
+    const host = new SimHost(parts, cidr?.address, cidr6?.address);
+    // Without a stack, booting needs no timer: it must not drive the clock (a platform device may
+    // create a host while the simulation is being driven).
+    await (options.stack === false ? host.bootUp() : this.runUntil(host.bootUp()));
     this.#hosts.set(name, host);
+    return host;
+  }
+
+  /**
+   * Runs a DHCP server ({@link SimDhcpServer}) on the host `name`, which has a static address: it
+   * answers on UDP port 67 and broadcasts its replies. Hosts created afterwards with
+   * `ipv4: "dhcp"` take their leases from it. The server is the host's boot function, so it comes
+   * back (with its leases) when the host restarts.
+   *
+   * @throws Error if the host is unknown, has no stack, or the pool does not fit its subnet.
+   */
+  dhcpServer(name: string, options: SimDhcpOptions): SimDhcpServer {
+    const host = this.get(name);
+    const cidr = host.stack
+      .ip()
+      .configuredIps()
+      .find((ip) => ip instanceof Ipv4Prefix);
+    if (!(cidr instanceof Ipv4Prefix)) throw new Error(`dhcpServer: host ${name} has no static IPv4 address`);
+    const server = new SimDhcpServer(cidr, options);
+    host.boot((h) => {
+      const udp = h.stack.udp();
+      udp.listen(67, (_src, _dst, _port, payload) => {
+        const request = decodeDhcpMessage(payload);
+        const reply = request.ok ? server.handle(request.value, this.now) : undefined;
+        if (reply !== undefined)
+          return void udp.write(Ipv4Addr.broadcast, 68, encodeDhcpMessage(reply), { srcPort: 67 });
+      });
+    });
+    return server;
+  }
+
+  /**
+   * Crashes the host `name` at once, as a power cut: its unikernels stop where they are (their
+   * timers, sleeps, connections and disk requests never complete), its frames stop, and its disk
+   * applies the fault model to the writes in flight ({@link SimDisk}). Peers see nothing until they
+   * time out, or until a restarted host answers their segments with resets.
+   *
+   * @throws Error if the host is unknown or already down.
+   */
+  crash(name: string, options: SimCrashOptions = {}): void {
+    this.get(name).kill();
+    const after = options.restartAfterMs;
+    if (after === undefined) return;
+    if (!(after >= 0)) throw new RangeError(`crash ${name}: restartAfterMs must be >= 0, got ${after}`);
+    this.clock.setTimer(after, () => {
+      this.restart(name).catch((error: unknown) => this.#crashes.push({ host: name, error }));
+    });
+  }
+
+  /**
+   * Boots a crashed host again: a new stack (same MAC and address), new timers and random stream,
+   * the same disk; the function given to {@link SimHost.boot} runs again.
+   *
+   * @throws Error if the host is unknown or up.
+   */
+  async restart(name: string): Promise<SimHost> {
+    const host = this.get(name);
+    await host.bootUp();
     return host;
   }
 
@@ -215,14 +320,14 @@ export class SimWorld {
   async run(ms: number): Promise<void> {
     const end = this.now + ms;
     for (;;) {
-      await settle();
+      await this.#settle();
       this.#checkCrashes();
       const due = this.clock.nextDue();
       if (due === undefined || due > end) break;
       this.#fireAt(due);
     }
     this.clock.advance(end - this.now);
-    await settle();
+    await this.#settle();
     this.#checkCrashes();
   }
 
@@ -249,7 +354,7 @@ export class SimWorld {
     );
     const end = this.now + maxMs;
     for (;;) {
-      await settle();
+      await this.#settle();
       this.#checkCrashes();
       if (done) break;
       const due = this.clock.nextDue();
@@ -259,6 +364,27 @@ export class SimWorld {
     }
     if (failed) throw failure;
     return value as T;
+  }
+
+  /**
+   * Stops virtual time until `work` settles: for work that waits on the real world (a bundle being
+   * imported), so that it takes no virtual time whatever its real time.
+   */
+  hold(work: Promise<unknown>): void {
+    const release = (): void => {
+      this.#holds.delete(held);
+    };
+    const held: Promise<void> = work.then(release, release);
+    this.#holds.add(held);
+  }
+
+  // Lets pending continuations run, and waits for held work, before time moves.
+  async #settle(): Promise<void> {
+    await settle();
+    while (this.#holds.size > 0) {
+      await Promise.all(this.#holds);
+      await settle();
+    }
   }
 
   // Timers due at the same instant fire together, then their promise chains settle.

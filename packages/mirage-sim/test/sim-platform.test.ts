@@ -10,7 +10,7 @@ import { connectSimConsole, runSimulation, simRandom, simSleep, startSimulation 
 
 describe("the sim target's platform", () => {
   const printed: string[] = [];
-  const world = startSimulation({ seed: 9, print: (line) => printed.push(line) });
+  const world = startSimulation({ seed: 9, print: (line) => printed.push(line) })!;
 
   it("runs work on virtual time and maps each ending to an exit status", async () => {
     const errors: string[] = [];

@@ -7,8 +7,8 @@
 import { Ipv4Addr, ppTcpError } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { Echo } from "../../../examples/tcp-echo/unikernel.js";
-import { SimWorld, parseRuntimeArgs } from "../src/index.js";
-import { echoRoundTrip, sha256 } from "./helpers.js";
+import { SimWorld, expectLog, expectPcap, parseRuntimeArgs, tcpExchange } from "../src/index.js";
+import { sha256 } from "./helpers.js";
 
 const SERVER = Ipv4Addr.parse("10.0.0.1");
 const FAULTY = { delayMs: 5, jitterMs: 4, loss: 0.03, reorder: 0.02, duplicate: 0.02, bandwidth: 100e6 };
@@ -27,7 +27,7 @@ async function echoRun(seed: number): Promise<{ world: SimWorld; echoed: Uint8Ar
   server.start(Echo.start, server.stack);
   const opened = await world.runUntil(client.stack.tcp().createConnection(SERVER, 7));
   if (!opened.ok) throw new Error(ppTcpError(opened.error));
-  const echoed = await world.runUntil(echoRoundTrip(opened.value, payload(300_000)));
+  const echoed = await world.runUntil(tcpExchange(opened.value, payload(300_000)));
   await world.run(1000);
   return { world, echoed };
 }
@@ -66,11 +66,28 @@ describe("SimWorld", () => {
     world.at(start + 5, (w) => w.partition("client", "server"));
     world.at(start + 20_000, (w) => w.heal());
     const data = payload(2_000_000);
-    const echoed = await world.runUntil(echoRoundTrip(opened.value, data));
+    const echoed = await world.runUntil(tcpExchange(opened.value, data));
     expect(sha256(echoed)).toBe(sha256(data));
     expect(world.now).toBeGreaterThan(start + 20_000);
     expect(server.gate.dropped + client.gate.dropped).toBeGreaterThan(0);
     expect(world.logs.map((l) => l.message)).toContain("partition client <-> server");
+  });
+
+  it("runs dual-stack hosts: tcp-echo answers over IPv6, in frames of EtherType 0x86dd", async () => {
+    parseRuntimeArgs([]);
+    const world = new SimWorld({ seed: 12, capture: true });
+    const server = await world.host("server", { ipv4: "10.0.0.1/24", ipv6: "fd00::1/64", link: FAULTY });
+    const client = await world.host("client", { ipv4: "10.0.0.2/24", ipv6: "fd00::2/64" });
+    server.start(Echo.start, server.stack);
+    await world.run(3000); // duplicate address detection
+    expect(server.ipv6?.toString()).toBe("fd00::1");
+    const opened = await world.runUntil(client.stack.tcp().createConnection(server.ipv6!, 7));
+    if (!opened.ok) throw new Error(ppTcpError(opened.error));
+    const data = payload(100_000);
+    expect(sha256(await world.runUntil(tcpExchange(opened.value, data)))).toBe(sha256(data));
+    const ipv6Frames = expectPcap(server.pcap()).toContain({ where: (p) => p.etherType === 0x86dd }, { atLeast: 50 });
+    expect(ipv6Frames.length).toBeGreaterThan(50);
+    expectLog(world.logs).toContain(/^fd00::2:\d+ connected$/, { source: "tcp-echo" });
   });
 
   it("fails the run, naming the host and seed, when a unikernel crashes", async () => {

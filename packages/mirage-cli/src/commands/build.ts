@@ -76,6 +76,7 @@ export const buildCommand: BuilderCommand = {
         root: entry,
         configDir: resolve(buildDir, ".."),
         types: platform.types,
+        libs: platform.libs,
         pretty: context.args.color === "always" || (context.args.color === "auto" && process.stderr.isTTY === true),
       });
       report = result.report;

@@ -48,6 +48,9 @@ function located(ts: Compiler, d: ts.Diagnostic): TsDiagnostic {
   return { file, line: line + 1, column: character + 1, category, code: d.code, message };
 }
 
+// The file a `lib` name stands for, as the compiler's own options hold them.
+const libFile = (name: string): string => `lib.${name.toLowerCase()}.d.ts`;
+
 /** Type-checks with the TypeScript 6 API. */
 export function apiCheck(request: CheckRequest): CheckResult {
   // Loaded on demand, and through require: as an ES module import, Node would first scan the
@@ -60,6 +63,9 @@ export function apiCheck(request: CheckRequest): CheckResult {
     ...user.options,
     noEmit: true,
     types: [...new Set([...(user.options.types ?? []), ...request.types])],
+    ...((request.libs ?? []).length === 0
+      ? {}
+      : { lib: [...new Set([...(user.options.lib ?? defaults.lib ?? []), ...(request.libs ?? []).map(libFile)])] }),
     ...(request.paths === undefined
       ? {}
       : { paths: Object.fromEntries(Object.entries(request.paths).map(([k, v]) => [k, [...v]])) }),

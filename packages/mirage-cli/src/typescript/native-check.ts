@@ -49,14 +49,14 @@ function run(exe: string, args: readonly string[]): Promise<{ code: number; out:
   });
 }
 
-// The project's own `types`, which the check's must include (`extends` would replace them).
-async function projectTypes(exe: string, tsconfig: string): Promise<string[]> {
+// The project's own `types` or `lib`, which the check's must include (`extends` would replace them).
+async function projectList(exe: string, tsconfig: string, option: "types" | "lib"): Promise<string[] | undefined> {
   const shown = await run(exe, ["--showConfig", "-p", tsconfig]);
   try {
-    const types = (JSON.parse(shown.out) as { compilerOptions?: { types?: unknown } }).compilerOptions?.types;
-    return Array.isArray(types) ? types.filter((t): t is string => typeof t === "string") : [];
+    const list = (JSON.parse(shown.out) as { compilerOptions?: Record<string, unknown> }).compilerOptions?.[option];
+    return Array.isArray(list) ? list.filter((t): t is string => typeof t === "string") : undefined;
   } catch {
-    return [];
+    return undefined;
   }
 }
 
@@ -84,7 +84,26 @@ export async function nativeCheck(compiler: NativeCompiler, request: CheckReques
   const types =
     request.types.length === 0
       ? {}
-      : { types: [...new Set([...(hasProject ? await projectTypes(compiler.exe, project) : []), ...request.types])] };
+      : {
+          types: [
+            ...new Set([
+              ...((hasProject ? await projectList(compiler.exe, project, "types") : undefined) ?? []),
+              ...request.types,
+            ]),
+          ],
+        };
+  const libs = request.libs ?? [];
+  const lib =
+    libs.length === 0
+      ? {}
+      : {
+          lib: [
+            ...new Set([
+              ...((hasProject ? await projectList(compiler.exe, project, "lib") : undefined) ?? DEFAULT_OPTIONS.lib),
+              ...libs,
+            ]),
+          ],
+        };
   const check = {
     extends: hasProject ? [defaults, project] : defaults,
     compilerOptions: {
@@ -92,6 +111,7 @@ export async function nativeCheck(compiler: NativeCompiler, request: CheckReques
       rootDir: parse(request.root).root,
       noEmit: true,
       ...types,
+      ...lib,
       ...(request.paths === undefined ? {} : { paths: request.paths }),
     },
     files: [request.root],

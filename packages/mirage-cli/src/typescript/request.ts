@@ -12,6 +12,8 @@ export interface CheckRequest {
   readonly configDir: string;
   /** Ambient type packages to add (the target's, e.g. `node`). */
   readonly types: readonly string[];
+  /** Libraries to add to the project's `lib` (the target's, e.g. `dom` for the web's globals). */
+  readonly libs?: readonly string[] | undefined;
   /** Module names to resolve to given files (`paths`), replacing the project's. */
   readonly paths?: Readonly<Record<string, readonly string[]>> | undefined;
   /** Format for a terminal: colours and the source line under each error. */

@@ -1,0 +1,181 @@
+/**
+ * Fault schedules as data: a list of faults at virtual times that a world applies
+ * ({@link applySchedule}), prints, parses back (`SIM_SCHEDULE`), and shrinks: when a seed fails,
+ * {@link shrinkSchedule} drops faults one at a time while the failure reproduces, so the report
+ * names the few faults that matter.
+ *
+ * @packageDocumentation
+ */
+
+import type { LinkImpairments } from "@mirage-ts/tcpip";
+import type { SimWorld } from "../sim-world.js";
+
+/**
+ * One fault. A partition with `forMs` heals itself (that pair) after that long.
+ *
+ * @beta
+ */
+export type SimFault =
+  | {
+      readonly kind: "partition";
+      readonly a: string;
+      readonly b: string;
+      readonly oneWay?: boolean;
+      readonly forMs?: number;
+    }
+  | { readonly kind: "heal"; readonly a?: string; readonly b?: string }
+  | { readonly kind: "crash"; readonly host: string; readonly restartAfterMs?: number }
+  | { readonly kind: "link"; readonly host: string; readonly link: LinkImpairments };
+
+/**
+ * A fault at a virtual time (ms).
+ *
+ * @beta
+ */
+export interface ScheduledFault {
+  readonly atMs: number;
+  readonly fault: SimFault;
+}
+
+/**
+ * A list of faults at virtual times.
+ *
+ * @beta
+ */
+export type FaultSchedule = readonly ScheduledFault[];
+
+/**
+ * Schedules every fault of `schedule` on `world` (times are absolute virtual times).
+ *
+ * @beta
+ */
+export function applySchedule(world: SimWorld, schedule: FaultSchedule): void {
+  for (const { atMs, fault } of schedule) world.at(atMs, (w) => applyFault(w, fault));
+}
+
+function applyFault(world: SimWorld, fault: SimFault): void {
+  switch (fault.kind) {
+    case "partition": {
+      world.partition(fault.a, fault.b, fault.oneWay === true ? { oneWay: true } : {});
+      const forMs = fault.forMs;
+      if (forMs !== undefined) world.at(world.now + forMs, (w) => w.heal(fault.a, fault.b));
+      return;
+    }
+    case "heal":
+      world.heal(fault.a, fault.b);
+      return;
+    case "crash":
+      world.crash(fault.host, fault.restartAfterMs === undefined ? {} : { restartAfterMs: fault.restartAfterMs });
+      return;
+    case "link":
+      world.get(fault.host).setLink(fault.link);
+      return;
+  }
+}
+
+/**
+ * The schedule as one JSON line (what `SIM_SCHEDULE` takes).
+ *
+ * @beta
+ */
+export function formatSchedule(schedule: FaultSchedule): string {
+  return JSON.stringify(schedule);
+}
+
+const KINDS = new Set(["partition", "heal", "crash", "link"]);
+
+/**
+ * Parses a schedule printed by {@link formatSchedule}.
+ *
+ * @throws Error naming the entry and the field when the text is not a schedule.
+ * @beta
+ */
+export function parseSchedule(text: string): FaultSchedule {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`fault schedule: not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!Array.isArray(parsed)) throw new Error("fault schedule: expected a JSON array of { atMs, fault }");
+  parsed.forEach((entry: unknown, i) => {
+    const e = entry as { atMs?: unknown; fault?: { kind?: unknown; a?: unknown; b?: unknown; host?: unknown } };
+    if (typeof e?.atMs !== "number" || !(e.atMs >= 0)) {
+      throw new Error(`fault schedule entry ${i}: atMs must be a number >= 0, got ${JSON.stringify(e?.atMs)}`);
+    }
+    const kind = e.fault?.kind;
+    if (typeof kind !== "string" || !KINDS.has(kind)) {
+      throw new Error(
+        `fault schedule entry ${i}: fault.kind must be one of ${[...KINDS].join(", ")}, got ${JSON.stringify(kind)}`,
+      );
+    }
+    const needs = kind === "partition" ? ["a", "b"] : kind === "crash" || kind === "link" ? ["host"] : [];
+    for (const field of needs) {
+      if (typeof (e.fault as Record<string, unknown>)[field] !== "string") {
+        throw new Error(`fault schedule entry ${i}: a ${kind} needs fault.${field}, a host name`);
+      }
+    }
+  });
+  return parsed as FaultSchedule;
+}
+
+/**
+ * Options of {@link shrinkSchedule}.
+ *
+ * @beta
+ */
+export interface ShrinkOptions {
+  /** The failing schedule. */
+  readonly schedule: FaultSchedule;
+  /** Runs the failing seed with a schedule; resolves to the failure, or `undefined` when it passes. */
+  readonly failure: (schedule: FaultSchedule) => Promise<unknown>;
+  /** Whether a failure still counts as the original one (default: any failure does). */
+  readonly same?: (original: unknown, now: unknown) => boolean;
+  /** At most this many runs (default 200). */
+  readonly maxRuns?: number;
+}
+
+/**
+ * What {@link shrinkSchedule} found.
+ *
+ * @beta
+ */
+export interface ShrinkResult {
+  /** A schedule from which no single fault can be dropped with the failure still reproducing. */
+  readonly schedule: FaultSchedule;
+  /** The failure of that schedule. */
+  readonly failure: unknown;
+  /** Runs made. */
+  readonly runs: number;
+}
+
+/**
+ * Drops faults one at a time, keeping each drop after which the failure still reproduces, until no
+ * single drop does (a 1-minimal schedule) or `maxRuns` is reached.
+ *
+ * @throws Error when the original schedule does not fail.
+ * @beta
+ */
+export async function shrinkSchedule(options: ShrinkOptions): Promise<ShrinkResult> {
+  const same = options.same ?? (() => true);
+  const maxRuns = options.maxRuns ?? 200;
+  let runs = 1;
+  const original = await options.failure(options.schedule);
+  if (original === undefined) throw new Error("shrinkSchedule: the schedule given does not fail");
+  let schedule = options.schedule;
+  let failure = original;
+  for (let progress = true; progress && runs < maxRuns; ) {
+    progress = false;
+    for (let i = schedule.length - 1; i >= 0 && runs < maxRuns; i--) {
+      const smaller = schedule.filter((_, j) => j !== i);
+      runs++;
+      const now = await options.failure(smaller);
+      if (now !== undefined && same(original, now)) {
+        schedule = smaller;
+        failure = now;
+        progress = true;
+      }
+    }
+  }
+  return { schedule, failure, runs };
+}

@@ -1,0 +1,102 @@
+/**
+ * The test helpers: fault schedules (applied, printed, parsed with clear errors, shrunk to the
+ * faults that matter), the pcap reader (never throwing on a cut capture) and the assertions over
+ * captures and logs, with their failure messages.
+ */
+
+import { Ipv4Addr } from "@mirage-ts/mirage-types";
+import { describe, expect, it } from "vitest";
+import {
+  type FaultSchedule,
+  SimWorld,
+  applySchedule,
+  expectLog,
+  expectPcap,
+  formatSchedule,
+  parseSchedule,
+  pcapPackets,
+  shrinkSchedule,
+} from "../src/index.js";
+
+describe("fault schedules", () => {
+  it("apply partitions that heal themselves, crashes and link changes at their times", async () => {
+    const world = new SimWorld({ seed: 4 });
+    await world.host("a", { ipv4: "10.0.0.1/24" });
+    const b = await world.host("b", { ipv4: "10.0.0.2/24", disk: {} });
+    const schedule: FaultSchedule = [
+      { atMs: 10, fault: { kind: "partition", a: "a", b: "b", forMs: 5 } },
+      { atMs: 20, fault: { kind: "crash", host: "b", restartAfterMs: 3 } },
+      { atMs: 30, fault: { kind: "link", host: "b", link: { delayMs: 2 } } },
+    ];
+    expect(parseSchedule(formatSchedule(schedule))).toEqual(schedule);
+    applySchedule(world, schedule);
+    await world.run(40);
+    expect(world.logs.filter((l) => l.source === "sim").map((l) => `${l.atMs} ${l.message}`)).toEqual([
+      "10 partition a <-> b",
+      "15 heal a <-> b",
+      "20 crash b",
+      "23 restart b (boot 1)",
+    ]);
+    expect(b.boots).toBe(2);
+  });
+
+  it("refuses text that is not a schedule, naming the entry and field", () => {
+    expect(() => parseSchedule("{")).toThrow(/^fault schedule: not JSON/);
+    expect(() => parseSchedule("{}")).toThrow("fault schedule: expected a JSON array of { atMs, fault }");
+    expect(() => parseSchedule('[{"atMs":-1,"fault":{"kind":"heal"}}]')).toThrow(
+      "fault schedule entry 0: atMs must be a number >= 0, got -1",
+    );
+    expect(() => parseSchedule('[{"atMs":1,"fault":{"kind":"heal"}},{"atMs":1,"fault":{"kind":"flood"}}]')).toThrow(
+      'fault schedule entry 1: fault.kind must be one of partition, heal, crash, link, got "flood"',
+    );
+    expect(() => parseSchedule('[{"atMs":1,"fault":{"kind":"crash"}}]')).toThrow(
+      "fault schedule entry 0: a crash needs fault.host, a host name",
+    );
+  });
+
+  it("shrinks to a 1-minimal schedule that still fails the same way", async () => {
+    const schedule: FaultSchedule = [1, 2, 3, 4, 5].map((i) => ({
+      atMs: i,
+      fault: { kind: "crash", host: `h${i}` },
+    }));
+    // Fails when h2 and h4 both crash; fails differently when only h5 does.
+    const failure = async (s: FaultSchedule) => {
+      const hosts = new Set(s.map((f) => (f.fault as { host: string }).host));
+      if (hosts.has("h2") && hosts.has("h4")) return new Error("the bug");
+      return hosts.size === 1 && hosts.has("h5") ? new Error("another") : undefined;
+    };
+    const result = await shrinkSchedule({
+      schedule,
+      failure,
+      same: (a, b) => (a as Error).message === (b as Error).message,
+    });
+    expect(result.schedule.map((f) => f.atMs)).toEqual([2, 4]);
+    expect((result.failure as Error).message).toBe("the bug");
+    await expect(shrinkSchedule({ schedule, failure: async () => undefined })).rejects.toThrow(/does not fail/);
+  });
+});
+
+describe("pcap and log assertions", () => {
+  it("finds UDP packets by address and port, and says what it looked for when none matches", async () => {
+    const world = new SimWorld({ seed: 8, capture: true });
+    const a = await world.host("a", { ipv4: "10.0.0.1/24" });
+    await world.host("b", { ipv4: "10.0.0.2/24" });
+    await world.runUntil(a.stack.udp().write(Ipv4Addr.parse("10.0.0.2"), 53, new Uint8Array(12), { srcPort: 999 }));
+    await world.run(10);
+    const pcap = a.pcap();
+    const [packet] = expectPcap(pcap).toContain({ from: "10.0.0.1", udp: true, dstPort: 53, srcPort: 999 });
+    expect(packet?.udp).toEqual({ srcPort: 999, dstPort: 53, payloadLength: 12 });
+    expect(() => expectPcap(pcap).toContain({ tcp: { rst: true } })).toThrow(
+      /expected at least 1 packet\(s\) matching \{"tcp":\{"rst":true\}\} in a capture of \d+; found 0/,
+    );
+    expect(() => expectPcap(pcap).notToContain({ udp: true })).toThrow(/UDP 999 > 53 12 bytes/);
+    // A capture cut in the middle of a record ends at the last whole one.
+    expect(pcapPackets(pcap.subarray(0, pcap.length - 3)).length).toBe(pcapPackets(pcap).length - 1);
+    expect(() => pcapPackets(new Uint8Array(30))).toThrow(/not a microsecond libpcap file/);
+    expectLog(world.logs).toContain(/gratuitous ARP for 10\.0\.0\.2/, { source: "arp" });
+    expect(() => expectLog(world.logs).toContain("nothing like this", { source: "arp" })).toThrow(
+      /expected a log line matching nothing like this from arp; last lines:/,
+    );
+    expect(() => expectLog(world.logs).notToContain("gratuitous")).toThrow(/at 0 ms arp: sending gratuitous ARP/);
+  });
+});
