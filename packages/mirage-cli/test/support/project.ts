@@ -20,6 +20,7 @@ const LINKED = [
   "http-unix",
   "mirage-cli",
   "mirage-runtime",
+  "mirage-browser",
   "mirage-sim",
   "mirage-types",
   "mirage-unix",
