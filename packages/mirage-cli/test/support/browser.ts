@@ -6,7 +6,7 @@ import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 import { firstMissing, missingTools } from "@mirage-ts/test-support";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
 
 /** Debian's Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -60,33 +60,72 @@ export interface PageRun {
   readonly stderr: string;
 }
 
+// Evaluated in the page, as a string: this file is type-checked without the DOM's types.
+const READ_OUTPUT = `(() => {
+  const text = (selector) =>
+    [...document.querySelectorAll("#mirage-output " + selector)].map((span) => span.textContent).join("");
+  const exit = document.documentElement.getAttribute("data-mirage-exit");
+  return { code: exit === null ? -1 : Number(exit), stdout: text(".out"), stderr: text(".err") };
+})()`;
+
+/** A unikernel's page left open: what it printed so far (`code` -1 while it runs), and its closing. */
+export interface OpenPage {
+  readonly output: () => Promise<PageRun>;
+  readonly errors: readonly string[];
+  /** Loads the page again (same origin, same storage). */
+  readonly reload: () => Promise<void>;
+  /** Waits until the page's output contains `text`. */
+  readonly printed: (text: string, timeoutMs: number) => Promise<void>;
+  /** Waits until the unikernel marks its exit (`data-mirage-exit`), then gives its output. */
+  readonly exited: (timeoutMs: number) => Promise<PageRun>;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Opens `url` in a new page of `browser` (a fresh context each time) or of one `BrowserContext` (whose
+ * pages share their origins' storage), which runs the unikernel; the caller closes it.
+ */
+export async function openPage(browser: Browser | BrowserContext, url: string): Promise<OpenPage> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(url);
+  const output = async () => (await page.evaluate(READ_OUTPUT)) as PageRun;
+  return {
+    output,
+    errors,
+    exited: async (timeoutMs) => {
+      await page.waitForSelector("html[data-mirage-exit]", { state: "attached", timeout: timeoutMs }).catch((e) => {
+        throw new Error(
+          `${url} did not exit within ${timeoutMs} ms (page errors: ${errors.join("; ") || "none"}): ${e}`,
+        );
+      });
+      return output();
+    },
+    printed: async (text, timeoutMs) => {
+      const condition = `document.getElementById("mirage-output").textContent.includes(${JSON.stringify(text)})`;
+      await page.waitForFunction(condition, undefined, { timeout: timeoutMs }).catch(async (e) => {
+        const { stdout, stderr } = await output();
+        throw new Error(
+          `${url} did not print ${JSON.stringify(text)} within ${timeoutMs} ms: ${e}\n${stdout}${stderr}`,
+        );
+      });
+    },
+    reload: async () => {
+      await page.reload();
+    },
+    close: () => page.close(),
+  };
+}
+
 /**
  * Opens `url` in a new page and waits until the unikernel marks its exit (`data-mirage-exit`);
  * returns what the page's output element got from each stream.
  */
 export async function runPage(browser: Browser, url: string, timeoutMs: number): Promise<PageRun> {
-  const page = await browser.newPage();
+  const page = await openPage(browser, url);
   try {
-    const errors: string[] = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(url);
-    await page
-      .waitForSelector("html[data-mirage-exit]", { state: "attached", timeout: timeoutMs })
-      .catch((e: unknown) => {
-        throw new Error(
-          `${url} did not exit within ${timeoutMs} ms (page errors: ${errors.join("; ") || "none"}): ${e}`,
-        );
-      });
-    // A string, evaluated in the page: this file is type-checked without the DOM's types.
-    return (await page.evaluate(`(() => {
-      const text = (selector) =>
-        [...document.querySelectorAll("#mirage-output " + selector)].map((span) => span.textContent).join("");
-      return {
-        code: Number(document.documentElement.getAttribute("data-mirage-exit")),
-        stdout: text(".out"),
-        stderr: text(".err"),
-      };
-    })()`)) as PageRun;
+    return await page.exited(timeoutMs);
   } finally {
     await page.close();
   }
