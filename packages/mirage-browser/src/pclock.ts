@@ -4,31 +4,13 @@
  * @packageDocumentation
  */
 
-import type { DaysPs, PClock } from "@mirage-ts/mirage-types";
-
-const msPerDay = 86_400_000;
-const psPerMs = 1_000_000_000n;
+import { datePClock } from "@mirage-ts/mirage-runtime";
+import type { PClock } from "@mirage-ts/mirage-types";
 
 /**
  * The wall clock of a page: POSIX time from `Date.now()`, so with millisecond resolution
- * (`periodDPs` is 1 ms), and the browser's time zone.
+ * (`periodDPs` is 1 ms), and the browser's time zone. It is mirage-runtime's `datePClock`.
  *
  * @beta
  */
-export const browserPClock: PClock = Object.freeze({
-  nowDPs(): DaysPs {
-    const ms = Date.now();
-    const days = Math.floor(ms / msPerDay);
-    return { days, ps: BigInt(ms - days * msPerDay) * psPerMs };
-  },
-  now(): Date {
-    return new Date();
-  },
-  periodDPs(): DaysPs {
-    return { days: 0, ps: psPerMs };
-  },
-  currentTzOffsetS(): number {
-    // getTimezoneOffset is minutes *behind* UTC; Ptime's offset is seconds ahead of UTC.
-    return -new Date().getTimezoneOffset() * 60;
-  },
-});
+export const browserPClock: PClock = datePClock;

@@ -6,7 +6,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs } from "./support/limits.js";
-import { mirage, project, removeProject } from "./support/project.js";
+import { configureAndBuild, project, removeProject } from "./support/project.js";
 
 const CONFIG = `import { directKvRw, fn, job, kvRw, main, register } from "@mirage-ts/mirage-cli";
 const app = main({ module: "./unikernel.js", name: "Counter", type: fn(kvRw, job) });
@@ -39,10 +39,7 @@ describeRequiring(chromiumMissing, "a read-write KV store in a page (IndexedDB)"
       "unikernel.ts": UNIKERNEL,
       "package.json": JSON.stringify({ name: "counter", version: "1.0.0", type: "module" }),
     });
-    const configured = await mirage(dir, ["configure", "-t", "browser"]);
-    expect(configured.code, configured.stderr).toBe(0);
-    const built = await mirage(dir, ["build", "-q"]);
-    expect(built.code, built.stderr).toBe(0);
+    await configureAndBuild(dir, ["-t", "browser"]);
     browser = await launchChromium();
   }, buildsMs(1));
 

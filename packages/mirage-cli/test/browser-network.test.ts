@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
 import { Netns, waitFor } from "./support/netns.js";
-import { exampleCopy, mirage, removeProject } from "./support/project.js";
+import { configureAndBuild, exampleCopy, removeProject } from "./support/project.js";
 
 const LEASED = "10.99.0.2";
 const SWITCH = fileURLToPath(new URL("../../frame-switch/bin/mirage-switch.mjs", import.meta.url));
@@ -42,10 +42,7 @@ describeRequiring(missing, "static-website in a page, on the switch bridged to a
 
   beforeAll(async () => {
     dir = await exampleCopy("static-website", { "htdocs/big.bin": big });
-    const configured = await mirage(dir, ["configure", "-t", "browser", "--net=direct"]);
-    expect(configured.code, configured.stderr).toBe(0);
-    const built = await mirage(dir, ["build", "-q"]);
-    expect(built.code, built.stderr).toBe(0);
+    await configureAndBuild(dir, ["-t", "browser", "--net=direct"]);
     browser = await launchChromium();
   }, buildsMs(1));
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
 import { waitFor } from "./support/netns.js";
-import { exampleCopy, mirage, project, removeProject } from "./support/project.js";
+import { configureAndBuild, exampleCopy, project, removeProject } from "./support/project.js";
 
 const SWITCH = fileURLToPath(new URL("../../frame-switch/bin/mirage-switch.mjs", import.meta.url));
 const BYTES = 1 << 20;
@@ -55,12 +55,7 @@ export const Client = {
 };
 `;
 
-async function build(dir: string): Promise<void> {
-  const configured = await mirage(dir, ["configure", "-t", "browser", "--net=direct", "--no-dhcp"]);
-  expect(configured.code, configured.stderr).toBe(0);
-  const built = await mirage(dir, ["build", "-q"]);
-  expect(built.code, built.stderr).toBe(0);
-}
+const build = (dir: string) => configureAndBuild(dir, ["-t", "browser", "--net=direct", "--no-dhcp"]);
 
 describeRequiring(chromiumMissing, "two pages on mirage-switch: tcp-echo and a client", {}, () => {
   let browser: Browser;

@@ -8,16 +8,13 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type PageRun, chromiumMissing, launchChromium, runPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs } from "./support/limits.js";
-import { type Outcome, exampleCopy, files, mirage, node, removeProject } from "./support/project.js";
+import { type Outcome, configureAndBuild, exampleCopy, files, mirage, node, removeProject } from "./support/project.js";
 
 /** Configures and builds a copy of `name` for `target` with `keys`, then runs `check` in it. */
 async function withBuilt(name: string, target: string, keys: readonly string[], check: (dir: string) => Promise<void>) {
   const dir = await exampleCopy(name);
   try {
-    const configured = await mirage(dir, ["configure", "-t", target, ...keys]);
-    expect(configured.code, configured.stderr).toBe(0);
-    const built = await mirage(dir, ["build", "-q"]);
-    expect(built, built.stderr).toMatchObject({ code: 0, stderr: "" });
+    await configureAndBuild(dir, ["-t", target, ...keys]);
     await check(dir);
   } finally {
     await removeProject(dir);
