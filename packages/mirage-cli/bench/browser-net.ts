@@ -148,7 +148,8 @@ try {
 console.log(
   [
     `mirage-switch, 1514-byte frames from one WebSocket client to another (${FRAMES} sent):`,
-    `  ${frames.rate.toFixed(0).padStart(8)} frames/s (${((frames.rate * 1514 * 8) / 1e6).toFixed(0)} Mbit/s), ${frames.dropped} dropped`,
+    `  ${frames.rate.toFixed(0).padStart(8)} frames/s ` +
+      `(${((frames.rate * 1514 * 8) / 1e6).toFixed(0)} Mbit/s), ${frames.dropped} dropped`,
     `static-website --net=direct, curl of ${FILE_BYTES} bytes from the namespace:`,
     `  page in Chromium, via mirage-switch and a tap  ${pageRate.toFixed(1).padStart(8)} Mbit/s`,
     `  unix, on the native tap                        ${unixRate.toFixed(1).padStart(8)} Mbit/s`,

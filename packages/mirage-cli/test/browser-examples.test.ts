@@ -1,7 +1,8 @@
 // Every example that uses no device of the host builds for the browser target, and each of the
 // others is refused at configure time with the device and the target named. A new example falls in
-// one list or the other: the test fails until it is placed.
-import { readdirSync } from "node:fs";
+// one list or the other: the test fails until it is placed. `mirage clean` removes what the build wrote.
+import { existsSync, readdirSync } from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
@@ -35,6 +36,13 @@ describe("the examples on the browser target", () => {
         expect(configured.code, `${name}: ${configured.stderr}`).toBe(0);
         const built = await mirage(dir, ["build", "-q"]);
         expect(built.code, `${name}: ${built.stderr}`).toBe(0);
+        // The page, its bundle and the bundle's map; `mirage clean` removes them and the folder.
+        const dist = await readdir(join(dir, "dist"));
+        const bundle = dist.find((file) => file.endsWith(".js")) ?? "no bundle";
+        expect(dist.sort(), name).toEqual(["index.html", bundle, `${bundle}.map`].sort());
+        expect(await readFile(join(dir, "dist", "index.html"), "utf8")).toContain(`src="./${bundle}"`);
+        expect((await mirage(dir, ["clean"])).code, name).toBe(0);
+        expect(existsSync(join(dir, "dist")), name).toBe(false);
       } finally {
         await removeProject(dir);
       }

@@ -15,7 +15,9 @@ import { configureAndBuild, exampleCopy, project, removeProject } from "./suppor
 const SWITCH = fileURLToPath(new URL("../../frame-switch/bin/mirage-switch.mjs", import.meta.url));
 const BYTES = 1 << 20;
 
-const CLIENT_CONFIG = `import { defaultNetwork, fn, genericStackv4v6, job, main, register, stackv4v6 } from "@mirage-ts/mirage-cli";
+const CLIENT_CONFIG = `import {
+  defaultNetwork, fn, genericStackv4v6, job, main, register, stackv4v6,
+} from "@mirage-ts/mirage-cli";
 const client = main({ module: "./unikernel.js", name: "Client", type: fn(stackv4v6, job) });
 register("echo-client", [client.$(genericStackv4v6(defaultNetwork))]);
 `;

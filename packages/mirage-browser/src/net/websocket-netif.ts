@@ -187,7 +187,9 @@ class WebSocketDevice implements WebSocketNetif {
 
   readonly #handlerFailed = (error: unknown): void => {
     log.warn(
-      `${this.url}: error while handling a frame, continuing: ${error instanceof Error ? error.message : String(error)}`,
+      `${this.url}: error while handling a frame, continuing: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
     );
   };
 }
