@@ -48,7 +48,14 @@ export const mirageBuilder: Builder = {
   create,
   packageJson: (info, base) => ({
     ...base,
-    scripts: { build: "mirage build", start: `node --enable-source-maps dist/${info.output ?? info.name}.mjs` },
+    scripts: {
+      build: "mirage build",
+      // A page is opened, not run: its folder is served (any static server does).
+      start:
+        targetOf(info).bundle.platform === "browser"
+          ? "python3 -m http.server -d dist 8080"
+          : `node --enable-source-maps dist/${info.output ?? info.name}.mjs`,
+    },
   }),
   configured: () => "Successfully configured the unikernel. Now run 'mirage build'.",
   commands: [buildCommand],

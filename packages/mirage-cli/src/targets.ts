@@ -8,6 +8,7 @@
  */
 
 import { type Package, pkg } from "@mirage-ts/functoria";
+import { browser } from "./browser-target.js";
 import { compatibleRange } from "./version.js";
 
 /**
@@ -232,7 +233,7 @@ const sim: Target = {
  *
  * @public
  */
-export const targets: Readonly<Record<string, Target>> = { unix, sim };
+export const targets: Readonly<Record<string, Target>> = { unix, sim, browser };
 
 /**
  * The target named `name`.

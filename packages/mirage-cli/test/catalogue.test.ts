@@ -188,7 +188,7 @@ describe("register", () => {
 
 describe("the target table", () => {
   it("has unix, whose devices all produce code", () => {
-    expect(Object.keys(targets)).toEqual(["unix", "sim"]);
+    expect(Object.keys(targets)).toEqual(["unix", "sim", "browser"]);
     const unix = targets.unix;
     const imported: string[] = [];
     const importValue = (module: string, name: string) => {

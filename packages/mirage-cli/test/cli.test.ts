@@ -344,7 +344,7 @@ describe.concurrent("errors", { timeout: COMMAND_MS }, () => {
     });
     expect(await mirage(dir, ["configure", "-t", "xen"])).toMatchObject({
       code: 124,
-      stderr: expect.stringMatching(/^mirage: option -t: invalid value xen, expected either unix or sim\n/u),
+      stderr: expect.stringMatching(/^mirage: option -t: invalid value xen, expected one of unix, sim or browser\n/u),
     });
     expect(await mirage(dir, ["biuld"])).toEqual({
       code: 124,

@@ -103,6 +103,7 @@ export {
   type LogClock,
 } from "./reporter.js";
 export { createRuntime, type Runtime } from "./runtime.js";
+export { datePClock } from "./date-pclock.js";
 export {
   calledTooEarly,
   calledTooLate,

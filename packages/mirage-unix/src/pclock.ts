@@ -4,31 +4,14 @@
  * @packageDocumentation
  */
 
-import type { DaysPs, PClock } from "@mirage-ts/mirage-types";
-
-const msPerDay = 86_400_000;
-const psPerMs = 1_000_000_000n;
+import { datePClock } from "@mirage-ts/mirage-runtime";
+import type { PClock } from "@mirage-ts/mirage-types";
 
 /**
  * The wall clock of the unix platform: POSIX time from `Date.now()`, so with millisecond resolution
- * (`periodDPs` is 1 ms), and the local time zone of the process (`TZ`).
+ * (`periodDPs` is 1 ms), and the local time zone of the process (`TZ`). It is mirage-runtime's
+ * `datePClock`.
  *
  * @public
  */
-export const unixPClock: PClock = Object.freeze({
-  nowDPs(): DaysPs {
-    const ms = Date.now();
-    const days = Math.floor(ms / msPerDay);
-    return { days, ps: BigInt(ms - days * msPerDay) * psPerMs };
-  },
-  now(): Date {
-    return new Date();
-  },
-  periodDPs(): DaysPs {
-    return { days: 0, ps: psPerMs };
-  },
-  currentTzOffsetS(): number {
-    // getTimezoneOffset is minutes *behind* UTC; Ptime's offset is seconds ahead of UTC.
-    return -new Date().getTimezoneOffset() * 60;
-  },
-});
+export const unixPClock: PClock = datePClock;

@@ -6,6 +6,7 @@
  */
 
 import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
+import { requireNodeTarget } from "../internal/platform.js";
 import { compatibleRange } from "../version.js";
 import { http, httpClient, kvRo, stackv4v6 } from "./types.js";
 
@@ -17,7 +18,10 @@ const nodeHttpServer = impl({
   name: "connectHttpServer",
   type: fn(stackv4v6, http),
   packages: [HTTP_UNIX, HTTP],
-  connect: ({ impl: connect, args: [stack = ""] }) => `${connect}(${stack}.tcp())`,
+  connect: ({ info, impl: connect, args: [stack = ""] }) => {
+    requireNodeTarget(info, "httpServer");
+    return `${connect}(${stack}.tcp())`;
+  },
 });
 
 /**
@@ -36,7 +40,10 @@ const nodeHttpsServer = impl({
   name: "connectHttpsServer",
   type: fn(stackv4v6, fn(kvRo, http)),
   packages: [HTTP_UNIX, HTTP],
-  connect: ({ impl: connect, args: [stack = "", certs = ""] }) => `${connect}(${stack}.tcp(), ${certs})`,
+  connect: ({ info, impl: connect, args: [stack = "", certs = ""] }) => {
+    requireNodeTarget(info, "httpsServer");
+    return `${connect}(${stack}.tcp(), ${certs})`;
+  },
 });
 
 /**
@@ -56,7 +63,10 @@ const nodeHttpClient = impl({
   name: "connectHttpClient",
   type: fn(stackv4v6, httpClient),
   packages: [HTTP_UNIX, HTTP],
-  connect: ({ impl: connect, args: [stack = ""] }) => `${connect}(${stack}.tcp())`,
+  connect: ({ info, impl: connect, args: [stack = ""] }) => {
+    requireNodeTarget(info, "httpFetchClient");
+    return `${connect}(${stack}.tcp())`;
+  },
 });
 
 /**

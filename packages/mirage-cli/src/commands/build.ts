@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { type BuilderCommand, type Configuration, buildDirs, headerLine } from "@mirage-ts/functoria";
 import { oci } from "../deploy-keys.js";
 import { Progress, isInteractive } from "../internal/progress.js";
@@ -20,7 +20,9 @@ import { bundle } from "./bundle.js";
 /** The path of the bundle of a configuration, relative to the current directory. */
 export function bundlePath(conf: Configuration): string {
   const { configDir } = buildDirs(conf.info.projectName, conf.info.configFile);
-  return relative(process.cwd(), resolve(configDir, "dist", `${conf.info.output ?? conf.info.name}.mjs`));
+  // A page loads a plain .js: static servers give it a JavaScript type, which .mjs does not always get.
+  const extension = findTarget(conf.info.get(target)).bundle.platform === "browser" ? "js" : "mjs";
+  return relative(process.cwd(), resolve(configDir, "dist", `${conf.info.output ?? conf.info.name}.${extension}`));
 }
 
 function errorCount(errors: number): string {
@@ -100,7 +102,15 @@ export const buildCommand: BuilderCommand = {
       });
       return { ok: true, detail: kilobytes(size) };
     });
-    context.stdout(`Your unikernel binary is now ready in ${outfile}\nRun it with: node ${outfile}\n`);
+    if (platform.bundle.platform === "browser") {
+      const dist = dirname(outfile);
+      context.stdout(
+        `Your unikernel's page is now ready in ${join(dist, "index.html")} (with ${outfile})\n` +
+          `Serve ${dist} over HTTP and open it, for example: python3 -m http.server -d ${dist} 8080\n`,
+      );
+    } else {
+      context.stdout(`Your unikernel binary is now ready in ${outfile}\nRun it with: node ${outfile}\n`);
+    }
     if (conf.info.get(oci)) {
       const built = await writeImage(conf.info, outfile);
       context.stdout(

@@ -11,13 +11,14 @@
  */
 
 import { chmod, rm, stat, writeFile } from "node:fs/promises";
-import { basename, posix } from "node:path";
+import { basename, dirname, posix } from "node:path";
 import { Action, hasHeader } from "@mirage-ts/functoria";
 import { esbuild } from "../internal/esbuild.js";
 import { esbuildErrors } from "../internal/esbuild-errors.js";
 import { moduleUrls } from "../internal/module-urls.js";
 import { VERSION_GLOBAL, unikernelVersion } from "../internal/unikernel-version.js";
 import type { Target } from "../targets.js";
+import { PAGE_FILE, isGeneratedPage, page } from "./page.js";
 
 /**
  * Options of {@link bundle}.
@@ -82,7 +83,9 @@ export async function bundle(options: BundleOptions): Promise<number> {
       banner: { js: `// ${options.header}\n${target.bundle.banner}` },
       define: { [VERSION_GLOBAL]: version === undefined ? "undefined" : JSON.stringify(version) },
       logLevel: "silent",
-      plugins: [moduleUrls],
+      // A page's modules have no files to find next to them, and a bundle served to browsers must not
+      // carry the paths of the machine that built it.
+      plugins: onNode ? [moduleUrls] : [],
     });
   } catch (e) {
     const errors = esbuildErrors(e);
@@ -94,6 +97,8 @@ export async function bundle(options: BundleOptions): Promise<number> {
     // The source map of a bundle built before the program and the bundle were two files.
     await rm(`${options.outfile}.map`, { force: true });
     await chmod(options.outfile, 0o755);
+  } else if (target.bundle.platform === "browser") {
+    await writeFile(posix.join(dirname(options.outfile), PAGE_FILE), page(options.header, basename(app)));
   }
   return (await stat(app)).size;
 }
@@ -108,10 +113,12 @@ export function removeBundles(configDir: string): Action<void> {
     if (!(yield* Action.isDir(dist))) return;
     for (const name of yield* Action.ls(dist)) {
       const path = posix.join(dist, name);
-      if (!name.endsWith(".mjs") || !(yield* Action.isFile(path))) continue;
-      if (!hasHeader(path, yield* Action.readFile(path))) continue;
+      if (!/\.m?js$/u.test(name) && name !== PAGE_FILE) continue;
+      if (!(yield* Action.isFile(path))) continue;
+      const contents = yield* Action.readFile(path);
+      if (name === PAGE_FILE ? !isGeneratedPage(contents) : !hasHeader(path, contents)) continue;
       yield* Action.rm(path);
-      yield* Action.rm(`${path}.map`);
+      if (name !== PAGE_FILE) yield* Action.rm(`${path}.map`);
     }
     if ((yield* Action.ls(dist)).length === 0) yield* Action.rmdir(dist);
   });

@@ -54,3 +54,13 @@ export function platformValue<T>(
 ): Impl<T> {
   return platformImpl({ name, type, connect: (t, importValue) => platformDevice(t, device, what)(importValue) });
 }
+
+/**
+ * Refuses a device that runs only on Node.js (it drives `node:http`, `node:tls`...) on a target that
+ * is not Node, naming the device and the target, as a device missing from the target table is.
+ */
+export function requireNodeTarget(info: Info, what: string): void {
+  const t = targetOf(info);
+  if (t.bundle.platform !== "node")
+    throw new Error(`${what} is not supported on the ${t.name} target (it runs on Node.js only)`);
+}

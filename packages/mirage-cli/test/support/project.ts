@@ -20,6 +20,7 @@ const LINKED = [
   "http-unix",
   "mirage-cli",
   "mirage-runtime",
+  "mirage-browser",
   "mirage-sim",
   "mirage-types",
   "mirage-unix",
@@ -160,6 +161,14 @@ export const Hello = {
   };
 }
 
+/** Configures the project `dir` with `configure` (the target among them) and builds it, quietly. */
+export async function configureAndBuild(dir: string, configure: readonly string[]): Promise<void> {
+  const configured = await mirage(dir, ["configure", ...configure]);
+  expect(configured.code, configured.stderr).toBe(0);
+  const build = await mirage(dir, ["build", "-q"]);
+  expect(build.code, build.stderr).toBe(0);
+}
+
 /** A temporary copy of `examples/<name>` (with `extra` files) configured with `configure` and built. */
 export async function built(
   name: string,
@@ -167,9 +176,6 @@ export async function built(
   extra: Readonly<Record<string, Uint8Array>> = {},
 ): Promise<string> {
   const dir = await exampleCopy(name, extra);
-  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
-  expect(configured.code, configured.stderr).toBe(0);
-  const build = await mirage(dir, ["build", "-q"]);
-  expect(build.code, build.stderr).toBe(0);
+  await configureAndBuild(dir, ["-t", "unix", ...configure]);
   return dir;
 }
