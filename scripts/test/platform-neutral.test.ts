@@ -7,7 +7,17 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const neutral = ["mirage-types", "mirage-runtime", "functoria", "tcpip", "dns", "http", "tls", "mirage-sim"];
+const neutral = [
+  "mirage-types",
+  "cmdliner",
+  "mirage-runtime",
+  "functoria",
+  "tcpip",
+  "dns",
+  "http",
+  "tls",
+  "mirage-sim",
+];
 const nodePackages = ["mirage-unix", "mirage-cli", "http-unix"];
 
 function compilerOptions(pkg: string): ts.CompilerOptions {

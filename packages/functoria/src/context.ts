@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import type { Key } from "./key.js";
+import { type Key, keyDefault } from "./key.js";
 
 /**
  * An immutable map from key names to parsed values.
@@ -38,7 +38,7 @@ export class Context {
 
   /** The value of `key`: the given one, else its default (upstream `Key.get`). */
   get<T>(key: Key<T>): T {
-    return this.values.has(key.name) ? (this.values.get(key.name) as T) : key.arg.default;
+    return this.values.has(key.name) ? (this.values.get(key.name) as T) : keyDefault(key);
   }
 
   /** The names of the keys present, sorted. */

@@ -13,21 +13,19 @@ export {
   packageRange,
   pkg,
 } from "./package.js";
-export { type Converter, type ParseResult, conv, formatAlternatives, matchPrefix } from "./converter.js";
 export {
-  type AnyKey,
   type Arg,
   type ArgInfo,
-  type Key,
-  compareKeys,
+  type Converter,
+  type ParseResult,
   flag,
-  key,
-  keyEquals,
-  keySet,
+  matchPrefix,
   opt,
   optAll,
   required,
-} from "./key.js";
+} from "@mirage-ts/cmdliner";
+export { conv, formatAlternatives } from "./converter.js";
+export { type AnyKey, type Key, compareKeys, key, keyEquals, keySet } from "./key.js";
 export { Context } from "./context.js";
 export {
   type Value,

@@ -7,7 +7,7 @@
  */
 
 import type { Context } from "./context.js";
-import type { AnyKey, Key } from "./key.js";
+import { type AnyKey, type Key, printKeyValue } from "./key.js";
 import { type Package, formatPackage } from "./package.js";
 import type { RuntimeArg } from "./runtime-arg.js";
 
@@ -67,7 +67,7 @@ export function makeInfo(fields: InfoFields): Info {
  */
 export function formatKeys(context: Context, keys: readonly AnyKey[]): string[] {
   return keys.map((k) => {
-    const printed = k.arg.print(context.get(k));
+    const printed = printKeyValue(k, context.get(k));
     if (printed === undefined) return k.name;
     return `${k.name}=${printed}${context.mem(k) ? "" : " (default)"}`;
   });

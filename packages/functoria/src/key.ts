@@ -6,132 +6,7 @@
  * @packageDocumentation
  */
 
-import type { Converter } from "./converter.js";
-
-/**
- * Documentation and spelling of a key on the command line (upstream `Cmdliner.Arg.info`).
- *
- * @public
- */
-export interface ArgInfo {
-  /** Option names: one-letter names are short options (`-t`), others long ones (`--target`). */
-  readonly names: readonly string[];
-  /** One-paragraph documentation shown in help. */
-  readonly doc?: string;
-  /** The help section (default `APPLICATION OPTIONS`). */
-  readonly docs?: string;
-  /** The meta-variable of the value in help (default: the converter's). */
-  readonly docv?: string;
-  /** An environment variable read when the option is absent from the command line. */
-  readonly env?: string;
-}
-
-/**
- * How a key reads the command line (upstream `Key.Arg.t`), built by {@link opt},
- * {@link required}, {@link flag} or {@link optAll}.
- *
- * @public
- */
-export interface Arg<in out T> {
-  /** The argument kind. */
-  readonly kind: "opt" | "required" | "flag" | "optAll";
-  /** Names and documentation. */
-  readonly info: ArgInfo;
-  /** The value when the argument is absent. */
-  readonly default: T;
-  /** The converter of one occurrence, `undefined` for a flag. */
-  readonly converter: Converter<unknown> | undefined;
-  /** Builds the value from the parsed occurrences (in command-line order). */
-  fromOccurrences(values: readonly unknown[]): T;
-  /** Prints a value for describe and help; `undefined` for an absent required value. */
-  print(value: T): string | undefined;
-}
-
-function makeArg<T>(
-  kind: Arg<T>["kind"],
-  info: ArgInfo,
-  defaultValue: T,
-  converter: Converter<unknown> | undefined,
-  fromOccurrences: (values: readonly unknown[]) => T,
-  print: (value: T) => string | undefined,
-): Arg<T> {
-  if (info.names.length === 0) throw new TypeError("a key argument needs at least one option name");
-  for (const name of info.names) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/u.test(name)) {
-      throw new TypeError(
-        `invalid option name ${JSON.stringify(name)}: use letters, digits, "-", "_" or "." and no leading "-"`,
-      );
-    }
-  }
-  return { kind, info, default: defaultValue, converter, fromOccurrences, print };
-}
-
-/**
- * An optional argument with a default value (upstream `Key.Arg.opt`). Given twice, it is an
- * error.
- *
- * @public
- */
-export function opt<T>(converter: Converter<T>, defaultValue: T, info: ArgInfo): Arg<T> {
-  return makeArg<T>(
-    "opt",
-    info,
-    defaultValue,
-    converter as Converter<unknown>,
-    (values) => (values.length === 0 ? defaultValue : (values[values.length - 1] as T)),
-    (value) => converter.print(value),
-  );
-}
-
-/**
- * An argument that `configure` requires (upstream `Key.Arg.required`); other commands see
- * `undefined` when it is absent.
- *
- * @public
- */
-export function required<T>(converter: Converter<T>, info: ArgInfo): Arg<T | undefined> {
-  return makeArg<T | undefined>(
-    "required",
-    info,
-    undefined,
-    converter as Converter<unknown>,
-    (values) => (values.length === 0 ? undefined : (values[values.length - 1] as T)),
-    (value) => (value === undefined ? undefined : converter.print(value)),
-  );
-}
-
-/**
- * A boolean flag, false unless given (upstream `Key.Arg.flag`).
- *
- * @public
- */
-export function flag(info: ArgInfo): Arg<boolean> {
-  return makeArg<boolean>(
-    "flag",
-    info,
-    false,
-    undefined,
-    (values) => values.length > 0,
-    (value) => String(value),
-  );
-}
-
-/**
- * A repeatable argument collecting every occurrence (upstream `Key.Arg.opt_all`):
- * `-d 1 -d 2 -d 3` gives `[1, 2, 3]`, no occurrence gives `[]`.
- *
- * @public
- */
-export function optAll<T>(converter: Converter<T>, info: ArgInfo): Arg<readonly T[]> {
-  return makeArg<readonly T[]>(
-    "optAll",
-    info,
-    [],
-    converter as Converter<unknown>,
-    (values) => values as readonly T[],
-    (values) => values.map((v) => converter.print(v)).join(","),
-  );
-}
+import type { Arg } from "@mirage-ts/cmdliner";
 
 /**
  * A configure-time key: a name (its identity in the context and in describe) and an argument.
@@ -141,8 +16,12 @@ export function optAll<T>(converter: Converter<T>, info: ArgInfo): Arg<readonly 
 export interface Key<in out T> {
   /** The key name, unique per context. */
   readonly name: string;
-  /** How the key is read from the command line. */
-  readonly arg: Arg<T>;
+  /**
+   * How the key is read from the command line. A key of a `required` argument holds `undefined`
+   * until the command line gives it: `configure` refuses to run without it, the other commands see
+   * `undefined` (upstream `Key.Arg.required` gives an option).
+   */
+  readonly arg: Arg<T> | Arg<Exclude<T, undefined>>;
 }
 
 /**
@@ -154,18 +33,43 @@ export interface Key<in out T> {
 export type AnyKey = Key<any>;
 
 /**
- * Creates a key (upstream `Key.create`).
+ * Creates a key (upstream `Key.create`). The key of a `required` argument reads `undefined` until
+ * the command line gives it (see {@link Key.arg}).
  *
  * @throws `TypeError` `Key.create: key name cannot be the empty string`.
  * @public
  */
+export function key<T>(name: string, arg: Arg<T> & { readonly kind: "required" }): Key<T | undefined>;
+/**
+ * Creates a key of an argument that has a value when absent (`opt`, `flag`, `optAll`, `optional`).
+ *
+ * @public
+ */
+export function key<T>(name: string, arg: Arg<T>): Key<T>;
 export function key<T>(name: string, arg: Arg<T>): Key<T> {
   if (name === "") throw new TypeError("Key.create: key name cannot be the empty string");
   return { name, arg };
 }
 
+/**
+ * The value of `k` when the command line does not give it: the argument's default, or `undefined`
+ * for a required argument.
+ */
+export function keyDefault<T>(k: Key<T>): T {
+  const absent = k.arg.evaluate([], undefined);
+  return (absent.ok ? absent.value : undefined) as T;
+}
+
+/**
+ * Prints a value of `k` as its command line writes it; `undefined` for an absent required value.
+ */
+export function printKeyValue<T>(k: Key<T>, value: T): string | undefined {
+  if (value === undefined && k.arg.kind === "required") return undefined;
+  return (k.arg as Arg<T>).print(value);
+}
+
 function defaultText(k: AnyKey): string {
-  return k.arg.print(k.arg.default) ?? "";
+  return printKeyValue(k, keyDefault(k)) ?? "";
 }
 
 /**

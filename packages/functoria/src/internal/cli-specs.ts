@@ -3,11 +3,12 @@
  * sub-command, and one option per configure-time key.
  */
 
+import { optionName } from "@mirage-ts/cmdliner";
 import type { CommandDoc, CommandLineSettings, CommandName } from "../cli/command-line.js";
 import type { OptionSpec } from "../cli/options.js";
 import { formatAlternatives } from "../converter.js";
 import type { Generator } from "../filegen.js";
-import type { AnyKey } from "../key.js";
+import { type AnyKey, keyDefault, printKeyValue } from "../key.js";
 
 export const S_COMMON = "COMMON OPTIONS";
 export const S_CONFIGURE = "CONFIGURE OPTIONS";
@@ -159,9 +160,7 @@ export function keySpecs(keys: readonly AnyKey[], taken: ReadonlySet<string>): O
     seen.add(k.name);
     for (const name of k.arg.info.names) {
       if (taken.has(name))
-        throw new TypeError(
-          `the option name ${name.length === 1 ? "-" : "--"}${name} of key ${k.name} is already used by the tool`,
-        );
+        throw new TypeError(`the option name ${optionName(name)} of key ${k.name} is already used by the tool`);
     }
     const { info } = k.arg;
     specs.push({
@@ -170,9 +169,9 @@ export function keySpecs(keys: readonly AnyKey[], taken: ReadonlySet<string>): O
       value: k.arg.kind === "flag" ? "none" : "required",
       repeatable: k.arg.kind === "optAll",
       section: info.docs ?? "APPLICATION OPTIONS",
-      docv: info.docv ?? k.arg.converter?.docv,
+      docv: k.arg.docv,
       doc: k.arg.kind === "required" ? `${info.doc ?? ""} This key is required.`.trim() : info.doc,
-      absent: k.arg.kind === "opt" ? k.arg.print(k.arg.default) : undefined,
+      absent: k.arg.kind === "opt" ? printKeyValue(k, keyDefault(k)) : undefined,
       env: info.env,
     });
   }

@@ -2,6 +2,7 @@
  * The manual pages of the tool and of its sub-commands, in Cmdliner's plain layout.
  */
 
+import { optionName } from "@mirage-ts/cmdliner";
 import { type ManBlock, type ManSection, optionItems, renderMan } from "../cli/man.js";
 import type { OptionSpec } from "../cli/options.js";
 import { type Parser, S_COMMON, S_CONFIGURE, S_DESCRIBE, S_OPTIONS, specsFor } from "./cli-specs.js";
@@ -35,7 +36,7 @@ function environment(subject: string, specs: readonly OptionSpec[]): ManSection 
   const blocks: ManBlock[] = withEnv.map((s) => ({
     kind: "item",
     label: s.env ?? "",
-    text: `See option ${s.names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}.`,
+    text: `See option ${s.names.map(optionName).join(", ")}.`,
   }));
   return {
     title: "ENVIRONMENT",

@@ -1,12 +1,21 @@
 /**
- * `--help[=FMT]` and `--version`, the options every unikernel has, as ordinary run-time arguments so
- * the scanner, the evaluator and the man page treat them like the registered ones.
+ * `--help[=FMT]` and `--version`, the options every program has, as ordinary arguments so the
+ * scanner, the evaluator and the man page treat them like the others.
+ *
+ * @packageDocumentation
  */
 
-import { type Arg, flag } from "../arg.js";
-import { info, sections } from "../arg-info.js";
-import { enumConv } from "../converter.js";
+import { type Arg, flag } from "./arg.js";
+import { info } from "./arg-info.js";
+import { enumConv } from "./converter.js";
 import { optionParse } from "./messages.js";
+
+/**
+ * The man-page section of the standard options (Cmdliner's `Manpage.s_common_options`).
+ *
+ * @beta
+ */
+export const commonOptionsSection = "COMMON OPTIONS";
 
 // Every format prints the same plain page: a platform-neutral runtime has no pager or groff to call,
 // but the words Cmdliner accepts are kept so a Mirage command line works unchanged.
@@ -15,10 +24,16 @@ const helpFormats = enumConv(
   "FMT",
 );
 
-/** `--help`, `--help=FMT` or `--help FMT`: true when present with a valid format. */
+/**
+ * `--help`, `--help=FMT` or `--help FMT`: true when present with a valid format.
+ *
+ * @beta
+ */
 export const helpArg: Arg<boolean> = {
+  kind: "flag",
+  converter: undefined,
   info: info(["help"], {
-    docs: sections.common,
+    docs: commonOptionsSection,
     doc:
       "Show this help in format FMT. The value FMT must be one of auto, pager, groff or plain; " +
       "every format prints this plain text.",
@@ -34,12 +49,21 @@ export const helpArg: Arg<boolean> = {
     }
     return { ok: true, value: occurrences.length > 0 };
   },
+  print: (value) => String(value),
 };
 
-/** `--version`. */
+/**
+ * `--version`.
+ *
+ * @beta
+ */
 export const versionArg: Arg<boolean> = flag(
-  info(["version"], { docs: sections.common, doc: "Show version information." }),
+  info(["version"], { docs: commonOptionsSection, doc: "Show version information." }),
 );
 
-/** The options every command line has, in front of the registered ones. */
+/**
+ * The options every command line has, in front of the program's own.
+ *
+ * @beta
+ */
 export const standardArgs: readonly Arg<boolean>[] = [helpArg, versionArg];

@@ -1,19 +1,25 @@
 /**
- * Evaluates the registered run-time arguments against a command line, without side effects: the
- * caller decides what to print and which exit status to request.
+ * Evaluates a program's arguments against a command line, without side effects: the caller
+ * decides what to print and which exit status to request.
+ *
+ * @packageDocumentation
  */
 
-import type { Arg } from "../arg.js";
+import type { Arg } from "./arg.js";
 import { indexByName, scanCommandLine } from "./command-line.js";
 import { tooManyArguments } from "./messages.js";
 import { helpArg, standardArgs, versionArg } from "./standard-options.js";
 
-/** What the command line asks for. */
+/**
+ * What the command line asks for.
+ *
+ * @beta
+ */
 export type CommandLineOutcome =
   | { readonly kind: "values"; readonly values: readonly unknown[] }
   | { readonly kind: "help" }
   | { readonly kind: "version" }
-  | { readonly kind: "error"; readonly message: string; readonly stray?: string };
+  | { readonly kind: "error"; readonly message: string; readonly stray?: string | undefined };
 
 /**
  * Evaluates `args` on `argv`. The order of checks is Cmdliner's: unknown options first, then
@@ -21,6 +27,8 @@ export type CommandLineOutcome =
  * registration order, the first error being reported.
  *
  * Converters that throw are bugs: the exception propagates.
+ *
+ * @beta
  */
 export function evaluateCommandLine(
   args: readonly Arg<unknown>[],

@@ -1,21 +1,34 @@
 /**
  * Splits a command line into option occurrences and positional words, Cmdliner's way:
  * `--name=value`, `--name value`, `-x value`, `-xvalue`, and `--` ending the options.
+ *
+ * @packageDocumentation
  */
 
-import type { Arg, Occurrence } from "../arg.js";
-import type { ParseResult } from "../parse-result.js";
+import type { Arg, Occurrence } from "./arg.js";
+import { type Dialect, quotedDialect } from "./dialect.js";
 import { unknownOption } from "./messages.js";
 import { optionName } from "./option-name.js";
+import type { ParseResult } from "./parse-result.js";
 import { suggestOption } from "./suggest.js";
 
-/** The occurrences of each known option, and the words that are not options. */
+/**
+ * The occurrences of each known option, and the words that are not options.
+ *
+ * @beta
+ */
 export interface ScannedCommandLine {
+  /** The occurrences of each argument given, in command-line order. */
   readonly occurrences: ReadonlyMap<Arg<unknown>, readonly Occurrence[]>;
+  /** The words that are not options, those after `--` included. */
   readonly positionals: readonly string[];
 }
 
-/** Indexes arguments by every name they answer to, as written (`-l`, `--logs`). */
+/**
+ * Indexes arguments by every name they answer to, as written (`-l`, `--logs`).
+ *
+ * @beta
+ */
 export function indexByName(args: readonly Arg<unknown>[]): Map<string, Arg<unknown>> {
   const index = new Map<string, Arg<unknown>>();
   for (const arg of args) {
@@ -24,8 +37,13 @@ export function indexByName(args: readonly Arg<unknown>[]): Map<string, Arg<unkn
   return index;
 }
 
-// A lone "-" is a value (conventionally standard input), not an option.
-function isOptionLike(word: string): boolean {
+/**
+ * Whether a word is an option rather than a value: it starts with `-` and is not a lone `-` (which
+ * conventionally names standard input).
+ *
+ * @beta
+ */
+export function isOptionLike(word: string): boolean {
   return word.length > 1 && word.startsWith("-");
 }
 
@@ -42,10 +60,13 @@ function splitOption(word: string): Occurrence {
 /**
  * Scans `argv` (without the program name). An option whose value is not attached takes the next
  * word unless that word looks like an option; a missing value is reported later, by the argument.
+ *
+ * @beta
  */
 export function scanCommandLine(
   argv: readonly string[],
   byName: ReadonlyMap<string, Arg<unknown>>,
+  dialect: Dialect = quotedDialect,
 ): ParseResult<ScannedCommandLine> {
   const occurrences = new Map<Arg<unknown>, Occurrence[]>();
   const positionals: string[] = [];
@@ -62,7 +83,7 @@ export function scanCommandLine(
     let { name, value } = splitOption(word);
     const arg = byName.get(name);
     if (arg === undefined) {
-      return { ok: false, error: unknownOption(name, suggestOption(word, [...byName.keys()])) };
+      return { ok: false, error: unknownOption(name, suggestOption(word, [...byName.keys()]), dialect) };
     }
     const next = argv[i + 1];
     if (value === undefined && arg.syntax !== "flag" && next !== undefined && !isOptionLike(next)) {

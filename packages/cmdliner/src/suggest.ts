@@ -1,9 +1,15 @@
 /**
  * "Did you mean" hints for a mistyped command, option or value, by edit distance as Cmdliner's
  * `suggest` does: the closest candidates, when fewer than three edits away.
+ *
+ * @packageDocumentation
  */
 
-/** The Levenshtein distance between `a` and `b`, with two rolling rows. */
+/**
+ * The Levenshtein distance between `a` and `b`, with two rolling rows.
+ *
+ * @beta
+ */
 export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
@@ -17,7 +23,11 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
-/** The candidates closest to `word`, if they are close enough (distance below 3) to be a typo. */
+/**
+ * The candidates closest to `word`, if they are close enough (distance below 3) to be a typo.
+ *
+ * @beta
+ */
 export function suggest(word: string, candidates: Iterable<string>): string[] {
   let best = Number.POSITIVE_INFINITY;
   let closest: string[] = [];
@@ -39,6 +49,8 @@ export function suggest(word: string, candidates: Iterable<string>): string[] {
  * dashes. A lone short option gets no hint; a long option written with one dash (`-taget`) is
  * compared as `--taget`. When no name is close, a long option the word starts with followed by
  * `-` is suggested, for `--hello-world` written for `--hello=world`.
+ *
+ * @beta
  */
 export function suggestOption(arg: string, names: readonly string[]): string[] {
   const written = arg.split("=")[0] ?? arg;

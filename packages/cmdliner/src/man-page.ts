@@ -1,13 +1,48 @@
 /**
  * The plain-text man page printed by `--help`: NAME, SYNOPSIS, the arguments grouped by section in
- * Mirage's order, then EXIT STATUS.
+ * the program's order, then EXIT STATUS.
+ *
+ * @packageDocumentation
  */
 
-import type { Arg } from "../arg.js";
-import { manSectionOrder, sections } from "../arg-info.js";
-import type { ExitStatus } from "../exit.js";
+import type { Arg } from "./arg.js";
 import { optionName } from "./option-name.js";
+import { commonOptionsSection } from "./standard-options.js";
 import { fill, indent } from "./text.js";
+
+/**
+ * One documented exit status, as listed in the EXIT STATUS section of `--help` (Cmdliner's
+ * `Cmd.Exit.info`).
+ *
+ * @public
+ */
+export interface ExitStatus {
+  /** The process exit code. */
+  readonly code: number;
+  /** What the code means, completing "<name> exits with: <code> …". */
+  readonly doc: string;
+}
+
+/**
+ * What {@link renderManPage} documents.
+ *
+ * @beta
+ */
+export interface ManPage {
+  /** The program's name. */
+  readonly program: string;
+  /** Its arguments, the standard options included. */
+  readonly args: readonly Arg<unknown>[];
+  /** Its exit statuses, in the order listed. */
+  readonly exitStatuses: readonly ExitStatus[];
+  /**
+   * The order of the sections of arguments; sections not listed follow in the order of their first
+   * argument, then COMMON OPTIONS.
+   */
+  readonly sectionOrder: readonly string[];
+  /** The section of an argument whose `info.docs` is absent; `OPTIONS` by default. */
+  readonly defaultSection?: string;
+}
 
 // Cmdliner's layout: paragraphs and labels at column 7, item text 4 columns further.
 const paragraphIndent = 7;
@@ -53,28 +88,33 @@ function sortKey(arg: Arg<unknown>): string {
   return (names.find((name) => name.length > 1) ?? names[0] ?? "").toLowerCase();
 }
 
-/** Section titles in display order: Mirage's, then the others as first used, then COMMON OPTIONS. */
-function orderedSections(args: readonly Arg<unknown>[]): string[] {
-  const used = new Set(args.map((arg) => arg.info.docs));
-  const known = new Set([...manSectionOrder, sections.common]);
+/** Section titles in display order: the given order, then the others as first used, then COMMON OPTIONS. */
+function orderedSections(used: ReadonlySet<string>, order: readonly string[]): string[] {
+  const known = new Set([...order, commonOptionsSection]);
   return [
-    ...manSectionOrder.filter((section) => used.has(section)),
+    ...order.filter((section) => used.has(section)),
     ...[...used].filter((section) => !known.has(section)),
-    ...(used.has(sections.common) ? [sections.common] : []),
+    ...(used.has(commonOptionsSection) ? [commonOptionsSection] : []),
   ];
 }
 
-/** Renders the man page of `program` documenting `args` (the standard options included) and `statuses`. */
-export function renderManPage(program: string, args: readonly Arg<unknown>[], statuses: readonly ExitStatus[]): string {
+/**
+ * Renders a program's man page in Cmdliner's plain layout.
+ *
+ * @beta
+ */
+export function renderManPage(page: ManPage): string {
+  const { program, args } = page;
+  const sectionOf = (arg: Arg<unknown>) => arg.info.docs ?? page.defaultSection ?? "OPTIONS";
   const lines = ["NAME", ...paragraph(program), "SYNOPSIS", ...paragraph(`${program} [OPTION]…`)];
-  for (const section of orderedSections(args)) {
+  for (const section of orderedSections(new Set(args.map(sectionOf)), page.sectionOrder)) {
     const members = args
-      .filter((arg) => arg.info.docs === section)
+      .filter((arg) => sectionOf(arg) === section)
       .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
     lines.push(section);
-    for (const arg of members) lines.push(...item(label(arg), arg.info.doc));
+    for (const arg of members) lines.push(...item(label(arg), arg.info.doc ?? ""));
   }
   lines.push("EXIT STATUS", ...paragraph(`${program} exits with:`));
-  for (const status of statuses) lines.push(...item(String(status.code), status.doc));
+  for (const status of page.exitStatuses) lines.push(...item(String(status.code), status.doc));
   return `${lines.join("\n")}\n`;
 }
