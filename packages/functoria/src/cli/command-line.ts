@@ -19,9 +19,12 @@ import {
   tooManyArguments,
   unknownValue,
 } from "@mirage-ts/cmdliner";
-import { Context } from "../context.js";
-import { conv } from "../converter.js";
-import type { Generator } from "../filegen.js";
+import type { Generator } from "../codegen/filegen.js";
+import { Context } from "../dsl/context.js";
+import { conv } from "../dsl/converter.js";
+import type { AnyKey } from "../dsl/key.js";
+import { commandPage, mainPage } from "./help-pages.js";
+import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
 import {
   COMMANDS,
   DOT_SPECS,
@@ -32,10 +35,7 @@ import {
   keyId,
   makeParser,
   specsFor,
-} from "../internal/cli-specs.js";
-import { commandPage, mainPage } from "../internal/help-pages.js";
-import type { AnyKey } from "../key.js";
-import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
+} from "./specs.js";
 
 /**
  * The sub-commands of the engine.

@@ -4,11 +4,11 @@
  */
 
 import { optionName } from "@mirage-ts/cmdliner";
-import type { CommandDoc, CommandLineSettings, CommandName } from "../cli/command-line.js";
-import type { OptionSpec } from "../cli/options.js";
-import { formatAlternatives } from "../converter.js";
-import type { Generator } from "../filegen.js";
-import { type AnyKey, keyDefault, printKeyValue } from "../key.js";
+import type { Generator } from "../codegen/filegen.js";
+import { formatAlternatives } from "../dsl/converter.js";
+import { type AnyKey, keyDefault, printKeyValue } from "../dsl/key.js";
+import type { CommandDoc, CommandLineSettings, CommandName } from "./command-line.js";
+import type { OptionSpec } from "./options.js";
 
 export const S_COMMON = "COMMON OPTIONS";
 export const S_CONFIGURE = "CONFIGURE OPTIONS";

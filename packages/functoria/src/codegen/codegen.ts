@@ -9,13 +9,13 @@
  * @packageDocumentation
  */
 
-import type { Context } from "./context.js";
-import type { DeviceGraph, GraphNode } from "./graph.js";
-import type { AbstractImpl } from "./impl.js";
-import type { Info } from "./info.js";
-import { chooseBranch } from "./internal/choose.js";
-import { ImportTable } from "./internal/imports.js";
-import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "./internal/node.js";
+import type { Context } from "../dsl/context.js";
+import type { AbstractImpl } from "../dsl/impl.js";
+import type { Info } from "../dsl/info.js";
+import { chooseBranch } from "../graph/choose.js";
+import type { DeviceGraph, GraphNode } from "../graph/graph.js";
+import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "../graph/node.js";
+import { ImportTable } from "./imports.js";
 
 /**
  * A reference to an exported value.

@@ -3,9 +3,9 @@
  */
 
 import { optionName } from "@mirage-ts/cmdliner";
-import { type ManBlock, type ManSection, optionItems, renderMan } from "../cli/man.js";
-import type { OptionSpec } from "../cli/options.js";
-import { type Parser, S_COMMON, S_CONFIGURE, S_DESCRIBE, S_OPTIONS, specsFor } from "./cli-specs.js";
+import { type ManBlock, type ManSection, optionItems, renderMan } from "./man.js";
+import type { OptionSpec } from "./options.js";
+import { type Parser, S_COMMON, S_CONFIGURE, S_DESCRIBE, S_OPTIONS, specsFor } from "./specs.js";
 
 function exitStatus(subject: string): ManSection {
   const item = (label: string, text: string): ManBlock => ({ kind: "item", label, text });

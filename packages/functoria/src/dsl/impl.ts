@@ -7,8 +7,8 @@
  * @packageDocumentation
  */
 
+import { DevNode, IfNode, asNode, mkApp, sameTyp } from "../graph/node.js";
 import { type DeviceOptions, makeDevice } from "./device.js";
-import { DevNode, IfNode, asNode, mkApp, sameTyp } from "./internal/node.js";
 import { notice } from "./notices.js";
 import type { Package } from "./package.js";
 import type { RuntimeArg } from "./runtime-arg.js";

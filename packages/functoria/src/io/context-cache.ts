@@ -9,7 +9,7 @@
  */
 
 import { Action } from "./action.js";
-import { decodeUtf8, encodeUtf8 } from "./internal/utf8.js";
+import { decodeUtf8, encodeUtf8 } from "./utf8.js";
 
 const HEX = "0123456789ABCDEF";
 

@@ -7,8 +7,8 @@
  * @packageDocumentation
  */
 
-import { Action } from "./action.js";
-import { basename } from "./internal/path.js";
+import { Action } from "../io/action.js";
+import { basename } from "../io/path.js";
 
 /**
  * The tool writing the files.

@@ -7,10 +7,10 @@
  * @packageDocumentation
  */
 
-import { Action } from "./action.js";
+import { Action } from "../io/action.js";
+import { identify } from "./identifier.js";
 import type { AbstractImpl } from "./impl.js";
 import type { Info } from "./info.js";
-import { identify } from "./internal/identifier.js";
 import type { AnyKey } from "./key.js";
 import type { Package } from "./package.js";
 import type { RuntimeArg } from "./runtime-arg.js";

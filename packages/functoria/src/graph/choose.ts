@@ -3,7 +3,7 @@
  * case equal to the evaluated value, else the default.
  */
 
-import type { Context } from "../context.js";
+import type { Context } from "../dsl/context.js";
 import { valueKey } from "./hashcons.js";
 import type { IfNode, ImplNode } from "./node.js";
 

@@ -7,10 +7,10 @@
  * @packageDocumentation
  */
 
-import { niceName } from "./device.js";
-import type { AbstractImpl } from "./impl.js";
-import { structuralId } from "./internal/hashcons.js";
-import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "./internal/node.js";
+import { niceName } from "../dsl/device.js";
+import type { AbstractImpl } from "../dsl/impl.js";
+import { structuralId } from "./hashcons.js";
+import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "./node.js";
 
 type Attrs = readonly (readonly [string, string])[];
 

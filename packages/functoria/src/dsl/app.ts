@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 
-import type { Builder } from "./builder.js";
+import type { Builder } from "../engine/builder.js";
+import { asNode, hasNoArguments } from "../graph/node.js";
 import { type Impl, dep, impl } from "./impl.js";
-import { asNode, hasNoArguments } from "./internal/node.js";
 import type { AnyKey } from "./key.js";
 import type { Package } from "./package.js";
 import { type Job, job } from "./typ.js";

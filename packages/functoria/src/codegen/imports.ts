@@ -4,7 +4,7 @@
  * generated directory.
  */
 
-import { join } from "./path.js";
+import { join } from "../io/path.js";
 
 const RESERVED = new Set(
   (

@@ -4,8 +4,8 @@
  * dependency the workspace itself provides, which must be added as `name@workspace:^`.
  */
 
-import { Action } from "../action.js";
-import { join } from "./path.js";
+import { Action } from "../io/action.js";
+import { join } from "../io/path.js";
 
 // How deep `**` looks, and folders it never enters.
 const MAX_DEPTH = 6;

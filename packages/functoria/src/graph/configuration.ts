@@ -5,8 +5,13 @@
  * @packageDocumentation
  */
 
-import type { App } from "./app.js";
-import type { Context } from "./context.js";
+import type { App } from "../dsl/app.js";
+import type { Context } from "../dsl/context.js";
+import type { AbstractImpl } from "../dsl/impl.js";
+import { type Info, makeInfo } from "../dsl/info.js";
+import { type AnyKey, keySet } from "../dsl/key.js";
+import { mergePackages } from "../dsl/package.js";
+import { type RuntimeArg, runtimeArgSet } from "../dsl/runtime-arg.js";
 import {
   type DeviceGraph,
   devices,
@@ -17,11 +22,6 @@ import {
   simplify,
   switchKeys,
 } from "./graph.js";
-import type { AbstractImpl } from "./impl.js";
-import { type Info, makeInfo } from "./info.js";
-import { type AnyKey, keySet } from "./key.js";
-import { mergePackages } from "./package.js";
-import { type RuntimeArg, runtimeArgSet } from "./runtime-arg.js";
 
 /**
  * An evaluated application.

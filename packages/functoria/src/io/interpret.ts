@@ -8,9 +8,9 @@
 
 import { type Action, type Command, type Step, stepOf } from "./action.js";
 import type { FileSystem } from "./file-system.js";
-import { join } from "./internal/path.js";
-import { utf8Length } from "./internal/utf8.js";
 import { MemoryFileSystem, type MemoryFileSystemOptions, type MemorySnapshot } from "./memory-fs.js";
+import { join } from "./path.js";
+import { utf8Length } from "./utf8.js";
 
 /**
  * The outcome of running an action.

@@ -4,10 +4,10 @@
  * is an opaque view of these classes.
  */
 
-import type { Device } from "../device.js";
-import type { Impl } from "../impl.js";
-import type { Fn, Typ } from "../typ.js";
-import type { Value } from "../value.js";
+import type { Device } from "../dsl/device.js";
+import type { Impl } from "../dsl/impl.js";
+import type { Fn, Typ } from "../dsl/typ.js";
+import type { Value } from "../dsl/value.js";
 
 /** Base class of the nodes; carries the `$` application method. */
 export abstract class ImplNode {

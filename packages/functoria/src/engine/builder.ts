@@ -6,15 +6,15 @@
  * @packageDocumentation
  */
 
-import type { Action } from "./action.js";
-import type { CommonArgs, Verbosity } from "./cli/command-line.js";
-import type { CodeContext, ExportRef, RunContext } from "./codegen.js";
-import type { Configuration } from "./configuration.js";
-import type { Impl } from "./impl.js";
-import type { Info } from "./info.js";
-import type { AnyKey } from "./key.js";
-import type { Package } from "./package.js";
-import type { Job } from "./typ.js";
+import type { CommonArgs, Verbosity } from "../cli/command-line.js";
+import type { CodeContext, ExportRef, RunContext } from "../codegen/codegen.js";
+import type { Impl } from "../dsl/impl.js";
+import type { Info } from "../dsl/info.js";
+import type { AnyKey } from "../dsl/key.js";
+import type { Package } from "../dsl/package.js";
+import type { Job } from "../dsl/typ.js";
+import type { Configuration } from "../graph/configuration.js";
+import type { Action } from "../io/action.js";
 
 /**
  * Directories of a configuration, for hooks.

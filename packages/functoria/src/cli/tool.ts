@@ -7,23 +7,11 @@
  * @packageDocumentation
  */
 
-import { Action } from "./action.js";
-import type { App } from "./app.js";
-import type { Builder } from "./builder.js";
-import {
-  type CommandLineSettings,
-  type CommonArgs,
-  type Verbosity,
-  cachedKeyContext,
-  commandUsage,
-  missingRequiredKey,
-  parseCommandLine,
-  peekCommandLine,
-} from "./cli/command-line.js";
-import { CliError } from "./cli/options.js";
-import { type Configuration, evaluate, preliminaryKeys } from "./configuration.js";
-import { Context } from "./context.js";
-import { readContextCache } from "./context-cache.js";
+import type { App } from "../dsl/app.js";
+import { Context } from "../dsl/context.js";
+import type { AnyKey } from "../dsl/key.js";
+import { takeNotices } from "../dsl/notices.js";
+import type { Builder } from "../engine/builder.js";
 import {
   type ConfigureReport,
   ENGINE_QUERIES,
@@ -34,15 +22,27 @@ import {
   describeText,
   isSvgOutput,
   query,
-} from "./engine.js";
+} from "../engine/engine.js";
+import { addCommands, detectInstallSetup, installCommand } from "../engine/package-manager.js";
+import { type Configuration, evaluate, preliminaryKeys } from "../graph/configuration.js";
+import { Action } from "../io/action.js";
+import { readContextCache } from "../io/context-cache.js";
+import type { FileSystem } from "../io/file-system.js";
+import { runAction } from "../io/interpret.js";
+import { MemoryFileSystem } from "../io/memory-fs.js";
+import { dirname, join } from "../io/path.js";
+import {
+  type CommandLineSettings,
+  type CommonArgs,
+  type Verbosity,
+  cachedKeyContext,
+  commandUsage,
+  missingRequiredKey,
+  parseCommandLine,
+  peekCommandLine,
+} from "./command-line.js";
 import { ExitCode } from "./exit-codes.js";
-import type { FileSystem } from "./file-system.js";
-import { addCommands, detectInstallSetup, installCommand } from "./internal/package-manager.js";
-import { dirname, join } from "./internal/path.js";
-import { runAction } from "./interpret.js";
-import type { AnyKey } from "./key.js";
-import { MemoryFileSystem } from "./memory-fs.js";
-import { takeNotices } from "./notices.js";
+import { CliError } from "./options.js";
 import { checkVersion } from "./version-check.js";
 
 /**

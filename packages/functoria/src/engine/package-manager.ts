@@ -7,9 +7,9 @@
  * is added with pnpm's `workspace:` protocol, through `--filter` when the project has a name.
  */
 
-import { Action } from "../action.js";
-import { type Package, packageRange } from "../package.js";
-import { dirname, join } from "./path.js";
+import { type Package, packageRange } from "../dsl/package.js";
+import { Action } from "../io/action.js";
+import { dirname, join } from "../io/path.js";
 import { workspaceGlobs, workspaceMembers } from "./workspace-members.js";
 
 /** The package managers whose commands the tool prints. */

@@ -8,7 +8,7 @@
 
 import type { CommandOutput } from "./action.js";
 import type { FileSystem } from "./file-system.js";
-import { isPrefix, join, normalize } from "./internal/path.js";
+import { isPrefix, join, normalize } from "./path.js";
 
 /**
  * Options of {@link MemoryFileSystem}.

@@ -7,16 +7,16 @@
  * @packageDocumentation
  */
 
-import type { Context } from "./context.js";
-import { type Device, niceName } from "./device.js";
-import type { AbstractImpl } from "./impl.js";
-import { chooseBranch } from "./internal/choose.js";
-import { structuralId } from "./internal/hashcons.js";
-import { AppNode, DevNode, IfNode, type ImplNode, asNode, mkApp } from "./internal/node.js";
-import { type AnyKey, keySet } from "./key.js";
-import { type Package, mergePackages } from "./package.js";
-import { type RuntimeArg, runtimeArgSet } from "./runtime-arg.js";
-import { type Value, isDetermined } from "./value.js";
+import type { Context } from "../dsl/context.js";
+import { type Device, niceName } from "../dsl/device.js";
+import type { AbstractImpl } from "../dsl/impl.js";
+import { type AnyKey, keySet } from "../dsl/key.js";
+import { type Package, mergePackages } from "../dsl/package.js";
+import { type RuntimeArg, runtimeArgSet } from "../dsl/runtime-arg.js";
+import { type Value, isDetermined } from "../dsl/value.js";
+import { chooseBranch } from "./choose.js";
+import { structuralId } from "./hashcons.js";
+import { AppNode, DevNode, IfNode, type ImplNode, asNode, mkApp } from "./node.js";
 
 /**
  * A device instance of the evaluated graph (upstream `Device.Graph.D`).

@@ -8,19 +8,19 @@
  * @packageDocumentation
  */
 
-import { Action } from "./action.js";
+import { generateMain } from "../codegen/codegen.js";
+import { writeGenerated } from "../codegen/filegen.js";
+import type { Device } from "../dsl/device.js";
+import { formatInfo } from "../dsl/info.js";
+import { type Package, formatPackage, packageRange } from "../dsl/package.js";
+import type { Configuration } from "../graph/configuration.js";
+import { toDot } from "../graph/dot.js";
+import { Action } from "../io/action.js";
+import { writeContextCache } from "../io/context-cache.js";
+import { generatedFiles } from "../io/interpret.js";
+import { dirname, join } from "../io/path.js";
 import type { BuildDirs } from "./builder.js";
-import { generateMain } from "./codegen.js";
-import type { Configuration } from "./configuration.js";
-import { writeContextCache } from "./context-cache.js";
-import type { Device } from "./device.js";
-import { toDot } from "./dot.js";
-import { writeGenerated } from "./filegen.js";
-import { formatInfo } from "./info.js";
-import { notInstalled } from "./internal/package-manager.js";
-import { dirname, join } from "./internal/path.js";
-import { generatedFiles } from "./interpret.js";
-import { type Package, formatPackage, packageRange } from "./package.js";
+import { notInstalled } from "./package-manager.js";
 
 /**
  * The directories of a configuration file.

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { identify } from "./internal/identifier.js";
+import { identify } from "./identifier.js";
 import type { Package } from "./package.js";
 
 /**
