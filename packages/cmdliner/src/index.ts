@@ -37,21 +37,7 @@ export { type Dialect, bareDialect, quotedDialect } from "./dialect.js";
 export { type CommandLineOutcome, evaluateCommandLine } from "./evaluate.js";
 export { type ExitStatus, type ManPage, renderManPage } from "./man-page.js";
 export { type PrefixMatch, matchPrefix } from "./match-prefix.js";
-export {
-  alternatives,
-  ambiguousName,
-  ambiguousValue,
-  environmentParse,
-  flagWithValue,
-  invalidValue,
-  optionNeedsValue,
-  optionParse,
-  optionRepeated,
-  requiredMissing,
-  tooManyArguments,
-  unknownOption,
-  unknownValue,
-} from "./messages.js";
+export * from "./messages.js";
 export { optionName } from "./option-name.js";
 export type { ParseResult } from "./parse-result.js";
 export { commonOptionsSection, helpArg, standardArgs, versionArg } from "./standard-options.js";

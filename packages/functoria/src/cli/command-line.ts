@@ -14,6 +14,7 @@ import {
   bareDialect,
   matchPrefix,
   optionName,
+  optionParse,
   requiredMissing,
   suggest,
   tooManyArguments,
@@ -156,38 +157,31 @@ export function commandUsage(tool: string, command: string | undefined): string 
   );
 }
 
+/** The word given to the option `--<id>`, one of `words`; `undefined` when absent or, leniently, invalid. */
+function wordOf<const W extends string>(
+  parsed: ParsedOptions,
+  id: string,
+  words: readonly W[],
+  lenient: boolean,
+): W | undefined {
+  const text = lastValue(parsed, id);
+  if (text === undefined) return undefined;
+  const found = conv.enumeration(words.map((word) => [word, word] as const)).parse(text);
+  if (found.ok) return found.value;
+  if (!lenient) throw new CliError(optionParse(`--${id}`, found.error, bareDialect));
+  return undefined;
+}
+
 function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {
   if (occurrencesOf(parsed, "quiet").length > 0) return "quiet";
-  const level = lastValue(parsed, "verbosity");
-  if (level !== undefined) {
-    const found = conv
-      .enumeration([
-        ["quiet", "quiet"],
-        ["error", "error"],
-        ["warning", "warning"],
-        ["info", "info"],
-        ["debug", "debug"],
-      ] as const)
-      .parse(level);
-    if (found.ok) return found.value;
-    if (!lenient) throw new CliError(`option --verbosity: ${found.error}`);
-  }
+  const level = wordOf(parsed, "verbosity", ["quiet", "error", "warning", "info", "debug"], lenient);
+  if (level !== undefined) return level;
   const v = occurrencesOf(parsed, "verbose").length;
   return v === 0 ? "warning" : v === 1 ? "info" : "debug";
 }
 
 function colorOf(parsed: ParsedOptions, lenient: boolean): CommonArgs["color"] {
-  const color = lastValue(parsed, "color") ?? "auto";
-  const found = conv
-    .enumeration([
-      ["auto", "auto"],
-      ["always", "always"],
-      ["never", "never"],
-    ] as const)
-    .parse(color);
-  if (found.ok) return found.value;
-  if (!lenient) throw new CliError(`option --color: ${found.error}`);
-  return "auto";
+  return wordOf(parsed, "color", ["auto", "always", "never"], lenient) ?? "auto";
 }
 
 function commonArgs(parsed: ParsedOptions, defaultConfigFile: string, lenient = false): CommonArgs {
