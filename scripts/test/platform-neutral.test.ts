@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const neutral = [
   "mirage-types",
+  "cmdliner",
   "mirage-runtime",
   "functoria",
   "tcpip",

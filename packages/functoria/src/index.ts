@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { type Fn, type Job, type Typ, fn, job, typ } from "./typ.js";
+export { type Fn, type Job, type Typ, fn, job, typ } from "./dsl/typ.js";
 export {
   type Package,
   type PackageOptions,
@@ -12,23 +12,21 @@ export {
   mergePackages,
   packageRange,
   pkg,
-} from "./package.js";
-export { type Converter, type ParseResult, conv, formatAlternatives, matchPrefix } from "./converter.js";
+} from "./dsl/package.js";
 export {
-  type AnyKey,
   type Arg,
   type ArgInfo,
-  type Key,
-  compareKeys,
+  type Converter,
+  type ParseResult,
   flag,
-  key,
-  keyEquals,
-  keySet,
+  matchPrefix,
   opt,
   optAll,
   required,
-} from "./key.js";
-export { Context } from "./context.js";
+} from "@mirage-ts/cmdliner";
+export { conv, formatAlternatives } from "./dsl/converter.js";
+export { type AnyKey, type Key, compareKeys, key, keyEquals, keySet } from "./dsl/key.js";
+export { Context } from "./dsl/context.js";
 export {
   type Value,
   all,
@@ -41,8 +39,8 @@ export {
   ofDeps,
   pure,
   value,
-} from "./value.js";
-export { type RuntimeArg, type RuntimeArgOptions, runtimeArg, runtimeArgSet } from "./runtime-arg.js";
+} from "./dsl/value.js";
+export { type RuntimeArg, type RuntimeArgOptions, runtimeArg, runtimeArgSet } from "./dsl/runtime-arg.js";
 export {
   type ConnectContext,
   type Device,
@@ -50,7 +48,7 @@ export {
   defaultConnect,
   makeDevice,
   niceName,
-} from "./device.js";
+} from "./dsl/device.js";
 export {
   type AbstractImpl,
   type Applied,
@@ -64,12 +62,12 @@ export {
   main,
   matchImpl,
   noop,
-} from "./impl.js";
-export { notice, takeNotices } from "./notices.js";
-export { type Info, type InfoFields, formatInfo, formatKeys, makeInfo } from "./info.js";
-export { Action, type Command, type CommandOutput } from "./action.js";
-export type { Awaitable, FileSystem } from "./file-system.js";
-export { MemoryFileSystem, type MemoryFileSystemOptions, type MemorySnapshot } from "./memory-fs.js";
+} from "./dsl/impl.js";
+export { notice, takeNotices } from "./dsl/notices.js";
+export { type Info, type InfoFields, formatInfo, formatKeys, makeInfo } from "./dsl/info.js";
+export { Action, type Command, type CommandOutput } from "./io/action.js";
+export type { Awaitable, FileSystem } from "./io/file-system.js";
+export { MemoryFileSystem, type MemoryFileSystemOptions, type MemorySnapshot } from "./io/memory-fs.js";
 export {
   type ActionResult,
   type DryRunResult,
@@ -77,7 +75,7 @@ export {
   dryRun,
   generatedFiles,
   runAction,
-} from "./interpret.js";
+} from "./io/interpret.js";
 export {
   type Generator,
   canOverwrite,
@@ -86,7 +84,7 @@ export {
   removeGenerated,
   withHeader,
   writeGenerated,
-} from "./filegen.js";
+} from "./codegen/filegen.js";
 export {
   decodeContextCache,
   encodeContextCache,
@@ -94,7 +92,7 @@ export {
   readContextCache,
   unescapeArg,
   writeContextCache,
-} from "./context-cache.js";
+} from "./io/context-cache.js";
 export {
   type DeviceGraph,
   type GraphNode,
@@ -105,12 +103,18 @@ export {
   implRuntimeArgs,
   simplify,
   switchKeys,
-} from "./graph.js";
-export { toDot } from "./dot.js";
-export { type CodeContext, type ExportRef, type MainFileOptions, type RunContext, generateMain } from "./codegen.js";
-export type { BuildDirs, Builder, BuilderCommand, BuilderCommandContext } from "./builder.js";
-export { type App, type AppOptions, JOB_WITHOUT_ARGUMENTS, defineApp } from "./app.js";
-export { type Configuration, type EvaluateOptions, evaluate, preliminaryKeys } from "./configuration.js";
+} from "./graph/graph.js";
+export { toDot } from "./graph/dot.js";
+export {
+  type CodeContext,
+  type ExportRef,
+  type MainFileOptions,
+  type RunContext,
+  generateMain,
+} from "./codegen/codegen.js";
+export type { BuildDirs, Builder, BuilderCommand, BuilderCommandContext } from "./engine/builder.js";
+export { type App, type AppOptions, JOB_WITHOUT_ARGUMENTS, defineApp } from "./dsl/app.js";
+export { type Configuration, type EvaluateOptions, evaluate, preliminaryKeys } from "./graph/configuration.js";
 export {
   type ConfigureReport,
   ENGINE_QUERIES,
@@ -126,8 +130,8 @@ export {
   mainFile,
   packageJson,
   query,
-} from "./engine.js";
-export { ExitCode } from "./exit-codes.js";
+} from "./engine/engine.js";
+export { ExitCode } from "./cli/exit-codes.js";
 export {
   CliError,
   type Occurrence,
@@ -154,5 +158,5 @@ export {
   parseCommandLine,
   peekCommandLine,
 } from "./cli/command-line.js";
-export { type ToolIo, type ToolOptions, runTool } from "./tool.js";
-export { type VersionCheck, type VersionedTool, checkVersion } from "./version-check.js";
+export { type ToolIo, type ToolOptions, runTool } from "./cli/tool.js";
+export { type VersionCheck, type VersionedTool, checkVersion } from "./cli/version-check.js";

@@ -1,9 +1,10 @@
 /**
- * How a run-time argument is named and documented (Cmdliner's `Arg.info`), and the man-page sections
- * Mirage groups arguments into.
+ * The man-page sections Mirage groups run-time arguments into (an argument's `info.docs`).
  *
  * @packageDocumentation
  */
+
+import { commonOptionsSection } from "@mirage-ts/cmdliner";
 
 /**
  * The man-page sections of a unikernel's `--help`, as Mirage names them. Sections are listed in
@@ -23,7 +24,7 @@ export const sections = Object.freeze({
   log: "LOG AND MONITORING OPTIONS",
   disk: "DISK OPTIONS",
   ocamlRuntime: "OCAML RUNTIME OPTIONS",
-  common: "COMMON OPTIONS",
+  common: commonOptionsSection,
 });
 
 /**
@@ -46,75 +47,3 @@ export const manSectionOrder: readonly string[] = Object.freeze([
   sections.disk,
   sections.ocamlRuntime,
 ]);
-
-/**
- * The names and documentation of a run-time argument.
- *
- * @public
- */
-export interface ArgInfo {
-  /** Option names without dashes: one letter is a short option (`-l`), longer is long (`--logs`). */
-  readonly names: readonly string[];
-  /** One or more sentences for `--help`. */
-  readonly doc: string;
-  /** The metavariable `--help` shows for the value; the converter's when absent. */
-  readonly docv?: string;
-  /** The `--help` section listing the argument. */
-  readonly docs: string;
-  /** An environment variable read when the option is absent from the command line. */
-  readonly env?: string;
-  /** Replaces the default value shown by `--help` with this text (`absent <text>`). */
-  readonly absent?: string;
-}
-
-/**
- * The optional parts of an {@link ArgInfo}.
- *
- * @public
- */
-export interface ArgInfoOptions {
-  /** One or more sentences for `--help`; empty by default. */
-  readonly doc?: string;
-  /** The metavariable `--help` shows for the value. */
-  readonly docv?: string;
-  /** The `--help` section; OPTIONS by default. */
-  readonly docs?: string;
-  /** An environment variable read when the option is absent from the command line. */
-  readonly env?: string;
-  /** Replaces the default value shown by `--help`. */
-  readonly absent?: string;
-}
-
-const validName = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-/**
- * Names and documents a run-time argument.
- *
- * @example
- * ```ts
- * info(["l", "logs"], { docv: "LEVEL", docs: sections.log, doc: "Be more or less verbose." })
- * ```
- *
- * @throws TypeError if `names` is empty or a name is not letters, digits, `-`, `_` and `.` (without
- * leading dashes).
- * @public
- */
-export function info(names: readonly string[], options: ArgInfoOptions = {}): ArgInfo {
-  if (names.length === 0) throw new TypeError("A run-time argument needs at least one name");
-  for (const name of names) {
-    if (!validName.test(name)) {
-      throw new TypeError(
-        `Invalid run-time argument name ${JSON.stringify(name)}: ` +
-          "use letters, digits, '-', '_' and '.', without leading dashes",
-      );
-    }
-  }
-  return {
-    names: Object.freeze([...names]),
-    doc: options.doc ?? "",
-    docs: options.docs ?? sections.options,
-    ...(options.docv === undefined ? {} : { docv: options.docv }),
-    ...(options.env === undefined ? {} : { env: options.env }),
-    ...(options.absent === undefined ? {} : { absent: options.absent }),
-  };
-}

@@ -5,10 +5,8 @@
  * @packageDocumentation
  */
 
-import { type Arg, opt, optional } from "./arg.js";
-import { info, sections } from "./arg-info.js";
-import { intConv, makeConv, stringConv } from "./converter.js";
-import { invalidValue } from "./internal/messages.js";
+import { type Arg, info, intConv, invalidValue, makeConv, opt, optional, stringConv } from "@mirage-ts/cmdliner";
+import { sections } from "./arg-info.js";
 import { logLevels } from "./log-level.js";
 import { type LogThreshold, logThresholdsConv } from "./log-threshold.js";
 

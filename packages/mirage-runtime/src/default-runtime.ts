@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import type { Arg } from "./arg.js";
+import type { Arg } from "@mirage-ts/cmdliner";
 import type { ExitHook } from "./hooks.js";
 import type { LogLevel } from "./log-level.js";
 import type { LogSource, Reporter } from "./log-source.js";

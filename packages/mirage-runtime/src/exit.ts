@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import type { ExitStatus } from "@mirage-ts/cmdliner";
+
 /**
  * Exit status on success.
  *
@@ -34,18 +36,6 @@ export const argumentError = 64;
  * @public
  */
 export const internalError = 125;
-
-/**
- * One documented exit status, as listed in the EXIT STATUS section of `--help`.
- *
- * @public
- */
-export interface ExitStatus {
-  /** The process exit code. */
-  readonly code: number;
-  /** What the code means, completing "<name> exits with: <code> …". */
-  readonly doc: string;
-}
 
 /**
  * The exit statuses of every unikernel, in the order `--help` lists them (upstream texts; 255 names

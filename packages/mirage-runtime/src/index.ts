@@ -6,17 +6,31 @@
  * @packageDocumentation
  */
 
-export { info, manSectionOrder, sections, type ArgInfo, type ArgInfoOptions } from "./arg-info.js";
 export {
+  type Arg,
+  type ArgInfo,
+  type ArgInfoOptions,
+  type ArgSyntax,
+  type Converter,
+  type ConverterSpec,
+  type ExitStatus,
+  type Occurrence,
+  type ParseResult,
+  boolConv,
+  enumConv,
   flag,
+  floatConv,
+  info,
+  intConv,
+  listConv,
+  makeConv,
   opt,
   optAll,
   optional,
   required,
-  type Arg,
-  type ArgSyntax,
-  type Occurrence,
-} from "./arg.js";
+  stringConv,
+} from "@mirage-ts/cmdliner";
+export { manSectionOrder, sections } from "./arg-info.js";
 export { delayArg, logsArg, nameArg } from "./builtin-args.js";
 export {
   acceptRouterAdvertisementsArg,
@@ -33,17 +47,6 @@ export {
   ipv6PrefixConv,
   type NetworkArgOptions,
 } from "./network-args.js";
-export {
-  boolConv,
-  enumConv,
-  floatConv,
-  intConv,
-  listConv,
-  makeConv,
-  stringConv,
-  type Converter,
-  type ConverterSpec,
-} from "./converter.js";
 export {
   atEnterIter,
   atExit,
@@ -67,7 +70,6 @@ export {
   ExitRequest,
   helpVersion,
   internalError,
-  type ExitStatus,
 } from "./exit.js";
 export { Hooks, type ExitHook } from "./hooks.js";
 export {
@@ -94,7 +96,6 @@ export {
   type LogThreshold,
 } from "./log-threshold.js";
 export type { Output } from "./output.js";
-export type { ParseResult } from "./parse-result.js";
 export {
   createDefaultReporter,
   formatLogLine,

@@ -5,9 +5,7 @@
  * @packageDocumentation
  */
 
-import { alternatives } from "./internal/messages.js";
-import { suggest } from "./internal/suggest.js";
-import type { ParseResult } from "./parse-result.js";
+import { type ParseResult, alternatives, suggest } from "@mirage-ts/cmdliner";
 
 /**
  * The level of a log message, from the most to the least important.

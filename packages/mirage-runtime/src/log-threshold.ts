@@ -5,9 +5,8 @@
  * @packageDocumentation
  */
 
-import { type Converter, listConv, makeConv } from "./converter.js";
+import { type Converter, type ParseResult, listConv, makeConv } from "@mirage-ts/cmdliner";
 import { type LogLevel, parseLogLevel } from "./log-level.js";
-import type { ParseResult } from "./parse-result.js";
 
 /**
  * A threshold for every source (`info`, `*:info`) or for one source (`tcp:debug`).

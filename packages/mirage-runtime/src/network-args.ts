@@ -7,11 +7,19 @@
  * @packageDocumentation
  */
 
+import {
+  type Arg,
+  type Converter,
+  boolConv,
+  info,
+  invalidValue,
+  makeConv,
+  opt,
+  optional,
+  stringConv,
+} from "@mirage-ts/cmdliner";
 import { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
-import { type Arg, opt, optional } from "./arg.js";
-import { info, sections } from "./arg-info.js";
-import { type Converter, boolConv, makeConv, stringConv } from "./converter.js";
-import { invalidValue } from "./internal/messages.js";
+import { sections } from "./arg-info.js";
 
 /**
  * Options of the network arguments.

@@ -5,14 +5,19 @@
  * @packageDocumentation
  */
 
-import type { Arg } from "./arg.js";
-import { ExitRequest, type ExitStatus, argumentError, exitStatuses, helpVersion, internalError } from "./exit.js";
-import { type CommandLineOutcome, evaluateCommandLine } from "./internal/evaluate.js";
-import { renderManPage } from "./internal/man-page.js";
+import {
+  type Arg,
+  type CommandLineOutcome,
+  type ExitStatus,
+  evaluateCommandLine,
+  optionName,
+  renderManPage,
+  standardArgs,
+} from "@mirage-ts/cmdliner";
+import { manSectionOrder } from "./arg-info.js";
+import { ExitRequest, argumentError, exitStatuses, helpVersion, internalError } from "./exit.js";
 import { internalErrorReport, parseErrorReport } from "./internal/messages.js";
-import { optionName } from "./internal/option-name.js";
 import { quotingHintOption } from "./internal/quoting-hint.js";
-import { standardArgs } from "./internal/standard-options.js";
 import type { Output } from "./output.js";
 
 /**
@@ -130,7 +135,14 @@ export class RuntimeArgs {
     }
     switch (outcome.kind) {
       case "help":
-        output.out(renderManPage(program, [...args, ...standardArgs], options.exitStatuses ?? exitStatuses));
+        output.out(
+          renderManPage({
+            program,
+            args: [...args, ...standardArgs],
+            exitStatuses: options.exitStatuses ?? exitStatuses,
+            sectionOrder: manSectionOrder,
+          }),
+        );
         throw new ExitRequest(helpVersion);
       case "version":
         output.out(`${options.version ?? "unknown"}\n`);

@@ -7,9 +7,25 @@
  * @packageDocumentation
  */
 
-import { Context } from "../context.js";
-import { conv, formatAlternatives, matchPrefix, unknownHint } from "../converter.js";
-import type { Generator } from "../filegen.js";
+import {
+  alternatives,
+  ambiguousName,
+  ambiguousValue,
+  bareDialect,
+  matchPrefix,
+  optionName,
+  optionParse,
+  requiredMissing,
+  suggest,
+  tooManyArguments,
+  unknownValue,
+} from "@mirage-ts/cmdliner";
+import type { Generator } from "../codegen/filegen.js";
+import { Context } from "../dsl/context.js";
+import { conv } from "../dsl/converter.js";
+import type { AnyKey } from "../dsl/key.js";
+import { commandPage, mainPage } from "./help-pages.js";
+import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
 import {
   COMMANDS,
   DOT_SPECS,
@@ -20,10 +36,7 @@ import {
   keyId,
   makeParser,
   specsFor,
-} from "../internal/cli-specs.js";
-import { commandPage, mainPage } from "../internal/help-pages.js";
-import type { AnyKey } from "../key.js";
-import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
+} from "./specs.js";
 
 /**
  * The sub-commands of the engine.
@@ -144,38 +157,31 @@ export function commandUsage(tool: string, command: string | undefined): string 
   );
 }
 
+/** The word given to the option `--<id>`, one of `words`; `undefined` when absent or, leniently, invalid. */
+function wordOf<const W extends string>(
+  parsed: ParsedOptions,
+  id: string,
+  words: readonly W[],
+  lenient: boolean,
+): W | undefined {
+  const text = lastValue(parsed, id);
+  if (text === undefined) return undefined;
+  const found = conv.enumeration(words.map((word) => [word, word] as const)).parse(text);
+  if (found.ok) return found.value;
+  if (!lenient) throw new CliError(optionParse(`--${id}`, found.error, bareDialect));
+  return undefined;
+}
+
 function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {
   if (occurrencesOf(parsed, "quiet").length > 0) return "quiet";
-  const level = lastValue(parsed, "verbosity");
-  if (level !== undefined) {
-    const found = conv
-      .enumeration([
-        ["quiet", "quiet"],
-        ["error", "error"],
-        ["warning", "warning"],
-        ["info", "info"],
-        ["debug", "debug"],
-      ] as const)
-      .parse(level);
-    if (found.ok) return found.value;
-    if (!lenient) throw new CliError(`option --verbosity: ${found.error}`);
-  }
+  const level = wordOf(parsed, "verbosity", ["quiet", "error", "warning", "info", "debug"], lenient);
+  if (level !== undefined) return level;
   const v = occurrencesOf(parsed, "verbose").length;
   return v === 0 ? "warning" : v === 1 ? "info" : "debug";
 }
 
 function colorOf(parsed: ParsedOptions, lenient: boolean): CommonArgs["color"] {
-  const color = lastValue(parsed, "color") ?? "auto";
-  const found = conv
-    .enumeration([
-      ["auto", "auto"],
-      ["always", "always"],
-      ["never", "never"],
-    ] as const)
-    .parse(color);
-  if (found.ok) return found.value;
-  if (!lenient) throw new CliError(`option --color: ${found.error}`);
-  return "auto";
+  return wordOf(parsed, "color", ["auto", "always", "never"], lenient) ?? "auto";
 }
 
 function commonArgs(parsed: ParsedOptions, defaultConfigFile: string, lenient = false): CommonArgs {
@@ -208,22 +214,14 @@ export function keyContext(
   for (const k of keys) {
     if (seen.has(k.name)) continue;
     seen.add(k.name);
-    const values: unknown[] = [];
-    const parse = (text: string, where: string): void => {
-      const converter = k.arg.converter ?? conv.bool;
-      const parsedValue = converter.parse(text);
-      if (parsedValue.ok) values.push(parsedValue.value);
-      else if (options.lenient !== true) throw new CliError(`${where}: ${parsedValue.error}`);
-    };
-    for (const o of occurrencesOf(parsed, keyId(k))) {
-      if (o.value === undefined) values.push(true);
-      else parse(o.value, `option ${o.name}`);
-    }
+    const occurrences = occurrencesOf(parsed, keyId(k));
     const envVar = k.arg.info.env;
     const fromEnv = envVar === undefined ? undefined : options.env?.[envVar];
-    if (values.length === 0 && envVar !== undefined && fromEnv !== undefined)
-      parse(fromEnv, `environment variable ${envVar}`);
-    if (values.length > 0) context = context.add(k, k.arg.fromOccurrences(values));
+    // A key neither given nor in the environment stays out of the context: it takes its default.
+    if (occurrences.length === 0 && fromEnv === undefined) continue;
+    const evaluated = k.arg.evaluate(occurrences, fromEnv, bareDialect);
+    if (evaluated.ok) context = context.add(k, evaluated.value);
+    else if (options.lenient !== true) throw new CliError(evaluated.error);
   }
   return context;
 }
@@ -238,8 +236,7 @@ export function missingRequiredKey(context: Context, keys: readonly AnyKey[]): s
   const missing = keys.find((k) => k.arg.kind === "required" && !context.mem(k));
   if (missing === undefined) return undefined;
   const names = missing.arg.info.names;
-  const sample = names.find((n) => n.length > 1) ?? names[0] ?? missing.name;
-  return `required option ${sample.length === 1 ? "-" : "--"}${sample} is missing`;
+  return requiredMissing(optionName(names.find((n) => n.length > 1) ?? names[0] ?? missing.name));
 }
 
 /**
@@ -256,9 +253,24 @@ export function findCommand(argv: readonly string[], extra: readonly string[] = 
   const names = [...COMMANDS, ...extra].sort();
   const found = matchPrefix(first, names);
   if (found.kind === "found") return found.name;
-  if (found.kind === "ambiguous")
-    throw new CliError(`command ${first} ambiguous and could be ${formatAlternatives(found.candidates)}`);
-  throw new CliError(`unknown command ${first}, ${unknownHint(first, names, `must be ${formatAlternatives(names)}`)}`);
+  if (found.kind === "ambiguous") throw new CliError(ambiguousName("command", first, found.candidates, bareDialect));
+  const hints = suggest(first, names);
+  const hint =
+    hints.length > 0
+      ? bareDialect.didYouMean(alternatives(hints, bareDialect))
+      : `, must be ${alternatives(names, bareDialect)}`;
+  throw new CliError(`unknown command ${first}${hint}`);
+}
+
+/** The name among `names` that a positional argument (`what`, e.g. `TOPIC`) gives, a unique prefix accepted. */
+function positionalChoice(positional: string, names: readonly string[], what: string): string {
+  const found = matchPrefix(positional, names);
+  if (found.kind === "found") return found.name;
+  const why =
+    found.kind === "ambiguous"
+      ? ambiguousValue(positional, found.candidates, bareDialect)
+      : unknownValue(positional, suggest(positional, names), alternatives(names, bareDialect), bareDialect);
+  throw new CliError(`${what} argument: ${why}`);
 }
 
 function extraNames(settings: CommandLineSettings): string[] {
@@ -321,7 +333,7 @@ export function cachedKeyContext(argv: readonly string[], settings: CommandLineS
 }
 
 function tooMany(extra: readonly string[]): CliError {
-  return new CliError(`too many arguments, dont know what to do with ${extra.join(", ")}`);
+  return new CliError(tooManyArguments(extra, bareDialect));
 }
 
 function parseCommand(p: Parser, settings: CommandLineSettings, command: string, rest: readonly string[]): CommandLine {
@@ -334,33 +346,17 @@ function parseCommand(p: Parser, settings: CommandLineSettings, command: string,
   const positional = parsed.positionals[0];
   if (command === "help") {
     if (positional === undefined) return { kind: "print", text: mainPage(p) };
-    const topics = [...p.commands, "topics"];
-    const found = matchPrefix(positional, topics);
-    if (found.kind !== "found") {
-      const why =
-        found.kind === "ambiguous"
-          ? `ambiguous and could be ${formatAlternatives(found.candidates)}`
-          : unknownHint(positional, topics, `expected ${formatAlternatives(topics)}`);
-      throw new CliError(`TOPIC argument: invalid value ${positional}, ${why}`);
-    }
-    if (found.name === "topics") return { kind: "print", text: `${p.commands.join("\n")}\n` };
-    return { kind: "print", text: commandPage(p, found.name) };
+    const topic = positionalChoice(positional, [...p.commands, "topics"], "TOPIC");
+    if (topic === "topics") return { kind: "print", text: `${p.commands.join("\n")}\n` };
+    return { kind: "print", text: commandPage(p, topic) };
   }
   const context = keyContext(parsed, settings.keys ?? [], { env: settings.env });
   switch (command) {
     case "query": {
-      let kind = settings.queryKinds[0] ?? "";
-      if (positional !== undefined) {
-        const found = matchPrefix(positional, settings.queryKinds);
-        if (found.kind !== "found") {
-          const why =
-            found.kind === "ambiguous"
-              ? `ambiguous and could be ${formatAlternatives(found.candidates)}`
-              : unknownHint(positional, settings.queryKinds, `expected ${formatAlternatives(settings.queryKinds)}`);
-          throw new CliError(`INFO argument: invalid value ${positional}, ${why}`);
-        }
-        kind = found.name;
-      }
+      const kind =
+        positional === undefined
+          ? (settings.queryKinds[0] ?? "")
+          : positionalChoice(positional, settings.queryKinds, "INFO");
       return { kind: "run", command: { command, args, context, kind } };
     }
     case "describe": {

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+import { fill, indent, optionName } from "@mirage-ts/cmdliner";
 import type { OptionSpec } from "./options.js";
 
 /**
@@ -31,17 +32,8 @@ export interface ManSection {
 
 const WIDTH = 80;
 
-function wrap(text: string, indent: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/u).filter((w) => w !== "")) {
-    if (line !== "" && indent + line.length + 1 + word.length > WIDTH) {
-      lines.push(" ".repeat(indent) + line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  if (line !== "") lines.push(" ".repeat(indent) + line);
-  return lines;
+function wrap(text: string, columns: number): string[] {
+  return text.trim() === "" ? [] : fill(text, indent(columns), indent(columns), WIDTH);
 }
 
 /**
@@ -70,7 +62,7 @@ export function renderMan(sections: readonly ManSection[]): string {
 function optionLabel(spec: OptionSpec): string {
   const docv = spec.docv ?? "VAL";
   const names = spec.names.map((n) => {
-    const dashed = n.length === 1 ? `-${n}` : `--${n}`;
+    const dashed = optionName(n);
     if (spec.value === "none") return dashed;
     if (spec.value === "optional") return `${dashed}[=${docv}]`;
     return n.length === 1 ? `${dashed} ${docv}` : `${dashed}=${docv}`;

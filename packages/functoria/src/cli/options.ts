@@ -8,8 +8,18 @@
  * @packageDocumentation
  */
 
-import { formatAlternatives, matchPrefix } from "../converter.js";
-import { suggestOption } from "../internal/suggest.js";
+import {
+  ambiguousName,
+  bareDialect,
+  flagWithValue,
+  isOptionLike,
+  matchPrefix,
+  optionName,
+  optionNeedsValue,
+  optionRepeated,
+  suggestOption,
+  unknownOption,
+} from "@mirage-ts/cmdliner";
 
 /**
  * One option of a command.
@@ -76,14 +86,6 @@ export class CliError extends Error {
   override readonly name = "CliError";
 }
 
-function dashed(name: string): string {
-  return name.length === 1 ? `-${name}` : `--${name}`;
-}
-
-function isOption(arg: string): boolean {
-  return arg.length > 1 && arg.startsWith("-");
-}
-
 /**
  * Parses `args` against `specs`.
  *
@@ -111,7 +113,7 @@ export function parseOptions(
       positionals.push(...args.slice(i + 1));
       break;
     }
-    if (!isOption(arg)) {
+    if (!isOptionLike(arg)) {
       positionals.push(arg);
       continue;
     }
@@ -125,7 +127,7 @@ export function parseOptions(
       written = `--${name}`;
       const found = matchPrefix(name, longNames);
       if (found.kind === "ambiguous") {
-        fail(`option ${written} ambiguous and could be ${formatAlternatives(found.candidates.map(dashed))}`);
+        fail(ambiguousName("option", written, found.candidates.map(optionName), bareDialect));
         continue;
       }
       spec = found.kind === "found" ? byName.get(found.name) : undefined;
@@ -135,20 +137,18 @@ export function parseOptions(
       spec = byName.get(arg.slice(1, 2));
     }
     if (spec === undefined) {
-      const hints = suggestOption(arg, [...byName.keys()].map(dashed));
-      const hint = hints.length === 0 ? "" : `, did you mean ${formatAlternatives(hints)}?`;
-      fail(`unknown option ${written}${hint}`);
+      fail(unknownOption(written, suggestOption(arg, [...byName.keys()].map(optionName)), bareDialect));
       continue;
     }
     let value = inline;
     if (spec.value === "none" && inline !== undefined) {
-      fail(`option ${written} is a flag, it cannot take the argument ${inline}`);
+      fail(flagWithValue(written, inline, bareDialect));
       continue;
     }
     if (spec.value === "required" && value === undefined) {
       const next = args[i + 1];
-      if (next === undefined || isOption(next)) {
-        fail(`option ${written} needs an argument`);
+      if (next === undefined || isOptionLike(next)) {
+        fail(optionNeedsValue(written, bareDialect));
         continue;
       }
       value = next;
@@ -164,11 +164,7 @@ export function parseOptions(
     if (spec.repeatable !== true) {
       const previous = occurrences.find((o) => o.id === spec.id);
       if (previous !== undefined) {
-        fail(
-          previous.name === written
-            ? `option ${written} cannot be repeated`
-            : `options ${previous.name} and ${written} cannot be present at the same time`,
-        );
+        fail(optionRepeated(previous.name, written, bareDialect));
         continue;
       }
     }

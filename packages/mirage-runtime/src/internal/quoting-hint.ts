@@ -4,9 +4,8 @@
  * two by a space, so it names an option that takes a value and that this unikernel has.
  */
 
-import type { Arg } from "../arg.js";
+import { type Arg, optionName } from "@mirage-ts/cmdliner";
 import { delayArg, logsArg, nameArg } from "../builtin-args.js";
-import { optionName } from "./option-name.js";
 
 // The runtime's own options are in every unikernel: naming one says nothing about this one.
 const runtimeOwn: ReadonlySet<Arg<unknown>> = new Set<Arg<unknown>>([delayArg, logsArg, nameArg]);

@@ -1,0 +1,62 @@
+/**
+ * Evaluates a program's arguments against a command line, without side effects: the caller
+ * decides what to print and which exit status to request.
+ *
+ * @packageDocumentation
+ */
+
+import type { Arg } from "./arg.js";
+import { indexByName, scanCommandLine } from "./command-line.js";
+import { tooManyArguments } from "./messages.js";
+import { helpArg, standardArgs, versionArg } from "./standard-options.js";
+
+/**
+ * What the command line asks for.
+ *
+ * @beta
+ */
+export type CommandLineOutcome =
+  | { readonly kind: "values"; readonly values: readonly unknown[] }
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | { readonly kind: "error"; readonly message: string; readonly stray?: string | undefined };
+
+/**
+ * Evaluates `args` on `argv`. The order of checks is Cmdliner's: unknown options first, then
+ * `--help` and `--version` (which win over bad values), then stray words, then each argument in
+ * registration order, the first error being reported.
+ *
+ * Converters that throw are bugs: the exception propagates.
+ *
+ * @beta
+ */
+export function evaluateCommandLine(
+  args: readonly Arg<unknown>[],
+  argv: readonly string[],
+  environment: (variable: string) => string | undefined,
+): CommandLineOutcome {
+  const scanned = scanCommandLine(argv, indexByName([...standardArgs, ...args]));
+  if (!scanned.ok) return { kind: "error", message: scanned.error };
+  const { occurrences, positionals } = scanned.value;
+  const evaluate = <T>(arg: Arg<T>) =>
+    arg.evaluate(occurrences.get(arg) ?? [], arg.info.env === undefined ? undefined : environment(arg.info.env));
+
+  for (const [standard, kind] of [
+    [helpArg, "help"],
+    [versionArg, "version"],
+  ] as const) {
+    const wanted = evaluate(standard);
+    if (!wanted.ok) return { kind: "error", message: wanted.error };
+    if (wanted.value) return { kind };
+  }
+  const [stray] = positionals;
+  if (stray !== undefined) return { kind: "error", message: tooManyArguments(positionals), stray };
+
+  const values: unknown[] = [];
+  for (const arg of args) {
+    const value = evaluate(arg);
+    if (!value.ok) return { kind: "error", message: value.error };
+    values.push(value.value);
+  }
+  return { kind: "values", values };
+}

@@ -1,8 +1,0 @@
-/**
- * How an argument name is written on the command line.
- */
-
-/** `-l` for a one-letter name, `--logs` for a longer one. */
-export function optionName(name: string): string {
-  return name.length === 1 ? `-${name}` : `--${name}`;
-}
