@@ -36,8 +36,14 @@ export function sniffCleartext(stream: Duplex, timeoutMs: number): Promise<Clear
       for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
         seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
         const compared = Math.min(seen.length, PREFACE.length);
-        if (!seen.subarray(0, compared).equals(PREFACE.subarray(0, compared))) return finish("http/1.1");
-        if (seen.length >= PREFACE.length) return finish("h2");
+        if (!seen.subarray(0, compared).equals(PREFACE.subarray(0, compared))) {
+          finish("http/1.1");
+          return;
+        }
+        if (seen.length >= PREFACE.length) {
+          finish("h2");
+          return;
+        }
       }
     };
     const timer = setTimeout(() => finish("timeout"), timeoutMs);
