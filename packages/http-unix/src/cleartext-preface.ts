@@ -22,7 +22,7 @@ export type Cleartext = "h2" | "http/1.1" | "timeout" | "closed";
  */
 export function sniffCleartext(stream: Duplex, timeoutMs: number): Promise<Cleartext> {
   return new Promise((resolve) => {
-    let seen = Buffer.alloc(0);
+    let seen: Buffer = Buffer.alloc(0);
     const finish = (how: Cleartext): void => {
       clearTimeout(timer);
       stream.removeListener("readable", onReadable);

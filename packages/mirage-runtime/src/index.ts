@@ -18,6 +18,7 @@ export {
   type Occurrence,
 } from "./arg.js";
 export { delayArg, logsArg, nameArg } from "./builtin-args.js";
+export { httpPortArg, httpsPortArg, portConv, tlsArg } from "./http-args.js";
 export {
   acceptRouterAdvertisementsArg,
   interfaceArg,

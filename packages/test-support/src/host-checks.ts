@@ -28,6 +28,7 @@ const APT: Readonly<Record<string, string>> = {
   nghttp: "nghttp2-client",
   h2load: "nghttp2-client",
   openssl: "openssl",
+  testssl: "testssl.sh",
 };
 
 function onPath(tool: string): boolean {
