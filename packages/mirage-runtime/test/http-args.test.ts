@@ -1,21 +1,8 @@
-import {
-  type Arg,
-  RuntimeArgs,
-  argumentError,
-  httpPortArg,
-  httpsPortArg,
-  sections,
-  tlsArg,
-} from "@mirage-ts/mirage-runtime";
+import { argumentError, httpPortArg, httpsPortArg, sections, tlsArg } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
-import { runArgv } from "./capture.js";
+import { parseArg } from "./capture.js";
 
-function parse<T>(arg: Arg<unknown>, argv: string[]): { value?: T; code?: number; err: string } {
-  const args = new RuntimeArgs();
-  const get = args.registerArg(arg);
-  const run = runArgv(args, argv);
-  return run.exit === undefined ? { value: get() as T, err: run.stderr } : { code: run.exit, err: run.stderr };
-}
+const parse = parseArg;
 
 describe("web-service run-time arguments", () => {
   it("--tls takes its default, true or false, and a group prefix", () => {
