@@ -193,6 +193,9 @@ class HandlerServer {
     counters.connections++;
     counters.openConnections++;
     const duplex = flowDuplex(flow);
+    // No Nagle, as Node's own HTTP server: TLS flights and HTTP/2 frames are small writes that would
+    // otherwise wait for the peer's delayed ACK on the host socket stack.
+    duplex.setNoDelay(true);
     const closed = new Promise<void>((resolve) => duplex.once("close", resolve));
     if (this.#plain !== undefined) {
       await this.#acceptCleartext(duplex, this.#plain);
