@@ -1,13 +1,8 @@
-import type { HttpServer } from "@mirage-ts/http";
-import { info, intConv, logSource, opt, registerArg, sections } from "@mirage-ts/mirage-runtime";
+import type { HttpService } from "@mirage-ts/http";
+import { logSource } from "@mirage-ts/mirage-runtime";
 import { Key, type KvRo, type Stack, ppKvError } from "@mirage-ts/mirage-types";
 
 const log = logSource("https", "The static website over HTTPS");
-
-const portArg = (name: string, port: number, what: string) =>
-  registerArg(opt(intConv, port, info([name], { docs: sections.network, docv: "PORT", doc: what })));
-const httpPort = portArg("http-port", 80, "The TCP port of plain HTTP, which redirects to HTTPS.");
-const httpsPort = portArg("https-port", 443, "The TCP port of HTTPS (HTTP/2 and HTTP/1.1 by ALPN).");
 
 const CHUNK = 64 * 1024;
 
@@ -37,14 +32,10 @@ async function file(kv: KvRo, pathname: string): Promise<Response> {
 }
 
 export const Https = {
-  async start(stack: Stack, data: KvRo, http: HttpServer, https: HttpServer): Promise<void> {
-    // Port 80 sends every request to the same path over HTTPS, as mirage-skeleton's static_website_tls.
-    http.listen(httpPort(), (request) => {
-      const url = new URL(request.url);
-      const port = httpsPort() === 443 ? "" : `:${httpsPort()}`;
-      return Response.redirect(`https://${url.hostname}${port}${url.pathname}${url.search}`, 301);
-    });
-    https.listen(httpsPort(), async (request, connection) => {
+  async start(stack: Stack, data: KvRo, site: HttpService): Promise<void> {
+    // With --tls (the default here) the service serves HTTPS and its plain port redirects to it, as
+    // mirage-skeleton's static_website_tls; with --tls=false it serves the same handler over plain HTTP.
+    site.serve(async (request, connection) => {
       const url = new URL(request.url);
       const response = await file(data, url.pathname);
       log.info(
@@ -52,7 +43,8 @@ export const Https = {
       );
       return response;
     });
-    log.info(`serving HTTPS on port ${httpsPort()}, redirecting from port ${httpPort()}`);
+    if (site.tls) log.info(`serving HTTPS on port ${site.port}, redirecting from port ${site.redirectPort}`);
+    else log.info(`serving HTTP on port ${site.port}`);
     await stack.listen();
   },
 };

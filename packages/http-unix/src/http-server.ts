@@ -6,16 +6,23 @@
  */
 
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
-import { type Http2SecureServer, type Http2Session, createSecureServer } from "node:http2";
+import {
+  type Http2SecureServer,
+  type Http2Server,
+  type Http2Session,
+  createServer as createH2cServer,
+  createSecureServer,
+} from "node:http2";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
 import { type HttpHandler, type HttpLimits, type HttpServer, type HttpServerStats, httpLimits } from "@mirage-ts/http";
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
 import type { TlsServerConfig } from "@mirage-ts/tls";
+import { sniffCleartext } from "./cleartext-preface.js";
 import { type ServerHandshake, serverHandshake } from "./node-tls.js";
 import { handleRequest } from "./request-handling.js";
-import { contextFor } from "./secure-context.js";
+import { contextFor, tlsDefaults } from "./secure-context.js";
 import { type ServerCounters, serverCounters } from "./server-stats.js";
 
 /**
@@ -95,21 +102,46 @@ function onClientError(counters: ServerCounters) {
  */
 function carryAddresses(socket: TLSSocket): void {
   const handle = (socket as TLSSocket & { _handle?: { _parentWrap?: { stream?: unknown } } })._handle;
-  const under = handle?._parentWrap?.stream;
+  defineAddresses(socket, handle?._parentWrap?.stream);
+}
+
+function defineAddresses(socket: object, under: unknown): void {
   if (!(under instanceof FlowDuplex)) return;
   for (const name of ["remoteAddress", "remotePort", "remoteFamily", "localAddress", "localPort"] as const) {
     Object.defineProperty(socket, name, { value: under[name], configurable: true });
   }
 }
 
+/** The HTTP/2 settings both the TLS and the cleartext (h2c) servers apply. */
+function h2Options(limits: HttpLimits) {
+  return {
+    settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: limits.maxHeadBytes },
+    maxHeaderListPairs: limits.maxHeaders + 8,
+  };
+}
+
+/** Closes an HTTP/2 session idle past the keep-alive timeout, counting it. */
+function idleSessions(limits: HttpLimits, counters: ServerCounters) {
+  return (session: Http2Session): void => {
+    session.setTimeout(limits.keepAliveTimeoutMs, () => {
+      counters.idleClosed++;
+      session.close();
+    });
+  };
+}
+
 /** One Node server serving one handler. */
 class HandlerServer {
   readonly #counters: ServerCounters;
+  readonly #limits: HttpLimits;
   readonly #plain: Http1Server | undefined;
+  /** HTTP/2 with prior knowledge on the plain port, chosen by the connection's preface. */
+  readonly #h2c: Http2Server | undefined;
   readonly #secure: Http2SecureServer | undefined;
 
   constructor(handler: HttpHandler, limits: HttpLimits, counters: ServerCounters, tls: ServerHandshake | undefined) {
     this.#counters = counters;
+    this.#limits = limits;
     const listener = (req: Parameters<typeof handleRequest>[0], res: Parameters<typeof handleRequest>[1]): void => {
       void handleRequest(req, res, handler, limits, counters);
     };
@@ -125,9 +157,9 @@ class HandlerServer {
               key: Buffer.from(tls.credentials[0].key),
               SNICallback: (name, callback) => callback(null, contextFor(tls.contexts, name)),
               minVersion: tls.minVersion,
+              ...tlsDefaults,
               handshakeTimeout: limits.headTimeoutMs,
-              settings: { maxConcurrentStreams: limits.maxConcurrentStreams, maxHeaderListSize: limits.maxHeadBytes },
-              maxHeaderListPairs: limits.maxHeaders + 8,
+              ...h2Options(limits),
             },
             listener,
           );
@@ -140,18 +172,15 @@ class HandlerServer {
     });
     if (tls === undefined) {
       this.#plain = server as Http1Server;
+      this.#h2c = createH2cServer(h2Options(limits), listener);
+      this.#h2c.on("session", idleSessions(limits, counters));
     } else {
       this.#secure = server as Http2SecureServer;
       this.#secure.prependListener("secureConnection", carryAddresses);
       this.#secure.on("tlsClientError", () => {
         counters.tlsFailures++;
       });
-      this.#secure.on("session", (session: Http2Session) => {
-        session.setTimeout(limits.keepAliveTimeoutMs, () => {
-          counters.idleClosed++;
-          session.close();
-        });
-      });
+      this.#secure.on("session", idleSessions(limits, counters));
     }
     // No socket is listened on (connections are handed over with 'connection'), so Node's periodic
     // check of slow heads is started as `listen()` would start it.
@@ -164,9 +193,12 @@ class HandlerServer {
     counters.connections++;
     counters.openConnections++;
     const duplex = flowDuplex(flow);
+    // No Nagle, as Node's own HTTP server: TLS flights and HTTP/2 frames are small writes that would
+    // otherwise wait for the peer's delayed ACK on the host socket stack.
+    duplex.setNoDelay(true);
     const closed = new Promise<void>((resolve) => duplex.once("close", resolve));
     if (this.#plain !== undefined) {
-      this.#plain.emit("connection", duplex);
+      await this.#acceptCleartext(duplex, this.#plain);
     } else {
       this.#secure?.emit("connection", duplex);
     }
@@ -174,9 +206,27 @@ class HandlerServer {
     counters.openConnections--;
   }
 
+  /** Hands a plain connection to HTTP/2 (h2c, prior knowledge) or HTTP/1.1 by its first bytes. */
+  async #acceptCleartext(duplex: Duplex, plain: Http1Server): Promise<void> {
+    const speaks = await sniffCleartext(duplex, this.#limits.headTimeoutMs);
+    if (speaks === "h2") {
+      this.#h2c?.emit("connection", duplex);
+    } else if (speaks === "http/1.1") {
+      plain.emit("connection", duplex);
+    } else if (speaks === "timeout") {
+      // Not one byte of a head in time: the slow-head answer HTTP/1.1 would give.
+      this.#counters.headTimeouts++;
+      duplex.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      duplex.destroy();
+    } else {
+      duplex.destroy();
+    }
+  }
+
   close(): void {
     this.#plain?.closeAllConnections();
     this.#plain?.close();
+    this.#h2c?.close();
     this.#secure?.close();
   }
 }

@@ -9,5 +9,6 @@
 
 export { connectHttpServer, type NodeHttpServerOptions } from "./http-server.js";
 export { connectHttpsServer, type NodeHttpsServerOptions } from "./https-server.js";
+export { connectHttpService, type NodeHttpServiceOptions } from "./http-service.js";
 export { connectHttpClient, type NodeHttpClientOptions } from "./http-client.js";
 export { connectNodeTls, type NodeTlsOptions } from "./node-tls.js";

@@ -16,10 +16,13 @@ interface SocketLike {
   readonly localPort?: number | undefined;
   readonly encrypted?: boolean;
   readonly servername?: string | false | null;
+  /** Under an h2c session: the stream nghttp2's JSStreamSocket wraps (the flow's duplex, with addresses). */
+  readonly stream?: SocketLike;
 }
 
 function connectionInfo(req: NodeRequest, h2: boolean): ConnectionInfo {
-  const socket = req.socket as SocketLike;
+  const outer = req.socket as SocketLike;
+  const socket = outer.remoteAddress === undefined && outer.stream !== undefined ? outer.stream : outer;
   const servername = typeof socket.servername === "string" ? socket.servername : undefined;
   return {
     remote: { address: socket.remoteAddress ?? "", port: socket.remotePort ?? 0 },

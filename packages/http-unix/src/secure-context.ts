@@ -9,6 +9,28 @@ import { type SecureContext, createSecureContext } from "node:tls";
 import { type MsgError, type Result, err, ok } from "@mirage-ts/mirage-types";
 import type { TlsCredentials } from "@mirage-ts/tls";
 
+/**
+ * What every server context offers, beyond OpenSSL's defaults (which still include CBC suites with
+ * SHA-1 and let the client pick): forward-secret AEAD suites only (TLS 1.3's three, and ECDHE with
+ * AES-GCM or ChaCha20-Poly1305 for TLS 1.2), in the server's order, on X25519 and the NIST curves.
+ * testssl.sh then flags nothing (see the static-website-tls test).
+ */
+export const tlsDefaults = {
+  ciphers: [
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "ECDHE-ECDSA-AES128-GCM-SHA256",
+    "ECDHE-RSA-AES128-GCM-SHA256",
+    "ECDHE-ECDSA-AES256-GCM-SHA384",
+    "ECDHE-RSA-AES256-GCM-SHA384",
+    "ECDHE-ECDSA-CHACHA20-POLY1305",
+    "ECDHE-RSA-CHACHA20-POLY1305",
+  ].join(":"),
+  honorCipherOrder: true,
+  ecdhCurve: "X25519:P-256:P-384",
+} as const;
+
 /** A context and the names its certificate covers (for SNI). */
 export interface NamedContext {
   readonly context: SecureContext;
@@ -62,6 +84,7 @@ export function secureContextOf(
       cert: Buffer.from(credentials.certificate),
       key: Buffer.from(credentials.key),
       minVersion,
+      ...tlsDefaults,
     });
     return ok({ context, names: certificateNames(certificate) });
   } catch (error) {

@@ -141,6 +141,32 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
     await named.disconnect();
   });
 
+  it("h2c: HTTP/2 with prior knowledge and HTTP/1.1 on the same plain port", async () => {
+    const before = server.stats();
+    const flow = await lab.client.tcp().createConnection(lab.serverAddr, 80);
+    if (!flow.ok) throw new Error(ppTcpError(flow.error));
+    const session = h2connect("http://10.7.0.1", { createConnection: () => flowDuplex(flow.value) });
+    const texts = await Promise.all(
+      ["/hi", "/stream?bytes=300000"].map(async (path) => {
+        const stream = session.request({ ":path": path });
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        await new Promise((resolve) => stream.once("end", resolve));
+        return Buffer.concat(chunks);
+      }),
+    );
+    expect(texts[0]?.toString()).toBe("hello 10.7.0.2 h2 10.7.0.1");
+    expect(texts[1]?.length).toBe(300_000);
+    session.close();
+    // The same port still speaks HTTP/1.1 to a client without the preface, even one that starts like it.
+    const h1 = await raw(lab, 80, "GET /hi HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    expect(h1).toMatch(/^HTTP\/1\.1 200 /);
+    expect(h1).toContain("hello 10.7.0.2 http/1.1 a");
+    expect(await raw(lab, 80, "PRI / HTTP/1.1\r\nHost: a\r\n\r\n")).toMatch(/^HTTP\/1\.1 400 /);
+    expect(server.stats().h2Streams - before.h2Streams).toBe(2);
+    expect(server.stats().connections - before.connections).toBe(3);
+  });
+
   it("answers a client that half-closes right after its request, as HTTP/1.1 allows", async () => {
     const answer = await raw(lab, 80, "GET /slow HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", true);
     expect(answer).toMatch(/^HTTP\/1\.1 200 /);

@@ -10,4 +10,5 @@
 export type { ConnectionInfo, HttpHandler } from "./handler.js";
 export { defaultHttpLimits, type HttpLimits, httpLimits } from "./limits.js";
 export type { HttpServer, HttpServerStats } from "./server.js";
+export { type HttpService, redirectToHttps } from "./service.js";
 export type { HttpClient, HttpClientStats } from "./client.js";

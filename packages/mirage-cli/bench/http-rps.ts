@@ -1,13 +1,16 @@
 // `pnpm bench:http`: HTTP requests per second from wrk, in a network namespace, to the static-website
 // example on the direct stack over the native tap, next to the same unikernel on the host socket
-// stack (`--net=socket`, run inside the namespace and reached on its loopback), as a ratio. It asserts
-// nothing about speed; it exits 1 naming what is missing when it cannot run (root, wrk, the addon).
+// stack (`--net=socket`, run inside the namespace and reached on its loopback), as a ratio; then the
+// same two ways for static-website-tls: HTTP/2 requests per second from h2load (TLS, ALPN h2) and new
+// HTTPS handshakes per second from `openssl s_time -new`. It asserts nothing about speed; it exits 1
+// naming what is missing when it cannot run (root, wrk, h2load, openssl, the addon).
 // Run from the repository root through test-support's TypeScript loader (see the root package.json).
 import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { missingNamespaces, missingTapAddon } from "@mirage-ts/test-support/host-checks";
+import { makePki } from "@mirage-ts/test-support/pki";
 import { Netns } from "../test/support/netns.js";
-import { ROOT, mirage, project, removeProject } from "../test/support/project.js";
+import { ROOT, exampleCopy, mirage, project, removeProject } from "../test/support/project.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -17,6 +20,10 @@ async function build(configure: readonly string[]): Promise<string> {
     recursive: true,
     filter: (p) => !/[/\\](?:node_modules|dist|mirage)$/u.test(p),
   });
+  return configureAndBuild(dir, configure);
+}
+
+async function configureAndBuild(dir: string, configure: readonly string[]): Promise<string> {
   for (const args of [
     ["configure", "-t", "unix", ...configure],
     ["build", "-q"],
@@ -44,15 +51,51 @@ async function wrk(ns: Netns, url: string): Promise<number> {
   return Number(match[1]);
 }
 
-const missing = missingNamespaces("wrk", "curl") ?? missingTapAddon();
+/**
+ * A copy of static-website-tls with the certificate of `pki`, built with `configure`; the site and
+ * the certificate are crunched into the bundle, so it runs from any folder.
+ */
+async function buildTls(pki: ReturnType<typeof makePki>, configure: readonly string[]): Promise<string> {
+  const dir = await exampleCopy("static-website-tls", { "tls/server.pem": pki.certPem, "tls/server.key": pki.keyPem });
+  return configureAndBuild(dir, configure);
+}
+
+/** HTTP/2 requests per second h2load measures against `url` (TLS, ALPN h2) from inside the namespace. */
+async function h2load(ns: Netns, url: string): Promise<number> {
+  const r = await ns.exec("h2load", ["-c10", "-m10", `-D${SECONDS}`, url], "", (SECONDS + 30) * 1000);
+  const match = /finished in [\d.]+\w+, ([\d.]+) req\/s/u.exec(r.stdout.toString());
+  if (match === null) throw new Error(`h2load printed no rate: ${r.stdout.toString()}${r.stderr}`);
+  const failed = /(\d+) failed/u.exec(r.stdout.toString());
+  if (failed !== null && failed[1] !== "0") throw new Error(`h2load saw failed requests: ${r.stdout.toString()}`);
+  return Number(match[1]);
+}
+
+/** New TLS handshakes per wall-clock second `openssl s_time -new` makes against `host:port`. */
+async function handshakes(ns: Netns, hostPort: string): Promise<number> {
+  const args = ["s_time", "-connect", hostPort, "-new", "-time", String(SECONDS)];
+  const r = await ns.exec("openssl", args, "", (SECONDS + 30) * 1000);
+  const match = /(\d+) connections in (\d+) real seconds/u.exec(r.stdout.toString());
+  if (match === null) throw new Error(`openssl s_time printed no count: ${r.stdout.toString()}${r.stderr}`);
+  return Number(match[1]) / Math.max(1, Number(match[2]));
+}
+
+const missing = missingNamespaces("wrk", "curl", "h2load", "openssl") ?? missingTapAddon();
 if (missing !== undefined) {
   console.error(`bench:http cannot run here: ${missing}`);
   process.exit(1);
 }
 
-const [direct, socket] = await Promise.all([build(["--net=direct", "--no-dhcp"]), build(["--net=socket"])]);
+const pki = makePki(["site.test"]);
+const [direct, socket, tlsDirect, tlsSocket] = await Promise.all([
+  build(["--net=direct", "--no-dhcp"]),
+  build(["--net=socket"]),
+  buildTls(pki, ["--net=direct", "--no-dhcp"]),
+  buildTls(pki, ["--net=socket"]),
+]);
 const quiet = ["-l", "*:warning"];
 const results: Array<[string, number]> = [];
+const h2Results: Array<[string, number]> = [];
+const tlsResults: Array<[string, number]> = [];
 try {
   const ns = new Netns();
   try {
@@ -71,13 +114,39 @@ try {
   } finally {
     ns.destroy();
   }
+  // static-website-tls: a fresh namespace, the same two ways.
+  const tls = new Netns();
+  try {
+    tls.unikernel(tlsDirect, "dist/https.mjs", [`--interface=tap:${tls.tap}`, "--ipv4=10.99.0.2/24", ...quiet]);
+    await tls.adoptTap();
+    await ready(tls, "http://10.99.0.2/index.html");
+    h2Results.push(["direct stack over the native tap", await h2load(tls, "https://10.99.0.2/index.html")]);
+    tlsResults.push(["direct stack over the native tap", await handshakes(tls, "10.99.0.2:443")]);
+    const ports = ["--http-port=8080", "--https-port=8443"];
+    tls.spawnInside(process.execPath, [join(tlsSocket, "dist", "https.mjs"), ...ports, ...quiet]);
+    await ready(tls, "http://127.0.0.1:8080/index.html");
+    h2Results.push(["host socket stack (--net=socket)", await h2load(tls, "https://127.0.0.1:8443/index.html")]);
+    tlsResults.push(["host socket stack (--net=socket)", await handshakes(tls, "127.0.0.1:8443")]);
+  } finally {
+    tls.destroy();
+  }
 } finally {
-  await Promise.all([direct, socket].map(removeProject));
+  pki.remove();
+  await Promise.all([direct, socket, tlsDirect, tlsSocket].map(removeProject));
 }
-const [[, directRate], [, socketRate]] = results as [[string, number], [string, number]];
+/** The lines of one measure: each way's figure, then direct / socket. */
+function table(title: string, rows: ReadonlyArray<[string, number]>, unit: string): string[] {
+  const [[, directRate], [, socketRate]] = rows as [[string, number], [string, number]];
+  return [
+    title,
+    ...rows.map(([name, rate]) => `  ${name.padEnd(36)} ${rate.toFixed(0).padStart(8)} ${unit}`),
+    `  direct / socket: ${(directRate / socketRate).toFixed(2)}x`,
+  ];
+}
+
 const lines = [
-  `static-website, wrk -t1 -c10 -d${SECONDS}s from the namespace (GET /index.html):`,
-  ...results.map(([name, rate]) => `  ${name.padEnd(36)} ${rate.toFixed(0).padStart(8)} req/s`),
-  `  direct / socket: ${(directRate / socketRate).toFixed(2)}x`,
+  ...table(`static-website, wrk -t1 -c10 -d${SECONDS}s from the namespace (GET /index.html):`, results, "req/s"),
+  ...table(`static-website-tls, h2load -c10 -m10 -D${SECONDS} (HTTP/2 over TLS, GET /index.html):`, h2Results, "req/s"),
+  ...table(`static-website-tls, openssl s_time -new -time ${SECONDS} (full handshakes):`, tlsResults, "handshakes/s"),
 ];
 console.log(lines.join("\n"));

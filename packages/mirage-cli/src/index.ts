@@ -59,6 +59,7 @@ export {
   ethernet,
   http,
   httpClient,
+  httpService,
   info,
   ipv4,
   kvRo,
@@ -92,7 +93,13 @@ export { directTcp, directUdp } from "./catalogue/transport.js";
 export { type GenericStackOptions, directStackv4v6, genericStackv4v6, socketStackv4v6 } from "./catalogue/stack.js";
 export { appInfo } from "./catalogue/app-info.js";
 export { dnsClient, genericDnsClient } from "./catalogue/dns.js";
-export { httpFetchClient, httpServer, httpsServer } from "./catalogue/http.js";
+export {
+  type HttpServiceOptions,
+  httpFetchClient,
+  genericHttpService,
+  httpServer,
+  httpsServer,
+} from "./catalogue/http.js";
 export { defaultArgv, defaultReporter, noArgv } from "./init-jobs.js";
 export { MIRAGE_SECTION, UNIKERNEL_SECTION, blockKey, isUnix, kvRoKey, netKey, noDhcpKey, target } from "./keys.js";
 export { type ImportValue, type PlatformDevices, type Target, findTarget, targets } from "./targets.js";

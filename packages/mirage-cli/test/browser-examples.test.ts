@@ -14,7 +14,7 @@ const HOST_ONLY: Readonly<Record<string, string>> = {
   "disk-lottery": "blockOfFile",
   hono: "httpServer",
   "http-fetch": "httpFetchClient",
-  "static-website-tls": "httpServer",
+  "static-website-tls": "genericHttpService",
 };
 
 const examples = readdirSync(join(ROOT, "examples"), { withFileTypes: true })

@@ -32,12 +32,14 @@ import {
   ethif,
   fn,
   genericBlock,
+  genericHttpService,
   genericKvRo,
   genericStackv4v6,
   http,
   httpClient,
   httpFetchClient,
   httpServer,
+  httpService,
   httpsServer,
   info,
   ipv4v6,
@@ -541,6 +543,22 @@ describe("httpServer", () => {
     const code = mainFile(configure(app1(http, httpsServer(genericStackv4v6(defaultNetwork), genericKvRo("tls")))));
     expect(code).toMatch(/connectHttpsServer\(_\w+__\d+\.tcp\(\), _\w+__\d+\)/u);
     expect(code).toContain("static_tls");
+  });
+
+  it("genericHttpService registers --tls, --http-port and --https-port with the config's defaults", () => {
+    const stack = genericStackv4v6(defaultNetwork);
+    const code = mainFile(
+      configure(app1(httpService, genericHttpService(stack, genericKvRo("tls"), { tls: true, httpPort: 8080 }))),
+    );
+    expect(code).toMatch(/tlsArg\(true\)/u);
+    expect(code).toMatch(/httpPortArg\(8080\)/u);
+    expect(code).toMatch(/httpsPortArg\(443\)/u);
+    expect(code).toMatch(/connectHttpService\(_\w+__\d+\.tcp\(\), _static_tls__\d+, /u);
+    expect(code).toContain("{ tls: _tls, httpPort: _http_port, httpsPort: _https_port })");
+    const grouped = mainFile(
+      configure(app1(httpService, genericHttpService(stack, genericKvRo("tls"), { group: "a" }))),
+    );
+    expect(grouped).toMatch(/tlsArg\(false, \{ group: "a" \}\)/u);
   });
 
   it("adds the http packages to the unikernel's dependencies", async () => {

@@ -32,6 +32,7 @@ export {
 } from "@mirage-ts/cmdliner";
 export { manSectionOrder, sections } from "./arg-info.js";
 export { delayArg, logsArg, nameArg } from "./builtin-args.js";
+export { httpPortArg, httpsPortArg, portConv, tlsArg } from "./http-args.js";
 export {
   acceptRouterAdvertisementsArg,
   interfaceArg,

@@ -1,4 +1,4 @@
-import { ExitRequest, type Output, type RuntimeArgs, type WithArgvOptions } from "@mirage-ts/mirage-runtime";
+import { type Arg, ExitRequest, type Output, RuntimeArgs, type WithArgvOptions } from "@mirage-ts/mirage-runtime";
 
 /** An `Output` that records what is written to each stream. */
 export function captureOutput(): Output & { stdout: () => string; stderr: () => string } {
@@ -39,4 +39,12 @@ export function runArgv(
     exit = error.code;
   }
   return { exit, stdout: output.stdout(), stderr: output.stderr() };
+}
+
+/** Parses `argv` with `arg` alone: its value, or the exit status and what was written to stderr. */
+export function parseArg<T>(arg: Arg<unknown>, argv: string[]): { value?: T; code?: number; err: string } {
+  const args = new RuntimeArgs();
+  const get = args.registerArg(arg);
+  const run = runArgv(args, argv);
+  return run.exit === undefined ? { value: get() as T, err: run.stderr } : { code: run.exit, err: run.stderr };
 }

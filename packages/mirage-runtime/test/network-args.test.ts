@@ -1,5 +1,4 @@
 import {
-  type Arg,
   RuntimeArgs,
   acceptRouterAdvertisementsArg,
   argumentError,
@@ -13,14 +12,9 @@ import {
 } from "@mirage-ts/mirage-runtime";
 import type { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
-import { runArgv } from "./capture.js";
+import { parseArg, runArgv } from "./capture.js";
 
-function parse<T>(arg: Arg<unknown>, argv: string[]): { value?: T; code?: number; err: string } {
-  const args = new RuntimeArgs();
-  const get = args.registerArg(arg);
-  const run = runArgv(args, argv);
-  return run.exit === undefined ? { value: get() as T, err: run.stderr } : { code: run.exit, err: run.stderr };
-}
+const parse = parseArg;
 
 describe("network run-time arguments", () => {
   it("--interface defaults and overrides, with a group prefix", () => {

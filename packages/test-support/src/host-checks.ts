@@ -29,6 +29,7 @@ const APT: Readonly<Record<string, string>> = {
   h2load: "nghttp2-client",
   openssl: "openssl",
   "/usr/bin/chromium": "chromium",
+  testssl: "testssl.sh",
 };
 
 function onPath(tool: string): boolean {

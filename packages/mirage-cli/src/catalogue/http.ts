@@ -5,10 +5,10 @@
  * @packageDocumentation
  */
 
-import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
+import { type Impl, type RuntimeArg, apply, fn, impl, pkg, runtimeArg } from "@mirage-ts/functoria";
 import { requireNodeTarget } from "../internal/platform.js";
 import { compatibleRange } from "../version.js";
-import { http, httpClient, kvRo, stackv4v6 } from "./types.js";
+import { http, httpClient, httpService, kvRo, stackv4v6 } from "./types.js";
 
 const HTTP_UNIX = pkg("@mirage-ts/http-unix", { range: compatibleRange });
 const HTTP = pkg("@mirage-ts/http", { range: compatibleRange });
@@ -56,6 +56,66 @@ const nodeHttpsServer = impl({
  */
 export function httpsServer(stack: Impl<"stackv4v6">, certs: Impl<"kv_ro">): Impl<"http"> {
   return apply(nodeHttpsServer, stack, certs);
+}
+
+/**
+ * Options of {@link genericHttpService}.
+ *
+ * @beta
+ */
+export interface HttpServiceOptions {
+  /** Prefixes the run-time arguments: `--<group>-tls`, `--<group>-http-port`, `--<group>-https-port`. */
+  readonly group?: string;
+  /** The default of `--tls` (default false: plain HTTP). */
+  readonly tls?: boolean;
+  /** The default of `--http-port` (default 80). */
+  readonly httpPort?: number;
+  /** The default of `--https-port` (default 443). */
+  readonly httpsPort?: number;
+}
+
+/** A run-time argument of mirage-runtime's http-args, with its default and group. */
+function serviceArg(name: string, key: string, defaultValue: string, group: string | undefined): RuntimeArg {
+  const named = group === undefined || group === "" ? key : `${group}-${key}`;
+  return runtimeArg({
+    module: "@mirage-ts/mirage-runtime",
+    name,
+    args: [defaultValue, ...(named === key ? [] : [`{ group: ${JSON.stringify(group)} }`])],
+    key: named.replaceAll("-", "_"),
+  });
+}
+
+/**
+ * A web service over the TCP of `stack` chosen at boot by Mirage's keys: `--tls=true` serves HTTPS
+ * (HTTP/2 and HTTP/1.1 by ALPN) on `--https-port` with the certificate chain and key read from
+ * `certs` as `server.pem` and `server.key`, plain HTTP on `--http-port` redirecting to it (as
+ * mirage-skeleton's static_website_tls); `--tls=false` serves plain HTTP (HTTP/1.1 and h2c) on
+ * `--http-port` and leaves `certs` unread. The unikernel calls `serve(handler)` once. It works over
+ * both stacks of {@link genericStackv4v6}.
+ *
+ * @beta
+ */
+export function genericHttpService(
+  stack: Impl<"stackv4v6">,
+  certs: Impl<"kv_ro">,
+  options: HttpServiceOptions = {},
+): Impl<"http_service"> {
+  const service = impl({
+    module: "@mirage-ts/http-unix",
+    name: "connectHttpService",
+    type: fn(stackv4v6, fn(kvRo, httpService)),
+    packages: [HTTP_UNIX, HTTP],
+    runtimeArgs: [
+      serviceArg("tlsArg", "tls", String(options.tls ?? false), options.group),
+      serviceArg("httpPortArg", "http-port", String(options.httpPort ?? 80), options.group),
+      serviceArg("httpsPortArg", "https-port", String(options.httpsPort ?? 443), options.group),
+    ],
+    connect: ({ info, impl: connect, args: [s = "", kv = "", tls = "", httpPort = "", httpsPort = ""] }) => {
+      requireNodeTarget(info, "genericHttpService");
+      return `${connect}(${s}.tcp(), ${kv}, { tls: ${tls}, httpPort: ${httpPort}, httpsPort: ${httpsPort} })`;
+    },
+  });
+  return apply(service, stack, certs);
 }
 
 const nodeHttpClient = impl({

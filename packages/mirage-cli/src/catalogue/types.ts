@@ -142,6 +142,13 @@ export const info: Typ<"info"> = typ("info");
 export const http: Typ<"http"> = typ("http");
 
 /**
+ * A web service served over HTTPS or plain HTTP as `--tls` says (`HttpService` of `@mirage-ts/http`).
+ *
+ * @beta
+ */
+export const httpService: Typ<"http_service"> = typ("http_service");
+
+/**
  * An HTTP client (`HttpClient` of `@mirage-ts/http`, upstream `Mirage.http_client`).
  *
  * @beta

@@ -62,8 +62,8 @@ function inImage(path: string): string {
 
 /** The files naming the unprivileged user, for programs that look their user up. */
 export function userFiles(): TarEntry[] {
-  const passwd =
-    "root:x:0:0:root:/root:/sbin/nologin\n" + `nonroot:x:${IMAGE_UID}:${IMAGE_UID}:nonroot:/tmp:/sbin/nologin\n`;
+  const root = "root:x:0:0:root:/root:/sbin/nologin\n";
+  const passwd = `${root}nonroot:x:${IMAGE_UID}:${IMAGE_UID}:nonroot:/tmp:/sbin/nologin\n`;
   const group = `root:x:0:\nnonroot:x:${IMAGE_UID}:\n`;
   return [
     { kind: "file", path: "etc/passwd", data: Buffer.from(passwd) },

@@ -1,0 +1,62 @@
+/**
+ * The run-time arguments of a web service (the keys of Mirage's HTTP unikernels): `--tls` chooses
+ * HTTPS, `--http-port` and `--https-port` the TCP ports, in the HTTP OPTIONS and TLS OPTIONS
+ * sections. A group prefixes the name (`--admin-http-port`), so two services take separate ones.
+ *
+ * @packageDocumentation
+ */
+
+import { type Arg, opt } from "./arg.js";
+import { info, sections } from "./arg-info.js";
+import { type Converter, boolConv, intConv, makeConv } from "./converter.js";
+import { invalidValue } from "./internal/messages.js";
+import type { NetworkArgOptions } from "./network-args.js";
+
+function named(name: string, options: NetworkArgOptions): string {
+  return options.group === undefined || options.group === "" ? name : `${options.group}-${name}`;
+}
+
+/**
+ * A TCP port, 1 to 65535.
+ *
+ * @beta
+ */
+export const portConv: Converter<number> = makeConv({
+  docv: "PORT",
+  parse: (text) => {
+    const parsed = intConv.parse(text);
+    if (parsed.ok && parsed.value >= 1 && parsed.value <= 65535) return parsed;
+    return { ok: false, error: invalidValue(text, "a TCP port from 1 to 65535") };
+  },
+});
+
+/**
+ * `--tls=BOOL`: serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) on `--https-port`, with plain HTTP on
+ * `--http-port` redirecting to it; `false` serves plain HTTP (HTTP/1.1 and h2c) on `--http-port`.
+ *
+ * @beta
+ */
+export function tlsArg(defaultValue = false, options: NetworkArgOptions = {}): Arg<boolean> {
+  const doc = "Serve HTTPS on the HTTPS port, plain HTTP redirecting to it; false serves plain HTTP only.";
+  return opt(boolConv, defaultValue, info([named("tls", options)], { docs: sections.tls, docv: "BOOL", doc }));
+}
+
+/**
+ * `--http-port=PORT`: the TCP port of plain HTTP (default 80).
+ *
+ * @beta
+ */
+export function httpPortArg(defaultValue = 80, options: NetworkArgOptions = {}): Arg<number> {
+  const doc = "The TCP port of plain HTTP (which redirects to HTTPS when TLS is on).";
+  return opt(portConv, defaultValue, info([named("http-port", options)], { docs: sections.http, doc }));
+}
+
+/**
+ * `--https-port=PORT`: the TCP port of HTTPS (default 443).
+ *
+ * @beta
+ */
+export function httpsPortArg(defaultValue = 443, options: NetworkArgOptions = {}): Arg<number> {
+  const doc = "The TCP port of HTTPS (HTTP/2 and HTTP/1.1 by ALPN), when TLS is on.";
+  return opt(portConv, defaultValue, info([named("https-port", options)], { docs: sections.http, doc }));
+}
