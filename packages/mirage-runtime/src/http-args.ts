@@ -6,15 +6,12 @@
  * @packageDocumentation
  */
 
-import { type Arg, opt } from "./arg.js";
-import { info, sections } from "./arg-info.js";
-import { type Converter, boolConv, intConv, makeConv } from "./converter.js";
-import { invalidValue } from "./internal/messages.js";
+import { type Arg, type Converter, boolConv, info, intConv, invalidValue, makeConv, opt } from "@mirage-ts/cmdliner";
+import { sections } from "./arg-info.js";
+import { groupName } from "./internal/group-name.js";
 import type { NetworkArgOptions } from "./network-args.js";
 
-function named(name: string, options: NetworkArgOptions): string {
-  return options.group === undefined || options.group === "" ? name : `${options.group}-${name}`;
-}
+const named = (name: string, options: NetworkArgOptions): string => groupName(name, options.group);
 
 /**
  * A TCP port, 1 to 65535.
@@ -23,7 +20,7 @@ function named(name: string, options: NetworkArgOptions): string {
  */
 export const portConv: Converter<number> = makeConv({
   docv: "PORT",
-  parse: (text) => {
+  parse: (text: string) => {
     const parsed = intConv.parse(text);
     if (parsed.ok && parsed.value >= 1 && parsed.value <= 65535) return parsed;
     return { ok: false, error: invalidValue(text, "a TCP port from 1 to 65535") };

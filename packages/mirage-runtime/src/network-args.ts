@@ -20,6 +20,7 @@ import {
 } from "@mirage-ts/cmdliner";
 import { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import { sections } from "./arg-info.js";
+import { groupName } from "./internal/group-name.js";
 
 /**
  * Options of the network arguments.
@@ -31,9 +32,7 @@ export interface NetworkArgOptions {
   readonly group?: string;
 }
 
-function named(name: string, options: NetworkArgOptions): string {
-  return options.group === undefined || options.group === "" ? name : `${options.group}-${name}`;
-}
+const named = (name: string, options: NetworkArgOptions): string => groupName(name, options.group);
 
 // Address converters print with toString and turn the parser's TypeError into a parse error.
 function addressConv<T extends { toString(): string }>(
