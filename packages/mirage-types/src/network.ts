@@ -57,6 +57,47 @@ export type FillFunction = (buffer: Uint8Array) => number;
 export type FrameHandler = (frame: Uint8Array) => void | Promise<void>;
 
 /**
+ * The offloads a network device performs for the frames written to it (as a virtio-net or tap
+ * device's features). A device without the `offloads` method performs none.
+ *
+ * @beta
+ */
+export interface NetOffloads {
+  /**
+   * The device completes the TCP and UDP checksums of frames written with
+   * {@link FrameOffload.partialChecksum}.
+   */
+  readonly checksum: boolean;
+  /** The device cuts IPv4 TCP frames written with a {@link FrameOffload.gsoSize} into segments (TSO). */
+  readonly tcpv4: boolean;
+  /** The device cuts IPv6 TCP frames written with a {@link FrameOffload.gsoSize} into segments (TSO). */
+  readonly tcpv6: boolean;
+  /**
+   * The largest frame (ethernet header included) the device takes when it segments it: at most
+   * 65535 bytes of IP packet, as a virtio-net device.
+   */
+  readonly maxFrame: number;
+}
+
+/**
+ * What the device is asked to do with one frame it sends, among its {@link NetOffloads}.
+ *
+ * @beta
+ */
+export interface FrameOffload {
+  /**
+   * Cut the frame's TCP payload into segments of this many bytes, the TCP header (options included)
+   * copied into each as the kernel's TSO does; 0 for none. Only with `partialChecksum`.
+   */
+  readonly gsoSize: number;
+  /**
+   * The frame's TCP or UDP checksum field holds only the folded, non-inverted sum of its
+   * pseudo-header (with the whole frame's transport length): the device completes it (per segment).
+   */
+  readonly partialChecksum: boolean;
+}
+
+/**
  * A network interface carrying ethernet frames.
  *
  * @public
@@ -64,9 +105,10 @@ export type FrameHandler = (frame: Uint8Array) => void | Promise<void>;
 export interface Network extends Device {
   /**
    * Sends one frame: `fill` gets a zeroed buffer of `size` bytes and returns the frame length, which
-   * must not exceed `size` (else `invalid_length`).
+   * must not exceed `size` (else `invalid_length`). `offload` (beta) asks for the device's
+   * {@link NetOffloads}; only given to a device whose `offloads` allows it.
    */
-  write(size: number, fill: FillFunction): Promise<Result<void, NetError>>;
+  write(size: number, fill: FillFunction, offload?: FrameOffload): Promise<Result<void, NetError>>;
   /**
    * Delivers every received frame to `handler` until the device is disconnected, then resolves.
    * `headerSize` is the link header length the caller expects (14 for ethernet).
@@ -80,6 +122,13 @@ export interface Network extends Device {
   getStatsCounters(): NetStats;
   /** Resets the traffic counters to zero. */
   resetStatsCounters(): void;
+  /**
+   * The offloads the device performs for frames written with a {@link FrameOffload}; absent or
+   * `undefined` for none.
+   *
+   * @beta
+   */
+  offloads?(): NetOffloads | undefined;
 }
 
 /**

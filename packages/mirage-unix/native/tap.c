@@ -1,9 +1,16 @@
 // tap.c: the N-API addon behind mirage-unix's tap backend (Linux only).
 //
-//   open(name, bringUp) -> { fd, name }   opens /dev/net/tun as a tap (IFF_TAP | IFF_NO_PI, so every
+//   open(name, bringUp, offloads?) -> { fd, name, vnetHeader, offloads }
+//                                          opens /dev/net/tun as a tap (IFF_TAP | IFF_NO_PI, so every
 //                                          read and write is exactly one ethernet frame) with a
 //                                          non-blocking fd; bringUp sets the interface up if it is down.
 //                                          The name must have at most 15 bytes in UTF-8 and no NUL.
+//                                          With offloads (TUN_F_* bits, 0 for none: the default) and a kernel
+//                                          that has IFF_VNET_HDR, every frame is preceded by a 12-byte
+//                                          virtio-net header (vnetHeader true) and TUNSETOFFLOAD is given
+//                                          the largest accepted subset of offloads (offloads: what the
+//                                          kernel may hand us; it takes segmentation and partial
+//                                          checksums from us whatever they are).
 //   queueLength(fd, length?) -> number     the interface's txqueuelen (the frames the kernel holds for
 //                                          the reader), set to `length` first when given and different.
 //   netdev(fd) -> { name, table }          the interface's current name and the /proc/net/dev table of
@@ -34,7 +41,10 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 
-#define FRAME_BUFFER 65536 // larger than any frame a tap hands out (MTU at most 65535)
+#define VNET_HEADER 12 // struct virtio_net_hdr_v1: the legacy 10 bytes and num_buffers
+// Larger than any frame a tap hands out: a header, 65535 bytes of IP packet (an MTU or a GRO'd segment)
+// and an ethernet header with a VLAN tag. A shorter buffer would truncate large segments silently.
+#define FRAME_BUFFER (VNET_HEADER + 18 + 65535)
 #define BATCH 256          // frames per wake-up; uv_poll fires again if more are ready
 
 typedef struct {
@@ -151,27 +161,50 @@ static int tap_name(int fd, char name[IFNAMSIZ]) {
   return 0;
 }
 
-static napi_value open_result(napi_env env, int fd, const char *name) {
+static napi_value open_result(napi_env env, int fd, const char *name, bool vnet_header, uint32_t offloads) {
   napi_value result, value;
   CHECK(napi_create_object(env, &result));
   CHECK(napi_create_int32(env, fd, &value));
   CHECK(napi_set_named_property(env, result, "fd", value));
   CHECK(napi_create_string_utf8(env, name, strnlen(name, IFNAMSIZ), &value));
   CHECK(napi_set_named_property(env, result, "name", value));
+  CHECK(napi_get_boolean(env, vnet_header, &value));
+  CHECK(napi_set_named_property(env, result, "vnetHeader", value));
+  CHECK(napi_create_uint32(env, offloads, &value));
+  CHECK(napi_set_named_property(env, result, "offloads", value));
   return result;
 }
 
+// Sets the header size (always: a persistent tap keeps its last owner's) and the largest subset of
+// `wanted` TUNSETOFFLOAD accepts, dropping the bits older kernels refuse with EINVAL (USO, then TSO).
+// Returns the offloads set, or -1 with errno.
+static long negotiate_offloads(int fd, uint32_t wanted) {
+  int size = VNET_HEADER;
+  if (ioctl(fd, TUNSETVNETHDRSZ, &size) < 0) return -1;
+  const uint32_t usable = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+  const uint32_t tries[] = {wanted, wanted & usable, wanted & (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6),
+                            wanted & TUN_F_CSUM, 0};
+  for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+    if ((tries[i] & ~TUN_F_CSUM) != 0 && !(tries[i] & TUN_F_CSUM)) continue; // every other flag needs CSUM
+    if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)tries[i]) == 0) return tries[i];
+    if (errno != EINVAL) return -1;
+  }
+  return -1;
+}
+
 static napi_value Open(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_valuetype type = napi_undefined;
   char name[IFNAMSIZ] = {0};
   size_t length = 0;
   bool bring_up = false;
+  uint32_t wanted = 0;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_string ||
-      napi_get_value_bool(env, argv[1], &bring_up) != napi_ok) {
-    napi_throw_type_error(env, NULL, "open(name: string, bringUp: boolean)");
+      napi_get_value_bool(env, argv[1], &bring_up) != napi_ok ||
+      (argc >= 3 && napi_get_value_uint32(env, argv[2], &wanted) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "open(name: string, bringUp: boolean, offloads?: number)");
     return NULL;
   }
   // The length first: copying into a short buffer would cut a long name and open another interface.
@@ -192,12 +225,21 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   }
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  unsigned int features = 0;
+  bool vnet_header = wanted != 0 && ioctl(fd, TUNGETFEATURES, &features) == 0 && (features & IFF_VNET_HDR);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet_header ? IFF_VNET_HDR : 0);
   memcpy(ifr.ifr_name, name, length);
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int error = errno;
     close(fd);
     throw_errno(env, error, "TUNSETIFF", name);
+    return NULL;
+  }
+  long offloads = 0;
+  if (vnet_header && (offloads = negotiate_offloads(fd, wanted)) < 0) {
+    int error = errno;
+    close(fd);
+    throw_errno(env, error, "setting the virtio-net header and offloads of", ifr.ifr_name);
     return NULL;
   }
   if (bring_up) {
@@ -218,7 +260,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  napi_value result = open_result(env, fd, ifr.ifr_name);
+  napi_value result = open_result(env, fd, ifr.ifr_name, vnet_header, (uint32_t)offloads);
   if (result == NULL) close(fd); // nobody would ever close it
   return result;
 }

@@ -11,7 +11,15 @@ import { fileURLToPath } from "node:url";
 
 /** The addon's functions; see native/tap.c. */
 export interface TapAddon {
-  open(name: string, bringUp: boolean): { readonly fd: number; readonly name: string };
+  /**
+   * Opens the tap; with `offloads` (TUN_F_* bits) not 0 and a kernel that can, frames carry a
+   * virtio-net header (`vnetHeader`) and `offloads` says what the kernel accepted.
+   */
+  open(
+    name: string,
+    bringUp: boolean,
+    offloads?: number,
+  ): { readonly fd: number; readonly name: string; readonly vnetHeader: boolean; readonly offloads: number };
   /** The interface's txqueuelen, set to `length` first when given. */
   queueLength(fd: number, length?: number): number;
   /** The interface's current name and the /proc/net/dev table of the namespace it is in. */

@@ -20,6 +20,7 @@ import {
   type Ipaddr,
   Ipv4Addr,
   Ipv6Addr,
+  type NetOffloads,
   type Prefix,
   type Result,
   type TcpConnectOptions,
@@ -209,6 +210,11 @@ export class DualIp implements IpV4V6 {
     // Without IPv6, the MTU an IPv6 packet would have: the fixed header is 20 bytes longer.
     if (dst.version === 6) return this.#ipv6?.mtu(dst) ?? this.#ipv4Mtu.mtu(Ipv4Addr.any) - 20;
     return this.#ipv4Mtu.mtu(dst);
+  }
+
+  offloads(dst: Ipaddr): NetOffloads | undefined {
+    // The IPv6 layer sends every packet within the path MTU (it reports no offloads yet).
+    return dst.version === 4 ? this.#ipv4?.offloads(dst) : undefined;
   }
 
   async disconnect(): Promise<void> {
