@@ -18,9 +18,13 @@
 //                                          ours), for its drop counters.
 //   poll(fd, onFrames)  -> stop()          watches the fd with uv_poll (readiness on the event loop, no
 //                                          thread-pool reads, so nothing blocks process exit) and on
-//                                          each wake-up calls onFrames(frames, errorCode) with every
-//                                          frame that was ready. A fatal read error stops the poller
-//                                          and is reported as errorCode (an errno name).
+//                                          each wake-up calls onFrames(data, ends, errorCode) with the
+//                                          frames that were ready, read until EAGAIN (or a full batch):
+//                                          one Buffer holding them back to back and a Uint32Array of
+//                                          where each ends, so a wake-up crosses into JavaScript once
+//                                          and allocates two objects, whatever the number of frames.
+//                                          A fatal read error stops the poller and is reported as
+//                                          errorCode (an errno name).
 //
 // Writes are done in JavaScript with fs.writeSync(fd, frame): a tap write never blocks.
 // Errors thrown to JavaScript carry the errno name as `code` (EPERM, ENOENT, EBUSY...); a failed napi_*
@@ -45,7 +49,9 @@
 // Larger than any frame a tap hands out: a header, 65535 bytes of IP packet (an MTU or a GRO'd segment)
 // and an ethernet header with a VLAN tag. A shorter buffer would truncate large segments silently.
 #define FRAME_BUFFER (VNET_HEADER + 18 + 65535)
-#define BATCH 256          // frames per wake-up; uv_poll fires again if more are ready
+#define BATCH 256 // frames per wake-up at most; uv_poll fires again if more are ready
+// Where a wake-up's frames are read: 256 small frames, or 16 of the largest.
+#define STAGING (16 * FRAME_BUFFER)
 
 typedef struct {
   uv_poll_t poll;
@@ -56,7 +62,8 @@ typedef struct {
   int stopped;   // stop() ran (or the poller stopped itself on an error)
   int closed;    // libuv released the handle (or it was never initialized)
   int finalized; // the JavaScript stop function was garbage collected
-  unsigned char buffer[FRAME_BUFFER];
+  uint32_t ends[BATCH];
+  unsigned char staging[STAGING];
 } Poller;
 
 static void throw_errno(napi_env env, int error, const char *what, const char *name) {
@@ -417,24 +424,17 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   napi_env env = p->env;
   napi_handle_scope scope;
   CHECK_OR_DIE(napi_open_handle_scope(env, &scope));
-  napi_value frames, callback, receiver, args[2], result;
-  CHECK_OR_DIE(napi_create_array(env, &frames));
+  napi_value callback, receiver, args[3], result;
   uint32_t count = 0;
+  size_t used = 0;
   char napi_message[256];
   const char *failure = status < 0 ? uv_err_name(status) : NULL;
-  while (!failure && count < BATCH) {
-    ssize_t n = read(p->fd, p->buffer, sizeof p->buffer);
+  // Frames are read back to back while a largest one still fits; one copy hands them all over.
+  while (!failure && count < BATCH && used + FRAME_BUFFER <= STAGING) {
+    ssize_t n = read(p->fd, p->staging + used, FRAME_BUFFER);
     if (n > 0) {
-      napi_value frame;
-      if (napi_create_buffer_copy(env, (size_t)n, p->buffer, NULL, &frame) != napi_ok) {
-        take_napi_failure(env, "napi_create_buffer_copy", napi_message, sizeof napi_message);
-        failure = napi_message;
-      } else if (napi_set_element(env, frames, count, frame) != napi_ok) {
-        take_napi_failure(env, "napi_set_element", napi_message, sizeof napi_message);
-        failure = napi_message;
-      } else {
-        count++;
-      }
+      used += (size_t)n;
+      p->ends[count++] = (uint32_t)used;
     } else if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
       break;
     } else if (errno != EINTR) {
@@ -442,12 +442,31 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     }
   }
   if (count > 0 || failure) {
-    args[0] = frames;
-    if (failure) CHECK_OR_DIE(napi_create_string_utf8(env, failure, NAPI_AUTO_LENGTH, &args[1]));
-    else CHECK_OR_DIE(napi_get_undefined(env, &args[1]));
+    napi_value ends_buffer;
+    void *ends_data = NULL;
+    const char *call = NULL;
+    if (napi_create_buffer_copy(env, used, p->staging, NULL, &args[0]) != napi_ok) call = "napi_create_buffer_copy";
+    else if (napi_create_arraybuffer(env, count * sizeof(uint32_t), &ends_data, &ends_buffer) != napi_ok)
+      call = "napi_create_arraybuffer";
+    else if (napi_create_typedarray(env, napi_uint32_array, count, ends_buffer, 0, &args[1]) != napi_ok)
+      call = "napi_create_typedarray";
+    if (call != NULL) {
+      // The frames are lost, and so would every later one be: reception ends with the reason.
+      take_napi_failure(env, call, napi_message, sizeof napi_message);
+      failure = napi_message;
+      count = 0;
+      used = 0;
+      CHECK_OR_DIE(napi_create_buffer(env, 0, NULL, &args[0]));
+      CHECK_OR_DIE(napi_create_arraybuffer(env, 0, &ends_data, &ends_buffer));
+      CHECK_OR_DIE(napi_create_typedarray(env, napi_uint32_array, 0, ends_buffer, 0, &args[1]));
+    } else if (count > 0) {
+      memcpy(ends_data, p->ends, count * sizeof(uint32_t));
+    }
+    if (failure) CHECK_OR_DIE(napi_create_string_utf8(env, failure, NAPI_AUTO_LENGTH, &args[2]));
+    else CHECK_OR_DIE(napi_get_undefined(env, &args[2]));
     CHECK_OR_DIE(napi_get_reference_value(env, p->callback, &callback));
     CHECK_OR_DIE(napi_get_global(env, &receiver)); // napi_make_callback needs an object receiver
-    napi_status called = napi_make_callback(env, p->context, receiver, callback, 2, args, &result);
+    napi_status called = napi_make_callback(env, p->context, receiver, callback, 3, args, &result);
     if (called == napi_pending_exception) {
       napi_value exception;
       CHECK_OR_DIE(napi_get_and_clear_last_exception(env, &exception));

@@ -24,7 +24,11 @@ export interface TapAddon {
   queueLength(fd: number, length?: number): number;
   /** The interface's current name and the /proc/net/dev table of the namespace it is in. */
   netdev(fd: number): { readonly name: string; readonly table: string };
-  poll(fd: number, onFrames: (frames: Uint8Array[], error: string | undefined) => void): () => void;
+  /**
+   * Watches the descriptor; each wake-up hands over the frames read, back to back in `data`, frame i
+   * ending at `ends[i]` (and starting where frame i - 1 ends).
+   */
+  poll(fd: number, onFrames: (data: Uint8Array, ends: Uint32Array, error: string | undefined) => void): () => void;
 }
 
 /** Where the addon and the install hook's failure report are. */
