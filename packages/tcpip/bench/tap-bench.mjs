@@ -4,7 +4,8 @@
 //
 //   node packages/tcpip/bench/tap-bench.mjs [--mib 256] [--seconds 4]
 //
-// TAP_OFFLOAD=0 turns the tap's virtio-net offloads off (the stack then sends MTU-sized segments).
+// TAP_OFFLOAD=0 turns the tap's virtio-net offloads off (the stack then sends MTU-sized segments);
+// TAP_BENCH_ONLY=out or =in runs that direction alone, without the iperf3 peers (for --cpu-prof).
 //
 // 1. iperf3 kernel <-> kernel over a veth pair between two namespaces, and over loopback: the peers.
 // 2. Our stack -> kernel: a DirectStack on the tap sends --mib MiB over one connection to
@@ -210,7 +211,6 @@ async function main() {
     return `; ${((cpuMs / ms) * 100).toFixed(0)} % of a CPU, ${gbits(BYTES, cpuMs).toFixed(2)} Gbit per CPU-second`;
   };
   const offload = tap.offloads() ?? "none";
-  if (process.env.TAP_BENCH_DEBUG) console.log(tap.getStatsCounters(), stack.stats().tcp);
   await stack.disconnect();
   const mib = BYTES >> 20;
   const tx = gbits(BYTES, out);
@@ -218,18 +218,13 @@ async function main() {
   const row = (name, value, extra = "") =>
     console.log(`  ${name.padEnd(44)} ${value.toFixed(2).padStart(6)} Gbit/s${extra}`);
   console.log(`TCP over the tap, one connection, ${mib} MiB; tap offloads: ${JSON.stringify(offload)}`);
-  row("iperf3 kernel <-> kernel, veth pair:", veth);
-  row("iperf3 kernel <-> kernel, loopback:", loopback);
-  row(
-    "DirectStack -> kernel (socat sink), tap:",
-    tx,
-    `  = ${((tx / veth) * 100).toFixed(1)} % of iperf3 veth${busy(outCpu, out)}`,
-  );
-  row(
-    "kernel (socat) -> DirectStack, tap:",
-    rx,
-    `  = ${((rx / veth) * 100).toFixed(1)} % of iperf3 veth${busy(inCpu, inMs)}`,
-  );
+  if (only === undefined) {
+    row("iperf3 kernel <-> kernel, veth pair:", veth);
+    row("iperf3 kernel <-> kernel, loopback:", loopback);
+  }
+  const share = (rate, used, ms) => `  = ${((rate / veth) * 100).toFixed(1)} % of iperf3 veth${busy(used, ms)}`;
+  if (only !== "in") row("DirectStack -> kernel (socat sink), tap:", tx, share(tx, outCpu, out));
+  if (only !== "out") row("kernel (socat) -> DirectStack, tap:", rx, share(rx, inCpu, inMs));
 }
 
 process.once("SIGINT", () => {
