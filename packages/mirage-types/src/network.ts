@@ -57,8 +57,9 @@ export type FillFunction = (buffer: Uint8Array) => number;
 export type FrameHandler = (frame: Uint8Array) => void | Promise<void>;
 
 /**
- * The offloads a network device performs for the frames written to it (as a virtio-net or tap
- * device's features). A device without the `offloads` method performs none.
+ * The offloads a network device performs for the frames written to it with
+ * {@link Network.writeOffloaded} (as a virtio-net or tap device's features). A device without the
+ * `offloads` method performs none.
  *
  * @beta
  */
@@ -105,10 +106,17 @@ export interface FrameOffload {
 export interface Network extends Device {
   /**
    * Sends one frame: `fill` gets a zeroed buffer of `size` bytes and returns the frame length, which
-   * must not exceed `size` (else `invalid_length`). `offload` (beta) asks for the device's
-   * {@link NetOffloads}; only given to a device whose `offloads` allows it.
+   * must not exceed `size` (else `invalid_length`).
    */
-  write(size: number, fill: FillFunction, offload?: FrameOffload): Promise<Result<void, NetError>>;
+  write(size: number, fill: FillFunction): Promise<Result<void, NetError>>;
+  /**
+   * {@link Network.write} asking for the device's {@link NetOffloads} on this frame, which may then
+   * exceed the MTU up to `maxFrame` when it is to be segmented. Called only on a device whose
+   * `offloads` allows what `offload` asks.
+   *
+   * @beta
+   */
+  writeOffloaded?(size: number, fill: FillFunction, offload: FrameOffload): Promise<Result<void, NetError>>;
   /**
    * Delivers every received frame to `handler` until the device is disconnected, then resolves.
    * `headerSize` is the link header length the caller expects (14 for ethernet).
@@ -123,8 +131,8 @@ export interface Network extends Device {
   /** Resets the traffic counters to zero. */
   resetStatsCounters(): void;
   /**
-   * The offloads the device performs for frames written with a {@link FrameOffload}; absent or
-   * `undefined` for none.
+   * The offloads the device performs for frames written with {@link Network.writeOffloaded}; absent
+   * or `undefined` for none.
    *
    * @beta
    */

@@ -114,7 +114,15 @@ export class FrameDevice implements Network {
     return this.#backend.offloads?.();
   }
 
-  async write(size: number, fill: FillFunction, offload?: FrameOffload): Promise<Result<void, NetError>> {
+  write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, undefined);
+  }
+
+  writeOffloaded(size: number, fill: FillFunction, offload: FrameOffload): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, offload);
+  }
+
+  async #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     checkCount("write: size", size);
     if (!this.#connected) return err({ kind: "disconnected" });
     const buffer = this.#backend.transmitsAtOnce === true ? this.#scratch(size) : new Uint8Array(size);

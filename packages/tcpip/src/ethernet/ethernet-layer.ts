@@ -92,16 +92,16 @@ export class EthernetLayer implements Ethernet {
       return EXCEEDS_MTU;
     const header = { dst, src: options.src ?? this.#netif.mac(), ethertype: ETHERTYPES[proto] };
     try {
-      return this.#netif
-        .write(
-          ETHERNET_HEADER_SIZE + size,
-          (frame) => {
-            encodeEthernetHeader(header, frame);
-            return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
-          },
-          offload,
-        )
-        .then(this.#written);
+      const frameFill = (frame: Uint8Array): number => {
+        encodeEthernetHeader(header, frame);
+        return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
+      };
+      const netif = this.#netif;
+      return (
+        offload !== undefined && netif.writeOffloaded !== undefined
+          ? netif.writeOffloaded(ETHERNET_HEADER_SIZE + size, frameFill, offload)
+          : netif.write(ETHERNET_HEADER_SIZE + size, frameFill)
+      ).then(this.#written);
     } catch (error) {
       // A device or fill function that throws rejects, as it would from an `async` method.
       return Promise.reject(error);
@@ -115,7 +115,7 @@ export class EthernetLayer implements Ethernet {
 
   // A payload above the MTU goes only to a device that segments it, within its largest frame.
   #fitsSegmented(size: number): boolean {
-    const offloads = this.#netif.offloads?.();
+    const offloads = this.#netif.writeOffloaded === undefined ? undefined : this.#netif.offloads?.();
     return offloads !== undefined && ETHERNET_HEADER_SIZE + size <= offloads.maxFrame;
   }
 

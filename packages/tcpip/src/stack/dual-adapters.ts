@@ -213,8 +213,7 @@ export class DualIp implements IpV4V6 {
   }
 
   offloads(dst: Ipaddr): NetOffloads | undefined {
-    // The IPv6 layer sends every packet within the path MTU (it reports no offloads yet).
-    return dst.version === 4 ? this.#ipv4?.offloads(dst) : undefined;
+    return dst.version === 6 ? this.#ipv6?.offloads(dst) : this.#ipv4?.offloads(dst);
   }
 
   async disconnect(): Promise<void> {

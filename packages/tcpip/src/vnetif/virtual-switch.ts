@@ -191,7 +191,16 @@ class Port implements VirtualNetif {
   }
 
   // Not `async`: the frame is on the link when this returns, and the result is a shared promise.
-  write(size: number, fill: FillFunction, offload?: FrameOffload): Promise<Result<void, NetError>> {
+  write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, undefined);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.writeOffloaded} */
+  writeOffloaded(size: number, fill: FillFunction, offload: FrameOffload): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, offload);
+  }
+
+  #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     if (this.#disconnected) return DISCONNECTED;
     const buffer = this.#frames.take(size);
     let length: number;
