@@ -6,7 +6,7 @@
 
 import type { Device } from "./device.js";
 import type { Macaddr } from "./macaddr.js";
-import { type FillFunction, type NetError, ppNetError } from "./network.js";
+import { type FillFunction, type FrameOffload, type NetError, type NetOffloads, ppNetError } from "./network.js";
 import type { Result } from "./result.js";
 
 /**
@@ -44,6 +44,13 @@ export interface EthernetWriteOptions {
   readonly src?: Macaddr;
   /** Payload buffer size handed to the fill function; the MTU by default. */
   readonly size?: number;
+  /**
+   * The device offloads the frame asks for; with a `gsoSize`, `size` may exceed the MTU up to the
+   * device's `maxFrame`.
+   *
+   * @beta
+   */
+  readonly offload?: FrameOffload;
 }
 
 /**
@@ -67,6 +74,12 @@ export interface Ethernet extends Device {
   mac(): Macaddr;
   /** The largest payload a frame can carry. */
   mtu(): number;
+  /**
+   * The offloads of the device below, if any.
+   *
+   * @beta
+   */
+  offloads?(): NetOffloads | undefined;
 }
 
 /**

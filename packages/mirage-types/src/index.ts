@@ -24,6 +24,8 @@ export type { Console } from "./console.js";
 export {
   type FillFunction,
   type FrameHandler,
+  type FrameOffload,
+  type NetOffloads,
   type NetError,
   type NetStats,
   type Network,

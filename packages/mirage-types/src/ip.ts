@@ -11,7 +11,7 @@ import type { Ipv4Addr } from "./ipv4.js";
 import type { Ipv4Prefix } from "./ipv4-prefix.js";
 import type { Ipv6Addr } from "./ipv6.js";
 import type { Ipv6Prefix } from "./ipv6-prefix.js";
-import type { FillFunction } from "./network.js";
+import type { FillFunction, FrameOffload, NetOffloads } from "./network.js";
 import type { Result } from "./result.js";
 
 /**
@@ -60,6 +60,13 @@ export interface IpWriteOptions<A> {
   readonly src?: A;
   /** Size of the buffer handed to the fill function (default 0: the header is all in `payload`). */
   readonly size?: number;
+  /**
+   * The device offloads the packet asks for (given only when {@link Ip.offloads} allows them): with
+   * a `gsoSize`, a TCP packet above the MTU is sent whole, for the device to segment.
+   *
+   * @beta
+   */
+  readonly offload?: FrameOffload;
 }
 
 /**
@@ -89,6 +96,13 @@ export interface Ip<A, P> extends Device {
   configuredIps(): P[];
   /** The largest payload a packet to `dst` can carry without fragmentation. */
   mtu(dst: A): number;
+  /**
+   * The offloads of the device that packets to `dst` leave by, for this layer's address family
+   * (`tcpv6` false on IPv4 and `tcpv4` false on IPv6); `undefined` for none.
+   *
+   * @beta
+   */
+  offloads?(dst: A): NetOffloads | undefined;
 }
 
 /**

@@ -57,6 +57,48 @@ export type FillFunction = (buffer: Uint8Array) => number;
 export type FrameHandler = (frame: Uint8Array) => void | Promise<void>;
 
 /**
+ * The offloads a network device performs for the frames written to it with
+ * {@link Network.writeOffloaded} (as a virtio-net or tap device's features). A device without the
+ * `offloads` method performs none.
+ *
+ * @beta
+ */
+export interface NetOffloads {
+  /**
+   * The device completes the TCP and UDP checksums of frames written with
+   * {@link FrameOffload.partialChecksum}.
+   */
+  readonly checksum: boolean;
+  /** The device cuts IPv4 TCP frames written with a {@link FrameOffload.gsoSize} into segments (TSO). */
+  readonly tcpv4: boolean;
+  /** The device cuts IPv6 TCP frames written with a {@link FrameOffload.gsoSize} into segments (TSO). */
+  readonly tcpv6: boolean;
+  /**
+   * The largest frame (ethernet header included) the device takes when it segments it: at most
+   * 65535 bytes of IP packet, as a virtio-net device.
+   */
+  readonly maxFrame: number;
+}
+
+/**
+ * What the device is asked to do with one frame it sends, among its {@link NetOffloads}.
+ *
+ * @beta
+ */
+export interface FrameOffload {
+  /**
+   * Cut the frame's TCP payload into segments of this many bytes, the TCP header (options included)
+   * copied into each as the kernel's TSO does; 0 for none. Only with `partialChecksum`.
+   */
+  readonly gsoSize: number;
+  /**
+   * The frame's TCP or UDP checksum field holds only the folded, non-inverted sum of its
+   * pseudo-header (with the whole frame's transport length): the device completes it (per segment).
+   */
+  readonly partialChecksum: boolean;
+}
+
+/**
  * A network interface carrying ethernet frames.
  *
  * @public
@@ -67,6 +109,14 @@ export interface Network extends Device {
    * must not exceed `size` (else `invalid_length`).
    */
   write(size: number, fill: FillFunction): Promise<Result<void, NetError>>;
+  /**
+   * {@link Network.write} asking for the device's {@link NetOffloads} on this frame, which may then
+   * exceed the MTU up to `maxFrame` when it is to be segmented. Called only on a device whose
+   * `offloads` allows what `offload` asks.
+   *
+   * @beta
+   */
+  writeOffloaded?(size: number, fill: FillFunction, offload: FrameOffload): Promise<Result<void, NetError>>;
   /**
    * Delivers every received frame to `handler` until the device is disconnected, then resolves.
    * `headerSize` is the link header length the caller expects (14 for ethernet).
@@ -80,6 +130,13 @@ export interface Network extends Device {
   getStatsCounters(): NetStats;
   /** Resets the traffic counters to zero. */
   resetStatsCounters(): void;
+  /**
+   * The offloads the device performs for frames written with {@link Network.writeOffloaded}; absent
+   * or `undefined` for none.
+   *
+   * @beta
+   */
+  offloads?(): NetOffloads | undefined;
 }
 
 /**

@@ -1,9 +1,16 @@
 // tap.c: the N-API addon behind mirage-unix's tap backend (Linux only).
 //
-//   open(name, bringUp) -> { fd, name }   opens /dev/net/tun as a tap (IFF_TAP | IFF_NO_PI, so every
+//   open(name, bringUp, offloads?) -> { fd, name, vnetHeader, offloads }
+//                                          opens /dev/net/tun as a tap (IFF_TAP | IFF_NO_PI, so every
 //                                          read and write is exactly one ethernet frame) with a
 //                                          non-blocking fd; bringUp sets the interface up if it is down.
 //                                          The name must have at most 15 bytes in UTF-8 and no NUL.
+//                                          With offloads (TUN_F_* bits, 0 for none: the default) and a kernel
+//                                          that has IFF_VNET_HDR, every frame is preceded by a 12-byte
+//                                          virtio-net header (vnetHeader true) and TUNSETOFFLOAD is given
+//                                          the largest accepted subset of offloads (offloads: what the
+//                                          kernel may hand us; it takes segmentation and partial
+//                                          checksums from us whatever they are).
 //   queueLength(fd, length?) -> number     the interface's txqueuelen (the frames the kernel holds for
 //                                          the reader), set to `length` first when given and different.
 //   netdev(fd) -> { name, table }          the interface's current name and the /proc/net/dev table of
@@ -11,9 +18,13 @@
 //                                          ours), for its drop counters.
 //   poll(fd, onFrames)  -> stop()          watches the fd with uv_poll (readiness on the event loop, no
 //                                          thread-pool reads, so nothing blocks process exit) and on
-//                                          each wake-up calls onFrames(frames, errorCode) with every
-//                                          frame that was ready. A fatal read error stops the poller
-//                                          and is reported as errorCode (an errno name).
+//                                          each wake-up calls onFrames(data, ends, errorCode) with the
+//                                          frames that were ready, read until EAGAIN (or a full batch):
+//                                          one Buffer holding them back to back and a Uint32Array of
+//                                          where each ends, so a wake-up crosses into JavaScript once
+//                                          and allocates two objects, whatever the number of frames.
+//                                          A fatal read error stops the poller and is reported as
+//                                          errorCode (an errno name).
 //
 // Writes are done in JavaScript with fs.writeSync(fd, frame): a tap write never blocks.
 // Errors thrown to JavaScript carry the errno name as `code` (EPERM, ENOENT, EBUSY...); a failed napi_*
@@ -34,8 +45,13 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 
-#define FRAME_BUFFER 65536 // larger than any frame a tap hands out (MTU at most 65535)
-#define BATCH 256          // frames per wake-up; uv_poll fires again if more are ready
+#define VNET_HEADER 12 // struct virtio_net_hdr_v1: the legacy 10 bytes and num_buffers
+// Larger than any frame a tap hands out: a header, 65535 bytes of IP packet (an MTU or a GRO'd segment)
+// and an ethernet header with a VLAN tag. A shorter buffer would truncate large segments silently.
+#define FRAME_BUFFER (VNET_HEADER + 18 + 65535)
+#define BATCH 256 // frames per wake-up at most; uv_poll fires again if more are ready
+// Where a wake-up's frames are read: 256 small frames, or 16 of the largest.
+#define STAGING (16 * FRAME_BUFFER)
 
 typedef struct {
   uv_poll_t poll;
@@ -46,7 +62,8 @@ typedef struct {
   int stopped;   // stop() ran (or the poller stopped itself on an error)
   int closed;    // libuv released the handle (or it was never initialized)
   int finalized; // the JavaScript stop function was garbage collected
-  unsigned char buffer[FRAME_BUFFER];
+  uint32_t ends[BATCH];
+  unsigned char staging[STAGING];
 } Poller;
 
 static void throw_errno(napi_env env, int error, const char *what, const char *name) {
@@ -151,27 +168,50 @@ static int tap_name(int fd, char name[IFNAMSIZ]) {
   return 0;
 }
 
-static napi_value open_result(napi_env env, int fd, const char *name) {
+static napi_value open_result(napi_env env, int fd, const char *name, bool vnet_header, uint32_t offloads) {
   napi_value result, value;
   CHECK(napi_create_object(env, &result));
   CHECK(napi_create_int32(env, fd, &value));
   CHECK(napi_set_named_property(env, result, "fd", value));
   CHECK(napi_create_string_utf8(env, name, strnlen(name, IFNAMSIZ), &value));
   CHECK(napi_set_named_property(env, result, "name", value));
+  CHECK(napi_get_boolean(env, vnet_header, &value));
+  CHECK(napi_set_named_property(env, result, "vnetHeader", value));
+  CHECK(napi_create_uint32(env, offloads, &value));
+  CHECK(napi_set_named_property(env, result, "offloads", value));
   return result;
 }
 
+// Sets the header size (always: a persistent tap keeps its last owner's) and the largest subset of
+// `wanted` TUNSETOFFLOAD accepts, dropping the bits older kernels refuse with EINVAL (USO, then TSO).
+// Returns the offloads set, or -1 with errno.
+static long negotiate_offloads(int fd, uint32_t wanted) {
+  int size = VNET_HEADER;
+  if (ioctl(fd, TUNSETVNETHDRSZ, &size) < 0) return -1;
+  const uint32_t usable = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN;
+  const uint32_t tries[] = {wanted, wanted & usable, wanted & (TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6),
+                            wanted & TUN_F_CSUM, 0};
+  for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+    if ((tries[i] & ~TUN_F_CSUM) != 0 && !(tries[i] & TUN_F_CSUM)) continue; // every other flag needs CSUM
+    if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)tries[i]) == 0) return tries[i];
+    if (errno != EINVAL) return -1;
+  }
+  return -1;
+}
+
 static napi_value Open(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_valuetype type = napi_undefined;
   char name[IFNAMSIZ] = {0};
   size_t length = 0;
   bool bring_up = false;
+  uint32_t wanted = 0;
   CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (argc < 2 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_string ||
-      napi_get_value_bool(env, argv[1], &bring_up) != napi_ok) {
-    napi_throw_type_error(env, NULL, "open(name: string, bringUp: boolean)");
+      napi_get_value_bool(env, argv[1], &bring_up) != napi_ok ||
+      (argc >= 3 && napi_get_value_uint32(env, argv[2], &wanted) != napi_ok)) {
+    napi_throw_type_error(env, NULL, "open(name: string, bringUp: boolean, offloads?: number)");
     return NULL;
   }
   // The length first: copying into a short buffer would cut a long name and open another interface.
@@ -192,12 +232,21 @@ static napi_value Open(napi_env env, napi_callback_info info) {
   }
   struct ifreq ifr;
   memset(&ifr, 0, sizeof ifr);
-  ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+  unsigned int features = 0;
+  bool vnet_header = wanted != 0 && ioctl(fd, TUNGETFEATURES, &features) == 0 && (features & IFF_VNET_HDR);
+  ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vnet_header ? IFF_VNET_HDR : 0);
   memcpy(ifr.ifr_name, name, length);
   if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
     int error = errno;
     close(fd);
     throw_errno(env, error, "TUNSETIFF", name);
+    return NULL;
+  }
+  long offloads = 0;
+  if (vnet_header && (offloads = negotiate_offloads(fd, wanted)) < 0) {
+    int error = errno;
+    close(fd);
+    throw_errno(env, error, "setting the virtio-net header and offloads of", ifr.ifr_name);
     return NULL;
   }
   if (bring_up) {
@@ -218,7 +267,7 @@ static napi_value Open(napi_env env, napi_callback_info info) {
       return NULL;
     }
   }
-  napi_value result = open_result(env, fd, ifr.ifr_name);
+  napi_value result = open_result(env, fd, ifr.ifr_name, vnet_header, (uint32_t)offloads);
   if (result == NULL) close(fd); // nobody would ever close it
   return result;
 }
@@ -375,24 +424,17 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
   napi_env env = p->env;
   napi_handle_scope scope;
   CHECK_OR_DIE(napi_open_handle_scope(env, &scope));
-  napi_value frames, callback, receiver, args[2], result;
-  CHECK_OR_DIE(napi_create_array(env, &frames));
+  napi_value callback, receiver, args[3], result;
   uint32_t count = 0;
+  size_t used = 0;
   char napi_message[256];
   const char *failure = status < 0 ? uv_err_name(status) : NULL;
-  while (!failure && count < BATCH) {
-    ssize_t n = read(p->fd, p->buffer, sizeof p->buffer);
+  // Frames are read back to back while a largest one still fits; one copy hands them all over.
+  while (!failure && count < BATCH && used + FRAME_BUFFER <= STAGING) {
+    ssize_t n = read(p->fd, p->staging + used, FRAME_BUFFER);
     if (n > 0) {
-      napi_value frame;
-      if (napi_create_buffer_copy(env, (size_t)n, p->buffer, NULL, &frame) != napi_ok) {
-        take_napi_failure(env, "napi_create_buffer_copy", napi_message, sizeof napi_message);
-        failure = napi_message;
-      } else if (napi_set_element(env, frames, count, frame) != napi_ok) {
-        take_napi_failure(env, "napi_set_element", napi_message, sizeof napi_message);
-        failure = napi_message;
-      } else {
-        count++;
-      }
+      used += (size_t)n;
+      p->ends[count++] = (uint32_t)used;
     } else if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
       break;
     } else if (errno != EINTR) {
@@ -400,12 +442,31 @@ static void on_readable(uv_poll_t *handle, int status, int events) {
     }
   }
   if (count > 0 || failure) {
-    args[0] = frames;
-    if (failure) CHECK_OR_DIE(napi_create_string_utf8(env, failure, NAPI_AUTO_LENGTH, &args[1]));
-    else CHECK_OR_DIE(napi_get_undefined(env, &args[1]));
+    napi_value ends_buffer;
+    void *ends_data = NULL;
+    const char *call = NULL;
+    if (napi_create_buffer_copy(env, used, p->staging, NULL, &args[0]) != napi_ok) call = "napi_create_buffer_copy";
+    else if (napi_create_arraybuffer(env, count * sizeof(uint32_t), &ends_data, &ends_buffer) != napi_ok)
+      call = "napi_create_arraybuffer";
+    else if (napi_create_typedarray(env, napi_uint32_array, count, ends_buffer, 0, &args[1]) != napi_ok)
+      call = "napi_create_typedarray";
+    if (call != NULL) {
+      // The frames are lost, and so would every later one be: reception ends with the reason.
+      take_napi_failure(env, call, napi_message, sizeof napi_message);
+      failure = napi_message;
+      count = 0;
+      used = 0;
+      CHECK_OR_DIE(napi_create_buffer(env, 0, NULL, &args[0]));
+      CHECK_OR_DIE(napi_create_arraybuffer(env, 0, &ends_data, &ends_buffer));
+      CHECK_OR_DIE(napi_create_typedarray(env, napi_uint32_array, 0, ends_buffer, 0, &args[1]));
+    } else if (count > 0) {
+      memcpy(ends_data, p->ends, count * sizeof(uint32_t));
+    }
+    if (failure) CHECK_OR_DIE(napi_create_string_utf8(env, failure, NAPI_AUTO_LENGTH, &args[2]));
+    else CHECK_OR_DIE(napi_get_undefined(env, &args[2]));
     CHECK_OR_DIE(napi_get_reference_value(env, p->callback, &callback));
     CHECK_OR_DIE(napi_get_global(env, &receiver)); // napi_make_callback needs an object receiver
-    napi_status called = napi_make_callback(env, p->context, receiver, callback, 2, args, &result);
+    napi_status called = napi_make_callback(env, p->context, receiver, callback, 3, args, &result);
     if (called == napi_pending_exception) {
       napi_value exception;
       CHECK_OR_DIE(napi_get_and_clear_last_exception(env, &exception));

@@ -4,6 +4,8 @@
 //   node --expose-gc packages/tcpip/bench/tcp-bench.mjs [--mib 256] [--connections 10000]
 //
 // TCP_BENCH_CONFIG='{"delayedAckMs":0}' overrides the stacks' TcpConfig for the transfer.
+// The last vnetif row has both ports offering offloads (64 KiB TCP segments, as over a veth pair); with
+// iperf3 installed, its loopback figure is measured in the same run and every row is compared with it.
 //
 // 1. Bulk throughput: one TCP connection between two dual-stack DirectStacks in this process, over
 //    IPv4 and over IPv6, on a vnetif switch (MTU 1500, then 9000) timed on mirage-unix's real clock, so
@@ -18,6 +20,7 @@
 // 3. Memory per idle connection: heap growth (after a full GC) with N connections open between two
 //    DirectStacks in this heap, divided by N; each connection has both its ends here, so the figure
 //    per end is printed too.
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import net from "node:net";
 import { parseArgs } from "node:util";
@@ -53,11 +56,11 @@ function payload() {
 const gbits = (bytes, ms) => (bytes * 8) / ms / 1e6;
 
 /** Two dual-stack DirectStacks on one switch; `family` picks the server address the client uses. */
-async function stackPair(mtu, tcp = TCP, family = 4) {
+async function stackPair(mtu, tcp = TCP, family = 4, offload = false) {
   const sw = new VirtualSwitch({ clock: unixClock, random: unixRandom });
   const make = (n) =>
     DirectStack.connect({
-      netif: sw.connect({ mac: Macaddr.parse(`02:00:00:00:00:0${n}`), mtu }),
+      netif: sw.connect({ mac: Macaddr.parse(`02:00:00:00:00:0${n}`), mtu, offload }),
       clock: unixClock,
       random: unixRandom,
       ipv4: { cidr: Ipv4Prefix.parse(`10.0.0.${n}/24`) },
@@ -77,8 +80,8 @@ async function stackPair(mtu, tcp = TCP, family = 4) {
 }
 
 /** Sends `data` from the client to the server over one connection; the server hashes what it reads. */
-async function directTransfer(data, mtu, family) {
-  const { server, client, serverAddr } = await stackPair(mtu, TCP, family);
+async function directTransfer(data, mtu, family, offload = false) {
+  const { server, client, serverAddr } = await stackPair(mtu, TCP, family, offload);
   const done = new Promise((resolve) => {
     server.tcp().listen(PORT, async (flow) => {
       const hash = createHash("sha256");
@@ -175,6 +178,31 @@ async function kernelTransfer(data) {
   return { ...result, ms: result.end - start };
 }
 
+/** iperf3 over loopback for 3 s, in Gbit/s; undefined without iperf3. */
+function iperfLoopback() {
+  const port = String(5300 + (process.pid % 500));
+  let server;
+  try {
+    server = spawn("iperf3", ["-s", "-1", "-B", "127.0.0.1", "-p", port], { stdio: "ignore" });
+    for (let i = 0; i < 100; i++) {
+      try {
+        const out = execFileSync("iperf3", ["-c", "127.0.0.1", "-p", port, "-t", "3", "-J"], {
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "ignore"],
+        });
+        return JSON.parse(out).end.sum_received.bits_per_second / 1e9;
+      } catch {
+        execFileSync("sleep", ["0.05"]); // the server is not listening yet
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    server?.kill();
+  }
+}
+
 async function idleConnectionMemory(count) {
   // Default buffer sizes: what an application gets without tuning.
   const { server, client, serverAddr } = await stackPair(1500, {});
@@ -216,31 +244,41 @@ const check = (name, r) => {
 console.log(`TCP bulk transfer, ${BYTES >> 20} MiB in ${CHUNK / 1024} KiB writes, one connection, wall-clock time`);
 const kernel = await kernelTransfer(data);
 check("kernel", kernel);
+const iperf = iperfLoopback();
 const rows = [];
-for (const mtu of [1500, 9000]) {
-  for (const family of [4, 6]) {
-    const direct = await directTransfer(data, mtu, family);
-    check(`direct IPv${family} MTU ${mtu}`, direct);
-    rows.push({ mtu, family, direct });
-  }
+for (const [mtu, family, offload] of [
+  [1500, 4, false],
+  [1500, 6, false],
+  [9000, 4, false],
+  [9000, 6, false],
+  [1500, 4, true],
+]) {
+  const direct = await directTransfer(data, mtu, family, offload);
+  check(`direct IPv${family} MTU ${mtu}${offload ? " offload" : ""}`, direct);
+  rows.push({ mtu, family, offload, direct });
 }
 console.log(
   `  Node kernel sockets, loopback:           ${gbits(BYTES, kernel.ms).toFixed(2).padStart(6)} Gbit/s  ` +
     `(${kernel.ms.toFixed(0)} ms)`,
 );
-for (const { mtu, family, direct } of rows) {
+if (iperf !== undefined)
+  console.log(`  iperf3 kernel <-> kernel, loopback:       ${iperf.toFixed(2).padStart(6)} Gbit/s`);
+for (const { mtu, family, offload, direct } of rows) {
   // IPv6 rows also say how they compare with IPv4 at the same MTU, measured just before.
-  const v4 = rows.find((r) => r.mtu === mtu && r.family === 4).direct;
+  const v4 = rows.find((r) => r.mtu === mtu && r.family === 4 && !r.offload).direct;
   const versus =
     family === 6
       ? `, ${((v4.ms / direct.ms) * 100).toFixed(1)} % of IPv4; CPU time IPv6/IPv4 = ` +
         `${(direct.cpuMs / v4.cpuMs).toFixed(3)} (${direct.cpuMs.toFixed(0)} / ${v4.cpuMs.toFixed(0)} ms)`
       : "";
+  const rate = gbits(BYTES, direct.ms);
+  const ofIperf = iperf === undefined ? "" : `, ${((rate / iperf) * 100).toFixed(1)} % of iperf3`;
   console.log(
-    `  DirectStack <-> DirectStack, IPv${family} vnetif ${String(mtu).padEnd(4)}: ` +
-      `${gbits(BYTES, direct.ms).toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +
+    `  DirectStack <-> DirectStack, IPv${family} vnetif ${String(mtu).padEnd(4)}${offload ? " offload" : ""}: ` +
+      `${rate.toFixed(2).padStart(6)} Gbit/s  (${direct.ms.toFixed(0)} ms, ` +
       `${direct.retransmitted} retransmitted)  = ${((kernel.ms / direct.ms) * 100).toFixed(1)} % of the kernel` +
-      versus,
+      versus +
+      ofIperf,
   );
 }
 const alone = await switchAlone();

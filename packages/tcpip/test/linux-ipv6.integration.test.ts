@@ -163,6 +163,53 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
   );
 }
 
+// Without a pcap in between, the tap offers its offloads: TCP over IPv6 and IPv4 goes out in 64 KiB
+// writes with partial checksums (TSO6 and TSO4), which the kernel cuts and checksums.
+describeRequiring(unavailable ?? missingBackend("tap"), "IPv6 and IPv4 TCP over the tap with offloads", {}, () => {
+  const lab = new Lab();
+  let driver: Driver;
+
+  beforeAll(async () => {
+    driver = await lab.start("tap", {
+      cidr: "10.99.0.2/24",
+      gateway: "10.99.0.1",
+      direct: true,
+      ipv6: `${UNIKERNEL}/64`,
+    });
+    await waitForPreferred(driver, `${UNIKERNEL}/64`);
+  }, LAB_MS);
+
+  afterAll(async () => {
+    await lab.destroy();
+  }, LAB_MS);
+
+  it(
+    "serves 10 MB to `curl -6` and `curl -4` with equal SHA-256, in segments of up to 64 KiB",
+    async () => {
+      const serving = await driver.command({ cmd: "http-serve", port: 80, bytes: TEN_MB }, "http-serving");
+      for (const [flag, host] of [
+        ["-6", `[${UNIKERNEL}]`],
+        ["-4", "10.99.0.2"],
+      ] as const) {
+        const out = lab.exec(
+          "sh",
+          ["-c", `curl -sS ${flag} --max-time 120 http://${host}/ | sha256sum`],
+          transferMs(TEN_MB),
+        );
+        expect(out.split(" ")[0]).toBe(serving.sha256);
+      }
+      const { stats, offloads } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
+        stats: { tcp: { segmentsOut: number }; tcp6: { segmentsOut: number } };
+        offloads: unknown;
+      };
+      expect(offloads).toMatchObject({ checksum: true, tcpv4: true, tcpv6: true });
+      // One write per 64 KiB or so, far fewer than one per 1440 bytes.
+      for (const layer of [stats.tcp, stats.tcp6]) expect(layer.segmentsOut).toBeLessThan(TEN_MB / 1440 / 4);
+    },
+    2 * transferMs(TEN_MB) + TEST_MS,
+  );
+});
+
 const radvdMissing = unavailable ?? missingBackend("tap") ?? missingTools("radvd");
 
 describeRequiring(radvdMissing, "SLAAC from radvd in a namespace", {}, () => {

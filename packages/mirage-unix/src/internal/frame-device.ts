@@ -9,8 +9,10 @@ import { type LogSource, logSource } from "@mirage-ts/mirage-runtime";
 import {
   type FillFunction,
   type FrameHandler,
+  type FrameOffload,
   type Macaddr,
   type NetError,
+  type NetOffloads,
   type NetStats,
   type Network,
   type Result,
@@ -21,8 +23,15 @@ import { checkCount } from "./checks.js";
 
 /** A transport of whole ethernet frames. */
 export interface FrameBackend {
-  /** Sends one frame. */
-  transmit(frame: Uint8Array): Result<void, NetError> | Promise<Result<void, NetError>>;
+  /** Sends one frame, with the offloads it asks for (only those {@link FrameBackend.offloads} has). */
+  transmit(frame: Uint8Array, offload?: FrameOffload): Result<void, NetError> | Promise<Result<void, NetError>>;
+  /** The offloads the transport performs, if any. */
+  offloads?(): NetOffloads | undefined;
+  /**
+   * True when `transmit` is done with the frame once it returns (a synchronous write): the device
+   * then fills one reused buffer instead of allocating one per frame.
+   */
+  readonly transmitsAtOnce?: boolean;
   /**
    * Starts delivering received frames to `receive` (inside a main-loop dispatch), and a failure that
    * ends reception to `fail`.
@@ -91,6 +100,7 @@ export class FrameDevice implements Network {
   #handler: FrameHandler | undefined;
   #endListen: ((result: Result<void, NetError>) => void) | undefined;
   #closing: Promise<void> | undefined;
+  #scratchBuffer = new Uint8Array(0);
 
   constructor(id: string, mac: Macaddr, mtu: number, backend: FrameBackend) {
     this.id = id;
@@ -100,18 +110,41 @@ export class FrameDevice implements Network {
     this.#dropBase = backend.drops?.();
   }
 
-  async write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+  offloads(): NetOffloads | undefined {
+    return this.#backend.offloads?.();
+  }
+
+  write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, undefined);
+  }
+
+  writeOffloaded(size: number, fill: FillFunction, offload: FrameOffload): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, offload);
+  }
+
+  async #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     checkCount("write: size", size);
     if (!this.#connected) return err({ kind: "disconnected" });
-    const buffer = new Uint8Array(size);
+    const buffer = this.#backend.transmitsAtOnce === true ? this.#scratch(size) : new Uint8Array(size);
     const length = fill(buffer);
     if (!Number.isSafeInteger(length) || length < 0 || length > size) return err({ kind: "invalid_length" });
-    const result = await this.#backend.transmit(buffer.subarray(0, length));
+    const result = await this.#backend.transmit(buffer.subarray(0, length), offload);
     if (result.ok) {
       this.#stats.txPkts++;
       this.#stats.txBytes += length;
     }
     return result;
+  }
+
+  // A zeroed buffer of `size` bytes over the reused one, which grows to the largest frame asked for.
+  #scratch(size: number): Uint8Array {
+    if (this.#scratchBuffer.length < size) {
+      this.#scratchBuffer = new Uint8Array(size);
+      return this.#scratchBuffer;
+    }
+    const buffer = this.#scratchBuffer.subarray(0, size);
+    buffer.fill(0);
+    return buffer;
   }
 
   listen(headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {

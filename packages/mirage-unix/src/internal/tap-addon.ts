@@ -11,12 +11,24 @@ import { fileURLToPath } from "node:url";
 
 /** The addon's functions; see native/tap.c. */
 export interface TapAddon {
-  open(name: string, bringUp: boolean): { readonly fd: number; readonly name: string };
+  /**
+   * Opens the tap; with `offloads` (TUN_F_* bits) not 0 and a kernel that can, frames carry a
+   * virtio-net header (`vnetHeader`) and `offloads` says what the kernel accepted.
+   */
+  open(
+    name: string,
+    bringUp: boolean,
+    offloads?: number,
+  ): { readonly fd: number; readonly name: string; readonly vnetHeader: boolean; readonly offloads: number };
   /** The interface's txqueuelen, set to `length` first when given. */
   queueLength(fd: number, length?: number): number;
   /** The interface's current name and the /proc/net/dev table of the namespace it is in. */
   netdev(fd: number): { readonly name: string; readonly table: string };
-  poll(fd: number, onFrames: (frames: Uint8Array[], error: string | undefined) => void): () => void;
+  /**
+   * Watches the descriptor; each wake-up hands over the frames read, back to back in `data`, frame i
+   * ending at `ends[i]` (and starting where frame i - 1 ends).
+   */
+  poll(fd: number, onFrames: (data: Uint8Array, ends: Uint32Array, error: string | undefined) => void): () => void;
 }
 
 /** Where the addon and the install hook's failure report are. */

@@ -15,6 +15,7 @@ import {
   type FillFunction,
   type Macaddr,
   type NetError,
+  type NetOffloads,
   type Network,
   type Result,
   err,
@@ -86,19 +87,36 @@ export class EthernetLayer implements Ethernet {
     options: EthernetWriteOptions = {},
   ): Promise<Result<void, EthernetError>> {
     const size = options.size ?? this.#netif.mtu();
-    if (size > this.#netif.mtu()) return EXCEEDS_MTU;
+    const offload = options.offload;
+    if (size > this.#netif.mtu() && !(offload !== undefined && offload.gsoSize > 0 && this.#fitsSegmented(size)))
+      return EXCEEDS_MTU;
     const header = { dst, src: options.src ?? this.#netif.mac(), ethertype: ETHERTYPES[proto] };
     try {
-      return this.#netif
-        .write(ETHERNET_HEADER_SIZE + size, (frame) => {
-          encodeEthernetHeader(header, frame);
-          return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
-        })
-        .then(this.#written);
+      const frameFill = (frame: Uint8Array): number => {
+        encodeEthernetHeader(header, frame);
+        return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
+      };
+      const netif = this.#netif;
+      return (
+        offload !== undefined && netif.writeOffloaded !== undefined
+          ? netif.writeOffloaded(ETHERNET_HEADER_SIZE + size, frameFill, offload)
+          : netif.write(ETHERNET_HEADER_SIZE + size, frameFill)
+      ).then(this.#written);
     } catch (error) {
       // A device or fill function that throws rejects, as it would from an `async` method.
       return Promise.reject(error);
     }
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ethernet.offloads} */
+  offloads(): NetOffloads | undefined {
+    return this.#netif.offloads?.();
+  }
+
+  // A payload above the MTU goes only to a device that segments it, within its largest frame.
+  #fitsSegmented(size: number): boolean {
+    const offloads = this.#netif.writeOffloaded === undefined ? undefined : this.#netif.offloads?.();
+    return offloads !== undefined && ETHERNET_HEADER_SIZE + size <= offloads.maxFrame;
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ethernet.input} */

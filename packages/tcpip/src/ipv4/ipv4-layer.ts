@@ -17,6 +17,7 @@ import {
   type Arp,
   type Ethernet,
   type FillFunction,
+  type FrameOffload,
   type IpError,
   type IpHandlers,
   type IpProto,
@@ -25,6 +26,7 @@ import {
   Ipv4Addr,
   type Ipv4Prefix,
   type Macaddr,
+  type NetOffloads,
   type Random,
   type Result,
   err,
@@ -290,7 +292,9 @@ export class Ipv4Layer implements Ipv4 {
       throw new RangeError(`an IPv4 datagram of ${IPV4_HEADER_SIZE + length} bytes exceeds 65535`);
     }
     const fragment = options.fragment ?? true;
-    if (IPV4_HEADER_SIZE + length > this.#ethernet.mtu() && !fragment) {
+    const offload = options.offload;
+    const segmented = offload !== undefined && offload.gsoSize > 0;
+    if (IPV4_HEADER_SIZE + length > this.#ethernet.mtu() && !fragment && !segmented) {
       this.#stats.txWouldFragment++;
       return Promise.resolve(err({ kind: "would_fragment" }));
     }
@@ -309,12 +313,12 @@ export class Ipv4Layer implements Ipv4 {
       options: NO_OPTIONS,
     };
     const next = hop.value;
-    if (next.kind === "mac") return this.#send(next.mac, header, chunks, length);
+    if (next.kind === "mac") return this.#send(next.mac, header, chunks, length, offload);
     const cached = this.#arpCache?.cached(next.ip);
-    if (cached !== undefined) return this.#send(cached, header, chunks, length);
+    if (cached !== undefined) return this.#send(cached, header, chunks, length, offload);
     return this.#arp.query(next.ip).then((resolved) => {
       if (!resolved.ok) return this.#noRoute(`no ARP reply for ${next.ip.toString()}`);
-      return this.#send(resolved.value, header, chunks, length);
+      return this.#send(resolved.value, header, chunks, length, offload);
     });
   }
 
@@ -323,9 +327,11 @@ export class Ipv4Layer implements Ipv4 {
     header: Ipv4Header,
     chunks: readonly Uint8Array[],
     length: number,
+    offload: FrameOffload | undefined,
   ): Promise<Result<void, IpError>> {
     const mtu = this.#ethernet.mtu();
-    if (IPV4_HEADER_SIZE + length <= mtu) {
+    // A packet the device segments (TSO) goes whole, as one of MTU size.
+    if (IPV4_HEADER_SIZE + length <= mtu || (offload !== undefined && offload.gsoSize > 0)) {
       // The common case, one packet: no fragment list, no per-fragment header copy.
       return this.#ethernet
         .write(
@@ -336,7 +342,7 @@ export class Ipv4Layer implements Ipv4 {
             gather(chunks, 0, length, buffer, IPV4_HEADER_SIZE);
             return IPV4_HEADER_SIZE + length;
           },
-          { size: IPV4_HEADER_SIZE + length },
+          offload === undefined ? { size: IPV4_HEADER_SIZE + length } : { size: IPV4_HEADER_SIZE + length, offload },
         )
         .then((written) => {
           if (!written.ok) return this.#linkRefused(header.dst, written.error.kind);
@@ -396,6 +402,12 @@ export class Ipv4Layer implements Ipv4 {
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.mtu} */
   mtu(_dst: Ipv4Addr): number {
     return this.#ethernet.mtu() - IPV4_HEADER_SIZE;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.offloads} */
+  offloads(_dst: Ipv4Addr): NetOffloads | undefined {
+    const offloads = this.#ethernet.offloads?.();
+    return offloads === undefined ? undefined : { ...offloads, tcpv6: false };
   }
 
   /** A snapshot of the counters. */

@@ -20,6 +20,7 @@
 import {
   type Ethernet,
   type FillFunction,
+  type FrameOffload,
   type IpError,
   type IpHandlers,
   type IpProto,
@@ -28,6 +29,7 @@ import {
   type Ipv6Addr,
   type Ipv6Prefix,
   type Macaddr,
+  type NetOffloads,
   type Random,
   type Result,
   err,
@@ -222,7 +224,7 @@ export class Ipv6Layer implements Ipv6 {
       const chunks = writeChunks(hopLimit, "hop limit", fill, options.size ?? 0, payload);
       const src = options.src ?? this.src(dst);
       const header = { trafficClass: 0, flowLabel: 0, nextHeader: PROTOCOLS[proto], hopLimit, src, dst };
-      return this.#route(header, chunks, options.fragment ?? true);
+      return this.#route(header, chunks, options.fragment ?? true, options.offload);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -250,6 +252,12 @@ export class Ipv6Layer implements Ipv6 {
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.mtu} */
   mtu(dst: Ipv6Addr): number {
     return this.#pmtu.get(dst, this.#linkMtu, this.#clock.now()) - IPV6_HEADER_SIZE;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Ip.offloads} */
+  offloads(_dst: Ipv6Addr): NetOffloads | undefined {
+    const offloads = this.#ethernet.offloads?.();
+    return offloads === undefined ? undefined : { ...offloads, tcpv4: false };
   }
 
   /** The interface's addresses with their origin and DAD state. */
@@ -385,7 +393,12 @@ export class Ipv6Layer implements Ipv6 {
   }
 
   /** Routes a datagram: multicast goes straight out, unicast through the neighbour cache. */
-  #route(header: Ipv6Header, chunks: readonly Uint8Array[], fragment: boolean): Promise<Result<void, IpError>> {
+  #route(
+    header: Ipv6Header,
+    chunks: readonly Uint8Array[],
+    fragment: boolean,
+    offload?: FrameOffload,
+  ): Promise<Result<void, IpError>> {
     if (this.#disconnected) return Promise.resolve(this.#noRoute("the IPv6 layer is disconnected"));
     if (this.#disabled !== undefined) {
       this.#stats.txDisabled++;
@@ -403,9 +416,9 @@ export class Ipv6Layer implements Ipv6 {
     return new Promise((resolve) => {
       const resolution = this.#ndp.resolve(nextHop, (mac) => {
         if (mac === undefined) resolve(this.#noRoute(`no neighbour advertisement from ${nextHop.toString()}`));
-        else resolve(this.#send(mac, header, chunks, fragment));
+        else resolve(this.#send(mac, header, chunks, fragment, NO_HEAD, offload));
       });
-      if (resolution.kind === "mac") resolve(this.#send(resolution.mac, header, chunks, fragment));
+      if (resolution.kind === "mac") resolve(this.#send(resolution.mac, header, chunks, fragment, NO_HEAD, offload));
       else if (resolution.kind === "refused") resolve(this.#noRoute("the neighbour cache is full"));
     });
   }
@@ -416,14 +429,23 @@ export class Ipv6Layer implements Ipv6 {
     chunks: readonly Uint8Array[],
     fragment: boolean,
     ext = NO_HEAD,
+    offload?: FrameOffload,
   ): Promise<Result<void, IpError>> {
     const length = ext.length + totalLength(chunks);
     const mtu = this.#pmtu.get(header.dst, this.#linkMtu, this.#clock.now());
-    if (IPV6_HEADER_SIZE + length <= mtu) {
-      return this.#frame(mac, header, length, (buffer, at) => {
-        buffer.set(ext, at);
-        gather(chunks, 0, length - ext.length, buffer, at + ext.length);
-      });
+    // A packet the device segments (TSO) goes whole, as one of MTU size.
+    const segmented = offload !== undefined && offload.gsoSize > 0 && ext.length === 0;
+    if (IPV6_HEADER_SIZE + length <= mtu || segmented) {
+      return this.#frame(
+        mac,
+        header,
+        length,
+        (buffer, at) => {
+          buffer.set(ext, at);
+          gather(chunks, 0, length - ext.length, buffer, at + ext.length);
+        },
+        offload,
+      );
     }
     if (!fragment || ext.length > 0) {
       this.#stats.txWouldFragment++;
@@ -467,6 +489,7 @@ export class Ipv6Layer implements Ipv6 {
     header: Ipv6Header,
     length: number,
     body: (buffer: Uint8Array, at: number) => void,
+    offload?: FrameOffload,
   ): Promise<Result<void, IpError>> {
     const size = IPV6_HEADER_SIZE + length;
     return this.#ethernet
@@ -478,7 +501,7 @@ export class Ipv6Layer implements Ipv6 {
           body(buffer, IPV6_HEADER_SIZE);
           return size;
         },
-        { size },
+        offload === undefined ? { size } : { size, offload },
       )
       .then((written) => {
         if (!written.ok) this.#stats.txLinkErrors++;

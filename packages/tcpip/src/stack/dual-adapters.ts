@@ -20,6 +20,7 @@ import {
   type Ipaddr,
   Ipv4Addr,
   Ipv6Addr,
+  type NetOffloads,
   type Prefix,
   type Result,
   type TcpConnectOptions,
@@ -210,6 +211,10 @@ export class DualIp implements IpV4V6 {
     // Without IPv6, the MTU an IPv6 packet would have: the fixed header is 20 bytes longer.
     if (dst.version === 6) return this.#ipv6?.mtu(dst) ?? this.#ipv4Mtu.mtu(Ipv4Addr.any) - 20;
     return this.#ipv4Mtu.mtu(dst);
+  }
+
+  offloads(dst: Ipaddr): NetOffloads | undefined {
+    return dst.version === 6 ? this.#ipv6?.offloads(dst) : this.#ipv4?.offloads(dst);
   }
 
   async disconnect(): Promise<void> {

@@ -150,7 +150,7 @@ export class TcpLayer<A> implements Tcp<A> {
       config: this.#config,
       counters: this.#counters,
       txHeader: this.#tx,
-      transmit: (conn, parts) => this.#transmit(conn, parts),
+      transmit: (conn, parts, options) => this.#transmit(conn, parts, options),
       established: (conn) => this.#established(conn),
       closed: (conn) => this.#closed(conn),
       ackAfterBurst: (conn) => {
@@ -488,6 +488,7 @@ export class TcpLayer<A> implements Tcp<A> {
       // Don't fragment (RFC 1191 §6): a router that cannot carry a segment says so with ICMP, and
       // `icmpError` lowers the segment size, instead of fragmenting every segment of the connection.
       ipWriteOptions: { src: local, fragment: false },
+      offloads: this.#ip.offloads?.(remote),
     });
     return conn;
   }
@@ -557,8 +558,8 @@ export class TcpLayer<A> implements Tcp<A> {
 
   // ---------------------------------------------------------------- output
 
-  #transmit(conn: Connection<A>, parts: Uint8Array[]): void {
-    this.#ip.write(conn.remote, "tcp", noFill, parts, conn.ipWriteOptions).then(this.#onWritten, this.#onWriteFailed);
+  #transmit(conn: Connection<A>, parts: Uint8Array[], options: IpWriteOptions<A>): void {
+    this.#ip.write(conn.remote, "tcp", noFill, parts, options).then(this.#onWritten, this.#onWriteFailed);
   }
 
   // RFC 9293 §3.10.7.1: a segment for no connection gets <SEQ=SEG.ACK><CTL=RST>, or

@@ -15,8 +15,10 @@
 import {
   type FillFunction,
   type FrameHandler,
+  type FrameOffload,
   Macaddr,
   type NetError,
+  type NetOffloads,
   type NetStats,
   type Network,
   type Random,
@@ -29,10 +31,13 @@ import { FrameSlab } from "../internal/frame-slab.js";
 import { LinkDirection, checkImpairments } from "../internal/link-direction.js";
 import { OK } from "../internal/settled.js";
 import type { Clock } from "../time/clock.js";
+import { completePartialChecksum, segmentTcpv4 } from "./frame-offload.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
 
 const DISCONNECTED: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "disconnected" }));
 const INVALID_LENGTH: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "invalid_length" }));
+/** What a port with `offload` does, as a veth pair: checksums, and IPv4 TCP segments of up to 64 KiB. */
+const PORT_OFFLOADS: NetOffloads = { checksum: true, tcpv4: true, tcpv6: false, maxFrame: 14 + 65535 };
 
 /**
  * Options of a {@link VirtualSwitch}.
@@ -58,6 +63,15 @@ export interface VirtualPortOptions {
   readonly mtu?: number;
   /** The impairments of the port's link (default: none). */
   readonly link?: LinkImpairments;
+  /**
+   * Offer {@link @mirage-ts/mirage-types#NetOffloads} as a veth device does (default false): the
+   * stack may write IPv4 TCP frames of up to 64 KiB with partial checksums. The switch completes the
+   * checksums and carries the large frame whole to a port that offers offloads too, cut into
+   * segments of the sender's size for one that does not.
+   *
+   * @beta
+   */
+  readonly offload?: boolean;
 }
 
 /**
@@ -101,38 +115,48 @@ export class VirtualSwitch {
     checkImpairments(link);
     const port: Port = new Port(
       {
-        forward: (frame) => this.#forward(port, frame),
+        forward: (frame, gsoSize) => this.#forward(port, frame, gsoSize),
         detach: () => this.#ports.splice(this.#ports.indexOf(port), 1),
       },
       options.mac ?? Macaddr.makeLocal(this.#random.generate(6)),
       mtu,
       new LinkDirection(this.#clock, this.#random, link),
       new LinkDirection(this.#clock, this.#random, link),
+      options.offload === true,
     );
     this.#ports.push(port);
     return port;
   }
 
-  /** Forwards a frame that crossed `from`'s uplink. */
-  #forward(from: Port, frame: Uint8Array): void {
+  /** Forwards a frame that crossed `from`'s uplink; `gsoSize` is not 0 for a frame to segment. */
+  #forward(from: Port, frame: Uint8Array, gsoSize: number): void {
     const dst = frame.length >= 6 ? Macaddr.read(frame, 0) : Macaddr.broadcast;
     if (dst.isUnicast()) {
       for (const port of this.#ports) {
         if (port !== from && port.macaddr.equals(dst)) {
-          port.fromSwitch(frame);
+          deliver(port, frame, gsoSize);
           return;
         }
       }
     }
     const targets = this.#ports.filter((port) => port !== from);
     // Each receiver gets its own copy: a link may corrupt it, and a stack may reuse it.
-    for (const [i, port] of targets.entries()) port.fromSwitch(i === targets.length - 1 ? frame : frame.slice());
+    for (const [i, port] of targets.entries()) deliver(port, i === targets.length - 1 ? frame : frame.slice(), gsoSize);
   }
+}
+
+/** Hands a frame to `port`: whole if it takes large frames, else cut into segments of `gsoSize`. */
+function deliver(port: Port, frame: Uint8Array, gsoSize: number): void {
+  if (gsoSize === 0 || port.offloads() !== undefined) {
+    port.fromSwitch(frame);
+    return;
+  }
+  for (const segment of segmentTcpv4(frame, gsoSize) ?? [frame]) port.fromSwitch(segment);
 }
 
 /** What a port needs from its switch. */
 interface Fabric {
-  forward(frame: Uint8Array): void;
+  forward(frame: Uint8Array, gsoSize: number): void;
   detach(): void;
 }
 
@@ -150,14 +174,16 @@ class Port implements VirtualNetif {
   readonly #frames = new FrameSlab();
   readonly #drops = { notListening: 0, handlerErrors: 0 };
   // The links' delivery callbacks, made once rather than per frame.
-  readonly #toSwitch = (frame: Uint8Array): void => this.#fabric.forward(frame);
+  readonly #toSwitch = (frame: Uint8Array): void => this.#fabric.forward(frame, 0);
+  readonly #offloads: NetOffloads | undefined;
   readonly #fromLink = (frame: Uint8Array): void => this.#receive(frame);
   readonly #onHandlerError = (): void => {
     this.#drops.handlerErrors++;
   };
 
-  constructor(fabric: Fabric, mac: Macaddr, mtu: number, up: LinkDirection, down: LinkDirection) {
+  constructor(fabric: Fabric, mac: Macaddr, mtu: number, up: LinkDirection, down: LinkDirection, offload: boolean) {
     this.#fabric = fabric;
+    this.#offloads = offload ? PORT_OFFLOADS : undefined;
     this.macaddr = mac;
     this.#mtu = mtu;
     this.#up = up;
@@ -166,6 +192,15 @@ class Port implements VirtualNetif {
 
   // Not `async`: the frame is on the link when this returns, and the result is a shared promise.
   write(size: number, fill: FillFunction): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, undefined);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.writeOffloaded} */
+  writeOffloaded(size: number, fill: FillFunction, offload: FrameOffload): Promise<Result<void, NetError>> {
+    return this.#write(size, fill, offload);
+  }
+
+  #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     if (this.#disconnected) return DISCONNECTED;
     const buffer = this.#frames.take(size);
     let length: number;
@@ -174,11 +209,26 @@ class Port implements VirtualNetif {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (!Number.isInteger(length) || length < 0 || length > size || length > this.#mtu + 14) return INVALID_LENGTH;
+    const gsoSize = this.#offloads === undefined ? 0 : (offload?.gsoSize ?? 0);
+    const largest = gsoSize > 0 ? this.#offloads!.maxFrame : this.#mtu + 14;
+    if (!Number.isInteger(length) || length < 0 || length > size || length > largest) return INVALID_LENGTH;
     this.#stats.txPkts++;
     this.#stats.txBytes += length;
-    this.#up.transmit(length === size ? buffer : buffer.subarray(0, length), this.#toSwitch);
+    const frame = length === size ? buffer : buffer.subarray(0, length);
+    // On the wire every checksum is complete: the receiving stack verifies it, and a pcap shows it.
+    if (this.#offloads !== undefined && offload?.partialChecksum === true) completePartialChecksum(frame);
+    // A frame above the MTU is cut where it reaches a port without offloads.
+    if (gsoSize > 0 && length > this.#mtu + 14) {
+      this.#up.transmit(frame, (sent) => this.#fabric.forward(sent, gsoSize));
+    } else {
+      this.#up.transmit(frame, this.#toSwitch);
+    }
     return OK;
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Network.offloads} */
+  offloads(): NetOffloads | undefined {
+    return this.#offloads;
   }
 
   listen(_headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {

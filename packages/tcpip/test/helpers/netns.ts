@@ -16,7 +16,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, "..", "fixtures");
 const PACKAGE = join(here, "..", "..");
 
-export type Backend = "socat" | "tap";
+/** `tap-plain` is the tap with its virtio-net offloads turned off (`MIRAGE_TAP_OFFLOAD=0`). */
+export type Backend = "socat" | "tap" | "tap-plain";
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -47,7 +48,7 @@ export function interopUnavailable(tools: readonly string[]): Missing {
 
 /** What `backend` needs beyond the namespace: the native addon for the tap. */
 export function missingBackend(backend: Backend): Missing {
-  return backend === "tap" ? missingTapAddon() : undefined;
+  return backend === "socat" ? undefined : missingTapAddon();
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
@@ -181,8 +182,9 @@ export class Lab {
         stdio: ["pipe", "pipe", "pipe"],
       });
     } else {
+      const offload = backend === "tap-plain" ? { MIRAGE_TAP_OFFLOAD: "0" } : {};
       driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
-        env: { ...process.env, DRIVER: JSON.stringify({ backend, tap: this.tap, ...config }) },
+        env: { ...process.env, ...offload, DRIVER: JSON.stringify({ backend: "tap", tap: this.tap, ...config }) },
         stdio: ["pipe", "pipe", "pipe"],
       });
     }

@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 
-import type { IpWriteOptions, TcpError } from "@mirage-ts/mirage-types";
+import type { IpWriteOptions, NetOffloads, TcpError } from "@mirage-ts/mirage-types";
 import type { IcmpErrorKind } from "../../icmp/icmp-error.js";
 import type { CongestionController } from "../congestion.js";
 import { TcpFlags, TcpHeader } from "../segment.js";
@@ -22,6 +22,7 @@ import type { HeldClock } from "./held-clock.js";
 import { LossRecovery } from "./loss-recovery.js";
 import { ReceiveBuffer } from "./receive-buffer.js";
 import { RtoEstimator } from "./rto.js";
+import { SegmentOffload, partialChecksum } from "./segment-offload.js";
 import { SendBuffer } from "./send-buffer.js";
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "./seq.js";
 import type { CookieSyn } from "./syn-cookies.js";
@@ -94,7 +95,7 @@ export interface ConnectionHost<A> {
   /** A header reused for every segment this layer builds (building is synchronous). */
   readonly txHeader: TcpHeader;
   /** Sends header and payload views to the connection's peer. */
-  transmit(conn: Connection<A>, parts: Uint8Array[]): void;
+  transmit(conn: Connection<A>, parts: Uint8Array[], options: IpWriteOptions<A>): void;
   /** The connection reached ESTABLISHED (or a state past it) for the first time. */
   established(conn: Connection<A>): void;
   /** The connection left the table: every timer and buffer it held is released. */
@@ -125,6 +126,8 @@ export interface ConnectionParams<A> {
   readonly keepalive: KeepaliveMs | undefined;
   /** Options for every IP write of this connection (its source address). */
   readonly ipWriteOptions: IpWriteOptions<A>;
+  /** The offloads of the device towards the peer (for this address family), if any. */
+  readonly offloads?: NetOffloads | undefined;
 }
 
 /** The window shift we offer: the smallest that lets the window field cover `receiveBufferSize`. */
@@ -205,6 +208,7 @@ export class Connection<A> {
   #offerTs: boolean;
   #offerSack: boolean;
   #ourMss: number;
+  readonly #offload: SegmentOffload<A>;
   #smss = 536;
   // The peer's MSS option (or the default), floored at MIN_MSS.
   #peerMss = 536;
@@ -257,6 +261,7 @@ export class Connection<A> {
     this.#tsOffset = params.tsOffset;
     this.pseudoSum = params.pseudoSum;
     this.ipWriteOptions = params.ipWriteOptions;
+    this.#offload = new SegmentOffload(params.ipWriteOptions, params.offloads);
     this.#pathMss = Math.max(MIN_MSS, params.pathMss);
     this.#defaultMss = params.defaultMss;
     this.#keepalive = params.keepalive;
@@ -671,7 +676,10 @@ export class Connection<A> {
         cc.onUndo(now);
       } else if (outcome === "exit-recovery") cc.onRecoveryEnd(now);
       else if (outcome !== "partial" || recovery.phase === "loss") {
-        cc.onAck(acked, this.#cwndBlocked || pipeBefore >= cc.cwnd, now, this.#rto.srtt);
+        const limited = this.#cwndBlocked || pipeBefore >= cc.cwnd;
+        // The peer acknowledges a segmented write at once, one ACK for many segments: counted as the
+        // ACKs of every other segment, so byte counting's per-ACK cap does not stall slow start.
+        for (const part of this.#offload.ackParts(acked, this.#smss)) cc.onAck(part, limited, now, this.#rto.srtt);
       }
       if (seqLt(this.#sndUna, this.#sndNxt)) this.#timers.set(TimerKind.Retransmit, this.#rtoDelay());
       else if (!this.#persisting) this.#timers.clear(TimerKind.Retransmit);
@@ -933,7 +941,7 @@ export class Connection<A> {
       const unsent = seqDiff(dataEnd, nxt);
       if (unsent > 0) {
         const wndLeft = seqDiff(seqAdd(una, this.#sndWnd), nxt);
-        const len = Math.min(unsent, maxPayload, wndLeft, room);
+        const len = this.#offload.burst(Math.min(unsent, wndLeft, room), maxPayload, unsent);
         if (len <= 0) {
           if (room <= 0 && wndLeft > 0) this.#cwndBlocked = true;
           break;
@@ -1131,11 +1139,14 @@ export class Connection<A> {
     h.encode(header);
     const parts = [header];
     if (dataLen > 0) this.#snd.views(dataOffset, dataLen, parts);
-    const checksum = segmentChecksum(parts, this.pseudoSum, headerLength + dataLen);
+    const offload = this.#offload;
+    const checksum = offload.partialChecksum
+      ? partialChecksum(this.pseudoSum, headerLength + dataLen)
+      : segmentChecksum(parts, this.pseudoSum, headerLength + dataLen);
     header[16] = checksum >>> 8;
     header[17] = checksum & 0xff;
     this.#counters.segmentsOut++;
-    this.#host.transmit(this, parts);
+    this.#host.transmit(this, parts, offload.options(dataLen, this.#maxPayload()));
   }
 
   // The window to advertise, with receiver-side SWS avoidance (RFC 9293 §3.8.6.2.2): the right edge

@@ -1,0 +1,68 @@
+/**
+ * The device offloads a connection uses to send: partial checksums (the device sums the segment) and
+ * TCP segmentation (one write of up to 64 KiB that the device cuts into MSS-sized segments, as Linux
+ * hands a virtio-net or tap device). Chosen once, from what the IP layer reports of the device.
+ *
+ * @packageDocumentation
+ */
+
+import type { FrameOffload, IpWriteOptions, NetOffloads } from "@mirage-ts/mirage-types";
+import { fold } from "./checksum.js";
+
+/** IP header (IPv6's fixed one, the larger) and the longest TCP header, kept out of a burst. */
+const HEADROOM = 40 + 60;
+/** The largest IP packet. */
+const MAX_PACKET = 65535;
+
+/** How one connection's segments leave: the IP write options for each kind of segment. */
+export class SegmentOffload<A> {
+  /** Whether checksums are left to the device. */
+  readonly partialChecksum: boolean;
+  /** The most payload bytes one write may carry (0: no segmentation offload). */
+  readonly #burstBytes: number;
+  readonly #plain: IpWriteOptions<A>;
+  readonly #partial: IpWriteOptions<A>;
+
+  constructor(base: IpWriteOptions<A>, offloads: NetOffloads | undefined) {
+    this.#plain = base;
+    this.partialChecksum = offloads?.checksum === true;
+    this.#partial = this.partialChecksum ? { ...base, offload: { gsoSize: 0, partialChecksum: true } } : base;
+    const segments = this.partialChecksum && (offloads!.tcpv4 || offloads!.tcpv6);
+    this.#burstBytes = segments ? Math.min(MAX_PACKET, offloads!.maxFrame - 14) - HEADROOM : 0;
+  }
+
+  /**
+   * The payload of the next new-data write, at most `wanted` bytes: whole segments of `maxPayload`
+   * when the device segments (a partial segment only at the end of the data), one segment otherwise.
+   */
+  burst(wanted: number, maxPayload: number, unsent: number): number {
+    if (this.#burstBytes <= maxPayload || wanted <= maxPayload) return Math.min(wanted, maxPayload);
+    const len = Math.min(wanted, this.#burstBytes - (this.#burstBytes % maxPayload));
+    return len === unsent ? len : len - (len % maxPayload);
+  }
+
+  /**
+   * How a cumulative ACK of `acked` bytes is fed to the congestion controller: whole, or with
+   * segmentation offload as the ACKs of every other `smss` segment a peer without stretch ACKs sends.
+   */
+  ackParts(acked: number, smss: number): number[] {
+    const step = 2 * smss;
+    if (this.#burstBytes === 0 || acked <= step) return [acked];
+    const parts: number[] = [];
+    for (let left = acked; left > 0; left -= step) parts.push(Math.min(left, step));
+    return parts;
+  }
+
+  /** The write options of a segment with `dataLen` payload bytes, `maxPayload` per wire segment. */
+  options(dataLen: number, maxPayload: number): IpWriteOptions<A> {
+    if (!this.partialChecksum) return this.#plain;
+    if (dataLen <= maxPayload) return this.#partial;
+    const offload: FrameOffload = { gsoSize: maxPayload, partialChecksum: true };
+    return { ...this.#plain, offload };
+  }
+}
+
+/** The checksum field of a segment the device completes: the folded, non-inverted pseudo-header sum. */
+export function partialChecksum(pseudo: number, length: number): number {
+  return fold(pseudo + length);
+}
