@@ -864,7 +864,7 @@ describe("listen backlog", () => {
 });
 
 describe("SYN cookies", () => {
-  it("never evicts a half-open connection whose ACK is in the batch of the SYN that found the backlog full", async () => {
+  it("with cookies, never evicts a half-open connection for a SYN that found the backlog full", async () => {
     // 40002's ACK and 40003's cookie ACK fill the backlog with connections the listener has not taken yet
     // (it takes them after the batch); 40004's SYN then finds no room. Evicting 40001, half-open for a whole
     // initial RTO, would answer its ACK, queued right behind, with a RST: the peer believed it was connected.
