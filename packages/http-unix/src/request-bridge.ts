@@ -7,8 +7,7 @@
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable, Writable } from "node:stream";
 
 /** A request of either protocol. */
 export type NodeRequest = IncomingMessage | Http2ServerRequest;
@@ -109,7 +108,55 @@ export async function sendResponse(res: NodeResponse, response: Response, h2: bo
     res.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res);
+  await writeBody(res, response.body.getReader());
+}
+
+/** Resolves when `res` can take more (`'drain'`), or to `false` once it closed first. */
+function drained(res: Writable): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (more: boolean) => () => {
+      res.off("drain", onDrain);
+      res.off("close", onClose);
+      resolve(more);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    res.once("drain", onDrain);
+    res.once("close", onClose);
+  });
+}
+
+/**
+ * Copies a body to `res` chunk by chunk, reading the next chunk only when `res` takes more (Node's
+ * backpressure), then ends `res`. A body that fails, or a response closed before the end (the peer
+ * went away), rejects after the other side is released. The reader is used directly: Node's
+ * `Readable.fromWeb` and `pipeline` build an AbortController, a DOMException and several streams per
+ * response, which cost more than the rest of a small response.
+ */
+async function writeBody(res: Writable, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  for (;;) {
+    let next: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      next = await reader.read();
+    } catch (error) {
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    }
+    if (next.done) break;
+    if (res.destroyed || res.writableEnded) {
+      await reader.cancel();
+      throw new Error("the response closed before its body was sent");
+    }
+    if (!res.write(next.value) && !(await drained(res))) {
+      await reader.cancel();
+      throw new Error("the response closed before its body was sent");
+    }
+  }
+  // 'finish' once the last bytes went to the connection; 'close' when it went away before.
+  await new Promise<void>((resolve) => {
+    res.once("close", resolve);
+    res.end(() => resolve());
+  });
 }
 
 /** A plain-text response with `status`, closing an HTTP/1 connection. */

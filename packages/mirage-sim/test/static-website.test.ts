@@ -7,6 +7,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { connectHttpServer } from "@mirage-ts/http-unix";
 import { Ipv4Addr, Key, ppTcpError } from "@mirage-ts/mirage-types";
 import { connectMemoryKvRw } from "@mirage-ts/mirage-unix";
 import { describe, expect, it } from "vitest";
@@ -49,7 +50,7 @@ describe("static-website in the simulator", () => {
         const world = new SimWorld({ seed });
         const server = await world.host("server", { ipv4: "10.0.0.1/24", link: LINK, tcp: TCP });
         const client = await world.host("client", { ipv4: "10.0.0.2/24", tcp: TCP });
-        server.start(Website.start, server.stack, kv);
+        server.start(Website.start, server.stack, kv, connectHttpServer(server.stack.tcp()));
         const opened = await world.runUntil(client.stack.tcp().createConnection(SERVER, 80));
         if (!opened.ok) throw new Error(ppTcpError(opened.error));
         const hash = createHash("sha256");

@@ -864,6 +864,32 @@ describe("listen backlog", () => {
 });
 
 describe("SYN cookies", () => {
+  it("with cookies, never evicts a half-open connection for a SYN that found the backlog full", async () => {
+    // 40002's ACK and 40003's cookie ACK fill the backlog with connections the listener has not taken yet
+    // (it takes them after the batch); 40004's SYN then finds no room. Evicting 40001, half-open for a whole
+    // initial RTO, would answer its ACK, queued right behind, with a RST: the peer believed it was connected.
+    const { stats } = await runScript(
+      `
+      0      listen 8080 backlog 2
+      +0     < @40001 S 0:0(0) win 65535
+      +0     > @40001 S. 0:0(0) ack 1
+      +0     < @40002 S 0:0(0) win 65535
+      +0     > @40002 S. 0:0(0) ack 1
+      +0     < @40003 S 0:0(0) win 65535
+      +0     > @40003 S. 0:0(0) ack 1
+      +1     > @40001 S. 0:0(0) ack 1
+      +0     > @40002 S. 0:0(0) ack 1
+      +0.1   << @40002 . 1:1(0) ack 1 win 65535
+      +0     << @40003 . 1:1(0) ack 1 win 65535
+      +0     << @40004 S 0:0(0) win 65535
+      +0     < @40001 . 1:1(0) ack 1 win 65535
+      +0     stats halfOpenEvicted 0 listenOverflows 1 connections 3
+    `,
+      { config: plain },
+    );
+    expect(stats.passiveOpens).toBe(3);
+  });
+
   // A first SYN fills the backlog of 1; the next ones are answered with cookies.
   const full = `
       0      listen 8080 backlog 1

@@ -344,7 +344,10 @@ export class TcpLayer<A> implements Tcp<A> {
       this.#sendCookieSynAck(this.#cookies, src, dst, seg);
       return;
     }
-    if (full()) this.#evictHalfOpen(listener);
+    // With cookies, a half-open entry is never evicted: its peer may have answered already, its ACK still
+    // queued behind this SYN (a batch of frames runs before the handlers take the established connections,
+    // so `pending` can reach the backlog within one batch); evicting it would answer that ACK with a RST.
+    if (full() && this.#cookies === undefined) this.#evictHalfOpen(listener);
     if (full() || this.#connections.size >= this.#config.maxConnections) {
       // Dropped without a RST: the peer retries its SYN, as with a full Linux queue.
       counters.listenOverflows++;
