@@ -110,7 +110,8 @@ describe("the Kubernetes manifests", () => {
     expect(() => model.validate()).toThrow(/replicas must be integer/u);
   });
 
-  it(`are refused by the strict schemas (Kubernetes ${KUBERNETES_VERSION}) when a field is misspelt or misplaced`, () => {
+  const strictTitle = `are refused by the strict schemas (Kubernetes ${KUBERNETES_VERSION})`;
+  it(`${strictTitle} when a field is misspelt or misplaced`, () => {
     const [deployment, service] = kubernetesManifests(options) as Record<string, unknown>[];
     const broken = JSON.parse(JSON.stringify(deployment)) as {
       spec: { template: { spec: { containers: Record<string, unknown>[] } } };

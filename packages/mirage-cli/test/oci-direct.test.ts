@@ -109,7 +109,7 @@ describeRequiring(missing, "the OCI image of static-website --net=direct", { tim
     }
   });
 
-  it("runs unprivileged with /dev/net/tun and NET_ADMIN in a namespace, makes its tap there, answers curl", async () => {
+  it("runs unprivileged with /dev/net/tun and NET_ADMIN in a namespace, makes its tap, answers curl", async () => {
     if (spec === undefined || ns === undefined) throw new Error("no image");
     for (const namespace of spec.linux.namespaces)
       if (namespace.type === "network") namespace.path = `/var/run/netns/${ns.name}`;

@@ -100,7 +100,8 @@ describeRequiring(missing, "the OCI image of static-website", { timeout: RUN_TES
     expect(`${loaded.stdout}${loaded.stderr}`).toContain(`Loaded image: ${REFERENCE}`);
     expect(loaded.code).toBe(0);
     expect((await run("podman", ["rmi", REFERENCE], { cwd: dir })).code).toBe(0);
-    // Read as a docker-archive (manifest.json), the image has Docker's health check; as an OCI layout podman ignores it.
+    // Read as a docker-archive (manifest.json), the image has Docker's health check; as an OCI layout
+    // podman ignores it.
     const pulled = await run(
       "podman",
       ["pull", "-q", `docker-archive:${join(dir, "dist", "static-website.oci.tar")}`],

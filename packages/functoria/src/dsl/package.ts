@@ -78,7 +78,8 @@ export function mergePackage(a: Package, b: Package): Package | undefined {
   for (const r of b.ranges) if (!ranges.includes(r)) ranges.push(r);
   if (intersectRanges(ranges) === undefined) {
     throw new TypeError(
-      `package ${JSON.stringify(a.name)}: no version satisfies all of ${ranges.map((r) => JSON.stringify(r)).join(", ")}; ` +
+      `package ${JSON.stringify(a.name)}: no version satisfies all of ` +
+        `${ranges.map((r) => JSON.stringify(r)).join(", ")}; ` +
         "align the ranges the devices and the application declare",
     );
   }
