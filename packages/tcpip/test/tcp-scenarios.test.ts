@@ -916,6 +916,29 @@ describe("SYN cookies", () => {
     expect(stats.synCookiesInvalid).toBe(0);
   });
 
+  it("a cookie ACK wins over the half-open entry a retransmitted SYN made once the backlog had room", async () => {
+    // 40002's SYN gets a cookie; 40001 is taken, and 40002's retransmitted SYN, finding room, makes a
+    // half-open entry with another ISS. The peer took the cookie's SYN-ACK: its ACK opens the connection
+    // and the entry goes without a RST (connect-burst lost 128 of 2000 clients to that RST under load).
+    const { stats } = await runScript(
+      `${full}
+      +0     < @40002 S 0:0(0) win 65535 <mss 1460>
+      +0     > @40002 S. 0:0(0) ack 1 <mss 1460>
+      +0     < @40001 . 1:1(0) ack 1 win 65535
+      +0     accept
+      +0.1   < @40002 S 0:0(0) win 65535 <mss 1460>
+      +0     > @40002 S. 0:0(0) ack 1 <mss 1460>
+      +0     stats halfOpen 1
+      +0.1   < @40002 P. 1:11(10) ack 1 isn 1 win 65535
+      +0     stats synCookiesValid 1 halfOpen 0 connections 2
+      +0     accept
+      +0     read 10
+    `,
+      { config: slowRto },
+    );
+    expect(stats.resetsSent).toBe(0);
+  });
+
   it("a forged cookie ACK gets a RST and opens nothing", async () => {
     await runScript(
       `${full}

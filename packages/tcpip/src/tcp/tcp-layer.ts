@@ -308,7 +308,10 @@ export class TcpLayer<A> implements Tcp<A> {
       }
     }
     const payload = buffer.subarray(seg.headerLength);
-    if (conn !== undefined) {
+    if (conn !== undefined && this.#cookieOvertakes(conn, src, dst, seg)) {
+      conn.forget();
+      conn = undefined;
+    } else if (conn !== undefined) {
       const freshSyn = (seg.flags & (SYN | ACK | RST)) === SYN;
       if (!(freshSyn && conn.acceptsNewSyn(seg) && this.#listeners.has(seg.dstPort))) {
         this.#current = conn;
@@ -431,6 +434,19 @@ export class TcpLayer<A> implements Tcp<A> {
     conn.acceptCookie(seg, cookie);
     conn.input(seg, payload);
     return true;
+  }
+
+  // A SYN first answered with a cookie (the queue was full) and, retransmitted, by a half-open entry (it
+  // had room by then): a peer that took the cookie's SYN-ACK sends an ACK the entry cannot accept, and the
+  // entry would answer it with a RST. A valid cookie wins and the entry goes without a word.
+  #cookieOvertakes(conn: Connection<A>, src: A, dst: A, seg: TcpHeader): boolean {
+    const cookies = this.#cookies;
+    if (cookies === undefined || !conn.passive || conn.state !== "SYN-RECEIVED") return false;
+    if ((seg.flags & (SYN | ACK | RST)) !== ACK || seg.ack === seqAdd(conn.iss, 1)) return false;
+    const now = this.#clock.now();
+    if (!cookies.recentlySent(now)) return false;
+    const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
+    return cookies.check(key, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now) !== undefined;
   }
 
   // Our TSval for the connection named `key` at `now`, as that connection will send it.

@@ -16,10 +16,11 @@
  *               write-error KIND, write-pending, read N|eof|KIND|pending, shutdown MODE, close,
  *               nodelay on|off, port N, wait, stats KEY VALUE...
  *
- * Segments use packetdrill's syntax: `[@port] FLAGS start:end(len) [ack N] [win W] [<options>]`, flags
+ * Segments use packetdrill's syntax: `[@port] FLAGS start:end(len) [ack N] [isn K] [win W] [<options>]`, flags
  * from `S F R P .` (`.` is ACK). As in packetdrill, the SUT's sequence numbers are written relative to
  * its ISN (outbound `seq`, inbound `ack` and SACK blocks), the peer's are absolute (its ISN is whatever
- * the script says, usually 0). Options: `mss N`, `wscale N`, `sackOK`, `TS val V ecr E`, `sack A:B ...`,
+ * the script says, usually 0); `isn K` makes an injected `ack` relative to the SUT's K-th SYN on the
+ * ports instead of its last (a SYN answered twice). Options: `mss N`, `wscale N`, `sackOK`, `TS val V ecr E`, `sack A:B ...`,
  * `nop`; in expectations `*` matches any value and unlisted options are not checked; in injections
  * `ecr *` echoes the SUT's last TSval. `@port` names the peer's port (default 40000, or the port of the
  * last `connect`).
@@ -69,6 +70,8 @@ interface SegmentSpec {
   end: number;
   length: number;
   ack: number | undefined;
+  /** `isn K`: inbound `ack` relative to the SUT's K-th SYN on the ports (1 = first), not its last. */
+  isn: number | undefined;
   win: number | "*" | undefined;
   options: OptionSpec | undefined;
 }
@@ -101,6 +104,8 @@ class Runner {
   readonly #outbound: Captured[] = [];
   readonly #accepted: TcpFlow<Ipv4Addr>[] = [];
   readonly #isn = new Map<string, number>();
+  // Every ISN the SUT used on the ports, oldest first: a SYN answered twice has two.
+  readonly #isns = new Map<string, number[]>();
   readonly #pseudo: number;
   #peerPort = DEFAULT_PEER_PORT;
   #sutPort = 0;
@@ -166,7 +171,11 @@ class Runner {
     if (error !== undefined) this.#fail(`the SUT sent an undecodable segment (${error})`);
     if (!checksumValid(payload, this.#pseudo)) this.#fail(`the SUT sent a segment with a bad checksum`);
     if (header.hasTimestamp) this.#lastTsVal = header.tsVal;
-    if (header.has(TcpFlags.SYN)) this.#isn.set(`${header.srcPort}:${header.dstPort}`, header.seq);
+    if (header.has(TcpFlags.SYN)) {
+      const key = `${header.srcPort}:${header.dstPort}`;
+      this.#isn.set(key, header.seq);
+      this.#isns.set(key, [...(this.#isns.get(key) ?? []), header.seq]);
+    }
     this.#outbound.push({ time: this.clock.now(), header, payloadLength: payload.length - header.headerLength });
   }
 
@@ -247,7 +256,9 @@ class Runner {
     const spec = parseSegment(text, (m) => this.#fail(m));
     if (spec.port !== undefined) this.#peerPort = spec.port;
     const sutPort = this.#sutPort;
-    const isn = this.#isn.get(`${sutPort}:${this.#peerPort}`) ?? 0;
+    const key = `${sutPort}:${this.#peerPort}`;
+    const isn = spec.isn === undefined ? (this.#isn.get(key) ?? 0) : this.#isns.get(key)?.[spec.isn - 1];
+    if (isn === undefined) this.#fail(`the SUT sent no SYN number ${spec.isn} on ${key}`);
     const h = new TcpHeader();
     h.srcPort = this.#peerPort;
     h.dstPort = sutPort;
@@ -482,11 +493,13 @@ function parseSegment(text: string, fail: (message: string) => never): SegmentSp
   const length = Number(range[3]);
   if ((end - start) >>> 0 !== length) fail(`${start}:${end} is not ${length} bytes long`);
   let ack: number | undefined;
+  let isn: number | undefined;
   let win: number | "*" | undefined;
   while (i < tokens.length) {
     const key = tokens[i++];
     const value = tokens[i++];
     if (key === "ack") ack = Number(value);
+    else if (key === "isn") isn = Number(value);
     else if (key === "win") win = value === "*" ? "*" : Number(value);
     else fail(`unknown segment field "${key}"`);
   }
@@ -527,7 +540,7 @@ function parseSegment(text: string, fail: (message: string) => never): SegmentSp
       }
     }
   }
-  return { port, flags, start, end, length, ack, win, options };
+  return { port, flags, start, end, length, ack, isn, win, options };
 }
 
 function optionProblems(o: OptionSpec, h: TcpHeader): string[] {

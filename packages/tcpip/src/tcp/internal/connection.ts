@@ -448,6 +448,16 @@ export class Connection<A> {
   }
 
   /** Drops the connection at once, telling a synchronised peer with a RST. */
+  /** Our initial sequence number. */
+  get iss(): number {
+    return this.#iss;
+  }
+
+  /** Drops a half-open connection without a segment: a SYN cookie it never knew of opened the connection. */
+  forget(): void {
+    if (this.isOpen) this.#destroy(undefined);
+  }
+
   abort(): void {
     if (!this.isOpen) return;
     if (this.state !== "SYN-SENT" && this.state !== "TIME-WAIT") {
