@@ -7,7 +7,13 @@ import type { HttpServer } from "@mirage-ts/http";
 import { connectHttpClient, connectHttpServer } from "@mirage-ts/http-unix";
 import { ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
-import { type TestPki, describeRequiring, makePki, missingTools, requestSmugglingShapes } from "@mirage-ts/test-support";
+import {
+  type TestPki,
+  describeRequiring,
+  makePki,
+  missingTools,
+  requestSmugglingShapes,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { type Lab, directPair } from "./support/lab.js";

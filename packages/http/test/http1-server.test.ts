@@ -78,7 +78,9 @@ describe("the HTTP/1.1 server", () => {
   });
 
   it("uses the response's Content-Length, and closes when the response asks", async () => {
-    const { text } = await exchange("GET /sized HTTP/1.1\r\nHost: x\r\n\r\nGET /close HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    const { text } = await exchange(
+      "GET /sized HTTP/1.1\r\nHost: x\r\n\r\nGET /close HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
     expect(text).toContain("Content-Length: 6\r\n\r\nsized!");
     expect(text).toContain("Connection: close\r\n");
     // The third request is never answered: the connection closed after the second.
@@ -87,7 +89,9 @@ describe("the HTTP/1.1 server", () => {
 
   it("streams a chunked request body to the handler, trailers read and dropped", async () => {
     const body = "5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n";
-    const { text } = await exchange(`POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}GET / HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const { text } = await exchange(
+      `POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body}GET / HTTP/1.1\r\nHost: x\r\n\r\n`,
+    );
     expect(text).toContain('{"size":11,"sum":1116}');
     expect(statuses(text)).toEqual([200, 200]);
   });
@@ -106,13 +110,16 @@ describe("the HTTP/1.1 server", () => {
     let pulled = 0;
     const handler: HttpHandler = () =>
       new Response(
-        new ReadableStream<Uint8Array>({
-          pull(controller) {
-            pulled++;
-            if (pulled > 5) controller.close();
-            else controller.enqueue(new Uint8Array(1000));
+        new ReadableStream<Uint8Array>(
+          {
+            pull(controller) {
+              pulled++;
+              if (pulled > 5) controller.close();
+              else controller.enqueue(new Uint8Array(1000));
+            },
           },
-        }, { highWaterMark: 0 }),
+          { highWaterMark: 0 },
+        ),
       );
     const h = start(handler);
     let open: () => void = () => {};
@@ -145,7 +152,8 @@ describe("the HTTP/1.1 server", () => {
       "CL list": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\nabc",
       "TE not final chunked": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
       "TE gzip": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
-      "TE twice": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "TE twice":
+        "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
       "space before colon": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length : 3\r\n\r\nabc",
       "bad chunk size": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
       "chunk size bare LF": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\r\n0\r\n\r\n",
@@ -175,7 +183,9 @@ describe("the HTTP/1.1 server", () => {
   });
 
   it("431 for a head over the size or field-count limit", async () => {
-    const big = await exchange(`GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${"a".repeat(2000)}\r\n\r\n`, echo, { maxHeadBytes: 1024 });
+    const big = await exchange(`GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${"a".repeat(2000)}\r\n\r\n`, echo, {
+      maxHeadBytes: 1024,
+    });
     expect(statuses(big.text)).toEqual([431]);
     // Never ended: the head alone is over the limit before its end arrives.
     const h = start(echo, { maxHeadBytes: 1024 });
@@ -185,13 +195,21 @@ describe("the HTTP/1.1 server", () => {
     const fields = Array.from({ length: 11 }, (_, i) => `X-${i}: v\r\n`).join("");
     const many = await exchange(`GET / HTTP/1.1\r\n${fields}\r\n`, echo, { maxHeaders: 10 });
     expect(statuses(many.text)).toEqual([431]);
-    const enough = await exchange(`GET / HTTP/1.1\r\nHost: a\r\n${fields.split("\r\n").slice(0, 9).join("\r\n")}\r\n\r\n`, echo, { maxHeaders: 10 });
+    const enough = await exchange(
+      `GET / HTTP/1.1\r\nHost: a\r\n${fields.split("\r\n").slice(0, 9).join("\r\n")}\r\n\r\n`,
+      echo,
+      { maxHeaders: 10 },
+    );
     expect(statuses(enough.text)).toEqual([200]);
-    expect(big.h.server.stats().headTooLarge + h.server.stats().headTooLarge + many.h.server.stats().headTooLarge).toBe(3);
+    expect(big.h.server.stats().headTooLarge + h.server.stats().headTooLarge + many.h.server.stats().headTooLarge).toBe(
+      3,
+    );
   });
 
   it("413 for a declared or a streamed body over the limit", async () => {
-    const declared = await exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n", echo, { maxBodyBytes: 100 });
+    const declared = await exchange("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n", echo, {
+      maxBodyBytes: 100,
+    });
     expect(statuses(declared.text)).toEqual([413]);
     const chunk = (n: number) => `${n.toString(16)}\r\n${"x".repeat(n)}\r\n`;
     const streamed = await exchange(

@@ -535,7 +535,12 @@ describe("httpServer", () => {
 
   it("connects the neutral HTTP/1.1 server of @mirage-ts/http on the platform's timers off Node", () => {
     for (const t of ["sim", "browser"]) {
-      const code = mainFile(configure(httpApp(), [[target, t], [netKey(), "direct"]]));
+      const code = mainFile(
+        configure(httpApp(), [
+          [target, t],
+          [netKey(), "direct"],
+        ]),
+      );
       expect(code, t).toContain('import { connectHttp1Server } from "@mirage-ts/http";');
       expect(code, t).toMatch(/connectHttp1Server\(_\w+__\d+\.tcp\(\), \{ timers: _\w+__\d+ \}\)/u);
       expect(code, t).not.toContain("@mirage-ts/http-unix");

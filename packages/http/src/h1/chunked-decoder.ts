@@ -32,7 +32,10 @@ type State =
 
 const HEX = /^[0-9A-Fa-f]+$/;
 // chunk-ext after the size: `;name[=value]` parts, with optional whitespace (BWS) around.
-const EXTENSIONS = /^[ \t]*(;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+([ \t]*=[ \t]*[^\x00-\x08\x0a-\x1f\x7f]*)?[ \t]*)*$/;
+// (A quoted value holding `;` is refused: no client sends one.)
+const EXTENSIONS = /^[ \t]*(;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+([ \t]*=[ \t]*[^;]*)?[ \t]*)*$/;
+// Visible characters, obs-text, spaces and tabs: no other control.
+const PRINTABLE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /** Decodes a chunked body step by step; `maxTrailerBytes` bounds the trailer section. */
 export class ChunkedDecoder {
@@ -77,14 +80,19 @@ export class ChunkedDecoder {
     const line = lineOf(bytes);
     if (line === "bareLf") return { kind: "bad", reason: "a bare LF in a chunk size line" };
     if (line === undefined) {
-      return bytes.length > MAX_LINE ? { kind: "bad", reason: "chunk size line too long" } : { kind: "more", consumed: 0 };
+      return bytes.length > MAX_LINE
+        ? { kind: "bad", reason: "chunk size line too long" }
+        : { kind: "more", consumed: 0 };
     }
     const text = String.fromCharCode(...bytes.subarray(0, Math.min(line, MAX_LINE)));
     if (line > MAX_LINE) return { kind: "bad", reason: "chunk size line too long" };
     const digits = /^[0-9A-Fa-f]*/.exec(text)?.[0] ?? "";
     if (!HEX.test(digits)) return { kind: "bad", reason: "a chunk size is not hexadecimal" };
     if (digits.length > MAX_SIZE_DIGITS) return { kind: "bad", reason: `chunk size ${digits.slice(0, 20)} too large` };
-    if (!EXTENSIONS.test(text.slice(digits.length))) return { kind: "bad", reason: "malformed chunk extension" };
+    const extensions = text.slice(digits.length);
+    if (!EXTENSIONS.test(extensions) || !PRINTABLE.test(extensions)) {
+      return { kind: "bad", reason: "malformed chunk extension" };
+    }
     const size = Number.parseInt(digits, 16);
     this.#state = size === 0 ? { at: "trailer", bytes: 0 } : { at: "data", remaining: size };
     return { kind: "data", consumed: line + 2, data: bytes.subarray(0, 0) };

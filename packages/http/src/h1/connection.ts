@@ -130,7 +130,10 @@ export class Http1Connection {
     counters.requests++;
     let response: Response;
     try {
-      response = await this.#handler(request, { ...this.#info, protocol: head.version === "1.0" ? "http/1.0" : "http/1.1" });
+      response = await this.#handler(request, {
+        ...this.#info,
+        protocol: head.version === "1.0" ? "http/1.0" : "http/1.1",
+      });
     } catch (error) {
       const failure = body.outcome;
       if (failure?.kind === "failed" || error instanceof BodyError) return this.#bodyFailed(body);

@@ -140,8 +140,7 @@ export function parseHead(head: Uint8Array, maxHeaders: number): Result<RequestH
   // HTTP/1.1 requires exactly one Host (RFC 9112 §3.2).
   if (hosts.length > 1 || (hosts.length === 0 && line.value.version === "1.1")) return bad("not exactly one Host");
   const connection = listOf(fields, "connection");
-  const keepAlive =
-    line.value.version === "1.1" ? !connection.includes("close") : connection.includes("keep-alive");
+  const keepAlive = line.value.version === "1.1" ? !connection.includes("close") : connection.includes("keep-alive");
   const expect = listOf(fields, "expect");
   return ok({
     ...line.value,

@@ -8,8 +8,8 @@
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import type { ConnectionInfo, HttpHandler } from "../handler.js";
 import { type HttpLimits, httpLimits } from "../limits.js";
-import { httpServerCounters } from "../server-counters.js";
 import type { HttpServer, HttpServerStats } from "../server.js";
+import { httpServerCounters } from "../server-counters.js";
 import { type HttpTimers, globalTimers } from "../timers.js";
 import { type ConnectionContext, Http1Connection } from "./connection.js";
 

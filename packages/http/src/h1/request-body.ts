@@ -97,7 +97,8 @@ export class RequestBody {
     if (read.kind === "data") {
       this.#received += read.data.length;
       const limit = this.#options.limit;
-      if (limit !== undefined && this.#received > limit) return this.#finish({ kind: "failed", failure: { kind: "tooLarge" } });
+      if (limit !== undefined && this.#received > limit)
+        return this.#finish({ kind: "failed", failure: { kind: "tooLarge" } });
     } else {
       this.#result = read;
     }
