@@ -115,7 +115,8 @@ export class RequestBody {
     if (this.#wire.buffered.length === 0 && (await this.#wire.fill()) !== "data") {
       return { kind: "failed", failure: { kind: "closed" } };
     }
-    const data = this.#wire.take(this.#remaining);
+    // Copied, as chunked data is: the handler may hold the chunk past the flow's next read.
+    const data = this.#wire.take(this.#remaining).slice();
     this.#remaining -= data.length;
     return { kind: "data", data };
   }
