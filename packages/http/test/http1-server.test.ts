@@ -221,7 +221,8 @@ describe("the HTTP/1.1 server", () => {
     expect(declared.h.server.stats().bodyTooLarge + streamed.h.server.stats().bodyTooLarge).toBe(2);
     // A body the handler leaves unread is drained within the limit too.
     const ignored = await exchange(
-      `POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(60)}${chunk(60)}0\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n`,
+      `POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(60)}${chunk(60)}0\r\n\r\n` +
+        "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
       echo,
       { maxBodyBytes: 100 },
     );
@@ -246,6 +247,29 @@ describe("the HTTP/1.1 server", () => {
     silent.timers.advance(1000);
     await silent.done;
     expect(statuses(silent.flow.text())).toEqual([408]);
+  });
+
+  it("cuts 1000 slow heads at the head timeout, answering a complete request meanwhile", async () => {
+    const timers = new ManualTimers();
+    const server = connectHttp1Server({} as never, { timers, limits: { headTimeoutMs: 10_000 } });
+    const slow = Array.from({ length: 1000 }, (_, i) => {
+      const flow = new FakeFlow();
+      const done = server.serve(flow, echo);
+      flow.push(`GET /${i} HTTP/1.1\r\nHost: a\r\nX-Slow: `);
+      return { flow, done };
+    });
+    await until(() => server.stats().openConnections === 1000);
+    const quick = new FakeFlow();
+    const answered = server.serve(quick, echo);
+    quick.push("GET /now HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+    await answered;
+    expect(statuses(quick.text())).toEqual([200]);
+    timers.advance(9_999);
+    expect(server.stats().headTimeouts).toBe(0);
+    timers.advance(1);
+    await Promise.all(slow.map((s) => s.done));
+    for (const { flow } of slow) expect(statuses(flow.text())).toEqual([408]);
+    expect(server.stats()).toMatchObject({ headTimeouts: 1000, openConnections: 0, requests: 1 });
   });
 
   it("closes a keep-alive connection idle past the keep-alive time, and counts it", async () => {
