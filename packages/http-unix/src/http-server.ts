@@ -15,7 +15,15 @@ import {
 } from "node:http2";
 import type { Duplex } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { type HttpHandler, type HttpLimits, type HttpServer, type HttpServerStats, httpLimits } from "@mirage-ts/http";
+import {
+  type HttpHandler,
+  type HttpLimits,
+  type HttpServer,
+  type HttpServerCounters,
+  type HttpServerStats,
+  httpLimits,
+  httpServerCounters,
+} from "@mirage-ts/http";
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
 import type { TlsServerConfig } from "@mirage-ts/tls";
@@ -23,7 +31,6 @@ import { sniffCleartext } from "./cleartext-preface.js";
 import { type ServerHandshake, serverHandshake } from "./node-tls.js";
 import { handleRequest } from "./request-handling.js";
 import { contextFor, tlsDefaults } from "./secure-context.js";
-import { type ServerCounters, serverCounters } from "./server-stats.js";
 
 /**
  * Options of {@link connectHttpServer}.
@@ -72,7 +79,7 @@ function http1Limits(server: Http1Server | Http2SecureServer, limits: HttpLimits
 }
 
 /** Answers what llhttp refused, and heads that took too long; counts each. */
-function onClientError(counters: ServerCounters) {
+function onClientError(counters: HttpServerCounters) {
   return (error: NodeJS.ErrnoException, socket: Duplex): void => {
     let status = 400;
     if (error.code === "HPE_HEADER_OVERFLOW") {
@@ -121,7 +128,7 @@ function h2Options(limits: HttpLimits) {
 }
 
 /** Closes an HTTP/2 session idle past the keep-alive timeout, counting it. */
-function idleSessions(limits: HttpLimits, counters: ServerCounters) {
+function idleSessions(limits: HttpLimits, counters: HttpServerCounters) {
   return (session: Http2Session): void => {
     session.setTimeout(limits.keepAliveTimeoutMs, () => {
       counters.idleClosed++;
@@ -132,14 +139,19 @@ function idleSessions(limits: HttpLimits, counters: ServerCounters) {
 
 /** One Node server serving one handler. */
 class HandlerServer {
-  readonly #counters: ServerCounters;
+  readonly #counters: HttpServerCounters;
   readonly #limits: HttpLimits;
   readonly #plain: Http1Server | undefined;
   /** HTTP/2 with prior knowledge on the plain port, chosen by the connection's preface. */
   readonly #h2c: Http2Server | undefined;
   readonly #secure: Http2SecureServer | undefined;
 
-  constructor(handler: HttpHandler, limits: HttpLimits, counters: ServerCounters, tls: ServerHandshake | undefined) {
+  constructor(
+    handler: HttpHandler,
+    limits: HttpLimits,
+    counters: HttpServerCounters,
+    tls: ServerHandshake | undefined,
+  ) {
     this.#counters = counters;
     this.#limits = limits;
     const listener = (req: Parameters<typeof handleRequest>[0], res: Parameters<typeof handleRequest>[1]): void => {
@@ -235,7 +247,7 @@ class NodeHttpServer implements HttpServer {
   readonly #tcp: Tcp<unknown>;
   readonly #limits: HttpLimits;
   readonly #tls: ServerHandshake | undefined;
-  readonly #counters = serverCounters();
+  readonly #counters = httpServerCounters();
   readonly #ports = new Map<number, HandlerServer>();
   readonly #byHandler = new WeakMap<HttpHandler, HandlerServer>();
 

@@ -5,9 +5,8 @@
  * @packageDocumentation
  */
 
-import type { ConnectionInfo, HttpHandler, HttpLimits } from "@mirage-ts/http";
+import type { ConnectionInfo, HttpHandler, HttpLimits, HttpServerCounters } from "@mirage-ts/http";
 import { type NodeRequest, type NodeResponse, plainResponse, sendResponse, toRequest } from "./request-bridge.js";
-import type { ServerCounters } from "./server-stats.js";
 
 interface SocketLike {
   readonly remoteAddress?: string | undefined;
@@ -46,7 +45,7 @@ export async function handleRequest(
   res: NodeResponse,
   handler: HttpHandler,
   limits: HttpLimits,
-  counters: ServerCounters,
+  counters: HttpServerCounters,
 ): Promise<void> {
   const h2 = req.httpVersionMajor === 2;
   counters.requests++;

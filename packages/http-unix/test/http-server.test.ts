@@ -7,7 +7,13 @@ import type { HttpServer } from "@mirage-ts/http";
 import { connectHttpClient, connectHttpServer } from "@mirage-ts/http-unix";
 import { ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
-import { type TestPki, describeRequiring, makePki, missingTools } from "@mirage-ts/test-support";
+import {
+  type TestPki,
+  describeRequiring,
+  makePki,
+  missingTools,
+  requestSmugglingShapes,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { type Lab, directPair } from "./support/lab.js";
@@ -174,13 +180,7 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
   });
 
   it("answers request-smuggling shapes with 400 and closes", async () => {
-    const shapes = {
-      "CL+TE": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-      "duplicate CL": "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde",
-      "obs-fold": "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n",
-      "bare LF": "GET / HTTP/1.1\nHost: a\n\n",
-      "oversized chunk size": "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n",
-    };
+    const shapes = requestSmugglingShapes;
     const before = server.stats().badRequests;
     for (const [name, bytes] of Object.entries(shapes)) {
       const answer = await raw(lab, 80, bytes);

@@ -94,6 +94,13 @@ export interface Target {
    * no platform package brings Node's types).
    */
   readonly libs?: readonly string[];
+  /**
+   * Whether the unikernel runs in a Node.js process on the host's time, where devices built on Node's
+   * own libraries (`node:http`'s llhttp) serve it; false or absent for a page, or for a simulation
+   * whose virtual clock Node's timers would escape. The catalogue's `httpServer` picks its
+   * implementation by it.
+   */
+  readonly nodeHost?: boolean;
   /** How esbuild bundles the entry. */
   readonly bundle: {
     readonly platform: "node" | "browser" | "neutral";
@@ -161,6 +168,7 @@ const unix: Target = {
     hostNameservers: call("hostNameservers"),
   },
   types: [],
+  nodeHost: true,
   // CommonJS dependencies bundled into an ES module still call require(): give them one.
   bundle: {
     platform: "node",
@@ -182,6 +190,7 @@ const simCall = (name: string) => (importValue: ImportValue) => `${importValue(S
 const sim: Target = {
   ...unix,
   name: "sim",
+  nodeHost: false,
   doc: "a deterministic simulation on Node.js: virtual time, one seed (MIRAGE_SIM_SEED) for every random draw",
   packages: [
     pkg("@mirage-ts/mirage-sim", { range: compatibleRange }),

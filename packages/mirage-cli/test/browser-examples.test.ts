@@ -12,7 +12,6 @@ import { ROOT, exampleCopy, mirage, removeProject } from "./support/project.js";
 const HOST_ONLY: Readonly<Record<string, string>> = {
   block: "blockOfFile",
   "disk-lottery": "blockOfFile",
-  hono: "httpServer",
   "http-fetch": "httpFetchClient",
   "static-website-tls": "genericHttpService",
 };

@@ -105,7 +105,7 @@ describeRequiring(chromiumMissing, "the browser target in headless Chromium", { 
     for (const [name, keys, message] of [
       ["block", [], "blockOfFile is not supported on the browser target"],
       ["network", ["--net=socket"], "the socket stack is not supported on the browser target"],
-      ["hono", ["--net=direct"], "httpServer is not supported on the browser target"],
+      ["http-fetch", ["--net=direct"], "httpFetchClient is not supported on the browser target"],
     ] as const) {
       const dir = await exampleCopy(name);
       try {

@@ -533,6 +533,20 @@ describe("httpServer", () => {
     }
   });
 
+  it("connects the neutral HTTP/1.1 server of @mirage-ts/http on the platform's timers off Node", () => {
+    for (const t of ["sim", "browser"]) {
+      const code = mainFile(
+        configure(httpApp(), [
+          [target, t],
+          [netKey(), "direct"],
+        ]),
+      );
+      expect(code, t).toContain('import { connectHttp1Server } from "@mirage-ts/http";');
+      expect(code, t).toMatch(/connectHttp1Server\(_\w+__\d+\.tcp\(\), \{ timers: _\w+__\d+ \}\)/u);
+      expect(code, t).not.toContain("@mirage-ts/http-unix");
+    }
+  });
+
   it("httpFetchClient connects undici's client over the stack's TCP", () => {
     const code = mainFile(configure(app1(httpClient, httpFetchClient(genericStackv4v6(defaultNetwork)))));
     expect(code).toContain('import { connectHttpClient } from "@mirage-ts/http-unix";');

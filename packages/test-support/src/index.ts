@@ -13,3 +13,4 @@ export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { type Service, freeTcpPort, startService } from "./services.js";
 export { registerTypeScript } from "./ts-loader.js";
 export { type TestPki, makePki } from "./pki.js";
+export { requestSmugglingShapes } from "./http-shapes.js";

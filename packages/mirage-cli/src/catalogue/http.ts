@@ -1,38 +1,46 @@
 /**
- * The HTTP server device (upstream `Mirage.cohttp_server`, `paf_server`), from
- * `@mirage-ts/http-unix`.
+ * The HTTP devices (upstream `Mirage.cohttp_server`, `paf_server`, `cohttp_client`): from
+ * `@mirage-ts/http-unix` on a Node host, the HTTP/1.1 server of `@mirage-ts/http` on the others.
  *
  * @packageDocumentation
  */
 
-import { type Impl, type RuntimeArg, apply, fn, impl, pkg, runtimeArg } from "@mirage-ts/functoria";
-import { requireNodeTarget } from "../internal/platform.js";
+import { type Impl, type RuntimeArg, apply, fn, impl, map, pkg, runtimeArg, value } from "@mirage-ts/functoria";
+import { requireNodeTarget, targetOf } from "../internal/platform.js";
+import { target } from "../keys.js";
+import { findTarget } from "../targets.js";
 import { compatibleRange } from "../version.js";
+import { defaultTimers } from "./base.js";
 import { http, httpClient, httpService, kvRo, stackv4v6 } from "./types.js";
 
 const HTTP_UNIX = pkg("@mirage-ts/http-unix", { range: compatibleRange });
 const HTTP = pkg("@mirage-ts/http", { range: compatibleRange });
 
-const nodeHttpServer = impl({
-  module: "@mirage-ts/http-unix",
-  name: "connectHttpServer",
+const httpServerImpl = impl({
+  name: "HttpServer",
   type: fn(stackv4v6, http),
-  packages: [HTTP_UNIX, HTTP],
-  connect: ({ info, impl: connect, args: [stack = ""] }) => {
-    requireNodeTarget(info, "httpServer");
-    return `${connect}(${stack}.tcp())`;
-  },
+  keys: [target],
+  extraDeps: [defaultTimers],
+  // A Node host drives llhttp through http-unix; a page or a simulation (whose virtual clock Node's
+  // timers would escape) has the neutral server of @mirage-ts/http on the platform's timers.
+  packagesV: map(value(target), (t) => (findTarget(t).nodeHost === true ? [HTTP_UNIX, HTTP] : [HTTP])),
+  connect: ({ info, importValue, args: [stack = "", timers = ""] }) =>
+    targetOf(info).nodeHost === true
+      ? `${importValue("@mirage-ts/http-unix", "connectHttpServer")}(${stack}.tcp())`
+      : `${importValue("@mirage-ts/http", "connectHttp1Server")}(${stack}.tcp(), { timers: ${timers} })`,
 });
 
 /**
- * An HTTP server over the TCP of `stack` (`HttpServer` of `@mirage-ts/http`), on Node's llhttp
- * through `@mirage-ts/http-unix`: the unikernel calls `listen(port, handler)` with a fetch-standard
- * handler. It works over both stacks of {@link genericStackv4v6} (`--net=socket` and `--net=direct`).
+ * An HTTP server over the TCP of `stack` (`HttpServer` of `@mirage-ts/http`): the unikernel calls
+ * `listen(port, handler)` with a fetch-standard handler. On a Node host (`unix`) it is Node's llhttp
+ * through `@mirage-ts/http-unix`; on the other targets (`browser`, and `sim` whose clock is virtual)
+ * the HTTP/1.1 server of `@mirage-ts/http` (`connectHttp1Server`, web APIs only) on the platform's
+ * timers. It works over both stacks of {@link genericStackv4v6} (`--net=socket` and `--net=direct`).
  *
  * @beta
  */
 export function httpServer(stack: Impl<"stackv4v6">): Impl<"http"> {
-  return apply(nodeHttpServer, stack);
+  return apply(httpServerImpl, stack);
 }
 
 const nodeHttpsServer = impl({
