@@ -54,5 +54,6 @@ async function measure(name: string, serve: (tcp: Parameters<typeof connectHttp1
 const llhttp = await measure("llhttp (http-unix, unix target)", (tcp) => connectHttpServer(tcp));
 const neutral = await measure("neutral (http, browser/sim targets)", (tcp) => connectHttp1Server(tcp));
 console.log(
-  `neutral / llhttp: ${(neutral.rps / llhttp.rps).toFixed(2)}x req/s, ${(neutral.mbits / llhttp.mbits).toFixed(2)}x Mbit/s`,
+  `neutral / llhttp: ${(neutral.rps / llhttp.rps).toFixed(2)}x req/s, ` +
+    `${(neutral.mbits / llhttp.mbits).toFixed(2)}x Mbit/s`,
 );

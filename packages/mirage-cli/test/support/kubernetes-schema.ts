@@ -68,9 +68,10 @@ for (const root of fixture.roots) {
 
 function describeError(error: ErrorObject): string {
   const at = error.instancePath === "" ? "/" : error.instancePath;
-  if (error.keyword === "additionalProperties")
+  if (error.keyword === "additionalProperties") {
     const field = (error.params as { additionalProperty: string }).additionalProperty;
     return `${at}: unknown field ${JSON.stringify(field)}`;
+  }
   return `${at}: ${error.message ?? error.keyword}`;
 }
 

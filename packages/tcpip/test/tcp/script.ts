@@ -20,9 +20,9 @@
  * from `S F R P .` (`.` is ACK). As in packetdrill, the SUT's sequence numbers are written relative to
  * its ISN (outbound `seq`, inbound `ack` and SACK blocks), the peer's are absolute (its ISN is whatever
  * the script says, usually 0); `isn K` makes an injected `ack` relative to the SUT's K-th SYN on the
- * ports instead of its last (a SYN answered twice). Options: `mss N`, `wscale N`, `sackOK`, `TS val V ecr E`, `sack A:B ...`,
- * `nop`; in expectations `*` matches any value and unlisted options are not checked; in injections
- * `ecr *` echoes the SUT's last TSval. `@port` names the peer's port (default 40000, or the port of the
+ * ports instead of its last (a SYN answered twice). Options: `mss N`, `wscale N`, `sackOK`,
+ * `TS val V ecr E`, `sack A:B ...`, `nop`; in expectations `*` matches any value and unlisted options
+ * are not checked; in injections `ecr *` echoes the SUT's last TSval. `@port` names the peer's port (default 40000, or the port of the
  * last `connect`).
  *
  * Between lines, every segment the SUT emits must be expected: an unexpected segment fails the script.
