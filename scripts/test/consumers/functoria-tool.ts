@@ -120,7 +120,7 @@ export function functoriaTool(published: () => Published): void {
         { types: ["node"] },
       );
       projects.push(project);
-      expect(installedMirage(project)).toEqual(["functoria"]);
+      expect(installedMirage(project)).toEqual(["cmdliner", "functoria"]);
       compile(project);
       const lamp = (...args: string[]) =>
         spawnSync(process.execPath, [join(project, "out", "tool.js"), ...args], { cwd: project, encoding: "utf8" });

@@ -13,7 +13,7 @@ export function mirageCli(published: () => Published): void {
     afterAll(() => projects.forEach(remove));
 
     it("configures, builds and runs the hello example", () => {
-      const needed = ["mirage-types", "mirage-runtime", "mirage-unix", "functoria", "mirage-cli"];
+      const needed = ["mirage-types", "cmdliner", "mirage-runtime", "mirage-unix", "functoria", "mirage-cli"];
       // esbuild and typescript (mirage-cli's own dependencies) come through the registry's uplink.
       const project = makeProject(published(), ["mirage-types", "mirage-runtime", "mirage-unix", "mirage-cli"], {});
       projects.push(project);

@@ -51,7 +51,7 @@ export function tcpipOnly(published: () => Published): void {
       // Only tcpip is asked for: mirage-types and mirage-runtime come as its dependencies.
       const project = makeProject(published(), ["tcpip"], { "src/main.ts": udpOverVnetif });
       projects.push(project);
-      expect(installedMirage(project)).toEqual(["mirage-runtime", "mirage-types", "tcpip"]);
+      expect(installedMirage(project)).toEqual(["cmdliner", "mirage-runtime", "mirage-types", "tcpip"]);
       compile(project);
       const out = execFileSync(process.execPath, [join(project, "out", "main.js")], { encoding: "utf8" });
       expect(JSON.parse(out.trim())).toEqual({ echoed: 20, received: true });
