@@ -412,7 +412,7 @@ export class Ipv6Layer implements Ipv6 {
       return Promise.resolve(this.#noRoute(`no route to ${dst.toString()}: no default router`));
     // The per-packet case: a neighbour with no state change due, sent to without a promise of our own.
     const ready = this.#ndp.cache.ready(nextHop);
-    if (ready !== undefined) return this.#send(ready, header, chunks, fragment);
+    if (ready !== undefined) return this.#send(ready, header, chunks, fragment, NO_HEAD, offload);
     return new Promise((resolve) => {
       const resolution = this.#ndp.resolve(nextHop, (mac) => {
         if (mac === undefined) resolve(this.#noRoute(`no neighbour advertisement from ${nextHop.toString()}`));
