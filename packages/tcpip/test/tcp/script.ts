@@ -22,8 +22,8 @@
  * the script says, usually 0); `isn K` makes an injected `ack` relative to the SUT's K-th SYN on the
  * ports instead of its last (a SYN answered twice). Options: `mss N`, `wscale N`, `sackOK`,
  * `TS val V ecr E`, `sack A:B ...`, `nop`; in expectations `*` matches any value and unlisted options
- * are not checked; in injections `ecr *` echoes the SUT's last TSval. `@port` names the peer's port (default 40000, or the port of the
- * last `connect`).
+ * are not checked; in injections `ecr *` echoes the SUT's last TSval. `@port` names the peer's port
+ * (default 40000, or the port of the last `connect`).
  *
  * Between lines, every segment the SUT emits must be expected: an unexpected segment fails the script.
  */
