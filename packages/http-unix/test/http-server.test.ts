@@ -17,6 +17,7 @@ import {
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { type Lab, directPair } from "./support/lab.js";
+import { echoDigest, streamedBytes } from "./support/routes.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -39,26 +40,9 @@ async function raw(lab: Lab, port: number, bytes: string, halfClose = false): Pr
 
 const handler = async (request: Request, info: { remote: { address: string }; protocol: string }) => {
   const url = new URL(request.url);
-  if (url.pathname === "/echo") {
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const chunk of request.body ?? []) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    return Response.json({ size, sha256: hash.digest("hex") });
-  }
+  if (url.pathname === "/echo") return echoDigest(request);
   if (url.pathname === "/stream") {
-    const total = Number(url.searchParams.get("bytes"));
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= total) return controller.close();
-        const chunk = new Uint8Array(Math.min(65536, total - sent)).fill(sent % 251);
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
+    const body = streamedBytes(Number(url.searchParams.get("bytes")));
     return new Response(body, { headers: { "content-type": "application/octet-stream" } });
   }
   if (url.pathname === "/boom") throw new Error("handler failure");

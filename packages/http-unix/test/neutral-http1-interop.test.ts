@@ -8,31 +8,15 @@ import { ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Lab, directPair } from "./support/lab.js";
+import { echoDigest, streamedBytes } from "./support/routes.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
 const handler: HttpHandler = async (request, info) => {
   const url = new URL(request.url);
-  if (url.pathname === "/echo") {
-    const hash = createHash("sha256");
-    let size = 0;
-    for await (const chunk of request.body ?? []) {
-      hash.update(chunk);
-      size += chunk.length;
-    }
-    return Response.json({ size, sha256: hash.digest("hex") });
-  }
+  if (url.pathname === "/echo") return echoDigest(request);
   if (url.pathname === "/stream") {
-    const total = Number(url.searchParams.get("bytes"));
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent >= total) return controller.close();
-        const chunk = new Uint8Array(Math.min(65536, total - sent)).fill(sent % 251);
-        sent += chunk.length;
-        controller.enqueue(chunk);
-      },
-    });
+    const body = streamedBytes(Number(url.searchParams.get("bytes")));
     return new Response(body);
   }
   return new Response(`hello ${info.remote.address} ${info.protocol} ${url.pathname}`, {
