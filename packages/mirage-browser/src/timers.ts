@@ -58,8 +58,9 @@ class Timer implements BrowserTimer {
 
   #fire(deadline: number): void {
     if (!this.#live) return;
-    // Chained delays beyond setTimeout's limit, and early timers, sleep again for what is left.
-    if (deadline - performance.now() >= 1) {
+    // Chained delays beyond setTimeout's limit, and early timers (setTimeout may fire up to a
+    // millisecond before performance.now() reaches the deadline), sleep again for what is left.
+    if (performance.now() < deadline) {
       this.#arm(deadline);
       return;
     }
