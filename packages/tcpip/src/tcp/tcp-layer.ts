@@ -37,14 +37,17 @@ import type { Clock } from "../time/clock.js";
 import { addressEquals, isIpv6, tupleKey } from "./internal/address.js";
 import { checksumValid, pseudoHeaderSum, segmentChecksum } from "./internal/checksum.js";
 import { type KeepaliveMs, type ResolvedConfig, checkBacklog, keepaliveMs, resolveConfig } from "./internal/config.js";
-import { Connection, type ConnectionHost, REFUSED, receiveWindowShift } from "./internal/connection.js";
+import { Connection, type ConnectionHost } from "./internal/connection.js";
 import { ConnectionTable } from "./internal/connection-table.js";
 import { Counters } from "./internal/counters.js";
 import { TcpFlowImpl } from "./internal/flow.js";
 import { HeldClock } from "./internal/held-clock.js";
 import { IsnGenerator } from "./internal/isn.js";
+import type { Listener, Opener } from "./internal/listener.js";
+import { receiveWindowShift } from "./internal/negotiated-options.js";
 import { seqAdd } from "./internal/seq.js";
 import { type CookieSyn, SynCookies } from "./internal/syn-cookies.js";
+import { REFUSED } from "./internal/tcb.js";
 import { TcpFlags, TcpHeader } from "./segment.js";
 import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
 import type { TcpStats } from "./tcp-stats.js";
@@ -72,20 +75,6 @@ export interface TcpLayerOptions<A> {
   readonly random: Random;
   /** Settings; every field has a default. */
   readonly config?: TcpConfig;
-}
-
-type Handler<A> = (flow: TcpFlow<A>) => void | Promise<void>;
-type Opener<A> = (result: Result<TcpFlow<A>, TcpError>) => void;
-
-interface Listener<A> {
-  readonly port: number;
-  readonly handler: Handler<A>;
-  readonly keepalive: KeepaliveMs | undefined;
-  readonly backlog: number;
-  /** Half-open connections created by this listener, with the time each was created, oldest first. */
-  readonly halfOpen: Map<Connection<A>, number>;
-  /** Established connections not yet handed to the handler. */
-  pending: number;
 }
 
 /**
@@ -150,7 +139,7 @@ export class TcpLayer<A> implements Tcp<A> {
       config: this.#config,
       counters: this.#counters,
       txHeader: this.#tx,
-      transmit: (conn, parts, options) => this.#transmit(conn, parts, options),
+      transmit: (remote, parts, options) => this.#transmit(remote, parts, options),
       established: (conn) => this.#established(conn),
       closed: (conn) => this.#closed(conn),
       ackAfterBurst: (conn) => {
@@ -206,7 +195,7 @@ export class TcpLayer<A> implements Tcp<A> {
     const conn = this.#create(local, localPort, dst, port, keepalive);
     this.#counters.activeOpens++;
     return new Promise((resolve: Opener<A>) => {
-      conn.owner = resolve;
+      conn.owner = { kind: "opener", settle: resolve };
       this.#connections.add(conn);
       conn.connect();
     });
@@ -357,7 +346,7 @@ export class TcpLayer<A> implements Tcp<A> {
       return;
     }
     const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive);
-    conn.owner = listener;
+    conn.owner = { kind: "listener", listener };
     listener.halfOpen.set(conn, this.#clock.now());
     this.#connections.add(conn);
     this.#current = conn;
@@ -428,7 +417,7 @@ export class TcpLayer<A> implements Tcp<A> {
     }
     const cookie: CookieSyn = { mss, ...options };
     const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive, seqAdd(seg.ack, -1));
-    conn.owner = listener;
+    conn.owner = { kind: "listener", listener };
     this.#connections.add(conn);
     this.#current = conn;
     conn.acceptCookie(seg, cookie);
@@ -529,22 +518,21 @@ export class TcpLayer<A> implements Tcp<A> {
 
   #established(conn: Connection<A>): void {
     const owner = conn.owner;
-    if (!conn.passive) {
-      conn.owner = undefined;
-      (owner as Opener<A>)(ok(new TcpFlowImpl(conn)));
+    conn.owner = undefined;
+    if (owner === undefined) return;
+    if (owner.kind === "opener") {
+      owner.settle(ok(new TcpFlowImpl(conn)));
       return;
     }
-    const origin = owner as Listener<A>;
-    origin.halfOpen.delete(conn);
+    owner.listener.halfOpen.delete(conn);
     this.#counters.passiveOpens++;
     const listener = this.#listeners.get(conn.localPort);
     if (listener === undefined) {
-      conn.owner = undefined;
       conn.abort();
       return;
     }
     listener.pending++;
-    conn.owner = listener;
+    conn.owner = { kind: "listener", listener };
     const flow = new TcpFlowImpl(conn);
     // The handler runs after segment processing, never inside it. As on the socket stack, a handler's
     // failure is logged and its connection closed; the listener goes on.
@@ -571,14 +559,14 @@ export class TcpLayer<A> implements Tcp<A> {
     const owner = conn.owner;
     if (owner === undefined || conn.announced) return;
     conn.owner = undefined;
-    if (conn.passive) (owner as Listener<A>).halfOpen.delete(conn);
-    else (owner as Opener<A>)(err(conn.error ?? REFUSED));
+    if (owner.kind === "listener") owner.listener.halfOpen.delete(conn);
+    else owner.settle(err(conn.error ?? REFUSED));
   }
 
   // ---------------------------------------------------------------- output
 
-  #transmit(conn: Connection<A>, parts: Uint8Array[], options: IpWriteOptions<A>): void {
-    this.#ip.write(conn.remote, "tcp", noFill, parts, options).then(this.#onWritten, this.#onWriteFailed);
+  #transmit(remote: A, parts: Uint8Array[], options: IpWriteOptions<A>): void {
+    this.#ip.write(remote, "tcp", noFill, parts, options).then(this.#onWritten, this.#onWriteFailed);
   }
 
   // RFC 9293 §3.10.7.1: a segment for no connection gets <SEQ=SEG.ACK><CTL=RST>, or
