@@ -6,8 +6,7 @@
  * @packageDocumentation
  */
 
-import type { TcpHeader } from "../segment.js";
-import { TcpFlags } from "../segment.js";
+import { TcpFlags, type TcpHeader } from "../segment.js";
 import { timestampAt } from "./negotiated-options.js";
 import { rtoDelay } from "./output.js";
 import { bufferStart, updateSendWindow } from "./send-sequence.js";
