@@ -29,22 +29,23 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { IcmpErrorReport } from "../icmp/icmp-error.js";
-import { tcpLog } from "../internal/logs.js";
 import { DONE } from "../internal/settled.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { Clock } from "../time/clock.js";
 import { addressEquals, isIpv6, tupleKey } from "./internal/address.js";
 import { checksumValid, pseudoHeaderSum, segmentChecksum } from "./internal/checksum.js";
-import { type KeepaliveMs, type ResolvedConfig, checkBacklog, keepaliveMs, resolveConfig } from "./internal/config.js";
-import { Connection, type ConnectionHost, REFUSED, receiveWindowShift } from "./internal/connection.js";
+import { type KeepaliveMs, type ResolvedConfig, keepaliveMs, resolveConfig } from "./internal/config.js";
+import { Connection, type ConnectionHost } from "./internal/connection.js";
 import { ConnectionTable } from "./internal/connection-table.js";
 import { Counters } from "./internal/counters.js";
 import { TcpFlowImpl } from "./internal/flow.js";
 import { HeldClock } from "./internal/held-clock.js";
 import { IsnGenerator } from "./internal/isn.js";
+import type { ConnectionOwner, Opener } from "./internal/listener.js";
+import { PassiveOpen } from "./internal/passive-open.js";
 import { seqAdd } from "./internal/seq.js";
-import { type CookieSyn, SynCookies } from "./internal/syn-cookies.js";
+import { REFUSED } from "./internal/tcb.js";
 import { TcpFlags, TcpHeader } from "./segment.js";
 import type { TcpConfig, TcpListenerOptions } from "./tcp-config.js";
 import type { TcpStats } from "./tcp-stats.js";
@@ -55,8 +56,6 @@ const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
-// What a cookie ACK without timestamps brings back besides the MSS.
-const NO_COOKIE_OPTIONS = { windowScale: -1, sackPermitted: false } as const;
 
 /**
  * What a {@link TcpLayer} is built from.
@@ -72,20 +71,6 @@ export interface TcpLayerOptions<A> {
   readonly random: Random;
   /** Settings; every field has a default. */
   readonly config?: TcpConfig;
-}
-
-type Handler<A> = (flow: TcpFlow<A>) => void | Promise<void>;
-type Opener<A> = (result: Result<TcpFlow<A>, TcpError>) => void;
-
-interface Listener<A> {
-  readonly port: number;
-  readonly handler: Handler<A>;
-  readonly keepalive: KeepaliveMs | undefined;
-  readonly backlog: number;
-  /** Half-open connections created by this listener, with the time each was created, oldest first. */
-  readonly halfOpen: Map<Connection<A>, number>;
-  /** Established connections not yet handed to the handler. */
-  pending: number;
 }
 
 /**
@@ -105,9 +90,8 @@ export class TcpLayer<A> implements Tcp<A> {
   // Made at the first reset (the clock and settings are the constructor's); it starts full either way.
   #resetLimit: TokenBucket | undefined;
   readonly #isn: IsnGenerator;
-  readonly #cookies: SynCookies | undefined;
   readonly #connections = new ConnectionTable<A, Connection<A>>();
-  readonly #listeners = new Map<number, Listener<A>>();
+  readonly #passive: PassiveOpen<A>;
   readonly #rx = new TcpHeader();
   readonly #tx = new TcpHeader();
   readonly #host: ConnectionHost<A>;
@@ -144,13 +128,12 @@ export class TcpLayer<A> implements Tcp<A> {
     this.#random = options.random;
     this.#config = resolveConfig(options.config);
     this.#isn = new IsnGenerator(options.random);
-    this.#cookies = this.#config.synCookies ? new SynCookies(options.random) : undefined;
     this.#host = {
       clock: this.#clock,
       config: this.#config,
       counters: this.#counters,
       txHeader: this.#tx,
-      transmit: (conn, parts, options) => this.#transmit(conn, parts, options),
+      transmit: (remote, parts, options) => this.#transmit(remote, parts, options),
       established: (conn) => this.#established(conn),
       closed: (conn) => this.#closed(conn),
       ackAfterBurst: (conn) => {
@@ -158,6 +141,22 @@ export class TcpLayer<A> implements Tcp<A> {
         this.#burstAcks.push(conn);
       },
     };
+    this.#passive = new PassiveOpen<A>(
+      {
+        clock: this.#clock,
+        config: this.#config,
+        counters: this.#counters,
+        txHeader: this.#tx,
+        connections: () => this.#connections.size,
+        open: (seg, src, dst, keepalive, owner, iss) =>
+          this.#open(dst, seg.dstPort, src, seg.srcPort, keepalive, owner, iss),
+        mss: (remote) => Math.min(this.#config.mss, this.#ip.mtu(remote) - TCP_HEADER),
+        timestampOffset: (key) => this.#isn.timestampOffset(key),
+        sendReset: (src, dst, seg, payloadLength) => this.#sendReset(src, dst, seg, payloadLength),
+        sendStateless: (src, dst, h) => this.#sendStateless(src, dst, h),
+      },
+      options.random,
+    );
   }
 
   /**
@@ -167,20 +166,12 @@ export class TcpLayer<A> implements Tcp<A> {
    */
   listen(port: number, handler: (flow: TcpFlow<A>) => void | Promise<void>, options?: TcpListenerOptions): void {
     checkPort(port, "listen");
-    this.#listeners.set(port, {
-      port,
-      handler,
-      keepalive:
-        options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "listen keepalive"),
-      backlog: options?.backlog === undefined ? this.#config.backlog : checkBacklog(options.backlog),
-      halfOpen: new Map(),
-      pending: 0,
-    });
+    this.#passive.listen(port, handler, options);
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Tcp.unlisten} */
   unlisten(port: number): void {
-    this.#listeners.delete(port);
+    this.#passive.unlisten(port);
   }
 
   /**
@@ -203,12 +194,9 @@ export class TcpLayer<A> implements Tcp<A> {
       this.#counters.portExhaustion++;
       return Promise.resolve(err(REFUSED));
     }
-    const conn = this.#create(local, localPort, dst, port, keepalive);
     this.#counters.activeOpens++;
-    return new Promise((resolve: Opener<A>) => {
-      conn.owner = resolve;
-      this.#connections.add(conn);
-      conn.connect();
+    return new Promise((settle: Opener<A>) => {
+      this.#open(local, localPort, dst, port, keepalive, { kind: "opener", settle }).connect();
     });
   }
 
@@ -279,14 +267,14 @@ export class TcpLayer<A> implements Tcp<A> {
   /** Resets every connection, drops every listener, and ignores input from then on. */
   disconnect(): Promise<void> {
     this.#disconnected = true;
-    this.#listeners.clear();
+    this.#passive.clear();
     for (const conn of this.#connections.values()) conn.abort();
     return DONE;
   }
 
   /** A snapshot of the layer's state and counters. */
   stats(): TcpStats {
-    return this.#counters.snapshot(this.#connections.size, this.#listeners.size);
+    return this.#counters.snapshot(this.#connections.size, this.#passive.size);
   }
 
   // ---------------------------------------------------------------- input
@@ -308,12 +296,12 @@ export class TcpLayer<A> implements Tcp<A> {
       }
     }
     const payload = buffer.subarray(seg.headerLength);
-    if (conn !== undefined && this.#cookieOvertakes(conn, src, dst, seg)) {
+    if (conn !== undefined && this.#passive.cookieOvertakes(conn, src, dst, seg)) {
       conn.forget();
       conn = undefined;
     } else if (conn !== undefined) {
       const freshSyn = (seg.flags & (SYN | ACK | RST)) === SYN;
-      if (!(freshSyn && conn.acceptsNewSyn(seg) && this.#listeners.has(seg.dstPort))) {
+      if (!(freshSyn && conn.acceptsNewSyn(seg) && this.#passive.has(seg.dstPort))) {
         this.#current = conn;
         conn.input(seg, payload);
         return;
@@ -322,136 +310,7 @@ export class TcpLayer<A> implements Tcp<A> {
       conn.abort();
       conn = undefined;
     }
-    const listener = this.#listeners.get(seg.dstPort);
-    if (listener === undefined) {
-      if (!seg.has(RST)) this.#sendReset(src, dst, seg, payload.length);
-      return;
-    }
-    this.#listenInput(listener, src, dst, seg, payload);
-  }
-
-  // RFC 9293 §3.10.7.2, with the backlog and the half-open and connection limits, and SYN cookies.
-  #listenInput(listener: Listener<A>, src: A, dst: A, seg: TcpHeader, payload: Uint8Array): void {
-    if (seg.has(RST)) return;
-    if (seg.has(ACK)) {
-      if (!seg.has(SYN) && this.#acceptCookie(listener, src, dst, seg, payload)) return;
-      this.#sendReset(src, dst, seg, 0);
-      return;
-    }
-    if (!seg.has(SYN) || seg.has(FIN)) return;
-    const counters = this.#counters;
-    const full = (): boolean =>
-      listener.halfOpen.size + listener.pending >= listener.backlog || counters.halfOpen >= this.#config.maxHalfOpen;
-    if (full() && listener.pending < listener.backlog && this.#cookies !== undefined) {
-      // The queue keeps what it has, the peer gets a cookie and we keep nothing (RFC 4987 §3.6).
-      this.#sendCookieSynAck(this.#cookies, src, dst, seg);
-      return;
-    }
-    // With cookies, a half-open entry is never evicted: its peer may have answered already, its ACK still
-    // queued behind this SYN (a batch of frames runs before the handlers take the established connections,
-    // so `pending` can reach the backlog within one batch); evicting it would answer that ACK with a RST.
-    if (full() && this.#cookies === undefined) this.#evictHalfOpen(listener);
-    if (full() || this.#connections.size >= this.#config.maxConnections) {
-      // Dropped without a RST: the peer retries its SYN, as with a full Linux queue.
-      counters.listenOverflows++;
-      return;
-    }
-    const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive);
-    conn.owner = listener;
-    listener.halfOpen.set(conn, this.#clock.now());
-    this.#connections.add(conn);
-    this.#current = conn;
-    conn.acceptSyn(seg);
-  }
-
-  // Without cookies, the oldest half-open connection of this listener that has gone a whole initial RTO
-  // without an answer makes way (as Linux prunes its SYN queue), unless its peer sent its SYN again: that
-  // one is a live stack, maybe one whose ACK was lost and which believes it is connected.
-  #evictHalfOpen(listener: Listener<A>): void {
-    const oldEnough = this.#clock.now() - this.#config.initialRtoMs;
-    for (const [conn, createdAt] of listener.halfOpen) {
-      if (createdAt > oldEnough) return;
-      if (conn.peerRetried) continue;
-      this.#counters.halfOpenEvicted++;
-      conn.abort();
-      return;
-    }
-  }
-
-  // A SYN-ACK whose ISS is a cookie, with the peer's options coded where the cookie module says.
-  #sendCookieSynAck(cookies: SynCookies, src: A, dst: A, seg: TcpHeader): void {
-    const config = this.#config;
-    const now = this.#clock.now();
-    const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
-    const h = this.#tx;
-    h.clearOptions();
-    h.srcPort = seg.dstPort;
-    h.dstPort = seg.srcPort;
-    h.seq = cookies.make(key, seg.seq, seg.mss, now);
-    h.ack = seqAdd(seg.seq, 1);
-    h.flags = SYN | ACK;
-    h.window = Math.min(config.receiveBufferSize, 65535);
-    h.urgent = 0;
-    h.mss = Math.min(config.mss, this.#ip.mtu(src) - TCP_HEADER);
-    // Window scale and SACK-permitted are offered only where the timestamp can bring them back.
-    if (config.timestamps && seg.hasTimestamp) {
-      const scaling = config.windowScaling && seg.windowScale >= 0;
-      const sack = config.sack && seg.sackPermitted;
-      // We offer our shift; the timestamp keeps the peer's, which is what the connection needs later.
-      h.windowScale = scaling ? receiveWindowShift(config.receiveBufferSize) : -1;
-      h.sackPermitted = sack;
-      h.hasTimestamp = true;
-      h.tsVal = cookies.timestamp(this.#tsNow(key, now), scaling ? Math.min(seg.windowScale, 14) : -1, sack);
-      h.tsEcr = seg.tsVal;
-    }
-    this.#counters.synCookiesSent++;
-    this.#sendStateless(src, dst, h);
-  }
-
-  // The ACK of a cookie SYN-ACK: a connection, established at once, or `false` when it is none.
-  #acceptCookie(listener: Listener<A>, src: A, dst: A, seg: TcpHeader, payload: Uint8Array): boolean {
-    const cookies = this.#cookies;
-    const now = this.#clock.now();
-    if (cookies === undefined || !cookies.recentlySent(now)) return false;
-    const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
-    const mss = cookies.check(key, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now);
-    const options = seg.hasTimestamp ? cookies.options(seg.tsEcr, this.#tsNow(key, now)) : NO_COOKIE_OPTIONS;
-    if (mss === undefined || options === undefined) {
-      this.#counters.synCookiesInvalid++;
-      return false;
-    }
-    this.#counters.synCookiesValid++;
-    if (listener.pending >= listener.backlog || this.#connections.size >= this.#config.maxConnections) {
-      // No room: the peer sends its ACK (or data) again, and the cookie is checked again.
-      this.#counters.listenOverflows++;
-      return true;
-    }
-    const cookie: CookieSyn = { mss, ...options };
-    const conn = this.#create(dst, seg.dstPort, src, seg.srcPort, listener.keepalive, seqAdd(seg.ack, -1));
-    conn.owner = listener;
-    this.#connections.add(conn);
-    this.#current = conn;
-    conn.acceptCookie(seg, cookie);
-    conn.input(seg, payload);
-    return true;
-  }
-
-  // A SYN first answered with a cookie (the queue was full) and, retransmitted, by a half-open entry (it
-  // had room by then): a peer that took the cookie's SYN-ACK sends an ACK the entry cannot accept, and the
-  // entry would answer it with a RST. A valid cookie wins and the entry goes without a word.
-  #cookieOvertakes(conn: Connection<A>, src: A, dst: A, seg: TcpHeader): boolean {
-    const cookies = this.#cookies;
-    if (cookies === undefined || !conn.passive || conn.state !== "SYN-RECEIVED") return false;
-    if ((seg.flags & (SYN | ACK | RST)) !== ACK || seg.ack === seqAdd(conn.iss, 1)) return false;
-    const now = this.#clock.now();
-    if (!cookies.recentlySent(now)) return false;
-    const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
-    return cookies.check(key, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now) !== undefined;
-  }
-
-  // Our TSval for the connection named `key` at `now`, as that connection will send it.
-  #tsNow(key: string, now: number): number {
-    return (Math.floor(now) + this.#isn.timestampOffset(key)) >>> 0;
+    this.#passive.input(src, dst, seg, payload);
   }
 
   #lookup(local: A, localPort: number, remote: A, remotePort: number): Connection<A> | undefined {
@@ -484,12 +343,14 @@ export class TcpLayer<A> implements Tcp<A> {
 
   // ---------------------------------------------------------------- connections
 
-  #create(
+  // A new connection owned by `owner`, in the table and current.
+  #open(
     local: A,
     localPort: number,
     remote: A,
     remotePort: number,
     keepalive: KeepaliveMs | undefined,
+    owner: ConnectionOwner<A>,
     iss?: number,
   ): Connection<A> {
     const key = tupleKey(local, localPort, remote, remotePort);
@@ -509,6 +370,9 @@ export class TcpLayer<A> implements Tcp<A> {
       ipWriteOptions: { src: local, fragment: false },
       offloads: this.#ip.offloads?.(remote),
     });
+    conn.owner = owner;
+    this.#connections.add(conn);
+    this.#current = conn;
     return conn;
   }
 
@@ -521,7 +385,7 @@ export class TcpLayer<A> implements Tcp<A> {
     const start = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
     for (let i = 0; i < count; i++) {
       const port = low + ((start + i) % count);
-      if (this.#listeners.has(port)) continue;
+      if (this.#passive.has(port)) continue;
       if (this.#connections.get(local, port, remote, remotePort) === undefined) return port;
     }
     return undefined;
@@ -529,40 +393,9 @@ export class TcpLayer<A> implements Tcp<A> {
 
   #established(conn: Connection<A>): void {
     const owner = conn.owner;
-    if (!conn.passive) {
-      conn.owner = undefined;
-      (owner as Opener<A>)(ok(new TcpFlowImpl(conn)));
-      return;
-    }
-    const origin = owner as Listener<A>;
-    origin.halfOpen.delete(conn);
-    this.#counters.passiveOpens++;
-    const listener = this.#listeners.get(conn.localPort);
-    if (listener === undefined) {
-      conn.owner = undefined;
-      conn.abort();
-      return;
-    }
-    listener.pending++;
-    conn.owner = listener;
-    const flow = new TcpFlowImpl(conn);
-    // The handler runs after segment processing, never inside it. As on the socket stack, a handler's
-    // failure is logged and its connection closed; the listener goes on.
-    void Promise.resolve()
-      .then(() => {
-        listener.pending--;
-        conn.owner = undefined;
-        return listener.handler(flow);
-      })
-      .catch((error: unknown) => {
-        tcpLog.warn(
-          () =>
-            `tcp error on port ${conn.localPort} in callback: ${
-              error instanceof Error ? (error.stack ?? error.message) : String(error)
-            }`,
-        );
-        return flow.close();
-      });
+    conn.owner = undefined;
+    if (owner?.kind === "opener") owner.settle(ok(new TcpFlowImpl(conn)));
+    else if (owner?.kind === "listener") this.#passive.established(conn, owner.listener);
   }
 
   #closed(conn: Connection<A>): void {
@@ -571,14 +404,14 @@ export class TcpLayer<A> implements Tcp<A> {
     const owner = conn.owner;
     if (owner === undefined || conn.announced) return;
     conn.owner = undefined;
-    if (conn.passive) (owner as Listener<A>).halfOpen.delete(conn);
-    else (owner as Opener<A>)(err(conn.error ?? REFUSED));
+    if (owner.kind === "listener") owner.listener.halfOpen.delete(conn);
+    else owner.settle(err(conn.error ?? REFUSED));
   }
 
   // ---------------------------------------------------------------- output
 
-  #transmit(conn: Connection<A>, parts: Uint8Array[], options: IpWriteOptions<A>): void {
-    this.#ip.write(conn.remote, "tcp", noFill, parts, options).then(this.#onWritten, this.#onWriteFailed);
+  #transmit(remote: A, parts: Uint8Array[], options: IpWriteOptions<A>): void {
+    this.#ip.write(remote, "tcp", noFill, parts, options).then(this.#onWritten, this.#onWriteFailed);
   }
 
   // RFC 9293 §3.10.7.1: a segment for no connection gets <SEQ=SEG.ACK><CTL=RST>, or

@@ -22,7 +22,8 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import { DONE } from "../../internal/settled.js";
-import type { Connection, ConnectionObserver } from "./connection.js";
+import type { Connection } from "./connection.js";
+import type { ConnectionObserver } from "./tcb.js";
 
 type ReadOutcome = Result<ReadResult, TcpError>;
 type WriteOutcome = Result<void, TcpWriteError>;
