@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 
-import { Ipv4Addr } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, type Result, ok } from "@mirage-ts/mirage-types";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 import { type Icmpv4Message, Icmpv4Type } from "./icmpv4-message.js";
 
 /**
@@ -103,26 +104,35 @@ function icmpv4ErrorKind(type: number, code: number): IcmpErrorKind | undefined 
   }
 }
 
+/** Why an ICMPv4 message gives transports no report: not an error they hear of, or an unusable quote. */
+export type IcmpReportError = DecodeError<"not_reported" | "bad_quote">;
+
 /**
  * The report of an ICMPv4 error message `icmp` from `from`, or why it carries none: the message is
  * not an error transports hear of, or its quote is not the start of an IPv4 datagram with 8 bytes
  * of transport header (RFC 792 guarantees 8; a non-first fragment holds no transport header).
  */
-export function icmpv4ErrorReport(from: Ipv4Addr, icmp: Icmpv4Message): IcmpErrorReport<Ipv4Addr> | string {
+export function icmpv4ErrorReport(
+  from: Ipv4Addr,
+  icmp: Icmpv4Message,
+): Result<IcmpErrorReport<Ipv4Addr>, IcmpReportError> {
   const kind = icmpv4ErrorKind(icmp.type, icmp.code);
-  if (kind === undefined) return `type ${icmp.type} code ${icmp.code} is not reported to transports`;
+  if (kind === undefined) {
+    return decodeError("not_reported", `type ${icmp.type} code ${icmp.code} is not reported to transports`);
+  }
   const quote = icmp.data;
-  if (quote.length < 20 || quote[0]! >>> 4 !== 4) return "the quote is not an IPv4 header";
+  if (quote.length < 20 || quote[0]! >>> 4 !== 4) return decodeError("bad_quote", "the quote is not an IPv4 header");
   const headerLength = (quote[0]! & 0x0f) * 4;
-  if (headerLength < 20 || quote.length < headerLength + 8)
-    return "the quote holds less than 8 bytes of transport header";
-  if (((quote[6]! << 8) | quote[7]!) & 0x1fff) return "the quote is a non-first fragment";
+  if (headerLength < 20 || quote.length < headerLength + 8) {
+    return decodeError("bad_quote", "the quote holds less than 8 bytes of transport header");
+  }
+  if (((quote[6]! << 8) | quote[7]!) & 0x1fff) return decodeError("bad_quote", "the quote is a non-first fragment");
   let nextHopMtu = 0;
   if (kind === "fragmentation-needed") {
     nextHopMtu = icmp.rest & 0xffff;
     if (nextHopMtu === 0) nextHopMtu = plateauBelow((quote[2]! << 8) | quote[3]!);
   }
-  return {
+  return ok({
     from,
     kind,
     type: icmp.type,
@@ -132,7 +142,7 @@ export function icmpv4ErrorReport(from: Ipv4Addr, icmp: Icmpv4Message): IcmpErro
     dst: Ipv4Addr.read(quote, 16),
     protocol: quote[9]!,
     payload: quote.subarray(headerLength),
-  };
+  });
 }
 
 // The largest plateau below the size of the datagram that did not fit (RFC 1191 §5).

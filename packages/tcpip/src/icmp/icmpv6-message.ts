@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-import { type Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type Ipv6Addr, type Result, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 import { pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
 import { NextHeader } from "../ipv6/ipv6-packet.js";
 
@@ -55,7 +56,14 @@ export interface Icmpv6Message {
 export const ICMPV6_HEADER_SIZE = 8;
 
 /**
- * Decodes an ICMPv6 message sent from `src` to `dst`, verifying its checksum.
+ * Why an ICMPv6 message was refused: shorter than its header, or a checksum that does not verify.
+ *
+ * @beta
+ */
+export type Icmpv6DecodeError = DecodeError<"truncated" | "bad_checksum">;
+
+/**
+ * Decodes an ICMPv6 message sent from `src` to `dst`, verifying its checksum. Never throws.
  *
  * @beta
  */
@@ -63,10 +71,12 @@ export function decodeIcmpv6Message(
   src: Ipv6Addr,
   dst: Ipv6Addr,
   data: Uint8Array,
-): Result<Icmpv6Message, "truncated" | "bad_checksum"> {
-  if (data.length < ICMPV6_HEADER_SIZE) return err("truncated");
+): Result<Icmpv6Message, Icmpv6DecodeError> {
+  if (data.length < ICMPV6_HEADER_SIZE) {
+    return decodeError("truncated", `ICMPv6 message of ${data.length} bytes is shorter than its 8-byte header`);
+  }
   if (internetChecksum(data, pseudoHeaderSum(src, dst, NextHeader.icmpv6, data.length)) !== 0) {
-    return err("bad_checksum");
+    return decodeError("bad_checksum", "ICMPv6 checksum mismatch");
   }
   return ok({
     type: data[0]!,

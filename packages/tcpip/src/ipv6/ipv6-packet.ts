@@ -7,6 +7,7 @@
  */
 
 import { Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import type { DecodeError } from "../codec/decode-error.js";
 
 /**
  * The size of the IPv6 fixed header.
@@ -77,12 +78,7 @@ export interface Ipv6Packet {
  *
  * @beta
  */
-export interface Ipv6DecodeError {
-  /** The defect. */
-  readonly kind: "truncated" | "bad_version" | "bad_payload_length";
-  /** A description of the defect. */
-  readonly message: string;
-}
+export type Ipv6DecodeError = DecodeError<"truncated" | "bad_version" | "bad_payload_length">;
 
 /**
  * Decodes an IPv6 packet. Jumbograms (payload length 0 with a Jumbo option) are refused as a bad

@@ -8,6 +8,7 @@
 
 import { type Ipaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import type { DecodeError } from "../codec/decode-error.js";
 import { checkPort } from "../internal/checks.js";
 import { IpProtocol, pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
 
@@ -39,15 +40,10 @@ export interface UdpDatagram {
  *
  * @public
  */
-export interface UdpDecodeError {
-  /** The defect, named after its counter. */
-  readonly kind: "truncated" | "bad_length" | "bad_checksum";
-  /** A description of the defect. */
-  readonly message: string;
-}
+export type UdpDecodeError = DecodeError<"truncated" | "bad_length" | "bad_checksum">;
 
 /**
- * Decodes a UDP datagram carried from `src` to `dst`; a non-zero checksum is verified.
+ * Decodes a UDP datagram carried from `src` to `dst`; a non-zero checksum is verified. Never throws.
  *
  * @public
  */
