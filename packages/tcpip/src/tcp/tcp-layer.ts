@@ -56,7 +56,7 @@ const IPV6_HEADER = 40;
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
 // What a cookie ACK without timestamps brings back besides the MSS.
-const NO_COOKIE_OPTIONS = { windowScale: -1, sackPermitted: false } as const;
+const NO_COOKIE_OPTIONS = { windowScale: undefined, sackPermitted: false } as const;
 
 /**
  * What a {@link TcpLayer} is built from.
@@ -295,7 +295,7 @@ export class TcpLayer<A> implements Tcp<A> {
     const counters = this.#counters;
     counters.segmentsIn++;
     const seg = this.#rx;
-    if (seg.decode(buffer) !== undefined || seg.srcPort === 0 || seg.dstPort === 0) {
+    if (!seg.decode(buffer).ok || seg.srcPort === 0 || seg.dstPort === 0) {
       counters.malformed++;
       return;
     }
@@ -394,15 +394,16 @@ export class TcpLayer<A> implements Tcp<A> {
     h.urgent = 0;
     h.mss = Math.min(config.mss, this.#ip.mtu(src) - TCP_HEADER);
     // Window scale and SACK-permitted are offered only where the timestamp can bring them back.
-    if (config.timestamps && seg.hasTimestamp) {
-      const scaling = config.windowScaling && seg.windowScale >= 0;
+    const ts = seg.timestamp;
+    if (config.timestamps && ts !== undefined) {
+      const peerShift = config.windowScaling ? seg.windowScale : undefined;
+      const scaling = peerShift !== undefined;
       const sack = config.sack && seg.sackPermitted;
       // We offer our shift; the timestamp keeps the peer's, which is what the connection needs later.
-      h.windowScale = scaling ? receiveWindowShift(config.receiveBufferSize) : -1;
+      h.windowScale = scaling ? receiveWindowShift(config.receiveBufferSize) : undefined;
       h.sackPermitted = sack;
-      h.hasTimestamp = true;
-      h.tsVal = cookies.timestamp(this.#tsNow(key, now), scaling ? Math.min(seg.windowScale, 14) : -1, sack);
-      h.tsEcr = seg.tsVal;
+      const peerShiftClamped = scaling ? Math.min(peerShift, 14) : undefined;
+      h.setTimestamp(cookies.timestamp(this.#tsNow(key, now), peerShiftClamped, sack), ts.val);
     }
     this.#counters.synCookiesSent++;
     this.#sendStateless(src, dst, h);
@@ -415,7 +416,8 @@ export class TcpLayer<A> implements Tcp<A> {
     if (cookies === undefined || !cookies.recentlySent(now)) return false;
     const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
     const mss = cookies.check(key, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now);
-    const options = seg.hasTimestamp ? cookies.options(seg.tsEcr, this.#tsNow(key, now)) : NO_COOKIE_OPTIONS;
+    const ts = seg.timestamp;
+    const options = ts !== undefined ? cookies.options(ts.ecr, this.#tsNow(key, now)) : NO_COOKIE_OPTIONS;
     if (mss === undefined || options === undefined) {
       this.#counters.synCookiesInvalid++;
       return false;

@@ -314,8 +314,8 @@ export class Connection<A> {
   /** Passive open from a listener: takes the SYN's parameters and answers with SYN-ACK. */
   acceptSyn(seg: TcpHeader): void {
     this.passive = true;
-    this.#offerWs = this.#offerWs && seg.windowScale >= 0;
-    this.#offerTs = this.#offerTs && seg.hasTimestamp;
+    this.#offerWs = this.#offerWs && seg.windowScale !== undefined;
+    this.#offerTs = this.#offerTs && seg.timestamp !== undefined;
     this.#offerSack = this.#offerSack && seg.sackPermitted;
     this.#takeSyn(seg);
     this.#sndWnd = seg.window;
@@ -340,11 +340,10 @@ export class Connection<A> {
     syn.mss = cookie.mss;
     syn.windowScale = cookie.windowScale;
     syn.sackPermitted = cookie.sackPermitted;
-    syn.hasTimestamp = ack.hasTimestamp;
-    syn.tsVal = ack.tsVal;
+    if (ack.timestamp !== undefined) syn.setTimestamp(ack.timestamp.val, 0);
     this.passive = true;
-    this.#offerWs = this.#offerWs && syn.windowScale >= 0;
-    this.#offerTs = this.#offerTs && syn.hasTimestamp;
+    this.#offerWs = this.#offerWs && syn.windowScale !== undefined;
+    this.#offerTs = this.#offerTs && syn.timestamp !== undefined;
     this.#offerSack = this.#offerSack && syn.sackPermitted;
     this.#takeSyn(syn);
     this.#sndWnd = ack.window;
@@ -364,7 +363,7 @@ export class Connection<A> {
    */
   acceptsNewSyn(seg: TcpHeader): boolean {
     if (this.state !== "TIME-WAIT") return false;
-    if (this.#tsOk && seg.hasTimestamp) return seqGt(seg.tsVal, this.#tsRecent);
+    if (this.#tsOk && seg.timestamp !== undefined) return seqGt(seg.timestamp.val, this.#tsRecent);
     return seqGt(seg.seq, this.#rcvNxt);
   }
 
@@ -546,7 +545,7 @@ export class Connection<A> {
     const segLen = len + (syn ? 1 : 0) + (seg.has(FIN) ? 1 : 0);
 
     // PAWS (RFC 7323 §5.3): an older timestamp marks an old duplicate.
-    if (this.#tsOk && seg.hasTimestamp && !rst && seqLt(seg.tsVal, this.#tsRecent)) {
+    if (this.#tsOk && seg.timestamp !== undefined && !rst && seqLt(seg.timestamp.val, this.#tsRecent)) {
       this.#counters.pawsDropped++;
       if (this.#mayAnswerInvalid(seg, len)) this.#sendAck();
       return;
@@ -600,7 +599,7 @@ export class Connection<A> {
       this.#challengeAck();
       return;
     }
-    if (this.#tsOk && seg.hasTimestamp && seqLe(seq, this.#lastAckSent)) this.#tsRecent = seg.tsVal;
+    if (this.#tsOk && seg.timestamp !== undefined && seqLe(seq, this.#lastAckSent)) this.#tsRecent = seg.timestamp.val;
     this.#processAck(seg, seq, len);
     if (!this.isOpen) return;
     // 7–8. Text and FIN.
@@ -665,7 +664,8 @@ export class Connection<A> {
       // ACKs beyond the retransmitted data say nothing either way.
       let spurious = false;
       if (this.#undoArmed && recovery.phase === "recovery" && seqLt(prevUna, recovery.highRxt)) {
-        if (seg.hasTimestamp && seg.tsEcr !== 0 && seqLt(seg.tsEcr, this.#undoTsVal)) {
+        const ecr = seg.timestamp?.ecr ?? 0;
+        if (ecr !== 0 && seqLt(ecr, this.#undoTsVal)) {
           // The first hole is filled and it was the only retransmission: undo at once.
           spurious = seqGt(ack, this.#undoSeq) && seqLe(recovery.highRxt, seqAdd(this.#undoSeq, this.#smss));
         } else {
@@ -1097,11 +1097,7 @@ export class Connection<A> {
     h.mss = this.#ourMss;
     if (this.#offerWs) h.windowScale = this.#rcvShift;
     if (this.#offerSack) h.sackPermitted = true;
-    if (this.#offerTs) {
-      h.hasTimestamp = true;
-      h.tsVal = this.#tsNow();
-      h.tsEcr = withAck ? this.#tsRecent : 0;
-    }
+    if (this.#offerTs) h.setTimestamp(this.#tsNow(), withAck ? this.#tsRecent : 0);
     if (withAck) {
       this.#rcvAdvEdge = seqAdd(this.#rcvNxt, h.window);
       this.#lastAckSent = this.#rcvNxt;
@@ -1115,11 +1111,7 @@ export class Connection<A> {
     const hasAck = (flags & ACK) !== 0;
     this.#fillHeader(h, seq, flags, hasAck ? this.#rcvNxt : 0);
     h.window = this.#windowField();
-    if (this.#tsOk) {
-      h.hasTimestamp = true;
-      h.tsVal = this.#tsNow();
-      h.tsEcr = this.#tsRecent;
-    }
+    if (this.#tsOk) h.setTimestamp(this.#tsNow(), this.#tsRecent);
     if (hasAck && this.#sackOk && this.#rcv.hasOutOfOrder) {
       h.sackCount = this.#rcv.sackBlocks(h.sackBlocks, this.#tsOk ? 3 : 4);
     }
@@ -1337,12 +1329,14 @@ export class Connection<A> {
     this.#rcv.reset(seqAdd(seg.seq, 1));
     this.#rcvNxt = this.#rcv.nxt;
     this.#rcvAdvEdge = this.#rcvNxt;
-    this.#wsOk = this.#offerWs && seg.windowScale >= 0;
-    this.#sndShift = this.#wsOk ? Math.min(seg.windowScale, MAX_WINDOW_SHIFT) : 0;
-    this.#tsOk = this.#offerTs && seg.hasTimestamp;
-    if (this.#tsOk) this.#tsRecent = seg.tsVal;
+    const shift = this.#offerWs ? seg.windowScale : undefined;
+    this.#wsOk = shift !== undefined;
+    this.#sndShift = shift !== undefined ? Math.min(shift, MAX_WINDOW_SHIFT) : 0;
+    const ts = this.#offerTs ? seg.timestamp : undefined;
+    this.#tsOk = ts !== undefined;
+    if (ts !== undefined) this.#tsRecent = ts.val;
     this.#sackOk = this.#offerSack && seg.sackPermitted;
-    this.#peerMss = seg.mss >= 0 ? Math.max(MIN_MSS, seg.mss) : this.#defaultMss;
+    this.#peerMss = seg.mss !== undefined ? Math.max(MIN_MSS, seg.mss) : this.#defaultMss;
     this.#smss = Math.min(this.#peerMss, this.#pathMss) - (this.#tsOk ? TIMESTAMP_OPTION : 0);
   }
 
@@ -1415,8 +1409,9 @@ export class Connection<A> {
 
   // An RTT sample from the echoed timestamp (RFC 7323 §4) or from the one timed segment (Karn).
   #sampleRtt(seg: TcpHeader): void {
-    if (this.#tsOk && seg.hasTimestamp && seg.tsEcr !== 0) {
-      const rtt = (this.#tsNow() - seg.tsEcr) >>> 0;
+    const ecr = this.#tsOk ? (seg.timestamp?.ecr ?? 0) : 0;
+    if (ecr !== 0) {
+      const rtt = (this.#tsNow() - ecr) >>> 0;
       if (rtt < MAX_RTT_SAMPLE_MS) this.#rto.sample(rtt);
       return;
     }
