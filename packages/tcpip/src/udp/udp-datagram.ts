@@ -84,7 +84,8 @@ export function decodeUdpDatagram(
 
 /**
  * Writes the 8-byte UDP header for `payload` sent from `src`:`srcPort` to `dst`:`dstPort` at `offset`
- * (default 0) of `buffer`, with its checksum (a computed `0` is sent as `0xffff`, RFC 768).
+ * (default 0) of `buffer`, with its checksum (a computed `0` is sent as `0xffff`, RFC 768), and returns
+ * its size (8).
  *
  * @throws RangeError if a port is out of range, the datagram exceeds 65535 bytes or the buffer is too small.
  * @public
@@ -97,7 +98,7 @@ export function encodeUdpHeader(
   payload: Uint8Array,
   buffer: Uint8Array,
   offset = 0,
-): void {
+): number {
   checkPort(srcPort);
   checkPort(dstPort);
   const length = UDP_HEADER_SIZE + payload.length;
@@ -119,4 +120,5 @@ export function encodeUdpHeader(
   const checksum = internetChecksum(payload, headerSum) || 0xffff;
   header[6] = checksum >>> 8;
   header[7] = checksum & 0xff;
+  return UDP_HEADER_SIZE;
 }
