@@ -14,29 +14,29 @@ import { type Icmpv4Message, Icmpv4Type } from "./icmpv4-message.js";
 /**
  * What an ICMP error reports about the datagram it quotes.
  *
- * - `net-unreachable`, `host-unreachable`: no route, or the host is down (ICMPv4 destination
+ * - `net_unreachable`, `host_unreachable`: no route, or the host is down (ICMPv4 destination
  *   unreachable codes 0, 1, 6, 7, 8, 11, 12).
- * - `protocol-unreachable`, `port-unreachable`: the destination host has no such protocol or port
+ * - `protocol_unreachable`, `port_unreachable`: the destination host has no such protocol or port
  *   (codes 2 and 3).
  * - `prohibited`: administratively prohibited (codes 9, 10, 13, and the precedence codes 14 and 15).
- * - `fragmentation-needed`: the datagram was too big for a link and may not be fragmented (code 4,
+ * - `fragmentation_needed`: the datagram was too big for a link and may not be fragmented (code 4,
  *   with the next-hop MTU of RFC 1191; ICMPv6's packet too big).
- * - `source-route-failed`: code 5.
- * - `time-exceeded`: the TTL ran out, or reassembly timed out (type 11).
- * - `parameter-problem`: a router or the host could not parse the header (type 12).
+ * - `source_route_failed`: code 5.
+ * - `time_exceeded`: the TTL ran out, or reassembly timed out (type 11).
+ * - `parameter_problem`: a router or the host could not parse the header (type 12).
  *
  * @public
  */
 export type IcmpErrorKind =
-  | "net-unreachable"
-  | "host-unreachable"
-  | "protocol-unreachable"
-  | "port-unreachable"
+  | "net_unreachable"
+  | "host_unreachable"
+  | "protocol_unreachable"
+  | "port_unreachable"
   | "prohibited"
-  | "fragmentation-needed"
-  | "source-route-failed"
-  | "time-exceeded"
-  | "parameter-problem";
+  | "fragmentation_needed"
+  | "source_route_failed"
+  | "time_exceeded"
+  | "parameter_problem";
 
 /**
  * A received ICMP error about a datagram we sent, with the part of that datagram it quotes.
@@ -53,7 +53,7 @@ export interface IcmpErrorReport<A> {
   /** The ICMP code, as received. */
   readonly code: number;
   /**
-   * For `fragmentation-needed`, the MTU of the link the datagram did not fit (RFC 1191); when the
+   * For `fragmentation_needed`, the MTU of the link the datagram did not fit (RFC 1191); when the
    * router left it 0, the ICMPv4 layer estimates it from the plateau table of RFC 1191 §7. 0 otherwise.
    */
   readonly nextHopMtu: number;
@@ -71,19 +71,19 @@ export interface IcmpErrorReport<A> {
 const MTU_PLATEAUS = [32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68];
 
 const UNREACHABLE_KINDS: readonly IcmpErrorKind[] = [
-  "net-unreachable", // 0
-  "host-unreachable", // 1
-  "protocol-unreachable", // 2
-  "port-unreachable", // 3
-  "fragmentation-needed", // 4
-  "source-route-failed", // 5
-  "net-unreachable", // 6: destination network unknown
-  "host-unreachable", // 7: destination host unknown
-  "host-unreachable", // 8: source host isolated
+  "net_unreachable", // 0
+  "host_unreachable", // 1
+  "protocol_unreachable", // 2
+  "port_unreachable", // 3
+  "fragmentation_needed", // 4
+  "source_route_failed", // 5
+  "net_unreachable", // 6: destination network unknown
+  "host_unreachable", // 7: destination host unknown
+  "host_unreachable", // 8: source host isolated
   "prohibited", // 9: network administratively prohibited
   "prohibited", // 10: host administratively prohibited
-  "net-unreachable", // 11: network unreachable for the type of service
-  "host-unreachable", // 12: host unreachable for the type of service
+  "net_unreachable", // 11: network unreachable for the type of service
+  "host_unreachable", // 12: host unreachable for the type of service
   "prohibited", // 13: communication administratively prohibited (RFC 1812)
   "prohibited", // 14: host precedence violation
   "prohibited", // 15: precedence cutoff in effect
@@ -95,9 +95,9 @@ function icmpv4ErrorKind(type: number, code: number): IcmpErrorKind | undefined 
     case Icmpv4Type.destinationUnreachable:
       return UNREACHABLE_KINDS[code];
     case Icmpv4Type.timeExceeded:
-      return "time-exceeded";
+      return "time_exceeded";
     case Icmpv4Type.parameterProblem:
-      return "parameter-problem";
+      return "parameter_problem";
     default:
       // Source quench (type 4) is ignored (RFC 6633), redirects concern routing, not transports.
       return undefined;
@@ -128,7 +128,7 @@ export function icmpv4ErrorReport(
   }
   if (((quote[6]! << 8) | quote[7]!) & 0x1fff) return decodeError("bad_quote", "the quote is a non-first fragment");
   let nextHopMtu = 0;
-  if (kind === "fragmentation-needed") {
+  if (kind === "fragmentation_needed") {
     nextHopMtu = icmp.rest & 0xffff;
     if (nextHopMtu === 0) nextHopMtu = plateauBelow((quote[2]! << 8) | quote[3]!);
   }

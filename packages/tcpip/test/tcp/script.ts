@@ -7,8 +7,8 @@
  *   `< ...`     inject a segment into the SUT
  *   `<< ...`    a segment of a burst: held, then delivered with the next `<` segment in one
  *               synchronous run, as a device hands over a batch of frames
- *   `< icmp KIND SEQ [mtu N]`  inject an ICMP error (an `IcmpErrorKind`, e.g. `port-unreachable`,
- *               `fragmentation-needed`) from the peer quoting a SUT segment that started at SEQ
+ *   `< icmp KIND SEQ [mtu N]`  inject an ICMP error (an `IcmpErrorKind`, e.g. `port_unreachable`,
+ *               `fragmentation_needed`) from the peer quoting a SUT segment that started at SEQ
  *               (relative to the SUT's ISN) between the current ports
  *   `> ...`     expect the SUT's next segment, emitted at exactly that time (± tolerance)
  *   otherwise   an API call or check: listen PORT [backlog N], connect PORT, connected,
