@@ -39,17 +39,17 @@ export const REFUSED: TcpError = Object.freeze({ kind: "refused" });
  * The ICMP errors that end a connection attempt in SYN-SENT at once, as Linux does (RFC 1122
  * §4.2.3.9 calls them hard errors); in every other state they are soft (RFC 5461 §4).
  */
-const HARD_ERRORS: ReadonlySet<IcmpErrorKind> = new Set(["port-unreachable", "protocol-unreachable", "prohibited"]);
+const HARD_ERRORS: ReadonlySet<IcmpErrorKind> = new Set(["port_unreachable", "protocol_unreachable", "prohibited"]);
 /** What a timeout reports when a soft ICMP error was the last news of the path (RFC 1122 §4.2.3.9). */
-const SOFT_ERRORS: { readonly [K in Exclude<IcmpErrorKind, "fragmentation-needed">]: TcpError } = {
-  "net-unreachable": icmpMessage("network unreachable"),
-  "host-unreachable": icmpMessage("host unreachable"),
-  "protocol-unreachable": icmpMessage("protocol unreachable"),
-  "port-unreachable": icmpMessage("port unreachable"),
+const SOFT_ERRORS: { readonly [K in Exclude<IcmpErrorKind, "fragmentation_needed">]: TcpError } = {
+  net_unreachable: icmpMessage("network unreachable"),
+  host_unreachable: icmpMessage("host unreachable"),
+  protocol_unreachable: icmpMessage("protocol unreachable"),
+  port_unreachable: icmpMessage("port unreachable"),
   prohibited: icmpMessage("communication administratively prohibited"),
-  "source-route-failed": icmpMessage("source route failed"),
-  "time-exceeded": icmpMessage("time exceeded"),
-  "parameter-problem": icmpMessage("parameter problem"),
+  source_route_failed: icmpMessage("source route failed"),
+  time_exceeded: icmpMessage("time exceeded"),
+  parameter_problem: icmpMessage("parameter problem"),
 };
 
 function icmpMessage(what: string): TcpError {
@@ -867,14 +867,14 @@ export class Connection<A> {
 
   /**
    * An ICMP error quoting a segment of this connection that started at `seq` (RFC 1122 §4.2.3.9,
-   * RFC 5927, RFC 5461); with `fragmentation-needed`, `nextHopMss` is the largest segment (TCP
+   * RFC 5927, RFC 5461); with `fragmentation_needed`, `nextHopMss` is the largest segment (TCP
    * header included, as `pathMss`) the next hop carries, or 0 if unknown. Returns whether the error
    * was taken: it is ignored unless `seq` lies in [SND.UNA, SND.NXT), where only a party that saw
    * our segments can place it (RFC 5927 §4.1), and when it says nothing new.
    */
   icmpError(kind: IcmpErrorKind, seq: number, nextHopMss: number): boolean {
     if (!this.isOpen || !(seqGe(seq, this.#sndUna) && seqLt(seq, this.#sndNxt))) return false;
-    if (kind === "fragmentation-needed") return nextHopMss > 0 && this.#pathMtuShrank(nextHopMss);
+    if (kind === "fragmentation_needed") return nextHopMss > 0 && this.#pathMtuShrank(nextHopMss);
     if (HARD_ERRORS.has(kind)) {
       if (this.state === "SYN-SENT") {
         this.#destroy(REFUSED);
