@@ -37,24 +37,24 @@ export interface UdpWriteOptions<A> {
 
 /**
  * What an ICMP error says about a datagram this host sent, independently of the ICMP version:
- * `port-unreachable` is the peer's "nobody listens on that port" (ICMPv4 type 3 code 3, ICMPv6
- * type 1 code 4); `fragmentation-needed` is ICMPv4's "fragmentation needed" or ICMPv6's Packet Too
- * Big; `net-unreachable`, `host-unreachable`, `protocol-unreachable`, `prohibited`,
- * `source-route-failed`, `time-exceeded` and `parameter-problem` the other errors of RFC 792 and
+ * `port_unreachable` is the peer's "nobody listens on that port" (ICMPv4 type 3 code 3, ICMPv6
+ * type 1 code 4); `fragmentation_needed` is ICMPv4's "fragmentation needed" or ICMPv6's Packet Too
+ * Big; `net_unreachable`, `host_unreachable`, `protocol_unreachable`, `prohibited`,
+ * `source_route_failed`, `time_exceeded` and `parameter_problem` the other errors of RFC 792 and
  * RFC 4443.
  *
  * @beta
  */
 export type UdpIcmpErrorKind =
-  | "net-unreachable"
-  | "host-unreachable"
-  | "protocol-unreachable"
-  | "port-unreachable"
+  | "net_unreachable"
+  | "host_unreachable"
+  | "protocol_unreachable"
+  | "port_unreachable"
   | "prohibited"
-  | "fragmentation-needed"
-  | "source-route-failed"
-  | "time-exceeded"
-  | "parameter-problem";
+  | "fragmentation_needed"
+  | "source_route_failed"
+  | "time_exceeded"
+  | "parameter_problem";
 
 /**
  * An ICMP error about a UDP datagram this host sent, as {@link Udp.onIcmpError} delivers it
@@ -76,7 +76,7 @@ export interface UdpIcmpError<A> {
   readonly type: number;
   /** The ICMP code, as received. */
   readonly code: number;
-  /** For `fragmentation-needed`, the MTU of the link the datagram did not fit; 0 otherwise. */
+  /** For `fragmentation_needed`, the MTU of the link the datagram did not fit; 0 otherwise. */
   readonly nextHopMtu: number;
   /** The quoted datagram's source address: one of this host's. */
   readonly src: A;

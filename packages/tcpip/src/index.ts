@@ -9,9 +9,11 @@ export { VirtualClock } from "./time/virtual-clock.js";
 export { SeededRandom } from "./random/seeded-random.js";
 
 export { internetChecksum, onesComplementSum, updateChecksum } from "./checksum/internet-checksum.js";
+export type { DecodeError } from "./codec/decode-error.js";
 
 export {
   ETHERNET_HEADER_SIZE,
+  type EthernetDecodeError,
   type EthernetFrame,
   type EthernetHeader,
   Ethertype,
@@ -20,7 +22,13 @@ export {
 } from "./ethernet/ethernet-frame.js";
 export { EthernetLayer, type EthernetStats } from "./ethernet/ethernet-layer.js";
 
-export { ARP_PACKET_SIZE, type ArpPacket, decodeArpPacket, encodeArpPacket } from "./arp/arp-packet.js";
+export {
+  ARP_PACKET_SIZE,
+  type ArpDecodeError,
+  type ArpPacket,
+  decodeArpPacket,
+  encodeArpPacket,
+} from "./arp/arp-packet.js";
 export { type ArpEntry, ArpLayer, type ArpLimits, type ArpOptions, type ArpStats } from "./arp/arp-layer.js";
 export type { ArpProbeOptions, ArpProbeResult, ArpProber } from "./arp/arp-probe.js";
 
@@ -65,6 +73,7 @@ export {
 } from "./ipv6/extension-headers.js";
 export {
   type NdOptions,
+  type NdOptionsDecodeError,
   type PrefixInformation,
   decodeNdOptions,
   encodeMacOption,
@@ -91,6 +100,7 @@ export { type Ipv6Callback, type Ipv6Handlers, Ipv6Layer } from "./ipv6/ipv6-lay
 export type { Ipv6Config, Ipv6LayerOptions, Ipv6Stats } from "./ipv6/ipv6-options.js";
 export {
   ICMPV6_HEADER_SIZE,
+  type Icmpv6DecodeError,
   type Icmpv6Message,
   Icmpv6Type,
   decodeIcmpv6Message,
@@ -106,6 +116,7 @@ export {
 
 export {
   ICMPV4_HEADER_SIZE,
+  type Icmpv4DecodeError,
   type Icmpv4Message,
   Icmpv4Type,
   UnreachableCode,
@@ -134,6 +145,7 @@ export {
 export { UdpLayer, type UdpLayerOptions, type UdpStats } from "./udp/udp-layer.js";
 
 export {
+  type DhcpDecodeError,
   type DhcpMessage,
   DhcpMessageType,
   DhcpOption,
@@ -171,7 +183,14 @@ export {
 } from "./tcp/congestion.js";
 export { newReno } from "./tcp/new-reno.js";
 export { cubic } from "./tcp/cubic.js";
-export { MAX_SACK_BLOCKS, type TcpDecodeError, TcpFlags, TcpHeader } from "./tcp/segment.js";
+export {
+  MAX_SACK_BLOCKS,
+  type TcpDecodeError,
+  TcpFlags,
+  TcpHeader,
+  type TcpTimestamp,
+  decodeTcpHeader,
+} from "./tcp/segment.js";
 export type { TcpConfig, TcpListenerOptions } from "./tcp/tcp-config.js";
 export type { TcpStats } from "./tcp/tcp-stats.js";
 export { TcpLayer, type TcpLayerOptions } from "./tcp/tcp-layer.js";

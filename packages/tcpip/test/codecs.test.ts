@@ -50,11 +50,8 @@ describe("ethernet codec", () => {
     );
   });
 
-  it("refuses frames shorter than the header", () => {
-    expect(decodeEthernetFrame(new Uint8Array(13))).toEqual({
-      ok: false,
-      error: "ethernet frame of 13 bytes is shorter than its 14-byte header",
-    });
+  // What each decoder refuses, and with which kind: decode-errors.test.ts.
+  it("refuses to encode a header where it does not fit", () => {
     expect(() =>
       encodeEthernetHeader({ dst: Macaddr.broadcast, src: Macaddr.broadcast, ethertype: 0 }, new Uint8Array(10)),
     ).toThrow(RangeError);
@@ -76,34 +73,6 @@ describe("ARP codec", () => {
         expect(p.senderIp.equals(packet.senderIp) && p.targetIp.equals(packet.targetIp)).toBe(true);
       }),
     );
-  });
-
-  it("refuses other hardware or protocol types, lengths and operations", () => {
-    const packet = {
-      operation: "request" as const,
-      senderMac: Macaddr.broadcast,
-      senderIp: Ipv4Addr.any,
-      targetMac: Macaddr.broadcast,
-      targetIp: Ipv4Addr.any,
-    };
-    const good = new Uint8Array(28);
-    encodeArpPacket(packet, good);
-    const broken = (at: number, value: number): Uint8Array => {
-      const copy = good.slice();
-      copy[at] = value;
-      return copy;
-    };
-    expect(decodeArpPacket(good.subarray(0, 27)).ok).toBe(false);
-    expect(decodeArpPacket(broken(1, 6))).toEqual({ ok: false, error: "ARP hardware type 6 is not Ethernet (1)" });
-    expect(decodeArpPacket(broken(2, 0x86))).toEqual({
-      ok: false,
-      error: "ARP protocol type 0x8600 is not IPv4 (0x800)",
-    });
-    expect(decodeArpPacket(broken(4, 8)).ok).toBe(false);
-    expect(decodeArpPacket(broken(7, 3))).toEqual({
-      ok: false,
-      error: "ARP operation 3 is neither request (1) nor reply (2)",
-    });
   });
 });
 
@@ -135,42 +104,6 @@ describe("IPv4 codec", () => {
         },
       ),
     );
-  });
-
-  it("names each defect", () => {
-    const good = ipv4Packet(
-      {
-        tos: 0,
-        id: 1,
-        dontFragment: false,
-        moreFragments: false,
-        fragmentOffset: 0,
-        ttl: 64,
-        protocol: 17,
-        src: Ipv4Addr.parse("1.2.3.4"),
-        dst: Ipv4Addr.parse("5.6.7.8"),
-        options: new Uint8Array(0),
-      },
-      new Uint8Array(10),
-    );
-    const kind = (packet: Uint8Array, verify = true): string => {
-      const decoded = decodeIpv4Packet(packet, verify);
-      return decoded.ok ? "ok" : decoded.error.kind;
-    };
-    const with_ = (at: number, value: number): Uint8Array => {
-      const copy = good.slice();
-      copy[at] = value;
-      return copy;
-    };
-    expect(kind(good)).toBe("ok");
-    expect(kind(good.subarray(0, 19))).toBe("truncated");
-    expect(kind(with_(0, 0x65))).toBe("bad_version");
-    expect(kind(with_(0, 0x44))).toBe("bad_header_length");
-    expect(kind(with_(0, 0x4f))).toBe("bad_header_length");
-    expect(kind(with_(3, 200))).toBe("bad_total_length");
-    expect(kind(with_(3, 10))).toBe("bad_total_length");
-    expect(kind(with_(8, 1))).toBe("bad_checksum");
-    expect(kind(with_(8, 1), false)).toBe("ok");
   });
 
   it("refuses to encode impossible headers", () => {
@@ -225,12 +158,13 @@ describe("ICMPv4 codec", () => {
           const decoded = decodeIcmpv4Message(encoded);
           expect(decoded).toEqual({ ok: true, value: { type, code, rest, data } });
           encoded[encoded.length - 1]! ^= 1;
-          if (encoded.length > 8)
-            expect(decodeIcmpv4Message(encoded)).toEqual({ ok: false, error: "ICMP checksum mismatch" });
+          if (encoded.length > 8) {
+            const corrupt = decodeIcmpv4Message(encoded);
+            expect(!corrupt.ok && corrupt.error.kind).toBe("bad_checksum");
+          }
         },
       ),
     );
-    expect(decodeIcmpv4Message(new Uint8Array(7)).ok).toBe(false);
   });
 });
 
@@ -335,29 +269,7 @@ describe("DHCP codec", () => {
     expect(decoded.ok && String.fromCharCode(...decoded.value.options.get(DhcpOption.domainName)!)).toBe("abc");
   });
 
-  it("refuses malformed messages with a reason", () => {
-    expect(decodeDhcpMessage(new Uint8Array(100))).toEqual({
-      ok: false,
-      error: "DHCP message of 100 bytes is shorter than 240",
-    });
-    const message = encodeDhcpMessage({
-      op: "reply",
-      xid: 1,
-      secs: 0,
-      broadcast: false,
-      ciaddr: Ipv4Addr.any,
-      yiaddr: Ipv4Addr.any,
-      siaddr: Ipv4Addr.any,
-      giaddr: Ipv4Addr.any,
-      chaddr: Macaddr.broadcast,
-      options: new Map(),
-    });
-    const noCookie = message.slice();
-    noCookie[236] = 0;
-    expect(decodeDhcpMessage(noCookie)).toEqual({ ok: false, error: "DHCP magic cookie missing" });
-    const overrun = message.slice(0, 244);
-    overrun.set([12, 9, 1, 1], 240);
-    expect(decodeDhcpMessage(overrun)).toEqual({ ok: false, error: "DHCP option 12 of 9 bytes overruns the message" });
+  it("refuses to encode the pad and end options as ordinary ones", () => {
     expect(() =>
       encodeDhcpMessage({
         op: "reply",

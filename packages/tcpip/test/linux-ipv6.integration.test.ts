@@ -116,7 +116,7 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
             });
             const error = await driver.next("udp-icmp-error");
             console.log(`[tcpip] ${backend}: UDP to ${dst}:9 -> ${error.kind} from ${String(error.from)}`);
-            expect(error).toMatchObject({ kind: "port-unreachable", from: dst, type, code, dst, dstPort: 9, srcPort });
+            expect(error).toMatchObject({ kind: "port_unreachable", from: dst, type, code, dst, dstPort: 9, srcPort });
             expect(error.quote).toEqual([...new TextEncoder().encode("hello")]);
           }
         },

@@ -59,8 +59,8 @@ function build(h: Harness, f: SegmentFields): Uint8Array {
   if (f.mss !== undefined) t.mss = f.mss;
   if (f.ws !== undefined) t.windowScale = f.ws;
   t.sackPermitted = f.sackOk;
-  if (f.ts !== undefined) [t.hasTimestamp, t.tsVal, t.tsEcr] = [true, f.ts[0] >>> 0, f.ts[1] >>> 0];
-  t.sackCount = Math.min(f.sack.length >> 1, t.hasTimestamp ? 3 : 4);
+  if (f.ts !== undefined) t.setTimestamp(f.ts[0], f.ts[1]);
+  t.sackCount = Math.min(f.sack.length >> 1, t.timestamp !== undefined ? 3 : 4);
   t.sackBlocks.set(f.sack.slice(0, 2 * t.sackCount).map((x) => x >>> 0));
   if (t.encodedLength() > 60) t.sackCount = 0;
   const hl = t.encodedLength();
@@ -93,7 +93,7 @@ function lastFromSut(h: Harness): { seq: number; ack: number } {
   const d = new TcpHeader();
   for (let i = h.sent.length - 1; i >= 0; i--) {
     const bytes = h.sent[i]!;
-    if (d.decode(bytes) === undefined) return { seq: d.seq + bytes.length - d.headerLength, ack: d.ack };
+    if (d.decode(bytes).ok) return { seq: d.seq + bytes.length - d.headerLength, ack: d.ack };
   }
   return { seq: 0, ack: 1 };
 }

@@ -1168,10 +1168,10 @@ describe("ICMP errors (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)", () => {
       `
       0      connect 80
       +0     > S 0:0(0) <mss 1460>
-      +0.010 < icmp port-unreachable 1
+      +0.010 < icmp port_unreachable 1
       +0     stats icmpErrors 1 icmpIgnored 1
       +0     connect-pending
-      +0.010 < icmp port-unreachable 0
+      +0.010 < icmp port_unreachable 0
       +0     connect-error refused
       +0     stats connections 0 timers 0 icmpIgnored 1
     `,
@@ -1185,7 +1185,7 @@ describe("ICMP errors (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)", () => {
       `
       0      connect 80
       +0     > S 0:0(0) <mss 1460>
-      +0.010 < icmp host-unreachable 0
+      +0.010 < icmp host_unreachable 0
       +0.990 > S 0:0(0)
       +2     connect-error msg
       +0     stats connections 0 timedOut 1
@@ -1202,13 +1202,13 @@ describe("ICMP errors (RFC 1122 §4.2.3.9, RFC 5927, RFC 1191)", () => {
       +0     > . 1461:2921(1460) ack 1
       +0     > P. 2921:3001(80) ack 1
       // MTU 1000: 960-byte segments, all of them sent again now.
-      +0.005 < icmp fragmentation-needed 1 mtu 1000
+      +0.005 < icmp fragmentation_needed 1 mtu 1000
       +0     > . 1:961(960) ack 1
       +0     > . 961:1921(960) ack 1
       +0     > . 1921:2881(960) ack 1
       +0     > P. 2881:3001(120) ack 1
-      +0     < icmp fragmentation-needed 961 mtu 1400
-      +0     < icmp fragmentation-needed 3001 mtu 500
+      +0     < icmp fragmentation_needed 961 mtu 1400
+      +0     < icmp fragmentation_needed 3001 mtu 500
       +0     stats pmtuReductions 1 icmpErrors 3 icmpIgnored 2
       +0.010 < . 1:1(0) ack 3001 win 65535
       +0     write 1000

@@ -27,7 +27,7 @@ const PEER_MAC = Macaddr.parse("02:00:00:00:00:99");
 
 // mirage-types' UdpIcmpErrorKind spells tcpip's IcmpErrorKind again (mirage-types depends on nothing):
 // the typecheck fails here when the two unions drift apart.
-const sameKinds: [UdpIcmpErrorKind, IcmpErrorKind] = ["port-unreachable", "port-unreachable"] as [
+const sameKinds: [UdpIcmpErrorKind, IcmpErrorKind] = ["port_unreachable", "port_unreachable"] as [
   IcmpErrorKind,
   UdpIcmpErrorKind,
 ];
@@ -64,7 +64,7 @@ describe("ICMP errors to UDP applications", () => {
       expect(sent.ok).toBe(true);
       await runUntil(l.clock, () => errors.length === 1);
       expect(plain(errors[0]!)).toEqual({
-        kind: "port-unreachable",
+        kind: "port_unreachable",
         from: target.toString(),
         type: family === 4 ? 3 : Icmpv6Type.destinationUnreachable,
         code: family === 4 ? 3 : 4,
@@ -94,7 +94,7 @@ describe("ICMP errors to UDP applications", () => {
     await raw.send(icmpv6Error(Icmpv6Type.packetTooBig, 0, 1000, V6_A, 5353));
     await runUntil(l.clock, () => errors.length === 1);
     expect(plain(errors[0]!)).toMatchObject({
-      kind: "fragmentation-needed",
+      kind: "fragmentation_needed",
       from: ROUTER.toString(),
       nextHopMtu: 1280,
       srcPort: 5353,

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import { Ipv4Addr, Macaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Macaddr, type Result, ok } from "@mirage-ts/mirage-types";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**
  * The size of an ARP packet for IPv4 over Ethernet.
@@ -33,21 +34,38 @@ export interface ArpPacket {
 }
 
 /**
- * Decodes an ARP packet (an ethernet payload; trailing padding is ignored).
+ * Why an ARP packet was refused: shorter than 28 bytes, or not a request or reply of IPv4 over
+ * Ethernet (hardware type, protocol type, address lengths, operation).
  *
- * @returns the packet, or an error message naming the problem.
  * @public
  */
-export function decodeArpPacket(buffer: Uint8Array): Result<ArpPacket, string> {
-  if (buffer.length < ARP_PACKET_SIZE)
-    return err(`ARP packet of ${buffer.length} bytes is shorter than ${ARP_PACKET_SIZE}`);
+export type ArpDecodeError = DecodeError<
+  "truncated" | "bad_hardware_type" | "bad_protocol_type" | "bad_address_length" | "bad_operation"
+>;
+
+/**
+ * Decodes an ARP packet (an ethernet payload; trailing padding is ignored). Never throws.
+ *
+ * @returns the packet, or the defect.
+ * @public
+ */
+export function decodeArpPacket(buffer: Uint8Array): Result<ArpPacket, ArpDecodeError> {
+  if (buffer.length < ARP_PACKET_SIZE) {
+    return decodeError("truncated", `ARP packet of ${buffer.length} bytes is shorter than ${ARP_PACKET_SIZE}`);
+  }
   const htype = (buffer[0]! << 8) | buffer[1]!;
   const ptype = (buffer[2]! << 8) | buffer[3]!;
-  if (htype !== 1) return err(`ARP hardware type ${htype} is not Ethernet (1)`);
-  if (ptype !== 0x0800) return err(`ARP protocol type 0x${ptype.toString(16)} is not IPv4 (0x800)`);
-  if (buffer[4] !== 6 || buffer[5] !== 4) return err(`ARP address lengths ${buffer[4]}/${buffer[5]} are not 6/4`);
+  if (htype !== 1) return decodeError("bad_hardware_type", `ARP hardware type ${htype} is not Ethernet (1)`);
+  if (ptype !== 0x0800) {
+    return decodeError("bad_protocol_type", `ARP protocol type 0x${ptype.toString(16)} is not IPv4 (0x800)`);
+  }
+  if (buffer[4] !== 6 || buffer[5] !== 4) {
+    return decodeError("bad_address_length", `ARP address lengths ${buffer[4]}/${buffer[5]} are not 6/4`);
+  }
   const op = (buffer[6]! << 8) | buffer[7]!;
-  if (op !== 1 && op !== 2) return err(`ARP operation ${op} is neither request (1) nor reply (2)`);
+  if (op !== 1 && op !== 2) {
+    return decodeError("bad_operation", `ARP operation ${op} is neither request (1) nor reply (2)`);
+  }
   return ok({
     operation: op === 1 ? "request" : "reply",
     senderMac: Macaddr.read(buffer, 8),

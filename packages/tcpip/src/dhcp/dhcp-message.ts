@@ -6,7 +6,8 @@
  * @packageDocumentation
  */
 
-import { Ipv4Addr, Macaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Macaddr, type Result, ok } from "@mirage-ts/mirage-types";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**
  * DHCP message types (option 53).
@@ -84,34 +85,41 @@ const FIXED_SIZE = 236;
 const MAGIC_COOKIE = 0x63825363;
 
 /**
- * Decodes a DHCP message (a UDP payload). Only Ethernet hardware addresses are accepted.
+ * Why a DHCP message was refused: shorter than its fixed part, a BOOTP op that is neither request
+ * nor reply, a hardware type other than Ethernet, no magic cookie, or an option that runs past its area.
  *
- * @returns the message, or an error message naming the problem.
  * @public
  */
-export function decodeDhcpMessage(buffer: Uint8Array): Result<DhcpMessage, string> {
-  if (buffer.length < FIXED_SIZE + 4)
-    return err(`DHCP message of ${buffer.length} bytes is shorter than ${FIXED_SIZE + 4}`);
+export type DhcpDecodeError = DecodeError<"truncated" | "bad_op" | "bad_hardware_type" | "bad_cookie" | "bad_option">;
+
+/**
+ * Decodes a DHCP message (a UDP payload). Only Ethernet hardware addresses are accepted. Never throws.
+ *
+ * @returns the message, or the defect.
+ * @public
+ */
+export function decodeDhcpMessage(buffer: Uint8Array): Result<DhcpMessage, DhcpDecodeError> {
+  if (buffer.length < FIXED_SIZE + 4) {
+    return decodeError("truncated", `DHCP message of ${buffer.length} bytes is shorter than ${FIXED_SIZE + 4}`);
+  }
   const op = buffer[0];
-  if (op !== 1 && op !== 2) return err(`BOOTP op ${op} is neither request (1) nor reply (2)`);
-  if (buffer[1] !== 1 || buffer[2] !== 6)
-    return err(`hardware type ${buffer[1]}/length ${buffer[2]} is not Ethernet (1/6)`);
+  if (op !== 1 && op !== 2) return decodeError("bad_op", `BOOTP op ${op} is neither request (1) nor reply (2)`);
+  if (buffer[1] !== 1 || buffer[2] !== 6) {
+    const message = `hardware type ${buffer[1]}/length ${buffer[2]} is not Ethernet (1/6)`;
+    return decodeError("bad_hardware_type", message);
+  }
   const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  if (view.getUint32(FIXED_SIZE) !== MAGIC_COOKIE) return err("DHCP magic cookie missing");
+  if (view.getUint32(FIXED_SIZE) !== MAGIC_COOKIE) return decodeError("bad_cookie", "DHCP magic cookie missing");
   // Pieces of each option, joined once at the end: repeated options must not cost quadratic copies.
   const pieces = new Map<number, Uint8Array[]>();
   const parsed = parseOptions(buffer.subarray(FIXED_SIZE + 4), pieces);
-  if (typeof parsed === "string") return err(parsed);
+  if (parsed !== undefined) return decodeError("bad_option", parsed);
   // Option overload (RFC 2132 §9.3): 1 = file, 2 = sname, 3 = both carry more options.
   const overload = pieces.get(DhcpOption.overload)?.[0]?.[0] ?? 0;
-  if (overload & 1) {
-    const more = parseOptions(buffer.subarray(108, 236), pieces);
-    if (typeof more === "string") return err(more);
-  }
-  if (overload & 2) {
-    const more = parseOptions(buffer.subarray(44, 108), pieces);
-    if (typeof more === "string") return err(more);
-  }
+  const file = overload & 1 ? parseOptions(buffer.subarray(108, 236), pieces) : undefined;
+  if (file !== undefined) return decodeError("bad_option", `${file} (in the file field)`);
+  const sname = overload & 2 ? parseOptions(buffer.subarray(44, 108), pieces) : undefined;
+  if (sname !== undefined) return decodeError("bad_option", `${sname} (in the sname field)`);
   const options = new Map<number, Uint8Array>();
   for (const [code, parts] of pieces) options.set(code, parts.length === 1 ? parts[0]! : concat(parts));
   return ok({
@@ -128,7 +136,10 @@ export function decodeDhcpMessage(buffer: Uint8Array): Result<DhcpMessage, strin
   });
 }
 
-/** Adds the options in `area` to `into` (each option's pieces in order); stops at the end option. */
+/**
+ * Adds the options in `area` to `into` (each option's pieces in order); stops at the end option.
+ * Returns what is wrong with an option, or `undefined`.
+ */
 function parseOptions(area: Uint8Array, into: Map<number, Uint8Array[]>): string | undefined {
   let i = 0;
   while (i < area.length) {

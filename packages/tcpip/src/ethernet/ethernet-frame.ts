@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import { Macaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { Macaddr, type Result, ok } from "@mirage-ts/mirage-types";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**
  * The size of an Ethernet II header in bytes.
@@ -55,14 +56,24 @@ export interface EthernetFrame {
 }
 
 /**
- * Decodes an Ethernet II frame; the payload is a view into `frame`.
+ * Why a frame was refused: it is shorter than its header.
  *
- * @returns the header and payload, or an error message naming the problem.
  * @public
  */
-export function decodeEthernetFrame(frame: Uint8Array): Result<EthernetFrame, string> {
+export type EthernetDecodeError = DecodeError<"truncated">;
+
+/**
+ * Decodes an Ethernet II frame; the payload is a view into `frame`. Never throws.
+ *
+ * @returns the header and payload, or the defect.
+ * @public
+ */
+export function decodeEthernetFrame(frame: Uint8Array): Result<EthernetFrame, EthernetDecodeError> {
   if (frame.length < ETHERNET_HEADER_SIZE) {
-    return err(`ethernet frame of ${frame.length} bytes is shorter than its ${ETHERNET_HEADER_SIZE}-byte header`);
+    return decodeError(
+      "truncated",
+      `ethernet frame of ${frame.length} bytes is shorter than its ${ETHERNET_HEADER_SIZE}-byte header`,
+    );
   }
   const header: EthernetHeader = {
     dst: Macaddr.read(frame, 0),
@@ -73,12 +84,12 @@ export function decodeEthernetFrame(frame: Uint8Array): Result<EthernetFrame, st
 }
 
 /**
- * Writes an Ethernet II header at `offset` (default 0) of `buffer`.
+ * Writes an Ethernet II header at `offset` (default 0) of `buffer` and returns its size (14).
  *
  * @throws RangeError if fewer than 14 bytes are available at `offset`.
  * @public
  */
-export function encodeEthernetHeader(header: EthernetHeader, buffer: Uint8Array, offset = 0): void {
+export function encodeEthernetHeader(header: EthernetHeader, buffer: Uint8Array, offset = 0): number {
   if (offset < 0 || offset + ETHERNET_HEADER_SIZE > buffer.length) {
     throw new RangeError(`an ethernet header needs 14 bytes at offset ${offset} of a ${buffer.length}-byte buffer`);
   }
@@ -86,4 +97,5 @@ export function encodeEthernetHeader(header: EthernetHeader, buffer: Uint8Array,
   header.src.write(buffer, offset + 6);
   buffer[offset + 12] = (header.ethertype >>> 8) & 0xff;
   buffer[offset + 13] = header.ethertype & 0xff;
+  return ETHERNET_HEADER_SIZE;
 }

@@ -124,7 +124,7 @@ export class EthernetLayer implements Ethernet {
     const decoded = decodeEthernetFrame(frame);
     if (!decoded.ok) {
       this.#stats.rxTruncated++;
-      log.debug(() => `dropped a frame: ${decoded.error}`);
+      log.debug(() => `dropped a frame: ${decoded.error.message}`);
       return DONE;
     }
     const { header, payload } = decoded.value;

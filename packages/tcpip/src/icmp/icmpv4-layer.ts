@@ -198,7 +198,7 @@ export class Icmpv4Layer implements Icmpv4 {
     const decoded = decodeIcmpv4Message(message);
     if (!decoded.ok) {
       this.#stats.rxMalformed++;
-      log.debug(() => `ignored a message from ${src.toString()}: ${decoded.error}`);
+      log.debug(() => `ignored a message from ${src.toString()}: ${decoded.error.message}`);
       return;
     }
     const icmp = decoded.value;
@@ -349,13 +349,13 @@ export class Icmpv4Layer implements Icmpv4 {
     const handler = this.#onError;
     if (handler === undefined) return;
     const report = icmpv4ErrorReport(from, icmp);
-    if (typeof report === "string") {
-      log.debug(() => `ICMP error from ${from.toString()} not reported: ${report}`);
+    if (!report.ok) {
+      log.debug(() => `ICMP error from ${from.toString()} not reported: ${report.error.message}`);
       return;
     }
-    if (!this.#isOurAddress(report.src)) return;
+    if (!this.#isOurAddress(report.value.src)) return;
     this.#stats.rxErrorsDelivered++;
-    handler(report);
+    handler(report.value);
   }
 
   #isOurAddress(address: Ipv4Addr): boolean {

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-import { type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type Result, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum } from "../checksum/internet-checksum.js";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**
  * The size of the ICMPv4 header (type, code, checksum and the four type-specific bytes).
@@ -61,16 +62,30 @@ export interface Icmpv4Message {
 }
 
 /**
- * Decodes an ICMPv4 message (an IP payload), verifying its checksum unless `verifyChecksum` is false.
+ * Why an ICMPv4 message was refused: shorter than its header, or a checksum that does not verify.
  *
- * @returns the message, or an error message naming the problem.
  * @public
  */
-export function decodeIcmpv4Message(buffer: Uint8Array, verifyChecksum = true): Result<Icmpv4Message, string> {
+export type Icmpv4DecodeError = DecodeError<"truncated" | "bad_checksum">;
+
+/**
+ * Decodes an ICMPv4 message (an IP payload), verifying its checksum unless `verifyChecksum` is false.
+ * Never throws.
+ *
+ * @returns the message, or the defect.
+ * @public
+ */
+export function decodeIcmpv4Message(
+  buffer: Uint8Array,
+  verifyChecksum = true,
+): Result<Icmpv4Message, Icmpv4DecodeError> {
   if (buffer.length < ICMPV4_HEADER_SIZE) {
-    return err(`ICMP message of ${buffer.length} bytes is shorter than its ${ICMPV4_HEADER_SIZE}-byte header`);
+    return decodeError(
+      "truncated",
+      `ICMP message of ${buffer.length} bytes is shorter than its ${ICMPV4_HEADER_SIZE}-byte header`,
+    );
   }
-  if (verifyChecksum && internetChecksum(buffer) !== 0) return err("ICMP checksum mismatch");
+  if (verifyChecksum && internetChecksum(buffer) !== 0) return decodeError("bad_checksum", "ICMP checksum mismatch");
   return ok({
     type: buffer[0]!,
     code: buffer[1]!,

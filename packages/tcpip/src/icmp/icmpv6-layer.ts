@@ -86,10 +86,10 @@ interface Ping {
 
 const ERROR_KINDS: Readonly<Record<number, (code: number) => IcmpErrorKind>> = {
   [Icmpv6Type.destinationUnreachable]: (code) =>
-    code === 4 ? "port-unreachable" : code === 1 || code === 5 || code === 6 ? "prohibited" : "host-unreachable",
-  [Icmpv6Type.packetTooBig]: () => "fragmentation-needed",
-  [Icmpv6Type.timeExceeded]: () => "time-exceeded",
-  [Icmpv6Type.parameterProblem]: (code) => (code === 1 ? "protocol-unreachable" : "parameter-problem"),
+    code === 4 ? "port_unreachable" : code === 1 || code === 5 || code === 6 ? "prohibited" : "host_unreachable",
+  [Icmpv6Type.packetTooBig]: () => "fragmentation_needed",
+  [Icmpv6Type.timeExceeded]: () => "time_exceeded",
+  [Icmpv6Type.parameterProblem]: (code) => (code === 1 ? "protocol_unreachable" : "parameter_problem"),
 };
 
 /**

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-import { type Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type Ipv6Addr, type Result, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 import { pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
 import { NextHeader } from "../ipv6/ipv6-packet.js";
 
@@ -55,7 +56,14 @@ export interface Icmpv6Message {
 export const ICMPV6_HEADER_SIZE = 8;
 
 /**
- * Decodes an ICMPv6 message sent from `src` to `dst`, verifying its checksum.
+ * Why an ICMPv6 message was refused: shorter than its header, or a checksum that does not verify.
+ *
+ * @beta
+ */
+export type Icmpv6DecodeError = DecodeError<"truncated" | "bad_checksum">;
+
+/**
+ * Decodes an ICMPv6 message sent from `src` to `dst`, verifying its checksum. Never throws.
  *
  * @beta
  */
@@ -63,10 +71,12 @@ export function decodeIcmpv6Message(
   src: Ipv6Addr,
   dst: Ipv6Addr,
   data: Uint8Array,
-): Result<Icmpv6Message, "truncated" | "bad_checksum"> {
-  if (data.length < ICMPV6_HEADER_SIZE) return err("truncated");
+): Result<Icmpv6Message, Icmpv6DecodeError> {
+  if (data.length < ICMPV6_HEADER_SIZE) {
+    return decodeError("truncated", `ICMPv6 message of ${data.length} bytes is shorter than its 8-byte header`);
+  }
   if (internetChecksum(data, pseudoHeaderSum(src, dst, NextHeader.icmpv6, data.length)) !== 0) {
-    return err("bad_checksum");
+    return decodeError("bad_checksum", "ICMPv6 checksum mismatch");
   }
   return ok({
     type: data[0]!,
@@ -77,8 +87,10 @@ export function decodeIcmpv6Message(
 }
 
 /**
- * Writes an ICMPv6 header (with its checksum over `body`) into the first 8 bytes of `head`.
+ * Writes an ICMPv6 header (with its checksum over `body`, which follows it) at `offset` (default 0) of
+ * `head` and returns its size (8).
  *
+ * @throws RangeError if fewer than 8 bytes are available at `offset`.
  * @beta
  */
 export function encodeIcmpv6Header(
@@ -89,21 +101,24 @@ export function encodeIcmpv6Header(
   rest: number,
   body: Uint8Array,
   head: Uint8Array,
-): void {
+  offset = 0,
+): number {
+  if (offset < 0 || offset + ICMPV6_HEADER_SIZE > head.length) {
+    throw new RangeError(`an ICMPv6 header needs 8 bytes at offset ${offset} of a ${head.length}-byte buffer`);
+  }
+  const h = head.subarray(offset, offset + ICMPV6_HEADER_SIZE);
   const length = ICMPV6_HEADER_SIZE + body.length;
-  head[0] = type;
-  head[1] = code;
-  head[2] = 0;
-  head[3] = 0;
-  head[4] = (rest >>> 24) & 0xff;
-  head[5] = (rest >>> 16) & 0xff;
-  head[6] = (rest >>> 8) & 0xff;
-  head[7] = rest & 0xff;
-  const headSum = onesComplementSum(
-    head.subarray(0, ICMPV6_HEADER_SIZE),
-    pseudoHeaderSum(src, dst, NextHeader.icmpv6, length),
-  );
+  h[0] = type;
+  h[1] = code;
+  h[2] = 0;
+  h[3] = 0;
+  h[4] = (rest >>> 24) & 0xff;
+  h[5] = (rest >>> 16) & 0xff;
+  h[6] = (rest >>> 8) & 0xff;
+  h[7] = rest & 0xff;
+  const headSum = onesComplementSum(h, pseudoHeaderSum(src, dst, NextHeader.icmpv6, length));
   const checksum = internetChecksum(body, headSum);
-  head[2] = checksum >>> 8;
-  head[3] = checksum & 0xff;
+  h[2] = checksum >>> 8;
+  h[3] = checksum & 0xff;
+  return ICMPV6_HEADER_SIZE;
 }

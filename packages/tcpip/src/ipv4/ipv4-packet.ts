@@ -8,6 +8,7 @@
 
 import { type Ipaddr, Ipv4Addr, Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum } from "../checksum/internet-checksum.js";
+import type { DecodeError } from "../codec/decode-error.js";
 
 /**
  * The size of an IPv4 header without options.
@@ -74,16 +75,13 @@ export interface Ipv4Packet {
  *
  * @public
  */
-export interface Ipv4DecodeError {
-  /** The defect, named after its counter. */
-  readonly kind: "truncated" | "bad_version" | "bad_header_length" | "bad_total_length" | "bad_checksum";
-  /** A description of the defect. */
-  readonly message: string;
-}
+export type Ipv4DecodeError = DecodeError<
+  "truncated" | "bad_version" | "bad_header_length" | "bad_total_length" | "bad_checksum"
+>;
 
 /**
  * Decodes an IPv4 packet (an ethernet payload). The header checksum is verified unless
- * `verifyChecksum` is `false`.
+ * `verifyChecksum` is `false`. Never throws.
  *
  * @public
  */

@@ -11,6 +11,7 @@
  */
 
 import { type Result, err, ok } from "@mirage-ts/mirage-types";
+import type { DecodeError } from "../codec/decode-error.js";
 import { IPV6_HEADER_SIZE, NextHeader } from "./ipv6-packet.js";
 
 /**
@@ -59,9 +60,10 @@ export interface Ipv6Chain {
  *
  * @beta
  */
-export interface ChainError {
-  /** The defect. */
-  readonly kind: "truncated" | "chain_too_long" | "bad_hop_by_hop" | "routing_header" | "routing_type0" | "bad_option";
+export interface ChainError
+  extends DecodeError<
+    "truncated" | "chain_too_long" | "bad_hop_by_hop" | "routing_header" | "routing_type0" | "bad_option"
+  > {
   /** The parameter problem to answer with, if any. */
   readonly problem?: { readonly code: number; readonly pointer: number };
 }
@@ -92,11 +94,14 @@ export function walkExtensionHeaders(
     if (!isExtension(next)) {
       return ok({ protocol: next, offset, protocolAt: namedAt, fragment: undefined, headers, routerAlert });
     }
-    if (headers >= maxHeaders) return err({ kind: "chain_too_long" });
-    if (next === NextHeader.hopByHop && offset !== IPV6_HEADER_SIZE) {
-      return err({ kind: "bad_hop_by_hop", problem: { code: 1, pointer: namedAt } });
+    if (headers >= maxHeaders) {
+      return err({ kind: "chain_too_long", message: `more than ${maxHeaders} extension headers` });
     }
-    if (offset + 8 > packet.length) return err({ kind: "truncated" });
+    if (next === NextHeader.hopByHop && offset !== IPV6_HEADER_SIZE) {
+      const message = `a hop-by-hop header at byte ${offset}, not right after the fixed header`;
+      return err({ kind: "bad_hop_by_hop", message, problem: { code: 1, pointer: namedAt } });
+    }
+    if (offset + 8 > packet.length) return err(truncated(next, offset));
     headers++;
     if (next === NextHeader.fragment) {
       const word = (packet[offset + 2]! << 8) | packet[offset + 3]!;
@@ -124,12 +129,14 @@ export function walkExtensionHeaders(
       });
     }
     const length = (packet[offset + 1]! + 1) * 8;
-    if (offset + length > packet.length) return err({ kind: "truncated" });
+    if (offset + length > packet.length) return err(truncated(next, offset));
     if (next === NextHeader.routing) {
       const segmentsLeft = packet[offset + 3]!;
       if (segmentsLeft !== 0) {
-        const kind = packet[offset + 2] === 0 ? "routing_type0" : "routing_header";
-        return err({ kind, problem: { code: 0, pointer: offset + 2 } });
+        const type = packet[offset + 2]!;
+        const message = `a routing header of type ${type} with ${segmentsLeft} segments left (this host forwards nothing)`;
+        const kind = type === 0 ? "routing_type0" : "routing_header";
+        return err({ kind, message, problem: { code: 0, pointer: offset + 2 } });
       }
     } else {
       const options = walkOptions(packet, offset + 2, offset + length, dstMulticast);
@@ -140,6 +147,10 @@ export function walkExtensionHeaders(
     next = packet[offset]!;
     offset += length;
   }
+}
+
+function truncated(next: number, offset: number): ChainError {
+  return { kind: "truncated", message: `extension header ${next} at byte ${offset} runs past the packet` };
 }
 
 /** Whether `next` names an extension header this walk crosses (ESP and AH are upper layers here). */
@@ -162,22 +173,17 @@ function walkOptions(packet: Uint8Array, from: number, to: number, dstMulticast:
       at++;
       continue;
     }
-    if (at + 2 > to) return err({ kind: "truncated" });
+    if (at + 2 > to || at + 2 + packet[at + 1]! > to) {
+      return err({ kind: "truncated", message: `option ${type} at byte ${at} runs past its header` });
+    }
     const end = at + 2 + packet[at + 1]!;
-    if (end > to) return err({ kind: "truncated" });
     if (type === ROUTER_ALERT) routerAlert = true;
     else if (type !== 1) {
       // RFC 8200 §4.2: the two high bits of an unknown option's type say what to do.
-      switch (type >>> 6) {
-        case 1:
-          return err({ kind: "bad_option" });
-        case 2:
-          return err({ kind: "bad_option", problem: { code: 2, pointer: at } });
-        case 3:
-          return dstMulticast
-            ? err({ kind: "bad_option" })
-            : err({ kind: "bad_option", problem: { code: 2, pointer: at } });
-      }
+      const action = type >>> 6;
+      const message = `unknown option ${type} at byte ${at}`;
+      if (action === 1 || (action === 3 && dstMulticast)) return err({ kind: "bad_option", message });
+      if (action !== 0) return err({ kind: "bad_option", message, problem: { code: 2, pointer: at } });
     }
     at = end;
   }

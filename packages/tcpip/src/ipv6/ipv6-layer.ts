@@ -43,7 +43,7 @@ import { DONE, settled } from "../internal/settled.js";
 import { writeChunks } from "../internal/write-chunks.js";
 import { fragmentRanges } from "../ipv4/fragmentation.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
-import { type Ipv6Chain, walkExtensionHeaders } from "./extension-headers.js";
+import { type ChainError, type Ipv6Chain, walkExtensionHeaders } from "./extension-headers.js";
 import type { Ipv6Config, Ipv6LayerOptions, Ipv6Stats } from "./ipv6-options.js";
 import {
   IPV6_HEADER_SIZE,
@@ -368,7 +368,7 @@ export class Ipv6Layer implements Ipv6 {
     });
   }
 
-  #chainError(error: { kind: string; problem?: { code: number; pointer: number } }, packet: Uint8Array): Promise<void> {
+  #chainError(error: ChainError, packet: Uint8Array): Promise<void> {
     this.#stats.rxBadExtensionHeaders++;
     if (error.kind === "chain_too_long") this.#stats.rxChainTooLong++;
     if (error.kind === "routing_type0") this.#stats.rxRoutingType0++;

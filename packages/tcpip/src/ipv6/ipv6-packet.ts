@@ -7,6 +7,7 @@
  */
 
 import { Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import type { DecodeError } from "../codec/decode-error.js";
 
 /**
  * The size of the IPv6 fixed header.
@@ -77,12 +78,7 @@ export interface Ipv6Packet {
  *
  * @beta
  */
-export interface Ipv6DecodeError {
-  /** The defect. */
-  readonly kind: "truncated" | "bad_version" | "bad_payload_length";
-  /** A description of the defect. */
-  readonly message: string;
-}
+export type Ipv6DecodeError = DecodeError<"truncated" | "bad_version" | "bad_payload_length">;
 
 /**
  * Decodes an IPv6 packet. Jumbograms (payload length 0 with a Jumbo option) are refused as a bad
@@ -117,12 +113,13 @@ export function decodeIpv6Packet(packet: Uint8Array): Result<Ipv6Packet, Ipv6Dec
 }
 
 /**
- * Writes the 40-byte fixed header for a payload of `payloadLength` bytes at `offset` of `buffer`.
+ * Writes the 40-byte fixed header for a payload of `payloadLength` bytes at `offset` (default 0) of
+ * `buffer` and returns its size (40).
  *
  * @throws RangeError if the payload exceeds 65535 bytes or the buffer is too small.
  * @beta
  */
-export function encodeIpv6Header(header: Ipv6Header, payloadLength: number, buffer: Uint8Array, offset = 0): void {
+export function encodeIpv6Header(header: Ipv6Header, payloadLength: number, buffer: Uint8Array, offset = 0): number {
   if (payloadLength > 0xffff) throw new RangeError(`an IPv6 payload of ${payloadLength} bytes exceeds 65535`);
   if (offset + IPV6_HEADER_SIZE > buffer.length) {
     throw new RangeError(`an IPv6 header needs 40 bytes at offset ${offset} of a ${buffer.length}-byte buffer`);
@@ -137,6 +134,7 @@ export function encodeIpv6Header(header: Ipv6Header, payloadLength: number, buff
   buffer[offset + 7] = header.hopLimit;
   header.src.write(buffer, offset + 8);
   header.dst.write(buffer, offset + 24);
+  return IPV6_HEADER_SIZE;
 }
 
 /**

@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 
-import { Ipv6Addr, Macaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { Ipv6Addr, Macaddr, type Result, ok } from "@mirage-ts/mirage-types";
+import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**
  * A prefix information option (RFC 4861 §4.6.2).
@@ -51,21 +52,29 @@ const OPTION_PREFIX = 3;
 const OPTION_MTU = 5;
 
 /**
- * Decodes the options in `data`.
+ * Why the options of an ND message were refused: one runs past the end of the message, or one has
+ * length zero (which makes the whole message invalid, RFC 4861 §4.6).
  *
  * @beta
  */
-export function decodeNdOptions(data: Uint8Array): Result<NdOptions, string> {
+export type NdOptionsDecodeError = DecodeError<"truncated" | "zero_length_option">;
+
+/**
+ * Decodes the options in `data`. Never throws.
+ *
+ * @beta
+ */
+export function decodeNdOptions(data: Uint8Array): Result<NdOptions, NdOptionsDecodeError> {
   let sourceMac: Macaddr | undefined;
   let targetMac: Macaddr | undefined;
   let mtu: number | undefined;
   const prefixes: PrefixInformation[] = [];
   for (let at = 0; at < data.length; ) {
-    if (at + 2 > data.length) return err("an ND option is truncated");
+    if (at + 2 > data.length) return decodeError("truncated", `an ND option at byte ${at} is truncated`);
     const type = data[at]!;
     const length = data[at + 1]! * 8;
-    if (length === 0) return err("an ND option has length 0");
-    if (at + length > data.length) return err(`ND option ${type} overruns the message`);
+    if (length === 0) return decodeError("zero_length_option", `ND option ${type} at byte ${at} has length 0`);
+    if (at + length > data.length) return decodeError("truncated", `ND option ${type} overruns the message`);
     if ((type === OPTION_SOURCE_MAC || type === OPTION_TARGET_MAC) && length >= 8) {
       const mac = Macaddr.read(data, at + 2);
       if (type === OPTION_SOURCE_MAC) sourceMac = mac;

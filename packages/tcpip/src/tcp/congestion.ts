@@ -11,7 +11,9 @@
  * A congestion controller: owns `cwnd` and `ssthresh` (bytes) of one connection and reacts to the
  * events the connection reports. It never sends anything itself.
  *
- * @public
+ * Experimental: the interface may change in a minor release while the set of controllers grows.
+ *
+ * @beta
  */
 export interface CongestionController {
   /** A short name for statistics and logs (`"newreno"`, `"cubic"`). */
@@ -45,14 +47,14 @@ export interface CongestionController {
 /**
  * Creates the controller of one connection, given its sender maximum segment size in bytes.
  *
- * @public
+ * @beta
  */
 export type CongestionControllerFactory = (mss: number) => CongestionController;
 
 /**
  * The initial window of RFC 6928: `min(10·MSS, max(2·MSS, 14600))` bytes.
  *
- * @public
+ * @beta
  */
 export function initialCongestionWindow(mss: number): number {
   return Math.min(10 * mss, Math.max(2 * mss, 14600));

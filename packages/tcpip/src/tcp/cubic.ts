@@ -95,7 +95,7 @@ class Cubic implements CongestionController {
 /**
  * Creates a CUBIC controller.
  *
- * @public
+ * @beta
  */
 export function cubic(mss: number): CongestionController {
   return new Cubic(mss);

@@ -63,7 +63,7 @@ class NewReno implements CongestionController {
 /**
  * Creates a NewReno controller (the default).
  *
- * @public
+ * @beta
  */
 export function newReno(mss: number): CongestionController {
   return new NewReno(mss);

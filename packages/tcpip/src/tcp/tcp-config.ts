@@ -31,7 +31,11 @@ export interface TcpConfig {
   readonly timestamps?: boolean;
   /** Offer selective acknowledgments and use them for loss recovery (RFC 2018, RFC 6675; default `true`). */
   readonly sack?: boolean;
-  /** The congestion controller: `"newreno"` (default), `"cubic"` or a factory. */
+  /**
+   * The congestion controller: `"newreno"` (default), `"cubic"` or a factory.
+   *
+   * @beta
+   */
   readonly congestionControl?: "newreno" | "cubic" | CongestionControllerFactory;
   /** Retransmission timeout before any RTT sample, in ms (RFC 6298; default 1000). */
   readonly initialRtoMs?: number;

@@ -283,7 +283,7 @@ export class TcpLayer<A> implements Tcp<A> {
     const counters = this.#counters;
     counters.segmentsIn++;
     const seg = this.#rx;
-    if (seg.decode(buffer) !== undefined || seg.srcPort === 0 || seg.dstPort === 0) {
+    if (!seg.decode(buffer).ok || seg.srcPort === 0 || seg.dstPort === 0) {
       counters.malformed++;
       return;
     }

@@ -8,6 +8,7 @@
 
 import { type Ipaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import type { DecodeError } from "../codec/decode-error.js";
 import { checkPort } from "../internal/checks.js";
 import { IpProtocol, pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
 
@@ -39,15 +40,10 @@ export interface UdpDatagram {
  *
  * @public
  */
-export interface UdpDecodeError {
-  /** The defect, named after its counter. */
-  readonly kind: "truncated" | "bad_length" | "bad_checksum";
-  /** A description of the defect. */
-  readonly message: string;
-}
+export type UdpDecodeError = DecodeError<"truncated" | "bad_length" | "bad_checksum">;
 
 /**
- * Decodes a UDP datagram carried from `src` to `dst`; a non-zero checksum is verified.
+ * Decodes a UDP datagram carried from `src` to `dst`; a non-zero checksum is verified. Never throws.
  *
  * @public
  */
@@ -88,7 +84,8 @@ export function decodeUdpDatagram(
 
 /**
  * Writes the 8-byte UDP header for `payload` sent from `src`:`srcPort` to `dst`:`dstPort` at `offset`
- * (default 0) of `buffer`, with its checksum (a computed `0` is sent as `0xffff`, RFC 768).
+ * (default 0) of `buffer`, with its checksum (a computed `0` is sent as `0xffff`, RFC 768), and returns
+ * its size (8).
  *
  * @throws RangeError if a port is out of range, the datagram exceeds 65535 bytes or the buffer is too small.
  * @public
@@ -101,7 +98,7 @@ export function encodeUdpHeader(
   payload: Uint8Array,
   buffer: Uint8Array,
   offset = 0,
-): void {
+): number {
   checkPort(srcPort);
   checkPort(dstPort);
   const length = UDP_HEADER_SIZE + payload.length;
@@ -123,4 +120,5 @@ export function encodeUdpHeader(
   const checksum = internetChecksum(payload, headerSum) || 0xffff;
   header[6] = checksum >>> 8;
   header[7] = checksum & 0xff;
+  return UDP_HEADER_SIZE;
 }

@@ -136,7 +136,7 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
    * @example
    * ```ts
    * udp.onIcmpError((e) => {
-   *   if (e.kind === "port-unreachable") console.log(`nobody listens on ${e.dst}:${e.dstPort}`);
+   *   if (e.kind === "port_unreachable") console.log(`nobody listens on ${e.dst}:${e.dstPort}`);
    * });
    * ```
    *

@@ -6,9 +6,9 @@
 
 /**
  * Impairments of a virtual link, applied to every frame crossing it (each direction independently).
- * All default to a perfect link.
+ * All default to a perfect link. Experimental: impairments are added as simulations need them.
  *
- * @public
+ * @beta
  */
 export interface LinkImpairments {
   /** Probability that a frame is lost. */
@@ -36,7 +36,7 @@ export interface LinkImpairments {
 /**
  * Counters of one direction of a virtual link.
  *
- * @public
+ * @beta
  */
 export interface LinkStats {
   /** Frames offered to the link. */

@@ -61,7 +61,11 @@ export interface VirtualPortOptions {
   readonly mac?: Macaddr;
   /** The device's MTU (default 1500). */
   readonly mtu?: number;
-  /** The impairments of the port's link (default: none). */
+  /**
+   * The impairments of the port's link (default: none).
+   *
+   * @beta
+   */
   readonly link?: LinkImpairments;
   /**
    * Offer {@link @mirage-ts/mirage-types#NetOffloads} as a veth device does (default false): the
@@ -80,11 +84,23 @@ export interface VirtualPortOptions {
  * @public
  */
 export interface VirtualNetif extends Network {
-  /** The counters of the link towards the switch (`tx`) and from it (`rx`). */
+  /**
+   * The counters of the link towards the switch (`tx`) and from it (`rx`).
+   *
+   * @beta
+   */
   linkStats(): { readonly tx: LinkStats; readonly rx: LinkStats };
-  /** Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it. */
+  /**
+   * Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it.
+   *
+   * @beta
+   */
   setLink(link: LinkImpairments): void;
-  /** Frames that arrived while nobody listened or after disconnect, and handler errors caught. */
+  /**
+   * Frames that arrived while nobody listened or after disconnect, and handler errors caught.
+   *
+   * @beta
+   */
   dropStats(): { readonly notListening: number; readonly handlerErrors: number };
 }
 

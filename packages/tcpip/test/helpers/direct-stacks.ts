@@ -69,7 +69,7 @@ export function echoServer(server: Stack): void {
  * The `i`-th SYN of a flood from `src` to `dst`:7 (source port 1024 + i), checksummed with
  * `stack`'s pseudo-header; with `mss` when given.
  */
-export function floodSyn(stack: Stack, src: Ipaddr, dst: Ipaddr, i: number, mss = -1): Uint8Array {
+export function floodSyn(stack: Stack, src: Ipaddr, dst: Ipaddr, i: number, mss?: number): Uint8Array {
   const syn = new TcpHeader();
   Object.assign(syn, { srcPort: 1024 + i, dstPort: 7, seq: i * 7919, ack: 0, flags: TcpFlags.SYN, window: 65535, mss });
   const segment = new Uint8Array(syn.encodedLength());

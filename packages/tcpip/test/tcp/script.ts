@@ -7,8 +7,8 @@
  *   `< ...`     inject a segment into the SUT
  *   `<< ...`    a segment of a burst: held, then delivered with the next `<` segment in one
  *               synchronous run, as a device hands over a batch of frames
- *   `< icmp KIND SEQ [mtu N]`  inject an ICMP error (an `IcmpErrorKind`, e.g. `port-unreachable`,
- *               `fragmentation-needed`) from the peer quoting a SUT segment that started at SEQ
+ *   `< icmp KIND SEQ [mtu N]`  inject an ICMP error (an `IcmpErrorKind`, e.g. `port_unreachable`,
+ *               `fragmentation_needed`) from the peer quoting a SUT segment that started at SEQ
  *               (relative to the SUT's ISN) between the current ports
  *   `> ...`     expect the SUT's next segment, emitted at exactly that time (± tolerance)
  *   otherwise   an API call or check: listen PORT [backlog N], connect PORT, connected,
@@ -167,10 +167,10 @@ class Runner {
 
   #capture(payload: Uint8Array): void {
     const header = new TcpHeader();
-    const error = header.decode(payload);
-    if (error !== undefined) this.#fail(`the SUT sent an undecodable segment (${error})`);
+    const decoded = header.decode(payload);
+    if (!decoded.ok) this.#fail(`the SUT sent an undecodable segment (${decoded.error.message})`);
     if (!checksumValid(payload, this.#pseudo)) this.#fail(`the SUT sent a segment with a bad checksum`);
-    if (header.hasTimestamp) this.#lastTsVal = header.tsVal;
+    if (header.timestamp !== undefined) this.#lastTsVal = header.timestamp.val;
     if (header.has(TcpFlags.SYN)) {
       const key = `${header.srcPort}:${header.dstPort}`;
       this.#isn.set(key, header.seq);
@@ -272,9 +272,8 @@ class Runner {
       if (o.wscale !== undefined) h.windowScale = o.wscale === "*" ? 7 : o.wscale;
       if (o.sackOK === true) h.sackPermitted = true;
       if (o.ts !== undefined) {
-        h.hasTimestamp = true;
-        h.tsVal = o.ts.val === "*" ? Math.floor(this.clock.now()) : o.ts.val;
-        h.tsEcr = o.ts.ecr === "*" ? this.#lastTsVal : o.ts.ecr;
+        const val = o.ts.val === "*" ? Math.floor(this.clock.now()) : o.ts.val;
+        h.setTimestamp(val, o.ts.ecr === "*" ? this.#lastTsVal : o.ts.ecr);
       }
       if (o.sack !== undefined) {
         h.sackCount = o.sack.length;
@@ -444,10 +443,10 @@ class Runner {
     if (h.has(TcpFlags.ACK)) text += ` ack ${h.ack}`;
     text += ` win ${h.window}`;
     const opts: string[] = [];
-    if (h.mss >= 0) opts.push(`mss ${h.mss}`);
+    if (h.mss !== undefined) opts.push(`mss ${h.mss}`);
     if (h.sackPermitted) opts.push("sackOK");
-    if (h.hasTimestamp) opts.push(`TS val ${h.tsVal} ecr ${h.tsEcr}`);
-    if (h.windowScale >= 0) opts.push(`wscale ${h.windowScale}`);
+    if (h.timestamp !== undefined) opts.push(`TS val ${h.timestamp.val} ecr ${h.timestamp.ecr}`);
+    if (h.windowScale !== undefined) opts.push(`wscale ${h.windowScale}`);
     if (h.sackCount > 0) {
       const blocks: string[] = [];
       for (let k = 0; k < h.sackCount; k++) blocks.push(`${h.sackBlocks[2 * k]}:${h.sackBlocks[2 * k + 1]}`);
@@ -545,16 +544,16 @@ function parseSegment(text: string, fail: (message: string) => never): SegmentSp
 
 function optionProblems(o: OptionSpec, h: TcpHeader): string[] {
   const problems: string[] = [];
-  const check = (name: string, want: Value, got: number, present: boolean): void => {
-    if (!present) problems.push(`no ${name} option`);
+  const check = (name: string, want: Value, got: number | undefined): void => {
+    if (got === undefined) problems.push(`no ${name} option`);
     else if (want !== "*" && want !== got) problems.push(`${name} ${got} instead of ${want}`);
   };
-  if (o.mss !== undefined) check("mss", o.mss, h.mss, h.mss >= 0);
-  if (o.wscale !== undefined) check("wscale", o.wscale, h.windowScale, h.windowScale >= 0);
+  if (o.mss !== undefined) check("mss", o.mss, h.mss);
+  if (o.wscale !== undefined) check("wscale", o.wscale, h.windowScale);
   if (o.sackOK === true && !h.sackPermitted) problems.push("no sackOK option");
   if (o.ts !== undefined) {
-    check("TS val", o.ts.val, h.tsVal, h.hasTimestamp);
-    check("TS ecr", o.ts.ecr, h.tsEcr, h.hasTimestamp);
+    check("TS val", o.ts.val, h.timestamp?.val);
+    check("TS ecr", o.ts.ecr, h.timestamp?.ecr);
   }
   if (o.sack !== undefined) {
     // The SUT's SACK blocks name the peer's sequence numbers, which scripts write as they are.

@@ -42,7 +42,7 @@ export function processAck<A>(tcb: Tcb<A>, seg: TcpHeader, seq: number, len: num
     tcb.rto.clearBackoff();
     if (tcb.opts.sack) newlySacked = takeSack(tcb, seg);
     const cc = tcb.cc!;
-    const tsEcr = seg.hasTimestamp ? seg.tsEcr : 0;
+    const tsEcr = seg.timestamp?.ecr ?? 0;
     undoEarly(tcb.undo, recovery, cc, tcb.counters, prevUna, ack, tsEcr, tcb.opts.smss, now);
     const outcome = recovery.onCumulativeAck(ack, snd.nxt, acked);
     if (outcome === "exit-recovery") {
@@ -79,8 +79,9 @@ export function processAck<A>(tcb: Tcb<A>, seg: TcpHeader, seq: number, len: num
 
 /** An RTT sample from the echoed timestamp (RFC 7323 §4) or from the one timed segment (Karn). */
 export function sampleRtt<A>(tcb: Tcb<A>, seg: TcpHeader): void {
-  if (tcb.opts.timestamps && seg.hasTimestamp && seg.tsEcr !== 0) {
-    const rtt = (timestampAt(tcb.opts, tcb.clock.now()) - seg.tsEcr) >>> 0;
+  const ecr = tcb.opts.timestamps ? (seg.timestamp?.ecr ?? 0) : 0;
+  if (ecr !== 0) {
+    const rtt = (timestampAt(tcb.opts, tcb.clock.now()) - ecr) >>> 0;
     if (rtt < MAX_RTT_SAMPLE_MS) tcb.rto.sample(rtt);
     return;
   }

@@ -17,17 +17,17 @@ import { REFUSED, type Tcb } from "./tcb.js";
  * The ICMP errors that end a connection attempt in SYN-SENT at once, as Linux does (RFC 1122
  * §4.2.3.9 calls them hard errors); in every other state they are soft (RFC 5461 §4).
  */
-const HARD_ERRORS: ReadonlySet<IcmpErrorKind> = new Set(["port-unreachable", "protocol-unreachable", "prohibited"]);
+const HARD_ERRORS: ReadonlySet<IcmpErrorKind> = new Set(["port_unreachable", "protocol_unreachable", "prohibited"]);
 /** What a timeout reports when a soft ICMP error was the last news of the path (RFC 1122 §4.2.3.9). */
-const SOFT_ERRORS: { readonly [K in Exclude<IcmpErrorKind, "fragmentation-needed">]: TcpError } = {
-  "net-unreachable": icmpMessage("network unreachable"),
-  "host-unreachable": icmpMessage("host unreachable"),
-  "protocol-unreachable": icmpMessage("protocol unreachable"),
-  "port-unreachable": icmpMessage("port unreachable"),
+const SOFT_ERRORS: { readonly [K in Exclude<IcmpErrorKind, "fragmentation_needed">]: TcpError } = {
+  net_unreachable: icmpMessage("network unreachable"),
+  host_unreachable: icmpMessage("host unreachable"),
+  protocol_unreachable: icmpMessage("protocol unreachable"),
+  port_unreachable: icmpMessage("port unreachable"),
   prohibited: icmpMessage("communication administratively prohibited"),
-  "source-route-failed": icmpMessage("source route failed"),
-  "time-exceeded": icmpMessage("time exceeded"),
-  "parameter-problem": icmpMessage("parameter problem"),
+  source_route_failed: icmpMessage("source route failed"),
+  time_exceeded: icmpMessage("time exceeded"),
+  parameter_problem: icmpMessage("parameter problem"),
 };
 
 function icmpMessage(what: string): TcpError {
@@ -35,14 +35,14 @@ function icmpMessage(what: string): TcpError {
 }
 
 /**
- * An ICMP error quoting a segment that started at `seq`; with `fragmentation-needed`, `nextHopMss`
+ * An ICMP error quoting a segment that started at `seq`; with `fragmentation_needed`, `nextHopMss`
  * is the largest segment (TCP header included) the next hop carries, or 0 if unknown. Returns whether
  * the error was taken: it is ignored unless `seq` lies in [SND.UNA, SND.NXT), where only a party that
  * saw our segments can place it (RFC 5927 §4.1), and when it says nothing new.
  */
 export function icmpError<A>(tcb: Tcb<A>, kind: IcmpErrorKind, seq: number, nextHopMss: number): boolean {
   if (!tcb.isOpen || !(seqGe(seq, tcb.snd.una) && seqLt(seq, tcb.snd.nxt))) return false;
-  if (kind === "fragmentation-needed") return nextHopMss > 0 && pathMtuShrank(tcb, nextHopMss);
+  if (kind === "fragmentation_needed") return nextHopMss > 0 && pathMtuShrank(tcb, nextHopMss);
   if (HARD_ERRORS.has(kind)) {
     if (tcb.state === "SYN-SENT") {
       tcb.destroy(REFUSED);

@@ -220,8 +220,7 @@ export class Connection<A> implements Tcb<A> {
     syn.mss = cookie.mss;
     syn.windowScale = cookie.windowScale;
     syn.sackPermitted = cookie.sackPermitted;
-    syn.hasTimestamp = ack.hasTimestamp;
-    syn.tsVal = ack.tsVal;
+    if (ack.timestamp !== undefined) syn.setTimestamp(ack.timestamp.val, 0);
     this.#synReceived(syn, ack.window);
     // What the cookie SYN-ACK advertised.
     this.rcv.advEdge = seqAdd(this.rcv.nxt, Math.min(this.receiveBuffer.space, 65535));
@@ -245,7 +244,7 @@ export class Connection<A> implements Tcb<A> {
    */
   acceptsNewSyn(seg: TcpHeader): boolean {
     if (this.state !== "TIME-WAIT") return false;
-    if (this.opts.timestamps && seg.hasTimestamp) return seqGt(seg.tsVal, this.opts.tsRecent);
+    if (this.opts.timestamps && seg.timestamp !== undefined) return seqGt(seg.timestamp.val, this.opts.tsRecent);
     return seqGt(seg.seq, this.rcv.nxt);
   }
 
@@ -367,7 +366,7 @@ export class Connection<A> implements Tcb<A> {
 
   /**
    * An ICMP error quoting a segment of this connection that started at `seq` (RFC 1122 §4.2.3.9,
-   * RFC 5927, RFC 5461); with `fragmentation-needed`, `nextHopMss` is the largest segment (TCP
+   * RFC 5927, RFC 5461); with `fragmentation_needed`, `nextHopMss` is the largest segment (TCP
    * header included, as `pathMss`) the next hop carries, or 0 if unknown. Returns whether the error
    * was taken: it is ignored unless `seq` lies in [SND.UNA, SND.NXT), where only a party that saw
    * our segments can place it (RFC 5927 §4.1), and when it says nothing new.

@@ -79,8 +79,8 @@ export function negotiatedOptions(
 
 /** Passive open: we answer only with the options the peer's SYN offered. */
 export function answerOffer(opts: NegotiatedOptions, syn: TcpHeader): void {
-  opts.offerWindowScale = opts.offerWindowScale && syn.windowScale >= 0;
-  opts.offerTimestamps = opts.offerTimestamps && syn.hasTimestamp;
+  opts.offerWindowScale = opts.offerWindowScale && syn.windowScale !== undefined;
+  opts.offerTimestamps = opts.offerTimestamps && syn.timestamp !== undefined;
   opts.offerSack = opts.offerSack && syn.sackPermitted;
 }
 
@@ -89,13 +89,15 @@ export function answerOffer(opts: NegotiatedOptions, syn: TcpHeader): void {
  * the peer's window shift (0 without scaling).
  */
 export function agreeOptions(opts: NegotiatedOptions, syn: TcpHeader): number {
-  opts.windowScale = opts.offerWindowScale && syn.windowScale >= 0;
-  opts.timestamps = opts.offerTimestamps && syn.hasTimestamp;
-  if (opts.timestamps) opts.tsRecent = syn.tsVal;
+  const shift = opts.offerWindowScale ? syn.windowScale : undefined;
+  opts.windowScale = shift !== undefined;
+  const ts = opts.offerTimestamps ? syn.timestamp : undefined;
+  opts.timestamps = ts !== undefined;
+  if (ts !== undefined) opts.tsRecent = ts.val;
   opts.sack = opts.offerSack && syn.sackPermitted;
-  opts.peerMss = syn.mss >= 0 ? Math.max(MIN_MSS, syn.mss) : opts.defaultMss;
+  opts.peerMss = syn.mss !== undefined ? Math.max(MIN_MSS, syn.mss) : opts.defaultMss;
   opts.smss = segmentSize(opts, opts.pathMss);
-  return opts.windowScale ? Math.min(syn.windowScale, MAX_WINDOW_SHIFT) : 0;
+  return shift !== undefined ? Math.min(shift, MAX_WINDOW_SHIFT) : 0;
 }
 
 /** SMSS over a path carrying `pathMss`: the smaller MSS less the timestamps option when it is on. */

@@ -23,7 +23,7 @@ import { type CookieSyn, SynCookies } from "./syn-cookies.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 // What a cookie ACK without timestamps brings back besides the MSS.
-const NO_COOKIE_OPTIONS = { windowScale: -1, sackPermitted: false } as const;
+const NO_COOKIE_OPTIONS = { windowScale: undefined, sackPermitted: false } as const;
 
 /** What the passive side needs of its TCP layer. */
 export interface PassiveOpenHost<A> {
@@ -221,16 +221,16 @@ export class PassiveOpen<A> {
     h.urgent = 0;
     h.mss = this.#host.mss(src);
     // Window scale and SACK-permitted are offered only where the timestamp can bring them back.
-    if (config.timestamps && seg.hasTimestamp) {
-      const scaling = config.windowScaling && seg.windowScale >= 0;
+    const ts = seg.timestamp;
+    if (config.timestamps && ts !== undefined) {
+      const peerShift = config.windowScaling ? seg.windowScale : undefined;
+      const scaling = peerShift !== undefined;
       const sack = config.sack && seg.sackPermitted;
       // We offer our shift; the timestamp keeps the peer's, which is what the connection needs later.
-      h.windowScale = scaling ? receiveWindowShift(config.receiveBufferSize) : -1;
+      h.windowScale = scaling ? receiveWindowShift(config.receiveBufferSize) : undefined;
       h.sackPermitted = sack;
-      h.hasTimestamp = true;
-      const peerShift = scaling ? Math.min(seg.windowScale, MAX_WINDOW_SHIFT) : -1;
-      h.tsVal = cookies.timestamp(this.#tsNow(key, now), peerShift, sack);
-      h.tsEcr = seg.tsVal;
+      const keptShift = scaling ? Math.min(peerShift, MAX_WINDOW_SHIFT) : undefined;
+      h.setTimestamp(cookies.timestamp(this.#tsNow(key, now), keptShift, sack), ts.val);
     }
     this.#counters.synCookiesSent++;
     this.#host.sendStateless(src, dst, h);
@@ -243,7 +243,8 @@ export class PassiveOpen<A> {
     if (cookies === undefined || !cookies.recentlySent(now)) return false;
     const key = tupleKey(dst, seg.dstPort, src, seg.srcPort);
     const mss = cookies.check(key, seqAdd(seg.seq, -1), seqAdd(seg.ack, -1), now);
-    const options = seg.hasTimestamp ? cookies.options(seg.tsEcr, this.#tsNow(key, now)) : NO_COOKIE_OPTIONS;
+    const ts = seg.timestamp;
+    const options = ts !== undefined ? cookies.options(ts.ecr, this.#tsNow(key, now)) : NO_COOKIE_OPTIONS;
     if (mss === undefined || options === undefined) {
       this.#counters.synCookiesInvalid++;
       return false;

@@ -98,7 +98,7 @@ export function inputSynchronized<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8
   const segLen = len + (syn ? 1 : 0) + (seg.has(FIN) ? 1 : 0);
 
   // PAWS (RFC 7323 §5.3): an older timestamp marks an old duplicate.
-  if (opts.timestamps && seg.hasTimestamp && !rst && seqLt(seg.tsVal, opts.tsRecent)) {
+  if (opts.timestamps && seg.timestamp !== undefined && !rst && seqLt(seg.timestamp.val, opts.tsRecent)) {
     tcb.counters.pawsDropped++;
     if (mayAnswerInvalid(tcb, seg, len)) sendAck(tcb);
     return;
@@ -150,7 +150,8 @@ export function inputSynchronized<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8
     challengeAck(tcb);
     return;
   }
-  if (opts.timestamps && seg.hasTimestamp && seqLe(seq, tcb.ack.lastAckSent)) opts.tsRecent = seg.tsVal;
+  if (opts.timestamps && seg.timestamp !== undefined && seqLe(seq, tcb.ack.lastAckSent))
+    opts.tsRecent = seg.timestamp.val;
   processAck(tcb, seg, seq, len);
   if (!tcb.isOpen) return;
   // 7–8. Text and FIN.

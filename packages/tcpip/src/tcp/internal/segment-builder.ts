@@ -51,9 +51,7 @@ export function sendSyn<A>(tcb: Tcb<A>, withAck: boolean): void {
   if (opts.offerWindowScale) h.windowScale = rcv.shift;
   if (opts.offerSack) h.sackPermitted = true;
   if (opts.offerTimestamps) {
-    h.hasTimestamp = true;
-    h.tsVal = timestampAt(opts, tcb.clock.now());
-    h.tsEcr = withAck ? opts.tsRecent : 0;
+    h.setTimestamp(timestampAt(opts, tcb.clock.now()), withAck ? opts.tsRecent : 0);
   }
   if (withAck) {
     rcv.advEdge = seqAdd(rcv.nxt, h.window);
@@ -79,9 +77,7 @@ export function sendSegment<A>(tcb: Tcb<A>, seq: number, flags: number, dataLen:
   rcv.advEdge = advertisedEdge(rcv.nxt, field, shift, rcv.advEdge);
   h.window = field;
   if (opts.timestamps) {
-    h.hasTimestamp = true;
-    h.tsVal = timestampAt(opts, tcb.clock.now());
-    h.tsEcr = opts.tsRecent;
+    h.setTimestamp(timestampAt(opts, tcb.clock.now()), opts.tsRecent);
   }
   if (hasAck && opts.sack && buffer.hasOutOfOrder) {
     h.sackCount = buffer.sackBlocks(h.sackBlocks, opts.timestamps ? 3 : 4);

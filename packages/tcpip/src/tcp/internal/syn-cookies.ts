@@ -31,8 +31,8 @@ const OPTION_BITS = 0x1f;
 export interface CookieSyn {
   /** The peer's MSS, rounded down to a value of the table. */
   readonly mss: number;
-  /** The peer's window shift, or -1 when it offered none (or sent no timestamps). */
-  readonly windowScale: number;
+  /** The peer's window shift, or `undefined` when it offered none (or sent no timestamps). */
+  readonly windowScale: number | undefined;
   /** Whether the peer offered SACK (false when it sent no timestamps). */
   readonly sackPermitted: boolean;
 }
@@ -56,11 +56,11 @@ export class SynCookies {
     this.#random = random;
   }
 
-  /** The ISS of a cookie SYN-ACK answering the SYN with `peerSeq` and `peerMss` (-1: none) on `tuple`. */
-  make(tuple: string, peerSeq: number, peerMss: number, nowMs: number): number {
+  /** The ISS of a cookie SYN-ACK answering the SYN with `peerSeq` and `peerMss` (if any) on `tuple`. */
+  make(tuple: string, peerSeq: number, peerMss: number | undefined, nowMs: number): number {
     this.#rotate(nowMs);
     this.#lastSentAt = nowMs;
-    const mss = peerMss < 0 ? MSS_TABLE[0] : peerMss;
+    const mss = peerMss ?? MSS_TABLE[0]!;
     let index = MSS_TABLE.length - 1;
     while (index > 0 && MSS_TABLE[index]! > mss) index--;
     return ((this.#hash(this.#current, tuple, peerSeq) & ~7) | index) >>> 0;
@@ -85,8 +85,8 @@ export class SynCookies {
    * one block when that would put it past the clock (as Linux does). A TSval later than the ones the
    * connection sends next would make the peer drop those as old duplicates (PAWS, RFC 7323 §5).
    */
-  timestamp(tsNow: number, windowScale: number, sackPermitted: boolean): number {
-    const options = (windowScale < 0 ? NO_WSCALE : windowScale) | (sackPermitted ? SACK_BIT : 0);
+  timestamp(tsNow: number, windowScale: number | undefined, sackPermitted: boolean): number {
+    const options = (windowScale ?? NO_WSCALE) | (sackPermitted ? SACK_BIT : 0);
     const ts = ((tsNow & ~OPTION_BITS) | options) >>> 0;
     return (tsNow & OPTION_BITS) >= options ? ts : (ts - (OPTION_BITS + 1)) >>> 0;
   }
@@ -95,13 +95,13 @@ export class SynCookies {
    * The options the peer echoes in `tsEcr` (our cookie TSval), or `undefined` when that value cannot
    * be one we sent lately: later than `tsNow`, or older than a cookie lives.
    */
-  options(tsEcr: number, tsNow: number): { windowScale: number; sackPermitted: boolean } | undefined {
+  options(tsEcr: number, tsNow: number): { windowScale: number | undefined; sackPermitted: boolean } | undefined {
     // The options can put the TSval up to one block of OPTION_BITS before the clock it was sent at.
     const age = (tsNow - tsEcr) >>> 0;
     if (age > 2 * SECRET_LIFETIME_MS + OPTION_BITS + 1) return undefined;
     const shift = tsEcr & WSCALE_MASK;
     if (shift !== NO_WSCALE && shift > 14) return undefined;
-    return { windowScale: shift === NO_WSCALE ? -1 : shift, sackPermitted: (tsEcr & SACK_BIT) !== 0 };
+    return { windowScale: shift === NO_WSCALE ? undefined : shift, sackPermitted: (tsEcr & SACK_BIT) !== 0 };
   }
 
   #rotate(nowMs: number): void {
