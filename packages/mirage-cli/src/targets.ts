@@ -205,7 +205,8 @@ const sim: Target = {
         "  exitCode: number | undefined;",
       ]),
       `${importValue(SIM, "startSimulation")}({`,
-      '  seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1"),',
+      // The text itself: mirage-sim reads it, and reports a value that is not a seed with the variable's name.
+      '  seed: process.env["MIRAGE_SIM_SEED"],',
       /* biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line`
          at run time. */
       "  print: (line: string): void => void process.stdout.write(`${line}\\n`),",

@@ -222,7 +222,7 @@ describe("the target table", () => {
     expect(sim?.argv(importValue)).toBe("simArgv(process.argv.slice(2))");
     expect(sim?.output(importValue)).toBe("simOutput(unixOutput)");
     expect(sim?.logSink(importValue)).toMatch(/^simLogSink\(\(line: string\)/);
-    expect(sim?.prelude(importValue)).toContain('seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1")');
+    expect(sim?.prelude(importValue)).toContain('seed: process.env["MIRAGE_SIM_SEED"],');
     expect(imported.every((i) => i.startsWith("@mirage-ts/mirage-sim#"))).toBe(true);
   });
 });
