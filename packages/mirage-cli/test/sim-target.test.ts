@@ -62,7 +62,8 @@ describe.concurrent("the sim target", { timeout: buildsMs(1) }, () => {
       expect(bad).toMatchObject({
         code: 64,
         stderr:
-          'MIRAGE_SIM_SEED="abc": must be an integer from 0 to 4294967295 (the seed of the simulation; unset, it is 1)\n',
+          'MIRAGE_SIM_SEED="abc": must be an integer from 0 to 4294967295 ' +
+          "(the seed of the simulation; unset, it is 1)\n",
       });
     }));
 
