@@ -132,18 +132,17 @@ export function seedsFromEnv(
 
 /**
  * The replay command of a vitest test: `SIM_SEED=<seed> pnpm vitest run --project <p> <file> -t "<name>"`,
- * preceded by `SIM_SCHEDULE='<json>'` when a (shrunk) fault schedule is given.
+ * preceded by `SIM_SCHEDULE='<json>'` when a (shrunk) fault schedule is given; without a `project` (a
+ * project of one's own, with no vitest workspace), `--project` is left out.
  *
  * @beta
  */
 export function vitestReplay(
   seed: number,
-  test: { readonly project: string; readonly file: string; readonly name: string },
+  test: { readonly project?: string; readonly file: string; readonly name: string },
   schedule?: string,
 ): string {
   const scheduled = schedule === undefined ? "" : `SIM_SCHEDULE='${schedule.replaceAll("'", "'\\''")}' `;
-  return (
-    `${scheduled}SIM_SEED=${seed} pnpm vitest run --project ${test.project} ${test.file} ` +
-    `-t ${JSON.stringify(test.name)}`
-  );
+  const project = test.project === undefined || test.project === "" ? "" : `--project ${test.project} `;
+  return `${scheduled}SIM_SEED=${seed} pnpm vitest run ${project}${test.file} ` + `-t ${JSON.stringify(test.name)}`;
 }

@@ -50,6 +50,12 @@ describe("sweepSeeds", () => {
     expect(seedsFromEnv({ SIM_SEED: "" }, { count: 2 })).toEqual([1, 2]);
   });
 
+  it("leaves --project out of the replay of a project of one's own", () => {
+    expect(vitestReplay(4, { file: "test/echo.test.ts", name: "echo" })).toBe(
+      'SIM_SEED=4 pnpm vitest run test/echo.test.ts -t "echo"',
+    );
+  });
+
   it("refuses a sweep of no seed, which would pass having run nothing", () => {
     expect(() => seedsFromEnv({ SIM_SEEDS: "0" }, { count: 3 })).toThrow('SIM_SEEDS="0": must be at least 1');
   });
