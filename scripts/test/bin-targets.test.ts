@@ -44,6 +44,16 @@ describe("bin targets", () => {
     expect(bins.map((b) => b.command)).toContain("mirage");
   });
 
+  // The README starts the browser's network with `pnpm exec mirage-switch` in a clone: only a package the
+  // root depends on has its command linked where `pnpm exec` looks, from the root and from every example.
+  it("links mirage-switch at the root, where the README runs it", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    expect(readme).toContain("pnpm exec mirage-switch --listen");
+    const { devDependencies = {} } = read(".");
+    expect(devDependencies).toHaveProperty(["@mirage-ts/frame-switch"]);
+    expect(bins.map((b) => b.command)).toContain("mirage-switch");
+  });
+
   it.each(bins)("$command ($path) is a tracked file", ({ path }) => {
     expect(tracked.has(path), `${path} is not in git: a fresh install cannot link it`).toBe(true);
   });

@@ -63,10 +63,15 @@ async function run(seed: number, schedule: FaultSchedule) {
 }
 
 const NAME = "finds the seed whose partition exposes the planted bug, shrinks its schedule, and replays it";
+// The printed replay command; in a copy of your own, drop `project` and give the file's path from your root.
 const test = { project: "examples", file: "sim-tcp-echo-bug/test/planted-bug.test.ts", name: NAME };
+// The tests' own time limits: a copy runs without this repository's vitest.config.ts, and vitest's default of
+// 5 s stops the search midway (its world, still running, then logs into the next test's).
+const SEARCH_MS = 300_000;
+const RUN_MS = 60_000;
 
 describe("seed search over a buggy tcp-echo", () => {
-  it(NAME, async () => {
+  it(NAME, { timeout: SEARCH_MS }, async () => {
     const failure = await sweepSchedules({
       seeds: seedsFromEnv(process.env, { count: 50 }),
       env: process.env,
@@ -78,22 +83,25 @@ describe("seed search over a buggy tcp-echo", () => {
       () => undefined,
       (error: unknown) => error,
     );
-    expect(failure).toBeInstanceOf(ScheduleFailure);
-    const found = failure as ScheduleFailure;
+    // Anything else (a bad SIM_SCHEDULE, SIM_SEEDS too small to find the bug) fails with its own message.
+    if (!(failure instanceof ScheduleFailure)) throw failure ?? new Error("no seed exposed the planted bug");
+    const found = failure;
     console.log(found.message);
+    expect(String(found.cause), found.message).toMatch(/echo of \d+ bytes differs/);
     // The bug needs one partition long enough that TCP's backed-off retransmissions leave a read
     // waiting over a second: the shrunk schedule keeps that partition only.
     if (process.env["SIM_SCHEDULE"] === undefined) expect(found.schedule.length).toBeLessThan(found.drawn.length);
     expect(found.schedule).toHaveLength(1);
     expect(found.schedule[0]?.fault).toMatchObject({ kind: "partition", a: "client", b: "server" });
-    expect(found.replay).toMatch(/^SIM_SCHEDULE='\[.*\]' SIM_SEED=\d+ pnpm vitest run --project examples /);
+    expect(found.replay).toMatch(/^SIM_SCHEDULE='\[.*\]' SIM_SEED=\d+ pnpm vitest run /);
+    expect(found.replay).toContain(` ${test.file} -t `);
     // The replay fails the same way, and its log shows the bug at work.
     await expect(run(found.seed, found.schedule)).rejects.toThrow((found.cause as Error).message);
     expectLog(lastWorld?.logs ?? []).toContain(/stale read after \d+ bytes/, { source: "buggy-echo" });
     expectLog(lastWorld?.logs ?? []).toContain("partition client <-> server", { source: "sim" });
   });
 
-  it("passes without faults, and the capture and log show a clean echo", async () => {
+  it("passes without faults, and the capture and log show a clean echo", { timeout: RUN_MS }, async () => {
     const { world } = await run(3, []);
     expectLog(world.logs).toContain(/closed after 1000000 bytes/, { source: "buggy-echo" });
     expectLog(world.logs).notToContain("stale read");

@@ -7,7 +7,10 @@
 import { runSwitch } from "./command.js";
 
 try {
-  const frameSwitch = await runSwitch(process.argv.slice(2), { out: (text) => void process.stdout.write(text) });
+  const frameSwitch = await runSwitch(process.argv.slice(2), {
+    out: (text) => void process.stdout.write(text),
+    err: (text) => void process.stderr.write(text),
+  });
   if (frameSwitch !== undefined) {
     const stop = (): void => {
       const { ports: _ports, ...counters } = frameSwitch.stats();

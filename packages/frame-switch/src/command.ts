@@ -31,11 +31,16 @@ is a port, one binary message per frame. GET /stats on the same address answers 
  */
 export interface SwitchCommandIo {
   readonly out: (text: string) => void;
+  /** Where warnings go (a page refused for its origin); `out` when absent. */
+  readonly err?: (text: string) => void;
 }
+
+/** Distinct refused origins reported; past it, refusals are only counted (a page cannot flood the output). */
+const REPORTED_ORIGINS = 32;
 
 function integer(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  if (!/^[0-9]{1,10}$/u.test(text))
+  if (!/^[1-9][0-9]{0,9}$/u.test(text))
     throw new RangeError(`--${name}: expected a positive integer, got ${JSON.stringify(text)}`);
   return Number(text);
 }
@@ -74,8 +79,17 @@ export async function runSwitch(argv: readonly string[], io: SwitchCommandIo): P
     io.out(USAGE);
     return undefined;
   }
+  const reported = new Set<string>();
+  const warn = io.err ?? io.out;
   const options: FrameSwitchOptions = {
     ...listenAddress(values.listen),
+    onRefusedOrigin: (origin) => {
+      if (reported.has(origin) || reported.size >= REPORTED_ORIGINS) return;
+      reported.add(origin);
+      warn(
+        `mirage-switch: refused a page from ${origin}, not an allowed origin: allow it with --allow-origin ${origin}\n`,
+      );
+    },
     ...(values["allow-origin"] === undefined ? {} : { allowOrigins: values["allow-origin"] }),
     ...(integer("max-frame-bytes", values["max-frame-bytes"]) === undefined
       ? {}

@@ -31,6 +31,11 @@ export interface FrameSwitchOptions {
    * `Origin` (programs, not pages) are always accepted.
    */
   readonly allowOrigins?: readonly string[];
+  /**
+   * Called with the origin of each page refused for it (also counted in `refusedOrigins`): a page cannot tell
+   * a refusal from a switch that is not there, so the switch's side is where to say it.
+   */
+  readonly onRefusedOrigin?: (origin: string) => void;
   /** The longest frame accepted, in bytes; 1518 (1500 of payload, header and a VLAN tag) by default. */
   readonly maxFrameBytes?: number;
   /** The unsent bytes a WebSocket port may hold before frames to it are dropped; 1 MiB by default. */
@@ -126,6 +131,7 @@ export class FrameSwitch {
       verifyClient: (info: { origin: string; req: IncomingMessage }) => {
         if (allowed(info.origin)) return true;
         this.#counters.refusedOrigins++;
+        options.onRefusedOrigin?.(info.origin);
         return false;
       },
     });

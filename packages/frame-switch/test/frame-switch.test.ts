@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { Macaddr, type NetStats, type Network, ok } from "@mirage-ts/mirage-types";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { FrameSwitch, type FrameSwitchOptions } from "../src/index.js";
+import { FrameSwitch, type FrameSwitchOptions, runSwitch } from "../src/index.js";
 
 const switches: FrameSwitch[] = [];
 const sockets: WebSocket[] = [];
@@ -165,6 +165,30 @@ describe("the mirage-switch command", () => {
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
+  });
+
+  it("says which page origin it refused and the option allowing it, once per origin", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) };
+    const s = (await runSwitch(["--listen", "127.0.0.1:0"], io))!;
+    switches.push(s);
+    for (let i = 0; i < 2; i++) {
+      const refused = new WebSocket(s.url, { headers: { origin: "http://10.77.0.1:8082" } });
+      sockets.push(refused);
+      await once(refused, "error");
+    }
+    expect(s.stats().refusedOrigins).toBe(2);
+    expect(err).toEqual([
+      "mirage-switch: refused a page from http://10.77.0.1:8082, not an allowed origin: " +
+        "allow it with --allow-origin http://10.77.0.1:8082\n",
+    ]);
+  });
+
+  it("refuses 0 where a positive count is needed, naming the option", async () => {
+    await expect(runSwitch(["--max-frame-bytes", "0"], { out: () => {} })).rejects.toThrow(
+      '--max-frame-bytes: expected a positive integer, got "0"',
+    );
   });
 
   it("names a bad option", async () => {

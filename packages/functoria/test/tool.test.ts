@@ -180,6 +180,16 @@ describe("errors and exit codes", () => {
         stderr: "test: configuration file config.ts missing\n",
       });
     }
+    // The configuration's own keys (a target) are unknown without it: the missing file is the error.
+    expect(await runIn(fs, ["configure", "-t", "unix", "--net=direct"], apps)).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "test: configuration file config.ts missing\n",
+    });
+    expect((await runIn(fs, ["describe", "-f", "nope.ts", "--target=sim"], apps)).stderr).toBe(
+      "test: configuration file nope.ts missing\n",
+    );
+    expect((await runIn(fs, ["biuld"], apps)).stderr).toContain("unknown command biuld");
     expect((await runIn(fs, ["clean"], apps)).code).toBe(0);
     expect((await runIn(fs, ["help"], apps)).code).toBe(0);
     const help = await runIn(fs, ["configure", "--help=plain"], apps);

@@ -3,6 +3,7 @@
 // bad URL, a switch that is not there, and the end of listen when the switch goes away.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
+import { createDefaultReporter, setReporter } from "@mirage-ts/mirage-runtime";
 import { ok } from "@mirage-ts/mirage-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
@@ -68,8 +69,41 @@ describe("connectWebSocketNetif", () => {
     await expect(connectWebSocketNetif("tap0")).rejects.toThrow(
       'invalid interface "tap0": the browser target\'s interface is the URL of a frame switch, ws://HOST:PORT',
     );
+    // In page terms: the query string is where the interface goes.
+    await expect(connectWebSocketNetif("tap0")).rejects.toThrow("open the page with ?interface=ws://HOST:PORT");
     await expect(connectWebSocketNetif("ws://127.0.0.1:1")).rejects.toThrow(
-      "cannot connect to the frame switch at ws://127.0.0.1:1/: is mirage-switch listening there?",
+      /^cannot connect to the frame switch at ws:\/\/127\.0\.0\.1:1\/: is mirage-switch listening there\?$/u,
     );
+  });
+
+  it("names the page's origin and --allow-origin when a page cannot connect (the switch may refuse it)", async () => {
+    const global = globalThis as { location?: unknown };
+    global.location = { origin: "http://10.77.0.1:8082" };
+    try {
+      await expect(connectWebSocketNetif("ws://127.0.0.1:1")).rejects.toThrow(
+        "is mirage-switch listening there? If it is, it refused pages from http://10.77.0.1:8082: " +
+          "start it with --allow-origin http://10.77.0.1:8082",
+      );
+    } finally {
+      delete global.location;
+    }
+  });
+
+  it("ends listen as a disconnection, with an error logged, when the switch closes cleanly", async () => {
+    const lines: string[] = [];
+    setReporter(createDefaultReporter({ sink: (line) => void lines.push(line) }));
+    const netif = await connectWebSocketNetif(url);
+    await expect.poll(() => peers.length).toBe(2);
+    const listening = netif.listen(14, () => {});
+    peers[1]!.close(1001, "mirage-switch stopping");
+    expect(await listening).toEqual({ ok: false, error: { kind: "disconnected" } });
+    expect(lines.join("\n")).toContain(
+      `${url}/: the switch closed the connection (1001 mirage-switch stopping): the network is down`,
+    );
+    // Our own disconnect ends a listen normally.
+    const own = await connectWebSocketNetif(url);
+    const ownListen = own.listen(14, () => {});
+    await own.disconnect();
+    expect(await ownListen).toEqual(ok());
   });
 });

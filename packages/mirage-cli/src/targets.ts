@@ -205,7 +205,8 @@ const sim: Target = {
         "  exitCode: number | undefined;",
       ]),
       `${importValue(SIM, "startSimulation")}({`,
-      '  seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1"),',
+      // The text itself: mirage-sim reads it, and reports a value that is not a seed with the variable's name.
+      '  seed: process.env["MIRAGE_SIM_SEED"],',
       /* biome-ignore lint/suspicious/noTemplateCurlyInString: generated code, whose template literal fills in `line`
          at run time. */
       "  print: (line: string): void => void process.stdout.write(`${line}\\n`),",
@@ -260,14 +261,20 @@ export function findTarget(name: string): Target {
 /**
  * The code of a platform device on a target.
  *
- * @throws `Error` naming the device and the target when the target lacks it.
+ * @param instead - what to do instead on a target that lacks the device (a key to give, another device).
+ * @throws `Error` naming the device, the target, and the fix: `instead`, else the targets that have it.
  */
 export function platformDevice<K extends keyof PlatformDevices>(
   t: Target,
   device: K,
   what: string,
+  instead?: string,
 ): PlatformDevices[K] {
   const code = t.devices[device];
-  if (code === undefined) throw new Error(`${what} is not supported on the ${t.name} target`);
+  if (code === undefined) {
+    const having = Object.values(targets).filter((other) => other.devices[device] !== undefined);
+    const fix = instead ?? `configure for ${having.map((other) => `-t ${other.name}`).join(" or ")}`;
+    throw new Error(`${what} is not supported on the ${t.name} target: ${fix}`);
+  }
   return code;
 }

@@ -64,6 +64,7 @@ import {
 } from "@mirage-ts/mirage-cli";
 import { describe, expect, it } from "vitest";
 import { takeRegistered } from "../src/register.js";
+import { platformDevice } from "../src/targets.js";
 import { describeSummary } from "./support/describe-summary.js";
 import { caret } from "./support/versions.js";
 
@@ -222,8 +223,19 @@ describe("the target table", () => {
     expect(sim?.argv(importValue)).toBe("simArgv(process.argv.slice(2))");
     expect(sim?.output(importValue)).toBe("simOutput(unixOutput)");
     expect(sim?.logSink(importValue)).toMatch(/^simLogSink\(\(line: string\)/);
-    expect(sim?.prelude(importValue)).toContain('seed: Number(process.env["MIRAGE_SIM_SEED"] ?? "1")');
+    expect(sim?.prelude(importValue)).toContain('seed: process.env["MIRAGE_SIM_SEED"],');
     expect(imported.every((i) => i.startsWith("@mirage-ts/mirage-sim#"))).toBe(true);
+  });
+});
+
+describe("a device a target lacks", () => {
+  it("is refused naming the device, the target and the fix", () => {
+    expect(() => platformDevice(targets.browser!, "blockOfFile", "blockOfFile")).toThrow(
+      "blockOfFile is not supported on the browser target: configure for -t unix or -t sim",
+    );
+    expect(() =>
+      platformDevice(targets.sim!, "socketStack", "the socket stack", "configure with --net=direct"),
+    ).toThrow("the socket stack is not supported on the sim target: configure with --net=direct");
   });
 });
 

@@ -57,6 +57,14 @@ describe.concurrent("the sim target", { timeout: buildsMs(1) }, () => {
         outcomes.add(first.stderr.replace(/^.*\] /u, "").trim());
       }
       expect([...outcomes].sort()).toEqual(["Cancelled", 'Returned "Heads"']);
+      // A seed that is not one: the variable and its value, exit 64, no stack trace.
+      const bad = await run(process.execPath, ["dist/timeout1.mjs"], { cwd: dir, env: { MIRAGE_SIM_SEED: "abc" } });
+      expect(bad).toMatchObject({
+        code: 64,
+        stderr:
+          'MIRAGE_SIM_SEED="abc": must be an integer from 0 to 4294967295 ' +
+          "(the seed of the simulation; unset, it is 1)\n",
+      });
     }));
 
   it("runs tcp-echo's bundle on a test's host through loss, a crash and a restart, the same for a seed", () =>

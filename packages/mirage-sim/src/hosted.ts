@@ -95,7 +95,13 @@ export function startBundle(
       taken = slot[SLOT] !== handover;
       slot[SLOT] = undefined;
     }
-    if (!taken) throw new Error(`host ${host.name}: the module loaded is not a bundle of the sim target`);
+    if (!taken) {
+      throw new Error(
+        `host ${host.name}: the module loaded is not a bundle of the sim target: build it with ` +
+          "mirage configure -t sim and mirage build, and load dist/<name>.app.mjs (a bundle of another target " +
+          "has already run as a program of that target)",
+      );
+    }
   });
   queue = loading.catch(() => undefined);
   hold(queue);

@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+import { type Result, err, ok } from "@mirage-ts/mirage-types";
+
 /**
  * What one seed's run reports.
  *
@@ -93,6 +95,17 @@ export async function sweepSeeds(options: SeedSweepOptions): Promise<SeedSweepRe
 }
 
 /**
+ * The value `text` of the environment variable `name` as a seed (a 32-bit unsigned integer, in decimal
+ * digits), undefined when unset or empty; the error names the variable and quotes its value.
+ */
+export function readSeedVariable(name: string, text: string | undefined): Result<number | undefined, string> {
+  if (text === undefined || text === "") return ok(undefined);
+  const value = /^[0-9]{1,10}$/u.test(text) ? Number(text) : Number.NaN;
+  if (!(value <= 0xffffffff)) return err(`${name}=${JSON.stringify(text)}: must be an integer from 0 to 4294967295`);
+  return ok(value);
+}
+
+/**
  * The seeds to run: `[SIM_SEED]` when set (a replay), else `SIM_SEEDS` (or `count`) seeds from
  * `SIM_FIRST_SEED` (or `first`, default 1).
  *
@@ -104,35 +117,32 @@ export function seedsFromEnv(
   defaults: { readonly count: number; readonly first?: number },
 ): number[] {
   const read = (name: string): number | undefined => {
-    const text = env[name];
-    if (text === undefined || text === "") return undefined;
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-      throw new Error(`${name}=${JSON.stringify(text)}: must be an integer from 0 to 4294967295`);
-    }
-    return value;
+    const value = readSeedVariable(name, env[name]);
+    if (!value.ok) throw new Error(value.error);
+    return value.value;
   };
   const single = read("SIM_SEED");
   if (single !== undefined) return [single];
   const count = read("SIM_SEEDS") ?? defaults.count;
+  // A sweep of no seed would pass having run nothing.
+  if (count === 0) throw new Error('SIM_SEEDS="0": must be at least 1 (a sweep of no seed tests nothing)');
   const first = read("SIM_FIRST_SEED") ?? defaults.first ?? 1;
   return Array.from({ length: count }, (_, i) => (first + i) >>> 0);
 }
 
 /**
  * The replay command of a vitest test: `SIM_SEED=<seed> pnpm vitest run --project <p> <file> -t "<name>"`,
- * preceded by `SIM_SCHEDULE='<json>'` when a (shrunk) fault schedule is given.
+ * preceded by `SIM_SCHEDULE='<json>'` when a (shrunk) fault schedule is given; without a `project` (a
+ * project of one's own, with no vitest workspace), `--project` is left out.
  *
  * @beta
  */
 export function vitestReplay(
   seed: number,
-  test: { readonly project: string; readonly file: string; readonly name: string },
+  test: { readonly project?: string; readonly file: string; readonly name: string },
   schedule?: string,
 ): string {
   const scheduled = schedule === undefined ? "" : `SIM_SCHEDULE='${schedule.replaceAll("'", "'\\''")}' `;
-  return (
-    `${scheduled}SIM_SEED=${seed} pnpm vitest run --project ${test.project} ${test.file} ` +
-    `-t ${JSON.stringify(test.name)}`
-  );
+  const project = test.project === undefined || test.project === "" ? "" : `--project ${test.project} `;
+  return `${scheduled}SIM_SEED=${seed} pnpm vitest run ${project}${test.file} ` + `-t ${JSON.stringify(test.name)}`;
 }

@@ -18,6 +18,7 @@ import { ExitRequest, type Output, exitStatuses } from "@mirage-ts/mirage-runtim
 import type { Block, Console, KvRw, MClock, Network, PClock, Random, Sleep } from "@mirage-ts/mirage-types";
 import { type Clock, SeededRandom } from "@mirage-ts/tcpip";
 import { type HostedBoot, type HostedDevices, takeHostedBoot } from "./hosted.js";
+import { readSeedVariable } from "./seed-sweep.js";
 import { SimConsole, SimMClock, SimPClock, SimSleep } from "./sim-devices.js";
 import { SimWorld } from "./sim-world.js";
 
@@ -27,8 +28,11 @@ import { SimWorld } from "./sim-world.js";
  * @beta
  */
 export interface SimulationOptions {
-  /** The seed of the run. */
-  readonly seed: number;
+  /**
+   * The seed of the run; a string is the value of `MIRAGE_SIM_SEED` as the entry reads it (unset or empty:
+   * 1), and one that is not a seed makes {@link runSimulation} report it, naming the variable, and return 64.
+   */
+  readonly seed: number | string | undefined;
   /** Writes one console line (the entry gives standard output). */
   readonly print: (line: string) => void;
   /** Virtual time after which the run stops with an error, in ms (default one day). */
@@ -45,8 +49,12 @@ interface Simulation {
 
 let current: Simulation | undefined;
 let hosted: HostedBoot | undefined;
+// A MIRAGE_SIM_SEED that is not a seed: reported by runSimulation, as a bad argument is, rather than thrown
+// at the entry's top level with a stack trace.
+let seedError: string | undefined;
 
 function simulation(): Simulation {
+  if (seedError !== undefined) throw new Error(seedError);
   if (current === undefined) throw new Error("no simulation is running: the entry must call startSimulation first");
   return current;
 }
@@ -66,12 +74,22 @@ function simHost(): Promise<HostedDevices> {
  * @beta
  */
 export function startSimulation(options: SimulationOptions): SimWorld | undefined {
-  if (current !== undefined || hosted !== undefined) {
+  if (current !== undefined || hosted !== undefined || seedError !== undefined) {
     throw new Error("startSimulation: a simulation is already running in this process");
   }
   hosted = takeHostedBoot();
   if (hosted !== undefined) return undefined;
-  const world = new SimWorld({ seed: options.seed });
+  let seed = 1;
+  if (typeof options.seed === "number") seed = options.seed;
+  else {
+    const read = readSeedVariable("MIRAGE_SIM_SEED", options.seed);
+    if (!read.ok) {
+      seedError = `${read.error} (the seed of the simulation; unset, it is 1)`;
+      return undefined;
+    }
+    seed = read.value ?? 1;
+  }
+  const world = new SimWorld({ seed });
   current = {
     world,
     random: new SeededRandom(world.random.nextUint32()),
@@ -177,6 +195,11 @@ export async function runSimulation(work: Promise<unknown>, err: (text: string) 
     );
     return new Promise<number>(() => {});
   }
+  if (seedError !== undefined) {
+    work.catch(() => undefined); // its devices failed for want of a simulation: the seed is the error
+    err(`${seedError}\n`);
+    return 64;
+  }
   const { world, timeLimitMs } = simulation();
   let failure: unknown;
   let failed = false;
@@ -191,7 +214,7 @@ export async function runSimulation(work: Promise<unknown>, err: (text: string) 
     await world.runUntil(settled, timeLimitMs);
   } catch (error) {
     if (world.clock.nextDue() === undefined) {
-      err(`simulation ended at ${world.now} ms (seed ${world.seed}): nothing left to happen\n`);
+      err(`simulation ended at ${Math.round(world.now)} ms (seed ${world.seed}): nothing left to happen\n`);
       return 0;
     }
     err(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -46,5 +46,17 @@ describe("sweepSeeds", () => {
     expect(() => seedsFromEnv({ SIM_SEEDS: "many" }, { count: 3 })).toThrow(
       'SIM_SEEDS="many": must be an integer from 0 to 4294967295',
     );
+    expect(() => seedsFromEnv({ SIM_SEED: "0x10" }, { count: 3 })).toThrow('SIM_SEED="0x10": must be an integer');
+    expect(seedsFromEnv({ SIM_SEED: "" }, { count: 2 })).toEqual([1, 2]);
+  });
+
+  it("leaves --project out of the replay of a project of one's own", () => {
+    expect(vitestReplay(4, { file: "test/echo.test.ts", name: "echo" })).toBe(
+      'SIM_SEED=4 pnpm vitest run test/echo.test.ts -t "echo"',
+    );
+  });
+
+  it("refuses a sweep of no seed, which would pass having run nothing", () => {
+    expect(() => seedsFromEnv({ SIM_SEEDS: "0" }, { count: 3 })).toThrow('SIM_SEEDS="0": must be at least 1');
   });
 });

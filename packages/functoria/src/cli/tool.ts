@@ -244,7 +244,13 @@ async function run(
       io.stdout(line.text);
       return ExitCode.ok;
     }
-    if (line.kind === "error") return usageError(io, builder.name, line.message, line.usage);
+    if (line.kind === "error") {
+      // The keys (`-t`, `--net`...) come from the configuration: without it, `configure -t unix` would
+      // report an unknown `-t`, when the problem is the missing file.
+      if (peeked.command !== undefined && peeked.command !== "clean" && peeked.command !== "help")
+        throw new ToolFailure(`configuration file ${args.configFile} missing`, ExitCode.actionError);
+      return usageError(io, builder.name, line.message, line.usage);
+    }
     if (line.command.command !== "clean")
       throw new ToolFailure(`configuration file ${line.command.args.configFile} missing`, ExitCode.actionError);
     logAll(await perform(options, line.command.args, clean(builder, args.configFile)));

@@ -72,7 +72,8 @@ export function parseWebSocketUrl(spec: string): URL {
   if (url === undefined || (url.protocol !== "ws:" && url.protocol !== "wss:")) {
     throw new RangeError(
       `invalid interface ${JSON.stringify(spec)}: the browser target's interface is the URL of a frame switch, ` +
-        "ws://HOST:PORT or wss://HOST:PORT (start one with mirage-switch)",
+        "ws://HOST:PORT or wss://HOST:PORT: open the page with ?interface=ws://HOST:PORT, the address that " +
+        "mirage-switch prints (start one with mirage-switch --listen 127.0.0.1:8090)",
     );
   }
   return url;
@@ -89,6 +90,7 @@ class WebSocketDevice implements WebSocketNetif {
   #handler: FrameHandler | undefined;
   #endListen: ((result: Result<void, NetError>) => void) | undefined;
   #closed: Promise<void>;
+  #disconnecting = false;
 
   constructor(socket: WebSocket, mac: Macaddr, mtu: number, sendBufferBytes: number) {
     this.url = socket.url;
@@ -99,9 +101,13 @@ class WebSocketDevice implements WebSocketNetif {
     socket.addEventListener("message", (event) => dispatch(this.#receive, event.data as unknown));
     this.#closed = new Promise((resolve) => {
       socket.addEventListener("close", (event) => {
-        const clean = this.#endListen === undefined || event.wasClean;
-        if (!clean) log.err(`${this.url}: the switch closed the connection (${event.code} ${event.reason})`);
-        this.#endListen?.(clean ? ok() : err({ kind: "disconnected" }));
+        // Only our own disconnect ends listen normally: a switch that goes away, even with a clean close
+        // (mirage-switch stopping), takes the page's network with it, which must not pass unnoticed.
+        if (!this.#disconnecting) {
+          const why = `${event.code}${event.reason === "" ? "" : ` ${event.reason}`}`;
+          log.err(`${this.url}: the switch closed the connection (${why}): the network is down`);
+        }
+        this.#endListen?.(this.#disconnecting ? ok() : err({ kind: "disconnected" }));
         this.#endListen = undefined;
         resolve();
       });
@@ -156,6 +162,7 @@ class WebSocketDevice implements WebSocketNetif {
   }
 
   disconnect(): Promise<void> {
+    this.#disconnecting = true;
     if (this.#socket.readyState === WebSocket.OPEN || this.#socket.readyState === WebSocket.CONNECTING) {
       this.#socket.close(1000, "disconnect");
     }
@@ -194,6 +201,18 @@ class WebSocketDevice implements WebSocketNetif {
   };
 }
 
+// The browser hides why a WebSocket failed: no switch there, or one that refused this page's origin (its
+// allow-list holds loopback pages by default).
+function unreachable(): string {
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  const listening = "is mirage-switch listening there?";
+  if (origin === undefined || origin === "null") return listening;
+  return (
+    `${listening} If it is, it refused pages from ${origin}: ` +
+    `start it with --allow-origin ${origin} (it accepts pages served from loopback by default)`
+  );
+}
+
 /**
  * Connects to the frame switch at `spec` (`ws://HOST:PORT`) and resolves once the WebSocket is open.
  *
@@ -212,8 +231,7 @@ export async function connectWebSocketNetif(
   const socket = new WebSocket(url);
   socket.binaryType = "arraybuffer";
   await new Promise<void>((resolve, reject) => {
-    const fail = (): void =>
-      reject(new Error(`cannot connect to the frame switch at ${url.href}: is mirage-switch listening there?`));
+    const fail = (): void => reject(new Error(`cannot connect to the frame switch at ${url.href}: ${unreachable()}`));
     socket.addEventListener("open", () => {
       socket.removeEventListener("error", fail);
       resolve();

@@ -119,7 +119,12 @@ export function socketStackv4v6(options: { readonly group?: string } = {}): Impl
     type: stackv4v6,
     runtimeArgs: [ipv4Arg("0.0.0.0/0", options.group), ...socketIpv6Args(options.group)],
     connect: (t, importValue, [ip = "", ...v6]) =>
-      platformDevice(t, "socketStack", "the socket stack")(importValue, ip, socketIpv6Options(v6)),
+      platformDevice(
+        t,
+        "socketStack",
+        "the socket stack",
+        "configure with --net=direct (tcpip's own stack)",
+      )(importValue, ip, socketIpv6Options(v6)),
   });
 }
 

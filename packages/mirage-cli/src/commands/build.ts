@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { type BuilderCommand, type Configuration, buildDirs, headerLine } from "@mirage-ts/functoria";
 import { oci } from "../deploy-keys.js";
+import { missingPackages, missingPackagesMessage } from "../internal/missing-packages.js";
 import { Progress, isInteractive } from "../internal/progress.js";
 import { target } from "../keys.js";
 import { checkImageable, writeImage } from "../oci/build-image.js";
@@ -86,6 +87,8 @@ export const buildCommand: BuilderCommand = {
     });
     if (report !== "") context.stderr(report.endsWith("\n") ? report : `${report}\n`);
     if (!checked.ok) {
+      const missing = missingPackages(report);
+      if (missing.length > 0) throw new Error(missingPackagesMessage(missing));
       throw new Error(
         `the unikernel does not type-check (${checked.detail ?? ""}): fix its code, ` +
           `or the device graph of ${conf.info.configFile} where it does not fit the application's start function`,

@@ -2,6 +2,7 @@
  * The page of the browser target, `dist/index.html`: it loads the bundle as a module and holds the
  * element the unikernel's output goes to (`<pre id="mirage-output">`, mirage-browser's default);
  * when the unikernel ends, mirage-browser marks `<html data-mirage-exit="CODE">` and the page shows it.
+ * Its icon is empty, so that the browser asks no server for `/favicon.ico` (a 404 among the unikernel's lines).
  *
  * @packageDocumentation
  */
@@ -30,6 +31,7 @@ export function page(header: string, bundleName: string): string {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${name}</title>
+    <link rel="icon" href="data:," />
     <style>
       body { font-family: system-ui, sans-serif; margin: 1.5rem; }
       #mirage-output { background: #111; color: #ddd; padding: 1rem; white-space: pre-wrap; min-height: 4rem; }

@@ -62,5 +62,7 @@ export function platformValue<T>(
 export function requireNodeTarget(info: Info, what: string): void {
   const t = targetOf(info);
   if (t.bundle.platform !== "node")
-    throw new Error(`${what} is not supported on the ${t.name} target (it runs on Node.js only)`);
+    throw new Error(
+      `${what} is not supported on the ${t.name} target (it runs on Node.js only): configure for -t unix`,
+    );
 }
