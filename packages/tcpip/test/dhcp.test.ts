@@ -1,3 +1,4 @@
+import { type LogEvent, setReporter } from "@mirage-ts/mirage-runtime";
 import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
 import {
   ArpLayer,
@@ -178,6 +179,22 @@ describe("DHCP client", () => {
     expect(new Set(srv.received.map((r) => r.xid)).size).toBe(1);
     expect(srv.received.at(-1)!.secs).toBeGreaterThan(100);
     expect(dhcp.state()).toBe("selecting");
+  });
+
+  it("warns once, naming the count and the wait, when no server answers its DISCOVERs", async () => {
+    const events: LogEvent[] = [];
+    setReporter((event) => events.push(event));
+    try {
+      const { l, srv } = await setup();
+      srv.mode = "silent";
+      await run(l.clock, 250_000);
+      const warnings = events.filter((e) => e.source === "dhcp-client" && e.level === "warning");
+      expect(warnings.map((e) => e.message)).toEqual([
+        expect.stringMatching(/^no DHCP server answered 3 DHCPDISCOVERs in 1[0-4] s: still asking; is a DHCP server/u),
+      ]);
+    } finally {
+      setReporter(() => undefined);
+    }
   });
 
   it("renews with its server at T1 (unicast), keeping the address", async () => {

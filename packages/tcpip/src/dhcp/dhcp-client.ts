@@ -27,6 +27,9 @@ import type { Clock, TimerHandle } from "../time/clock.js";
 import { type DhcpLease, leaseConfig } from "./dhcp-lease.js";
 import { type DhcpMessage, DhcpMessageType, DhcpOption, decodeDhcpMessage, encodeDhcpMessage } from "./dhcp-message.js";
 
+// DISCOVERs unanswered before the client warns (4 + 8 s of waiting with the default backoff).
+const UNANSWERED_DISCOVERS = 3;
+
 /**
  * The state of a {@link DhcpClient}: those of RFC 2131 figure 5, and `"probing"` while an ACKed
  * address is checked with ARP before it is bound.
@@ -296,6 +299,17 @@ export class DhcpClient {
   async #sendDiscover(): Promise<void> {
     this.#retransmitIn(this.#backoff(), () => this.#sendDiscover());
     this.#stats.discoversSent++;
+    // A link without a DHCP server would otherwise wait in silence, retrying for ever.
+    const sent = this.#attempt;
+    log.debug(() => `DHCPDISCOVER ${sent} of transaction ${this.#xid.toString(16)}`);
+    if (sent === UNANSWERED_DISCOVERS) {
+      const seconds = Math.round((this.#clock.now() - this.#startedAt) / 1000);
+      log.warn(
+        () =>
+          `no DHCP server answered ${sent} DHCPDISCOVERs in ${seconds} s: still asking; ` +
+          "is a DHCP server on this link, or should the address be static?",
+      );
+    }
     await this.#send(DhcpMessageType.discover, Ipv4Addr.broadcast, Ipv4Addr.any, []);
   }
 
