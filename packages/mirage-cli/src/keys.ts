@@ -84,29 +84,33 @@ function optional<T>(inner: Converter<T>): Converter<T | undefined> {
   };
 }
 
+/** `--<group>-<name>=a|b`: a choice between two implementations of a device, `defaultChoice` when absent. */
+function implementationKey<const C extends string>(
+  group: string | undefined,
+  name: string,
+  choices: readonly [C, C],
+  defaultChoice: C,
+): Key<C> {
+  const option = prefixed(group, name);
+  const [first, second] = choices;
+  return key(
+    option,
+    opt(conv.enumeration(choices.map((choice) => [choice, choice] as const)), defaultChoice, {
+      names: [option],
+      docs: UNIKERNEL_SECTION,
+      docv: name.toUpperCase(),
+      doc: `Use ${first} or ${second} pass-through implementation for ${describeGroup(group)}.`,
+    }),
+  );
+}
+
 /**
  * `--kv_ro=crunch|direct` (default `crunch`): how {@link genericKvRo} reads its directory.
  *
  * @public
  */
 export function kvRoKey(group?: string): Key<"crunch" | "direct"> {
-  const name = prefixed(group, "kv_ro");
-  return key(
-    name,
-    opt(
-      conv.enumeration([
-        ["crunch", "crunch"],
-        ["direct", "direct"],
-      ] as const),
-      "crunch",
-      {
-        names: [name],
-        docs: UNIKERNEL_SECTION,
-        docv: "KV_RO",
-        doc: `Use crunch or direct pass-through implementation for ${describeGroup(group)}.`,
-      },
-    ),
-  );
+  return implementationKey(group, "kv_ro", ["crunch", "direct"], "crunch");
 }
 
 /**
@@ -115,23 +119,7 @@ export function kvRoKey(group?: string): Key<"crunch" | "direct"> {
  * @public
  */
 export function blockKey(group?: string): Key<"file" | "ramdisk"> {
-  const name = prefixed(group, "block");
-  return key(
-    name,
-    opt(
-      conv.enumeration([
-        ["file", "file"],
-        ["ramdisk", "ramdisk"],
-      ] as const),
-      "ramdisk",
-      {
-        names: [name],
-        docs: UNIKERNEL_SECTION,
-        docv: "BLOCK",
-        doc: `Use file or ramdisk pass-through implementation for ${describeGroup(group)}.`,
-      },
-    ),
-  );
+  return implementationKey(group, "block", ["file", "ramdisk"], "ramdisk");
 }
 
 /**

@@ -73,6 +73,8 @@ export {
   internalError,
 } from "./exit.js";
 export { Hooks, type ExitHook } from "./hooks.js";
+export { MainExit, type MainExitHost, checkExitCode } from "./main-exit.js";
+export { type IterationHooks, type Iterations, iterations } from "./iterations.js";
 export {
   levelEnabled,
   logLevels,
