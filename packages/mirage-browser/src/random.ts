@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 
-import { type Random, checkGenerateInto } from "@mirage-ts/mirage-types";
+import type { Random } from "@mirage-ts/mirage-types";
+import { checkGenerateInto } from "@mirage-ts/mirage-types";
 import { checkCount } from "./internal/checks.js";
 
 // getRandomValues fills at most 65536 bytes a call (a QuotaExceededError beyond).

@@ -8,7 +8,8 @@
 export { type Err, type Ok, type Result, andThen, err, getOrThrow, mapError, mapResult, ok } from "./result.js";
 export { type Device, type DeviceError, type MsgError, ppDeviceError } from "./device.js";
 export type { DaysPs, MClock, PClock, Sleep } from "./time.js";
-export { type Random, checkGenerateInto } from "./random.js";
+export type { Random } from "./random.js";
+export { checkGenerateInto } from "./random.js";
 export {
   type Flow,
   type FlowWriteError,

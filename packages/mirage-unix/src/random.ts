@@ -5,7 +5,8 @@
  */
 
 import { randomFillSync } from "node:crypto";
-import { type Random, checkGenerateInto } from "@mirage-ts/mirage-types";
+import type { Random } from "@mirage-ts/mirage-types";
+import { checkGenerateInto } from "@mirage-ts/mirage-types";
 import { checkCount } from "./internal/checks.js";
 
 /**
