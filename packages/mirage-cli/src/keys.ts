@@ -7,6 +7,7 @@
  */
 
 import { type Converter, type Key, type Value, conv, flag, key, map, opt, value } from "@mirage-ts/functoria";
+import { groupName } from "@mirage-ts/mirage-runtime";
 import { targets } from "./targets.js";
 
 /**
@@ -67,10 +68,6 @@ export const target: Key<string> = key(
  */
 export const isUnix: Value<boolean> = map(value(target), (t) => t === "unix");
 
-function prefixed(group: string | undefined, name: string): string {
-  return group === undefined || group === "" ? name : `${group}-${name}`;
-}
-
 function describeGroup(group: string | undefined): string {
   return group === undefined || group === "" ? "the unikernel" : `the ${group} group`;
 }
@@ -91,7 +88,7 @@ function implementationKey<const C extends string>(
   choices: readonly [C, C],
   defaultChoice: C,
 ): Key<C> {
-  const option = prefixed(group, name);
+  const option = groupName(name, group);
   const [first, second] = choices;
   return key(
     option,
@@ -129,7 +126,7 @@ export function blockKey(group?: string): Key<"file" | "ramdisk"> {
  * @public
  */
 export function netKey(group?: string): Key<"socket" | "direct" | undefined> {
-  const name = prefixed(group, "net");
+  const name = groupName("net", group);
   const cases = [
     ["host", "socket"],
     ["socket", "socket"],
@@ -157,6 +154,6 @@ export function netKey(group?: string): Key<"socket" | "direct" | undefined> {
  * @public
  */
 export function noDhcpKey(group?: string): Key<boolean> {
-  const name = prefixed(group, "no-dhcp");
+  const name = groupName("no-dhcp", group);
   return key(name, flag({ names: [name], docs: UNIKERNEL_SECTION, doc: `Disable dhcp for ${describeGroup(group)}.` }));
 }

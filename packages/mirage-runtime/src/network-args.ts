@@ -20,7 +20,7 @@ import {
 } from "@mirage-ts/cmdliner";
 import { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import { sections } from "./arg-info.js";
-import { groupName } from "./internal/group-name.js";
+import { groupName } from "./group-name.js";
 
 /**
  * Options of the network arguments.
