@@ -1,6 +1,6 @@
 /**
- * Argument specifications (Cmdliner's `Arg` terms): `flag`, `opt`, `optional`, `optAll` and
- * `required`. A specification is data: a command line evaluates it (mirage-runtime's `registerArg`
+ * Argument specifications (Cmdliner's `Arg` terms): `flag`, `flagAll`, `opt`, `optional`, `optAll`
+ * and `required`. A specification is data: a command line evaluates it (mirage-runtime's `registerArg`
  * gives the getter of its value; functoria's `key` names it for the configuration).
  *
  * @packageDocumentation
@@ -27,7 +27,7 @@ import type { ParseResult } from "./parse-result.js";
  *
  * @public
  */
-export type ArgKind = "flag" | "opt" | "optional" | "required" | "optAll";
+export type ArgKind = "flag" | "flagAll" | "opt" | "optional" | "required" | "optAll";
 
 /**
  * How an option takes its value: never (`--flag`), always (`--opt=v` or `--opt v`), or optionally
@@ -47,6 +47,24 @@ export interface Occurrence {
   readonly name: string;
   /** The value given with it, if any. */
   readonly value: string | undefined;
+  /**
+   * The index in `argv` of the word that names it, as Cmdliner numbers occurrences: set by the
+   * scanner, so that options read together (`--eval`, `--no-eval`) can be put back in command-line order.
+   */
+  readonly position?: number | undefined;
+}
+
+/**
+ * What {@link opt} takes besides its converter, default and info.
+ *
+ * @public
+ */
+export interface OptOptions<T> {
+  /**
+   * The value of the option given without one (Cmdliner's `~vopt`): the option's value becomes
+   * optional, `--help` as well as `--help=plain`. A separate word is still taken as its value.
+   */
+  readonly vopt?: T | undefined;
 }
 
 /**
@@ -106,8 +124,15 @@ function atMostOnce(occurrences: readonly Occurrence[], dialect: Dialect): Parse
   return ok(first);
 }
 
-function parseOccurrence<T>(conv: Converter<T>, occurrence: Occurrence, dialect: Dialect): ParseResult<T> {
-  if (occurrence.value === undefined) return fail(optionNeedsValue(occurrence.name, dialect));
+function parseOccurrence<T>(
+  conv: Converter<T>,
+  occurrence: Occurrence,
+  dialect: Dialect,
+  vopt?: { readonly value: T },
+): ParseResult<T> {
+  if (occurrence.value === undefined) {
+    return vopt === undefined ? fail(optionNeedsValue(occurrence.name, dialect)) : ok(vopt.value);
+  }
   const parsed = conv.parse(occurrence.value);
   return parsed.ok ? parsed : fail(optionParse(occurrence.name, parsed.error, dialect));
 }
@@ -124,10 +149,11 @@ function singleValue<T>(
   occurrences: readonly Occurrence[],
   environment: string | undefined,
   dialect: Dialect,
+  vopt?: { readonly value: T },
 ): ParseResult<T | undefined> {
   const once = atMostOnce(occurrences, dialect);
   if (!once.ok) return once;
-  if (once.value !== undefined) return parseOccurrence(conv, once.value, dialect);
+  if (once.value !== undefined) return parseOccurrence(conv, once.value, dialect, vopt);
   return environment === undefined ? ok(undefined) : parseEnvironment(conv, info, environment, dialect);
 }
 
@@ -146,28 +172,32 @@ function valueArg<T, V>(
 }
 
 /**
- * An option with a value and a default: `--delay=3`, or `defaultValue` when absent.
+ * An option with a value and a default: `--delay=3`, or `defaultValue` when absent. With
+ * `options.vopt`, the value may be left out (`--help` as well as `--help=plain`) and is then `vopt`.
  *
  * @example
  * ```ts
  * const port = opt(intConv, 8080, info(["port"], { doc: "The port to listen on." }));
+ * const help = opt(enumConv([["plain", "plain"], ["groff", "groff"]]), "plain", info(["help"]), { vopt: "plain" });
  * ```
  *
  * @public
  */
-export function opt<T>(conv: Converter<T>, defaultValue: T, info: ArgInfo): Arg<T> {
-  return valueArg(
+export function opt<T>(conv: Converter<T>, defaultValue: T, info: ArgInfo, options: OptOptions<T> = {}): Arg<T> {
+  const vopt = options.vopt === undefined ? undefined : { value: options.vopt };
+  const arg = valueArg(
     "opt",
     conv,
     info,
-    absentNote(info, conv.print(defaultValue)),
+    vopt === undefined ? absentNote(info, conv.print(defaultValue)) : `default=${conv.print(vopt.value)}`,
     (occurrences, environment, dialect = quotedDialect) => {
-      const value = singleValue(conv, info, occurrences, environment, dialect);
+      const value = singleValue(conv, info, occurrences, environment, dialect, vopt);
       if (!value.ok) return value;
       return ok(value.value === undefined ? defaultValue : value.value);
     },
     (value) => conv.print(value),
   );
+  return vopt === undefined ? arg : { ...arg, syntax: "optional-value" };
 }
 
 /**
@@ -263,6 +293,26 @@ const environmentTruth: ReadonlyMap<string, boolean> = new Map([
   ["1", true],
 ]);
 
+/** A flag's environment variable, read leniently; `false` when unset. */
+function flagEnvironment(info: ArgInfo, environment: string | undefined, dialect: Dialect): ParseResult<boolean> {
+  if (environment === undefined) return ok(false);
+  const truth = environmentTruth.get(environment.toLowerCase());
+  if (truth !== undefined) return ok(truth);
+  const expected = alternatives(["true", "yes", "false", "no"], dialect);
+  return fail(environmentParse(info.env ?? "", invalidValue(environment, expected, dialect), dialect));
+}
+
+/** `true` for a flag given bare, the "is a flag" error for one given a value. */
+function flagOccurrence(occurrence: Occurrence, dialect: Dialect): ParseResult<boolean> {
+  return occurrence.value === undefined ? ok(true) : fail(flagWithValue(occurrence.name, occurrence.value, dialect));
+}
+
+function flagArg<T>(kind: ArgKind, info: ArgInfo, evaluate: Arg<T>["evaluate"]): Arg<T> {
+  checkNames(info.names);
+  const note = absentNote(info, "");
+  return { kind, info, converter: undefined, syntax: "flag", docv: "", note, evaluate, print: String };
+}
+
 /**
  * A flag: `true` when given (`--verbose`), `false` otherwise. A flag takes no value and cannot be
  * repeated.
@@ -270,29 +320,32 @@ const environmentTruth: ReadonlyMap<string, boolean> = new Map([
  * @public
  */
 export function flag(info: ArgInfo): Arg<boolean> {
-  checkNames(info.names);
-  return {
-    kind: "flag",
-    info,
-    converter: undefined,
-    syntax: "flag",
-    docv: "",
-    note: absentNote(info, ""),
-    evaluate: (occurrences, environment, dialect = quotedDialect) => {
-      const once = atMostOnce(occurrences, dialect);
-      if (!once.ok) return once;
-      const occurrence = once.value;
-      if (occurrence !== undefined) {
-        return occurrence.value === undefined
-          ? ok(true)
-          : fail(flagWithValue(occurrence.name, occurrence.value, dialect));
-      }
-      if (environment === undefined) return ok(false);
-      const truth = environmentTruth.get(environment.toLowerCase());
-      if (truth !== undefined) return ok(truth);
-      const expected = alternatives(["true", "yes", "false", "no"], dialect);
-      return fail(environmentParse(info.env ?? "", invalidValue(environment, expected, dialect), dialect));
-    },
-    print: (value) => String(value),
-  };
+  return flagArg("flag", info, (occurrences, environment, dialect = quotedDialect) => {
+    const once = atMostOnce(occurrences, dialect);
+    if (!once.ok) return once;
+    return once.value === undefined ? flagEnvironment(info, environment, dialect) : flagOccurrence(once.value, dialect);
+  });
+}
+
+/**
+ * A repeatable flag (Cmdliner's `flag_all`): one `true` per occurrence (`-v -v` gives
+ * `[true, true]`), else the environment variable's truth if it is true, else `[]`. Each occurrence
+ * takes no value.
+ *
+ * @beta
+ */
+export function flagAll(info: ArgInfo): Arg<readonly boolean[]> {
+  return flagArg("flagAll", info, (occurrences, environment, dialect = quotedDialect) => {
+    if (occurrences.length === 0) {
+      const truth = flagEnvironment(info, environment, dialect);
+      return truth.ok ? ok(truth.value ? [true] : []) : truth;
+    }
+    const values: boolean[] = [];
+    for (const occurrence of occurrences) {
+      const given = flagOccurrence(occurrence, dialect);
+      if (!given.ok) return given;
+      values.push(given.value);
+    }
+    return ok(values);
+  });
 }

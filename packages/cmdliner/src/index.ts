@@ -12,14 +12,22 @@ export {
   type ArgKind,
   type ArgSyntax,
   type Occurrence,
+  type OptOptions,
   flag,
+  flagAll,
   opt,
   optAll,
   optional,
   required,
 } from "./arg.js";
 export { type ArgInfo, type ArgInfoOptions, checkNames, info } from "./arg-info.js";
-export { type ScannedCommandLine, indexByName, isOptionLike, scanCommandLine } from "./command-line.js";
+export {
+  type ScanOptions,
+  type ScannedCommandLine,
+  indexByName,
+  isOptionLike,
+  scanCommandLine,
+} from "./command-line.js";
 export {
   type Converter,
   type ConverterSpec,

@@ -137,9 +137,11 @@ export {
   type Occurrence,
   type OptionSpec,
   type ParsedOptions,
+  type ScannedOptions,
   lastValue,
   occurrencesOf,
   parseOptions,
+  scanOptions,
 } from "./cli/options.js";
 export { type ManBlock, type ManSection, optionItems, renderMan } from "./cli/man.js";
 export {

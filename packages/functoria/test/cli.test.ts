@@ -219,7 +219,15 @@ describe("option parser", () => {
     expect(parseOptions(["--", "-x"], specs).positionals).toEqual(["-x"]);
     expect(parseOptions(["-v", "-v"], specs).occurrences).toHaveLength(2);
     expect(parseOptions(["--help", "plain"], specs).occurrences).toEqual([{ id: "h", name: "--help", value: "plain" }]);
-    expect(parseOptions(["--help", "topic"], specs).positionals).toEqual(["topic"]);
+    // Cmdliner gives an optional value the next word whatever it is (the help is shown all the same).
+    expect(parseOptions(["--help", "topic"], specs)).toEqual({
+      occurrences: [{ id: "h", name: "--help", value: "topic" }],
+      positionals: [],
+    });
+    expect(parseOptions(["--help", "-x"], specs).occurrences).toEqual([
+      { id: "h", name: "--help", value: undefined },
+      { id: "x", name: "-x", value: undefined },
+    ]);
   });
 
   it("reports errors in Cmdliner's words", () => {
@@ -247,8 +255,46 @@ describe("option parser", () => {
       { id: "a", names: ["context-file"], value: "required", section: "S" },
       { id: "b", names: ["config-file"], value: "required", section: "S" },
     ] as const;
+    // Cmdliner sorts the candidates.
     expect(() => parseOptions(["--con=x"], two)).toThrow(
-      "option --con ambiguous and could be either --context-file or --config-file",
+      "option --con ambiguous and could be either --config-file or --context-file",
+    );
+  });
+
+  it("leaves out, in a lenient read, what it does not know and the options that refuse their occurrences", () => {
+    expect(parseOptions(["--nope", "-x", "-x", "-o", "a", "-v", "--out=b"], specs, { lenient: true })).toEqual({
+      occurrences: [{ id: "v", name: "-v", value: undefined }],
+      positionals: [],
+    });
+  });
+});
+
+describe("the order of command-line errors is Cmdliner's", () => {
+  const message = (...argv: string[]): string => {
+    const line = parse(...argv);
+    return line.kind === "error" ? line.message : `no error: ${line.kind}`;
+  };
+
+  it("reports an unknown option before an option's own complaint, wherever it stands", () => {
+    expect(message("configure", "-x", "-x", "--nope")).toBe("unknown option --nope");
+    expect(message("configure", "--color=purple", "--nope")).toBe("unknown option --nope");
+  });
+
+  it("lets --help and --version win over stray words and bad values", () => {
+    expect(message("configure", "-x", "-x", "--help")).toBe("no error: print");
+    expect(message("configure", "--color=purple", "stray", "--version")).toBe("no error: print");
+  });
+
+  it("reports stray words before an option's own complaint", () => {
+    expect(message("configure", "stray", "-o")).toBe("too many arguments, dont know what to do with stray");
+  });
+
+  it("then the options in their order: common options first, then the keys", () => {
+    expect(message("configure", "-x", "-x", "--color=purple")).toBe(
+      "option --color: invalid value purple, expected one of auto, always or never",
+    );
+    expect(message("configure", "--verbosity", "loud", "-o")).toBe(
+      "option --verbosity: invalid value loud, expected one of quiet, error, warning, info or debug",
     );
   });
 });

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { ExitRequest, runtime } from "@mirage-ts/mirage-runtime";
+import { MainExit, checkExitCode, runtime } from "@mirage-ts/mirage-runtime";
 import { setIterationHooks } from "./internal/iteration.js";
 import { browserOutput } from "./output.js";
 
@@ -64,70 +64,49 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-function checkExitCode(code: number): number {
-  if (!Number.isInteger(code) || code < 0 || code > 255) {
-    throw new RangeError(`exit code must be an integer from 0 to 255, got ${String(code)}`);
-  }
-  return code;
-}
-
 class MainController {
   readonly #hooks: MainHooks;
-  readonly #writeError: (text: string) => void;
-  readonly #onExit: (code: number) => void;
-  readonly #releases: (() => void)[] = [];
-  #exiting = false;
+  readonly #end: MainExit;
 
   constructor(options: MainOptions) {
     this.#hooks = options.hooks ?? runtime.hooks;
-    this.#writeError = options.writeError ?? ((text) => browserOutput().err(text));
-    this.#onExit = options.onExit ?? reportExit;
+    const writeError = options.writeError ?? ((text: string) => browserOutput().err(text));
+    const onExit = options.onExit ?? reportExit;
+    this.#end = new MainExit(this.#hooks, {
+      // A timer, after the leave-iteration hooks of the iteration that asked to exit.
+      afterIteration: (task) => setTimeout(task, 0),
+      writeError,
+      describe,
+      done: (code) => {
+        setIterationHooks(undefined);
+        current = undefined;
+        onExit(code);
+      },
+    });
   }
 
   start(promise: Promise<unknown>): void {
     setIterationHooks(this.#hooks);
-    const onError = (event: ErrorEvent): void => this.#onError(event.error ?? event.message);
-    const onRejection = (event: PromiseRejectionEvent): void => this.#onError(event.reason);
+    const onError = (event: ErrorEvent): void => this.#end.fail(event.error ?? event.message, 255);
+    const onRejection = (event: PromiseRejectionEvent): void => this.#end.fail(event.reason, 255);
     // A page's global object is an EventTarget; a worker's too. Elsewhere (tests on Node) there is
     // nothing to listen to.
     if (typeof globalThis.addEventListener === "function") {
       globalThis.addEventListener("error", onError);
       globalThis.addEventListener("unhandledrejection", onRejection);
-      this.#releases.push(() => {
+      this.#end.onRelease(() => {
         globalThis.removeEventListener("error", onError);
         globalThis.removeEventListener("unhandledrejection", onRejection);
       });
     }
     promise.then(
       () => this.exit(0),
-      (error: unknown) => this.#onError(error),
+      (error: unknown) => this.#end.fail(error, 255),
     );
   }
 
-  // The hooks start from a timer, after the leave-iteration hooks of the iteration that asked to
-  // exit, as Lwt's loop returns only after a whole iteration.
   exit(code: number): void {
-    if (this.#exiting) return;
-    this.#exiting = true;
-    setTimeout(() => {
-      void this.#hooks
-        .runExitHooks((error) => this.#writeError(`Exit hook failed: ${describe(error)}\n`))
-        .then(() => {
-          for (const release of this.#releases.splice(0)) release();
-          setIterationHooks(undefined);
-          current = undefined;
-          this.#onExit(code);
-        });
-    }, 0);
-  }
-
-  #onError(error: unknown): void {
-    if (error instanceof ExitRequest) {
-      this.exit(error.code);
-      return;
-    }
-    this.#writeError(`Fatal error: ${describe(error)}\n`);
-    this.exit(255);
+    this.#end.exit(code);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 
 import type { Random } from "@mirage-ts/mirage-types";
+import { checkGenerateInto } from "@mirage-ts/mirage-types";
 import { checkCount } from "./internal/checks.js";
 
 // getRandomValues fills at most 65536 bytes a call (a QuotaExceededError beyond).
@@ -31,13 +32,7 @@ export const browserRandom: Random = Object.freeze({
     return buffer;
   },
   generateInto(buffer: Uint8Array, offset = 0, length: number = buffer.length - offset): void {
-    checkCount("generateInto: offset", offset);
-    checkCount("generateInto: length", length);
-    if (offset + length > buffer.length) {
-      throw new RangeError(
-        `generateInto: offset ${offset} + length ${length} exceeds the buffer's ${buffer.length} bytes`,
-      );
-    }
+    checkGenerateInto(buffer, offset, length);
     fill(buffer, offset, length);
   },
 });

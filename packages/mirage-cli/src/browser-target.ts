@@ -8,16 +8,11 @@
  * @packageDocumentation
  */
 
-import { pkg } from "@mirage-ts/functoria";
-import type { ImportValue, Target } from "./targets.js";
-import { compatibleRange } from "./version.js";
+import { platformCode, platformPackages } from "./platform-code.js";
+import type { Target } from "./targets.js";
 
 const BROWSER = "@mirage-ts/mirage-browser";
-const call =
-  (name: string, ...args: readonly string[]) =>
-  (importValue: ImportValue) =>
-    `${importValue(BROWSER, name)}(${args.join(", ")})`;
-const value = (name: string) => (importValue: ImportValue) => importValue(BROWSER, name);
+const { call, value } = platformCode(BROWSER);
 
 /**
  * The browser target's row of the target table.
@@ -27,12 +22,7 @@ export const browser: Target = {
   doc:
     "a web page: dist/index.html and one bundle, run-time arguments from the query string, " +
     "the network through a WebSocket to mirage-switch",
-  packages: [
-    pkg(BROWSER, { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-runtime", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-types", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-cli", { range: compatibleRange, build: true }),
-  ],
+  packages: platformPackages(BROWSER),
   prelude: () => "",
   run: (importValue, start) => `${importValue(BROWSER, "Main")}.run(${start});`,
   argv: call("queryArgv"),

@@ -7,6 +7,7 @@
  */
 
 import { type Converter, type Key, type Value, conv, flag, key, map, opt, value } from "@mirage-ts/functoria";
+import { groupName } from "@mirage-ts/mirage-runtime";
 import { targets } from "./targets.js";
 
 /**
@@ -67,10 +68,6 @@ export const target: Key<string> = key(
  */
 export const isUnix: Value<boolean> = map(value(target), (t) => t === "unix");
 
-function prefixed(group: string | undefined, name: string): string {
-  return group === undefined || group === "" ? name : `${group}-${name}`;
-}
-
 function describeGroup(group: string | undefined): string {
   return group === undefined || group === "" ? "the unikernel" : `the ${group} group`;
 }
@@ -84,29 +81,33 @@ function optional<T>(inner: Converter<T>): Converter<T | undefined> {
   };
 }
 
+/** `--<group>-<name>=a|b`: a choice between two implementations of a device, `defaultChoice` when absent. */
+function implementationKey<const C extends string>(
+  group: string | undefined,
+  name: string,
+  choices: readonly [C, C],
+  defaultChoice: C,
+): Key<C> {
+  const option = groupName(name, group);
+  const [first, second] = choices;
+  return key(
+    option,
+    opt(conv.enumeration(choices.map((choice) => [choice, choice] as const)), defaultChoice, {
+      names: [option],
+      docs: UNIKERNEL_SECTION,
+      docv: name.toUpperCase(),
+      doc: `Use ${first} or ${second} pass-through implementation for ${describeGroup(group)}.`,
+    }),
+  );
+}
+
 /**
  * `--kv_ro=crunch|direct` (default `crunch`): how {@link genericKvRo} reads its directory.
  *
  * @public
  */
 export function kvRoKey(group?: string): Key<"crunch" | "direct"> {
-  const name = prefixed(group, "kv_ro");
-  return key(
-    name,
-    opt(
-      conv.enumeration([
-        ["crunch", "crunch"],
-        ["direct", "direct"],
-      ] as const),
-      "crunch",
-      {
-        names: [name],
-        docs: UNIKERNEL_SECTION,
-        docv: "KV_RO",
-        doc: `Use crunch or direct pass-through implementation for ${describeGroup(group)}.`,
-      },
-    ),
-  );
+  return implementationKey(group, "kv_ro", ["crunch", "direct"], "crunch");
 }
 
 /**
@@ -115,23 +116,7 @@ export function kvRoKey(group?: string): Key<"crunch" | "direct"> {
  * @public
  */
 export function blockKey(group?: string): Key<"file" | "ramdisk"> {
-  const name = prefixed(group, "block");
-  return key(
-    name,
-    opt(
-      conv.enumeration([
-        ["file", "file"],
-        ["ramdisk", "ramdisk"],
-      ] as const),
-      "ramdisk",
-      {
-        names: [name],
-        docs: UNIKERNEL_SECTION,
-        docv: "BLOCK",
-        doc: `Use file or ramdisk pass-through implementation for ${describeGroup(group)}.`,
-      },
-    ),
-  );
+  return implementationKey(group, "block", ["file", "ramdisk"], "ramdisk");
 }
 
 /**
@@ -141,7 +126,7 @@ export function blockKey(group?: string): Key<"file" | "ramdisk"> {
  * @public
  */
 export function netKey(group?: string): Key<"socket" | "direct" | undefined> {
-  const name = prefixed(group, "net");
+  const name = groupName("net", group);
   const cases = [
     ["host", "socket"],
     ["socket", "socket"],
@@ -169,6 +154,6 @@ export function netKey(group?: string): Key<"socket" | "direct" | undefined> {
  * @public
  */
 export function noDhcpKey(group?: string): Key<boolean> {
-  const name = prefixed(group, "no-dhcp");
+  const name = groupName("no-dhcp", group);
   return key(name, flag({ names: [name], docs: UNIKERNEL_SECTION, doc: `Disable dhcp for ${describeGroup(group)}.` }));
 }

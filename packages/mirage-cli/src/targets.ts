@@ -7,9 +7,9 @@
  * @packageDocumentation
  */
 
-import { type Package, pkg } from "@mirage-ts/functoria";
+import type { Package } from "@mirage-ts/functoria";
 import { browser } from "./browser-target.js";
-import { compatibleRange } from "./version.js";
+import { platformCode, platformPackages } from "./platform-code.js";
 
 /**
  * Imports a value into the generated entry and returns the expression naming it.
@@ -110,11 +110,7 @@ export interface Target {
 }
 
 const UNIX = "@mirage-ts/mirage-unix";
-const call =
-  (name: string, ...args: readonly string[]) =>
-  (importValue: ImportValue) =>
-    `${importValue(UNIX, name)}(${args.join(", ")})`;
-const value = (name: string) => (importValue: ImportValue) => importValue(UNIX, name);
+const { call, value } = platformCode(UNIX);
 
 /** The declaration of the few Node globals an entry uses (`more`: further members), and its output. */
 const nodeProcess = (more: readonly string[] = []): string[] => [
@@ -135,12 +131,7 @@ const nodeProcess = (more: readonly string[] = []): string[] => [
 const unix: Target = {
   name: "unix",
   doc: "a Node.js process on the host (Linux, macOS)",
-  packages: [
-    pkg("@mirage-ts/mirage-unix", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-runtime", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-types", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-cli", { range: compatibleRange, build: true }),
-  ],
+  packages: platformPackages(UNIX),
   // The entry declares the few Node globals it uses, so that it type-checks without Node's
   // type package (which would triple the time of the check).
   prelude: () => nodeProcess().join("\n"),
@@ -180,7 +171,7 @@ const unix: Target = {
 };
 
 const SIM = "@mirage-ts/mirage-sim";
-const simCall = (name: string) => (importValue: ImportValue) => `${importValue(SIM, name)}()`;
+const { call: simCall } = platformCode(SIM);
 
 // The simulation platform: the unikernel runs on a virtual clock that jumps to the next event, every
 // random draw from MIRAGE_SIM_SEED (default 1); the same seed gives the same output. Its network,
@@ -192,12 +183,7 @@ const sim: Target = {
   name: "sim",
   nodeHost: false,
   doc: "a deterministic simulation on Node.js: virtual time, one seed (MIRAGE_SIM_SEED) for every random draw",
-  packages: [
-    pkg("@mirage-ts/mirage-sim", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-runtime", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-types", { range: compatibleRange }),
-    pkg("@mirage-ts/mirage-cli", { range: compatibleRange, build: true }),
-  ],
+  packages: platformPackages(SIM),
   prelude: (importValue) =>
     [
       ...nodeProcess([

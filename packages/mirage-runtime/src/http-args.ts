@@ -8,7 +8,7 @@
 
 import { type Arg, type Converter, boolConv, info, intConv, invalidValue, makeConv, opt } from "@mirage-ts/cmdliner";
 import { sections } from "./arg-info.js";
-import { groupName } from "./internal/group-name.js";
+import { groupName } from "./group-name.js";
 import type { NetworkArgOptions } from "./network-args.js";
 
 const named = (name: string, options: NetworkArgOptions): string => groupName(name, options.group);

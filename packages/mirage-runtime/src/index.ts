@@ -72,7 +72,10 @@ export {
   helpVersion,
   internalError,
 } from "./exit.js";
+export { groupName } from "./group-name.js";
 export { Hooks, type ExitHook } from "./hooks.js";
+export { MainExit, type MainExitHost, checkExitCode } from "./main-exit.js";
+export { type IterationHooks, type Iterations, iterations } from "./iterations.js";
 export {
   levelEnabled,
   logLevels,

@@ -20,7 +20,7 @@ import {
 } from "@mirage-ts/cmdliner";
 import { Ipv4Addr, Ipv4Prefix, Ipv6Addr, Ipv6Prefix } from "@mirage-ts/mirage-types";
 import { sections } from "./arg-info.js";
-import { groupName } from "./internal/group-name.js";
+import { groupName } from "./group-name.js";
 
 /**
  * Options of the network arguments.
@@ -33,6 +33,22 @@ export interface NetworkArgOptions {
 }
 
 const named = (name: string, options: NetworkArgOptions): string => groupName(name, options.group);
+
+/**
+ * `--<name>=<docv>` in the network section: `undefined` when absent, unless `defaultText` (read by
+ * `parse`, which throws on bad text) gives the default.
+ */
+function addressArg<T>(
+  name: string,
+  conv: Converter<T>,
+  parse: (text: string) => T,
+  defaultText: string | undefined,
+  doc: string,
+  options: NetworkArgOptions,
+): Arg<T | undefined> {
+  const argInfo = info([named(name, options)], { docs: sections.network, docv: conv.docv, doc });
+  return defaultText === undefined ? optional(conv, argInfo) : opt(conv, parse(defaultText), argInfo);
+}
 
 // Address converters print with toString and turn the parser's TypeError into a parse error.
 function addressConv<T extends { toString(): string }>(
@@ -117,14 +133,14 @@ export function ipv4GatewayArg(
   defaultGateway: string | undefined,
   options: NetworkArgOptions = {},
 ): Arg<Ipv4Addr | undefined> {
-  const argInfo = info([named("ipv4-gateway", options)], {
-    docs: sections.network,
-    docv: "IP",
-    doc: "The gateway of the unikernel.",
-  });
-  return defaultGateway === undefined
-    ? optional(ipv4AddrConv, argInfo)
-    : opt(ipv4AddrConv, Ipv4Addr.parse(defaultGateway), argInfo);
+  return addressArg(
+    "ipv4-gateway",
+    ipv4AddrConv,
+    Ipv4Addr.parse,
+    defaultGateway,
+    "The gateway of the unikernel.",
+    options,
+  );
 }
 
 /**
@@ -156,14 +172,8 @@ export function ipv6Arg(
   defaultPrefix: string | undefined,
   options: NetworkArgOptions = {},
 ): Arg<Ipv6Prefix | undefined> {
-  const argInfo = info([named("ipv6", options)], {
-    docs: sections.network,
-    docv: "PREFIX",
-    doc: "The network of the unikernel specified as IPv6 address and prefix length.",
-  });
-  return defaultPrefix === undefined
-    ? optional(ipv6PrefixConv, argInfo)
-    : opt(ipv6PrefixConv, Ipv6Prefix.parse(defaultPrefix), argInfo);
+  const doc = "The network of the unikernel specified as IPv6 address and prefix length.";
+  return addressArg("ipv6", ipv6PrefixConv, Ipv6Prefix.parse, defaultPrefix, doc, options);
 }
 
 /**
@@ -177,14 +187,8 @@ export function ipv6GatewayArg(
   defaultGateway: string | undefined,
   options: NetworkArgOptions = {},
 ): Arg<Ipv6Addr | undefined> {
-  const argInfo = info([named("ipv6-gateway", options)], {
-    docs: sections.network,
-    docv: "IP",
-    doc: "The IPv6 gateway of the unikernel.",
-  });
-  return defaultGateway === undefined
-    ? optional(ipv6AddrConv, argInfo)
-    : opt(ipv6AddrConv, Ipv6Addr.parse(defaultGateway), argInfo);
+  const doc = "The IPv6 gateway of the unikernel.";
+  return addressArg("ipv6-gateway", ipv6AddrConv, Ipv6Addr.parse, defaultGateway, doc, options);
 }
 
 function boolArg(name: string, defaultValue: boolean, doc: string, options: NetworkArgOptions): Arg<boolean> {

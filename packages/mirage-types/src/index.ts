@@ -9,6 +9,7 @@ export { type Err, type Ok, type Result, andThen, err, getOrThrow, mapError, map
 export { type Device, type DeviceError, type MsgError, ppDeviceError } from "./device.js";
 export type { DaysPs, MClock, PClock, Sleep } from "./time.js";
 export type { Random } from "./random.js";
+export { checkGenerateInto } from "./random.js";
 export {
   type Flow,
   type FlowWriteError,

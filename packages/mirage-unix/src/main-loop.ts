@@ -6,9 +6,9 @@
  * @packageDocumentation
  */
 
-import { runtime } from "@mirage-ts/mirage-runtime";
+import { checkExitCode, runtime } from "@mirage-ts/mirage-runtime";
 import { exitCodes } from "./exit-codes.js";
-import { MainController, type MainHost, checkExitCode } from "./internal/main-controller.js";
+import { MainController, type MainHost } from "./internal/main-controller.js";
 
 /**
  * Options of {@link Main.run}.

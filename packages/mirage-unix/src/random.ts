@@ -6,6 +6,7 @@
 
 import { randomFillSync } from "node:crypto";
 import type { Random } from "@mirage-ts/mirage-types";
+import { checkGenerateInto } from "@mirage-ts/mirage-types";
 import { checkCount } from "./internal/checks.js";
 
 /**
@@ -20,13 +21,7 @@ export const unixRandom: Random = Object.freeze({
     return randomFillSync(new Uint8Array(n));
   },
   generateInto(buffer: Uint8Array, offset = 0, length: number = buffer.length - offset): void {
-    checkCount("generateInto: offset", offset);
-    checkCount("generateInto: length", length);
-    if (offset + length > buffer.length) {
-      throw new RangeError(
-        `generateInto: offset ${offset} + length ${length} exceeds the buffer's ${buffer.length} bytes`,
-      );
-    }
+    checkGenerateInto(buffer, offset, length);
     randomFillSync(buffer, offset, length);
   },
 });

@@ -4,8 +4,8 @@
 import { Ipv4Addr } from "@mirage-ts/mirage-types";
 import { EthernetLayer, VirtualClock } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
-import { FrameSlab } from "../src/internal/frame-slab.js";
 import { HeldClock } from "../src/tcp/internal/held-clock.js";
+import { FrameSlab } from "../src/vnetif/frame-slab.js";
 import { ethernetFrame } from "./helpers/frames.js";
 import { run } from "./helpers/simulation.js";
 import { IP_B, MAC_A, MAC_B, lab, pair } from "./helpers/stacks.js";

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { type Arg, info, intConv, listConv, makeConv, opt, sections } from "@mirage-ts/mirage-runtime";
+import { type Arg, groupName, info, intConv, listConv, makeConv, opt, sections } from "@mirage-ts/mirage-runtime";
 import { type Nameserver, parseNameserver, ppNameserver } from "./nameserver.js";
 
 /** @beta Options shared by the DNS arguments: a group prefixes their names (`--<group>-dns-servers`). */
@@ -13,8 +13,7 @@ export interface DnsArgOptions {
   readonly group?: string;
 }
 
-const named = (name: string, options: DnsArgOptions): string =>
-  options.group === undefined || options.group === "" ? name : `${options.group}-${name}`;
+const named = (name: string, options: DnsArgOptions): string => groupName(name, options.group);
 
 const nameserverConv = makeConv<Nameserver>({
   docv: "NAMESERVER",

@@ -14,7 +14,6 @@ import {
   bareDialect,
   matchPrefix,
   optionName,
-  optionParse,
   requiredMissing,
   suggest,
   tooManyArguments,
@@ -25,14 +24,24 @@ import { Context } from "../dsl/context.js";
 import { conv } from "../dsl/converter.js";
 import type { AnyKey } from "../dsl/key.js";
 import { commandPage, mainPage } from "./help-pages.js";
-import { CliError, type ParsedOptions, lastValue, occurrencesOf, parseOptions } from "./options.js";
 import {
+  CliError,
+  type OptionSpec,
+  type ParsedOptions,
+  lastValue,
+  occurrencesOf,
+  parseOptions,
+  scanOptions,
+} from "./options.js";
+import {
+  COLORS,
   COMMANDS,
   DOT_SPECS,
   EVAL_SPECS,
   type Parser,
   S_COMMON,
   S_OPTIONS,
+  VERBOSITIES,
   keyId,
   makeParser,
   specsFor,
@@ -157,41 +166,31 @@ export function commandUsage(tool: string, command: string | undefined): string 
   );
 }
 
-/** The word given to the option `--<id>`, one of `words`; `undefined` when absent or, leniently, invalid. */
-function wordOf<const W extends string>(
-  parsed: ParsedOptions,
-  id: string,
-  words: readonly W[],
-  lenient: boolean,
-): W | undefined {
+/** The word given to the option `--<id>`, one of `words`; `undefined` when absent or (in a lenient read) invalid. */
+function wordOf<const W extends string>(parsed: ParsedOptions, id: string, words: readonly W[]): W | undefined {
   const text = lastValue(parsed, id);
   if (text === undefined) return undefined;
   const found = conv.enumeration(words.map((word) => [word, word] as const)).parse(text);
-  if (found.ok) return found.value;
-  if (!lenient) throw new CliError(optionParse(`--${id}`, found.error, bareDialect));
-  return undefined;
+  return found.ok ? found.value : undefined;
 }
 
-function verbosityOf(parsed: ParsedOptions, lenient: boolean): Verbosity {
+function verbosityOf(parsed: ParsedOptions): Verbosity {
   if (occurrencesOf(parsed, "quiet").length > 0) return "quiet";
-  const level = wordOf(parsed, "verbosity", ["quiet", "error", "warning", "info", "debug"], lenient);
+  const level = wordOf(parsed, "verbosity", VERBOSITIES);
   if (level !== undefined) return level;
   const v = occurrencesOf(parsed, "verbose").length;
   return v === 0 ? "warning" : v === 1 ? "info" : "debug";
 }
 
-function colorOf(parsed: ParsedOptions, lenient: boolean): CommonArgs["color"] {
-  return wordOf(parsed, "color", ["auto", "always", "never"], lenient) ?? "auto";
-}
-
-function commonArgs(parsed: ParsedOptions, defaultConfigFile: string, lenient = false): CommonArgs {
+/** The common options; their values were checked by {@link scanOptions} (or are read leniently). */
+function commonArgs(parsed: ParsedOptions, defaultConfigFile: string): CommonArgs {
   return {
     configFile: lastValue(parsed, "config-file") ?? defaultConfigFile,
     contextFile: lastValue(parsed, "context-file"),
     output: lastValue(parsed, "output"),
     dryRun: occurrencesOf(parsed, "dry-run").length > 0,
-    verbosity: verbosityOf(parsed, lenient),
-    color: colorOf(parsed, lenient),
+    verbosity: verbosityOf(parsed),
+    color: wordOf(parsed, "color", COLORS) ?? "auto",
   };
 }
 
@@ -301,7 +300,7 @@ export function peekCommandLine(
   const p = makeParser(settings);
   const rest = command === undefined ? argv : argv.slice(1);
   const parsed = parseOptions(rest, [...p.common, ...EVAL_SPECS, ...DOT_SPECS, ...p.keys], { lenient: true });
-  const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts", true);
+  const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts");
   const evals = parsed.occurrences.filter((o) => o.id === "eval" || o.id === "no-eval");
   const last = evals[evals.length - 1];
   return {
@@ -336,13 +335,30 @@ function tooMany(extra: readonly string[]): CliError {
   return new CliError(tooManyArguments(extra, bareDialect));
 }
 
-function parseCommand(p: Parser, settings: CommandLineSettings, command: string, rest: readonly string[]): CommandLine {
-  const parsed = parseOptions(rest, specsFor(p, command));
-  if (occurrencesOf(parsed, "help").length > 0) return { kind: "print", text: commandPage(p, command) };
-  if (occurrencesOf(parsed, "version").length > 0) return { kind: "print", text: `${p.tool.version}\n` };
-  const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts");
-  const maxPositionals = p.defs[command]?.positional === undefined ? 0 : 1;
+/**
+ * Reads a command line against `specs` in Cmdliner's order: an unknown option is the error, else
+ * `--help` and `--version` win, else stray words beyond `maxPositionals`, else the first option that
+ * refuses its occurrences.
+ */
+function readOptions(
+  rest: readonly string[],
+  specs: readonly OptionSpec[],
+  maxPositionals: number,
+): ParsedOptions | "help" | "version" {
+  const { errors, ...parsed } = scanOptions(rest, specs);
+  if (occurrencesOf(parsed, "help").length > 0) return "help";
+  if (occurrencesOf(parsed, "version").length > 0) return "version";
   if (parsed.positionals.length > maxPositionals) throw tooMany(parsed.positionals.slice(maxPositionals));
+  const [error] = errors;
+  if (error !== undefined) throw new CliError(error);
+  return parsed;
+}
+
+function parseCommand(p: Parser, settings: CommandLineSettings, command: string, rest: readonly string[]): CommandLine {
+  const parsed = readOptions(rest, specsFor(p, command), p.defs[command]?.positional === undefined ? 0 : 1);
+  if (parsed === "help") return { kind: "print", text: commandPage(p, command) };
+  if (parsed === "version") return { kind: "print", text: `${p.tool.version}\n` };
+  const args = commonArgs(parsed, settings.defaultConfigFile ?? "config.ts");
   const positional = parsed.positionals[0];
   if (command === "help") {
     if (positional === undefined) return { kind: "print", text: mainPage(p) };
@@ -393,12 +409,9 @@ export function parseCommandLine(argv: readonly string[], settings: CommandLineS
     command = findCommand(argv, extraNames(settings));
     const p = makeParser(settings);
     if (command !== undefined) return parseCommand(p, settings, command, argv.slice(1));
-    const parsed = parseOptions(
-      argv,
-      p.common.filter((s) => s.section === S_COMMON || s.section === S_OPTIONS),
-    );
-    if (parsed.positionals.length > 0) throw tooMany(parsed.positionals);
-    if (occurrencesOf(parsed, "version").length > 0) return { kind: "print", text: `${p.tool.version}\n` };
+    const common = p.common.filter((s) => s.section === S_COMMON || s.section === S_OPTIONS);
+    const parsed = readOptions(argv, common, 0);
+    if (parsed === "version") return { kind: "print", text: `${p.tool.version}\n` };
     return { kind: "print", text: mainPage(p) };
   } catch (e) {
     if (e instanceof CliError)

@@ -1,24 +1,25 @@
 /**
- * The command-line parser of the tool, with Cmdliner's rules: long options with `=` or a
- * separate value, unique prefixes of long options, short options with an attached or separate
- * value, `--` ending options; messages in Cmdliner's words. A lenient mode skips what it does
- * not understand, to peek at a few options before the full set is known (upstream
- * `Term.eval_peek_opts`).
+ * The options of the tool's command line and how they are read: each option is a Cmdliner argument,
+ * and `@mirage-ts/cmdliner`'s scanner splits the command line (long options with `=` or a separate
+ * value, unique prefixes of long options, short options with an attached or separate value, `--`
+ * ending options) in the bare dialect. A lenient mode skips what it does not understand, to peek at a
+ * few options before the full set is known (upstream `Term.eval_peek_opts`).
  *
  * @packageDocumentation
  */
 
 import {
-  ambiguousName,
+  type Arg,
   bareDialect,
-  flagWithValue,
-  isOptionLike,
-  matchPrefix,
-  optionName,
-  optionNeedsValue,
-  optionRepeated,
-  suggestOption,
-  unknownOption,
+  flag,
+  flagAll,
+  indexByName,
+  info,
+  opt,
+  optAll,
+  optional,
+  scanCommandLine,
+  stringConv,
 } from "@mirage-ts/cmdliner";
 
 /**
@@ -35,8 +36,6 @@ export interface OptionSpec {
   readonly value: "none" | "required" | "optional";
   /** Whether the option may be given several times. */
   readonly repeatable?: boolean | undefined;
-  /** The separate values an optional-value option accepts (`--help plain`). */
-  readonly optionalValues?: readonly string[] | undefined;
   /** The help section. */
   readonly section: string;
   /** The value's meta-variable in help. */
@@ -49,6 +48,14 @@ export interface OptionSpec {
   readonly defaultValue?: string | undefined;
   /** An environment variable read when the option is absent. */
   readonly env?: string | undefined;
+  /**
+   * The Cmdliner argument that checks the option's occurrences (an enumeration's values, say); by
+   * default a flag, a string option or a string option with an optional value, after `value` and
+   * `repeatable`. Its names must be `names`.
+   *
+   * @beta
+   */
+  readonly arg?: Arg<unknown> | undefined;
 }
 
 /**
@@ -86,8 +93,71 @@ export class CliError extends Error {
   override readonly name = "CliError";
 }
 
+/** The Cmdliner argument reading an option: its own, else the plain one its `value` and `repeatable` describe. */
+function argOf(spec: OptionSpec): Arg<unknown> {
+  if (spec.arg !== undefined) {
+    if (spec.arg.info.names.join() !== spec.names.join()) {
+      throw new TypeError(`the option ${spec.id} is read by an argument named ${spec.arg.info.names.join(", ")}`);
+    }
+    return spec.arg;
+  }
+  const names = info(spec.names);
+  const repeatable = spec.repeatable === true;
+  if (spec.value === "none") return repeatable ? flagAll(names) : flag(names);
+  if (spec.value === "optional") return opt(stringConv, "", names, { vopt: spec.defaultValue ?? "" });
+  return repeatable ? optAll(stringConv, names) : optional(stringConv, names);
+}
+
 /**
- * Parses `args` against `specs`.
+ * A command line read against the options, with the complaints of each option about its own
+ * occurrences (a missing value, a flag given one, an option repeated, a value its argument refuses).
+ *
+ * @beta
+ */
+export interface ScannedOptions extends ParsedOptions {
+  /** One message per option that refused its occurrences, in the order of the options. */
+  readonly errors: readonly string[];
+}
+
+/**
+ * Reads `args` against `specs` through Cmdliner's scanner. The occurrences of an option that
+ * refuses them are left out (and its message is in `errors`).
+ *
+ * @throws {@link CliError} for an unknown or ambiguous option, unless `lenient` (then it is skipped).
+ * @beta
+ */
+export function scanOptions(
+  args: readonly string[],
+  specs: readonly OptionSpec[],
+  options: { readonly lenient?: boolean } = {},
+): ScannedOptions {
+  const argOfSpec = new Map(specs.map((spec) => [spec, argOf(spec)]));
+  const scanned = scanCommandLine(args, indexByName([...argOfSpec.values()]), bareDialect, {
+    peek: options.lenient === true,
+  });
+  if (!scanned.ok) throw new CliError(scanned.error);
+  const found: (Occurrence & { readonly position: number })[] = [];
+  const errors: string[] = [];
+  for (const [spec, arg] of argOfSpec) {
+    const occurrences = scanned.value.occurrences.get(arg) ?? [];
+    const checked = arg.evaluate(occurrences, undefined, bareDialect);
+    if (!checked.ok) {
+      errors.push(checked.error);
+      continue;
+    }
+    for (const { name, value, position } of occurrences)
+      found.push({ id: spec.id, name, value, position: position ?? 0 });
+  }
+  found.sort((a, b) => a.position - b.position);
+  return {
+    occurrences: found.map(({ id, name, value }) => ({ id, name, value })),
+    positionals: scanned.value.positionals,
+    errors,
+  };
+}
+
+/**
+ * Parses `args` against `specs`: {@link scanOptions}, failing on the first option's complaint.
  *
  * @throws {@link CliError} in strict mode.
  * @public
@@ -97,79 +167,9 @@ export function parseOptions(
   specs: readonly OptionSpec[],
   options: { readonly lenient?: boolean } = {},
 ): ParsedOptions {
-  const lenient = options.lenient === true;
-  const byName = new Map<string, OptionSpec>();
-  for (const spec of specs) for (const name of spec.names) byName.set(name, spec);
-  const longNames = [...byName.keys()].filter((n) => n.length > 1);
-  const occurrences: Occurrence[] = [];
-  const positionals: string[] = [];
-  const fail = (message: string): void => {
-    if (!lenient) throw new CliError(message);
-  };
-
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] ?? "";
-    if (arg === "--") {
-      positionals.push(...args.slice(i + 1));
-      break;
-    }
-    if (!isOptionLike(arg)) {
-      positionals.push(arg);
-      continue;
-    }
-    let written: string;
-    let inline: string | undefined;
-    let spec: OptionSpec | undefined;
-    if (arg.startsWith("--")) {
-      const eq = arg.indexOf("=");
-      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq < 0 ? undefined : arg.slice(eq + 1);
-      written = `--${name}`;
-      const found = matchPrefix(name, longNames);
-      if (found.kind === "ambiguous") {
-        fail(ambiguousName("option", written, found.candidates.map(optionName), bareDialect));
-        continue;
-      }
-      spec = found.kind === "found" ? byName.get(found.name) : undefined;
-    } else {
-      written = arg.slice(0, 2);
-      inline = arg.length > 2 ? arg.slice(2) : undefined;
-      spec = byName.get(arg.slice(1, 2));
-    }
-    if (spec === undefined) {
-      fail(unknownOption(written, suggestOption(arg, [...byName.keys()].map(optionName)), bareDialect));
-      continue;
-    }
-    let value = inline;
-    if (spec.value === "none" && inline !== undefined) {
-      fail(flagWithValue(written, inline, bareDialect));
-      continue;
-    }
-    if (spec.value === "required" && value === undefined) {
-      const next = args[i + 1];
-      if (next === undefined || isOptionLike(next)) {
-        fail(optionNeedsValue(written, bareDialect));
-        continue;
-      }
-      value = next;
-      i += 1;
-    }
-    if (spec.value === "optional" && value === undefined) {
-      const next = args[i + 1];
-      if (next !== undefined && spec.optionalValues?.includes(next) === true) {
-        value = next;
-        i += 1;
-      }
-    }
-    if (spec.repeatable !== true) {
-      const previous = occurrences.find((o) => o.id === spec.id);
-      if (previous !== undefined) {
-        fail(optionRepeated(previous.name, written, bareDialect));
-        continue;
-      }
-    }
-    occurrences.push({ id: spec.id, name: written, value });
-  }
+  const { occurrences, positionals, errors } = scanOptions(args, specs, options);
+  const [error] = errors;
+  if (error !== undefined && options.lenient !== true) throw new CliError(error);
   return { occurrences, positionals };
 }
 

@@ -3,9 +3,9 @@
  * sub-command, and one option per configure-time key.
  */
 
-import { optionName } from "@mirage-ts/cmdliner";
+import { info, opt, optionName } from "@mirage-ts/cmdliner";
 import type { Generator } from "../codegen/filegen.js";
-import { formatAlternatives } from "../dsl/converter.js";
+import { conv, formatAlternatives } from "../dsl/converter.js";
 import { type AnyKey, keyDefault, printKeyValue } from "../dsl/key.js";
 import type { CommandDoc, CommandLineSettings, CommandName } from "./command-line.js";
 import type { OptionSpec } from "./options.js";
@@ -14,7 +14,16 @@ export const S_COMMON = "COMMON OPTIONS";
 export const S_CONFIGURE = "CONFIGURE OPTIONS";
 export const S_DESCRIBE = "DESCRIBE OPTIONS";
 export const S_OPTIONS = "OPTIONS";
-const HELP_FORMATS = ["auto", "pager", "groff", "plain"];
+
+/** The words of `--color`. */
+export const COLORS = ["auto", "always", "never"] as const;
+/** The words of `--verbosity`. */
+export const VERBOSITIES = ["quiet", "error", "warning", "info", "debug"] as const;
+
+/** An option taking one of `words` (a unique prefix accepted), `fallback` when absent. */
+function wordArg(name: string, words: readonly string[], fallback: string) {
+  return opt(conv.enumeration(words.map((word) => [word, word] as const)), fallback, info([name]));
+}
 
 export const COMMANDS: readonly CommandName[] = ["clean", "configure", "describe", "help", "query"];
 
@@ -29,6 +38,7 @@ export function commonSpecs(tool: Generator, defaultConfigFile: string): OptionS
       docv: "WHEN",
       absent: "auto",
       doc: "Colorize the output. WHEN must be one of auto, always or never.",
+      arg: wordArg("color", COLORS, "auto"),
     },
     {
       id: "quiet",
@@ -53,6 +63,7 @@ export function commonSpecs(tool: Generator, defaultConfigFile: string): OptionS
       docv: "LEVEL",
       absent: "warning",
       doc: "Be more or less verbose. LEVEL must be one of quiet, error, warning, info or debug. Takes over -v.",
+      arg: wordArg("verbosity", VERBOSITIES, "warning"),
     },
     {
       id: "config-file",
@@ -93,7 +104,6 @@ export function commonSpecs(tool: Generator, defaultConfigFile: string): OptionS
       id: "help",
       names: ["help"],
       value: "optional",
-      optionalValues: HELP_FORMATS,
       section: S_OPTIONS,
       docv: "FMT",
       defaultValue: "auto",
@@ -166,8 +176,8 @@ export function keySpecs(keys: readonly AnyKey[], taken: ReadonlySet<string>): O
     specs.push({
       id: keyId(k),
       names: info.names,
-      value: k.arg.kind === "flag" ? "none" : "required",
-      repeatable: k.arg.kind === "optAll",
+      value: k.arg.syntax === "flag" ? "none" : k.arg.syntax === "optional-value" ? "optional" : "required",
+      repeatable: k.arg.kind === "optAll" || k.arg.kind === "flagAll",
       section: info.docs ?? "APPLICATION OPTIONS",
       docv: k.arg.docv,
       doc: k.arg.kind === "required" ? `${info.doc ?? ""} This key is required.`.trim() : info.doc,

@@ -9,8 +9,8 @@
 
 import { niceName } from "../dsl/device.js";
 import type { AbstractImpl } from "../dsl/impl.js";
-import { structuralId } from "./hashcons.js";
-import { AppNode, DevNode, type IfNode, type ImplNode, asNode } from "./node.js";
+import { onceByStructure } from "./hashcons.js";
+import { AppNode, DevNode, type IfNode, asNode } from "./node.js";
 
 type Attrs = readonly (readonly [string, string])[];
 
@@ -26,19 +26,16 @@ function attrs(list: Attrs): string {
 export function toDot(impl: AbstractImpl): string {
   const vertices: string[] = [];
   const edges: string[] = [];
-  const ids = new Map<number, number>();
+  let lastId = 0;
   const edge = (from: number, to: number, list: Attrs): void => {
     edges.push(`  ${from} -> ${to} [${attrs(list)}];`);
   };
-  const go = (node: ImplNode): number => {
-    const key = structuralId(node);
-    const known = ids.get(key);
-    if (known !== undefined) return known;
+  const go = onceByStructure<number>((node, go) => {
     let id: number;
     if (node instanceof DevNode) {
       const args = node.args.map(go);
       const deps = node.deps.map(go);
-      id = ids.size + 1;
+      id = ++lastId;
       const keys = node.device.keys.map((k) => k.name).join(", ");
       vertices.push(
         `  ${id} [${attrs([
@@ -51,7 +48,7 @@ export function toDot(impl: AbstractImpl): string {
     } else if (node instanceof AppNode) {
       const f = go(node.f);
       const args = node.args.map(go);
-      id = ids.size + 1;
+      id = ++lastId;
       vertices.push(
         `  ${id} [${attrs([
           ["label", "$"],
@@ -67,7 +64,7 @@ export function toDot(impl: AbstractImpl): string {
       const sw = node as IfNode;
       const branches = sw.branches.map(([, b]) => go(b));
       const fallback = go(sw.fallback);
-      id = ids.size + 1;
+      id = ++lastId;
       vertices.push(`  ${id} [${attrs([["label", `If\n${sw.cond.deps.map((k) => k.name).join(", ")}`]])}];`);
       for (const b of branches)
         edge(id, b, [
@@ -80,9 +77,8 @@ export function toDot(impl: AbstractImpl): string {
         ["headport", "n"],
       ]);
     }
-    ids.set(key, id);
     return id;
-  };
+  });
   go(asNode(impl));
   return ["digraph G {", "  ordering=out;", ...vertices, "", ...edges, "}", ""].join("\n");
 }

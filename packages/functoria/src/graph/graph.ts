@@ -15,7 +15,7 @@ import { type Package, mergePackages } from "../dsl/package.js";
 import { type RuntimeArg, runtimeArgSet } from "../dsl/runtime-arg.js";
 import { type Value, isDetermined } from "../dsl/value.js";
 import { chooseBranch } from "./choose.js";
-import { structuralId } from "./hashcons.js";
+import { onceByStructure, structuralId } from "./hashcons.js";
 import { AppNode, DevNode, IfNode, type ImplNode, asNode, mkApp } from "./node.js";
 
 /**
@@ -61,30 +61,20 @@ export function simplify(
   impl: AbstractImpl,
   options: { readonly full: boolean; readonly context: Context },
 ): AbstractImpl {
-  const memo = new Map<number, ImplNode>();
-  const go = (node: ImplNode): ImplNode => {
-    const id = structuralId(node);
-    const known = memo.get(id);
-    if (known !== undefined) return known;
-    let result: ImplNode;
+  const go = onceByStructure<ImplNode>((node, go) => {
     if (node instanceof IfNode) {
-      result =
-        options.full || isDetermined(options.context, node.cond)
-          ? go(chooseBranch(node, options.context))
-          : new IfNode(
-              node.cond,
-              node.branches.map(([v, b]) => [v, go(b)] as const),
-              go(node.fallback),
-            );
-    } else if (node instanceof DevNode) {
-      result = new DevNode(node.device, node.args.map(go), node.deps.map(go), node.typ);
-    } else {
-      const app = node as AppNode;
-      result = mkApp(go(app.f), app.args.map(go));
+      return options.full || isDetermined(options.context, node.cond)
+        ? go(chooseBranch(node, options.context))
+        : new IfNode(
+            node.cond,
+            node.branches.map(([v, b]) => [v, go(b)] as const),
+            go(node.fallback),
+          );
     }
-    memo.set(id, result);
-    return result;
-  };
+    if (node instanceof DevNode) return new DevNode(node.device, node.args.map(go), node.deps.map(go), node.typ);
+    const app = node as AppNode;
+    return mkApp(go(app.f), app.args.map(go));
+  });
   return go(asNode(impl)) as unknown as AbstractImpl;
 }
 
@@ -96,29 +86,22 @@ export function simplify(
  * @public
  */
 export function evalGraph(impl: AbstractImpl, context: Context): DeviceGraph {
-  const memo = new Map<number, GraphNode>();
   let lastId = 0;
   const instance = (device: Device, args: readonly GraphNode[], deps: readonly GraphNode[]): GraphNode => {
     lastId += 1;
     return { id: lastId, device, args, deps, varName: `${niceName(device)}__${lastId}` };
   };
-  const go = (node: ImplNode): GraphNode => {
-    const id = structuralId(node);
-    const known = memo.get(id);
-    if (known !== undefined) return known;
-    let result: GraphNode;
+  const go = onceByStructure<GraphNode>((node, go) => {
     if (node instanceof DevNode) {
       const args = node.args.map(go);
-      result = instance(node.device, args, node.deps.map(go));
-    } else if (node instanceof AppNode) {
-      const f = go(node.f);
-      result = instance(f.device, [...f.args, ...node.args.map(go)], f.deps);
-    } else {
-      result = go(chooseBranch(node as IfNode, context));
+      return instance(node.device, args, node.deps.map(go));
     }
-    memo.set(id, result);
-    return result;
-  };
+    if (node instanceof AppNode) {
+      const f = go(node.f);
+      return instance(f.device, [...f.args, ...node.args.map(go)], f.deps);
+    }
+    return go(chooseBranch(node as IfNode, context));
+  });
   const root = go(asNode(impl));
   const nodes: GraphNode[] = [];
   const seen = new Set<GraphNode>();

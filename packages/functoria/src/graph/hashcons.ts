@@ -63,3 +63,19 @@ export function structuralId(node: ImplNode): number {
   memo.set(node, id);
   return id;
 }
+
+/**
+ * A function over implementation nodes computed once per structurally distinct node (shared
+ * sub-terms are visited once): `step` gets the node and the memoised function for its children.
+ */
+export function onceByStructure<R>(step: (node: ImplNode, go: (child: ImplNode) => R) => R): (node: ImplNode) => R {
+  const memo = new Map<number, R>();
+  const go = (node: ImplNode): R => {
+    const id = structuralId(node);
+    if (memo.has(id)) return memo.get(id) as R;
+    const result = step(node, go);
+    memo.set(id, result);
+    return result;
+  };
+  return go;
+}

@@ -7,19 +7,7 @@
  * @packageDocumentation
  */
 
-/** The hook runners of mirage-runtime's `Hooks` that an iteration needs. */
-export interface IterationHooks {
-  runEnterIterHooks(): void;
-  runLeaveIterHooks(): void;
-}
-
-let hooks: IterationHooks | undefined;
-let inIteration = false;
-
-/** Installs the hooks run around iterations (by `Main.run`); `undefined` dispatches without hooks. */
-export function setIterationHooks(next: IterationHooks | undefined): void {
-  hooks = next;
-}
+import { iterations } from "@mirage-ts/mirage-runtime";
 
 // A MessageChannel message is the page's cheapest next task: setTimeout(0) is clamped to 4 ms once
 // nested, and a microtask would run before the continuations the event queued.
@@ -36,17 +24,10 @@ export function nextTask(task: () => void): void {
   channel.port2.postMessage(undefined);
 }
 
-function leaveIteration(): void {
-  inIteration = false;
-  hooks?.runLeaveIterHooks();
-}
+const pageIterations = iterations(nextTask);
+
+/** Installs the hooks run around iterations (by `Main.run`); `undefined` dispatches without hooks. */
+export const setIterationHooks = pageIterations.setHooks;
 
 /** Runs `handler(value)` as (part of) an iteration. */
-export function dispatch<T>(handler: (value: T) => void, value: T): void {
-  if (hooks !== undefined && !inIteration) {
-    inIteration = true;
-    nextTask(leaveIteration);
-    hooks.runEnterIterHooks();
-  }
-  handler(value);
-}
+export const dispatch = pageIterations.dispatch;

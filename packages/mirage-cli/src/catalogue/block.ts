@@ -5,9 +5,8 @@
  */
 
 import { type Impl, type Key, matchImpl, value } from "@mirage-ts/functoria";
-import { platformImpl } from "../internal/platform.js";
+import { platformOfString } from "../internal/platform.js";
 import { blockKey } from "../keys.js";
-import { platformDevice } from "../targets.js";
 import { block } from "./types.js";
 
 /**
@@ -18,11 +17,7 @@ import { block } from "./types.js";
  */
 export function blockOfFile(path: string): Impl<"block"> {
   if (path === "") throw new TypeError("blockOfFile: the file name cannot be empty");
-  return platformImpl({
-    name: "Block",
-    type: block,
-    connect: (t, importValue) => platformDevice(t, "blockOfFile", "blockOfFile")(importValue, JSON.stringify(path)),
-  });
+  return platformOfString("Block", block, "blockOfFile", path);
 }
 
 /**
@@ -33,11 +28,7 @@ export function blockOfFile(path: string): Impl<"block"> {
  */
 export function ramdisk(name: string): Impl<"block"> {
   if (name === "") throw new TypeError("ramdisk: the name cannot be empty");
-  return platformImpl({
-    name: "Ramdisk",
-    type: block,
-    connect: (t, importValue) => platformDevice(t, "ramdisk", "ramdisk")(importValue, JSON.stringify(name)),
-  });
+  return platformOfString("Ramdisk", block, "ramdisk", name);
 }
 
 /**

@@ -5,7 +5,8 @@
  * @packageDocumentation
  */
 
-import { type Impl, type RuntimeArg, type Typ, apply, fn, pkg, runtimeArg, typ } from "@mirage-ts/functoria";
+import { type Impl, type RuntimeArg, type Typ, apply, fn, pkg, typ } from "@mirage-ts/functoria";
+import { groupedRuntimeArg } from "../internal/network-args.js";
 import { platformImpl } from "../internal/platform.js";
 import { compatibleRange } from "../version.js";
 import { defaultRandom, defaultTimers } from "./base.js";
@@ -22,14 +23,7 @@ const DNS = pkg("@mirage-ts/dns", { range: compatibleRange });
 export const dnsClient: Typ<"dns_client"> = typ("dns_client");
 
 function dnsArg(name: string, key: string, group: string | undefined): RuntimeArg {
-  const prefixed = group === undefined || group === "" ? key : `${group}-${key}`;
-  return runtimeArg({
-    module: "@mirage-ts/dns",
-    name,
-    args: group === undefined || group === "" ? [] : [`{ group: ${JSON.stringify(group)} }`],
-    key: prefixed.replaceAll("-", "_"),
-    packages: [DNS],
-  });
+  return groupedRuntimeArg("@mirage-ts/dns", name, key, group, [], [DNS]);
 }
 
 /**

@@ -6,9 +6,8 @@
  */
 
 import { type Impl, type Key, ifImpl, matchImpl, value } from "@mirage-ts/functoria";
-import { platformImpl, platformValue } from "../internal/platform.js";
+import { platformOfString, platformValue } from "../internal/platform.js";
 import { isUnix, kvRoKey } from "../keys.js";
-import { platformDevice } from "../targets.js";
 import { crunch } from "./crunch.js";
 import { kvRo, kvRw } from "./types.js";
 
@@ -20,12 +19,7 @@ import { kvRo, kvRw } from "./types.js";
  */
 export function directKvRo(dir: string): Impl<"kv_ro"> {
   if (dir === "") throw new TypeError("directKvRo: the directory cannot be empty");
-  const direct = platformImpl({
-    name: "Direct_kv_ro",
-    type: kvRo,
-    connect: (t, importValue) => platformDevice(t, "directKvRo", "directKvRo")(importValue, JSON.stringify(dir)),
-  });
-  return ifImpl(isUnix, direct, crunch(dir));
+  return ifImpl(isUnix, platformOfString("Direct_kv_ro", kvRo, "directKvRo", dir), crunch(dir));
 }
 
 /**
@@ -35,11 +29,7 @@ export function directKvRo(dir: string): Impl<"kv_ro"> {
  */
 export function directKvRw(dir: string): Impl<"kv_rw"> {
   if (dir === "") throw new TypeError("directKvRw: the directory cannot be empty");
-  return platformImpl({
-    name: "Direct_kv_rw",
-    type: kvRw,
-    connect: (t, importValue) => platformDevice(t, "directKvRw", "directKvRw")(importValue, JSON.stringify(dir)),
-  });
+  return platformOfString("Direct_kv_rw", kvRw, "directKvRw", dir);
 }
 
 /**

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { type Impl, all, apply, fn, impl, map, matchImpl, value } from "@mirage-ts/functoria";
+import { type Impl, type RuntimeArg, all, apply, fn, impl, map, matchImpl, value } from "@mirage-ts/functoria";
 import {
   directIpv6Args,
   directIpv6Options,
@@ -70,18 +70,26 @@ export function directStackv4v6(
 // the devices below give it the interface, the timers and the generator, and the address.
 const stackDeps = (clock: string, random: string): string => `clock: ${clock}, random: ${random}`;
 
-/** The direct stack whose IPv4 address comes from DHCP, with IPv6 from `--ipv6*` and SLAAC. */
-function dhcpDirectStack(group: string | undefined) {
+/**
+ * tcpip's `DirectStack.connect` over the interface, the timers and the generator, with the run-time
+ * arguments `runtimeArgs`; `options` writes the rest of its options from their values.
+ */
+function directStackImpl(runtimeArgs: readonly RuntimeArg[], options: (values: readonly string[]) => string) {
   return impl({
     module: "@mirage-ts/tcpip",
     name: "DirectStack",
     type: fn(network, stackv4v6),
     packages: [TCPIP],
     extraDeps: [defaultTimers, defaultRandom],
-    runtimeArgs: directIpv6Args(group),
-    connect: ({ impl: cls, args: [net = "", clock = "", random = "", ...v6] }) =>
-      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, dhcp: true${directIpv6Options(v6)} })`,
+    runtimeArgs,
+    connect: ({ impl: cls, args: [net = "", clock = "", random = "", ...values] }) =>
+      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ${options(values)} })`,
   });
+}
+
+/** The direct stack whose IPv4 address comes from DHCP, with IPv6 from `--ipv6*` and SLAAC. */
+function dhcpDirectStack(group: string | undefined) {
+  return directStackImpl(directIpv6Args(group), (v6) => `dhcp: true${directIpv6Options(v6)}`);
 }
 
 /**
@@ -89,22 +97,17 @@ function dhcpDirectStack(group: string | undefined) {
  * `--ipv6`, `--ipv6-gateway`, `--accept-router-advertisements` and SLAAC.
  */
 function staticDirectStack(options: GenericStackOptions) {
-  return impl({
-    module: "@mirage-ts/tcpip",
-    name: "DirectStack",
-    type: fn(network, stackv4v6),
-    packages: [TCPIP],
-    extraDeps: [defaultTimers, defaultRandom],
-    runtimeArgs: [
-      ipv4Arg(options.ipv4Network ?? "10.0.0.2/24", options.group),
-      ipv4GatewayArg(options.ipv4Gateway, options.group),
-      ...directIpv6Args(options.group),
-    ],
-    connect: ({ impl: cls, args: [net = "", clock = "", random = "", cidr = "", gateway = "", ...v6] }) =>
-      `${cls}.connect({ netif: ${net}, ${stackDeps(clock, random)}, ` +
+  const runtimeArgs = [
+    ipv4Arg(options.ipv4Network ?? "10.0.0.2/24", options.group),
+    ipv4GatewayArg(options.ipv4Gateway, options.group),
+    ...directIpv6Args(options.group),
+  ];
+  return directStackImpl(
+    runtimeArgs,
+    ([cidr = "", gateway = "", ...v6]) =>
       `ipv4: ${gateway} === undefined ? { cidr: ${cidr} } : { cidr: ${cidr}, gateway: ${gateway} }` +
-      `${directIpv6Options(v6)} })`,
-  });
+      directIpv6Options(v6),
+  );
 }
 
 /**

@@ -5,22 +5,35 @@
  * `--g-ipv4`) from mirage-runtime, and passes their values to the devices.
  */
 
-import { type RuntimeArg, runtimeArg } from "@mirage-ts/functoria";
+import { type Package, type RuntimeArg, runtimeArg } from "@mirage-ts/functoria";
+import { groupName } from "@mirage-ts/mirage-runtime";
 
 const RUNTIME = "@mirage-ts/mirage-runtime";
 
-function prefixed(group: string | undefined, name: string): string {
-  return group === undefined || group === "" ? name : `${group}-${name}`;
+/**
+ * The run-time argument that `module`'s `name(...first, { group })` builds, keyed `<group>_<key>`
+ * (dashes as underscores); `packages` are what the entry then needs.
+ */
+export function groupedRuntimeArg(
+  module: string,
+  name: string,
+  key: string,
+  group: string | undefined,
+  first: readonly string[] = [],
+  packages?: readonly Package[],
+): RuntimeArg {
+  const options = group === undefined || group === "" ? [] : [`{ group: ${JSON.stringify(group)} }`];
+  return runtimeArg({
+    module,
+    name,
+    args: [...first, ...options],
+    key: groupName(key, group).replaceAll("-", "_"),
+    packages,
+  });
 }
 
 function call(name: string, key: string, group: string | undefined, ...first: readonly string[]): RuntimeArg {
-  const options = group === undefined || group === "" ? [] : [`{ group: ${JSON.stringify(group)} }`];
-  return runtimeArg({
-    module: RUNTIME,
-    name,
-    args: [...first, ...options],
-    key: prefixed(group, key).replaceAll("-", "_"),
-  });
+  return groupedRuntimeArg(RUNTIME, name, key, group, first);
 }
 
 /** `--interface=INTERFACE`: the network interface (`tap0`, `tap:tap0`, `udp:LOCAL,REMOTE` on unix). */

@@ -55,6 +55,20 @@ export function platformValue<T>(
   return platformImpl({ name, type, connect: (t, importValue) => platformDevice(t, device, what)(importValue) });
 }
 
+/** A device the target implements from one string (a file, a directory, a name), given as a literal. */
+export function platformOfString<T>(
+  name: string,
+  type: Typ<T>,
+  device: "blockOfFile" | "ramdisk" | "directKvRo" | "directKvRw",
+  text: string,
+): Impl<T> {
+  return platformImpl({
+    name,
+    type,
+    connect: (t, importValue) => platformDevice(t, device, device)(importValue, JSON.stringify(text)),
+  });
+}
+
 /**
  * Refuses a device that runs only on Node.js (it drives `node:http`, `node:tls`...) on a target that
  * is not Node, naming the device and the target, as a device missing from the target table is.

@@ -125,33 +125,38 @@ class UnixFileBlock implements FileBlock {
 
   read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
     const request = checkRequest("read", this.#geometry, this.#connected, sector, buffers);
-    if (!request.ok) return Promise.resolve(request);
-    const { offset } = request.value;
-    return this.#queue.run(async () => {
-      try {
-        // Past the end of a file whose size is not a whole number of sectors, the last sector reads
-        // as zeros, as upstream's "virtual zeroes".
-        await transferAll(readvOf(this.#handle), buffers, offset, (remaining) => {
-          for (const buffer of remaining) buffer.fill(0);
-        });
-        return ok();
-      } catch (error) {
-        return this.#failed(ioError("read", this.#geometry, offset, buffers, error));
-      }
-    });
+    // Past the end of a file whose size is not a whole number of sectors, the last sector reads as
+    // zeros, as upstream's "virtual zeroes".
+    return this.#transfer(request, "read", buffers, (offset) =>
+      transferAll(readvOf(this.#handle), buffers, offset, (remaining) => {
+        for (const buffer of remaining) buffer.fill(0);
+      }),
+    );
   }
 
   write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
     const request = checkRequest("write", this.#geometry, this.#connected, sector, buffers);
+    return this.#transfer(request, "write", buffers, async (offset) => {
+      await transferAll(writevOf(this.#handle), buffers, offset, noProgress);
+      if (this.#syncWrites) await this.#handle.datasync();
+    });
+  }
+
+  /** Runs `io` at the byte offset of a checked request, in turn; a failure is logged and returned. */
+  #transfer<E>(
+    request: Result<{ readonly offset: number }, E>,
+    op: "read" | "write",
+    buffers: readonly Uint8Array[],
+    io: (offset: number) => Promise<unknown>,
+  ): Promise<Result<void, E | BlockError>> {
     if (!request.ok) return Promise.resolve(request);
     const { offset } = request.value;
     return this.#queue.run(async () => {
       try {
-        await transferAll(writevOf(this.#handle), buffers, offset, noProgress);
-        if (this.#syncWrites) await this.#handle.datasync();
+        await io(offset);
         return ok();
       } catch (error) {
-        return this.#failed(ioError("write", this.#geometry, offset, buffers, error));
+        return this.#failed(ioError(op, this.#geometry, offset, buffers, error));
       }
     });
   }

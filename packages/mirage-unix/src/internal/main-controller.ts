@@ -7,7 +7,7 @@
  */
 
 import { inspect } from "node:util";
-import { ExitRequest } from "@mirage-ts/mirage-runtime";
+import { MainExit } from "@mirage-ts/mirage-runtime";
 import { exitCodes } from "../exit-codes.js";
 import type { MainHooks } from "../main-loop.js";
 import { ListenError } from "../socket-stack/listen-error.js";
@@ -37,78 +37,58 @@ function describeFatal(error: unknown): string {
   return error instanceof ListenError ? error.message : describe(error);
 }
 
-/** Checks an exit code given by the application. */
-export function checkExitCode(code: number): number {
-  if (!Number.isInteger(code) || code < 0 || code > 255) {
-    throw new RangeError(`exit code must be an integer from 0 to 255, got ${String(code)}`);
-  }
-  return code;
-}
-
 /** One run of the main loop. */
 export class MainController {
   readonly #hooks: MainHooks;
   readonly #host: MainHost;
-  readonly #releases: (() => void)[] = [];
-  #exiting = false;
+  readonly #end: MainExit;
 
   constructor(hooks: MainHooks, host: MainHost) {
     this.#hooks = hooks;
     this.#host = host;
+    this.#end = new MainExit(hooks, {
+      afterIteration: (task) => setImmediate(task),
+      writeError: (text) => host.writeError(text),
+      describe,
+      describeFatal,
+      done: (code) => {
+        setIterationHooks(undefined);
+        host.exit(code);
+      },
+    });
   }
 
   /** Whether the exit hooks are running (or have run). */
   get exiting(): boolean {
-    return this.#exiting;
+    return this.#end.exiting;
   }
 
   /** Starts waiting for `promise` and for the events that end the run. */
   start(promise: Promise<unknown>): void {
     setIterationHooks(this.#hooks);
-    this.#releases.push(
+    this.#end.onRelease(
       this.#host.keepAlive(),
       this.#host.onSignal("SIGINT", () => this.#onSignal("SIGINT")),
       this.#host.onSignal("SIGTERM", () => this.#onSignal("SIGTERM")),
-      this.#host.onUncaught((error) => this.#onError(error)),
+      this.#host.onUncaught((error) => this.#end.fail(error, exitCodes.uncaughtError)),
     );
     promise.then(
       () => this.exit(exitCodes.success),
-      (error: unknown) => this.#onError(error),
+      (error: unknown) => this.#end.fail(error, exitCodes.uncaughtError),
     );
   }
 
   /**
    * Runs the exit hooks, then exits with `code`; later requests are ignored. The hooks start from
-   * `setImmediate`, after the leave-iteration hooks of the iteration that asked to exit, as Lwt's loop
-   * returns only after a whole iteration.
+   * `setImmediate`, after the leave-iteration hooks of the iteration that asked to exit.
    */
   exit(code: number): void {
-    if (this.#exiting) return;
-    this.#exiting = true;
-    setImmediate(() => {
-      void this.#hooks
-        .runExitHooks((error) => this.#host.writeError(`Exit hook failed: ${describe(error)}\n`))
-        .then(() => {
-          for (const release of this.#releases.splice(0)) release();
-          setIterationHooks(undefined);
-          this.#host.exit(code);
-        });
-    });
-  }
-
-  #onError(error: unknown): void {
-    if (error instanceof ExitRequest) {
-      this.exit(error.code);
-      return;
-    }
-    // Reported even while exiting: an error in an exit hook's background work must not vanish.
-    this.#host.writeError(`Fatal error: ${describeFatal(error)}\n`);
-    this.exit(exitCodes.uncaughtError);
+    this.#end.exit(code);
   }
 
   #onSignal(signal: ExitSignal): void {
     const code = signalCodes[signal];
-    if (this.#exiting) {
+    if (this.#end.exiting) {
       // A second signal is the user insisting: do not wait for exit hooks that may be stuck.
       this.#host.writeError(`${signal} received while running exit hooks: exiting now\n`);
       this.#host.exit(code);

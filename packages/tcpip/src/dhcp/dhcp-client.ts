@@ -19,13 +19,13 @@
 import { Ipv4Addr, type Macaddr, type Random, type Udp } from "@mirage-ts/mirage-types";
 import type { ArpProbeOptions, ArpProber } from "../arp/arp-probe.js";
 import { checkInteger } from "../internal/checks.js";
-import { leaseFromAck } from "../internal/lease-from-ack.js";
 import { dhcpLog as log } from "../internal/logs.js";
 import { setLongTimer } from "../internal/long-timer.js";
 import type { Ipv4Config } from "../ipv4/routing.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
 import { type DhcpLease, leaseConfig } from "./dhcp-lease.js";
 import { type DhcpMessage, DhcpMessageType, DhcpOption, decodeDhcpMessage, encodeDhcpMessage } from "./dhcp-message.js";
+import { leaseFromAck } from "./lease-from-ack.js";
 
 // DISCOVERs unanswered before the client warns (4 + 8 s of waiting with the default backoff).
 const UNANSWERED_DISCOVERS = 3;

@@ -29,10 +29,10 @@ import {
 import type { ArpProber } from "../arp/arp-probe.js";
 import { ETHERNET_HEADER_SIZE } from "../ethernet/ethernet-frame.js";
 import { dhcpLog as log } from "../internal/logs.js";
-import { MovableUdp } from "../internal/movable-udp.js";
 import { type Ipv4Handlers, Ipv4Layer, type Ipv4LayerOptions } from "../ipv4/ipv4-layer.js";
 import { UdpLayer } from "../udp/udp-layer.js";
 import { DhcpClient, type DhcpClientOptions } from "./dhcp-client.js";
+import { MovableUdp } from "./movable-udp.js";
 
 /**
  * Settings of the DHCP client of a {@link DhcpIpv4Layer}: those of {@link DhcpClientOptions} the

@@ -22,7 +22,6 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import { checkInteger } from "../internal/checks.js";
-import { KeyedTokenBuckets } from "../internal/keyed-token-buckets.js";
 import { icmpLog as log } from "../internal/logs.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol, decodeIpv4Packet } from "../ipv4/ipv4-packet.js";
@@ -35,6 +34,7 @@ import {
   encodeEchoRequest,
   encodeIcmpv4Message,
 } from "./icmpv4-message.js";
+import { KeyedTokenBuckets } from "./keyed-token-buckets.js";
 
 /**
  * Receives the ICMP errors an {@link Icmpv4Layer} hears about datagrams we sent.

@@ -307,6 +307,11 @@ export class Ipv6Layer implements Ipv6 {
   async disconnect(): Promise<void> {
     if (!this.#disconnected && this.#disabled === undefined) this.#ndp.leaveGroups();
     this.#disconnected = true;
+    this.#stop();
+  }
+
+  /** Cancels the timer and forgets the datagrams, neighbours and pings in progress. */
+  #stop(): void {
     this.#timer?.handle.cancel();
     this.#timer = undefined;
     this.#reassembler.clear();
@@ -560,11 +565,7 @@ export class Ipv6Layer implements Ipv6 {
       disable: (reason: string) => {
         // Like a disconnect, but the layer stays to say why (disabled(), stats()).
         this.#disabled = reason;
-        this.#timer?.handle.cancel();
-        this.#timer = undefined;
-        this.#reassembler.clear();
-        this.#ndp.cache.clear();
-        this.icmp.disconnect();
+        this.#stop();
       },
     };
   }

@@ -27,11 +27,11 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import { checkInteger } from "../internal/checks.js";
-import { FrameSlab } from "../internal/frame-slab.js";
-import { LinkDirection, checkImpairments } from "../internal/link-direction.js";
 import { OK } from "../internal/settled.js";
 import type { Clock } from "../time/clock.js";
 import { completePartialChecksum, segmentTcpv4 } from "./frame-offload.js";
+import { FrameSlab } from "./frame-slab.js";
+import { LinkDirection, checkImpairments } from "./link-direction.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
 
 const DISCONNECTED: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "disconnected" }));

@@ -5,8 +5,8 @@
  * bucket must still bound the total.
  */
 
+import { TokenBucket } from "../internal/token-bucket.js";
 import type { Clock } from "../time/clock.js";
-import { TokenBucket } from "./token-bucket.js";
 
 /** Allows `burst` events at once and `perSecond` events a second on average, for each key. */
 export class KeyedTokenBuckets<K> {

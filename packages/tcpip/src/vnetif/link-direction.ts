@@ -4,9 +4,9 @@
  */
 
 import type { Random } from "@mirage-ts/mirage-types";
+import { checkInteger, checkProbability } from "../internal/checks.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
-import type { LinkImpairments, LinkStats } from "../vnetif/link-impairments.js";
-import { checkInteger, checkProbability } from "./checks.js";
+import type { LinkImpairments, LinkStats } from "./link-impairments.js";
 
 interface Held {
   readonly frame: Uint8Array;

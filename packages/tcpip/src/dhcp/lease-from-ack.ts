@@ -4,8 +4,8 @@
  */
 
 import { Ipv4Addr, Ipv4Prefix } from "@mirage-ts/mirage-types";
-import type { DhcpLease } from "../dhcp/dhcp-lease.js";
-import { type DhcpMessage, DhcpOption } from "../dhcp/dhcp-message.js";
+import type { DhcpLease } from "./dhcp-lease.js";
+import { type DhcpMessage, DhcpOption } from "./dhcp-message.js";
 
 const INFINITE = 0xffffffff;
 const DEFAULT_LEASE_S = 3600;
