@@ -32,6 +32,17 @@ function connectionInfo(req: NodeRequest, h2: boolean): ConnectionInfo {
   };
 }
 
+/**
+ * The size of a head as HTTP/2 counts it (RFC 9113 §6.5.2: each field's name and value plus 32 octets),
+ * the measure of the `SETTINGS_MAX_HEADER_LIST_SIZE` the server advertises. nghttp2 only enforces its
+ * own 64 KiB ceiling, so the server checks the advertised one itself.
+ */
+function h2HeadBytes(rawHeaders: readonly string[]): number {
+  let total = 0;
+  for (const field of rawHeaders) total += Buffer.byteLength(field);
+  return total + 16 * rawHeaders.length; // 32 per name-value pair
+}
+
 /** Answers a request the handler never sees, closing an HTTP/1 connection after it. */
 async function refuse(res: NodeResponse, status: number, text: string, h2: boolean): Promise<void> {
   const response = plainResponse(status, text);
@@ -52,7 +63,7 @@ export async function handleRequest(
   if (h2) counters.h2Streams++;
   const scheme = (req.socket as SocketLike).encrypted === true ? "https" : "http";
   try {
-    if (req.rawHeaders.length / 2 > limits.maxHeaders) {
+    if (req.rawHeaders.length / 2 > limits.maxHeaders || (h2 && h2HeadBytes(req.rawHeaders) > limits.maxHeadBytes)) {
       counters.headTooLarge++;
       return await refuse(res, 431, "Request Header Fields Too Large", h2);
     }

@@ -193,6 +193,26 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
     expect(server.stats()).toMatchObject({ headTooLarge: 2, bodyTooLarge: 2, headTimeouts: 1 });
   });
 
+  it("HTTP/2 keeps the same head limits: 431 for a head over maxHeadBytes or more than maxHeaders fields", async () => {
+    const before = server.stats().headTooLarge;
+    const flow = await lab.client.tcp().createConnection(lab.serverAddr, 80);
+    if (!flow.ok) throw new Error(ppTcpError(flow.error));
+    const session = h2connect("http://10.7.0.1", { createConnection: () => flowDuplex(flow.value) });
+    const status = (headers: Record<string, string>) =>
+      new Promise<unknown>((resolve, reject) => {
+        const stream = session.request({ ":path": "/hi", ...headers });
+        stream.once("response", (h) => resolve(h[":status"]));
+        stream.once("error", reject);
+        stream.resume();
+      });
+    // 20 KiB is over the 16 KiB default though under nghttp2's own 64 KiB ceiling.
+    expect(await status({ "x-big": "a".repeat(20_000) })).toBe(431);
+    expect(await status(Object.fromEntries(Array.from({ length: 22 }, (_, i) => [`x-${i}`, "v"])))).toBe(431);
+    expect(await status({ "x-small": "a".repeat(1000) })).toBe(200);
+    session.close();
+    expect(server.stats().headTooLarge - before).toBe(2);
+  });
+
   it("fails at start naming the file when the certificate or key is bad", () => {
     const good = {
       certificate: pki.certPem,
