@@ -24,6 +24,7 @@ import {
   httpLimits,
   httpServerCounters,
 } from "@mirage-ts/http";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
 import type { TlsServerConfig } from "@mirage-ts/tls";
@@ -309,7 +310,7 @@ export function connectHttpServer(tcp: Tcp<unknown>, options: NodeHttpServerOpti
   if (options.tls !== undefined) {
     const alpnProtocols = options.tls.alpnProtocols ?? ["h2", "http/1.1"];
     const handshake = serverHandshake({ ...options.tls, alpnProtocols }, limits.value.headTimeoutMs);
-    if (!handshake.ok) throw new Error(handshake.error.message);
+    if (!handshake.ok) throw new StartupError(handshake.error.message);
     tls = handshake.value;
   }
   return new NodeHttpServer(tcp, limits.value, tls);

@@ -1,10 +1,11 @@
 // The HTTP server device over tcpip's direct stack in-process: fetch-standard handlers, streamed
 // bodies, HTTPS with HTTP/2 and HTTP/1.1 by ALPN, and the limits, each answered and counted.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, randomBytes } from "node:crypto";
 import { connect as h2connect } from "node:http2";
 import { connect as tlsConnect } from "node:tls";
 import type { HttpServer } from "@mirage-ts/http";
 import { connectHttpClient, connectHttpServer } from "@mirage-ts/http-unix";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import { ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
 import {
@@ -229,6 +230,25 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
       connectHttpServer(lab.server.tcp(), { tls: { credentials: [{ ...good, key: other.keyPem }] } }),
     ).toThrow(/^tls\/server\.key: the key does not match the certificate tls\/server\.pem/);
     other.remove();
+    // A key under a passphrase: OpenSSL only says "interrupted or cancelled".
+    const encrypted = createPrivateKey(Buffer.from(pki.keyPem)).export({
+      format: "pem",
+      type: "pkcs8",
+      cipher: "aes-256-cbc",
+      passphrase: "secret",
+    });
+    const failure = (() => {
+      try {
+        connectHttpServer(lab.server.tcp(), { tls: { credentials: [{ ...good, key: Buffer.from(encrypted) }] } });
+      } catch (error) {
+        return error;
+      }
+    })();
+    // Printed by the platform as the message alone: the operator's file is wrong, not the code.
+    expect(failure).toBeInstanceOf(StartupError);
+    expect((failure as Error).message).toMatch(
+      /^tls\/server\.key: the private key is encrypted .*`openssl pkey -in KEY -out PLAIN`/,
+    );
     expect(() => connectHttpServer(lab.server.tcp(), { limits: { maxHeaders: 0 } })).toThrow(/maxHeaders: 0/);
   });
 });
