@@ -24,6 +24,7 @@ import {
   httpLimits,
   httpServerCounters,
 } from "@mirage-ts/http";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
 import type { TlsServerConfig } from "@mirage-ts/tls";
@@ -45,7 +46,15 @@ export interface NodeHttpServerOptions {
    * `http/1.1` are offered when `alpnProtocols` is not given).
    */
   readonly tls?: TlsServerConfig;
+  /**
+   * Milliseconds a response may wait for the peer to take more of it (30 000 when not given): past
+   * them the response is abandoned, its HTTP/1.1 connection closed or its HTTP/2 stream reset, and
+   * counted in `idleClosed`, so a client that stops reading does not hold its buffers for ever.
+   */
+  readonly sendTimeoutMs?: number;
 }
+
+const DEFAULT_SEND_TIMEOUT_MS = 30_000;
 
 const REASONS: Readonly<Record<number, string>> = {
   400: "Bad Request",
@@ -151,11 +160,12 @@ class HandlerServer {
     limits: HttpLimits,
     counters: HttpServerCounters,
     tls: ServerHandshake | undefined,
+    sendTimeoutMs: number,
   ) {
     this.#counters = counters;
     this.#limits = limits;
     const listener = (req: Parameters<typeof handleRequest>[0], res: Parameters<typeof handleRequest>[1]): void => {
-      void handleRequest(req, res, handler, limits, counters);
+      void handleRequest(req, res, handler, limits, counters, sendTimeoutMs);
     };
     const server =
       tls === undefined
@@ -247,20 +257,22 @@ class NodeHttpServer implements HttpServer {
   readonly #tcp: Tcp<unknown>;
   readonly #limits: HttpLimits;
   readonly #tls: ServerHandshake | undefined;
+  readonly #sendTimeoutMs: number;
   readonly #counters = httpServerCounters();
   readonly #ports = new Map<number, HandlerServer>();
   readonly #byHandler = new WeakMap<HttpHandler, HandlerServer>();
 
-  constructor(tcp: Tcp<unknown>, limits: HttpLimits, tls: ServerHandshake | undefined) {
+  constructor(tcp: Tcp<unknown>, limits: HttpLimits, tls: ServerHandshake | undefined, sendTimeoutMs: number) {
     this.#tcp = tcp;
     this.#limits = limits;
     this.#tls = tls;
+    this.#sendTimeoutMs = sendTimeoutMs;
   }
 
   #serverFor(handler: HttpHandler): HandlerServer {
     let server = this.#byHandler.get(handler);
     if (server === undefined) {
-      server = new HandlerServer(handler, this.#limits, this.#counters, this.#tls);
+      server = new HandlerServer(handler, this.#limits, this.#counters, this.#tls, this.#sendTimeoutMs);
       this.#byHandler.set(handler, server);
     }
     return server;
@@ -305,12 +317,15 @@ class NodeHttpServer implements HttpServer {
 export function connectHttpServer(tcp: Tcp<unknown>, options: NodeHttpServerOptions = {}): HttpServer {
   const limits = httpLimits(options.limits);
   if (!limits.ok) throw new Error(limits.error.message);
+  const sendTimeoutMs = options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  if (!Number.isSafeInteger(sendTimeoutMs) || sendTimeoutMs <= 0)
+    throw new Error(`sendTimeoutMs: ${String(sendTimeoutMs)} is not a positive integer`);
   let tls: ServerHandshake | undefined;
   if (options.tls !== undefined) {
     const alpnProtocols = options.tls.alpnProtocols ?? ["h2", "http/1.1"];
     const handshake = serverHandshake({ ...options.tls, alpnProtocols }, limits.value.headTimeoutMs);
-    if (!handshake.ok) throw new Error(handshake.error.message);
+    if (!handshake.ok) throw new StartupError(handshake.error.message);
     tls = handshake.value;
   }
-  return new NodeHttpServer(tcp, limits.value, tls);
+  return new NodeHttpServer(tcp, limits.value, tls, sendTimeoutMs);
 }

@@ -6,6 +6,7 @@
  */
 
 import type { HttpServer } from "@mirage-ts/http";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import type { KvRo, Tcp } from "@mirage-ts/mirage-types";
 import { type TlsCredentialKeys, readTlsCredentials } from "@mirage-ts/tls";
 import { type NodeHttpServerOptions, connectHttpServer } from "./http-server.js";
@@ -33,7 +34,7 @@ export async function connectHttpsServer(
   options: NodeHttpsServerOptions = {},
 ): Promise<HttpServer> {
   const credentials = await readTlsCredentials(certs, options.keys);
-  if (!credentials.ok) throw new Error(credentials.error.message);
+  if (!credentials.ok) throw new StartupError(credentials.error.message);
   const { keys: _keys, ...rest } = options;
   return connectHttpServer(tcp, { ...rest, tls: { credentials: [credentials.value] } });
 }

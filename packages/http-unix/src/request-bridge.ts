@@ -93,8 +93,27 @@ function titleCase(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_all, dash: string, letter: string) => dash + letter.toUpperCase());
 }
 
-/** Writes `response` to `res`, streaming its body; resolves when the body is sent. */
-export async function sendResponse(res: NodeResponse, response: Response, h2: boolean, head: boolean): Promise<void> {
+/**
+ * How long a response may wait for the peer to take more of it, and what to call when it waited that
+ * long (before it is abandoned).
+ */
+export interface SendStall {
+  readonly ms: number;
+  readonly onStall: () => void;
+}
+
+/**
+ * Writes `response` to `res`, streaming its body; resolves when the body is sent. A body the peer
+ * takes nothing of for `stall.ms` rejects (the caller destroys `res`): a client that stops reading
+ * must not hold its response's buffers for ever.
+ */
+export async function sendResponse(
+  res: NodeResponse,
+  response: Response,
+  h2: boolean,
+  head: boolean,
+  stall: SendStall,
+): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name === "set-cookie" || (h2 && CONNECTION_FIELDS.has(name))) continue;
@@ -108,19 +127,29 @@ export async function sendResponse(res: NodeResponse, response: Response, h2: bo
     res.end();
     return;
   }
-  await writeBody(res, response.body.getReader());
+  await writeBody(res, response.body.getReader(), stall);
 }
 
-/** Resolves when `res` can take more (`'drain'`), or to `false` once it closed first. */
-function drained(res: Writable): Promise<boolean> {
+/**
+ * Resolves when `res` can take more (`'drain'`), or to `false` once it closed first or `stall.ms`
+ * passed (then after `stall.onStall()`).
+ */
+function drained(res: Writable, stall: SendStall): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (more: boolean) => () => {
+      clearTimeout(timer);
       res.off("drain", onDrain);
       res.off("close", onClose);
+      if (timedOut) stall.onStall();
       resolve(more);
     };
+    let timedOut = false;
     const onDrain = done(true);
     const onClose = done(false);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      onClose();
+    }, stall.ms);
     res.once("drain", onDrain);
     res.once("close", onClose);
   });
@@ -133,7 +162,11 @@ function drained(res: Writable): Promise<boolean> {
  * `Readable.fromWeb` and `pipeline` build an AbortController, a DOMException and several streams per
  * response, which cost more than the rest of a small response.
  */
-async function writeBody(res: Writable, reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+async function writeBody(
+  res: Writable,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  stall: SendStall,
+): Promise<void> {
   for (;;) {
     let next: Awaited<ReturnType<typeof reader.read>>;
     try {
@@ -147,7 +180,7 @@ async function writeBody(res: Writable, reader: ReadableStreamDefaultReader<Uint
       await reader.cancel();
       throw new Error("the response closed before its body was sent");
     }
-    if (!res.write(next.value) && !(await drained(res))) {
+    if (!res.write(next.value) && !(await drained(res, stall))) {
       await reader.cancel();
       throw new Error("the response closed before its body was sent");
     }

@@ -6,7 +6,14 @@
  */
 
 import type { ConnectionInfo, HttpHandler, HttpLimits, HttpServerCounters } from "@mirage-ts/http";
-import { type NodeRequest, type NodeResponse, plainResponse, sendResponse, toRequest } from "./request-bridge.js";
+import {
+  type NodeRequest,
+  type NodeResponse,
+  type SendStall,
+  plainResponse,
+  sendResponse,
+  toRequest,
+} from "./request-bridge.js";
 
 interface SocketLike {
   readonly remoteAddress?: string | undefined;
@@ -32,34 +39,55 @@ function connectionInfo(req: NodeRequest, h2: boolean): ConnectionInfo {
   };
 }
 
-/** Answers a request the handler never sees, closing an HTTP/1 connection after it. */
-async function refuse(res: NodeResponse, status: number, text: string, h2: boolean): Promise<void> {
-  const response = plainResponse(status, text);
-  if (!h2) response.headers.set("connection", "close");
-  await sendResponse(res, response, h2, false);
+/**
+ * The size of a head as HTTP/2 counts it (RFC 9113 §6.5.2: each field's name and value plus 32 octets),
+ * the measure of the `SETTINGS_MAX_HEADER_LIST_SIZE` the server advertises. nghttp2 only enforces its
+ * own 64 KiB ceiling, so the server checks the advertised one itself.
+ */
+function h2HeadBytes(rawHeaders: readonly string[]): number {
+  let total = 0;
+  for (const field of rawHeaders) total += Buffer.byteLength(field);
+  return total + 16 * rawHeaders.length; // 32 per name-value pair
 }
 
-/** Serves one request with `handler`, within `limits`, counting in `counters`. */
+/** Answers a request the handler never sees, closing an HTTP/1 connection after it. */
+async function refuse(res: NodeResponse, status: number, text: string, h2: boolean, stall: SendStall): Promise<void> {
+  const response = plainResponse(status, text);
+  if (!h2) response.headers.set("connection", "close");
+  await sendResponse(res, response, h2, false, stall);
+}
+
+/**
+ * Serves one request with `handler`, within `limits`, counting in `counters`; a response the peer takes
+ * nothing of for `sendTimeoutMs` is abandoned (counted in `idleClosed`).
+ */
 export async function handleRequest(
   req: NodeRequest,
   res: NodeResponse,
   handler: HttpHandler,
   limits: HttpLimits,
   counters: HttpServerCounters,
+  sendTimeoutMs: number,
 ): Promise<void> {
   const h2 = req.httpVersionMajor === 2;
+  const stall: SendStall = {
+    ms: sendTimeoutMs,
+    onStall: () => {
+      counters.idleClosed++;
+    },
+  };
   counters.requests++;
   if (h2) counters.h2Streams++;
   const scheme = (req.socket as SocketLike).encrypted === true ? "https" : "http";
   try {
-    if (req.rawHeaders.length / 2 > limits.maxHeaders) {
+    if (req.rawHeaders.length / 2 > limits.maxHeaders || (h2 && h2HeadBytes(req.rawHeaders) > limits.maxHeadBytes)) {
       counters.headTooLarge++;
-      return await refuse(res, 431, "Request Header Fields Too Large", h2);
+      return await refuse(res, 431, "Request Header Fields Too Large", h2, stall);
     }
     const declared = req.headers["content-length"];
     if (limits.maxBodyBytes !== undefined && declared !== undefined && Number(declared) > limits.maxBodyBytes) {
       counters.bodyTooLarge++;
-      return await refuse(res, 413, "Content Too Large", h2);
+      return await refuse(res, 413, "Content Too Large", h2, stall);
     }
     let tooLarge = false;
     const request = toRequest(req, scheme, limits.maxBodyBytes, () => {
@@ -68,18 +96,18 @@ export async function handleRequest(
     });
     if (request === undefined) {
       counters.badRequests++;
-      return await refuse(res, 400, "Bad Request", h2);
+      return await refuse(res, 400, "Bad Request", h2, stall);
     }
     let response: Response;
     try {
       response = await handler(request, connectionInfo(req, h2));
     } catch {
-      if (tooLarge) return await refuse(res, 413, "Content Too Large", h2);
+      if (tooLarge) return await refuse(res, 413, "Content Too Large", h2, stall);
       counters.handlerErrors++;
       response = plainResponse(500, "Internal Server Error");
     }
-    if (tooLarge && !res.headersSent) return await refuse(res, 413, "Content Too Large", h2);
-    await sendResponse(res, response, h2, req.method === "HEAD");
+    if (tooLarge && !res.headersSent) return await refuse(res, 413, "Content Too Large", h2, stall);
+    await sendResponse(res, response, h2, req.method === "HEAD", stall);
   } catch {
     // The peer went away mid-response, or the body stream failed: nothing can be said any more.
     res.destroy();

@@ -72,6 +72,18 @@ export function secureContextOf(
   try {
     key = createPrivateKey({ key: Buffer.from(credentials.key) });
   } catch (error) {
+    // OpenSSL's text for a key under a passphrase ("interrupted or cancelled") says nothing of it.
+    if (
+      /^-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: 4,ENCRYPTED/m.test(
+        Buffer.from(credentials.key).toString("latin1"),
+      )
+    )
+      return err({
+        kind: "msg",
+        message:
+          `${credentials.keySource}: the private key is encrypted (under a passphrase, which a unikernel cannot ` +
+          "ask for): decrypt it with `openssl pkey -in KEY -out PLAIN` and give PLAIN instead",
+      });
     return err({ kind: "msg", message: `${credentials.keySource}: bad private key: ${reason(error)}` });
   }
   if (!certificate.checkPrivateKey(key))

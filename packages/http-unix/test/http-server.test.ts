@@ -1,10 +1,11 @@
 // The HTTP server device over tcpip's direct stack in-process: fetch-standard handlers, streamed
 // bodies, HTTPS with HTTP/2 and HTTP/1.1 by ALPN, and the limits, each answered and counted.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash, createPrivateKey, randomBytes } from "node:crypto";
 import { connect as h2connect } from "node:http2";
 import { connect as tlsConnect } from "node:tls";
 import type { HttpServer } from "@mirage-ts/http";
 import { connectHttpClient, connectHttpServer } from "@mirage-ts/http-unix";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import { ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
 import {
@@ -193,6 +194,26 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
     expect(server.stats()).toMatchObject({ headTooLarge: 2, bodyTooLarge: 2, headTimeouts: 1 });
   });
 
+  it("HTTP/2 keeps the same head limits: 431 for a head over maxHeadBytes or more than maxHeaders fields", async () => {
+    const before = server.stats().headTooLarge;
+    const flow = await lab.client.tcp().createConnection(lab.serverAddr, 80);
+    if (!flow.ok) throw new Error(ppTcpError(flow.error));
+    const session = h2connect("http://10.7.0.1", { createConnection: () => flowDuplex(flow.value) });
+    const status = (headers: Record<string, string>) =>
+      new Promise<unknown>((resolve, reject) => {
+        const stream = session.request({ ":path": "/hi", ...headers });
+        stream.once("response", (h) => resolve(h[":status"]));
+        stream.once("error", reject);
+        stream.resume();
+      });
+    // 20 KiB is over the 16 KiB default though under nghttp2's own 64 KiB ceiling.
+    expect(await status({ "x-big": "a".repeat(20_000) })).toBe(431);
+    expect(await status(Object.fromEntries(Array.from({ length: 22 }, (_, i) => [`x-${i}`, "v"])))).toBe(431);
+    expect(await status({ "x-small": "a".repeat(1000) })).toBe(200);
+    session.close();
+    expect(server.stats().headTooLarge - before).toBe(2);
+  });
+
   it("fails at start naming the file when the certificate or key is bad", () => {
     const good = {
       certificate: pki.certPem,
@@ -209,6 +230,25 @@ describeRequiring(missingTools("openssl"), "HTTP server device over the direct s
       connectHttpServer(lab.server.tcp(), { tls: { credentials: [{ ...good, key: other.keyPem }] } }),
     ).toThrow(/^tls\/server\.key: the key does not match the certificate tls\/server\.pem/);
     other.remove();
+    // A key under a passphrase: OpenSSL only says "interrupted or cancelled".
+    const encrypted = createPrivateKey(Buffer.from(pki.keyPem)).export({
+      format: "pem",
+      type: "pkcs8",
+      cipher: "aes-256-cbc",
+      passphrase: "secret",
+    });
+    const failure = (() => {
+      try {
+        connectHttpServer(lab.server.tcp(), { tls: { credentials: [{ ...good, key: Buffer.from(encrypted) }] } });
+      } catch (error) {
+        return error;
+      }
+    })();
+    // Printed by the platform as the message alone: the operator's file is wrong, not the code.
+    expect(failure).toBeInstanceOf(StartupError);
+    expect((failure as Error).message).toMatch(
+      /^tls\/server\.key: the private key is encrypted .*`openssl pkey -in KEY -out PLAIN`/,
+    );
     expect(() => connectHttpServer(lab.server.tcp(), { limits: { maxHeaders: 0 } })).toThrow(/maxHeaders: 0/);
   });
 });

@@ -157,6 +157,17 @@ describeRequiring(missing, "the OCI image of static-website", { timeout: RUN_TES
     }
   });
 
+  it("is not left behind by a build that fails: the old image would be loaded as the new one", async () => {
+    const base = `--oci-base=${join(dir, "no-such-layout")}`;
+    const configured = await mirage(dir, ["configure", "-t", "unix", "--net=socket", "--oci", base]);
+    expect(configured.code, configured.stderr).toBe(0);
+    const built = await mirage(dir, ["build"]);
+    expect(built.code).toBe(1);
+    expect(built.stderr).toContain("not an OCI image layout");
+    await expect(stat(join(dir, "dist", "static-website.oci.tar"))).rejects.toThrow("ENOENT");
+    await expect(stat(join(dir, "dist", "oci"))).rejects.toThrow("ENOENT");
+  });
+
   it("is removed by mirage clean, with the bundles", async () => {
     const cleaned = await mirage(dir, ["clean"]);
     expect(cleaned.code, cleaned.stderr).toBe(0);

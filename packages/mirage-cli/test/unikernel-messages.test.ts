@@ -1,11 +1,12 @@
 // What a built unikernel tells the person running it: its version, its exit statuses, the quoting
-// hint after a bad argument, a fatal error located in the TypeScript source, a port it cannot bind.
+// hint after a bad argument, a fatal error located in the TypeScript source, a port it cannot bind, a
+// key that does not match its certificate.
 // Each example is configured and built in a temporary copy, then its bundle runs with node.
 import { readFileSync } from "node:fs";
 import { chmod, readFile } from "node:fs/promises";
 import { type Server, createServer } from "node:net";
 import { join } from "node:path";
-import { itRequiring, missingRoot, missingTools } from "@mirage-ts/test-support";
+import { describeRequiring, itRequiring, makePki, missingRoot, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
 import { ROOT, exampleCopy, mirage, node, removeProject, run } from "./support/project.js";
@@ -146,6 +147,36 @@ describe("network's listen failures on the socket stack", { timeout: buildsMs(1)
         "",
       ]);
     },
+  );
+});
+
+describeRequiring(missingTools("openssl"), "static-website-tls's certificate failures", {}, () => {
+  it(
+    "a key that does not match the certificate is named in one line, without a stack, and exits 255",
+    async () => {
+      const site = makePki(["localhost"]);
+      const other = makePki(["other.test"]);
+      try {
+        const dir = await built("static-website-tls", ["--net=socket"], {
+          "tls/server.pem": site.certPem.toString(),
+          "tls/server.key": other.keyPem.toString(),
+        });
+        try {
+          const r = await node(dir, ["dist/https.mjs", "--http-port=18080", "--https-port=18443"]);
+          expect(r).toMatchObject({ code: 255, stdout: "" });
+          expect(r.stderr.split("\n").filter((l) => !LOG_LINE.test(l))).toEqual([
+            "Fatal error: server.key: the key does not match the certificate server.pem",
+            "",
+          ]);
+        } finally {
+          await removeProject(dir);
+        }
+      } finally {
+        site.remove();
+        other.remove();
+      }
+    },
+    buildsMs(1),
   );
 });
 

@@ -74,3 +74,19 @@ export class ExitRequest extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A failure at start that the operator caused and can fix without reading code (a missing or bad
+ * certificate, a directory that is not there, two listeners given one port): its message names the
+ * problem and the fix, so the platform prints `Fatal error: ` and the message alone, without a stack,
+ * and ends the unikernel with 255 as for any uncaught error.
+ *
+ * @beta
+ */
+export class StartupError extends Error {
+  /** Builds the error; `cause` (kept for debugging) is not printed. */
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
+    this.name = "StartupError";
+  }
+}

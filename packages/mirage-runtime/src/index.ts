@@ -68,6 +68,7 @@ export {
   argumentError,
   exitStatuses,
   exitSuccess,
+  StartupError,
   ExitRequest,
   helpVersion,
   internalError,

@@ -50,5 +50,8 @@ export const unixExitStatuses: readonly ExitStatus[] = Object.freeze([
   ...exitStatuses.filter((status) => status.code !== exitCodes.uncaughtError),
   { code: exitCodes.sigint, doc: "on SIGINT (interrupted), after the exit hooks ran." },
   { code: exitCodes.sigterm, doc: "on SIGTERM (terminated), after the exit hooks ran." },
-  { code: exitCodes.uncaughtError, doc: "on uncaught exception, or a listener that cannot bind its port." },
+  {
+    code: exitCodes.uncaughtError,
+    doc: "on uncaught exception, a listener that cannot bind its port, or a start-up failure it names.",
+  },
 ]);

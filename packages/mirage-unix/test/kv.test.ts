@@ -11,6 +11,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import {
   Key,
   type KvError,
@@ -78,6 +79,15 @@ describe("connectDirectoryKvRo", () => {
     await expect(connectDirectoryKvRo("")).rejects.toThrow("Not an entity ");
     await expect(connectDirectoryKvRo("/dev/null")).rejects.toThrow("Not a directory /dev/null");
     await expect(connectDirectoryKvRw(join(base, "nope"))).rejects.toThrow(`Not an entity ${join(base, "nope")}`);
+  });
+
+  it("names the directory a relative path was looked for in, as a start-up error printed without a stack", async () => {
+    const failure = await connectDirectoryKvRo("htdocs-not-here").catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StartupError);
+    expect((failure as Error).message).toBe(
+      `Not an entity htdocs-not-here: no such file or directory (looked for in ${process.cwd()}: ` +
+        "start the unikernel from the directory that holds it)",
+    );
   });
 
   it("reads values: empty, small, big", async () => {

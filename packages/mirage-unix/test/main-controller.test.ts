@@ -1,4 +1,4 @@
-import { ExitRequest, createRuntime } from "@mirage-ts/mirage-runtime";
+import { ExitRequest, StartupError, createRuntime } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
 import { MainController, type MainHost } from "../src/internal/main-controller.js";
 import { ListenError } from "../src/socket-stack/listen-error.js";
@@ -118,6 +118,19 @@ describe("MainController", () => {
     expect(host.events).toEqual([
       "stderr: Fatal error: tcp: cannot listen on port 8080: address already in use (EADDRINUSE); " +
         "another program listens there: stop it or choose another port\n",
+      "hook 3",
+      "hook 2",
+      "hook 1",
+      "exit 255",
+    ]);
+  });
+
+  it("exits 255 with the message alone when the start fails on something the operator can fix", async () => {
+    const { host, controller } = setup();
+    controller.start(Promise.reject(new StartupError("tls/server.key: the key does not match the certificate")));
+    expect(await host.exit).toBe(255);
+    expect(host.events).toEqual([
+      "stderr: Fatal error: tls/server.key: the key does not match the certificate\n",
       "hook 3",
       "hook 2",
       "hook 1",

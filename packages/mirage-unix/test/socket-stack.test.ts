@@ -248,6 +248,25 @@ describe("connectSocketStack: TCP", () => {
     stack.tcp().unlisten(failingPort);
   });
 
+  it("drops connections reset before they were accepted, and goes on serving", async () => {
+    // The child connects and resets while this process's loop is blocked in spawnSync, so the kernel
+    // hands Node sockets whose peer is gone: getpeername fails and Node knows no remote address.
+    const resets = 20;
+    const child = execFileSync(process.execPath, [
+      "-e",
+      `const net = require("node:net"); let left = ${resets};
+      for (let i = 0; i < ${resets}; i++) {
+        const s = net.connect(${port}, "127.0.0.1", () => { s.resetAndDestroy(); if (--left === 0) console.log("reset"); });
+      }`,
+    ]);
+    expect(String(child).trim()).toBe("reset");
+    const client = await connectOk(stack, localhost, port);
+    expect((await client.write(Buffer.from("still here"))).ok).toBe(true);
+    await client.shutdown("write");
+    expect(String(await readAll(client))).toBe("still here");
+    await client.close();
+  });
+
   it("reads end-of-file and refuses writes after close", async () => {
     const client = await connectOk(stack, localhost, port);
     await client.close();

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-import { readFile, writeFile } from "node:fs/promises";
-import { basename, dirname, join, posix } from "node:path";
+import { existsSync } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, posix, resolve } from "node:path";
 import { Action, type Info, buildDirs } from "@mirage-ts/functoria";
 import { appBundlePath } from "../commands/bundle.js";
 import { health, image, imageReference, networkStack, oci, ociBase, runArgs, splitRunArgs } from "../deploy-keys.js";
@@ -44,6 +45,12 @@ export async function writeImage(
   info: Info,
   outfile: string,
 ): Promise<{ archive: string; size: number; digest: string; reference: string }> {
+  const { layout, archive } = imagePaths(outfile);
+  // The previous image goes first: a build that fails must not leave it to be loaded as this one.
+  await rm(archive, { force: true });
+  const base = info.get(ociBase);
+  const isBase = base !== "" && resolve(base) === resolve(layout);
+  if (!isBase && existsSync(join(layout, "oci-layout"))) await rm(layout, { recursive: true, force: true });
   checkImageable(info);
   const app = appBundlePath(outfile);
   const files = new Map<string, Uint8Array>();
@@ -65,7 +72,6 @@ export async function writeImage(
     // On its own stack the unikernel answers on its tap's address, not on the container's loopback.
     healthcheck: direct ? undefined : check,
   });
-  const { layout, archive } = imagePaths(outfile);
   await writeLayout(layout, img);
   const tar = await layoutArchive(img, sourceDateEpoch(process.env));
   await writeFile(archive, tar);

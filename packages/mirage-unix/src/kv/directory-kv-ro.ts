@@ -7,12 +7,14 @@
 import { createHash } from "node:crypto";
 import { type Stats, constants } from "node:fs";
 import { type FileHandle, open, readdir, realpath, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { StartupError } from "@mirage-ts/mirage-runtime";
 import { type Key, type KvError, type KvKind, type KvRo, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { checkCount } from "../internal/checks.js";
 import { readvOf, transferAll } from "../internal/io-loop.js";
 import { dictionaryExpected, notFound, readFailure, storageError, valueExpected } from "../internal/kv-errors.js";
 import { KvRoot, tempPrefix } from "../internal/kv-root.js";
+import { systemReason } from "../internal/system-error.js";
 
 const chunkSize = 1 << 16;
 
@@ -155,12 +157,17 @@ function readFully(handle: FileHandle, buffer: Uint8Array, position: number): Pr
 /** Opens the store's root directory, failing as upstream if it is missing or not a directory. */
 export async function openRoot(path: string): Promise<KvRoot> {
   let info: Stats;
+  // Upstream's texts first; then where the path was looked for, since a relative one is resolved from
+  // the directory the unikernel was started in, not from the one it was configured in.
+  const where = isAbsolute(path)
+    ? ""
+    : ` (looked for in ${process.cwd()}: start the unikernel from the directory that holds it)`;
   try {
     info = await stat(path);
   } catch (error) {
-    throw new Error(`Not an entity ${path}`, { cause: error });
+    throw new StartupError(`Not an entity ${path}: ${systemReason(error)}${where}`, { cause: error });
   }
-  if (!info.isDirectory()) throw new Error(`Not a directory ${path}`);
+  if (!info.isDirectory()) throw new StartupError(`Not a directory ${path}${where}`);
   return new KvRoot(await realpath(path));
 }
 
@@ -175,8 +182,8 @@ export async function openRoot(path: string): Promise<KvRoot> {
  * A key never reaches outside `root`: keys with `.` or `..` segments, and paths that resolve through
  * symbolic links to outside the root, are not found, and nothing outside is read.
  *
- * @throws Error `Not an entity <root>` if `root` does not exist, `Not a directory <root>` if it is
- * not a directory
+ * @throws StartupError `Not an entity <root>` if `root` does not exist, `Not a directory <root>` if it
+ * is not a directory (with, for a relative `root`, the directory it was looked for in)
  * @public
  */
 export async function connectDirectoryKvRo(root: string): Promise<KvRo> {

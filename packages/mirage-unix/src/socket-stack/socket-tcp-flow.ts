@@ -57,6 +57,19 @@ function systemMessage(error: unknown, code: string | undefined): TcpError {
   return { kind: "msg", message: code === undefined ? reason : `${reason} (${code})` };
 }
 
+/**
+ * Whether Node still knows both ends of `socket`: it asks the kernel (getpeername) on first use, which
+ * fails once the peer reset the connection, even for a socket just accepted.
+ */
+export function isConnected(socket: Socket): boolean {
+  return (
+    socket.localAddress !== undefined &&
+    socket.localPort !== undefined &&
+    socket.remoteAddress !== undefined &&
+    socket.remotePort !== undefined
+  );
+}
+
 function endpoint(address: string | undefined, port: number | undefined): Endpoint<Ipaddr> {
   if (address === undefined || port === undefined) throw new Error("the socket is not connected");
   return { addr: fromSocketAddress(address), port };

@@ -21,7 +21,7 @@ import {
 import { dispatch } from "../internal/iteration.js";
 import { type SocketBinding, bindAddress, checkPort } from "../internal/socket-binding.js";
 import { ListenError } from "./listen-error.js";
-import { SocketTcpFlow, tcpConnectErrorOf } from "./socket-tcp-flow.js";
+import { SocketTcpFlow, isConnected, tcpConnectErrorOf } from "./socket-tcp-flow.js";
 
 // The accept queue asked of the kernel (which caps it at net.core.somaxconn): Node's 511 overflows under a
 // burst of 2000 connects, and Linux then resets clients that believe they are connected.
@@ -111,7 +111,8 @@ export class SocketTcp implements Tcp<Ipaddr> {
       socket.once("connect", () => {
         socket.off("error", onError);
         applyKeepalive(socket, options.keepalive);
-        resolve(ok(this.#track(socket)));
+        const flow = this.#track(socket);
+        resolve(flow === undefined ? err({ kind: "reset" }) : ok(flow));
       });
     });
   }
@@ -139,7 +140,16 @@ export class SocketTcp implements Tcp<Ipaddr> {
     }
   }
 
-  #track(socket: Socket): SocketTcpFlow {
+  /**
+   * The flow of a connected socket, or `undefined` (the socket destroyed) when the peer reset the
+   * connection before Node asked for its addresses: a socket with no peer is no connection to hand over,
+   * and a peer that connects and resets at once must not stop the unikernel.
+   */
+  #track(socket: Socket): SocketTcpFlow | undefined {
+    if (!isConnected(socket)) {
+      socket.destroy();
+      return undefined;
+    }
     const flow = new SocketTcpFlow(socket);
     this.#flows.add(flow);
     socket.once("close", () => this.#flows.delete(flow));
@@ -154,6 +164,10 @@ export class SocketTcp implements Tcp<Ipaddr> {
     }
     applyKeepalive(socket, listener.keepalive);
     const flow = this.#track(socket);
+    if (flow === undefined) {
+      log().debug(`tcp: dropped a connection to port ${port} reset by its peer before it was accepted`);
+      return;
+    }
     // As upstream, a handler's failure is logged and its connection closed; the listener goes on.
     Promise.resolve()
       .then(() => listener.handler(flow))
