@@ -4,12 +4,11 @@
 // frames went page to page.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describeRequiring } from "@mirage-ts/test-support";
+import { describeRequiring, waitFor } from "@mirage-ts/test-support";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { waitFor } from "./support/netns.js";
 import { configureAndBuild, exampleCopy, project, removeProject } from "./support/project.js";
 
 const SWITCH = fileURLToPath(new URL("../../frame-switch/bin/mirage-switch.mjs", import.meta.url));
@@ -25,6 +24,7 @@ register("echo-client", [client.$(genericStackv4v6(defaultNetwork))]);
 // Sends --bytes of a known pattern to --server's echo port while reading the echo, then compares.
 const CLIENT = `import { info, intConv, logSource, opt, registerArg, stringConv } from "@mirage-ts/mirage-runtime";
 import { Ipaddr, type Stack, ppTcpError } from "@mirage-ts/mirage-types";
+import { unikernel } from "./support/unikernel-link.js";
 const log = logSource("echo-client");
 const server = registerArg(opt(stringConv, "10.0.0.2", info(["server"], { doc: "The echo server." })));
 const bytes = registerArg(opt(intConv, 1024, info(["bytes"], { doc: "How many bytes to send." })));
@@ -79,7 +79,7 @@ describeRequiring(chromiumMissing, "two pages on mirage-switch: tcp-echo and a c
     sw = spawn(process.execPath, [SWITCH, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     sw.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    await waitFor(() => /listening on ws:/u.test(out), "mirage-switch to listen");
+    await waitFor("mirage-switch to listen", () => /listening on ws:/u.test(out));
     url = /ws:\/\/\S+/u.exec(out)![0];
   }, buildsMs(2));
 

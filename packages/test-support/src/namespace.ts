@@ -6,6 +6,7 @@ import { type ChildProcess, type StdioOptions, execFile, execFileSync, spawn } f
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { linkExists } from "./host-links.js";
 import { type Leftover, forget, removeAtExit } from "./leftovers.js";
 import { namespaceName } from "./link-names.js";
 import { COMMAND_MS, waitFor } from "./wait.js";
@@ -58,6 +59,7 @@ function kill(pid: number, signal: NodeJS.Signals): void {
 export class Namespace implements Leftover {
   readonly name: string;
   readonly #children = new Set<ChildProcess>();
+  readonly #peers: Namespace[] = [];
   #dir: string | undefined;
   #removed = false;
 
@@ -77,6 +79,16 @@ export class Namespace implements Leftover {
     const off = options.ipv6 === true ? 0 : 1;
     ns.sysctl(`net.ipv6.conf.all.disable_ipv6=${off}`, `net.ipv6.conf.default.disable_ipv6=${off}`);
     return ns;
+  }
+
+  /**
+   * Makes a second namespace (see {@link Namespace.create}) removed with this one: the far end of a
+   * link from here, where a host of its own runs.
+   */
+  peer(options: NamespaceOptions = {}): Namespace {
+    const peer = Namespace.create(`${this.name}-peer`, options);
+    this.#peers.push(peer);
+    return peer;
   }
 
   /** `ip -n NAME ...args`: its standard output; throws with its standard error if it fails. */
@@ -168,7 +180,7 @@ export class Namespace implements Leftover {
    * test or by socat), moves it here and {@link Namespace.configure}s it.
    */
   async adopt(link: string, addresses: readonly string[]): Promise<void> {
-    await waitFor(`${link} to appear`, () => linkHere(link));
+    await waitFor(`${link} to appear`, () => linkExists(link));
     execFileSync("ip", ["link", "set", "dev", link, "netns", this.name]);
     this.configure(link, addresses);
   }
@@ -197,6 +209,7 @@ export class Namespace implements Leftover {
    */
   async remove(): Promise<void> {
     if (this.#removed) return;
+    for (const peer of this.#peers) await peer.remove();
     const children = [...this.#children].filter(running);
     await Promise.all(
       children.map(
@@ -220,6 +233,7 @@ export class Namespace implements Leftover {
     if (this.#removed) return;
     this.#removed = true;
     forget(this);
+    for (const peer of this.#peers) peer.removeNow();
     for (const child of this.#children) if (running(child) && child.pid !== undefined) kill(child.pid, "SIGKILL");
     this.#children.clear();
     // Processes started inside by those (a shell's children) are this test's too: none may survive.
@@ -235,15 +249,5 @@ export class Namespace implements Leftover {
       // Already removed.
     }
     if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
-  }
-}
-
-/** Whether interface `link` is in the caller's own namespace. */
-function linkHere(link: string): boolean {
-  try {
-    execFileSync("ip", ["link", "show", "dev", link], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 // The namespace harness alone, without vitest: for benchmarks and fixture scripts run by plain Node.
 
+export { type PersistentTap, createTap, ip, linkExists } from "./host-links.js";
 export { interfaceName } from "./link-names.js";
 export {
   Namespace,

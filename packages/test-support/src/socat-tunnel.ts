@@ -41,6 +41,8 @@ export interface SocatTunnel {
 export interface SocatTunnelOptions {
   /** The peer's port, when it is bound already (default: a free one, for the peer to bind). */
   readonly peerPort?: number;
+  /** socat's own port, when the peer was told it already (default: a free one, tried again if taken). */
+  readonly socatPort?: number;
   /** Options appended to socat's UDP address, e.g. `,rcvbuf=4194304`. */
   readonly udpOptions?: string;
   /** Ports tried when another test takes socat's port before it binds (default 3). */
@@ -54,9 +56,9 @@ export interface SocatTunnelOptions {
  * then exits, and the tunnel is tried again on other ports; any other exit fails with socat's words.
  */
 export async function socatTunnel(ns: Namespace, tap: string, options: SocatTunnelOptions = {}): Promise<SocatTunnel> {
-  const attempts = options.attempts ?? 3;
+  const attempts = options.socatPort === undefined ? (options.attempts ?? 3) : 1;
   for (let attempt = 1; ; attempt++) {
-    const socatPort = await freeUdpPort();
+    const socatPort = options.socatPort ?? (await freeUdpPort());
     const peerPort = options.peerPort ?? (await freeUdpPort());
     const socat = ns.track(
       spawn(

@@ -40,7 +40,8 @@ describeRequiring(missingNamespaces("ping", "dnsmasq", "ss"), "the namespace har
 
   it("links two namespaces by a veth, runs a daemon in one, and removes everything", async () => {
     const a = Namespace.create("ts-harness");
-    const b = Namespace.create("ts-harness");
+    // Removed with `a`.
+    const b = a.peer();
     const [link, peer] = [interfaceName("tsa"), interfaceName("tsb")];
     try {
       a.veth(link, b, peer);
@@ -54,7 +55,6 @@ describeRequiring(missingNamespaces("ping", "dnsmasq", "ss"), "the namespace har
       expect(b.exec("ss", ["-Hlnu", "sport = :67"])).toContain(":67");
       expect(netnsList()).toContain(a.name);
       await a.remove();
-      await b.remove();
       expect(dnsmasq.child.exitCode ?? dnsmasq.child.signalCode).not.toBeNull();
       expect(netnsList()).not.toContain(a.name);
       expect(netnsList()).not.toContain(b.name);
