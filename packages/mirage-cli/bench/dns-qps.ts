@@ -5,8 +5,8 @@
 // TypeScript loader (see the root package.json).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Namespace, interfaceName } from "@mirage-ts/test-support/netns";
 import { missingNamespaces, missingTapAddon } from "@mirage-ts/test-support/host-checks";
+import { Namespace, interfaceName } from "@mirage-ts/test-support/netns";
 import { ROOT, exampleCopy, mirage, removeProject } from "../test/support/project.js";
 import { KERNEL, unikernel } from "../test/support/unikernel-link.js";
 

@@ -7,8 +7,8 @@
 // Run from the repository root through test-support's TypeScript loader (see the root package.json).
 import { cp } from "node:fs/promises";
 import { join } from "node:path";
-import { Namespace, interfaceName } from "@mirage-ts/test-support/netns";
 import { missingNamespaces, missingTapAddon } from "@mirage-ts/test-support/host-checks";
+import { Namespace, interfaceName } from "@mirage-ts/test-support/netns";
 import { makePki } from "@mirage-ts/test-support/pki";
 import { ROOT, exampleCopy, mirage, project, removeProject } from "../test/support/project.js";
 import { KERNEL, unikernel } from "../test/support/unikernel-link.js";
