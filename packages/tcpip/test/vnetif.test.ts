@@ -150,6 +150,42 @@ describe("VirtualSwitch", () => {
     expect(s.a.linkStats().tx.queueDrops).toBe(15);
   });
 
+  it("drops frames that would wait for the link longer than queueMs", async () => {
+    // 10 ms per frame at 1 Mbit/s: the fourth frame would wait 30 ms, more than 25.
+    const s = scenario(9, { bandwidth: 1_000_000, queueMs: 25 });
+    for (let i = 0; i < 6; i++) await send(s.a, frame(B, i, 1250));
+    await run(s.clock, 1000);
+    expect(s.arrivals.map((x) => [x.seq, x.at])).toEqual([
+      [0, 10],
+      [1, 20],
+      [2, 30],
+    ]);
+    expect(s.a.linkStats().tx.queueDrops).toBe(3);
+  });
+
+  it("drops the frames a blackhole picks, and no others", async () => {
+    const s = scenario(10, { blackhole: (f) => f[17]! % 2 === 1 });
+    await sendMany(s, 10);
+    expect(s.arrivals.map((x) => x.seq)).toEqual([0, 2, 4, 6, 8]);
+    expect(s.a.linkStats().tx).toMatchObject({ offered: 10, blackholed: 5, delivered: 5 });
+  });
+
+  it("impairs one direction of a link with setLink(link, direction)", async () => {
+    const s = scenario(11, {});
+    s.a.setLink({ delayMs: 5 }, "tx");
+    s.a.setLink({ loss: 1 }, "rx");
+    await send(s.a, frame(B, 0));
+    await run(s.clock, 100);
+    expect(s.arrivals.map((x) => x.at)).toEqual([5]);
+    const back: number[] = [];
+    void s.a.listen(14, () => void back.push(s.clock.now()));
+    await send(s.b, frame(A, 1));
+    await run(s.clock, 100);
+    expect(back).toEqual([]);
+    expect(s.a.linkStats().rx.lost).toBe(1);
+    expect(() => s.a.setLink({ queueMs: -1 }, "tx")).toThrow(/queueMs/);
+  });
+
   it("forwards unicast to its owner only, and floods broadcast and unknown destinations", async () => {
     const clock = new VirtualClock();
     const sw = new VirtualSwitch({ clock, random: new SeededRandom(1) });

@@ -31,6 +31,16 @@ export interface LinkImpairments {
   readonly mtu?: number;
   /** Frames in flight on the link at once; more are dropped, as by a full queue (default 1024). */
   readonly queueLimit?: number;
+  /**
+   * The longest a frame may wait for the link to be free (with a `bandwidth`), in ms; a frame that
+   * would wait longer is dropped, as by a router's buffer sized in time (default: no limit).
+   */
+  readonly queueMs?: number;
+  /**
+   * Drops every frame for which it returns true (a host that vanished, a firewall rule), before any
+   * other impairment: for tests that cut some flows and not others.
+   */
+  readonly blackhole?: (frame: Uint8Array) => boolean;
 }
 
 /**
@@ -53,8 +63,10 @@ export interface LinkStats {
   corrupted: number;
   /** Frames dropped for exceeding the link MTU. */
   tooBig: number;
-  /** Frames dropped because `queueLimit` frames were in flight. */
+  /** Frames dropped because `queueLimit` frames were in flight, or by `queueMs`. */
   queueDrops: number;
+  /** Frames dropped by `blackhole`. */
+  blackholed: number;
   /** Frames in flight now. */
   inFlight: number;
 }

@@ -82,8 +82,12 @@ export interface VirtualPortOptions {
 export interface VirtualNetif extends Network {
   /** The counters of the link towards the switch (`tx`) and from it (`rx`). */
   linkStats(): { readonly tx: LinkStats; readonly rx: LinkStats };
-  /** Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it. */
-  setLink(link: LinkImpairments): void;
+  /**
+   * Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it: in both
+   * directions, or in `direction` only (`tx`: frames from the device, `rx`: frames to it), for an
+   * asymmetric link.
+   */
+  setLink(link: LinkImpairments, direction?: "tx" | "rx"): void;
   /** Frames that arrived while nobody listened or after disconnect, and handler errors caught. */
   dropStats(): { readonly notListening: number; readonly handlerErrors: number };
 }
@@ -281,10 +285,10 @@ class Port implements VirtualNetif {
     return { tx: { ...this.#up.stats }, rx: { ...this.#down.stats } };
   }
 
-  setLink(link: LinkImpairments): void {
+  setLink(link: LinkImpairments, direction?: "tx" | "rx"): void {
     checkImpairments(link);
-    this.#up.impairments = link;
-    this.#down.impairments = link;
+    if (direction !== "rx") this.#up.impairments = link;
+    if (direction !== "tx") this.#down.impairments = link;
   }
 
   dropStats(): { readonly notListening: number; readonly handlerErrors: number } {
