@@ -101,6 +101,19 @@ describe("VirtualSwitch", () => {
     expect(inversions).toBe(s.a.linkStats().tx.reordered);
   });
 
+  it("with reorderMs, delays a reordered frame that long: the frames sent meanwhile overtake it", async () => {
+    const s = scenario(12, { reorder: 0.1, reorderMs: 5 });
+    await sendMany(s, 100);
+    // Frame i leaves at i ms: it arrives then, or 5 ms later behind the frames sent in between.
+    expect(s.arrivals.map((x) => x.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const late = s.arrivals.filter((x) => x.at === x.seq + 5);
+    expect(late.length + s.arrivals.filter((x) => x.at === x.seq).length).toBe(100);
+    expect(late.length).toBe(s.a.linkStats().tx.reordered);
+    expect(late.length).toBeGreaterThan(3);
+    const first = late[0]!;
+    expect(s.arrivals.filter((x) => x.seq > first.seq && x.at < first.at).length).toBeGreaterThanOrEqual(4);
+  });
+
   it("delays frames on each link they cross", async () => {
     const s = scenario(4, { delayMs: 7 }, { delayMs: 3 });
     await send(s.a, frame(B, 0));

@@ -32,7 +32,7 @@ export function checkImpairments(link: LinkImpairments): void {
     const value = link[name];
     if (value !== undefined) checkProbability(`link ${name}`, value);
   }
-  for (const name of ["reorderHoldMs", "delayMs", "jitterMs", "bandwidth", "queueMs"] as const) {
+  for (const name of ["reorderHoldMs", "reorderMs", "delayMs", "jitterMs", "bandwidth", "queueMs"] as const) {
     const value = link[name];
     if (value !== undefined && !(value >= 0))
       throw new RangeError(`invalid link ${name} ${value}: must be a number of at least 0`);
@@ -113,6 +113,11 @@ export class LinkDirection {
     const held = this.#held;
     if (held === undefined && this.#chance(link.reorder)) {
       this.stats.reordered++;
+      if (link.reorderMs !== undefined) {
+        const late = arrival + link.reorderMs;
+        for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, late, now);
+        return;
+      }
       const timer = this.#clock.setTimer(link.reorderHoldMs ?? 10, () => this.#release(arrival));
       this.#held = { frame, deliver, timer };
       if (copies === 2) this.#schedule(frame.slice(), deliver, arrival, now);

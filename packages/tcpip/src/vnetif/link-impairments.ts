@@ -19,6 +19,12 @@ export interface LinkImpairments {
   readonly reorder?: number;
   /** The longest a reordered frame waits for a next frame, in ms (default 10). */
   readonly reorderHoldMs?: number;
+  /**
+   * With `reorder`, delay a picked frame by this many ms beyond the others instead of holding it for
+   * the next frame: every frame sent meanwhile overtakes it, as one that took a longer path would be
+   * (reordering deep enough for a TCP sender to see duplicate ACKs).
+   */
+  readonly reorderMs?: number;
   /** Propagation delay, in ms. */
   readonly delayMs?: number;
   /** A random extra delay from 0 to this, in ms, drawn per frame (frames can overtake each other). */
