@@ -4,7 +4,6 @@
 // static-website is also built with `--net=socket` and held to the same checks on the host's
 // sockets, run in a second namespace behind a veth so curl and the SYN flood cross a link to it.
 import { createHash, randomBytes } from "node:crypto";
-import { join } from "node:path";
 import {
   Namespace,
   describeRequiring,
@@ -14,12 +13,13 @@ import {
   missingScapy,
   missingTapAddon,
   startDnsmasq,
+  synFloodScript,
   waitFor,
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
 import { talk } from "./support/network-example.js";
-import { ROOT, built, removeProject } from "./support/project.js";
+import { built, removeProject } from "./support/project.js";
 import {
   KERNEL,
   KERNEL_DUAL,
@@ -33,7 +33,6 @@ import {
 
 const UNIKERNEL_IP = "10.99.0.2";
 const UNIKERNEL_IP6 = "fd00:99::2";
-const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
 const FLOOD = 3000;
 // The SYN flood of the static-website checks needs scapy; the tap cases need the native addon too.
 const unavailable = missingNamespaces("nc", "curl", "dnsmasq", "/usr/bin/python3") ?? missingScapy();
@@ -121,7 +120,7 @@ async function checkWebsite(ns: Namespace, tap: string, { uk, tcpSegmentsIn }: W
   expect(mac, neigh).toBeDefined();
   const sentBefore = await sentFrames(ns, tap);
   const segmentsBefore = await tcpSegmentsIn?.();
-  const flood = await ns.run("/usr/bin/python3", [SYN_FLOOD, tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], {
+  const flood = await ns.run("/usr/bin/python3", [synFloodScript, tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], {
     timeoutMs: COMMAND_MS,
   });
   expect(flood.code, flood.stderr).toBe(0);
@@ -325,9 +324,13 @@ describeRequiring(
         const neigh = (await ns.run("ip", ["-6", "neigh", "show", UNIKERNEL_IP6])).stdout.toString();
         const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
         expect(mac, neigh).toBeDefined();
-        const flood = await ns.run("/usr/bin/python3", [SYN_FLOOD, tap, mac!, UNIKERNEL_IP6, "80", String(FLOOD)], {
-          timeoutMs: COMMAND_MS,
-        });
+        const flood = await ns.run(
+          "/usr/bin/python3",
+          [synFloodScript, tap, mac!, UNIKERNEL_IP6, "80", String(FLOOD)],
+          {
+            timeoutMs: COMMAND_MS,
+          },
+        );
         expect(flood.code, flood.stderr).toBe(0);
         expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
         await fetch("-6", `[${UNIKERNEL_IP6}]`);

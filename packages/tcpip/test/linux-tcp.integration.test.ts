@@ -6,11 +6,10 @@
 
 import type { ChildProcess, StdioOptions } from "node:child_process";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { describeRequiring, missingScapy, waitFor } from "@mirage-ts/test-support";
+import { describeRequiring, missingScapy, synFloodScript, waitFor } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, SCAPY_MS, TEST_MS, transferMs } from "./helpers/limits.js";
-import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
+import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable(["curl", "ss"]) ?? missingScapy();
 
@@ -134,7 +133,7 @@ for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly 
         expect(bodySha256).not.toBe("");
         const flood = lab.ns.spawn(
           "/usr/bin/python3",
-          [join(FIXTURES, "syn-flood.py"), lab.tap, "02:00:00:00:00:02", "10.99.0.2", String(HTTP_PORT), "5000"],
+          [synFloodScript, lab.tap, "02:00:00:00:00:02", "10.99.0.2", String(HTTP_PORT), "5000"],
           { stdio: PIPES },
         );
         let floodOutput = "";

@@ -34,5 +34,6 @@ export {
   socatTunnel,
   startDnsmasq,
   startRadvd,
+  synFloodScript,
   waitFor,
 } from "./netns.js";

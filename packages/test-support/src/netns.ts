@@ -10,5 +10,6 @@ export {
   type SpawnOptions,
 } from "./namespace.js";
 export { type Dnsmasq, startDnsmasq, startRadvd } from "./peer-daemons.js";
+export { synFloodScript } from "./peer-scripts.js";
 export { type SocatTunnel, type SocatTunnelOptions, freeUdpPort, socatTunnel } from "./socat-tunnel.js";
 export { COMMAND_MS, WAIT_MS, waitFor } from "./wait.js";
