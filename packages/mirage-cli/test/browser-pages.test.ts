@@ -24,7 +24,6 @@ register("echo-client", [client.$(genericStackv4v6(defaultNetwork))]);
 // Sends --bytes of a known pattern to --server's echo port while reading the echo, then compares.
 const CLIENT = `import { info, intConv, logSource, opt, registerArg, stringConv } from "@mirage-ts/mirage-runtime";
 import { Ipaddr, type Stack, ppTcpError } from "@mirage-ts/mirage-types";
-import { unikernel } from "./support/unikernel-link.js";
 const log = logSource("echo-client");
 const server = registerArg(opt(stringConv, "10.0.0.2", info(["server"], { doc: "The echo server." })));
 const bytes = registerArg(opt(intConv, 1024, info(["bytes"], { doc: "How many bytes to send." })));
