@@ -2,6 +2,7 @@
 // administrator makes one for a user), removed with `remove()` or at the process's exit.
 import { execFileSync } from "node:child_process";
 import { type Leftover, forget, removeAtExit } from "./leftovers.js";
+import { tellReaper } from "./reaper.js";
 
 /** `ip ...args` in the caller's own namespace: its standard output; throws with its error if it fails. */
 export function ip(...args: string[]): string {
@@ -43,9 +44,11 @@ export function createTap(name: string, options: { readonly user?: number } = {}
       } catch {
         // Already gone.
       }
+      tellReaper("-", "tap", name);
     },
     removeNow: () => tap.remove(),
   };
   removeAtExit(tap);
+  tellReaper("+", "tap", name);
   return tap;
 }

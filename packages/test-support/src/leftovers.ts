@@ -1,7 +1,8 @@
 // What the harness made and has not removed yet, removed when the process exits however it exits (a
 // failing hook that skipped `remove()`, an uncaught error, `process.exit`, or a signal: vitest ends
 // its worker processes with SIGTERM): a namespace never outlives the test process that made it, nor
-// do the processes it started.
+// do the processes it started. Where no listener can run (SIGKILL, or a signal's listener cut short),
+// the reaper (reaper.ts) removes them instead.
 
 /** Something that can be removed synchronously in an `exit` listener. */
 export interface Leftover {

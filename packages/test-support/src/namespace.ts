@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { linkExists } from "./host-links.js";
 import { type Leftover, forget, removeAtExit } from "./leftovers.js";
 import { namespaceName } from "./link-names.js";
+import { tellReaper } from "./reaper.js";
 import { COMMAND_MS, waitFor } from "./wait.js";
 
 /** Options of {@link Namespace.create}. */
@@ -75,6 +76,7 @@ export class Namespace implements Leftover {
     const ns = new Namespace(namespaceName(label));
     execFileSync("ip", ["netns", "add", ns.name], { stdio: ["ignore", "ignore", "pipe"] });
     removeAtExit(ns);
+    tellReaper("+", "ns", ns.name);
     ns.ip("link", "set", "lo", "up");
     const off = options.ipv6 === true ? 0 : 1;
     ns.sysctl(`net.ipv6.conf.all.disable_ipv6=${off}`, `net.ipv6.conf.default.disable_ipv6=${off}`);
@@ -150,7 +152,11 @@ export class Namespace implements Leftover {
    */
   track<T extends ChildProcess>(child: T): T {
     this.#children.add(child);
-    child.once("exit", () => this.#children.delete(child));
+    if (child.pid !== undefined) tellReaper("+", "pid", child.pid);
+    child.once("exit", () => {
+      this.#children.delete(child);
+      if (child.pid !== undefined) tellReaper("-", "pid", child.pid);
+    });
     return child;
   }
 
@@ -248,6 +254,7 @@ export class Namespace implements Leftover {
     } catch {
       // Already removed.
     }
+    tellReaper("-", "ns", this.name);
     if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 // The namespace harness itself: a namespace with a veth to another carries a ping and runs a peer
-// daemon, and removing it leaves nothing; a test that fails, or whose process exits, without removing
+// daemon, and removing it leaves nothing; a test that fails, exits its process or is killed without removing
 // its namespaces leaves nothing either (checked in `ip netns list`, the links, and the pids).
 import { execFile, execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -66,8 +66,9 @@ describeRequiring(missingNamespaces("ping", "dnsmasq", "ss"), "the namespace har
     }
   });
 
-  for (const mode of ["fail", "exit"] as const) {
-    it(`leaves nothing behind when a test ${mode === "fail" ? "fails" : "exits its process"} without removing`, async () => {
+  const modes = { fail: "fails", exit: "exits its process", kill: "is killed (SIGKILL)" } as const;
+  for (const [mode, what] of Object.entries(modes)) {
+    it(`leaves nothing behind when a test ${what} without removing`, async () => {
       const report = join(out, `report-${mode}.json`);
       const code = await new Promise<number>((resolve) => {
         const args = [vitestBin, "run", "--config", join(fixtures, "vitest.config.ts")];
@@ -83,9 +84,9 @@ describeRequiring(missingNamespaces("ping", "dnsmasq", "ss"), "the namespace har
         pids: number[];
       };
       expect(made.namespaces).toHaveLength(2);
-      for (const name of made.namespaces) expect(netnsList()).not.toContain(name);
-      for (const link of made.links) expect(allLinks()).not.toContain(link);
-      // Killed, then reaped by whoever inherited them: not at once.
+      // Removed as the process ends, or by the reaper just after: not at once.
+      for (const name of made.namespaces) await expect.poll(netnsList).not.toContain(name);
+      for (const link of made.links) await expect.poll(allLinks).not.toContain(link);
       for (const pid of made.pids) await expect.poll(() => alive(pid), { message: `pid ${pid}` }).toBe(false);
     });
   }
