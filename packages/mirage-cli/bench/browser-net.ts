@@ -13,10 +13,11 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { FrameSwitch } from "@mirage-ts/frame-switch";
 import { firstMissing, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support/host-checks";
+import { Namespace, interfaceName, waitFor } from "@mirage-ts/test-support/netns";
 import { WebSocket } from "ws";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "../test/support/browser.js";
-import { Netns, waitFor } from "../test/support/netns.js";
 import { exampleCopy, mirage, removeProject } from "../test/support/project.js";
+import { KERNEL, unikernel } from "../test/support/unikernel-link.js";
 
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 50_000);
 const FILE_BYTES = Number(process.env.BENCH_BYTES ?? 8 << 20);
@@ -35,7 +36,7 @@ async function framesPerSecond(): Promise<{ rate: number; dropped: number }> {
   let received = 0;
   b.on("message", () => received++);
   b.send(frame(1, 2)); // b is learned: a's frames go to b only.
-  await waitFor(() => s.stats().framesIn === 1, "the switch to learn b");
+  await waitFor("the switch to learn b", () => s.stats().framesIn === 1);
   const toB = frame(2, 1);
   const start = performance.now();
   for (let sent = 0; sent < FRAMES; sent++) {
@@ -43,7 +44,7 @@ async function framesPerSecond(): Promise<{ rate: number; dropped: number }> {
     while (a.bufferedAmount > 256 * 1024) await new Promise((resolve) => setImmediate(resolve));
     a.send(toB);
   }
-  await waitFor(() => received >= FRAMES - s.stats().queueDrops, "the frames to arrive");
+  await waitFor("the frames to arrive", () => received >= FRAMES - s.stats().queueDrops);
   const seconds = (performance.now() - start) / 1000;
   const dropped = s.stats().queueDrops;
   a.close();
@@ -65,8 +66,8 @@ async function built(target: string, big: Uint8Array): Promise<string> {
 }
 
 /** Mbit/s of curl downloading big.bin from inside the namespace. */
-async function download(ns: Netns): Promise<number> {
-  const r = await ns.exec("curl", [
+async function download(ns: Namespace): Promise<number> {
+  const r = await ns.run("curl", [
     "-sS",
     "-o",
     "/dev/null",
@@ -80,9 +81,9 @@ async function download(ns: Netns): Promise<number> {
 }
 
 /** Waits until curl gets the page from inside the namespace. */
-async function ready(ns: Netns): Promise<void> {
+async function ready(ns: Namespace): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    if ((await ns.exec("curl", ["-s", "-o", "/dev/null", "--max-time", "1", `http://${IP}:8080/`])).code === 0) return;
+    if ((await ns.run("curl", ["-s", "-o", "/dev/null", "--max-time", "1", `http://${IP}:8080/`])).code === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`http://${IP}:8080/ never answered`);
@@ -106,17 +107,18 @@ let pageRate = 0;
 let unixRate = 0;
 try {
   const browser = await launchChromium();
-  const ns = new Netns();
+  const ns = Namespace.create("mirage-cli");
+  const tap = interfaceName("mc");
   let sw: ChildProcess | undefined;
   const served = await serveDirectory(`${page}/dist`);
   try {
-    sw = spawn(process.execPath, [SWITCH, "--listen", "127.0.0.1:0", "--bridge", `tap:${ns.tap}`], {
+    sw = spawn(process.execPath, [SWITCH, "--listen", "127.0.0.1:0", "--bridge", `tap:${tap}`], {
       stdio: ["ignore", "pipe", "ignore"],
     });
     let out = "";
     sw.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    await waitFor(() => /listening on ws:/u.test(out), "mirage-switch to listen");
-    await ns.adoptTap();
+    await waitFor("mirage-switch to listen", () => /listening on ws:/u.test(out));
+    await ns.adopt(tap, KERNEL);
     const url = /ws:\/\/\S+/u.exec(out)![0];
     const query = `interface=${url}&ipv4=${IP}/24&l=${encodeURIComponent("*:warning")}`;
     const opened = await openPage(browser, `${served.url}index.html?${query}`);
@@ -127,20 +129,21 @@ try {
     if (sw?.exitCode === null) sw.kill("SIGTERM");
     await served.close();
     await browser.close();
-    ns.destroy();
+    await ns.remove();
   }
-  const ns2 = new Netns();
+  const ns2 = Namespace.create("mirage-cli");
+  const tap2 = interfaceName("mc");
   try {
-    ns2.unikernel(unix, "dist/static-website.mjs", [
-      `--interface=tap:${ns2.tap}`,
+    unikernel(ns2, unix, "dist/static-website.mjs", [
+      `--interface=tap:${tap2}`,
       `--ipv4=${IP}/24`,
       ...quiet.split(" "),
     ]);
-    await ns2.adoptTap();
+    await ns2.adopt(tap2, KERNEL);
     await ready(ns2);
     unixRate = await download(ns2);
   } finally {
-    ns2.destroy();
+    await ns2.remove();
   }
 } finally {
   await Promise.all([page, unix].map(removeProject));

@@ -6,8 +6,9 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { missingNamespaces, missingTapAddon } from "@mirage-ts/test-support/host-checks";
-import { Netns } from "../test/support/netns.js";
+import { Namespace, interfaceName } from "@mirage-ts/test-support/netns";
 import { ROOT, exampleCopy, mirage, removeProject } from "../test/support/project.js";
+import { KERNEL, unikernel } from "../test/support/unikernel-link.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ZONE = join(ROOT, "examples", "dns-primary", "zones", "example.com.zone");
@@ -24,9 +25,9 @@ const QUERIES = [
 ].join("\n");
 
 /** Queries per second dnsperf measures against `server`:`port` from inside the namespace. */
-async function dnsperf(ns: Netns, queries: string, server: string, port: number): Promise<number> {
+async function dnsperf(ns: Namespace, queries: string, server: string, port: number): Promise<number> {
   const args = ["-s", server, "-p", String(port), "-d", queries, "-l", String(SECONDS), "-c", "4", "-Q", "100000"];
-  const r = await ns.exec("dnsperf", args, "", (SECONDS + 30) * 1000);
+  const r = await ns.run("dnsperf", args, { timeoutMs: (SECONDS + 30) * 1000 });
   const out = r.stdout.toString();
   const match = /Queries per second:\s+([\d.]+)/u.exec(out);
   const lost = /Queries lost:\s+(\d+)/u.exec(out);
@@ -36,9 +37,9 @@ async function dnsperf(ns: Netns, queries: string, server: string, port: number)
 }
 
 /** Waits until dig gets an answer from inside the namespace. */
-async function ready(ns: Netns, server: string, port: number): Promise<void> {
+async function ready(ns: Namespace, server: string, port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const r = await ns.exec("dig", [
+    const r = await ns.run("dig", [
       `@${server}`,
       "-p",
       String(port),
@@ -77,17 +78,18 @@ await writeFile(
 );
 const results: Array<[string, number]> = [];
 try {
-  const ns = new Netns();
+  const ns = Namespace.create("mirage-cli");
+  const tap = interfaceName("mc");
   try {
-    ns.unikernel(dir, "dist/dns-primary.mjs", [`--interface=tap:${ns.tap}`, "--ipv4=10.99.0.2/24", "--rrl=0"]);
-    await ns.adoptTap();
+    unikernel(ns, dir, "dist/dns-primary.mjs", [`--interface=tap:${tap}`, "--ipv4=10.99.0.2/24", "--rrl=0"]);
+    await ns.adopt(tap, KERNEL);
     await ready(ns, "10.99.0.2", 53);
     results.push(["dns-primary, direct stack over the tap", await dnsperf(ns, queries, "10.99.0.2", 53)]);
-    ns.spawnInside("knotd", ["-c", knotConf]);
+    ns.spawn("knotd", ["-c", knotConf]);
     await ready(ns, "127.0.0.1", 5353);
     results.push(["Knot DNS (1 UDP worker, loopback)", await dnsperf(ns, queries, "127.0.0.1", 5353)]);
   } finally {
-    ns.destroy();
+    await ns.remove();
   }
 } finally {
   await removeProject(dir);

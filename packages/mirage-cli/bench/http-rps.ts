@@ -8,9 +8,10 @@
 import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { missingNamespaces, missingTapAddon } from "@mirage-ts/test-support/host-checks";
+import { Namespace, interfaceName } from "@mirage-ts/test-support/netns";
 import { makePki } from "@mirage-ts/test-support/pki";
-import { Netns } from "../test/support/netns.js";
 import { ROOT, exampleCopy, mirage, project, removeProject } from "../test/support/project.js";
+import { KERNEL, unikernel } from "../test/support/unikernel-link.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -35,17 +36,17 @@ async function configureAndBuild(dir: string, configure: readonly string[]): Pro
 }
 
 /** Waits until curl gets the page from inside the namespace. */
-async function ready(ns: Netns, url: string): Promise<void> {
+async function ready(ns: Namespace, url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    if ((await ns.exec("curl", ["-s", "-o", "/dev/null", "--max-time", "1", url])).code === 0) return;
+    if ((await ns.run("curl", ["-s", "-o", "/dev/null", "--max-time", "1", url])).code === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${url} never answered`);
 }
 
 /** Requests per second wrk measures against `url` from inside the namespace. */
-async function wrk(ns: Netns, url: string): Promise<number> {
-  const r = await ns.exec("wrk", ["-t1", "-c10", `-d${SECONDS}s`, url], "", (SECONDS + 30) * 1000);
+async function wrk(ns: Namespace, url: string): Promise<number> {
+  const r = await ns.run("wrk", ["-t1", "-c10", `-d${SECONDS}s`, url], { timeoutMs: (SECONDS + 30) * 1000 });
   const match = /Requests\/sec:\s+([\d.]+)/u.exec(r.stdout.toString());
   if (match === null) throw new Error(`wrk printed no rate: ${r.stdout.toString()}${r.stderr}`);
   return Number(match[1]);
@@ -61,8 +62,8 @@ async function buildTls(pki: ReturnType<typeof makePki>, configure: readonly str
 }
 
 /** HTTP/2 requests per second h2load measures against `url` (TLS, ALPN h2) from inside the namespace. */
-async function h2load(ns: Netns, url: string): Promise<number> {
-  const r = await ns.exec("h2load", ["-c10", "-m10", `-D${SECONDS}`, url], "", (SECONDS + 30) * 1000);
+async function h2load(ns: Namespace, url: string): Promise<number> {
+  const r = await ns.run("h2load", ["-c10", "-m10", `-D${SECONDS}`, url], { timeoutMs: (SECONDS + 30) * 1000 });
   const match = /finished in [\d.]+\w+, ([\d.]+) req\/s/u.exec(r.stdout.toString());
   if (match === null) throw new Error(`h2load printed no rate: ${r.stdout.toString()}${r.stderr}`);
   const failed = /(\d+) failed/u.exec(r.stdout.toString());
@@ -71,9 +72,9 @@ async function h2load(ns: Netns, url: string): Promise<number> {
 }
 
 /** New TLS handshakes per wall-clock second `openssl s_time -new` makes against `host:port`. */
-async function handshakes(ns: Netns, hostPort: string): Promise<number> {
+async function handshakes(ns: Namespace, hostPort: string): Promise<number> {
   const args = ["s_time", "-connect", hostPort, "-new", "-time", String(SECONDS)];
-  const r = await ns.exec("openssl", args, "", (SECONDS + 30) * 1000);
+  const r = await ns.run("openssl", args, { timeoutMs: (SECONDS + 30) * 1000 });
   const match = /(\d+) connections in (\d+) real seconds/u.exec(r.stdout.toString());
   if (match === null) throw new Error(`openssl s_time printed no count: ${r.stdout.toString()}${r.stderr}`);
   return Number(match[1]) / Math.max(1, Number(match[2]));
@@ -97,38 +98,40 @@ const results: Array<[string, number]> = [];
 const h2Results: Array<[string, number]> = [];
 const tlsResults: Array<[string, number]> = [];
 try {
-  const ns = new Netns();
+  const ns = Namespace.create("mirage-cli");
+  const tap = interfaceName("mc");
   try {
-    ns.unikernel(direct, "dist/static-website.mjs", [
-      `--interface=tap:${ns.tap}`,
+    unikernel(ns, direct, "dist/static-website.mjs", [
+      `--interface=tap:${tap}`,
       "--ipv4=10.99.0.2/24",
       "--port=80",
       ...quiet,
     ]);
-    await ns.adoptTap();
+    await ns.adopt(tap, KERNEL);
     await ready(ns, "http://10.99.0.2/index.html");
     results.push(["direct stack over the native tap", await wrk(ns, "http://10.99.0.2/index.html")]);
-    ns.spawnInside(process.execPath, [join(socket, "dist", "static-website.mjs"), "--port=8080", ...quiet]);
+    ns.spawn(process.execPath, [join(socket, "dist", "static-website.mjs"), "--port=8080", ...quiet]);
     await ready(ns, "http://127.0.0.1:8080/index.html");
     results.push(["host socket stack (--net=socket)", await wrk(ns, "http://127.0.0.1:8080/index.html")]);
   } finally {
-    ns.destroy();
+    await ns.remove();
   }
   // static-website-tls: a fresh namespace, the same two ways.
-  const tls = new Netns();
+  const tls = Namespace.create("mirage-cli");
+  const tlsTap = interfaceName("mc");
   try {
-    tls.unikernel(tlsDirect, "dist/https.mjs", [`--interface=tap:${tls.tap}`, "--ipv4=10.99.0.2/24", ...quiet]);
-    await tls.adoptTap();
+    unikernel(tls, tlsDirect, "dist/https.mjs", [`--interface=tap:${tlsTap}`, "--ipv4=10.99.0.2/24", ...quiet]);
+    await tls.adopt(tlsTap, KERNEL);
     await ready(tls, "http://10.99.0.2/index.html");
     h2Results.push(["direct stack over the native tap", await h2load(tls, "https://10.99.0.2/index.html")]);
     tlsResults.push(["direct stack over the native tap", await handshakes(tls, "10.99.0.2:443")]);
     const ports = ["--http-port=8080", "--https-port=8443"];
-    tls.spawnInside(process.execPath, [join(tlsSocket, "dist", "https.mjs"), ...ports, ...quiet]);
+    tls.spawn(process.execPath, [join(tlsSocket, "dist", "https.mjs"), ...ports, ...quiet]);
     await ready(tls, "http://127.0.0.1:8080/index.html");
     h2Results.push(["host socket stack (--net=socket)", await h2load(tls, "https://127.0.0.1:8443/index.html")]);
     tlsResults.push(["host socket stack (--net=socket)", await handshakes(tls, "127.0.0.1:8443")]);
   } finally {
-    tls.destroy();
+    await tls.remove();
   }
 } finally {
   pki.remove();

@@ -4,13 +4,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { describeRequiring, firstMissing, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
+import {
+  Namespace,
+  describeRequiring,
+  firstMissing,
+  interfaceName,
+  missingNamespaces,
+  missingTapAddon,
+  startDnsmasq,
+  waitFor,
+} from "@mirage-ts/test-support";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { Netns, waitFor } from "./support/netns.js";
 import { configureAndBuild, exampleCopy, removeProject } from "./support/project.js";
+import { KERNEL } from "./support/unikernel-link.js";
 
 const LEASED = "10.99.0.2";
 const SWITCH = fileURLToPath(new URL("../../frame-switch/bin/mirage-switch.mjs", import.meta.url));
@@ -30,7 +39,7 @@ async function startSwitch(tap: string): Promise<{ child: ChildProcess; url: str
   let err = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (err += d.toString()));
-  await waitFor(() => /listening on ws:/u.test(out) || child.exitCode !== null, "mirage-switch to listen");
+  await waitFor("mirage-switch to listen", () => /listening on ws:/u.test(out) || child.exitCode !== null);
   if (child.exitCode !== null) throw new Error(`mirage-switch exited: ${err}`);
   return { child, url: /ws:\/\/\S+/u.exec(out)![0], stderr: () => err };
 }
@@ -54,20 +63,21 @@ describeRequiring(missing, "static-website in a page, on the switch bridged to a
   it("takes a DHCP lease, answers ping and serves 10 MB intact", {
     timeout: buildsMs(1, transferMs(big.length)),
   }, async () => {
-    const ns = new Netns();
+    const ns = Namespace.create("mirage-cli");
+    const tap = interfaceName("mc");
     let sw: Awaited<ReturnType<typeof startSwitch>> | undefined;
     const served = await serveDirectory(`${dir}/dist`);
     try {
-      sw = await startSwitch(ns.tap);
-      await ns.adoptTap();
-      ns.dnsmasq(LEASED);
+      sw = await startSwitch(tap);
+      await ns.adopt(tap, KERNEL);
+      await startDnsmasq(ns, tap, `${LEASED},${LEASED},255.255.255.0,1h`);
       const page = await openPage(browser, `${served.url}index.html?interface=${sw.url}`);
       try {
         await page.printed("serving on port 8080", WAIT_MS);
         await page.printed(LEASED, WAIT_MS);
-        const ping = await ns.exec("ping", ["-c", "3", "-W", "5", LEASED]);
+        const ping = await ns.run("ping", ["-c", "3", "-W", "5", LEASED]);
         expect(ping.code, ping.stdout.toString()).toBe(0);
-        const curl = await ns.exec("curl", [
+        const curl = await ns.run("curl", [
           "-sS",
           "--max-time",
           String(transferMs(big.length) / 1000),
@@ -84,7 +94,7 @@ describeRequiring(missing, "static-website in a page, on the switch bridged to a
     } finally {
       await served.close();
       if (sw !== undefined && sw.child.exitCode === null) sw.child.kill("SIGTERM");
-      ns.destroy();
+      await ns.remove();
     }
   });
 });

@@ -4,12 +4,11 @@
 // frames went page to page.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describeRequiring } from "@mirage-ts/test-support";
+import { describeRequiring, waitFor } from "@mirage-ts/test-support";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { chromiumMissing, launchChromium, openPage, serveDirectory } from "./support/browser.js";
 import { WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { waitFor } from "./support/netns.js";
 import { configureAndBuild, exampleCopy, project, removeProject } from "./support/project.js";
 
 const SWITCH = fileURLToPath(new URL("../../frame-switch/bin/mirage-switch.mjs", import.meta.url));
@@ -79,7 +78,7 @@ describeRequiring(chromiumMissing, "two pages on mirage-switch: tcp-echo and a c
     sw = spawn(process.execPath, [SWITCH, "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "ignore"] });
     let out = "";
     sw.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-    await waitFor(() => /listening on ws:/u.test(out), "mirage-switch to listen");
+    await waitFor("mirage-switch to listen", () => /listening on ws:/u.test(out));
     url = /ws:\/\/\S+/u.exec(out)![0];
   }, buildsMs(2));
 

@@ -5,11 +5,18 @@
 // larger tap queue, the direct stack reset tens of clients that believed they were connected and took up
 // to 35 s.
 import { join } from "node:path";
-import { describeRequiring, itRequiring, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
+import {
+  Namespace,
+  describeRequiring,
+  interfaceName,
+  itRequiring,
+  missingNamespaces,
+  missingTapAddon,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, buildsMs } from "./support/limits.js";
-import { Netns } from "./support/netns.js";
 import { exampleCopy, mirage, removeProject } from "./support/project.js";
+import { KERNEL, socketPeer, unikernel } from "./support/unikernel-link.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const CLIENTS = 2000;
@@ -23,10 +30,10 @@ interface Burst {
 }
 
 /** Runs the burst from the namespace's kernel side (with room for its sockets) and returns what it saw. */
-async function burst(ns: Netns): Promise<Burst> {
+async function burst(ns: Namespace): Promise<Burst> {
   const script = `ulimit -n ${4 * CLIENTS}; exec "$0" "$@"`;
   const args = ["-c", script, process.execPath, CLIENT, UNIKERNEL_IP, "80", String(CLIENTS)];
-  const r = await ns.exec("sh", args, "", COMMAND_MS);
+  const r = await ns.run("sh", args, { timeoutMs: COMMAND_MS });
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout.toString()) as Burst;
 }
@@ -62,18 +69,19 @@ describeRequiring(missingNamespaces("curl"), `${CLIENTS} clients connecting at o
   for (const [name, missing] of cases) {
     const title = `on ${name}: every one established and answered, none reset`;
     itRequiring(missing, title, { timeout: RUN_TEST_MS + COMMAND_MS }, async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
+      const tap = interfaceName("mc");
       try {
         const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80", "-l", "*:warning"];
         if (name.startsWith("the direct")) {
-          ns.unikernel(direct, "dist/static-website.mjs", [`--interface=tap:${ns.tap}`, ...args]);
-          await ns.adoptTap();
+          unikernel(ns, direct, "dist/static-website.mjs", [`--interface=tap:${tap}`, ...args]);
+          await ns.adopt(tap, KERNEL);
         } else {
-          ns.veth(UNIKERNEL_IP);
-          ns.unikernel(socket, "dist/static-website.mjs", args, { peer: true });
+          const peer = socketPeer(ns, tap, UNIKERNEL_IP);
+          unikernel(peer, socket, "dist/static-website.mjs", args, { inside: true });
         }
         for (const end = Date.now() + COMMAND_MS; ; ) {
-          const r = await ns.exec("curl", ["-sf", "-o", "/dev/null", `http://${UNIKERNEL_IP}/`]);
+          const r = await ns.run("curl", ["-sf", "-o", "/dev/null", `http://${UNIKERNEL_IP}/`]);
           if (r.code === 0) break;
           if (Date.now() > end) throw new Error(`static-website never answered: ${r.stderr}`);
         }
@@ -81,7 +89,7 @@ describeRequiring(missingNamespaces("curl"), `${CLIENTS} clients connecting at o
         results.push(`  ${name.padEnd(46)} ${JSON.stringify(seen)}`);
         expect(seen).toMatchObject({ connected: CLIENTS, answered: CLIENTS, errors: {} });
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
   }

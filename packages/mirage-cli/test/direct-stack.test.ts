@@ -4,31 +4,43 @@
 // static-website is also built with `--net=socket` and held to the same checks on the host's
 // sockets, run in a second namespace behind a veth so curl and the SYN flood cross a link to it.
 import { createHash, randomBytes } from "node:crypto";
-import { join } from "node:path";
 import {
+  Namespace,
   describeRequiring,
+  interfaceName,
   itRequiring,
   missingNamespaces,
   missingScapy,
   missingTapAddon,
+  startDnsmasq,
+  synFloodScript,
+  waitFor,
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { KERNEL_IP, KERNEL_IP6, Netns, type Running, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
-import { ROOT, built, removeProject } from "./support/project.js";
+import { built, removeProject } from "./support/project.js";
+import {
+  KERNEL,
+  KERNEL_DUAL,
+  KERNEL_IP,
+  KERNEL_IP6,
+  type Running,
+  socketPeer,
+  udpInterface,
+  unikernel,
+} from "./support/unikernel-link.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const UNIKERNEL_IP6 = "fd00:99::2";
-const SYN_FLOOD = join(ROOT, "packages", "tcpip", "test", "fixtures", "syn-flood.py");
 const FLOOD = 3000;
 // The SYN flood of the static-website checks needs scapy; the tap cases need the native addon too.
 const unavailable = missingNamespaces("nc", "curl", "dnsmasq", "/usr/bin/python3") ?? missingScapy();
 const noTap = unavailable ?? missingTapAddon();
 
-/** The frames the kernel has sent out of `ns`'s link (the tap or the veth end) towards the unikernel. */
-async function sentFrames(ns: Netns): Promise<number> {
-  const r = await ns.exec("cat", [`/sys/class/net/${ns.tap}/statistics/tx_packets`]);
+/** The frames the kernel has sent out of `ns`'s link `tap` (the tap or the veth end) towards the unikernel. */
+async function sentFrames(ns: Namespace, tap: string): Promise<number> {
+  const r = await ns.run("cat", [`/sys/class/net/${tap}/statistics/tx_packets`]);
   expect(r.code, r.stderr).toBe(0);
   return Number(r.stdout.toString());
 }
@@ -65,11 +77,11 @@ function tcpInSegs(snmp: string): number {
  * the HTTP checks, a flood of spoofed SYNs goes out of that link at it, and the site must still
  * serve the 10 MB file intact.
  */
-async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buffer): Promise<void> {
-  await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
+async function checkWebsite(ns: Namespace, tap: string, { uk, tcpSegmentsIn }: Website, big: Buffer): Promise<void> {
+  await waitFor("the unikernel to listen", () => uk.stderr().includes("serving on port 80"));
   const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
   const curl = async (...args: string[]) => {
-    const r = await ns.exec("curl", ["-sS", "--max-time", String(transferMs(big.length) / 1000), ...args]);
+    const r = await ns.run("curl", ["-sS", "--max-time", String(transferMs(big.length) / 1000), ...args]);
     expect(r.code, r.stderr).toBe(0);
     return r.stdout;
   };
@@ -103,22 +115,19 @@ async function checkWebsite(ns: Netns, { uk, tcpSegmentsIn }: Website, big: Buff
   expect(tail.equals(big.subarray(big.length - 1000))).toBe(true);
   expect(uk.stderr()).toContain(`"GET /big.bin HTTP/1.1" 200 ${big.length}`);
   // Thousands of spoofed SYNs (tcpip's scapy fixture) out of the link, then the site must still serve curl.
-  const neigh = (await ns.exec("ip", ["neigh", "show", UNIKERNEL_IP])).stdout.toString();
+  const neigh = (await ns.run("ip", ["neigh", "show", UNIKERNEL_IP])).stdout.toString();
   const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
   expect(mac, neigh).toBeDefined();
-  const sentBefore = await sentFrames(ns);
+  const sentBefore = await sentFrames(ns, tap);
   const segmentsBefore = await tcpSegmentsIn?.();
-  const flood = await ns.exec(
-    "/usr/bin/python3",
-    [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)],
-    "",
-    COMMAND_MS,
-  );
+  const flood = await ns.run("/usr/bin/python3", [synFloodScript, tap, mac!, UNIKERNEL_IP, "80", String(FLOOD)], {
+    timeoutMs: COMMAND_MS,
+  });
   expect(flood.code, flood.stderr).toBe(0);
   expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
   // The flood left by the link (the counters also take ARP and curl's segments, hence >=), and
   // where the stack's counter can be read, its TCP took them in.
-  expect((await sentFrames(ns)) - sentBefore).toBeGreaterThanOrEqual(FLOOD);
+  expect((await sentFrames(ns, tap)) - sentBefore).toBeGreaterThanOrEqual(FLOOD);
   if (tcpSegmentsIn !== undefined && segmentsBefore !== undefined)
     expect((await tcpSegmentsIn()) - segmentsBefore).toBeGreaterThanOrEqual(FLOOD);
   expect(sha256(await curl(url("/big.bin")))).toBe(sha256(big));
@@ -153,10 +162,11 @@ describeRequiring(
     });
 
     it("network --net=direct --no-dhcp over a UDP tunnel logs a kernel peer and what it sent", async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
+      const tap = interfaceName("mc");
       try {
-        const spec = await ns.udpTunnel();
-        const uk = ns.unikernel(fixed, "dist/network.mjs", [
+        const spec = await udpInterface(ns, tap);
+        const uk = unikernel(ns, fixed, "dist/network.mjs", [
           `--interface=${spec}`,
           `--ipv4=${UNIKERNEL_IP}/24`,
           "--port=8080",
@@ -164,7 +174,7 @@ describeRequiring(
         await talk(ns, uk, UNIKERNEL_IP, 8080, "hello over udp");
         expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
 
@@ -173,17 +183,18 @@ describeRequiring(
       "network --net=direct --no-dhcp over a tap logs a kernel peer and what it sent",
       {},
       async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         try {
-          const uk = ns.unikernel(fixed, "dist/network.mjs", [
-            `--interface=tap:${ns.tap}`,
+          const uk = unikernel(ns, fixed, "dist/network.mjs", [
+            `--interface=tap:${tap}`,
             `--ipv4=${UNIKERNEL_IP}/24`,
             "--port=9090",
           ]);
-          await ns.adoptTap();
+          await ns.adopt(tap, KERNEL);
           await talk(ns, uk, UNIKERNEL_IP, 9090, "hello over a tap");
         } finally {
-          ns.destroy();
+          await ns.remove();
         }
       },
     );
@@ -193,65 +204,68 @@ describeRequiring(
       "network --net=direct over a tap takes its address from dnsmasq and serves on it",
       {},
       async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         try {
           const leased = "10.99.0.50";
-          const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=tap:${ns.tap}`]);
-          await ns.adoptTap();
-          ns.dnsmasq(leased);
+          const uk = unikernel(ns, dhcp, "dist/network.mjs", [`--interface=tap:${tap}`]);
+          await ns.adopt(tap, KERNEL);
+          await startDnsmasq(ns, tap, `${leased},${leased},255.255.255.0,1h`);
           await talk(ns, uk, leased, 8080, "hello after DHCP");
           expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
         } finally {
-          ns.destroy();
+          await ns.remove();
         }
       },
     );
 
     it("network --net=direct over a UDP tunnel takes its address from dnsmasq", async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
+      const tap = interfaceName("mc");
       try {
         const leased = "10.99.0.60";
-        const spec = await ns.udpTunnel();
-        ns.dnsmasq(leased);
-        const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8081"]);
+        const spec = await udpInterface(ns, tap);
+        await startDnsmasq(ns, tap, `${leased},${leased},255.255.255.0,1h`);
+        const uk = unikernel(ns, dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8081"]);
         await talk(ns, uk, leased, 8081, "hello after DHCP over udp");
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
 
     it("tcp-echo --net=direct over a UDP tunnel echoes what the kernel sends", async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
+      const tap = interfaceName("mc");
       try {
-        const spec = await ns.udpTunnel();
-        const uk = ns.unikernel(echo, "dist/tcp-echo.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`]);
-        await waitFor(() => uk.stderr().includes("echoing on port 7"), "the unikernel to listen");
+        const spec = await udpInterface(ns, tap);
+        const uk = unikernel(ns, echo, "dist/tcp-echo.mjs", [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`]);
+        await waitFor("the unikernel to listen", () => uk.stderr().includes("echoing on port 7"));
         const text = Array.from({ length: 2000 }, (_, i) => `line ${i}\n`).join("");
-        const echoed = await ns.exec("nc", ["-N", "-w", String(WAIT_MS / 1000), UNIKERNEL_IP, "7"], text);
+        const echoed = await ns.run("nc", ["-N", "-w", String(WAIT_MS / 1000), UNIKERNEL_IP, "7"], { input: text });
         expect(echoed.code, echoed.stderr).toBe(0);
         expect(echoed.stdout.toString()).toBe(text);
-        await waitFor(() => uk.stderr().includes("closed after"), "the unikernel to log the close");
+        await waitFor("the unikernel to log the close", () => uk.stderr().includes("closed after"));
         expect(uk.stderr()).toContain(`[INFO] [tcp-echo] ${KERNEL_IP}:`);
         expect(uk.stderr()).toContain(`closed after ${text.length} bytes`);
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
 
     /** Starts static-website on `backend` at UNIKERNEL_IP:80, at the far end of `ns`'s link. */
-    async function startWebsite(ns: Netns, backend: Backend): Promise<Website> {
+    async function startWebsite(ns: Namespace, tap: string, backend: Backend): Promise<Website> {
       const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80"];
       if (backend === "socket") {
-        ns.veth(UNIKERNEL_IP);
-        const uk = ns.unikernel(socketWebsite, "dist/static-website.mjs", args, { peer: true });
+        const peer = socketPeer(ns, tap, UNIKERNEL_IP);
+        const uk = unikernel(peer, socketWebsite, "dist/static-website.mjs", args, { inside: true });
         return {
           uk,
-          tcpSegmentsIn: async () => tcpInSegs((await ns.execPeer("cat", ["/proc/net/snmp"])).stdout.toString()),
+          tcpSegmentsIn: async () => tcpInSegs((await peer.run("cat", ["/proc/net/snmp"])).stdout.toString()),
         };
       }
-      const spec = backend === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
-      const uk = ns.unikernel(website, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
-      if (backend === "tap") await ns.adoptTap();
+      const spec = backend === "tap" ? `tap:${tap}` : await udpInterface(ns, tap);
+      const uk = unikernel(ns, website, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
+      if (backend === "tap") await ns.adopt(tap, KERNEL);
       return { uk };
     }
 
@@ -262,11 +276,12 @@ describeRequiring(
         `static-website ${BACKENDS[backend]} serves curl: ` +
         "keep-alive, HEAD, 404, ranges, 10 MB intact, and a SYN flood";
       itRequiring(missing, title, { timeout: RUN_TEST_MS + 2 * transferMs(big.length) + COMMAND_MS }, async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         try {
-          await checkWebsite(ns, await startWebsite(ns, backend), big);
+          await checkWebsite(ns, tap, await startWebsite(ns, tap, backend), big);
         } finally {
-          ns.destroy();
+          await ns.remove();
         }
       });
     }
@@ -275,20 +290,21 @@ describeRequiring(
       "static-website --net=direct (genericStackv4v6) answers curl -6 and curl -4 with the 10 MB file intact, " +
       "and curl -6 again after an IPv6 SYN flood";
     it(dualTitle, { timeout: RUN_TEST_MS + 3 * transferMs(big.length) + COMMAND_MS }, async () => {
-      const ns = new Netns({ ipv6: true });
+      const ns = Namespace.create("mirage-cli", { ipv6: true });
+      const tap = interfaceName("mc");
       try {
-        const spec = await ns.udpTunnel();
-        const uk = ns.unikernel(website, "dist/static-website.mjs", [
+        const spec = await udpInterface(ns, tap, KERNEL_DUAL);
+        const uk = unikernel(ns, website, "dist/static-website.mjs", [
           `--interface=${spec}`,
           `--ipv4=${UNIKERNEL_IP}/24`,
           `--ipv6=${UNIKERNEL_IP6}/64`,
           "--port=80",
         ]);
-        await waitFor(() => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`), "DAD of the IPv6 address");
-        await waitFor(() => uk.stderr().includes("serving on port 80"), "the unikernel to listen");
+        await waitFor("DAD of the IPv6 address", () => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`));
+        await waitFor("the unikernel to listen", () => uk.stderr().includes("serving on port 80"));
         const sha256 = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
         const fetch = async (family: "-4" | "-6", host: string) => {
-          const r = await ns.exec("curl", [
+          const r = await ns.run("curl", [
             family,
             "-sS",
             "--max-time",
@@ -305,32 +321,33 @@ describeRequiring(
           expect(uk.stderr()).toMatch(new RegExp(`${peer}:\\d+ "GET /big\\.bin HTTP/1\\.1" 200 ${big.length}`, "u"));
         }
         // An IPv6 SYN flood (SYN cookies over IPv6; on-link sources wait on ND), then curl -6 still gets the file.
-        const neigh = (await ns.exec("ip", ["-6", "neigh", "show", UNIKERNEL_IP6])).stdout.toString();
+        const neigh = (await ns.run("ip", ["-6", "neigh", "show", UNIKERNEL_IP6])).stdout.toString();
         const mac = /lladdr ([0-9a-f:]{17})/u.exec(neigh)?.[1];
         expect(mac, neigh).toBeDefined();
-        const flood = await ns.exec(
+        const flood = await ns.run(
           "/usr/bin/python3",
-          [SYN_FLOOD, ns.tap, mac!, UNIKERNEL_IP6, "80", String(FLOOD)],
-          "",
-          COMMAND_MS,
+          [synFloodScript, tap, mac!, UNIKERNEL_IP6, "80", String(FLOOD)],
+          {
+            timeoutMs: COMMAND_MS,
+          },
         );
         expect(flood.code, flood.stderr).toBe(0);
         expect(JSON.parse(flood.stdout.toString())).toEqual({ syns: FLOOD });
         await fetch("-6", `[${UNIKERNEL_IP6}]`);
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
 
     it("network --net=direct with a malformed --interface fails with the accepted forms", async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
       try {
-        const uk = ns.unikernel(fixed, "dist/network.mjs", ["--interface=udp:nope"]);
+        const uk = unikernel(ns, fixed, "dist/network.mjs", ["--interface=udp:nope"]);
         const code = await new Promise<number | null>((resolve) => uk.child.on("exit", resolve));
         expect(code).not.toBe(0);
         expect(uk.stderr()).toContain("expected tap:NAME, NAME or udp:LOCAL,REMOTE");
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
   },

@@ -8,17 +8,20 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  Namespace,
   describeRequiring,
   firstMissing,
   freePort,
+  interfaceName,
   itRequiring,
   missingNamespaces,
   missingTools,
+  waitFor,
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { WAIT_MS, buildsMs } from "./support/limits.js";
-import { KERNEL_IP, Netns, waitFor } from "./support/netns.js";
 import { built, node, removeProject } from "./support/project.js";
+import { KERNEL_IP, udpInterface, unikernel } from "./support/unikernel-link.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const SECRET = "c2VjcmV0LWtleS1mb3ItbWlyYWdlLXRzLWRucy10ZXN0cw==";
@@ -105,17 +108,18 @@ describeRequiring(
     });
 
     it("dns-primary on the direct stack answers dig and kdig in a namespace", async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
+      const tap = interfaceName("mc");
       try {
-        const spec = await ns.udpTunnel();
-        const uk = ns.unikernel(direct, "dist/dns-primary.mjs", [
+        const spec = await udpInterface(ns, tap);
+        const uk = unikernel(ns, direct, "dist/dns-primary.mjs", [
           `--interface=${spec}`,
           `--ipv4=${UNIKERNEL_IP}/24`,
           `--tsig-key=${KEY}`,
         ]);
-        await waitFor(() => uk.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+        await waitFor("dns-primary to listen", () => uk.stderr().includes("listening on UDP and TCP port 53"));
         const dig = async (...args: string[]) => {
-          const r = await ns.exec("dig", [`@${UNIKERNEL_IP}`, "+time=5", "+tries=3", ...args]);
+          const r = await ns.run("dig", [`@${UNIKERNEL_IP}`, "+time=5", "+tries=3", ...args]);
           expect(r.code, r.stderr).toBe(0);
           return r.stdout.toString();
         };
@@ -134,10 +138,10 @@ describeRequiring(
         expect(await dig("+bufsize=1232", "many.big.test", "A")).toMatch(/EDNS: version: 0, flags:; udp: 1232/);
         expect(await dig("-y", KEY, "AXFR", "example.com")).toMatch(/XFR size: 23 records/);
         expect(await dig("AXFR", "example.com")).toContain("Transfer failed.");
-        const k = await ns.exec("kdig", [`@${UNIKERNEL_IP}`, "-y", KEY, "AXFR", "big.test"]);
+        const k = await ns.run("kdig", [`@${UNIKERNEL_IP}`, "-y", KEY, "AXFR", "big.test"]);
         expect(k.stdout.toString()).toMatch(/Received \d+ B \(1 messages, 44 records\)/);
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
 
@@ -146,21 +150,22 @@ describeRequiring(
       "a Knot DNS secondary takes a new serial from dns-primary on the direct stack by AXFR after NOTIFY",
       {},
       async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         const rundir = await mkdtemp(join(tmpdir(), "dns-knot-"));
         const zoneFile = join(direct, "zones", "example.com.zone");
         const original = await readFile(zoneFile, "utf8");
         try {
-          const spec = await ns.udpTunnel();
+          const spec = await udpInterface(ns, tap);
           const args = [`--interface=${spec}`, `--ipv4=${UNIKERNEL_IP}/24`, `--tsig-key=${KEY}`];
-          const first = ns.unikernel(direct, "dist/dns-primary.mjs", args);
-          await waitFor(() => first.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+          const first = unikernel(ns, direct, "dist/dns-primary.mjs", args);
+          await waitFor("dns-primary to listen", () => first.stderr().includes("listening on UDP and TCP port 53"));
           await writeFile(join(rundir, "knot.conf"), knotConf(rundir));
-          const knot = ns.spawnInside("knotd", ["-c", join(rundir, "knot.conf")]);
+          const knot = ns.spawn("knotd", ["-c", join(rundir, "knot.conf")]);
           let log = "";
           knot.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
           const web = async () =>
-            (await ns.exec("kdig", [`@${KERNEL_IP}`, "+short", "web.example.com", "A"])).stdout.toString().trim();
+            (await ns.run("kdig", [`@${KERNEL_IP}`, "+short", "web.example.com", "A"])).stdout.toString().trim();
           // Knot bootstraps serial 2026120501 from the first run by AXFR under the key.
           await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.80");
           // Its next refresh is two hours away (the SOA's refresh): only the NOTIFY of a second run,
@@ -168,11 +173,11 @@ describeRequiring(
           first.child.kill("SIGTERM");
           await new Promise((resolve) => first.child.once("exit", resolve));
           await writeFile(zoneFile, original.replace("2026120501", "2026120502").replace("192.0.2.80", "192.0.2.81"));
-          const second = ns.unikernel(direct, "dist/dns-primary.mjs", [...args, `--notify=${KERNEL_IP}:53`]);
-          await waitFor(() => second.stderr().includes("listening on UDP and TCP port 53"), "dns-primary to listen");
+          const second = unikernel(ns, direct, "dist/dns-primary.mjs", [...args, `--notify=${KERNEL_IP}:53`]);
+          await waitFor("dns-primary to listen", () => second.stderr().includes("listening on UDP and TCP port 53"));
           await expect.poll(web, { timeout: WAIT_MS, interval: 200 }).toBe("192.0.2.81");
           const acknowledged = `NOTIFY for example.com acknowledged by ${KERNEL_IP}:53`;
-          await waitFor(() => second.stderr().includes(acknowledged), "dns-primary to log Knot's answer");
+          await waitFor("dns-primary to log Knot's answer", () => second.stderr().includes(acknowledged));
           // The NOTIFY came first, then the transfer (under the key Knot's remote requires) of the new serial.
           const notified = log.search(
             /\[example\.com\.\] notify, incoming, remote 10\.99\.0\.2@\d+, serial 2026120502/,
@@ -184,7 +189,7 @@ describeRequiring(
           expect(updated, log).toBeGreaterThan(notified);
           expect(log.slice(notified, updated)).toMatch(/AXFR, incoming, remote 10\.99\.0\.2@53, finished/);
         } finally {
-          ns.destroy();
+          await ns.remove();
           await writeFile(zoneFile, original);
           await rm(rundir, { recursive: true, force: true });
         }
@@ -196,11 +201,12 @@ describeRequiring(
       "dns-resolve on the direct stack resolves a name through dnsmasq and connects to it by name",
       {},
       async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         try {
           // dnsmasq and the server listen on every address of the namespace before the tap is there, so the
           // unikernel binds its tunnel port right after the port was found free.
-          const dnsmasq = ns.spawnInside("dnsmasq", [
+          const dnsmasq = ns.spawn("dnsmasq", [
             "--no-daemon",
             "--conf-file=/dev/null",
             "--no-resolv",
@@ -213,12 +219,12 @@ describeRequiring(
           ]);
           let queries = "";
           dnsmasq.stderr?.on("data", (chunk: Buffer) => (queries += chunk.toString()));
-          const server = ns.spawnInside(process.execPath, ["-e", HTTP_SERVER]);
+          const server = ns.spawn(process.execPath, ["-e", HTTP_SERVER]);
           let requests = "";
           server.stderr?.on("data", (chunk: Buffer) => (requests += chunk.toString()));
-          await waitFor(() => queries.includes("started") && requests.includes("listening"), "dnsmasq and the server");
-          const spec = await ns.udpTunnel();
-          const uk = ns.unikernel(resolveDirect, "dist/dns-resolve.mjs", [
+          await waitFor("dnsmasq and the server", () => queries.includes("started") && requests.includes("listening"));
+          const spec = await udpInterface(ns, tap);
+          const uk = unikernel(ns, resolveDirect, "dist/dns-resolve.mjs", [
             `--interface=${spec}`,
             `--ipv4=${UNIKERNEL_IP}/24`,
             `--dns-servers=udp:${KERNEL_IP}:53`,
@@ -226,7 +232,7 @@ describeRequiring(
             "--family=4",
             "--http-port=8080",
           ]);
-          await waitFor(() => /queries sent|error/i.test(uk.stderr()), "dns-resolve to finish");
+          await waitFor("dns-resolve to finish", () => /queries sent|error/i.test(uk.stderr()));
           const out = uk.stderr();
           expect(out).toContain(`web.test has address ${KERNEL_IP}`);
           expect(out).toContain(`connected to ${KERNEL_IP} port 8080`);
@@ -236,7 +242,7 @@ describeRequiring(
           expect(queries.match(/query\[A\] web\.test from 10\.99\.0\.2/gi)?.length, queries).toBe(1);
           expect(requests).toContain("GET / HTTP/1.0\r\nHost: web.test\r\n\r\n");
         } finally {
-          ns.destroy();
+          await ns.remove();
         }
       },
     );
@@ -250,7 +256,7 @@ describeRequiring(
       let stderr = "";
       primary.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       try {
-        await waitFor(() => stderr.includes(`listening on UDP and TCP port ${port}`), "dns-primary to listen");
+        await waitFor("dns-primary to listen", () => stderr.includes(`listening on UDP and TCP port ${port}`));
         const servers = `--dns-servers=udp:127.0.0.1:${port}`;
         const found = await node(resolve, ["dist/dns-resolve.mjs", "--domain-name=alias.example.com", servers]);
         expect(found.code, found.stderr).toBe(0);

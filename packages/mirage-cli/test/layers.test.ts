@@ -4,12 +4,22 @@
 // the Linux kernel in a network namespace, over a socat UDP tunnel.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describeRequiring, itRequiring, missingNamespaces, missingTools } from "@mirage-ts/test-support";
+import {
+  Namespace,
+  describeRequiring,
+  interfaceName,
+  itRequiring,
+  missingNamespaces,
+  missingTools,
+  startDnsmasq,
+  startRadvd,
+  waitFor,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { RUN_TEST_MS, WAIT_MS, buildsMs } from "./support/limits.js";
-import { KERNEL_IP6, Netns, waitFor } from "./support/netns.js";
 import { talk } from "./support/network-example.js";
 import { ROOT, mirage, project, removeProject } from "./support/project.js";
+import { KERNEL_DUAL, KERNEL_IP6, udpInterface, unikernel } from "./support/unikernel-link.js";
 import { constraintLine } from "./support/versions.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
@@ -49,8 +59,8 @@ async function built(configTs: string): Promise<string> {
 }
 
 /** The kernel's count of ICMP destination unreachable messages received in the namespace. */
-async function destUnreachables(ns: Netns): Promise<number> {
-  const snmp = (await ns.exec("cat", ["/proc/net/snmp"])).stdout.toString();
+async function destUnreachables(ns: Namespace): Promise<number> {
+  const snmp = (await ns.run("cat", ["/proc/net/snmp"])).stdout.toString();
   const [names = "", values = ""] = snmp.split("\n").filter((line) => line.startsWith("Icmp:"));
   return Number(values.split(" ")[names.split(" ").indexOf("InDestUnreachs")]);
 }
@@ -92,21 +102,22 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
   });
 
   it("createIpv4 over a UDP tunnel answers ping and logs a kernel nc peer and what it sent", async () => {
-    const ns = new Netns();
+    const ns = Namespace.create("mirage-cli");
+    const tap = interfaceName("mc");
     try {
-      const spec = await ns.udpTunnel();
-      const uk = ns.unikernel(fixed, "dist/network.mjs", [
+      const spec = await udpInterface(ns, tap);
+      const uk = unikernel(ns, fixed, "dist/network.mjs", [
         `--interface=${spec}`,
         `--ipv4=${UNIKERNEL_IP}/24`,
         "--port=8080",
       ]);
       await talk(ns, uk, UNIKERNEL_IP, 8080, "hello through the layers");
       expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${UNIKERNEL_IP}`);
-      const ping = await ns.exec("ping", ["-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP]);
+      const ping = await ns.run("ping", ["-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP]);
       expect(ping.code, ping.stdout.toString()).toBe(0);
       // A closed UDP port: the unikernel's UDP layer reports it to its ICMP layer, and the kernel counts it.
       const before = await destUnreachables(ns);
-      await ns.exec("nc", ["-u", "-w", "1", UNIKERNEL_IP, "9"], "x\n");
+      await ns.run("nc", ["-u", "-w", "1", UNIKERNEL_IP, "9"], { input: "x\n" });
       let after = before;
       for (const end = Date.now() + WAIT_MS; after === before && Date.now() < end; ) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -114,28 +125,29 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
       }
       expect(after).toBe(before + 1);
     } finally {
-      ns.destroy();
+      await ns.remove();
     }
   });
 
   it("directStackv4v6 is a dual stack: one listener answers nc -4 and nc -6, and ping -6 (createIpv6)", async () => {
-    const ns = new Netns({ ipv6: true });
+    const ns = Namespace.create("mirage-cli", { ipv6: true });
+    const tap = interfaceName("mc");
     try {
-      const spec = await ns.udpTunnel();
-      const uk = ns.unikernel(fixed, "dist/network.mjs", [
+      const spec = await udpInterface(ns, tap, KERNEL_DUAL);
+      const uk = unikernel(ns, fixed, "dist/network.mjs", [
         `--interface=${spec}`,
         `--ipv4=${UNIKERNEL_IP}/24`,
         `--ipv6=${UNIKERNEL_IP6}/64`,
         "--port=8080",
       ]);
       // The static address is usable once DAD passed (announced with an unsolicited NA).
-      await waitFor(() => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`), "DAD of the IPv6 address");
+      await waitFor("DAD of the IPv6 address", () => uk.stderr().includes(`DAD: ${UNIKERNEL_IP6} is preferred`));
       await talk(ns, uk, UNIKERNEL_IP6, 8080, "hello over IPv6", KERNEL_IP6);
       await talk(ns, uk, UNIKERNEL_IP, 8080, "hello over IPv4, same listener");
-      const ping = await ns.exec("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP6]);
+      const ping = await ns.run("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), UNIKERNEL_IP6]);
       expect(ping.code, ping.stdout.toString()).toBe(0);
     } finally {
-      ns.destroy();
+      await ns.remove();
     }
   });
 
@@ -144,42 +156,44 @@ describeRequiring(unavailable, "the per-layer devices on the direct stack (netns
     "ipv4OfDhcp with SLAAC: dnsmasq leases the IPv4 address, radvd's prefix gives the IPv6 one, both serve",
     {},
     async () => {
-      const ns = new Netns({ ipv6: true });
+      const ns = Namespace.create("mirage-cli", { ipv6: true });
+      const tap = interfaceName("mc");
       try {
         const leased = "10.99.0.71";
-        const spec = await ns.udpTunnel();
-        ns.dnsmasq(leased);
-        ns.radvd("fd00:99::/64");
-        const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8083"]);
+        const spec = await udpInterface(ns, tap, KERNEL_DUAL);
+        await startDnsmasq(ns, tap, `${leased},${leased},255.255.255.0,1h`);
+        startRadvd(ns, tap, "fd00:99::/64");
+        const uk = unikernel(ns, dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8083"]);
         // SLAAC gives an EUI-64 address of the unikernel's MAC in radvd's prefix, announced once DAD passed.
         const slaac = /DAD: (fd00:99::[0-9a-f:]+) is preferred/u;
-        await waitFor(() => slaac.test(uk.stderr()), "a SLAAC address from radvd's prefix");
+        await waitFor("a SLAAC address from radvd's prefix", () => slaac.test(uk.stderr()));
         const address = slaac.exec(uk.stderr())?.[1] ?? "";
         await talk(ns, uk, leased, 8083, "hello to the DHCP address");
         await talk(ns, uk, address, 8083, "hello to the SLAAC address", KERNEL_IP6);
         expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
-        const ping = await ns.exec("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), address]);
+        const ping = await ns.run("ping", ["-6", "-c", "1", "-W", String(WAIT_MS / 1000), address]);
         expect(ping.code, ping.stdout.toString()).toBe(0);
         // The kernel sees the unikernel's address as a neighbour on the tap.
-        const neigh = await ns.exec("ip", ["-6", "neigh", "show", address, "dev", ns.tap]);
+        const neigh = await ns.run("ip", ["-6", "neigh", "show", address, "dev", tap]);
         expect(neigh.stdout.toString()).toMatch(/lladdr [0-9a-f:]{17}/u);
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     },
   );
 
   it("ipv4OfDhcp over a UDP tunnel takes its address from dnsmasq and serves on it", async () => {
-    const ns = new Netns();
+    const ns = Namespace.create("mirage-cli");
+    const tap = interfaceName("mc");
     try {
       const leased = "10.99.0.70";
-      const spec = await ns.udpTunnel();
-      ns.dnsmasq(leased);
-      const uk = ns.unikernel(dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8082"]);
+      const spec = await udpInterface(ns, tap);
+      await startDnsmasq(ns, tap, `${leased},${leased},255.255.255.0,1h`);
+      const uk = unikernel(ns, dhcp, "dist/network.mjs", [`--interface=${spec}`, "--port=8082"]);
       await talk(ns, uk, leased, 8082, "hello through the DHCP layer");
       expect(uk.stderr()).toContain(`[INFO] [arp] sending gratuitous ARP for ${leased}`);
     } finally {
-      ns.destroy();
+      await ns.remove();
     }
   });
 });

@@ -11,8 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
+  Namespace,
   describeRequiring,
   firstMissing,
+  interfaceName,
   missingNamespaces,
   missingTapAddon,
   missingTools,
@@ -21,8 +23,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseLdd } from "../src/oci/rootfs.js";
 import { Container, type RuntimeSpec, unpack, writeSpec } from "./support/crun.js";
 import { COMMAND_MS, RUN_TEST_MS, buildsMs } from "./support/limits.js";
-import { Netns } from "./support/netns.js";
 import { ROOT, exampleCopy, mirage, removeProject, run } from "./support/project.js";
+import { KERNEL } from "./support/unikernel-link.js";
 
 const missing = firstMissing(
   () => missingNamespaces("curl"),
@@ -36,7 +38,8 @@ const UNIKERNEL_IP = "10.99.0.2";
 const TUN = { path: "/dev/net/tun", type: "c", major: 10, minor: 200 };
 
 let dir = "";
-let ns: Netns | undefined;
+let ns: Namespace | undefined;
+const tap = interfaceName("mc");
 let work = "";
 let spec: RuntimeSpec | undefined;
 
@@ -46,10 +49,10 @@ const bundle = () => join(work, "bundle");
 describeRequiring(missing, "the OCI image of static-website --net=direct", { timeout: RUN_TEST_MS }, () => {
   beforeAll(
     async () => {
-      ns = new Netns();
+      ns = Namespace.create("mirage-cli");
       dir = await exampleCopy("static-website");
       work = await mkdtemp(join(tmpdir(), "mirage-oci-direct-"));
-      const args = `--interface=tap:${ns.tap} --ipv4=${UNIKERNEL_IP}/24 --port=80`;
+      const args = `--interface=tap:${tap} --ipv4=${UNIKERNEL_IP}/24 --port=80`;
       const configure = ["configure", "-t", "unix", "--net=direct", "--no-dhcp", "--oci", `--image=${REFERENCE}`];
       const configured = await mirage(dir, [...configure, "--health=tcp:80", `--run-args=${args}`]);
       expect(configured.code, configured.stderr).toBe(0);
@@ -62,7 +65,7 @@ describeRequiring(missing, "the OCI image of static-website --net=direct", { tim
   );
 
   afterAll(async () => {
-    ns?.destroy();
+    await ns?.remove();
     if (dir !== "") await removeProject(dir);
     if (work !== "") await rm(work, { recursive: true, force: true });
   });
@@ -123,11 +126,12 @@ describeRequiring(missing, "the OCI image of static-website --net=direct", { tim
     try {
       container.start(bundle());
       await container.waitFor("serving on port 80");
-      expect(container.stderr()).toContain(`plugging into ${ns.tap}`);
+      expect(container.stderr()).toContain(`plugging into ${tap}`);
       const status = await readFile(`/proc/${await container.pid()}/status`, "utf8");
       expect(status).toMatch(/^Uid:\s+65532\s/mu);
-      await ns.tapInside();
-      const page = await ns.exec("curl", ["-sS", "--max-time", "60", `http://${UNIKERNEL_IP}/`]);
+      await ns.waitForLink(tap);
+      ns.configure(tap, KERNEL);
+      const page = await ns.run("curl", ["-sS", "--max-time", "60", `http://${UNIKERNEL_IP}/`]);
       expect(page.code, page.stderr).toBe(0);
       expect(page.stdout.toString()).toBe(await readFile(join(dir, "htdocs", "index.html"), "utf8"));
       expect(container.stderr()).toMatch(/10\.99\.0\.1:\d+ "GET \/ HTTP\/1\.1" 200/u);

@@ -8,18 +8,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import {
+  Namespace,
   type TestPki,
   describeRequiring,
+  interfaceName,
   itRequiring,
   makePki,
   missingNamespaces,
   missingTapAddon,
   missingTools,
+  waitFor,
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect } from "vitest";
 import { COMMAND_MS, RUN_TEST_MS, buildsMs, transferMs } from "./support/limits.js";
-import { Netns, waitFor } from "./support/netns.js";
 import { exampleCopy, mirage, removeProject } from "./support/project.js";
+import { KERNEL, type Running, socketPeer, unikernel } from "./support/unikernel-link.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const NAME = "site.test";
@@ -75,24 +78,25 @@ describeRequiring(
         title,
         { timeout: RUN_TEST_MS + 2 * transferMs(big.length) },
         async () => {
-          const ns = new Netns();
+          const ns = Namespace.create("mirage-cli");
+          const tap = interfaceName("mc");
           try {
             const args = [`--ipv4=${UNIKERNEL_IP}/24`];
-            let uk: ReturnType<Netns["unikernel"]>;
+            let uk: Running;
             if (backend === "tap") {
-              uk = ns.unikernel(direct, "dist/https.mjs", [`--interface=tap:${ns.tap}`, ...args]);
-              await ns.adoptTap();
+              uk = unikernel(ns, direct, "dist/https.mjs", [`--interface=tap:${tap}`, ...args]);
+              await ns.adopt(tap, KERNEL);
             } else {
-              ns.veth(UNIKERNEL_IP);
-              uk = ns.unikernel(socket, "dist/https.mjs", args, { peer: true });
+              const peer = socketPeer(ns, tap, UNIKERNEL_IP);
+              uk = unikernel(peer, socket, "dist/https.mjs", args, { inside: true });
             }
 
-            await waitFor(() => uk.stderr().includes("serving HTTPS on port 443"), "the unikernel to listen");
+            await waitFor("the unikernel to listen", () => uk.stderr().includes("serving HTTPS on port 443"));
             const ca = await readFile(pki.caFile);
-            await ns.exec("sh", ["-c", "cat > /tmp/mirage-test-ca.pem"], ca.toString());
+            await ns.run("sh", ["-c", "cat > /tmp/mirage-test-ca.pem"], { input: ca.toString() });
             const resolve = [`--resolve`, `${NAME}:443:${UNIKERNEL_IP}`, "--resolve", `${NAME}:80:${UNIKERNEL_IP}`];
             const curl = async (...more: string[]) => {
-              const r = await ns.exec("curl", [
+              const r = await ns.run("curl", [
                 "-sS",
                 "--max-time",
                 String(transferMs(big.length) / 1000),
@@ -130,11 +134,11 @@ describeRequiring(
               `https://${NAME}/`,
             );
             expect(h2.toString()).toBe("200 2");
-            const nghttp = await ns.exec("nghttp", ["-nv", `https://${UNIKERNEL_IP}/`]);
+            const nghttp = await ns.run("nghttp", ["-nv", `https://${UNIKERNEL_IP}/`]);
             expect(nghttp.code, nghttp.stderr.toString()).toBe(0);
             expect(nghttp.stdout.toString()).toContain("The negotiated protocol: h2");
             expect(nghttp.stdout.toString()).toMatch(/recv \(stream_id=\d+\) :status: 200/u);
-            const sClient = await ns.exec(
+            const sClient = await ns.run(
               "openssl",
               [
                 "s_client",
@@ -147,8 +151,7 @@ describeRequiring(
                 "-CAfile",
                 "/tmp/mirage-test-ca.pem",
               ],
-              "",
-              COMMAND_MS,
+              { timeoutMs: COMMAND_MS },
             );
             expect(sClient.stdout.toString()).toContain("ALPN protocol: h2");
             expect(sClient.stdout.toString()).toContain("Verify return code: 0 (ok)");
@@ -162,7 +165,7 @@ describeRequiring(
                 "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFF\r\n",
             };
             for (const [shape, request] of Object.entries(shapes)) {
-              const r = await ns.exec("nc", ["-N", "-w", "5", UNIKERNEL_IP, "80"], request);
+              const r = await ns.run("nc", ["-N", "-w", "5", UNIKERNEL_IP, "80"], { input: request });
               expect(r.stdout.toString(), shape).toMatch(
                 /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*Connection: close\r\n/u,
               );
@@ -173,37 +176,38 @@ describeRequiring(
             expect(sha256(body)).toBe(sha256(big));
             expect(uk.stderr()).toContain("h2 GET / 200");
           } finally {
-            ns.destroy();
+            await ns.remove();
           }
         },
       );
     }
 
     itRequiring(noTap, "--net=direct over a tap, --tls=false: plain HTTP/1.1 and h2c on --http-port", {}, async () => {
-      const ns = new Netns();
+      const ns = Namespace.create("mirage-cli");
+      const tap = interfaceName("mc");
       try {
-        const args = [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--tls=false", "--http-port=8080"];
-        const uk = ns.unikernel(direct, "dist/https.mjs", args);
-        await ns.adoptTap();
-        await waitFor(() => uk.stderr().includes("serving HTTP on port 8080"), "the unikernel to listen");
+        const args = [`--interface=tap:${tap}`, `--ipv4=${UNIKERNEL_IP}/24`, "--tls=false", "--http-port=8080"];
+        const uk = unikernel(ns, direct, "dist/https.mjs", args);
+        await ns.adopt(tap, KERNEL);
+        await waitFor("the unikernel to listen", () => uk.stderr().includes("serving HTTP on port 8080"));
         const url = `http://${UNIKERNEL_IP}:8080/`;
         const curl = async (...more: string[]) => {
-          const r = await ns.exec("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{http_version}", ...more]);
+          const r = await ns.run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code} %{http_version}", ...more]);
           expect(r.code, r.stderr).toBe(0);
           return r.stdout.toString();
         };
         // The site itself over plain HTTP: no redirect, and nothing on 443.
         expect(await curl("--http1.1", url)).toBe("200 1.1");
         expect(await curl("--http2-prior-knowledge", url)).toBe("200 2");
-        const nghttp = await ns.exec("nghttp", ["-nv", url]);
+        const nghttp = await ns.run("nghttp", ["-nv", url]);
         expect(nghttp.code, nghttp.stderr).toBe(0);
         expect(nghttp.stdout.toString()).toMatch(/recv \(stream_id=\d+\) :status: 200/u);
-        const https = await ns.exec("curl", ["-sS", "-k", "--max-time", "5", `https://${UNIKERNEL_IP}/`]);
+        const https = await ns.run("curl", ["-sS", "-k", "--max-time", "5", `https://${UNIKERNEL_IP}/`]);
         expect(https.code).not.toBe(0);
         expect(uk.stderr()).toContain("h2 GET / 200");
         expect(uk.stderr()).toContain("http/1.1 GET / 200");
       } finally {
-        ns.destroy();
+        await ns.remove();
       }
     });
 
@@ -212,24 +216,24 @@ describeRequiring(
       "--net=direct over a tap: testssl.sh finds only TLS 1.2/1.3, strong ciphers, no vulnerability",
       { timeout: TESTSSL_MS + RUN_TEST_MS },
       async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         const out = await mkdtemp(join(tmpdir(), "mirage-testssl-"));
         try {
-          const uk = ns.unikernel(direct, "dist/https.mjs", [`--interface=tap:${ns.tap}`, `--ipv4=${UNIKERNEL_IP}/24`]);
-          await ns.adoptTap();
-          await waitFor(() => uk.stderr().includes("serving HTTPS on port 443"), "the unikernel to listen");
+          const uk = unikernel(ns, direct, "dist/https.mjs", [`--interface=tap:${tap}`, `--ipv4=${UNIKERNEL_IP}/24`]);
+          await ns.adopt(tap, KERNEL);
+          await waitFor("the unikernel to listen", () => uk.stderr().includes("serving HTTPS on port 443"));
           const json = join(out, "testssl.json");
           // Protocols (-p), cipher categories (-s), the server's preferences (-P) and every vulnerability
           // check (-U); no DNS, no certificate section (the test's own CA is not a public one).
-          const run = await ns.exec(
+          const run = await ns.run(
             "testssl",
             ["--quiet", "--warnings", "batch", "--color", "0", "--nodns", "none", "-p", "-s", "-P", "-U"].concat([
               "--jsonfile",
               json,
               `${UNIKERNEL_IP}:443`,
             ]),
-            "",
-            TESTSSL_MS,
+            { timeoutMs: TESTSSL_MS },
           );
           const findings = JSON.parse(await readFile(json, "utf8")) as Array<{
             id: string;
@@ -254,7 +258,7 @@ describeRequiring(
           // testssl's findings, for the record of a run (the issue asks for its summary).
           console.info(`testssl.sh against static-website-tls on the direct stack:\n${summary}`);
         } finally {
-          ns.destroy();
+          await ns.remove();
           await rm(out, { recursive: true, force: true });
         }
       },

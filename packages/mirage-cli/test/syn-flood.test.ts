@@ -10,11 +10,18 @@
 // front of socat, before they reach the unikernel. That rate is left out for the tunnel; its highest case is
 // `--faster`, the fastest rate hping3 paces.
 import { createHash, randomBytes } from "node:crypto";
-import { describeRequiring, itRequiring, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
+import {
+  Namespace,
+  describeRequiring,
+  interfaceName,
+  itRequiring,
+  missingNamespaces,
+  missingTapAddon,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect } from "vitest";
 import { RUN_TEST_MS, WAIT_MS, buildsMs, transferMs } from "./support/limits.js";
-import { Netns } from "./support/netns.js";
 import { exampleCopy, mirage, removeProject } from "./support/project.js";
+import { KERNEL, socketPeer, udpInterface, unikernel } from "./support/unikernel-link.js";
 
 const UNIKERNEL_IP = "10.99.0.2";
 const unavailable = missingNamespaces("curl", "hping3");
@@ -43,9 +50,9 @@ async function until(condition: () => Promise<boolean>, what: string): Promise<v
   }
 }
 
-/** Frames the kernel has sent out of the namespace's link towards the unikernel. */
-async function sentFrames(ns: Netns): Promise<number> {
-  const r = await ns.exec("cat", [`/sys/class/net/${ns.tap}/statistics/tx_packets`]);
+/** Frames the kernel has sent out of the namespace's link `tap` towards the unikernel. */
+async function sentFrames(ns: Namespace, tap: string): Promise<number> {
+  const r = await ns.run("cat", [`/sys/class/net/${tap}/statistics/tx_packets`]);
   expect(r.code, r.stderr).toBe(0);
   return Number(r.stdout.toString());
 }
@@ -64,16 +71,16 @@ async function build(net: "direct" | "socket"): Promise<string> {
   return dir;
 }
 
-/** Starts the unikernel of `link` in `ns` and waits until the kernel side can reach it. */
-async function start(ns: Netns, link: keyof typeof LINKS, dirs: Record<"direct" | "socket", string>) {
+/** Starts the unikernel of `link`, at the far end of `ns`'s link `tap`, and waits until the kernel side can reach it. */
+async function start(ns: Namespace, tap: string, link: keyof typeof LINKS, dirs: Record<"direct" | "socket", string>) {
   const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80", "-l", "*:warning"];
   if (link === "socket") {
-    ns.veth(UNIKERNEL_IP);
-    return ns.unikernel(dirs.socket, "dist/static-website.mjs", args, { peer: true });
+    const peer = socketPeer(ns, tap, UNIKERNEL_IP);
+    return unikernel(peer, dirs.socket, "dist/static-website.mjs", args, { inside: true });
   }
-  const spec = link === "tap" ? `tap:${ns.tap}` : await ns.udpTunnel();
-  const uk = ns.unikernel(dirs.direct, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
-  if (link === "tap") await ns.adoptTap();
+  const spec = link === "tap" ? `tap:${tap}` : await udpInterface(ns, tap);
+  const uk = unikernel(ns, dirs.direct, "dist/static-website.mjs", [`--interface=${spec}`, ...args]);
+  if (link === "tap") await ns.adopt(tap, KERNEL);
   return uk;
 }
 
@@ -100,39 +107,40 @@ describeRequiring(unavailable, "static-website during a spoofed SYN flood (hping
       const title = `on ${name}: 10 curls answered within 1.5 s each and 10 MB intact during hping3 at ${rate}`;
       const missing = link === "tap" ? missingTapAddon() : undefined;
       itRequiring(missing, title, { timeout: RUN_TEST_MS + transferMs(big.length) }, async () => {
-        const ns = new Netns();
+        const ns = Namespace.create("mirage-cli");
+        const tap = interfaceName("mc");
         try {
-          const uk = await start(ns, link, dirs);
+          const uk = await start(ns, tap, link, dirs);
           const url = (path: string) => `http://${UNIKERNEL_IP}${path}`;
-          await until(async () => (await ns.exec("curl", ["-sf", "-o", "/dev/null", url("/")])).code === 0, "the site");
-          const before = await sentFrames(ns);
+          await until(async () => (await ns.run("curl", ["-sf", "-o", "/dev/null", url("/")])).code === 0, "the site");
+          const before = await sentFrames(ns, tap);
           const floodStart = performance.now();
           // A real attacker floods from another machine; here hping3 shares the test's CPU. Unpaced, it yields
           // the CPU to the unikernel rather than win it on a loaded runner; on a quiet one it floods as fast.
           const hping3 = ["hping3", "-q", "-S", "--rand-source", "-p", "80", ...pacing, UNIKERNEL_IP];
-          ns.spawnInside("nice", ["-n", pacing[0] === "-i" ? "0" : "19", ...hping3]);
+          ns.spawn("nice", ["-n", pacing[0] === "-i" ? "0" : "19", ...hping3]);
           // The flood is on the link before the first curl.
-          await until(async () => (await sentFrames(ns)) - before > 500, "the flood to reach the link");
+          await until(async () => (await sentFrames(ns, tap)) - before > 500, "the flood to reach the link");
           let slowest = 0;
           for (let i = 0; i < 10; i++) {
             const fetch = ["-sS", "-o", "/dev/null", "--max-time", "1.5", "-w", "%{http_code} %{time_total}"];
-            const r = await ns.exec("curl", [...fetch, url("/")]);
+            const r = await ns.run("curl", [...fetch, url("/")]);
             const [status, seconds] = r.stdout.toString().split(" ");
             expect(`${status} ${r.stderr}`.trim(), `curl ${i + 1} of 10`).toBe("200");
             slowest = Math.max(slowest, Number(seconds));
           }
           const limit = String(transferMs(big.length) / 1000);
-          const body = await ns.exec("curl", ["-sS", "--max-time", limit, url("/big.bin")]);
+          const body = await ns.run("curl", ["-sS", "--max-time", limit, url("/big.bin")]);
           expect(body.code, body.stderr).toBe(0);
           expect(sha256(body.stdout)).toBe(sha256(big));
           // The flood went on throughout: thousands of frames more than the curls account for.
-          const frames = (await sentFrames(ns)) - before;
+          const frames = (await sentFrames(ns, tap)) - before;
           expect(frames).toBeGreaterThan(1000);
           const perSecond = (frames / ((performance.now() - floodStart) / 1000)).toFixed(0);
           figures.push(`  ${link}, hping3 ${rate}: ${perSecond} held, slowest curl ${(slowest * 1000).toFixed(0)} ms`);
           expect(uk.child.exitCode, uk.stderr()).toBeNull();
         } finally {
-          ns.destroy();
+          await ns.remove();
         }
       });
     }

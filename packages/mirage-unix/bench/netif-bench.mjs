@@ -8,9 +8,9 @@
 // Environment: FRAMES (datagrams per round, 300000), PAYLOAD (UDP payload bytes, 22 = 64-byte
 // frames), ROUNDS (3), BLASTERS (sender processes side by side, 1: raise it when the kernel sender,
 // not the device, limits the figure, i.e. when the device receives everything that was sent).
-import { execFileSync, spawn } from "node:child_process";
-import { createSocket } from "node:dgram";
+import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { Namespace, freeUdpPort, socatTunnel } from "@mirage-ts/test-support/netns";
 import { connectTap, connectUdpTunnel, tapUnavailableReason } from "../dist/index.js";
 
 const frames = Number(process.env.FRAMES ?? 300_000);
@@ -18,10 +18,7 @@ const payload = Number(process.env.PAYLOAD ?? 22);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const blasters = Number(process.env.BLASTERS ?? 1);
 const blaster = fileURLToPath(new URL("./kernel-blaster.py", import.meta.url));
-const ns = `mu-bench-${process.pid}`;
-const children = new Set();
 
-const ip = (...args) => execFileSync("ip", args, { encoding: "utf8" });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function requirements() {
@@ -40,50 +37,14 @@ function requirements() {
   return undefined;
 }
 
-function cleanup() {
-  for (const child of children) child.kill("SIGTERM");
-  try {
-    ip("netns", "del", ns);
-  } catch {
-    // not created, or already gone
-  }
-}
-
-async function freeUdpPort() {
-  const probe = createSocket("udp4");
-  await new Promise((resolve) => probe.bind(0, "127.0.0.1", resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function waitFor(what, check) {
-  for (let i = 0; i < 100; i++) {
-    if (check()) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const linkExists = (name) => {
-  try {
-    execFileSync("ip", ["link", "show", name], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-function runOneBlaster(dst, count) {
+function runOneBlaster(ns, dst, count) {
   return new Promise((resolve, reject) => {
-    const child = spawn("ip", ["netns", "exec", ns, "python3", blaster, String(count), String(payload), dst], {
+    const child = ns.spawn("python3", [blaster, String(count), String(payload), dst], {
       stdio: ["ignore", "pipe", "inherit"],
     });
-    children.add(child);
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.once("exit", (code) => {
-      children.delete(child);
       if (code !== 0) return reject(new Error(`the blaster exited with ${code}`));
       const [sent, seconds] = out.trim().split(" ").map(Number);
       resolve({ sent, seconds });
@@ -92,9 +53,9 @@ function runOneBlaster(dst, count) {
 }
 
 /** Runs the blasters side by side; together they send `frames` datagrams. */
-async function runBlaster(dst) {
+async function runBlaster(ns, dst) {
   const each = Math.ceil(frames / blasters);
-  const results = await Promise.all(Array.from({ length: blasters }, () => runOneBlaster(dst, each)));
+  const results = await Promise.all(Array.from({ length: blasters }, () => runOneBlaster(ns, dst, each)));
   return {
     sent: results.reduce((sum, r) => sum + r.sent, 0),
     seconds: Math.max(...results.map((r) => r.seconds)),
@@ -102,19 +63,13 @@ async function runBlaster(dst) {
 }
 
 /** One round: the kernel blasts at the unikernel's address behind `link`, the device counts. */
-async function round(netif, link, subnet) {
+async function round(ns, netif, link, subnet) {
   const kernelIp = `10.78.${subnet}.1`;
   const ourIp = `10.78.${subnet}.2`;
-  ip("link", "set", link, "netns", ns);
-  ip("-n", ns, "addr", "add", `${kernelIp}/24`, "dev", link);
-  ip("-n", ns, "link", "set", link, "txqueuelen", "10000", "up");
-  ip("-n", ns, "neigh", "replace", ourIp, "lladdr", netif.mac().toString(), "dev", link, "nud", "permanent");
-  const dropped = () =>
-    Number(
-      execFileSync("ip", ["netns", "exec", ns, "cat", `/sys/class/net/${link}/statistics/tx_dropped`], {
-        encoding: "utf8",
-      }),
-    );
+  await ns.adopt(link, [`${kernelIp}/24`]);
+  ns.ip("link", "set", link, "txqueuelen", "10000");
+  ns.ip("neigh", "replace", ourIp, "lladdr", netif.mac().toString(), "dev", link, "nud", "permanent");
+  const dropped = () => Number(ns.exec("cat", [`/sys/class/net/${link}/statistics/tx_dropped`]));
   let count = 0;
   let first = 0n;
   let last = 0n;
@@ -124,7 +79,7 @@ async function round(netif, link, subnet) {
   });
   const droppedBefore = dropped();
   const cpuBefore = process.cpuUsage();
-  const blast = await runBlaster(ourIp);
+  const blast = await runBlaster(ns, ourIp);
   // The device may still be draining its queue: wait for half a second of silence.
   for (let seen = -1; seen !== count; ) {
     seen = count;
@@ -147,34 +102,24 @@ async function round(netif, link, subnet) {
   return result;
 }
 
-async function udpTunnelRound(subnet) {
+async function udpTunnelRound(ns, subnet) {
   const link = `mbu${subnet}`;
   const socatPort = await freeUdpPort();
   const tunnel = await connectUdpTunnel({ remotePort: socatPort });
-  const socat = spawn(
-    "socat",
-    [
-      `TUN,tun-type=tap,tun-name=${link},iff-no-pi`,
-      `UDP-DATAGRAM:127.0.0.1:${tunnel.localPort},bind=127.0.0.1:${socatPort}`,
-    ],
-    { stdio: "ignore" },
-  );
-  children.add(socat);
+  const { socat } = await socatTunnel(ns, link, { socatPort, peerPort: tunnel.localPort });
   try {
-    await waitFor(`socat's ${link}`, () => linkExists(link));
-    return await round(tunnel, link, subnet);
+    return await round(ns, tunnel, link, subnet);
   } finally {
     socat.kill("SIGTERM");
-    children.delete(socat);
     await tunnel.disconnect();
   }
 }
 
-async function tapRound(subnet) {
+async function tapRound(ns, subnet) {
   const link = `mbt${subnet}`;
   const tap = await connectTap(link);
   try {
-    return await round(tap, link, subnet);
+    return await round(ns, tap, link, subnet);
   } finally {
     await tap.disconnect();
   }
@@ -191,17 +136,17 @@ async function main() {
     return;
   }
   const tapProblem = tapUnavailableReason();
-  ip("netns", "add", ns);
-  ip("-n", ns, "link", "set", "lo", "up");
-  execFileSync("ip", [
-    "netns",
-    "exec",
-    ns,
-    "sysctl",
-    "-qw",
-    "net.ipv6.conf.all.disable_ipv6=1",
-    "net.ipv6.conf.default.disable_ipv6=1",
-  ]);
+  // IPv6 off: no router solicitations among the counted frames. Removed in the end, or by
+  // test-support's harness if the process exits first (Ctrl-C too).
+  const ns = Namespace.create("mu-bench");
+  try {
+    await measure(ns, tapProblem);
+  } finally {
+    await ns.remove();
+  }
+}
+
+async function measure(ns, tapProblem) {
   const senders = `${blasters} sender process${blasters > 1 ? "es" : ""}`;
   console.log(
     `netif benchmark: ${frames} UDP datagrams of ${payload} B (${payload + 42}-byte frames) per round ` +
@@ -215,7 +160,7 @@ async function main() {
   for (const [name, runRound] of backends) {
     const results = [];
     for (let i = 0; i < rounds; i++) {
-      const r = await runRound(subnet++);
+      const r = await runRound(ns, subnet++);
       results.push(r);
       console.log(
         `  ${name.padEnd(20)} round ${i + 1}: kernel sent ${r.sent} at ${k(r.sent / r.seconds)}, ` +
@@ -242,12 +187,4 @@ async function main() {
   }
 }
 
-process.once("SIGINT", () => {
-  cleanup();
-  process.exit(130);
-});
-try {
-  await main();
-} finally {
-  cleanup();
-}
+await main();

@@ -5,60 +5,50 @@
  * Needs root, iproute2, socat and ping (and the addon for the tap): skipped with the reason in the title
  * otherwise, or failing in CI (test-support's strict mode).
  */
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { promisify } from "node:util";
 import { type Network, ppNetError } from "@mirage-ts/mirage-types";
 import { connectNetif, connectTap, connectUdpTunnel } from "@mirage-ts/mirage-unix";
 import {
+  Namespace,
+  createTap,
   describeRequiring,
+  freeUdpPort,
+  interfaceName,
+  ip,
   itRequiring,
+  linkExists,
   missingNamespaces,
   missingTapAddon,
   missingTools,
+  socatTunnel,
+  waitFor,
 } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { arpRequestFor, fillArpReply, fillEchoReply } from "./support/arp.js";
 import { fixturesMs } from "./support/limits.js";
-import {
-  Processes,
-  createNamespace,
-  deleteNamespace,
-  interfaceName,
-  ip,
-  linkExists,
-  plugIntoNamespace,
-  waitUntil,
-} from "./support/netns.js";
-import { freePort } from "./support/ports.js";
 import { finished, runFixture, startFixture, waitForLine } from "./support/run-fixture.js";
 import { runFixtureUnprivileged } from "./support/unprivileged.js";
 
-const run = promisify(execFile);
 const reason = missingNamespaces("ping");
 const tapReason = reason ?? missingTapAddon();
 
 describeRequiring(reason, "network backends against the kernel in a namespace", { timeout: fixturesMs(1) }, () => {
-  let ns = "";
-  const processes = new Processes();
+  let ns: Namespace;
   let subnet = 10;
 
   beforeAll(() => {
-    ns = createNamespace();
+    ns = Namespace.create("mu-test");
   });
 
-  afterAll(async () => {
-    await processes.stopAll();
-    deleteNamespace(ns);
-  });
+  afterAll(() => ns?.remove());
 
   /** Answers ARP and ping for the unikernel's address on `netif`, pings it from the kernel, checks. */
   async function kernelLearnsOurMac(netif: Network, link: string): Promise<void> {
     const kernelIp = `10.77.${subnet}.1`;
     const ourIp = `10.77.${subnet}.2`;
     subnet++;
-    plugIntoNamespace(link, ns, `${kernelIp}/24`);
-    const kernelMac = /link\/ether ([0-9a-f:]+)/.exec(ip("-n", ns, "link", "show", link))?.[1];
+    await ns.adopt(link, [`${kernelIp}/24`]);
+    const kernelMac = /link\/ether ([0-9a-f:]+)/.exec(ns.ip("link", "show", link))?.[1];
     let arpFrom: string | undefined;
     const reply = new Uint8Array(2048);
     const listening = netif.listen(14, async (frame) => {
@@ -74,10 +64,10 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
       });
       if (!written.ok) throw new Error(ppNetError(written.error));
     });
-    const ping = await run("ip", ["netns", "exec", ns, "ping", "-c", "2", "-W", "2", ourIp]);
-    expect(ping.stdout).toContain("2 received");
+    const ping = await ns.run("ping", ["-c", "2", "-W", "2", ourIp]);
+    expect(ping.stdout.toString()).toContain("2 received");
     expect(arpFrom).toBe(kernelMac);
-    expect(ip("-n", ns, "neigh", "show", ourIp, "dev", link)).toContain(`lladdr ${netif.mac().toString()}`);
+    expect(ns.ip("neigh", "show", ourIp, "dev", link)).toContain(`lladdr ${netif.mac().toString()}`);
     const stats = netif.getStatsCounters();
     expect(stats.rxPkts).toBeGreaterThanOrEqual(3); // ARP request and two echo requests
     expect(stats.txPkts).toBeGreaterThanOrEqual(3);
@@ -86,46 +76,41 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
   }
 
   it("UDP frame tunnel through socat: the kernel learns the unikernel's MAC", async () => {
-    const link = interfaceName("u");
-    const socatPort = await freePort("udp");
+    const link = interfaceName("muu");
+    const socatPort = await freeUdpPort();
     const tunnel = await connectUdpTunnel({ remotePort: socatPort });
     try {
-      const socat = processes.start("socat", [
-        `TUN,tun-type=tap,tun-name=${link},iff-no-pi`,
-        `UDP-DATAGRAM:127.0.0.1:${tunnel.localPort},bind=127.0.0.1:${socatPort}`,
-      ]);
-      await waitUntil(`socat to create ${link}`, () => linkExists(link) || socat.exitCode !== null);
+      const { socat } = await socatTunnel(ns, link, { socatPort, peerPort: tunnel.localPort });
       expect(socat.exitCode).toBeNull();
       await kernelLearnsOurMac(tunnel, link);
     } finally {
       await tunnel.disconnect();
-      await processes.stopAll();
     }
   });
 
   it("socket stack: a connection attempt without a route fails with the system's reason", async () => {
     // The namespace has no route to 10.1.2.3: the kernel answers ENETUNREACH at once.
-    const outcome = await runFixture("tcp-unreachable", ["10.1.2.3"], { command: ["ip", "netns", "exec", ns] });
+    const outcome = await runFixture("tcp-unreachable", ["10.1.2.3"], { command: ["ip", "netns", "exec", ns.name] });
     expect(outcome.stdout).toBe("msg: network is unreachable (ENETUNREACH)\n");
   });
 
   describeRequiring(tapReason, "native tap", {}, () => {
     it("the kernel learns the unikernel's MAC through the tap", async () => {
-      const link = interfaceName("t");
+      const link = interfaceName("mut");
       const tap = await connectTap(link);
       try {
         expect(tap.name).toBe(link);
         expect(tap.mac().isLocallyAdministered()).toBe(true);
         await kernelLearnsOurMac(tap, link);
         // Closing the descriptor removed the tap from the namespace.
-        await waitUntil(`${link} to disappear`, () => !ip("-n", ns, "link", "show").includes(link));
+        await waitFor(`${link} to disappear`, () => !ns.hasLink(link));
       } finally {
         await tap.disconnect();
       }
     });
 
     it("ends listening with `disconnected` when the interface is deleted under it", async () => {
-      const link = interfaceName("d");
+      const link = interfaceName("mud");
       const tap = await connectTap(link);
       try {
         const listening = tap.listen(14, () => {});
@@ -140,7 +125,7 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
     });
 
     it("lets the process exit by itself once the tap is disconnected", async () => {
-      const link = interfaceName("x");
+      const link = interfaceName("mux");
       const child = startFixture("tap-exit", [link]);
       const outcome = finished(child);
       await waitForLine(child, "listening");
@@ -156,7 +141,7 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
 
     itRequiring(missingTools("setpriv"), "explains permission and name problems", {}, async () => {
       await expect(connectTap("x".repeat(16))).rejects.toThrow("tap interface names have at most 15 bytes");
-      const link = interfaceName("p");
+      const link = interfaceName("mup");
       // Staged where nobody can read it: the checkout may be in a directory only root can enter.
       const unprivileged = await runFixtureUnprivileged("tap-open", [link]);
       expect(unprivileged.stdout).toContain(
@@ -167,9 +152,9 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
     });
 
     it("sets the interface's queue length: 4096 by default, never lowered by it, or as asked", async () => {
-      const [defaulted, asked, longer] = [interfaceName("q"), interfaceName("q"), interfaceName("q")];
+      const [defaulted, asked, longer] = [interfaceName("muq"), interfaceName("muq"), interfaceName("muq")];
       const queueOf = (link: string) => readFileSync(`/sys/class/net/${link}/tx_queue_len`, "utf8").trim();
-      ip("tuntap", "add", longer, "mode", "tap");
+      const tap = createTap(longer);
       try {
         ip("link", "set", longer, "txqueuelen", "10000");
         const taps = [
@@ -185,27 +170,27 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
           await Promise.all(taps.map((tap) => tap.disconnect()));
         }
       } finally {
-        ip("tuntap", "del", longer, "mode", "tap");
+        tap.remove();
       }
     });
 
     it("counts the frames the kernel drops while the unikernel does not read", async () => {
-      const link = interfaceName("q");
+      const link = interfaceName("muq");
       const [kernelIp, ourIp] = [`10.77.${subnet}.1`, `10.77.${subnet}.2`];
       subnet++;
       const burst = 100;
       // Not listening yet: nothing reads the tap, so its queue fills with 8 frames and the rest are dropped.
       const tap = await connectTap(link, { queueLength: 8 });
       try {
-        plugIntoNamespace(link, ns, `${kernelIp}/24`);
-        ip("-n", ns, "neigh", "replace", ourIp, "lladdr", tap.mac().toString(), "dev", link, "nud", "permanent");
+        await ns.adopt(link, [`${kernelIp}/24`]);
+        ns.ip("neigh", "replace", ourIp, "lladdr", tap.mac().toString(), "dev", link, "nud", "permanent");
         const send =
           `const s = require("node:dgram").createSocket("udp4"); let left = ${burst};` +
           `const next = () => (left-- > 0 ? s.send(new Uint8Array(64), 9, "${ourIp}", next) : s.close()); next();`;
-        await run("ip", ["netns", "exec", ns, process.execPath, "-e", send]);
+        expect((await ns.run(process.execPath, ["-e", send])).code).toBe(0);
         // The kernel's own count, in the namespace the tap was moved to; the device reads it there too.
         type Link = { stats64: { tx: { packets: number; dropped: number } } };
-        const kernel = () => (JSON.parse(ip("-n", ns, "-s", "-j", "link", "show", link)) as [Link])[0].stats64.tx;
+        const kernel = () => (JSON.parse(ns.ip("-s", "-j", "link", "show", link)) as [Link])[0].stats64.tx;
         await expect.poll(() => tap.getStatsCounters().rxDropped).toBeGreaterThanOrEqual(burst - 8);
         expect(tap.getStatsCounters().rxDropped).toBe(kernel().dropped);
         // Reading now delivers the 8 frames that waited: each frame the kernel sent was read or counted.
@@ -226,10 +211,10 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
       "without CAP_NET_ADMIN: warns for the default, fails for a choice",
       {},
       async () => {
-        const link = interfaceName("u");
+        const link = interfaceName("muu");
         // A persistent tap of this user, up, as `ip tuntap add … user $USER` and an administrator make one;
         // then this user without CAP_NET_ADMIN (root's file access kept: /dev/net/tun may be root's only).
-        ip("tuntap", "add", link, "mode", "tap", "user", String(process.getuid?.() ?? 0));
+        const tap = createTap(link, { user: process.getuid?.() ?? 0 });
         ip("link", "set", link, "up");
         const withoutNetAdmin = { command: ["setpriv", "--inh-caps=-net_admin", "--bounding-set=-net_admin"] };
         const connect = (...args: string[]) => runFixture("tap-queue", [link, ...args], withoutNetAdmin);
@@ -247,7 +232,7 @@ describeRequiring(reason, "network backends against the kernel in a namespace", 
           // Already the length asked: nothing to set, no privilege needed.
           expect((await connect("1000")).stdout).toBe("queue 1000\n");
         } finally {
-          ip("tuntap", "del", link, "mode", "tap");
+          tap.remove();
         }
       },
     );

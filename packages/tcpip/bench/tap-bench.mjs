@@ -2,7 +2,9 @@
 // beside the kernel's own TCP in the same run (root, iproute2, socat, iperf3; build first, or run
 // `pnpm bench:tap`, which builds):
 //
-//   node packages/tcpip/bench/tap-bench.mjs [--mib 256] [--seconds 4]
+//   node --import ./packages/test-support/src/register-ts.mjs packages/tcpip/bench/tap-bench.mjs [--mib 256] [--seconds 4]
+//
+// (the loader runs test-support's namespace harness, which is TypeScript).
 //
 // TAP_OFFLOAD=0 turns the tap's virtio-net offloads off (the stack then sends MTU-sized segments);
 // TAP_BENCH_ONLY=out or =in runs that direction alone, without the iperf3 peers (for --cpu-prof).
@@ -13,10 +15,11 @@
 //    connect to socat's exit (it read everything and the FIN).
 // 3. Kernel -> our stack: `socat -u OPEN:/dev/zero TCP:...` limited to --mib MiB in the namespace sends
 //    to a DirectStack listener that counts the bytes until the FIN.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
 import { connectTap, tapUnavailableReason, unixClock, unixRandom } from "@mirage-ts/mirage-unix";
+import { Namespace, interfaceName, waitFor } from "@mirage-ts/test-support/netns";
 import { DirectStack } from "../dist/index.js";
 
 const { values } = parseArgs({
@@ -25,13 +28,7 @@ const { values } = parseArgs({
 const BYTES = Number(values.mib) << 20;
 const SECONDS = values.seconds;
 const CHUNK = 65536;
-const ns = `tb-${process.pid}`;
-const peer = `tbp-${process.pid}`;
-const children = new Set();
-const ip = (...args) => execFileSync("ip", args, { encoding: "utf8" });
-const inNs = (name, ...args) => execFileSync("ip", ["netns", "exec", name, ...args], { encoding: "utf8" });
 const gbits = (bytes, ms) => (bytes * 8) / ms / 1e6;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function requirements() {
   if (process.getuid?.() !== 0) return "it needs root (network namespaces, tap devices)";
@@ -49,25 +46,13 @@ function requirements() {
   return tapUnavailableReason();
 }
 
-function cleanup() {
-  for (const child of children) child.kill("SIGTERM");
-  for (const name of [ns, peer]) {
-    try {
-      ip("netns", "del", name);
-    } catch {
-      // not created, or already gone
-    }
-  }
-}
-
-function run(command, args) {
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
-  children.add(child);
+/** Runs `command` in namespace `ns`; resolves with its output and the time it exited. */
+function run(ns, command, args) {
+  const child = ns.spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (chunk) => (out += chunk));
   const exited = new Promise((resolve, reject) =>
     child.once("exit", (code) => {
-      children.delete(child);
       if (code === 0 || child.killed) resolve({ out, at: performance.now() });
       else reject(new Error(`${command} ${args.join(" ")} exited with ${code}`));
     }),
@@ -75,45 +60,33 @@ function run(command, args) {
   return { child, exited };
 }
 
-async function waitFor(what, check) {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-const listening = (name, port) => inNs(name, "ss", "-Htln", `sport = :${port}`).trim() !== "";
+const listening = (ns, port) => ns.exec("ss", ["-Htln", `sport = :${port}`]).trim() !== "";
 
 /** iperf3 from namespace `client` to `server` at `address`, in Gbit/s. */
 async function iperf(server, client, address) {
-  const s = run("ip", ["netns", "exec", server, "iperf3", "-s", "-1", "-B", address, "-p", "5201"]);
+  const s = run(server, "iperf3", ["-s", "-1", "-B", address, "-p", "5201"]);
   await waitFor("iperf3 -s", () => listening(server, 5201));
-  const c = run("ip", ["netns", "exec", client, "iperf3", "-c", address, "-p", "5201", "-t", SECONDS, "-J"]);
+  const c = run(client, "iperf3", ["-c", address, "-p", "5201", "-t", SECONDS, "-J"]);
   const { out } = await c.exited;
   await s.exited;
   return JSON.parse(out).end.sum_received.bits_per_second / 1e9;
 }
 
-async function kernelPeers() {
-  ip("netns", "add", peer);
-  ip("-n", peer, "link", "set", "lo", "up");
-  ip("link", "add", `tbv${process.pid}`, "netns", ns, "type", "veth", "peer", "name", "veth1", "netns", peer);
-  ip("-n", ns, "addr", "add", "10.80.0.1/24", "dev", `tbv${process.pid}`);
-  ip("-n", ns, "link", "set", `tbv${process.pid}`, "up");
-  ip("-n", peer, "addr", "add", "10.80.0.2/24", "dev", "veth1");
-  ip("-n", peer, "link", "set", "veth1", "up");
-  const veth = await iperf(ns, peer, "10.80.0.1");
+async function kernelPeers(ns) {
+  const peer = ns.peer();
+  const veth = interfaceName("tbv");
+  ns.veth(veth, peer, "veth1");
+  ns.configure(veth, ["10.80.0.1/24"]);
+  peer.configure("veth1", ["10.80.0.2/24"]);
+  const vethRate = await iperf(ns, peer, "10.80.0.1");
   const loopback = await iperf(ns, ns, "127.0.0.1");
-  return { veth, loopback };
+  return { veth: vethRate, loopback };
 }
 
-async function ourStack(tapName) {
+async function ourStack(ns, tapName) {
   const offload = process.env.TAP_OFFLOAD !== "0";
   const tap = await connectTap(tapName, { mac: Macaddr.parse("02:00:00:00:00:02"), offload });
-  ip("link", "set", tapName, "netns", ns);
-  ip("-n", ns, "addr", "add", "10.79.0.1/24", "dev", tapName);
-  ip("-n", ns, "link", "set", tapName, "up");
+  await ns.adopt(tapName, ["10.79.0.1/24"]);
   const stack = await DirectStack.connect({
     netif: tap,
     clock: unixClock,
@@ -127,18 +100,8 @@ async function ourStack(tapName) {
 }
 
 /** Our stack sends BYTES to socat in the namespace, which writes them to /dev/null. */
-async function toKernel(stack) {
-  const sink = run("ip", [
-    "netns",
-    "exec",
-    ns,
-    "socat",
-    "-u",
-    "-b",
-    "262144",
-    "TCP-LISTEN:5001,reuseaddr",
-    "/dev/null",
-  ]);
+async function toKernel(ns, stack) {
+  const sink = run(ns, "socat", ["-u", "-b", "262144", "TCP-LISTEN:5001,reuseaddr", "/dev/null"]);
   await waitFor("socat's listener", () => listening(ns, 5001));
   const data = new Uint8Array(CHUNK).fill(0x61);
   const start = performance.now();
@@ -155,7 +118,7 @@ async function toKernel(stack) {
 }
 
 /** socat in the namespace sends BYTES of zeros to our stack, which counts them until the FIN. */
-async function fromKernel(stack) {
+async function fromKernel(ns, stack) {
   let start = 0;
   const done = new Promise((resolve, reject) => {
     stack.tcp().listen(5002, async (flow) => {
@@ -172,14 +135,7 @@ async function fromKernel(stack) {
     });
   });
   start = performance.now();
-  const source = run("ip", [
-    "netns",
-    "exec",
-    ns,
-    "sh",
-    "-c",
-    `head -c ${BYTES} /dev/zero | socat -u -b 262144 STDIN TCP:10.79.0.2:5002`,
-  ]);
+  const source = run(ns, "sh", ["-c", `head -c ${BYTES} /dev/zero | socat -u -b 262144 STDIN TCP:10.79.0.2:5002`]);
   const result = await done;
   await source.exited;
   if (result.bytes !== BYTES) throw new Error(`kernel -> stack: received ${result.bytes} of ${BYTES} bytes`);
@@ -193,17 +149,25 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  ip("netns", "add", ns);
-  ip("-n", ns, "link", "set", "lo", "up");
+  // Removed in the end, or by test-support's harness if the process exits first (Ctrl-C too).
+  const ns = Namespace.create("tap-bench");
+  try {
+    await measure(ns);
+  } finally {
+    await ns.remove();
+  }
+}
+
+async function measure(ns) {
   // TAP_BENCH_ONLY=out or =in: that direction alone, without the peers (for profiling).
-  const { veth, loopback } = process.env.TAP_BENCH_ONLY ? { veth: 1, loopback: 1 } : await kernelPeers();
-  const { tap, stack } = await ourStack(`tbt${process.pid}`.slice(0, 15));
+  const { veth, loopback } = process.env.TAP_BENCH_ONLY ? { veth: 1, loopback: 1 } : await kernelPeers(ns);
+  const { tap, stack } = await ourStack(ns, interfaceName("tbt"));
   let cpu = process.cpuUsage();
   const only = process.env.TAP_BENCH_ONLY;
-  const out = only === "in" ? 1 : await toKernel(stack);
+  const out = only === "in" ? 1 : await toKernel(ns, stack);
   const outCpu = process.cpuUsage(cpu);
   cpu = process.cpuUsage();
-  const inMs = only === "out" ? 1 : await fromKernel(stack);
+  const inMs = only === "out" ? 1 : await fromKernel(ns, stack);
   const inCpu = process.cpuUsage(cpu);
   // CPU time of this process per bit: a capacity figure that holds when the machine is busy.
   const busy = (used, ms) => {
@@ -227,12 +191,4 @@ async function main() {
   if (only !== "out") row("kernel (socat) -> DirectStack, tap:", rx, share(rx, inCpu, inMs));
 }
 
-process.once("SIGINT", () => {
-  cleanup();
-  process.exit(130);
-});
-try {
-  await main();
-} finally {
-  cleanup();
-}
+await main();

@@ -1,53 +1,32 @@
 // The DHCP client against dnsmasq running in the test's namespace, over both NETWORK backends: it
 // gets a lease, configures IPv4 from it, and then answers ping on the leased address.
 
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describeRequiring } from "@mirage-ts/test-support";
+import { readFileSync } from "node:fs";
+import { type Dnsmasq, describeRequiring, startDnsmasq } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { COMMAND_MS, LAB_MS, TEST_MS, WAIT_MS } from "./helpers/limits.js";
-import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { COMMAND_MS, LAB_MS, TEST_MS } from "./helpers/limits.js";
+import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable(["dnsmasq", "ss"]);
 
 for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
   describeRequiring(unavailable ?? missingBackend(backend), `DHCP from dnsmasq over the ${backend} backend`, {}, () => {
-    const lab = new Lab();
-    const dir = mkdtempSync(join(tmpdir(), "tcpip-dhcp-"));
+    let lab: Lab;
+    let dnsmasq: Dnsmasq;
     let driver: Driver;
 
     beforeAll(async () => {
-      driver = await lab.start(backend, {});
-      // dnsmasq stays in the foreground (-k) so that the lab tracks and stops it by pid.
-      lab.spawn("dnsmasq", [
-        "-k",
-        "--conf-file=/dev/null",
-        `--interface=${lab.tap}`,
-        "--except-interface=lo",
-        "--bind-interfaces",
-        "--dhcp-range=10.99.0.50,10.99.0.150,255.255.255.0,1h",
+      lab = await Lab.start(backend, {});
+      driver = lab.driver;
+      // Started once the tap is there, and waited for until it listens: the first DISCOVER is answered.
+      dnsmasq = await startDnsmasq(lab.ns, lab.tap, "10.99.0.50,10.99.0.150,255.255.255.0,1h", [
         "--dhcp-option=option:router,10.99.0.1",
         "--dhcp-authoritative",
         "--no-ping",
-        "--port=0",
-        `--dhcp-leasefile=${join(dir, "leases")}`,
-        `--pid-file=${join(dir, "dnsmasq.pid")}`,
-        `--log-facility=${join(dir, "dnsmasq.log")}`,
-        "--log-dhcp",
       ]);
-      // Start the client once dnsmasq listens, so the first DISCOVER is answered.
-      const end = Date.now() + WAIT_MS;
-      while (!lab.exec("ss", ["-lnup"]).includes(":67 ")) {
-        if (Date.now() > end) throw new Error("dnsmasq did not start");
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
     }, LAB_MS);
 
-    afterAll(async () => {
-      await lab.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    }, LAB_MS);
+    afterAll(() => lab?.remove(), LAB_MS);
 
     it(
       "gets a lease and answers ping on the leased address",
@@ -65,10 +44,10 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         const host = Number(address.split(".")[3]);
         expect(host).toBeGreaterThanOrEqual(50);
         expect(host).toBeLessThanOrEqual(150);
-        const output = lab.exec("ping", ["-c", "3", "-i", "0.2", "-W", "2", address]);
+        const output = lab.ns.exec("ping", ["-c", "3", "-i", "0.2", "-W", "2", address]);
         expect(output).toMatch(/3 packets transmitted, 3 received/);
-        expect(readFileSync(join(dir, "leases"), "utf8")).toContain(`02:00:00:00:00:02 ${address} mirage-ts`);
-        const log = readFileSync(join(dir, "dnsmasq.log"), "utf8");
+        expect(readFileSync(dnsmasq.leases, "utf8")).toContain(`02:00:00:00:00:02 ${address} mirage-ts`);
+        const log = readFileSync(dnsmasq.log, "utf8");
         for (const step of ["DHCPDISCOVER", "DHCPOFFER", "DHCPREQUEST", "DHCPACK"]) expect(log).toContain(step);
       },
       TEST_MS,

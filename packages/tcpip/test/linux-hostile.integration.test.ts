@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describeRequiring, missingScapy } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, SCAPY_MS, TEST_MS } from "./helpers/limits.js";
-import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable([]) ?? missingScapy();
 
@@ -32,7 +32,7 @@ interface Stats {
 function drained(lab: Lab): void {
   for (let attempt = 1; ; attempt++) {
     try {
-      lab.exec("ping", ["-c", "1", "-W", "5", "10.99.0.2"]);
+      lab.ns.exec("ping", ["-c", "1", "-W", "5", "10.99.0.2"]);
       return;
     } catch (error) {
       if (attempt === 12) throw error;
@@ -47,26 +47,27 @@ async function snapshot(driver: Driver) {
 
 for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
   describeRequiring(unavailable ?? missingBackend(backend), `hostile input over the ${backend} backend`, {}, () => {
-    const lab = new Lab();
+    let lab: Lab;
     let driver: Driver;
 
     beforeAll(async () => {
-      driver = await lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1" });
+      lab = await Lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1" });
+      driver = lab.driver;
     }, LAB_MS);
 
     afterAll(async () => {
-      await lab.destroy();
+      await lab?.remove();
     }, LAB_MS);
 
     it(
       "survives the attack, still answers ping, and stays within its bounds",
       async () => {
-        expect(lab.exec("ping", ["-c", "2", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(/2 received/);
-        const kernelMac = lab.exec("cat", [`/sys/class/net/${lab.tap}/address`]).trim();
+        expect(lab.ns.exec("ping", ["-c", "2", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(/2 received/);
+        const kernelMac = lab.ns.exec("cat", [`/sys/class/net/${lab.tap}/address`]).trim();
         const before = await snapshot(driver);
         expect(before.arp).toContainEqual(["10.99.0.1", kernelMac]);
 
-        const output = lab.exec(
+        const output = lab.ns.exec(
           "/usr/bin/python3",
           [join(FIXTURES, "hostile.py"), lab.tap, "02:00:00:00:00:02", "10.99.0.2", "10.99.0.1"],
           SCAPY_MS,
@@ -75,10 +76,12 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         expect(Object.values(sent).reduce((a, b) => a + b, 0)).toBeGreaterThan(6000);
         drained(lab);
 
-        expect(lab.exec("ping", ["-c", "3", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(
+        expect(lab.ns.exec("ping", ["-c", "3", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(
           /3 packets transmitted, 3 received/,
         );
-        expect(lab.exec("ping", ["-c", "2", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(/2 received/);
+        expect(lab.ns.exec("ping", ["-c", "2", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"])).toMatch(
+          /2 received/,
+        );
         const after = await snapshot(driver);
         const s = after.stats;
         // Every kind of attack was seen and counted.

@@ -9,30 +9,31 @@ import { join } from "node:path";
 import { describeRequiring } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, TEST_MS, transferMs } from "./helpers/limits.js";
-import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable(["tcpdump"]);
 
 for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly Backend[]) {
   describeRequiring(unavailable ?? missingBackend(backend), `Linux interop over the ${backend} backend`, {}, () => {
-    const lab = new Lab();
+    let lab: Lab;
     const dir = mkdtempSync(join(tmpdir(), "tcpip-interop-"));
     const pcap = join(dir, "capture.pcap");
     let driver: Driver;
 
     beforeAll(async () => {
-      driver = await lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1", pcap });
+      lab = await Lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1", pcap });
+      driver = lab.driver;
     }, LAB_MS);
 
     afterAll(async () => {
-      await lab.destroy();
+      await lab?.remove();
       rmSync(dir, { recursive: true, force: true });
     }, LAB_MS);
 
     it(
       "answers `ping -c 5 -s 3000` from the kernel (fragmented both ways) with 5 replies",
       async () => {
-        const output = lab.exec("ping", ["-c", "5", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"]);
+        const output = lab.ns.exec("ping", ["-c", "5", "-s", "3000", "-i", "0.2", "-W", "2", "10.99.0.2"]);
         console.log(`[tcpip] ${backend}: ${output.trim().split("\n").slice(-2).join(" | ")}`);
         expect(output).toMatch(/5 packets transmitted, 5 received/);
         const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
@@ -45,7 +46,7 @@ for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly 
     );
 
     it("shows the unikernel's MAC in the kernel's neighbour table", () => {
-      const neigh = lab.exec("ip", ["neigh", "show", "10.99.0.2", "dev", lab.tap]);
+      const neigh = lab.ns.exec("ip", ["neigh", "show", "10.99.0.2", "dev", lab.tap]);
       console.log(`[tcpip] ${backend}: ip neigh: ${neigh.trim()}`);
       expect(neigh).toContain("lladdr 02:00:00:00:00:02");
     });
@@ -54,7 +55,7 @@ for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly 
       "echoes 1000 UDP datagrams of varied sizes (0 to 8000 bytes) exactly",
       async () => {
         // At most 8000 bytes each way per datagram.
-        const output = lab.exec(
+        const output = lab.ns.exec(
           "node",
           [join(FIXTURES, "udp-echo-client.mjs"), "10.99.0.2", "7", "1000"],
           transferMs(2 * 1000 * 8000),

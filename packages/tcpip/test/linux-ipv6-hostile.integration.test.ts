@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describeRequiring, missingScapy } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, SCAPY_MS, TEST_MS } from "./helpers/limits.js";
-import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable([]) ?? missingScapy();
 const UNIKERNEL = "2001:db8:99::2";
@@ -31,7 +31,7 @@ interface Ipv6Stats {
 function drained(lab: Lab): void {
   for (let attempt = 1; ; attempt++) {
     try {
-      lab.exec("ping", ["-6", "-c", "1", "-W", "5", UNIKERNEL]);
+      lab.ns.exec("ping", ["-6", "-c", "1", "-W", "5", UNIKERNEL]);
       return;
     } catch (error) {
       if (attempt === 12) throw error;
@@ -57,11 +57,12 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
     `hostile IPv6 input over the ${backend} backend`,
     {},
     () => {
-      const lab = new Lab();
+      let lab: Lab;
       let driver: Driver;
 
       beforeAll(async () => {
-        driver = await lab.start(backend, { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64` });
+        lab = await Lab.start(backend, { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64` });
+        driver = lab.driver;
         for (let i = 0; i < 50; i++) {
           const state = (await driver.command({ cmd: "ipv6" }, "ipv6")) as unknown as {
             addresses: { state: string }[];
@@ -71,18 +72,18 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         }
       }, LAB_MS);
 
-      afterAll(() => lab.destroy(), LAB_MS);
+      afterAll(() => lab?.remove(), LAB_MS);
 
       it(
         "survives the attack, still answers ping -6, and stays within its bounds",
         async () => {
-          expect(lab.exec("ping", ["-6", "-c", "2", "-i", "0.2", "-W", "2", UNIKERNEL])).toMatch(/2 received/);
-          const kernelMac = lab.exec("cat", [`/sys/class/net/${lab.tap}/address`]).trim();
+          expect(lab.ns.exec("ping", ["-6", "-c", "2", "-i", "0.2", "-W", "2", UNIKERNEL])).toMatch(/2 received/);
+          const kernelMac = lab.ns.exec("cat", [`/sys/class/net/${lab.tap}/address`]).trim();
           const before = await snapshot(driver);
           expect(before.neighbours.find((n) => n.ip === KERNEL)?.mac).toBe(kernelMac);
 
           const started = performance.now();
-          const output = lab.exec(
+          const output = lab.ns.exec(
             "/usr/bin/python3",
             [join(FIXTURES, "hostile6.py"), lab.tap, "02:00:00:00:00:02", UNIKERNEL, KERNEL, kernelMac],
             SCAPY_MS,
@@ -92,8 +93,8 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
           expect(Object.values(sent).reduce((a, b) => a + b, 0)).toBeGreaterThan(8_000);
           drained(lab);
           // The stack still answers, fragmented too.
-          expect(lab.exec("ping", ["-6", "-c", "3", "-i", "0.2", "-W", "5", UNIKERNEL])).toMatch(/3 received/);
-          expect(lab.exec("ping", ["-6", "-c", "2", "-s", "4000", "-i", "0.2", "-W", "5", UNIKERNEL])).toMatch(
+          expect(lab.ns.exec("ping", ["-6", "-c", "3", "-i", "0.2", "-W", "5", UNIKERNEL])).toMatch(/3 received/);
+          expect(lab.ns.exec("ping", ["-6", "-c", "2", "-s", "4000", "-i", "0.2", "-W", "5", UNIKERNEL])).toMatch(
             /2 received/,
           );
           const after = await snapshot(driver);

@@ -11,10 +11,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeRequiring, missingScapy, missingTools } from "@mirage-ts/test-support";
+import { describeRequiring, missingScapy, missingTools, startRadvd } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { LAB_MS, TEST_MS, transferMs } from "./helpers/limits.js";
-import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable(["curl", "tcpdump"]);
 const UNIKERNEL = "2001:db8:99::2";
@@ -45,24 +45,25 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
     `Linux IPv6 interop over the ${backend} backend`,
     {},
     () => {
-      const lab = new Lab();
+      let lab: Lab;
       const dir = mkdtempSync(join(tmpdir(), "tcpip-ipv6-"));
       const pcap = join(dir, "capture.pcap");
       let driver: Driver;
 
       beforeAll(async () => {
-        driver = await lab.start(backend, {
+        lab = await Lab.start(backend, {
           cidr: "10.99.0.2/24",
           gateway: "10.99.0.1",
           direct: true,
           ipv6: `${UNIKERNEL}/64`,
           pcap,
         });
+        driver = lab.driver;
         await waitForPreferred(driver, `${UNIKERNEL}/64`);
       }, LAB_MS);
 
       afterAll(async () => {
-        await lab.destroy();
+        await lab?.remove();
         rmSync(dir, { recursive: true, force: true });
       }, LAB_MS);
 
@@ -70,7 +71,18 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
         "answers `ping -6` of 56, 1400 and 8000 bytes (fragmented both ways)",
         async () => {
           for (const size of [56, 1400, 8000]) {
-            const output = lab.exec("ping", ["-6", "-c", "3", "-s", String(size), "-i", "0.2", "-W", "2", UNIKERNEL]);
+            const output = lab.ns.exec("ping", [
+              "-6",
+              "-c",
+              "3",
+              "-s",
+              String(size),
+              "-i",
+              "0.2",
+              "-W",
+              "2",
+              UNIKERNEL,
+            ]);
             console.log(`[tcpip] ${backend}: ping -6 -s ${size}: ${output.trim().split("\n").at(-2)}`);
             expect(output).toMatch(/3 packets transmitted, 3 received/);
           }
@@ -84,8 +96,8 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
       );
 
       it("is REACHABLE in the kernel's IPv6 neighbour table", () => {
-        lab.exec("ping", ["-6", "-c", "1", "-W", "2", UNIKERNEL]);
-        const neigh = lab.exec("ip", ["-6", "neigh", "show", UNIKERNEL, "dev", lab.tap]);
+        lab.ns.exec("ping", ["-6", "-c", "1", "-W", "2", UNIKERNEL]);
+        const neigh = lab.ns.exec("ip", ["-6", "neigh", "show", UNIKERNEL, "dev", lab.tap]);
         console.log(`[tcpip] ${backend}: ip -6 neigh: ${neigh.trim()}`);
         expect(neigh).toContain("lladdr 02:00:00:00:00:02");
         expect(neigh).toContain("REACHABLE");
@@ -148,7 +160,7 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
             ["-6", `[${UNIKERNEL}]`],
             ["-4", "10.99.0.2"],
           ] as const) {
-            const out = lab.exec(
+            const out = lab.ns.exec(
               "sh",
               ["-c", `curl -sS ${flag} --max-time 120 http://${host}/ | sha256sum`],
               transferMs(TEN_MB),
@@ -166,21 +178,22 @@ for (const backend of ["socat", "tap"] as const satisfies readonly Backend[]) {
 // Without a pcap in between, the tap offers its offloads: TCP over IPv6 and IPv4 goes out in 64 KiB
 // writes with partial checksums (TSO6 and TSO4), which the kernel cuts and checksums.
 describeRequiring(unavailable ?? missingBackend("tap"), "IPv6 and IPv4 TCP over the tap with offloads", {}, () => {
-  const lab = new Lab();
+  let lab: Lab;
   let driver: Driver;
 
   beforeAll(async () => {
-    driver = await lab.start("tap", {
+    lab = await Lab.start("tap", {
       cidr: "10.99.0.2/24",
       gateway: "10.99.0.1",
       direct: true,
       ipv6: `${UNIKERNEL}/64`,
     });
+    driver = lab.driver;
     await waitForPreferred(driver, `${UNIKERNEL}/64`);
   }, LAB_MS);
 
   afterAll(async () => {
-    await lab.destroy();
+    await lab?.remove();
   }, LAB_MS);
 
   it(
@@ -191,7 +204,7 @@ describeRequiring(unavailable ?? missingBackend("tap"), "IPv6 and IPv4 TCP over 
         ["-6", `[${UNIKERNEL}]`],
         ["-4", "10.99.0.2"],
       ] as const) {
-        const out = lab.exec(
+        const out = lab.ns.exec(
           "sh",
           ["-c", `curl -sS ${flag} --max-time 120 http://${host}/ | sha256sum`],
           transferMs(TEN_MB),
@@ -213,24 +226,20 @@ describeRequiring(unavailable ?? missingBackend("tap"), "IPv6 and IPv4 TCP over 
 const radvdMissing = unavailable ?? missingBackend("tap") ?? missingTools("radvd");
 
 describeRequiring(radvdMissing, "SLAAC from radvd in a namespace", {}, () => {
-  const lab = new Lab();
+  let lab: Lab;
   let driver: Driver;
 
   beforeAll(async () => {
-    driver = await lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: "" });
+    lab = await Lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: "" });
+    driver = lab.driver;
   }, LAB_MS);
 
-  afterAll(() => lab.destroy(), LAB_MS);
+  afterAll(() => lab?.remove(), LAB_MS);
 
   it("forms an EUI-64 address from radvd's prefix, takes radvd's router, and answers `ping -6` on it", async () => {
-    const dir = lab.exec("mktemp", ["-d"]).trim();
-    const conf = join(dir, "radvd.conf");
-    lab.exec("sh", [
-      "-c",
-      `printf 'interface ${lab.tap} { AdvSendAdvert on; MinRtrAdvInterval 3; MaxRtrAdvInterval 4; ` +
-        `prefix 2001:db8:7::/64 { }; };\\n' > ${conf}`,
-    ]);
-    lab.spawn("radvd", ["-C", conf, "-p", join(dir, "radvd.pid"), "-n", "-m", "stderr"]);
+    // The router's own address in the prefix it advertises: the kernel's route to the SLAAC address.
+    lab.ns.configure(lab.tap, ["2001:db8:7::1/64"]);
+    startRadvd(lab.ns, lab.tap, "2001:db8:7::/64");
     // 02:00:00:00:00:02 gives the modified EUI-64 identifier 0:ff:fe00:2.
     const slaac = "2001:db8:7::ff:fe00:2/64";
     const state = await waitForPreferred(driver, slaac);
@@ -238,7 +247,7 @@ describeRequiring(radvdMissing, "SLAAC from radvd in a namespace", {}, () => {
     expect(state.addresses.find((a) => a.cidr === slaac)?.origin).toBe("slaac");
     expect(state.routers.length).toBe(1);
     expect(state.routers[0]).toMatch(/^fe80::/);
-    const output = lab.exec("ping", ["-6", "-c", "3", "-i", "0.2", "-W", "2", "2001:db8:7::ff:fe00:2"]);
+    const output = lab.ns.exec("ping", ["-6", "-c", "3", "-i", "0.2", "-W", "2", "2001:db8:7::ff:fe00:2"]);
     expect(output).toMatch(/3 packets transmitted, 3 received/);
   }, 60_000);
 });
@@ -266,19 +275,20 @@ async function waitForReports(pcap: string, pattern: RegExp, count: number): Pro
 }
 
 describeRequiring(unavailable ?? missingBackend("tap") ?? missingScapy(), "MLDv2 against Linux and scapy", {}, () => {
-  const lab = new Lab();
+  let lab: Lab;
   const dir = mkdtempSync(join(tmpdir(), "tcpip-mld-"));
   const pcap = join(dir, "capture.pcap");
   const group = "ff02::1:ff00:2";
   let driver: Driver;
 
   beforeAll(async () => {
-    driver = await lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, pcap });
+    lab = await Lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, pcap });
+    driver = lab.driver;
     await waitForPreferred(driver, `${UNIKERNEL}/64`);
   }, LAB_MS);
 
   afterAll(async () => {
-    await lab.destroy();
+    await lab?.remove();
     rmSync(dir, { recursive: true, force: true });
   }, LAB_MS);
 
@@ -289,10 +299,10 @@ describeRequiring(unavailable ?? missingBackend("tap") ?? missingScapy(), "MLDv2
       const joins = await waitForReports(pcap, new RegExp(`gaddr ${group} to_ex`), 2);
       console.log(`[tcpip] MLD join: ${joins[0]}`);
       const script = join(FIXTURES, "mld-query.py");
-      lab.exec("/usr/bin/python3", [script, lab.tap]);
+      lab.ns.exec("/usr/bin/python3", [script, lab.tap]);
       const general = await waitForReports(pcap, new RegExp(`gaddr ${group} is_ex`), 1);
       console.log(`[tcpip] MLD answer to a General Query: ${general[0]}`);
-      lab.exec("/usr/bin/python3", [script, lab.tap, group]);
+      lab.ns.exec("/usr/bin/python3", [script, lab.tap, group]);
       await waitForReports(pcap, new RegExp(`gaddr ${group} is_ex`), 2);
       const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
         stats: { ipv6: { ndp: { mldQueries: number; mldReports: number } } };
@@ -311,21 +321,22 @@ describeRequiring(
   "a duplicate link-local address, defended by Linux, disables IPv6",
   {},
   () => {
-    const lab = new Lab();
+    let lab: Lab;
     let driver: Driver;
 
     beforeAll(async () => {
       // Five DAD probes 1 s apart, so the kernel holds the address before the last one.
-      driver = await lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, dadTransmits: 5 });
+      lab = await Lab.start("tap", { cidr: "10.99.0.2/24", direct: true, ipv6: `${UNIKERNEL}/64`, dadTransmits: 5 });
+      driver = lab.driver;
     }, LAB_MS);
 
-    afterAll(() => lab.destroy(), LAB_MS);
+    afterAll(() => lab?.remove(), LAB_MS);
 
     it(
       "disables IPv6 on the interface, says why, and answers nothing over IPv6 any more",
       async () => {
         // The unikernel's EUI-64 link-local address (MAC 02:00:00:00:00:02), held by the kernel.
-        lab.exec("ip", ["-6", "addr", "add", "fe80::ff:fe00:2/64", "dev", lab.tap, "nodad"]);
+        lab.ns.exec("ip", ["-6", "addr", "add", "fe80::ff:fe00:2/64", "dev", lab.tap, "nodad"]);
         let state = (await driver.command({ cmd: "ipv6" }, "ipv6")) as unknown as { disabled?: string };
         for (let i = 0; i < 100 && state.disabled === undefined; i++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
@@ -333,14 +344,14 @@ describeRequiring(
         }
         console.log(`[tcpip] link-local DAD against Linux: ${state.disabled}`);
         expect(state.disabled).toMatch(/link-local address fe80::ff:fe00:2 used by another node; IPv6 is disabled/);
-        expect(() => lab.exec("ping", ["-6", "-c", "1", "-W", "1", UNIKERNEL])).toThrow();
+        expect(() => lab.ns.exec("ping", ["-6", "-c", "1", "-W", "1", UNIKERNEL])).toThrow();
         const { stats } = (await driver.command({ cmd: "stats" }, "stats")) as unknown as {
           stats: { ipv6: { rxDisabled: number; ndp: { linkLocalConflicts: number } } };
         };
         expect(stats.ipv6.ndp.linkLocalConflicts).toBe(1);
         expect(stats.ipv6.rxDisabled).toBeGreaterThan(0);
         // IPv4 goes on.
-        expect(lab.exec("ping", ["-c", "1", "-W", "2", "10.99.0.2"])).toMatch(/1 received/);
+        expect(lab.ns.exec("ping", ["-c", "1", "-W", "2", "10.99.0.2"])).toMatch(/1 received/);
       },
       TEST_MS,
     );

@@ -4,19 +4,20 @@
 // the kernel's curl downloads a 10 MB body from an HTTP/1.1 responder on the stack (SHA-256 equal),
 // and after a scapy SYN flood of thousands of spoofed SYNs the responder still answers curl.
 
-import type { ChildProcess } from "node:child_process";
+import type { ChildProcess, StdioOptions } from "node:child_process";
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { describeRequiring, missingScapy } from "@mirage-ts/test-support";
+import { describeRequiring, missingScapy, synFloodScript, waitFor } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { LAB_MS, SCAPY_MS, TEST_MS, WAIT_MS, transferMs } from "./helpers/limits.js";
-import { type Backend, type Driver, FIXTURES, Lab, interopUnavailable, missingBackend } from "./helpers/netns.js";
+import { LAB_MS, SCAPY_MS, TEST_MS, transferMs } from "./helpers/limits.js";
+import { type Backend, type Driver, Lab, interopUnavailable, missingBackend } from "./helpers/stack-lab.js";
 
 const unavailable = interopUnavailable(["curl", "ss"]) ?? missingScapy();
 
 const BULK_BYTES = 64 << 20;
 const BODY_BYTES = 10_000_000;
 const HTTP_PORT = 8080;
+/** Output the test reads: standard output and error piped. */
+const PIPES: StdioOptions = ["ignore", "pipe", "pipe"];
 
 interface TcpStatsView {
   readonly connections: number;
@@ -41,16 +42,12 @@ function hashStdout(child: ChildProcess): Promise<{ sha256: string; bytes: numbe
   return new Promise((resolve) => child.once("close", (code) => resolve({ sha256: hash.digest("hex"), bytes, code })));
 }
 
-async function waitForListener(lab: Lab, port: number): Promise<void> {
-  const end = Date.now() + WAIT_MS;
-  while (lab.exec("ss", ["-Hltn", `sport = :${port}`]).trim() === "") {
-    if (Date.now() > end) throw new Error(`nothing listens on port ${port} in the namespace`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+function waitForListener(lab: Lab, port: number): Promise<void> {
+  return waitFor(`a listener on port ${port}`, () => lab.ns.exec("ss", ["-Hltn", `sport = :${port}`]).trim() !== "");
 }
 
 function curlSha256(lab: Lab, maxTimeS: number): string {
-  const output = lab.exec(
+  const output = lab.ns.exec(
     "bash",
     ["-c", `set -o pipefail; curl -sS --fail --max-time ${maxTimeS} http://10.99.0.2:${HTTP_PORT}/ | sha256sum`],
     (maxTimeS + 10) * 1000,
@@ -62,7 +59,7 @@ function curlSha256(lab: Lab, maxTimeS: number): string {
 // checksums, the kernel hands over large ones) and without (`tap-plain`, every frame MTU-sized).
 for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly Backend[]) {
   describeRequiring(unavailable ?? missingBackend(backend), `Linux TCP interop over the ${backend} backend`, {}, () => {
-    const lab = new Lab();
+    let lab: Lab;
     let driver: Driver;
     let bodySha256 = "";
 
@@ -72,17 +69,18 @@ for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly 
     };
 
     beforeAll(async () => {
-      driver = await lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1", direct: true });
+      lab = await Lab.start(backend, { cidr: "10.99.0.2/24", gateway: "10.99.0.1", direct: true });
+      driver = lab.driver;
     }, LAB_MS);
 
     afterAll(async () => {
-      await lab.destroy();
+      await lab?.remove();
     }, LAB_MS);
 
     it(
       "sends 64 MiB from the stack to a kernel socat server, intact",
       async () => {
-        const server = lab.spawn("socat", ["-u", "TCP-LISTEN:5001,reuseaddr", "STDOUT"]);
+        const server = lab.ns.spawn("socat", ["-u", "TCP-LISTEN:5001,reuseaddr", "STDOUT"], { stdio: PIPES });
         const received = hashStdout(server);
         await waitForListener(lab, 5001);
         const sent = await driver.command(
@@ -133,14 +131,11 @@ for (const backend of ["socat", "tap", "tap-plain"] as const satisfies readonly 
       "still answers curl after a flood of thousands of spoofed SYNs, within its bounds",
       async () => {
         expect(bodySha256).not.toBe("");
-        const flood = lab.spawn("/usr/bin/python3", [
-          join(FIXTURES, "syn-flood.py"),
-          lab.tap,
-          "02:00:00:00:00:02",
-          "10.99.0.2",
-          String(HTTP_PORT),
-          "5000",
-        ]);
+        const flood = lab.ns.spawn(
+          "/usr/bin/python3",
+          [synFloodScript, lab.tap, "02:00:00:00:00:02", "10.99.0.2", String(HTTP_PORT), "5000"],
+          { stdio: PIPES },
+        );
         let floodOutput = "";
         flood.stdout!.on("data", (chunk: Buffer) => (floodOutput += chunk.toString()));
         const floodDone = new Promise<number | null>((resolve) => flood.once("close", resolve));

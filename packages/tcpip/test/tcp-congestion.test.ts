@@ -100,7 +100,7 @@ describe("pluggable congestion control", () => {
         },
       };
     };
-    const pair = tcpPair({
+    const pair = await tcpPair({
       ab: { delayMs: 5, loss: 0.02 },
       ba: { delayMs: 5 },
       configA: { congestionControl: factory },
@@ -116,7 +116,7 @@ describe("pluggable congestion control", () => {
   }, 60_000);
 
   it("undoes a reduction caused by reordering, detected by timestamps (RFC 3522 / 4015)", async () => {
-    const pair = tcpPair({ ab: { delayMs: 5, reorder: 0.01, reorderMs: 3 }, ba: { delayMs: 5 }, seed: 5 });
+    const pair = await tcpPair({ ab: { delayMs: 5, reorder: 0.01, reorderMs: 3 }, ba: { delayMs: 5 }, seed: 5 });
     const r = await transfer(pair, randomBytes(8 << 20, 9));
     expect(r.receivedHash).toBe(r.sentHash);
     const s = pair.a.stats();
@@ -124,7 +124,7 @@ describe("pluggable congestion control", () => {
     expect(s.spuriousRecoveries).toBeGreaterThan(0);
     expect(s.spuriousRecoveries).toBeLessThanOrEqual(s.fastRecoveries);
     // Without timestamps nothing can tell reordering from loss.
-    const plain = tcpPair({
+    const plain = await tcpPair({
       ab: { delayMs: 5, reorder: 0.01, reorderMs: 3 },
       ba: { delayMs: 5 },
       seed: 5,
@@ -147,7 +147,7 @@ describe("pluggable congestion control", () => {
   });
 
   it("CUBIC moves a transfer through loss intact", async () => {
-    const pair = tcpPair({
+    const pair = await tcpPair({
       ab: { delayMs: 10, loss: 0.01 },
       ba: { delayMs: 10 },
       config: { congestionControl: "cubic" },
@@ -158,7 +158,7 @@ describe("pluggable congestion control", () => {
     expect(r.receivedHash).toBe(r.sentHash);
   }, 60_000);
 
-  it("rejects an unknown controller name", () => {
-    expect(() => tcpPair({ config: { congestionControl: "bbr" as "cubic" } })).toThrow(/congestionControl/);
+  it("rejects an unknown controller name", async () => {
+    await expect(tcpPair({ config: { congestionControl: "bbr" as "cubic" } })).rejects.toThrow(/congestionControl/);
   });
 });

@@ -45,7 +45,7 @@ const pattern = (n: number, seed = 0): Uint8Array => Uint8Array.from({ length: n
 
 describe("TcpFlow", () => {
   it("carries writes and writev in order, then end-of-file, and both ends release everything", async () => {
-    const pair = tcpPair();
+    const pair = await tcpPair();
     const { client, server } = await connected(pair);
     expect(client.dst()).toEqual({ addr: pair.addrB, port: 80 });
     expect(server.src()).toEqual({ addr: pair.addrB, port: 80 });
@@ -63,7 +63,7 @@ describe("TcpFlow", () => {
   });
 
   it("applies backpressure: a write resolves only once its bytes fit the send buffer", async () => {
-    const pair = tcpPair({ config: { sendBufferSize: 8192, receiveBufferSize: 8192 } });
+    const pair = await tcpPair({ config: { sendBufferSize: 8192, receiveBufferSize: 8192 } });
     const { client, server } = await connected(pair);
     let done = false;
     const big = pattern(100_000, 4);
@@ -88,7 +88,7 @@ describe("TcpFlow", () => {
   }, 60_000);
 
   it("a write after shutdown(write) or close fails with closed; shutdown(read) ends reads", async () => {
-    const pair = tcpPair();
+    const pair = await tcpPair();
     const { client, server } = await connected(pair);
     await client.shutdown("write");
     expect(await client.write(pattern(1))).toEqual({ ok: false, error: { kind: "closed" } });
@@ -107,7 +107,7 @@ describe("TcpFlow", () => {
   });
 
   it("data arriving after shutdown(read) is acknowledged and dropped, so the peer's writes complete", async () => {
-    const pair = tcpPair({ config: { receiveBufferSize: 4096 } });
+    const pair = await tcpPair({ config: { receiveBufferSize: 4096 } });
     const { client, server } = await connected(pair);
     await server.shutdown("read");
     const w = await drive(pair.clock, client.write(pattern(50_000)));
@@ -120,7 +120,7 @@ describe("TcpFlow", () => {
   }, 60_000);
 
   it("a peer reset reaches a pending reader and a blocked writer as errors, not hangs", async () => {
-    const pair = tcpPair({ config: { sendBufferSize: 4096, receiveBufferSize: 4096 } });
+    const pair = await tcpPair({ config: { sendBufferSize: 4096, receiveBufferSize: 4096 } });
     const { client, server } = await connected(pair);
     const read = client.read();
     const write = client.write(pattern(100_000));
@@ -139,10 +139,10 @@ describe("TcpFlow", () => {
 
   it("a vanished peer ends in a timeout through keepalive", async () => {
     const keepalive = { afterNs: 5_000_000_000n, intervalNs: 1_000_000_000n, probes: 3 };
-    const pair = tcpPair({ config: { keepalive } });
+    const pair = await tcpPair({ config: { keepalive } });
     const { client, server } = await connected(pair);
-    pair.wire.ab.blackhole = () => true;
-    pair.wire.ba.blackhole = () => true;
+    // The link cut both ways, ARP included.
+    pair.netifA.setLink({ loss: 1 });
     const [c, s] = await drive(pair.clock, Promise.all([client.read(), server.read()]));
     expect(c).toEqual({ ok: false, error: { kind: "timeout" } });
     expect(s).toEqual({ ok: false, error: { kind: "timeout" } });
@@ -154,12 +154,12 @@ describe("TcpFlow", () => {
   });
 
   it("connecting to a port without listener is refused; a vanished host times out", async () => {
-    const pair = tcpPair({ config: { synRetries: 2 } });
+    const pair = await tcpPair({ config: { synRetries: 2 } });
     expect(await drive(pair.clock, pair.a.createConnection(pair.addrB, 81))).toEqual({
       ok: false,
       error: { kind: "refused" },
     });
-    pair.wire.ab.blackhole = () => true;
+    pair.netifA.setLink({ loss: 1 }, "tx");
     const r: Result<Flow, TcpError> = await drive(pair.clock, pair.a.createConnection(pair.addrB, 81));
     expect(r).toEqual({ ok: false, error: { kind: "timeout" } });
     expect(pair.clock.now()).toBeGreaterThanOrEqual(7000);
@@ -167,7 +167,7 @@ describe("TcpFlow", () => {
   });
 
   it("listen replaces the handler; unlisten makes new SYNs refused while flows go on", async () => {
-    const pair = tcpPair();
+    const pair = await tcpPair();
     const seen: string[] = [];
     pair.b.listen(80, () => void seen.push("first"));
     pair.b.listen(80, (flow) => {
@@ -188,7 +188,7 @@ describe("TcpFlow", () => {
     const events: LogEvent[] = [];
     setReporter((event) => events.push(event));
     try {
-      const pair = tcpPair();
+      const pair = await tcpPair();
       pair.b.listen(80, () => {
         throw new Error("application bug");
       });
@@ -205,7 +205,7 @@ describe("TcpFlow", () => {
   });
 
   it("running out of ephemeral ports is an error at once, not a spin", async () => {
-    const pair = tcpPair({ configA: { ephemeralPorts: [50000, 50002] } });
+    const pair = await tcpPair({ configA: { ephemeralPorts: [50000, 50002] } });
     pair.b.listen(80, () => undefined);
     const flows: Flow[] = [];
     for (let i = 0; i < 3; i++) {
@@ -222,7 +222,7 @@ describe("TcpFlow", () => {
   });
 
   it("the connection table is bounded", async () => {
-    const pair = tcpPair({ configA: { maxConnections: 2 }, configB: { maxConnections: 1 } });
+    const pair = await tcpPair({ configA: { maxConnections: 2 }, configB: { maxConnections: 1 } });
     pair.b.listen(80, () => undefined);
     expect((await drive(pair.clock, pair.a.createConnection(pair.addrB, 80))).ok).toBe(true);
     // B is full: the SYN is dropped, A retries, then gives up.
@@ -233,7 +233,7 @@ describe("TcpFlow", () => {
   });
 
   it("disconnect resets every connection and leaves nothing behind", async () => {
-    const pair = tcpPair();
+    const pair = await tcpPair();
     const { client, server } = await connected(pair);
     void server.write(pattern(1000));
     const read = client.read();
@@ -247,22 +247,22 @@ describe("TcpFlow", () => {
     await closedDown(pair);
   });
 
-  it("rejects bad ports and settings with errors naming them", () => {
-    const pair = tcpPair();
+  it("rejects bad ports and settings with errors naming them", async () => {
+    const pair = await tcpPair();
     expect(() => pair.a.listen(0, () => undefined)).toThrow(/listen: port must be an integer from 1 to 65535, got 0/);
     expect(() => pair.a.listen(80, () => undefined, { backlog: 0 })).toThrow(/backlog/);
     expect(() => pair.a.createConnection(pair.addrB, 70000)).toThrow(RangeError);
-    expect(() => tcpPair({ config: { delayedAckMs: 200 } })).toThrow(
+    await expect(tcpPair({ config: { delayedAckMs: 200 } })).rejects.toThrow(
       /delayedAckMs must be an integer from 0 to 40, got 200/,
     );
-    expect(() => tcpPair({ config: { ephemeralPorts: [5, 1] } })).toThrow(/ephemeralPorts/);
+    await expect(tcpPair({ config: { ephemeralPorts: [5, 1] } })).rejects.toThrow(/ephemeralPorts/);
     expect(() => pair.a.listen(80, () => undefined, { keepalive: { afterNs: 0n, intervalNs: 1n, probes: 1 } })).toThrow(
       /keepalive/,
     );
   });
 
   it("drops and counts segments with a bad checksum, then recovers by retransmission", async () => {
-    const pair = tcpPair({ ab: { corrupt: 0.2 }, ba: { corrupt: 0.2 }, seed: 9 });
+    const pair = await tcpPair({ ab: { corrupt: 0.2 }, ba: { corrupt: 0.2 }, seed: 9 });
     const { client, server } = await connected(pair);
     const data = pattern(200_000, 5);
     void client.write(data).then(() => client.close());
@@ -271,6 +271,6 @@ describe("TcpFlow", () => {
     expect(got.data.length).toBe(data.length);
     expect(Buffer.from(got.data).equals(Buffer.from(data))).toBe(true);
     expect(pair.a.stats().badChecksum + pair.b.stats().badChecksum).toBeGreaterThan(0);
-    expect(pair.wire.ab.counters.corrupted).toBeGreaterThan(0);
+    expect(pair.netifA.linkStats().tx.corrupted).toBeGreaterThan(0);
   }, 60_000);
 });

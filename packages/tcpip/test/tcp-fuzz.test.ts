@@ -13,8 +13,8 @@ import { describe, expect, it } from "vitest";
 import { pseudoHeaderSum, segmentChecksum } from "../src/tcp/internal/checksum.js";
 import { TcpFlags, TcpHeader } from "../src/tcp/segment.js";
 import { TcpLayer } from "../src/tcp/tcp-layer.js";
+import { CaptureIp } from "./tcp/capture-ip.js";
 import { settle } from "./tcp/drive.js";
-import { FakeIp } from "./tcp/wire.js";
 
 const SUT = Addr.parse("10.0.0.1");
 const PEER = Addr.parse("10.0.0.2");
@@ -31,7 +31,7 @@ interface Harness {
 function harness(): Harness {
   const clock = new VirtualClock();
   const sent: Uint8Array[] = [];
-  const ip = new FakeIp(SUT, (_s, _d, p) => void sent.push(p.slice()));
+  const ip = new CaptureIp(SUT, (_s, _d, p) => void sent.push(p.slice()));
   const sut = new TcpLayer<Ipv4Addr>({
     ip,
     clock,

@@ -15,6 +15,13 @@ const PATHS: readonly Path[] = ["fin", "simultaneous", "reset", "vanish"];
 const pathOf = (clientPort: number): Path => PATHS[clientPort % 4]!;
 const payload = new Uint8Array(64).fill(7);
 
+/** The source or destination port of an IPv4 TCP frame, or -1 for any other frame (ARP). */
+function tcpPort(frame: Uint8Array, which: "src" | "dst"): number {
+  if (frame[12] !== 0x08 || frame[13] !== 0x00 || frame[23] !== 6) return -1;
+  const at = 14 + (frame[14]! & 0x0f) * 4 + (which === "src" ? 0 : 2);
+  return (frame[at]! << 8) | frame[at + 1]!;
+}
+
 function expectEmpty(pair: Pair): void {
   for (const layer of [pair.a, pair.b]) {
     expect(layer.stats()).toMatchObject({
@@ -28,7 +35,7 @@ function expectEmpty(pair: Pair): void {
       internalErrors: 0,
     });
   }
-  expect(pair.wire.inFlight).toBe(0);
+  expect(pair.inFlight()).toBe(0);
   expect(pair.clock.pendingTimers).toBe(0);
 }
 
@@ -46,7 +53,7 @@ describe("leaks", () => {
   it(hundredThousandTitle, async () => {
     const total = Number(process.env.TCP_LEAK_TOTAL ?? 100_000);
     const batch = 1000;
-    const pair = tcpPair({
+    const pair = await tcpPair({
       config: {
         timeWaitMs: 500,
         keepalive: { afterNs: 2_000_000_000n, intervalNs: 500_000_000n, probes: 2 },
@@ -56,11 +63,11 @@ describe("leaks", () => {
       ab: { delayMs: 0.25 },
       ba: { delayMs: 0.25 },
     });
-    const { clock, a, b, addrB, wire } = pair;
+    const { clock, a, b, addrB } = pair;
     const vanished = new Set<number>();
     // A vanished client: every segment of its connection disappears, both ways.
-    wire.ab.blackhole = (_s, _d, p) => vanished.has((p[0]! << 8) | p[1]!);
-    wire.ba.blackhole = (_s, _d, p) => vanished.has((p[2]! << 8) | p[3]!);
+    pair.netifA.setLink({ delayMs: 0.25, blackhole: (f) => vanished.has(tcpPort(f, "src")) }, "tx");
+    pair.netifB.setLink({ delayMs: 0.25, blackhole: (f) => vanished.has(tcpPort(f, "dst")) }, "tx");
     const outcomes = new Map<string, number>();
     const count = (key: string): void => void outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
     const closeAt = (flow: Flow, delayMs: number): void => {
@@ -146,7 +153,7 @@ describe("leaks", () => {
     "more than 65,535 sequential client connections succeed (ports reused through the server's TIME-WAIT)";
   it(portsReusedTitle, async () => {
     const total = 70_000;
-    const pair = tcpPair({ ab: { delayMs: 0.1 }, ba: { delayMs: 0.1 } });
+    const pair = await tcpPair({ ab: { delayMs: 0.1 }, ba: { delayMs: 0.1 } });
     const { clock, a, b, addrB } = pair;
     b.listen(80, async (flow) => {
       await flow.write(payload);

@@ -5,10 +5,10 @@
  * time, so the figures are exactly repeatable; wall time is printed alongside for information only.
  */
 
+import type { LinkImpairments } from "@mirage-ts/tcpip";
 import { afterAll, describe, expect, it } from "vitest";
 import { tcpPair } from "./tcp/pair.js";
 import { randomBytes, transfer } from "./tcp/transfer.js";
-import type { LinkOptions } from "./tcp/wire.js";
 
 const MiB = 1 << 20;
 const SIZE = 64 * MiB;
@@ -29,10 +29,15 @@ const rows: Row[] = [];
 async function run(
   name: string,
   rttMs: number,
-  impairments: Omit<LinkOptions, "delayMs" | "bandwidth"> = {},
+  impairments: Omit<LinkImpairments, "delayMs" | "bandwidth"> = {},
 ): Promise<void> {
-  const link: LinkOptions = { delayMs: rttMs / 2, bandwidth: BANDWIDTH, queueMs: Math.max(5, rttMs), ...impairments };
-  const pair = tcpPair({
+  const link: LinkImpairments = {
+    delayMs: rttMs / 2,
+    bandwidth: BANDWIDTH,
+    queueMs: Math.max(5, rttMs),
+    ...impairments,
+  };
+  const pair = await tcpPair({
     ab: link,
     ba: link,
     config: { sendBufferSize: BUFFER, receiveBufferSize: BUFFER },

@@ -101,6 +101,19 @@ describe("VirtualSwitch", () => {
     expect(inversions).toBe(s.a.linkStats().tx.reordered);
   });
 
+  it("with reorderMs, delays a reordered frame that long: the frames sent meanwhile overtake it", async () => {
+    const s = scenario(12, { reorder: 0.1, reorderMs: 5 });
+    await sendMany(s, 100);
+    // Frame i leaves at i ms: it arrives then, or 5 ms later behind the frames sent in between.
+    expect(s.arrivals.map((x) => x.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const late = s.arrivals.filter((x) => x.at === x.seq + 5);
+    expect(late.length + s.arrivals.filter((x) => x.at === x.seq).length).toBe(100);
+    expect(late.length).toBe(s.a.linkStats().tx.reordered);
+    expect(late.length).toBeGreaterThan(3);
+    const first = late[0]!;
+    expect(s.arrivals.filter((x) => x.seq > first.seq && x.at < first.at).length).toBeGreaterThanOrEqual(4);
+  });
+
   it("delays frames on each link they cross", async () => {
     const s = scenario(4, { delayMs: 7 }, { delayMs: 3 });
     await send(s.a, frame(B, 0));
@@ -148,6 +161,42 @@ describe("VirtualSwitch", () => {
     await run(s.clock, 200);
     expect(s.arrivals).toHaveLength(10);
     expect(s.a.linkStats().tx.queueDrops).toBe(15);
+  });
+
+  it("drops frames that would wait for the link longer than queueMs", async () => {
+    // 10 ms per frame at 1 Mbit/s: the fourth frame would wait 30 ms, more than 25.
+    const s = scenario(9, { bandwidth: 1_000_000, queueMs: 25 });
+    for (let i = 0; i < 6; i++) await send(s.a, frame(B, i, 1250));
+    await run(s.clock, 1000);
+    expect(s.arrivals.map((x) => [x.seq, x.at])).toEqual([
+      [0, 10],
+      [1, 20],
+      [2, 30],
+    ]);
+    expect(s.a.linkStats().tx.queueDrops).toBe(3);
+  });
+
+  it("drops the frames a blackhole picks, and no others", async () => {
+    const s = scenario(10, { blackhole: (f) => f[17]! % 2 === 1 });
+    await sendMany(s, 10);
+    expect(s.arrivals.map((x) => x.seq)).toEqual([0, 2, 4, 6, 8]);
+    expect(s.a.linkStats().tx).toMatchObject({ offered: 10, blackholed: 5, delivered: 5 });
+  });
+
+  it("impairs one direction of a link with setLink(link, direction)", async () => {
+    const s = scenario(11, {});
+    s.a.setLink({ delayMs: 5 }, "tx");
+    s.a.setLink({ loss: 1 }, "rx");
+    await send(s.a, frame(B, 0));
+    await run(s.clock, 100);
+    expect(s.arrivals.map((x) => x.at)).toEqual([5]);
+    const back: number[] = [];
+    void s.a.listen(14, () => void back.push(s.clock.now()));
+    await send(s.b, frame(A, 1));
+    await run(s.clock, 100);
+    expect(back).toEqual([]);
+    expect(s.a.linkStats().rx.lost).toBe(1);
+    expect(() => s.a.setLink({ queueMs: -1 }, "tx")).toThrow(/queueMs/);
   });
 
   it("forwards unicast to its owner only, and floods broadcast and unknown destinations", async () => {

@@ -3,11 +3,10 @@
 // be printed. The blocks that serve or use a tap run in a network namespace of the test's own (port
 // 8080 and tap0 are then the guide's, whatever the host runs), so the test needs root.
 import { execFileSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { type Service, itRequiring, missingNamespaces, startService } from "@mirage-ts/test-support";
+import { Namespace, type Service, itRequiring, missingNamespaces, startService } from "@mirage-ts/test-support";
 import { afterAll, describe, expect } from "vitest";
 import { type Published, remove, root } from "../consumers/harness.js";
 import { guideSteps } from "./guide.js";
@@ -31,15 +30,14 @@ export function gettingStarted(published: () => Published): void {
         expect(steps.filter((s) => s.netns && s.service)).toHaveLength(2);
         let cwd = mkdtempSync(join(tmpdir(), "mirage-guide-"));
         dirs.push(cwd);
-        const netns = `mirage-guide-${process.pid}-${randomBytes(3).toString("hex")}`;
-        execFileSync("ip", ["netns", "add", netns]);
+        // IPv6 on, as in the reader's own namespace.
+        const ns = Namespace.create("mirage-guide", { ipv6: true });
         const services: Service[] = [];
         try {
-          execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
           for (const step of steps) {
             const where = `getting-started.md:${step.line}`;
             const argv = (command: string) =>
-              step.netns ? ["ip", "netns", "exec", netns, "bash", "-c", command] : ["bash", "-c", command];
+              step.netns ? ["ip", "netns", "exec", ns.name, "bash", "-c", command] : ["bash", "-c", command];
             if (step.service) {
               expect(step.commands, where).toHaveLength(1);
               const [file, ...args] = argv(step.commands[0]!);
@@ -67,7 +65,7 @@ export function gettingStarted(published: () => Published): void {
           }
         } finally {
           for (const service of services) await service.stop();
-          execFileSync("ip", ["netns", "del", netns]);
+          await ns.remove();
         }
       },
     );

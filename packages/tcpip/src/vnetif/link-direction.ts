@@ -32,7 +32,7 @@ export function checkImpairments(link: LinkImpairments): void {
     const value = link[name];
     if (value !== undefined) checkProbability(`link ${name}`, value);
   }
-  for (const name of ["reorderHoldMs", "delayMs", "jitterMs", "bandwidth"] as const) {
+  for (const name of ["reorderHoldMs", "reorderMs", "delayMs", "jitterMs", "bandwidth", "queueMs"] as const) {
     const value = link[name];
     if (value !== undefined && !(value >= 0))
       throw new RangeError(`invalid link ${name} ${value}: must be a number of at least 0`);
@@ -58,6 +58,7 @@ export class LinkDirection {
     corrupted: 0,
     tooBig: 0,
     queueDrops: 0,
+    blackholed: 0,
     inFlight: 0,
   };
 
@@ -75,6 +76,10 @@ export class LinkDirection {
   transmit(frame: Uint8Array, deliver: (frame: Uint8Array) => void): void {
     const link = this.#impairments;
     this.stats.offered++;
+    if (link.blackhole?.(frame) === true) {
+      this.stats.blackholed++;
+      return;
+    }
     if (this.stats.inFlight >= (link.queueLimit ?? 1024)) {
       this.stats.queueDrops++;
       return;
@@ -87,6 +92,11 @@ export class LinkDirection {
       this.stats.lost++;
       return;
     }
+    const now = this.#clock.now();
+    if (link.queueMs !== undefined && this.#busyUntil - now > link.queueMs) {
+      this.stats.queueDrops++;
+      return;
+    }
     if (this.#chance(link.corrupt) && frame.length > 0) {
       const bit = this.#uniform(frame.length * 8);
       frame[bit >>> 3]! ^= 1 << (bit & 7);
@@ -94,7 +104,6 @@ export class LinkDirection {
     }
     const copies = this.#chance(link.duplicate) ? 2 : 1;
     if (copies === 2) this.stats.duplicated++;
-    const now = this.#clock.now();
     let arrival = now;
     if (link.bandwidth !== undefined && link.bandwidth > 0) {
       this.#busyUntil = Math.max(arrival, this.#busyUntil) + (frame.length * 8 * 1000) / link.bandwidth;
@@ -104,6 +113,11 @@ export class LinkDirection {
     const held = this.#held;
     if (held === undefined && this.#chance(link.reorder)) {
       this.stats.reordered++;
+      if (link.reorderMs !== undefined) {
+        const late = arrival + link.reorderMs;
+        for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, late, now);
+        return;
+      }
       const timer = this.#clock.setTimer(link.reorderHoldMs ?? 10, () => this.#release(arrival));
       this.#held = { frame, deliver, timer };
       if (copies === 2) this.#schedule(frame.slice(), deliver, arrival, now);

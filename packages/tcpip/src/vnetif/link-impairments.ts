@@ -19,6 +19,12 @@ export interface LinkImpairments {
   readonly reorder?: number;
   /** The longest a reordered frame waits for a next frame, in ms (default 10). */
   readonly reorderHoldMs?: number;
+  /**
+   * With `reorder`, delay a picked frame by this many ms beyond the others instead of holding it for
+   * the next frame: every frame sent meanwhile overtakes it, as one that took a longer path would be
+   * (reordering deep enough for a TCP sender to see duplicate ACKs).
+   */
+  readonly reorderMs?: number;
   /** Propagation delay, in ms. */
   readonly delayMs?: number;
   /** A random extra delay from 0 to this, in ms, drawn per frame (frames can overtake each other). */
@@ -31,6 +37,16 @@ export interface LinkImpairments {
   readonly mtu?: number;
   /** Frames in flight on the link at once; more are dropped, as by a full queue (default 1024). */
   readonly queueLimit?: number;
+  /**
+   * The longest a frame may wait for the link to be free (with a `bandwidth`), in ms; a frame that
+   * would wait longer is dropped, as by a router's buffer sized in time (default: no limit).
+   */
+  readonly queueMs?: number;
+  /**
+   * Drops every frame for which it returns true (a host that vanished, a firewall rule), before any
+   * other impairment: for tests that cut some flows and not others.
+   */
+  readonly blackhole?: (frame: Uint8Array) => boolean;
 }
 
 /**
@@ -53,8 +69,10 @@ export interface LinkStats {
   corrupted: number;
   /** Frames dropped for exceeding the link MTU. */
   tooBig: number;
-  /** Frames dropped because `queueLimit` frames were in flight. */
+  /** Frames dropped because `queueLimit` frames were in flight, or by `queueMs`. */
   queueDrops: number;
+  /** Frames dropped by `blackhole`. */
+  blackholed: number;
   /** Frames in flight now. */
   inFlight: number;
 }

@@ -91,11 +91,13 @@ export interface VirtualNetif extends Network {
    */
   linkStats(): { readonly tx: LinkStats; readonly rx: LinkStats };
   /**
-   * Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it.
+   * Replaces the link's impairments, for example to cut it (`{ loss: 1 }`) and restore it: in both
+   * directions, or in `direction` only (`tx`: frames from the device, `rx`: frames to it), for an
+   * asymmetric link.
    *
    * @beta
    */
-  setLink(link: LinkImpairments): void;
+  setLink(link: LinkImpairments, direction?: "tx" | "rx"): void;
   /**
    * Frames that arrived while nobody listened or after disconnect, and handler errors caught.
    *
@@ -297,10 +299,10 @@ class Port implements VirtualNetif {
     return { tx: { ...this.#up.stats }, rx: { ...this.#down.stats } };
   }
 
-  setLink(link: LinkImpairments): void {
+  setLink(link: LinkImpairments, direction?: "tx" | "rx"): void {
     checkImpairments(link);
-    this.#up.impairments = link;
-    this.#down.impairments = link;
+    if (direction !== "rx") this.#up.impairments = link;
+    if (direction !== "tx") this.#down.impairments = link;
   }
 
   dropStats(): { readonly notListening: number; readonly handlerErrors: number } {

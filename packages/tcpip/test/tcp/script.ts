@@ -36,8 +36,8 @@ import { TcpFlags, TcpHeader } from "../../src/tcp/segment.js";
 import type { TcpConfig } from "../../src/tcp/tcp-config.js";
 import { TcpLayer } from "../../src/tcp/tcp-layer.js";
 import type { TcpStats } from "../../src/tcp/tcp-stats.js";
+import { CaptureIp } from "./capture-ip.js";
 import { advance, settle } from "./drive.js";
-import { FakeIp } from "./wire.js";
 
 export interface ScriptOptions {
   readonly config?: TcpConfig;
@@ -121,7 +121,7 @@ class Runner {
 
   constructor(options: ScriptOptions) {
     this.#tolerance = options.toleranceMs ?? 0;
-    const ip = new FakeIp(SUT, (_src, _dst, payload) => this.#capture(payload), options.mtu ?? 1480);
+    const ip = new CaptureIp(SUT, (_src, _dst, payload) => this.#capture(payload), options.mtu ?? 1480);
     this.#pseudo = pseudoHeaderSum(ip.pseudoheader(SUT, PEER, "tcp", 0));
     this.sut = new TcpLayer<Ipv4Addr>({
       ip,

@@ -1,16 +1,20 @@
-// Linux interop harness: a network namespace made for one test file, a tap in it whose other end is
-// the stack under test (through a socat UDP tunnel or a tap fd), and the driver process running the
-// stack. Everything is named uniquely, only the pids started here are killed, and the namespace is
-// always removed.
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
+// The stack under test against the Linux kernel: a driver process runs it (JSON commands in, JSON
+// events out) on a tap, or on a socat UDP tunnel to one, whose other end is in a namespace of
+// test-support's harness where the kernel has 10.99.0.1/24.
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { type Missing, missingNamespaces, missingTapAddon } from "@mirage-ts/test-support";
-import { COMMAND_MS, WAIT_MS } from "./limits.js";
-import { startSocatTunnel } from "./udp-ports.js";
+import {
+  type Missing,
+  Namespace,
+  interfaceName,
+  missingNamespaces,
+  missingTapAddon,
+  socatTunnel,
+} from "@mirage-ts/test-support";
+import { COMMAND_MS } from "./limits.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, "..", "fixtures");
@@ -49,14 +53,6 @@ export function interopUnavailable(tools: readonly string[]): Missing {
 /** What `backend` needs beyond the namespace: the native addon for the tap. */
 export function missingBackend(backend: Backend): Missing {
   return backend === "socat" ? undefined : missingTapAddon();
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = WAIT_MS): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export interface DriverEvent {
@@ -144,90 +140,49 @@ export const IPV6_KERNEL = "2001:db8:99::1/64";
 
 /** A namespace with a tap at 10.99.0.1/24 whose other end is a driver process running the stack. */
 export class Lab {
-  readonly name = `mirage-tcpip-${process.pid}-${randomBytes(3).toString("hex")}`;
-  readonly tap = `mt${randomBytes(4).toString("hex")}`;
-  readonly #children: ChildProcess[] = [];
-  driver: Driver | undefined;
+  readonly ns: Namespace;
+  readonly tap: string;
+  readonly driver: Driver;
 
-  /** Runs `command` inside the namespace and returns its stdout. */
-  exec(command: string, args: readonly string[], timeoutMs = COMMAND_MS): string {
-    return execFileSync("ip", ["netns", "exec", this.name, command, ...args], {
-      encoding: "utf8",
-      timeout: timeoutMs,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-  }
-
-  /** Starts a process inside the namespace, tracked for cleanup. */
-  spawn(command: string, args: readonly string[]): ChildProcess {
-    const child = spawn("ip", ["netns", "exec", this.name, command, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    this.#children.push(child);
-    return child;
-  }
-
-  /** Creates the namespace, the tap over `backend`, and the driver with `config`. */
-  async start(backend: Backend, config: DriverConfig): Promise<Driver> {
-    execFileSync("ip", ["netns", "add", this.name]);
-    this.exec("ip", ["link", "set", "lo", "up"]);
-    if (config.ipv6 === undefined) {
-      this.exec("sysctl", ["-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
-    }
-    const driverScript = join(FIXTURES, "stack-driver.mjs");
-    let driverProcess: ChildProcess;
-    if (backend === "socat") {
-      const { socat, socatPort, peerPort: nodePort } = await startSocatTunnel(this.tap, ",rcvbuf=4194304");
-      this.#children.push(socat);
-      driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
-        env: { ...process.env, DRIVER: JSON.stringify({ backend, socatPort, nodePort, ...config }) },
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-    } else {
-      const offload = backend === "tap-plain" ? { MIRAGE_TAP_OFFLOAD: "0" } : {};
-      driverProcess = spawn(process.execPath, ["--expose-gc", driverScript], {
-        env: { ...process.env, ...offload, DRIVER: JSON.stringify({ backend: "tap", tap: this.tap, ...config }) },
-        stdio: ["pipe", "pipe", "pipe"],
-      });
-    }
-    this.#children.push(driverProcess);
-    const driver = new Driver(driverProcess);
+  private constructor(ns: Namespace, tap: string, driver: Driver) {
+    this.ns = ns;
+    this.tap = tap;
     this.driver = driver;
-    // The tap appears in this namespace; its owner keeps the fd while the device moves to the test's.
-    await waitFor(() => {
-      try {
-        execFileSync("ip", ["link", "show", this.tap], { stdio: "ignore" });
-        return true;
-      } catch {
-        return false;
-      }
-    }, `tap ${this.tap}`);
-    execFileSync("ip", ["link", "set", this.tap, "netns", this.name]);
-    this.exec("ip", ["addr", "add", "10.99.0.1/24", "dev", this.tap]);
-    if (config.ipv6 !== undefined) this.exec("ip", ["-6", "addr", "add", IPV6_KERNEL, "dev", this.tap, "nodad"]);
-    this.exec("ip", ["link", "set", this.tap, "up"]);
-    await driver.next("ready");
-    return driver;
   }
 
-  /** Stops the driver and every process started here (by pid), then removes the namespace. */
-  async destroy(): Promise<void> {
+  /** Makes the namespace and the tap over `backend`, and starts the driver with `config`. */
+  static async start(backend: Backend, config: DriverConfig): Promise<Lab> {
+    const ns = Namespace.create("mirage-tcpip", { ipv6: config.ipv6 !== undefined });
+    const tap = interfaceName("mt");
     try {
-      await this.driver?.stop();
-    } catch {
-      // Killed below.
-    }
-    for (const child of this.#children) {
-      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-        try {
-          process.kill(child.pid, "SIGTERM");
-        } catch {
-          // Already gone.
-        }
+      const driverScript = join(FIXTURES, "stack-driver.mjs");
+      const addresses = ["10.99.0.1/24", ...(config.ipv6 === undefined ? [] : [IPV6_KERNEL])];
+      let env: NodeJS.ProcessEnv;
+      if (backend === "socat") {
+        const { socatPort, peerPort: nodePort } = await socatTunnel(ns, tap, { udpOptions: ",rcvbuf=4194304" });
+        env = { ...process.env, DRIVER: JSON.stringify({ backend, socatPort, nodePort, ...config }) };
+      } else {
+        const offload = backend === "tap-plain" ? { MIRAGE_TAP_OFFLOAD: "0" } : {};
+        env = { ...process.env, ...offload, DRIVER: JSON.stringify({ backend: "tap", tap, ...config }) };
       }
+      const child = spawn(process.execPath, ["--expose-gc", driverScript], { env, stdio: ["pipe", "pipe", "pipe"] });
+      const driver = new Driver(ns.track(child));
+      // The tap appears in this namespace; its owner keeps the fd while the device moves to the lab's.
+      await ns.adopt(tap, addresses);
+      await driver.next("ready");
+      return new Lab(ns, tap, driver);
+    } catch (error) {
+      await ns.remove();
+      throw error;
     }
+  }
+
+  /** Stops the driver (letting the stack say goodbye), then removes the namespace and its processes. */
+  async remove(): Promise<void> {
     try {
-      execFileSync("ip", ["netns", "del", this.name], { stdio: "ignore" });
-    } catch {
-      // Never created, or already removed.
+      await this.driver.stop();
+    } finally {
+      await this.ns.remove();
     }
   }
 }
