@@ -1,17 +1,36 @@
 /**
  * Device offloads on the virtual switch, as over a veth pair: ports that offer them carry the TCP
  * layer's 64 KiB writes whole (checksums completed on the way), a port that does not gets them cut
- * into segments of the sender's size; and the cutting itself (`segmentTcpv4`) and the checksum
+ * into segments of the sender's size, IPv4 and IPv6; a partial checksum between two offloading ports
+ * is left to neither (the frame flagged as vouched for), completed where it leaves for a port without
+ * offloads, a pcap, or a link that corrupts it; and the cutting itself (`segmentTcp`) and the checksum
  * completion against the definition.
  */
 
-import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
-import { DirectStack, type LinkImpairments, internetChecksum } from "@mirage-ts/tcpip";
+import {
+  FrameFlags,
+  type FrameOffload,
+  Ipv4Addr,
+  Ipv4Prefix,
+  Ipv6Addr,
+  Ipv6Prefix,
+  Macaddr,
+} from "@mirage-ts/mirage-types";
+import {
+  DirectStack,
+  type LinkImpairments,
+  PcapNetwork,
+  PcapWriter,
+  type VirtualNetif,
+  internetChecksum,
+  onesComplementSum,
+} from "@mirage-ts/tcpip";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { completePartialChecksum, segmentTcpv4 } from "../src/vnetif/frame-offload.js";
+import { completePartialChecksum, segmentTcp } from "../src/vnetif/frame-offload.js";
+import { FramePool } from "../src/vnetif/frame-pool.js";
 import { type Lab, lab } from "./helpers/stacks.js";
-import { drive } from "./tcp/drive.js";
+import { advance, drive } from "./tcp/drive.js";
 import { randomBytes, transfer } from "./tcp/transfer.js";
 
 const FIN = 0x01;
@@ -35,6 +54,31 @@ function tcpFrame(payload: Uint8Array, flags: number, tcpOptions = 12): Uint8Arr
   return frame;
 }
 
+const V6_SRC = Ipv6Addr.parse("fd00::1").toBytes();
+const V6_DST = Ipv6Addr.parse("fd00::2").toBytes();
+
+/** The same over IPv6 (fd00::1 to fd00::2), the TCP header at offset 54. */
+function tcp6Frame(payload: Uint8Array, flags: number, tcpOptions = 12): Uint8Array {
+  const thl = 20 + tcpOptions;
+  const frame = new Uint8Array(14 + 40 + thl + payload.length);
+  frame.set([0x86, 0xdd], 12);
+  const length = thl + payload.length;
+  frame.set([0x60, 0, 0, 0, length >>> 8, length & 0xff, 6, 64], 14);
+  frame.set(V6_SRC, 22);
+  frame.set(V6_DST, 38);
+  frame.set([0x13, 0x89, 0xc3, 0x50, 0xff, 0xff, 0xf0, 0x00, 0, 0, 0, 1, (thl / 4) << 4, flags, 0x10, 0], 54);
+  frame.set(payload, 54 + thl);
+  const pseudo = onesComplementSum(Uint8Array.of(...V6_SRC, ...V6_DST), 6 + length);
+  frame.set([pseudo >>> 8, pseudo & 0xff], 54 + 16);
+  return frame;
+}
+
+/** Whether an IPv6 frame's TCP checksum verifies. */
+function checksum6Valid(frame: Uint8Array): boolean {
+  const tcp = frame.subarray(54);
+  return internetChecksum(tcp, onesComplementSum(Uint8Array.of(...V6_SRC, ...V6_DST), 6 + tcp.length)) === 0;
+}
+
 const u16 = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
 const u32 = (b: Uint8Array, at: number): number => ((u16(b, at) << 16) | u16(b, at + 2)) >>> 0;
 
@@ -53,7 +97,7 @@ describe("cutting a large TCP frame into segments", () => {
         fc.integer({ min: 100, max: 1448 }),
         fc.constantFrom(0, FIN | PSH, CWR | PSH),
         (payload, gsoSize, flags) => {
-          const segments = segmentTcpv4(tcpFrame(payload, flags), gsoSize)!;
+          const segments = segmentTcp(tcpFrame(payload, flags), gsoSize)!;
           expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
           const joined = segments.flatMap((s) => [...s.subarray(66)]);
           expect(Uint8Array.from(joined)).toEqual(payload);
@@ -72,10 +116,34 @@ describe("cutting a large TCP frame into segments", () => {
     );
   });
 
+  it("cuts an IPv6 frame the same way: payload length per segment, no identification, TCP checksummed", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 0, maxLength: 9000 }),
+        fc.integer({ min: 100, max: 1428 }),
+        fc.constantFrom(0, FIN | PSH, CWR | PSH),
+        (payload, gsoSize, flags) => {
+          const segments = segmentTcp(tcp6Frame(payload, flags), gsoSize)!;
+          expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
+          expect(Uint8Array.from(segments.flatMap((s) => [...s.subarray(86)]))).toEqual(payload);
+          segments.forEach((s, i) => {
+            const last = i === segments.length - 1;
+            expect(u16(s, 18)).toBe(s.length - 54);
+            expect(s.subarray(14, 18)).toEqual(Uint8Array.of(0x60, 0, 0, 0));
+            expect(u32(s, 58)).toBe((0xfffff000 + i * gsoSize) >>> 0);
+            expect(s[67]! & (FIN | PSH)).toBe(last ? flags & (FIN | PSH) : 0);
+            expect(s[67]! & CWR).toBe(i === 0 ? flags & CWR : 0);
+            expect(checksum6Valid(s)).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+
   it("leaves other frames alone", () => {
     const arp = new Uint8Array(60);
     arp.set([0x08, 0x06], 12);
-    expect(segmentTcpv4(arp, 1448)).toBeUndefined();
+    expect(segmentTcp(arp, 1448)).toBeUndefined();
     expect(completePartialChecksum(arp)).toBe(false);
   });
 
@@ -131,6 +199,166 @@ describe("offloads over the virtual switch", () => {
       if (receiverOffload) expect(received).toBeLessThan(data.length / 1460 / 4);
       else expect(received).toBeGreaterThanOrEqual(data.length / 1460);
       for (const s of [a, b]) expect(s.stats().tcp).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
+    }, 60_000);
+  }
+});
+
+/** Writes `frame` whole through `port`, asking for `offload`. */
+function writeFrame(port: VirtualNetif, frame: Uint8Array, offload: FrameOffload): ReturnType<VirtualNetif["write"]> {
+  return port.writeOffloaded!(
+    frame.length,
+    (buffer) => {
+      buffer.set(frame);
+      return frame.length;
+    },
+    offload,
+  );
+}
+
+/** A port that records every frame it receives, a copy with its flags. */
+function recorder(port: VirtualNetif): { frame: Uint8Array; flags: number }[] {
+  const got: { frame: Uint8Array; flags: number }[] = [];
+  void port.listen(14, (frame, flags = 0) => void got.push({ frame: frame.slice(), flags }));
+  return got;
+}
+
+describe("partial checksums on the virtual switch", () => {
+  const payload = new Uint8Array(65_000).map((_, i) => (i * 7) & 0xff);
+  const offload = { gsoSize: 1428, partialChecksum: true };
+  for (const [family, make, valid, headers] of [
+    ["IPv4", tcpFrame, checksumsValid, 66],
+    ["IPv6", tcp6Frame, checksum6Valid, 86],
+  ] as const) {
+    it(`${family}: a 64 KiB frame reaches an offloading port whole with its partial sum, another port as verified segments`, async () => {
+      const l = lab(5);
+      const sender = l.sw.connect({ offload: true });
+      const offloading = recorder(l.sw.connect({ offload: true }));
+      const plain = recorder(l.sw.connect());
+      const frame = make(payload, PSH);
+      // The frame's destination MAC is unknown to the switch: it floods to both ports.
+      const sent = await writeFrame(sender, frame, offload);
+      expect(sent.ok).toBe(true);
+      await advance(l.clock, 1);
+      expect(offloading).toHaveLength(1);
+      expect(offloading[0]!.flags).toBe(FrameFlags.checksumPartial);
+      // Untouched: nobody summed the 64 KiB, and the field still holds the pseudo-header sum.
+      expect(offloading[0]!.frame).toEqual(frame);
+      expect(valid(offloading[0]!.frame)).toBe(false);
+      expect(plain).toHaveLength(Math.ceil(payload.length / offload.gsoSize));
+      for (const { frame: segment, flags } of plain) {
+        expect(flags).toBe(0);
+        expect(segment.length).toBeLessThanOrEqual(1514);
+        expect(valid(segment)).toBe(true);
+      }
+      expect(Uint8Array.from(plain.flatMap((p) => [...p.frame.subarray(headers)]))).toEqual(payload);
+    });
+  }
+
+  it("completes a partial checksum for a port without offloads when the frame is not cut", async () => {
+    const l = lab(6);
+    const sender = l.sw.connect({ offload: true });
+    const plain = recorder(l.sw.connect());
+    const frame = tcpFrame(payload.subarray(0, 1000), PSH);
+    await writeFrame(sender, frame, {
+      gsoSize: 0,
+      partialChecksum: true,
+    });
+    await advance(l.clock, 1);
+    expect(plain).toHaveLength(1);
+    expect(plain[0]!.flags).toBe(0);
+    expect(checksumsValid(plain[0]!.frame)).toBe(true);
+  });
+
+  it("a link that corrupts a frame completes its checksum first and vouches for nothing", async () => {
+    const l = lab(7);
+    const sender = l.sw.connect({ offload: true, link: { corrupt: 1 } });
+    const offloading = recorder(l.sw.connect({ offload: true }));
+    const frame = tcpFrame(payload.subarray(0, 1000), PSH);
+    await writeFrame(sender, frame, {
+      gsoSize: 0,
+      partialChecksum: true,
+    });
+    await advance(l.clock, 1);
+    expect(offloading).toHaveLength(1);
+    expect(offloading[0]!.flags).toBe(0);
+    const completed = frame.slice();
+    completePartialChecksum(completed);
+    let differingBits = 0;
+    for (const [i, byte] of offloading[0]!.frame.entries()) {
+      for (let x = byte ^ completed[i]!; x !== 0; x &= x - 1) differingBits++;
+    }
+    expect(differingBits).toBe(1);
+  });
+
+  it("a pcap of an offloading port records the frame with its checksum completed", async () => {
+    const l = lab(8);
+    const sender = l.sw.connect({ offload: true });
+    const records: Uint8Array[] = [];
+    const writer = new PcapWriter({ sink: (bytes) => void records.push(bytes.slice()), clock: l.clock });
+    const pcap = new PcapNetwork(l.sw.connect({ offload: true }), writer);
+    const got: number[] = [];
+    void pcap.listen(14, (_frame, flags = 0) => void got.push(flags));
+    const frame = tcpFrame(payload.subarray(0, 3000), PSH);
+    await writeFrame(sender, frame, offload);
+    await advance(l.clock, 1);
+    expect(got).toEqual([FrameFlags.checksumValid]);
+    const recorded = records.find((r) => r.length >= frame.length)!;
+    expect(checksumsValid(recorded.subarray(recorded.length - frame.length))).toBe(true);
+  });
+});
+
+describe("the switch's pool of large frames", () => {
+  it("hands a buffer back out zeroed once given back, takes it back only once, and ignores foreign frames", () => {
+    const pool = new FramePool(1000);
+    const first = pool.take(600);
+    first.fill(0xaa);
+    expect(pool.give(first)).toBe(true);
+    expect(pool.give(first)).toBe(false);
+    expect(pool.give(new Uint8Array(1000))).toBe(false);
+    const second = pool.take(800);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.every((b) => b === 0)).toBe(true);
+    // Lent out again: a third taker gets another buffer.
+    expect(pool.take(10).buffer).not.toBe(second.buffer);
+  });
+});
+
+async function stack6On(l: Lab, n: number, offload: boolean): Promise<DirectStack> {
+  const netif = l.sw.connect({ mac: Macaddr.parse(`02:00:00:00:00:1${n}`), offload });
+  const stack = await drive(
+    l.clock,
+    DirectStack.connect({
+      netif,
+      clock: l.clock,
+      random: l.random,
+      dhcp: false,
+      ipv4: { cidr: Ipv4Prefix.parse(`10.0.1.${n}/24`) },
+      ipv6: { addresses: [Ipv6Prefix.parse(`fd00::${n}/64`)] },
+      tcp: { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 },
+    }),
+  );
+  return stack;
+}
+
+describe("IPv6 offloads over the virtual switch", () => {
+  const data = randomBytes(4 << 20, 29);
+  for (const receiverOffload of [true, false]) {
+    it(`64 KiB IPv6 writes, ${receiverOffload ? "carried whole" : "cut by the switch for a port without offloads"}`, async () => {
+      const l = lab(31);
+      const a = await stack6On(l, 1, true);
+      const b = await stack6On(l, 2, receiverOffload);
+      await advance(l.clock, 3000); // duplicate address detection
+      const result = await transfer(
+        { clock: l.clock, a: a.tcp() as never, b: b.tcp() as never, addrB: Ipv6Addr.parse("fd00::2") as never },
+        data,
+      );
+      expect(result.receivedBytes).toBe(data.length);
+      expect(result.receivedHash).toBe(result.sentHash);
+      expect(a.stats().tcp6!.segmentsOut).toBeLessThan(data.length / 1440 / 4);
+      const received = b.stats().tcp6!.segmentsIn;
+      if (receiverOffload) expect(received).toBeLessThan(data.length / 1440 / 4);
+      else expect(received).toBeGreaterThanOrEqual(data.length / 1440);
+      for (const s of [a, b]) expect(s.stats().tcp6).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
     }, 60_000);
   }
 });
