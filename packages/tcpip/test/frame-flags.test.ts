@@ -7,8 +7,8 @@
 import { FrameFlags } from "@mirage-ts/mirage-types";
 import { TcpLayer, internetChecksum } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
-import { IP_A, IP_B, MAC_A, MAC_B, host, lab } from "./helpers/stacks.js";
 import { settle } from "./helpers/simulation.js";
+import { IP_A, IP_B, MAC_A, MAC_B, host, lab } from "./helpers/stacks.js";
 
 /** A SYN from 10.0.0.1:40000 to 10.0.0.2:80 in an ethernet frame, its TCP checksum field wrong. */
 function synWithBadChecksum(): Uint8Array {
