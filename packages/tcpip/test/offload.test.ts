@@ -90,55 +90,56 @@ function checksumsValid(frame: Uint8Array): boolean {
 }
 
 describe("cutting a large TCP frame into segments", () => {
-  it("gives segments of gsoSize whose payloads, in order, are the frame's, each checksummed", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 0, maxLength: 9000 }),
-        fc.integer({ min: 100, max: 1448 }),
-        fc.constantFrom(0, FIN | PSH, CWR | PSH),
-        (payload, gsoSize, flags) => {
-          const segments = segmentTcp(tcpFrame(payload, flags), gsoSize)!;
-          expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
-          const joined = segments.flatMap((s) => [...s.subarray(66)]);
-          expect(Uint8Array.from(joined)).toEqual(payload);
-          segments.forEach((s, i) => {
-            const last = i === segments.length - 1;
-            expect(s.subarray(66).length).toBeLessThanOrEqual(gsoSize);
-            expect(u16(s, 16)).toBe(s.length - 14);
-            expect(u16(s, 18)).toBe((0x1234 + i) & 0xffff);
-            expect(u32(s, 38)).toBe((0xfffff000 + i * gsoSize) >>> 0); // wraps around
-            expect(s[47]! & (FIN | PSH)).toBe(last ? flags & (FIN | PSH) : 0);
-            expect(s[47]! & CWR).toBe(i === 0 ? flags & CWR : 0);
-            expect(checksumsValid(s)).toBe(true);
-          });
-        },
-      ),
-    );
-  });
-
-  it("cuts an IPv6 frame the same way: payload length per segment, no identification, TCP checksummed", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 0, maxLength: 9000 }),
-        fc.integer({ min: 100, max: 1428 }),
-        fc.constantFrom(0, FIN | PSH, CWR | PSH),
-        (payload, gsoSize, flags) => {
-          const segments = segmentTcp(tcp6Frame(payload, flags), gsoSize)!;
-          expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
-          expect(Uint8Array.from(segments.flatMap((s) => [...s.subarray(86)]))).toEqual(payload);
-          segments.forEach((s, i) => {
-            const last = i === segments.length - 1;
-            expect(u16(s, 18)).toBe(s.length - 54);
-            expect(s.subarray(14, 18)).toEqual(Uint8Array.of(0x60, 0, 0, 0));
-            expect(u32(s, 58)).toBe((0xfffff000 + i * gsoSize) >>> 0);
-            expect(s[67]! & (FIN | PSH)).toBe(last ? flags & (FIN | PSH) : 0);
-            expect(s[67]! & CWR).toBe(i === 0 ? flags & CWR : 0);
-            expect(checksum6Valid(s)).toBe(true);
-          });
-        },
-      ),
-    );
-  });
+  /** Where each family's TCP header starts, and what its IP header holds per segment. */
+  const families = [
+    {
+      family: "IPv4",
+      make: tcpFrame,
+      tcp: 34,
+      ip: (s: Uint8Array, i: number): void => {
+        expect(u16(s, 16)).toBe(s.length - 14);
+        expect(u16(s, 18)).toBe((0x1234 + i) & 0xffff);
+      },
+      valid: checksumsValid,
+    },
+    {
+      family: "IPv6",
+      make: tcp6Frame,
+      tcp: 54,
+      // No identification: only the payload length changes.
+      ip: (s: Uint8Array): void => {
+        expect(u16(s, 18)).toBe(s.length - 54);
+        expect(s.subarray(14, 18)).toEqual(Uint8Array.of(0x60, 0, 0, 0));
+      },
+      valid: checksum6Valid,
+    },
+  ];
+  for (const { family, make, tcp, ip, valid } of families) {
+    it(`${family}: segments of gsoSize whose payloads, in order, are the frame's, each checksummed`, () => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: 0, maxLength: 9000 }),
+          fc.integer({ min: 100, max: 1428 }),
+          fc.constantFrom(0, FIN | PSH, CWR | PSH),
+          (payload, gsoSize, flags) => {
+            const segments = segmentTcp(make(payload, flags), gsoSize)!;
+            const data = tcp + 32;
+            expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
+            expect(Uint8Array.from(segments.flatMap((s) => [...s.subarray(data)]))).toEqual(payload);
+            segments.forEach((s, i) => {
+              const last = i === segments.length - 1;
+              expect(s.subarray(data).length).toBeLessThanOrEqual(gsoSize);
+              ip(s, i);
+              expect(u32(s, tcp + 4)).toBe((0xfffff000 + i * gsoSize) >>> 0); // wraps around
+              expect(s[tcp + 13]! & (FIN | PSH)).toBe(last ? flags & (FIN | PSH) : 0);
+              expect(s[tcp + 13]! & CWR).toBe(i === 0 ? flags & CWR : 0);
+              expect(valid(s)).toBe(true);
+            });
+          },
+        ),
+      );
+    });
+  }
 
   it("leaves other frames alone", () => {
     const arp = new Uint8Array(60);
@@ -158,7 +159,14 @@ describe("cutting a large TCP frame into segments", () => {
   });
 });
 
-async function stackOn(l: Lab, n: number, offload: boolean, link: LinkImpairments = {}): Promise<DirectStack> {
+/** Stack `n` on the lab's switch: IPv4 only (10.0.0.n), or with `ipv6` dual-stack (fd00::n too). */
+async function stackOn(
+  l: Lab,
+  n: number,
+  offload: boolean,
+  link: LinkImpairments = {},
+  ipv6 = false,
+): Promise<DirectStack> {
   const netif = l.sw.connect({ mac: Macaddr.parse(`02:00:00:00:00:0${n}`), offload, link });
   return drive(
     l.clock,
@@ -167,7 +175,7 @@ async function stackOn(l: Lab, n: number, offload: boolean, link: LinkImpairment
       clock: l.clock,
       random: l.random,
       dhcp: false,
-      ipv4Only: true,
+      ...(ipv6 ? { ipv6: { addresses: [Ipv6Prefix.parse(`fd00::${n}/64`)] } } : { ipv4Only: true }),
       ipv4: { cidr: Ipv4Prefix.parse(`10.0.0.${n}/24`) },
       tcp: { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 },
     }),
@@ -254,31 +262,30 @@ describe("partial checksums on the virtual switch", () => {
     });
   }
 
-  it("completes a partial checksum for a port without offloads when the frame is not cut", async () => {
-    const l = lab(6);
-    const sender = l.sw.connect({ offload: true });
-    const plain = recorder(l.sw.connect());
+  /** A 1066-byte frame with a partial checksum from an offloading port over `link` to one with `offload`. */
+  async function smallFrameAcross(
+    seed: number,
+    link: LinkImpairments,
+    offload: boolean,
+  ): Promise<{ frame: Uint8Array; got: { frame: Uint8Array; flags: number }[] }> {
+    const l = lab(seed);
+    const sender = l.sw.connect({ offload: true, link });
+    const got = recorder(l.sw.connect({ offload }));
     const frame = tcpFrame(payload.subarray(0, 1000), PSH);
-    await writeFrame(sender, frame, {
-      gsoSize: 0,
-      partialChecksum: true,
-    });
+    await writeFrame(sender, frame, { gsoSize: 0, partialChecksum: true });
     await advance(l.clock, 1);
+    return { frame, got };
+  }
+
+  it("completes a partial checksum for a port without offloads when the frame is not cut", async () => {
+    const { got: plain } = await smallFrameAcross(6, {}, false);
     expect(plain).toHaveLength(1);
     expect(plain[0]!.flags).toBe(0);
     expect(checksumsValid(plain[0]!.frame)).toBe(true);
   });
 
   it("a link that corrupts a frame completes its checksum first and vouches for nothing", async () => {
-    const l = lab(7);
-    const sender = l.sw.connect({ offload: true, link: { corrupt: 1 } });
-    const offloading = recorder(l.sw.connect({ offload: true }));
-    const frame = tcpFrame(payload.subarray(0, 1000), PSH);
-    await writeFrame(sender, frame, {
-      gsoSize: 0,
-      partialChecksum: true,
-    });
-    await advance(l.clock, 1);
+    const { frame, got: offloading } = await smallFrameAcross(7, { corrupt: 1 }, true);
     expect(offloading).toHaveLength(1);
     expect(offloading[0]!.flags).toBe(0);
     const completed = frame.slice();
@@ -323,30 +330,13 @@ describe("the switch's pool of large frames", () => {
   });
 });
 
-async function stack6On(l: Lab, n: number, offload: boolean): Promise<DirectStack> {
-  const netif = l.sw.connect({ mac: Macaddr.parse(`02:00:00:00:00:1${n}`), offload });
-  const stack = await drive(
-    l.clock,
-    DirectStack.connect({
-      netif,
-      clock: l.clock,
-      random: l.random,
-      dhcp: false,
-      ipv4: { cidr: Ipv4Prefix.parse(`10.0.1.${n}/24`) },
-      ipv6: { addresses: [Ipv6Prefix.parse(`fd00::${n}/64`)] },
-      tcp: { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 },
-    }),
-  );
-  return stack;
-}
-
 describe("IPv6 offloads over the virtual switch", () => {
   const data = randomBytes(4 << 20, 29);
   for (const receiverOffload of [true, false]) {
     it(`64 KiB IPv6 writes, ${receiverOffload ? "carried whole" : "cut by the switch for a port without offloads"}`, async () => {
       const l = lab(31);
-      const a = await stack6On(l, 1, true);
-      const b = await stack6On(l, 2, receiverOffload);
+      const a = await stackOn(l, 1, true, {}, true);
+      const b = await stackOn(l, 2, receiverOffload, {}, true);
       await advance(l.clock, 3000); // duplicate address detection
       const result = await transfer(
         { clock: l.clock, a: a.tcp() as never, b: b.tcp() as never, addrB: Ipv6Addr.parse("fd00::2") as never },
