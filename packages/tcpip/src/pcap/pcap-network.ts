@@ -45,10 +45,10 @@ export class PcapNetwork implements Network {
   }
 
   /**
-   * {@inheritDoc @mirage-ts/mirage-types#Network.listen}
-   *
-   * A frame whose checksum the device left partial (`FrameFlags.checksumPartial`) is completed
-   * first: the capture shows it as on a wire.
+   * Delivers every received frame to `handler`, recording it first, until the device is
+   * disconnected. A frame whose checksum the device left partial (`FrameFlags.checksumPartial`) is
+   * completed first, so the capture shows it as on a wire; the handler gets it flagged
+   * `checksumValid`.
    */
   listen(headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {
     return this.#netif.listen(headerSize, (frame, flags = 0) => {

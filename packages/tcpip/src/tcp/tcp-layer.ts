@@ -216,10 +216,8 @@ export class TcpLayer<A> implements Tcp<A> {
   }
 
   /**
-   * {@inheritDoc @mirage-ts/mirage-types#Tcp.input}
-   *
-   * With `flags` (the device's `FrameFlags` for the frame that carried the segment) vouching for the
-   * checksum, it is not verified.
+   * Handles one received segment from `src` to `dst`. Its checksum is verified unless `flags` (the
+   * device's `FrameFlags` for the frame that carried it) vouch for it.
    */
   input(src: A, dst: A, segment: Uint8Array, flags = 0): Promise<void> {
     if (this.#disconnected) return DONE;
