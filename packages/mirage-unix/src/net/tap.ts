@@ -157,10 +157,9 @@ class TapBackend implements FrameBackend {
       const data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
       let start = 0;
       for (const end of ends) {
-        const frame = data.subarray(start, end);
+        if (this.#vnetHeader) this.#receiveWithHeader(data, start, end, receive);
+        else receive(data.subarray(start, end));
         start = end;
-        if (this.#vnetHeader) this.#receiveWithHeader(frame, receive);
-        else receive(frame);
       }
       if (error === undefined) return;
       // The interface was deleted under us (the descriptor went bad) or is gone: upstream's `Disconnected`.
@@ -178,12 +177,19 @@ class TapBackend implements FrameBackend {
   // pcap) passes it on as on a wire; the kernel vouched for it (NEEDS_CSUM or DATA_VALID), which the
   // frame's flags say, so the stack does not sum it again. A large segment (GRO) goes up whole, the
   // stack takes TCP segments of any length.
-  #receiveWithHeader(buffer: Uint8Array, receive: (frame: Uint8Array, flags?: number) => void): void {
+  // The frame is `data[start, end)`, header included: one view is made per frame, without the header.
+  #receiveWithHeader(
+    data: Uint8Array,
+    start: number,
+    end: number,
+    receive: (frame: Uint8Array, flags?: number) => void,
+  ): void {
     // Most frames ask nothing (no flags, no GSO): handed over without decoding the header.
-    if (buffer.length >= VNET_HEADER_SIZE && buffer[0] === 0 && buffer[1] === 0) {
-      receive(buffer.subarray(VNET_HEADER_SIZE));
+    if (end - start >= VNET_HEADER_SIZE && data[start] === 0 && data[start + 1] === 0) {
+      receive(data.subarray(start + VNET_HEADER_SIZE, end));
       return;
     }
+    const buffer = data.subarray(start, end);
     const header = decodeVirtioNetHeader(buffer);
     if (!header.ok) {
       netifLog().debug(() => `${this.#name}: dropped a frame: ${header.error}`);
