@@ -12,7 +12,8 @@
 // (`pnpm bench:netif` builds it). Environment: FRAMES (datagrams per round, 300000), PAYLOAD (UDP
 // payload bytes, 22 = 64-byte frames), ROUNDS (3), BLASTERS (sender processes side by side, 1: raise it
 // when the sender, not the device, limits the figure, i.e. when the device receives everything that
-// was sent), SENDER (trafgen or python; trafgen when installed).
+// was sent), SENDER (trafgen or python; trafgen when installed), RATE (trafgen's frames per second
+// per process; unpaced by default).
 import { execFileSync, spawn } from "node:child_process";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -125,6 +126,9 @@ function runTrafgen(link, mac, src, dst) {
   return new Promise((resolve, reject) => {
     const args = ["netns", "exec", ns, "trafgen", "--dev", link, "--conf", config];
     args.push("--num", String(frames), "--cpus", String(blasters), "--no-cpu-stats");
+    // Paced, the sender sleeps between frames instead of spinning on a full tap queue, leaving the
+    // CPU to the device on a small machine.
+    if (process.env.RATE !== undefined) args.push("--rate", `${Number(process.env.RATE)}pps`);
     const child = spawn("ip", args, { stdio: ["ignore", "pipe", "pipe"] });
     children.add(child);
     let out = "";
