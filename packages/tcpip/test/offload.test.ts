@@ -27,6 +27,7 @@ import {
 } from "@mirage-ts/tcpip";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { SegmentOffload } from "../src/tcp/internal/segment-offload.js";
 import { completePartialChecksum, segmentTcp } from "../src/vnetif/frame-offload.js";
 import { FramePool } from "../src/vnetif/frame-pool.js";
 import { type Lab, lab } from "./helpers/stacks.js";
@@ -351,4 +352,17 @@ describe("IPv6 offloads over the virtual switch", () => {
       for (const s of [a, b]) expect(s.stats().tcp6).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
     }, 60_000);
   }
+});
+
+describe("a connection's offload options", () => {
+  const offloads = { checksum: true, tcpv4: true, tcpv6: true, maxFrame: 14 + 65535 };
+  it("gives one options object per segment size, a new one when the size changes (path MTU)", () => {
+    const offload = new SegmentOffload<string>({ ttl: 64 } as never, offloads);
+    const first = offload.options(60_000, 1448);
+    expect(first.offload).toEqual({ gsoSize: 1448, partialChecksum: true });
+    expect(offload.options(30_000, 1448)).toBe(first);
+    expect(offload.options(30_000, 1200).offload).toEqual({ gsoSize: 1200, partialChecksum: true });
+    expect(offload.options(1000, 1200).offload).toEqual({ gsoSize: 0, partialChecksum: true });
+    expect(new SegmentOffload<string>({}, undefined).options(60_000, 1448).offload).toBeUndefined();
+  });
 });
