@@ -3,7 +3,8 @@
 // stack (`--net=socket`, run inside the namespace and reached on its loopback), as a ratio; then the
 // same two ways for static-website-tls: HTTP/2 requests per second from h2load (TLS, ALPN h2) and new
 // HTTPS handshakes per second from `openssl s_time -new`. It asserts nothing about speed; it exits 1
-// naming what is missing when it cannot run (root, wrk, h2load, openssl, the addon).
+// naming what is missing when it cannot run (root, wrk, h2load, openssl, the addon). wrk runs
+// -t2 -c100 (WRK_LOAD overrides it); BENCH_TLS=0 measures static-website alone.
 // Run from the repository root through test-support's TypeScript loader (see the root package.json).
 import { cp } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,6 +15,10 @@ import { ROOT, exampleCopy, mirage, project, removeProject } from "../test/suppo
 import { KERNEL, unikernel } from "../test/support/unikernel-link.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** `BENCH_TLS=0` measures static-website alone. */
+const WITH_TLS = process.env.BENCH_TLS !== "0";
+/** wrk's threads and connections: the load issue 19 measures (`WRK_LOAD="-t1 -c10"` for a lighter one). */
+const WRK_LOAD = (process.env.WRK_LOAD ?? "-t2 -c100").split(" ").filter((arg) => arg !== "");
 
 async function build(configure: readonly string[]): Promise<string> {
   const dir = await project({});
@@ -46,7 +51,7 @@ async function ready(ns: Namespace, url: string): Promise<void> {
 
 /** Requests per second wrk measures against `url` from inside the namespace. */
 async function wrk(ns: Namespace, url: string): Promise<number> {
-  const r = await ns.run("wrk", ["-t1", "-c10", `-d${SECONDS}s`, url], { timeoutMs: (SECONDS + 30) * 1000 });
+  const r = await ns.run("wrk", [...WRK_LOAD, `-d${SECONDS}s`, url], { timeoutMs: (SECONDS + 30) * 1000 });
   const match = /Requests\/sec:\s+([\d.]+)/u.exec(r.stdout.toString());
   if (match === null) throw new Error(`wrk printed no rate: ${r.stdout.toString()}${r.stderr}`);
   return Number(match[1]);
@@ -86,13 +91,31 @@ if (missing !== undefined) {
   process.exit(1);
 }
 
+/** static-website-tls: HTTP/2 requests and full handshakes per second, direct and on sockets. */
+async function measureTls(tlsDirect: string, tlsSocket: string): Promise<void> {
+  const tls = Namespace.create("mirage-cli");
+  const tlsTap = interfaceName("mc");
+  try {
+    unikernel(tls, tlsDirect, "dist/https.mjs", [`--interface=tap:${tlsTap}`, "--ipv4=10.99.0.2/24", ...quiet]);
+    await tls.adopt(tlsTap, KERNEL);
+    await ready(tls, "http://10.99.0.2/index.html");
+    h2Results.push(["direct stack over the native tap", await h2load(tls, "https://10.99.0.2/index.html")]);
+    tlsResults.push(["direct stack over the native tap", await handshakes(tls, "10.99.0.2:443")]);
+    const ports = ["--http-port=8080", "--https-port=8443"];
+    tls.spawn(process.execPath, [join(tlsSocket, "dist", "https.mjs"), ...ports, ...quiet]);
+    await ready(tls, "http://127.0.0.1:8080/index.html");
+    h2Results.push(["host socket stack (--net=socket)", await h2load(tls, "https://127.0.0.1:8443/index.html")]);
+    tlsResults.push(["host socket stack (--net=socket)", await handshakes(tls, "127.0.0.1:8443")]);
+  } finally {
+    await tls.remove();
+  }
+}
+
 const pki = makePki(["site.test"]);
-const [direct, socket, tlsDirect, tlsSocket] = await Promise.all([
-  build(["--net=direct", "--no-dhcp"]),
-  build(["--net=socket"]),
-  buildTls(pki, ["--net=direct", "--no-dhcp"]),
-  buildTls(pki, ["--net=socket"]),
-]);
+const [direct, socket] = await Promise.all([build(["--net=direct", "--no-dhcp"]), build(["--net=socket"])]);
+const [tlsDirect, tlsSocket] = WITH_TLS
+  ? await Promise.all([buildTls(pki, ["--net=direct", "--no-dhcp"]), buildTls(pki, ["--net=socket"])])
+  : [];
 const quiet = ["-l", "*:warning"];
 const results: Array<[string, number]> = [];
 const h2Results: Array<[string, number]> = [];
@@ -117,25 +140,12 @@ try {
     await ns.remove();
   }
   // static-website-tls: a fresh namespace, the same two ways.
-  const tls = Namespace.create("mirage-cli");
-  const tlsTap = interfaceName("mc");
-  try {
-    unikernel(tls, tlsDirect, "dist/https.mjs", [`--interface=tap:${tlsTap}`, "--ipv4=10.99.0.2/24", ...quiet]);
-    await tls.adopt(tlsTap, KERNEL);
-    await ready(tls, "http://10.99.0.2/index.html");
-    h2Results.push(["direct stack over the native tap", await h2load(tls, "https://10.99.0.2/index.html")]);
-    tlsResults.push(["direct stack over the native tap", await handshakes(tls, "10.99.0.2:443")]);
-    const ports = ["--http-port=8080", "--https-port=8443"];
-    tls.spawn(process.execPath, [join(tlsSocket, "dist", "https.mjs"), ...ports, ...quiet]);
-    await ready(tls, "http://127.0.0.1:8080/index.html");
-    h2Results.push(["host socket stack (--net=socket)", await h2load(tls, "https://127.0.0.1:8443/index.html")]);
-    tlsResults.push(["host socket stack (--net=socket)", await handshakes(tls, "127.0.0.1:8443")]);
-  } finally {
-    await tls.remove();
-  }
+  if (tlsDirect !== undefined && tlsSocket !== undefined) await measureTls(tlsDirect, tlsSocket);
 } finally {
   pki.remove();
-  await Promise.all([direct, socket, tlsDirect, tlsSocket].map(removeProject));
+  await Promise.all(
+    [direct, socket, tlsDirect, tlsSocket].flatMap((dir) => (dir === undefined ? [] : [removeProject(dir)])),
+  );
 }
 /** The lines of one measure: each way's figure, then direct / socket. */
 function table(title: string, rows: ReadonlyArray<[string, number]>, unit: string): string[] {
@@ -148,8 +158,24 @@ function table(title: string, rows: ReadonlyArray<[string, number]>, unit: strin
 }
 
 const lines = [
-  ...table(`static-website, wrk -t1 -c10 -d${SECONDS}s from the namespace (GET /index.html):`, results, "req/s"),
-  ...table(`static-website-tls, h2load -c10 -m10 -D${SECONDS} (HTTP/2 over TLS, GET /index.html):`, h2Results, "req/s"),
-  ...table(`static-website-tls, openssl s_time -new -time ${SECONDS} (full handshakes):`, tlsResults, "handshakes/s"),
+  ...table(
+    `static-website, wrk ${WRK_LOAD.join(" ")} -d${SECONDS}s from the namespace (GET /index.html):`,
+    results,
+    "req/s",
+  ),
+  ...(WITH_TLS
+    ? [
+        ...table(
+          `static-website-tls, h2load -c10 -m10 -D${SECONDS} (HTTP/2 over TLS, GET /index.html):`,
+          h2Results,
+          "req/s",
+        ),
+        ...table(
+          `static-website-tls, openssl s_time -new -time ${SECONDS} (full handshakes):`,
+          tlsResults,
+          "handshakes/s",
+        ),
+      ]
+    : []),
 ];
 console.log(lines.join("\n"));

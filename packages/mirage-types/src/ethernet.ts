@@ -6,7 +6,14 @@
 
 import type { Device } from "./device.js";
 import type { Macaddr } from "./macaddr.js";
-import { type FillFunction, type FrameOffload, type NetError, type NetOffloads, ppNetError } from "./network.js";
+import {
+  type FillFunction,
+  type FrameFlags,
+  type FrameOffload,
+  type NetError,
+  type NetOffloads,
+  ppNetError,
+} from "./network.js";
 import type { Result } from "./result.js";
 
 /**
@@ -24,14 +31,15 @@ export type EtherProto = "arp" | "ipv4" | "ipv6";
 export type EthernetError = { readonly kind: "exceeds_mtu" } | { readonly kind: "netif"; readonly error: NetError };
 
 /**
- * Handlers for the payloads `Ethernet.input` demultiplexes; each gets the frame's payload.
+ * Handlers for the payloads `Ethernet.input` demultiplexes; each gets the frame's payload and the
+ * device's {@link FrameFlags} for the frame.
  *
  * @public
  */
 export interface EthernetHandlers {
   readonly arpv4: (payload: Uint8Array) => void | Promise<void>;
-  readonly ipv4: (payload: Uint8Array) => void | Promise<void>;
-  readonly ipv6: (payload: Uint8Array) => void | Promise<void>;
+  readonly ipv4: (payload: Uint8Array, flags?: number) => void | Promise<void>;
+  readonly ipv6: (payload: Uint8Array, flags?: number) => void | Promise<void>;
 }
 
 /**
@@ -68,8 +76,11 @@ export interface Ethernet extends Device {
     fill: FillFunction,
     options?: EthernetWriteOptions,
   ): Promise<Result<void, EthernetError>>;
-  /** Parses a received frame and hands its payload to the handler of its protocol; drops others. */
-  input(frame: Uint8Array, handlers: EthernetHandlers): Promise<void>;
+  /**
+   * Parses a received frame and hands its payload to the handler of its protocol, with `flags` (the
+   * device's {@link FrameFlags} for the frame); drops others.
+   */
+  input(frame: Uint8Array, handlers: EthernetHandlers, flags?: number): Promise<void>;
   /** The interface's MAC address. */
   mac(): Macaddr;
   /** The largest payload a frame can carry. */

@@ -25,6 +25,7 @@ export type { Console } from "./console.js";
 export {
   type FillFunction,
   type FrameHandler,
+  FrameFlags,
   type FrameOffload,
   type NetOffloads,
   type NetError,

@@ -49,12 +49,34 @@ export interface NetStats {
 export type FillFunction = (buffer: Uint8Array) => number;
 
 /**
- * A frame handler: gets each received frame. The buffer is only valid until the returned promise
- * settles (or the call returns); copy what must outlive it.
+ * What a device tells of a frame it received, as bits of the `flags` a {@link FrameHandler} gets.
+ *
+ * @beta
+ */
+export const FrameFlags = {
+  /**
+   * The device vouches for the frame's TCP or UDP checksum (virtio-net's `DATA_VALID`, Linux's
+   * `CHECKSUM_UNNECESSARY`): the receiver need not verify it.
+   */
+  checksumValid: 1,
+  /**
+   * The frame's TCP or UDP checksum field holds only its pseudo-header sum (virtio-net's
+   * `NEEDS_CSUM`, Linux's `CHECKSUM_PARTIAL`) and the data is vouched for, as with `checksumValid`:
+   * whoever passes the frame on to a place that checks it (a capture file, a tunnel, a device
+   * without offloads) completes the checksum first. Only a device that offers
+   * {@link NetOffloads} delivers such frames.
+   */
+  checksumPartial: 2,
+} as const;
+
+/**
+ * A frame handler: gets each received frame, and the device's {@link FrameFlags} for it (0 or
+ * absent: nothing vouched for). The buffer is only valid until the returned promise settles (or the
+ * call returns); copy what must outlive it.
  *
  * @public
  */
-export type FrameHandler = (frame: Uint8Array) => void | Promise<void>;
+export type FrameHandler = (frame: Uint8Array, flags?: number) => void | Promise<void>;
 
 /**
  * The offloads a network device performs for the frames written to it with

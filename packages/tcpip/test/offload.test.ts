@@ -1,17 +1,37 @@
 /**
  * Device offloads on the virtual switch, as over a veth pair: ports that offer them carry the TCP
  * layer's 64 KiB writes whole (checksums completed on the way), a port that does not gets them cut
- * into segments of the sender's size; and the cutting itself (`segmentTcpv4`) and the checksum
+ * into segments of the sender's size, IPv4 and IPv6; a partial checksum between two offloading ports
+ * is left to neither (the frame flagged as vouched for), completed where it leaves for a port without
+ * offloads, a pcap, or a link that corrupts it; and the cutting itself (`segmentTcp`) and the checksum
  * completion against the definition.
  */
 
-import { Ipv4Addr, Ipv4Prefix, Macaddr } from "@mirage-ts/mirage-types";
-import { DirectStack, type LinkImpairments, internetChecksum } from "@mirage-ts/tcpip";
+import {
+  FrameFlags,
+  type FrameOffload,
+  Ipv4Addr,
+  Ipv4Prefix,
+  Ipv6Addr,
+  Ipv6Prefix,
+  Macaddr,
+} from "@mirage-ts/mirage-types";
+import {
+  DirectStack,
+  type LinkImpairments,
+  PcapNetwork,
+  PcapWriter,
+  type VirtualNetif,
+  internetChecksum,
+  onesComplementSum,
+} from "@mirage-ts/tcpip";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { completePartialChecksum, segmentTcpv4 } from "../src/vnetif/frame-offload.js";
+import { SegmentOffload } from "../src/tcp/internal/segment-offload.js";
+import { completePartialChecksum, segmentTcp } from "../src/vnetif/frame-offload.js";
+import { FramePool } from "../src/vnetif/frame-pool.js";
 import { type Lab, lab } from "./helpers/stacks.js";
-import { drive } from "./tcp/drive.js";
+import { advance, drive } from "./tcp/drive.js";
 import { randomBytes, transfer } from "./tcp/transfer.js";
 
 const FIN = 0x01;
@@ -35,6 +55,31 @@ function tcpFrame(payload: Uint8Array, flags: number, tcpOptions = 12): Uint8Arr
   return frame;
 }
 
+const V6_SRC = Ipv6Addr.parse("fd00::1").toBytes();
+const V6_DST = Ipv6Addr.parse("fd00::2").toBytes();
+
+/** The same over IPv6 (fd00::1 to fd00::2), the TCP header at offset 54. */
+function tcp6Frame(payload: Uint8Array, flags: number, tcpOptions = 12): Uint8Array {
+  const thl = 20 + tcpOptions;
+  const frame = new Uint8Array(14 + 40 + thl + payload.length);
+  frame.set([0x86, 0xdd], 12);
+  const length = thl + payload.length;
+  frame.set([0x60, 0, 0, 0, length >>> 8, length & 0xff, 6, 64], 14);
+  frame.set(V6_SRC, 22);
+  frame.set(V6_DST, 38);
+  frame.set([0x13, 0x89, 0xc3, 0x50, 0xff, 0xff, 0xf0, 0x00, 0, 0, 0, 1, (thl / 4) << 4, flags, 0x10, 0], 54);
+  frame.set(payload, 54 + thl);
+  const pseudo = onesComplementSum(Uint8Array.of(...V6_SRC, ...V6_DST), 6 + length);
+  frame.set([pseudo >>> 8, pseudo & 0xff], 54 + 16);
+  return frame;
+}
+
+/** Whether an IPv6 frame's TCP checksum verifies. */
+function checksum6Valid(frame: Uint8Array): boolean {
+  const tcp = frame.subarray(54);
+  return internetChecksum(tcp, onesComplementSum(Uint8Array.of(...V6_SRC, ...V6_DST), 6 + tcp.length)) === 0;
+}
+
 const u16 = (b: Uint8Array, at: number): number => (b[at]! << 8) | b[at + 1]!;
 const u32 = (b: Uint8Array, at: number): number => ((u16(b, at) << 16) | u16(b, at + 2)) >>> 0;
 
@@ -46,36 +91,61 @@ function checksumsValid(frame: Uint8Array): boolean {
 }
 
 describe("cutting a large TCP frame into segments", () => {
-  it("gives segments of gsoSize whose payloads, in order, are the frame's, each checksummed", () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 0, maxLength: 9000 }),
-        fc.integer({ min: 100, max: 1448 }),
-        fc.constantFrom(0, FIN | PSH, CWR | PSH),
-        (payload, gsoSize, flags) => {
-          const segments = segmentTcpv4(tcpFrame(payload, flags), gsoSize)!;
-          expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
-          const joined = segments.flatMap((s) => [...s.subarray(66)]);
-          expect(Uint8Array.from(joined)).toEqual(payload);
-          segments.forEach((s, i) => {
-            const last = i === segments.length - 1;
-            expect(s.subarray(66).length).toBeLessThanOrEqual(gsoSize);
-            expect(u16(s, 16)).toBe(s.length - 14);
-            expect(u16(s, 18)).toBe((0x1234 + i) & 0xffff);
-            expect(u32(s, 38)).toBe((0xfffff000 + i * gsoSize) >>> 0); // wraps around
-            expect(s[47]! & (FIN | PSH)).toBe(last ? flags & (FIN | PSH) : 0);
-            expect(s[47]! & CWR).toBe(i === 0 ? flags & CWR : 0);
-            expect(checksumsValid(s)).toBe(true);
-          });
-        },
-      ),
-    );
-  });
+  /** Where each family's TCP header starts, and what its IP header holds per segment. */
+  const families = [
+    {
+      family: "IPv4",
+      make: tcpFrame,
+      tcp: 34,
+      ip: (s: Uint8Array, i: number): void => {
+        expect(u16(s, 16)).toBe(s.length - 14);
+        expect(u16(s, 18)).toBe((0x1234 + i) & 0xffff);
+      },
+      valid: checksumsValid,
+    },
+    {
+      family: "IPv6",
+      make: tcp6Frame,
+      tcp: 54,
+      // No identification: only the payload length changes.
+      ip: (s: Uint8Array): void => {
+        expect(u16(s, 18)).toBe(s.length - 54);
+        expect(s.subarray(14, 18)).toEqual(Uint8Array.of(0x60, 0, 0, 0));
+      },
+      valid: checksum6Valid,
+    },
+  ];
+  for (const { family, make, tcp, ip, valid } of families) {
+    it(`${family}: segments of gsoSize whose payloads, in order, are the frame's, each checksummed`, () => {
+      fc.assert(
+        fc.property(
+          fc.uint8Array({ minLength: 0, maxLength: 9000 }),
+          fc.integer({ min: 100, max: 1428 }),
+          fc.constantFrom(0, FIN | PSH, CWR | PSH),
+          (payload, gsoSize, flags) => {
+            const segments = segmentTcp(make(payload, flags), gsoSize)!;
+            const data = tcp + 32;
+            expect(segments.length).toBe(Math.max(1, Math.ceil(payload.length / gsoSize)));
+            expect(Uint8Array.from(segments.flatMap((s) => [...s.subarray(data)]))).toEqual(payload);
+            segments.forEach((s, i) => {
+              const last = i === segments.length - 1;
+              expect(s.subarray(data).length).toBeLessThanOrEqual(gsoSize);
+              ip(s, i);
+              expect(u32(s, tcp + 4)).toBe((0xfffff000 + i * gsoSize) >>> 0); // wraps around
+              expect(s[tcp + 13]! & (FIN | PSH)).toBe(last ? flags & (FIN | PSH) : 0);
+              expect(s[tcp + 13]! & CWR).toBe(i === 0 ? flags & CWR : 0);
+              expect(valid(s)).toBe(true);
+            });
+          },
+        ),
+      );
+    });
+  }
 
   it("leaves other frames alone", () => {
     const arp = new Uint8Array(60);
     arp.set([0x08, 0x06], 12);
-    expect(segmentTcpv4(arp, 1448)).toBeUndefined();
+    expect(segmentTcp(arp, 1448)).toBeUndefined();
     expect(completePartialChecksum(arp)).toBe(false);
   });
 
@@ -90,7 +160,14 @@ describe("cutting a large TCP frame into segments", () => {
   });
 });
 
-async function stackOn(l: Lab, n: number, offload: boolean, link: LinkImpairments = {}): Promise<DirectStack> {
+/** Stack `n` on the lab's switch: IPv4 only (10.0.0.n), or with `ipv6` dual-stack (fd00::n too). */
+async function stackOn(
+  l: Lab,
+  n: number,
+  offload: boolean,
+  link: LinkImpairments = {},
+  ipv6 = false,
+): Promise<DirectStack> {
   const netif = l.sw.connect({ mac: Macaddr.parse(`02:00:00:00:00:0${n}`), offload, link });
   return drive(
     l.clock,
@@ -99,7 +176,7 @@ async function stackOn(l: Lab, n: number, offload: boolean, link: LinkImpairment
       clock: l.clock,
       random: l.random,
       dhcp: false,
-      ipv4Only: true,
+      ...(ipv6 ? { ipv6: { addresses: [Ipv6Prefix.parse(`fd00::${n}/64`)] } } : { ipv4Only: true }),
       ipv4: { cidr: Ipv4Prefix.parse(`10.0.0.${n}/24`) },
       tcp: { sendBufferSize: 1 << 20, receiveBufferSize: 1 << 20 },
     }),
@@ -133,4 +210,159 @@ describe("offloads over the virtual switch", () => {
       for (const s of [a, b]) expect(s.stats().tcp).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
     }, 60_000);
   }
+});
+
+/** Writes `frame` whole through `port`, asking for `offload`. */
+function writeFrame(port: VirtualNetif, frame: Uint8Array, offload: FrameOffload): ReturnType<VirtualNetif["write"]> {
+  return port.writeOffloaded!(
+    frame.length,
+    (buffer) => {
+      buffer.set(frame);
+      return frame.length;
+    },
+    offload,
+  );
+}
+
+/** A port that records every frame it receives, a copy with its flags. */
+function recorder(port: VirtualNetif): { frame: Uint8Array; flags: number }[] {
+  const got: { frame: Uint8Array; flags: number }[] = [];
+  void port.listen(14, (frame, flags = 0) => void got.push({ frame: frame.slice(), flags }));
+  return got;
+}
+
+describe("partial checksums on the virtual switch", () => {
+  const payload = new Uint8Array(65_000).map((_, i) => (i * 7) & 0xff);
+  const offload = { gsoSize: 1428, partialChecksum: true };
+  for (const [family, make, valid, headers] of [
+    ["IPv4", tcpFrame, checksumsValid, 66],
+    ["IPv6", tcp6Frame, checksum6Valid, 86],
+  ] as const) {
+    it(`${family}: a 64 KiB frame reaches an offloading port whole with its partial sum, another port as verified segments`, async () => {
+      const l = lab(5);
+      const sender = l.sw.connect({ offload: true });
+      const offloading = recorder(l.sw.connect({ offload: true }));
+      const plain = recorder(l.sw.connect());
+      const frame = make(payload, PSH);
+      // The frame's destination MAC is unknown to the switch: it floods to both ports.
+      const sent = await writeFrame(sender, frame, offload);
+      expect(sent.ok).toBe(true);
+      await advance(l.clock, 1);
+      expect(offloading).toHaveLength(1);
+      expect(offloading[0]!.flags).toBe(FrameFlags.checksumPartial);
+      // Untouched: nobody summed the 64 KiB, and the field still holds the pseudo-header sum.
+      expect(offloading[0]!.frame).toEqual(frame);
+      expect(valid(offloading[0]!.frame)).toBe(false);
+      expect(plain).toHaveLength(Math.ceil(payload.length / offload.gsoSize));
+      for (const { frame: segment, flags } of plain) {
+        expect(flags).toBe(0);
+        expect(segment.length).toBeLessThanOrEqual(1514);
+        expect(valid(segment)).toBe(true);
+      }
+      expect(Uint8Array.from(plain.flatMap((p) => [...p.frame.subarray(headers)]))).toEqual(payload);
+    });
+  }
+
+  /** A 1066-byte frame with a partial checksum from an offloading port over `link` to one with `offload`. */
+  async function smallFrameAcross(
+    seed: number,
+    link: LinkImpairments,
+    offload: boolean,
+  ): Promise<{ frame: Uint8Array; got: { frame: Uint8Array; flags: number }[] }> {
+    const l = lab(seed);
+    const sender = l.sw.connect({ offload: true, link });
+    const got = recorder(l.sw.connect({ offload }));
+    const frame = tcpFrame(payload.subarray(0, 1000), PSH);
+    await writeFrame(sender, frame, { gsoSize: 0, partialChecksum: true });
+    await advance(l.clock, 1);
+    return { frame, got };
+  }
+
+  it("completes a partial checksum for a port without offloads when the frame is not cut", async () => {
+    const { got: plain } = await smallFrameAcross(6, {}, false);
+    expect(plain).toHaveLength(1);
+    expect(plain[0]!.flags).toBe(0);
+    expect(checksumsValid(plain[0]!.frame)).toBe(true);
+  });
+
+  it("a link that corrupts a frame completes its checksum first and vouches for nothing", async () => {
+    const { frame, got: offloading } = await smallFrameAcross(7, { corrupt: 1 }, true);
+    expect(offloading).toHaveLength(1);
+    expect(offloading[0]!.flags).toBe(0);
+    const completed = frame.slice();
+    completePartialChecksum(completed);
+    let differingBits = 0;
+    for (const [i, byte] of offloading[0]!.frame.entries()) {
+      for (let x = byte ^ completed[i]!; x !== 0; x &= x - 1) differingBits++;
+    }
+    expect(differingBits).toBe(1);
+  });
+
+  it("a pcap of an offloading port records the frame with its checksum completed", async () => {
+    const l = lab(8);
+    const sender = l.sw.connect({ offload: true });
+    const records: Uint8Array[] = [];
+    const writer = new PcapWriter({ sink: (bytes) => void records.push(bytes.slice()), clock: l.clock });
+    const pcap = new PcapNetwork(l.sw.connect({ offload: true }), writer);
+    const got: number[] = [];
+    void pcap.listen(14, (_frame, flags = 0) => void got.push(flags));
+    const frame = tcpFrame(payload.subarray(0, 3000), PSH);
+    await writeFrame(sender, frame, offload);
+    await advance(l.clock, 1);
+    expect(got).toEqual([FrameFlags.checksumValid]);
+    const recorded = records.find((r) => r.length >= frame.length)!;
+    expect(checksumsValid(recorded.subarray(recorded.length - frame.length))).toBe(true);
+  });
+});
+
+describe("the switch's pool of large frames", () => {
+  it("hands a buffer back out zeroed once given back, takes it back only once, and ignores foreign frames", () => {
+    const pool = new FramePool(1000);
+    const first = pool.take(600);
+    first.fill(0xaa);
+    expect(pool.give(first)).toBe(true);
+    expect(pool.give(first)).toBe(false);
+    expect(pool.give(new Uint8Array(1000))).toBe(false);
+    const second = pool.take(800);
+    expect(second.buffer).toBe(first.buffer);
+    expect(second.every((b) => b === 0)).toBe(true);
+    // Lent out again: a third taker gets another buffer.
+    expect(pool.take(10).buffer).not.toBe(second.buffer);
+  });
+});
+
+describe("IPv6 offloads over the virtual switch", () => {
+  const data = randomBytes(4 << 20, 29);
+  for (const receiverOffload of [true, false]) {
+    it(`64 KiB IPv6 writes, ${receiverOffload ? "carried whole" : "cut by the switch for a port without offloads"}`, async () => {
+      const l = lab(31);
+      const a = await stackOn(l, 1, true, {}, true);
+      const b = await stackOn(l, 2, receiverOffload, {}, true);
+      await advance(l.clock, 3000); // duplicate address detection
+      const result = await transfer(
+        { clock: l.clock, a: a.tcp() as never, b: b.tcp() as never, addrB: Ipv6Addr.parse("fd00::2") as never },
+        data,
+      );
+      expect(result.receivedBytes).toBe(data.length);
+      expect(result.receivedHash).toBe(result.sentHash);
+      expect(a.stats().tcp6!.segmentsOut).toBeLessThan(data.length / 1440 / 4);
+      const received = b.stats().tcp6!.segmentsIn;
+      if (receiverOffload) expect(received).toBeLessThan(data.length / 1440 / 4);
+      else expect(received).toBeGreaterThanOrEqual(data.length / 1440);
+      for (const s of [a, b]) expect(s.stats().tcp6).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
+    }, 60_000);
+  }
+});
+
+describe("a connection's offload options", () => {
+  const offloads = { checksum: true, tcpv4: true, tcpv6: true, maxFrame: 14 + 65535 };
+  it("gives one options object per segment size, a new one when the size changes (path MTU)", () => {
+    const offload = new SegmentOffload<string>({ ttl: 64 } as never, offloads);
+    const first = offload.options(60_000, 1448);
+    expect(first.offload).toEqual({ gsoSize: 1448, partialChecksum: true });
+    expect(offload.options(30_000, 1448)).toBe(first);
+    expect(offload.options(30_000, 1200).offload).toEqual({ gsoSize: 1200, partialChecksum: true });
+    expect(offload.options(1000, 1200).offload).toEqual({ gsoSize: 0, partialChecksum: true });
+    expect(new SegmentOffload<string>({}, undefined).options(60_000, 1448).offload).toBeUndefined();
+  });
 });

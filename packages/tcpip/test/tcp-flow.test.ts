@@ -62,6 +62,24 @@ describe("TcpFlow", () => {
     await closedDown(pair);
   });
 
+  it("a read hands over at most 64 KiB, however much is buffered; the next reads take the rest", async () => {
+    const pair = tcpPair();
+    const { client, server } = await connected(pair);
+    const sent = pattern(200_000, 4);
+    expect((await client.write(sent)).ok).toBe(true);
+    await runUntil(pair.clock, () => pair.b.stats().receiveBufferedBytes === sent.length);
+    const sizes: number[] = [];
+    const got: number[] = [];
+    while (got.length < sent.length) {
+      const r = await drive(pair.clock, server.read());
+      if (!r.ok || r.value.kind === "eof") throw new Error("the data ended early");
+      sizes.push(r.value.data.length);
+      got.push(...r.value.data);
+    }
+    expect(sizes).toEqual([65_536, 65_536, 65_536, 200_000 - 3 * 65_536]);
+    expect(Uint8Array.from(got)).toEqual(sent);
+  });
+
   it("applies backpressure: a write resolves only once its bytes fit the send buffer", async () => {
     const pair = await tcpPair({ config: { sendBufferSize: 8192, receiveBufferSize: 8192 } });
     const { client, server } = await connected(pair);

@@ -33,10 +33,10 @@ export interface FrameBackend {
    */
   readonly transmitsAtOnce?: boolean;
   /**
-   * Starts delivering received frames to `receive` (inside a main-loop dispatch), and a failure that
-   * ends reception to `fail`.
+   * Starts delivering received frames to `receive` (inside a main-loop dispatch) with their
+   * `FrameFlags`, and a failure that ends reception to `fail`.
    */
-  start(receive: (frame: Uint8Array) => void, fail: (error: NetError) => void): void;
+  start(receive: (frame: Uint8Array, flags?: number) => void, fail: (error: NetError) => void): void;
   /** Stops receiving and releases the transport; called once. */
   close(): Promise<void>;
   /**
@@ -196,14 +196,14 @@ export class FrameDevice implements Network {
     return this.#closing;
   }
 
-  readonly #receive = (frame: Uint8Array): void => {
+  readonly #receive = (frame: Uint8Array, flags = 0): void => {
     const handler = this.#handler;
     if (handler === undefined || !this.#connected) return;
     this.#stats.rxPkts++;
     this.#stats.rxBytes += frame.length;
     // As mirage-net-unix, a handler's failure is logged and the device keeps listening.
     try {
-      const pending = handler(frame);
+      const pending = handler(frame, flags);
       if (pending !== undefined) pending.catch(this.#handlerFailed);
     } catch (error) {
       this.#handlerFailed(error);

@@ -7,6 +7,7 @@
 
 import { closeSync, writeSync, writevSync } from "node:fs";
 import {
+  FrameFlags,
   type FrameOffload,
   Macaddr,
   type NetError,
@@ -30,6 +31,7 @@ import { dispatch } from "../internal/iteration.js";
 import { errorCode } from "../internal/system-error.js";
 import { type TapAddon, loadTapAddon, tapAddonProblem } from "../internal/tap-addon.js";
 import {
+  DATA_VALID,
   NEEDS_CSUM,
   TunOffload,
   VNET_HEADER_SIZE,
@@ -149,16 +151,15 @@ class TapBackend implements FrameBackend {
     }
   }
 
-  start(receive: (frame: Uint8Array) => void, fail: (error: NetError) => void): void {
+  start(receive: (frame: Uint8Array, flags?: number) => void, fail: (error: NetError) => void): void {
     const onBatch = ([buffer, ends, error]: Batch): void => {
       // A plain view: Buffer's own subarray makes a FastBuffer per frame, at several times the cost.
       const data = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
       let start = 0;
       for (const end of ends) {
-        const frame = data.subarray(start, end);
+        if (this.#vnetHeader) this.#receiveWithHeader(data, start, end, receive);
+        else receive(data.subarray(start, end));
         start = end;
-        if (this.#vnetHeader) this.#receiveWithHeader(frame, receive);
-        else receive(frame);
       }
       if (error === undefined) return;
       // The interface was deleted under us (the descriptor went bad) or is gone: upstream's `Disconnected`.
@@ -172,23 +173,32 @@ class TapBackend implements FrameBackend {
     this.#stop = this.#addon.poll(this.#fd, (data, ends, error) => dispatch(onBatch, [data, ends, error] as const));
   }
 
-  // A partial checksum (NEEDS_CSUM) is completed, so the stack and a pcap see a frame as on a wire;
-  // a large segment (GRO) goes up whole, the stack takes TCP segments of any length.
-  #receiveWithHeader(buffer: Uint8Array, receive: (frame: Uint8Array) => void): void {
+  // A partial checksum (NEEDS_CSUM) is completed, so that whoever forwards the frame (a bridge, a
+  // pcap) passes it on as on a wire; the kernel vouched for it (NEEDS_CSUM or DATA_VALID), which the
+  // frame's flags say, so the stack does not sum it again. A large segment (GRO) goes up whole, the
+  // stack takes TCP segments of any length.
+  // The frame is `data[start, end)`, header included: one view is made per frame, without the header.
+  #receiveWithHeader(
+    data: Uint8Array,
+    start: number,
+    end: number,
+    receive: (frame: Uint8Array, flags?: number) => void,
+  ): void {
     // Most frames ask nothing (no flags, no GSO): handed over without decoding the header.
-    if (buffer.length >= VNET_HEADER_SIZE && buffer[0] === 0 && buffer[1] === 0) {
-      receive(buffer.subarray(VNET_HEADER_SIZE));
+    if (end - start >= VNET_HEADER_SIZE && data[start] === 0 && data[start + 1] === 0) {
+      receive(data.subarray(start + VNET_HEADER_SIZE, end));
       return;
     }
+    const buffer = data.subarray(start, end);
     const header = decodeVirtioNetHeader(buffer);
     if (!header.ok) {
       netifLog().debug(() => `${this.#name}: dropped a frame: ${header.error}`);
       return;
     }
     const frame = buffer.subarray(VNET_HEADER_SIZE);
-    if ((header.value.flags & NEEDS_CSUM) !== 0)
-      completeChecksum(frame, header.value.csumStart, header.value.csumOffset);
-    receive(frame);
+    const { flags } = header.value;
+    if ((flags & NEEDS_CSUM) !== 0) completeChecksum(frame, header.value.csumStart, header.value.csumOffset);
+    receive(frame, (flags & (NEEDS_CSUM | DATA_VALID)) !== 0 ? FrameFlags.checksumValid : 0);
   }
 
   async close(): Promise<void> {

@@ -115,7 +115,7 @@ export class DhcpIpv4Layer extends Ipv4Layer {
       ipv6: ignore,
     };
     this.#receive = (frame) => ethernet.input(frame, link);
-    this.#listening = netif.listen(ETHERNET_HEADER_SIZE, (frame) => this.#receive(frame));
+    this.#listening = netif.listen(ETHERNET_HEADER_SIZE, (frame, flags) => this.#receive(frame, flags));
   }
 
   /**

@@ -120,7 +120,7 @@ export class EthernetLayer implements Ethernet {
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ethernet.input} */
-  input(frame: Uint8Array, handlers: EthernetHandlers): Promise<void> {
+  input(frame: Uint8Array, handlers: EthernetHandlers, flags = 0): Promise<void> {
     const decoded = decodeEthernetFrame(frame);
     if (!decoded.ok) {
       this.#stats.rxTruncated++;
@@ -139,10 +139,10 @@ export class EthernetLayer implements Ethernet {
           return settled(handlers.arpv4(payload));
         case Ethertype.ipv4:
           this.#stats.rxFrames++;
-          return settled(handlers.ipv4(payload));
+          return settled(handlers.ipv4(payload, flags));
         case Ethertype.ipv6:
           this.#stats.rxFrames++;
-          return settled(handlers.ipv6(payload));
+          return settled(handlers.ipv6(payload, flags));
         default:
           this.#stats.rxUnknownType++;
           log.debug(() => `dropped a frame of ethertype 0x${header.ethertype.toString(16).padStart(4, "0")}`);

@@ -53,7 +53,8 @@ import { type Ipv4Config, nextHop } from "./routing.js";
 
 /**
  * Receives the payload of an IPv4 datagram. `datagram` is the whole datagram (header included, after
- * reassembly), which ICMP error messages quote.
+ * reassembly), which ICMP error messages quote; `flags` the device's `FrameFlags` for the frame that
+ * carried it (0 for a reassembled one).
  *
  * @public
  */
@@ -62,6 +63,7 @@ export type Ipv4Callback = (
   dst: Ipv4Addr,
   payload: Uint8Array,
   datagram?: Uint8Array,
+  flags?: number,
 ) => void | Promise<void>;
 
 /**
@@ -232,7 +234,7 @@ export class Ipv4Layer implements Ipv4 {
   // of this layer's own, and a write whose next hop is in the ARP cache reaches the device at once.
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.input} */
-  input(packet: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
+  input(packet: Uint8Array, handlers: Ipv4Handlers, flags = 0): Promise<void> {
     if (this.#disconnected) return DONE;
     this.#stats.rxPackets++;
     const decoded = decodeIpv4Packet(packet, this.#verify);
@@ -251,14 +253,15 @@ export class Ipv4Layer implements Ipv4 {
       return DONE;
     }
     if (!header.moreFragments && header.fragmentOffset === 0) {
-      return this.#deliver(header, payload, packet.subarray(0, headerLength + payload.length), handlers);
+      return this.#deliver(header, payload, packet.subarray(0, headerLength + payload.length), handlers, flags);
     }
     this.#stats.rxFragments++;
     const datagram = this.#reassembler.input(header, payload, this.#clock.now());
     this.#armExpiry();
     if (datagram === undefined) return DONE;
     const whole = decodeIpv4Packet(datagram, false);
-    return whole.ok ? this.#deliver(whole.value.header, whole.value.payload, datagram, handlers) : DONE;
+    // What a device vouched for applies to one frame, not to a datagram reassembled from several.
+    return whole.ok ? this.#deliver(whole.value.header, whole.value.payload, datagram, handlers, 0) : DONE;
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.write} */
@@ -434,12 +437,18 @@ export class Ipv4Layer implements Ipv4 {
     return dst.equals(this.#config.cidr.address) || this.#isBroadcast(dst) || dst.equals(ALL_HOSTS);
   }
 
-  #deliver(header: Ipv4Header, payload: Uint8Array, datagram: Uint8Array, handlers: Ipv4Handlers): Promise<void> {
+  #deliver(
+    header: Ipv4Header,
+    payload: Uint8Array,
+    datagram: Uint8Array,
+    handlers: Ipv4Handlers,
+    flags: number,
+  ): Promise<void> {
     this.#stats.rxDelivered++;
     try {
       switch (header.protocol) {
         case IpProtocol.tcp:
-          return settled(handlers.tcp(header.src, header.dst, payload, datagram));
+          return settled(handlers.tcp(header.src, header.dst, payload, datagram, flags));
         case IpProtocol.udp:
           return settled(handlers.udp(header.src, header.dst, payload, datagram));
         default:

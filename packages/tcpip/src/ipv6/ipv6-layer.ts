@@ -63,7 +63,8 @@ import type { NeighbourEntry } from "./neighbour-cache.js";
 import { PathMtuCache } from "./path-mtu.js";
 
 /**
- * Receives an upper-layer payload of an IPv6 packet, with the whole packet (quoted by ICMPv6 errors).
+ * Receives an upper-layer payload of an IPv6 packet, with the whole packet (quoted by ICMPv6 errors)
+ * and the device's `FrameFlags` for the frame that carried it (0 for a reassembled one).
  *
  * @beta
  */
@@ -72,6 +73,7 @@ export type Ipv6Callback = (
   dst: Ipv6Addr,
   payload: Uint8Array,
   datagram?: Uint8Array,
+  flags?: number,
 ) => void | Promise<void>;
 
 /**
@@ -158,7 +160,7 @@ export class Ipv6Layer implements Ipv6 {
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.input} */
-  input(packet: Uint8Array, handlers: IpHandlers<Ipv6Addr>): Promise<void> {
+  input(packet: Uint8Array, handlers: IpHandlers<Ipv6Addr>, flags = 0): Promise<void> {
     if (this.#disconnected) return DONE;
     this.#stats.rxPackets++;
     if (this.#disabled !== undefined) {
@@ -183,7 +185,7 @@ export class Ipv6Layer implements Ipv6 {
     const chain = walkExtensionHeaders(trimmed, this.#maxHeaders, header.dst.isMulticast());
     if (!chain.ok) return this.#chainError(chain.error, trimmed);
     const { fragment } = chain.value;
-    if (fragment === undefined) return this.#deliver(header, trimmed, chain.value, handlers, false);
+    if (fragment === undefined) return this.#deliver(header, trimmed, chain.value, handlers, false, flags);
     this.#stats.rxFragments++;
     if (fragment.offset === 0 && !fragment.more) {
       // RFC 6946: an atomic fragment is a whole datagram; it never touches the reassembly table.
@@ -196,7 +198,7 @@ export class Ipv6Layer implements Ipv6 {
       };
       const rest = walkExtensionHeaders(trimmed, this.#maxHeaders, header.dst.isMulticast(), start);
       if (!rest.ok) return this.#chainError(rest.error, trimmed);
-      return this.#deliver(header, trimmed, rest.value, handlers, true);
+      return this.#deliver(header, trimmed, rest.value, handlers, true, flags);
     }
     if (fragment.offset === 0 && !this.#firstFragmentComplete(trimmed, fragment.nextHeader, fragment.at)) {
       // RFC 7112: the first fragment must hold the whole chain and the upper-layer header.
@@ -208,7 +210,8 @@ export class Ipv6Layer implements Ipv6 {
     if (whole === undefined) return DONE;
     const walked = walkExtensionHeaders(whole, this.#maxHeaders, header.dst.isMulticast());
     if (!walked.ok) return this.#chainError(walked.error, whole);
-    return this.#deliver(header, whole, walked.value, handlers, true);
+    // What a device vouched for applies to one frame, not to a datagram reassembled from several.
+    return this.#deliver(header, whole, walked.value, handlers, true, 0);
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Ip.write} */
@@ -325,6 +328,7 @@ export class Ipv6Layer implements Ipv6 {
     chain: Ipv6Chain,
     handlers: IpHandlers<Ipv6Addr>,
     fragmented: boolean,
+    flags: number,
   ): Promise<void> {
     const payload = packet.subarray(chain.offset);
     const { src, dst } = header;
@@ -340,7 +344,7 @@ export class Ipv6Layer implements Ipv6 {
     try {
       switch (chain.protocol) {
         case NextHeader.tcp:
-          return settled(h.tcp(src, dst, payload, packet));
+          return settled(h.tcp(src, dst, payload, packet, flags));
         case NextHeader.udp:
           return settled(h.udp(src, dst, payload, packet));
         case NextHeader.noNextHeader:

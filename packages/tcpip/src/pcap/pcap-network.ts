@@ -6,7 +6,17 @@
  * @packageDocumentation
  */
 
-import type { FillFunction, FrameHandler, Macaddr, NetError, NetStats, Network, Result } from "@mirage-ts/mirage-types";
+import {
+  type FillFunction,
+  FrameFlags,
+  type FrameHandler,
+  type Macaddr,
+  type NetError,
+  type NetStats,
+  type Network,
+  type Result,
+} from "@mirage-ts/mirage-types";
+import { completePartialChecksum } from "../vnetif/frame-offload.js";
 import type { PcapWriter } from "./pcap-writer.js";
 
 /**
@@ -34,11 +44,20 @@ export class PcapNetwork implements Network {
     });
   }
 
-  /** {@inheritDoc @mirage-ts/mirage-types#Network.listen} */
+  /**
+   * Delivers every received frame to `handler`, recording it first, until the device is
+   * disconnected. A frame whose checksum the device left partial (`FrameFlags.checksumPartial`) is
+   * completed first, so the capture shows it as on a wire; the handler gets it flagged
+   * `checksumValid`.
+   */
   listen(headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {
-    return this.#netif.listen(headerSize, (frame) => {
+    return this.#netif.listen(headerSize, (frame, flags = 0) => {
+      if ((flags & FrameFlags.checksumPartial) !== 0) {
+        completePartialChecksum(frame);
+        flags = (flags & ~FrameFlags.checksumPartial) | FrameFlags.checksumValid;
+      }
       this.#writer.record(frame);
-      return handler(frame);
+      return handler(frame, flags);
     });
   }
 

@@ -199,19 +199,20 @@ export class DirectStack implements Stack {
     this.#tcp = new DualTcp(tcp, use4, v6?.tcp6);
     if (use4) {
       layers.setTcpInput(
-        (src, dst, segment) => tcp.input(src, dst, segment),
+        (src, dst, segment, _datagram, flags) => tcp.input(src, dst, segment, flags),
         (report) => tcp.icmpError(report),
       );
     }
     if (v6 !== undefined) {
       const { ipv6, udp6, tcp6 } = v6;
       const handlers = {
-        tcp: (src: Ipv6Addr, dst: Ipv6Addr, segment: Uint8Array) => tcp6.input(src, dst, segment),
+        tcp: (src: Ipv6Addr, dst: Ipv6Addr, segment: Uint8Array, _packet?: Uint8Array, flags?: number) =>
+          tcp6.input(src, dst, segment, flags),
         udp: (src: Ipv6Addr, dst: Ipv6Addr, datagram: Uint8Array, packet?: Uint8Array) =>
           udp6.input(src, dst, datagram, packet),
         default: () => undefined,
       };
-      layers.setIpv6Input((packet) => ipv6.input(packet, handlers));
+      layers.setIpv6Input((packet, flags) => ipv6.input(packet, handlers, flags));
       // As on IPv4: errors quoting TCP go to TCP, those quoting UDP to UDP's `onIcmpError` callback.
       ipv6.icmp.setErrorHandler((report) => {
         if (report.protocol === IpProtocol.tcp) tcp6.icmpError(report);

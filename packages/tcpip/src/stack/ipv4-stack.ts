@@ -133,7 +133,7 @@ export class Ipv4Stack {
   readonly #handlers: Ipv4Handlers;
   #tcpInput: Ipv4Callback | undefined;
   #tcpIcmpError: Icmpv4ErrorHandler | undefined;
-  #ipv6Input: ((packet: Uint8Array) => Promise<void>) | undefined;
+  #ipv6Input: ((packet: Uint8Array, flags?: number) => Promise<void>) | undefined;
   #listening: Promise<void> = Promise.resolve();
   #tcpUnhandled = 0;
   #listenerErrors = 0;
@@ -147,12 +147,12 @@ export class Ipv4Stack {
     this.udp = layers.udp;
     this.#link = {
       arpv4: (packet) => this.arp.input(packet),
-      ipv4: (packet) => this.ipv4.input(packet, this.#handlers),
-      ipv6: (packet) => this.#ipv6Input?.(packet),
+      ipv4: (packet, flags) => this.ipv4.input(packet, this.#handlers, flags),
+      ipv6: (packet, flags) => this.#ipv6Input?.(packet, flags),
     };
     this.#handlers = {
-      tcp: (src, dst, payload, datagram) => {
-        if (this.#tcpInput !== undefined) return this.#tcpInput(src, dst, payload, datagram);
+      tcp: (src, dst, payload, datagram, flags) => {
+        if (this.#tcpInput !== undefined) return this.#tcpInput(src, dst, payload, datagram, flags);
         this.#tcpUnhandled++;
       },
       udp: (src, dst, payload, datagram) => this.udp.input(src, dst, payload, datagram),
@@ -176,8 +176,8 @@ export class Ipv4Stack {
    */
   static ofLayers(layers: Ipv4StackLayers): Ipv4Stack {
     const stack = new Ipv4Stack(layers);
-    const receive: FrameHandler = (frame) =>
-      stack.input(frame).catch((error: unknown) => {
+    const receive: FrameHandler = (frame, flags) =>
+      stack.input(frame, flags).catch((error: unknown) => {
         stack.#listenerErrors++;
         log.err(() => `a listener failed while handling a frame: ${String(error)}`);
       });
@@ -240,13 +240,16 @@ export class Ipv4Stack {
    * Attaches (or with `undefined` detaches) the receiver of IPv6 packets (an `Ipv6Layer`'s input,
    * as a {@link DirectStack} wires it); without one, IPv6 frames are ignored.
    */
-  setIpv6Input(input: ((packet: Uint8Array) => Promise<void>) | undefined): void {
+  setIpv6Input(input: ((packet: Uint8Array, flags?: number) => Promise<void>) | undefined): void {
     this.#ipv6Input = input;
   }
 
-  /** Handles one received frame: what the device's listener calls, exposed for tests and fuzzing. */
-  input(frame: Uint8Array): Promise<void> {
-    return this.ethernet.input(frame, this.#link);
+  /**
+   * Handles one received frame with the device's `FrameFlags` for it: what the device's listener
+   * calls, exposed for tests and fuzzing.
+   */
+  input(frame: Uint8Array, flags = 0): Promise<void> {
+    return this.ethernet.input(frame, this.#link, flags);
   }
 
   /** Resolves when the device stops delivering frames (it was disconnected). */

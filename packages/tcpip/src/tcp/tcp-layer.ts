@@ -16,6 +16,7 @@
  */
 
 import {
+  FrameFlags,
   type Ip,
   type IpError,
   type IpWriteOptions,
@@ -52,6 +53,8 @@ import type { TcpStats } from "./tcp-stats.js";
 
 const { FIN, SYN, RST, ACK } = TcpFlags;
 const TCP_HEADER = 20;
+/** The frame flags that make verifying a segment's checksum needless. */
+const CHECKSUM_VOUCHED = FrameFlags.checksumValid | FrameFlags.checksumPartial;
 const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
@@ -200,12 +203,15 @@ export class TcpLayer<A> implements Tcp<A> {
     });
   }
 
-  /** {@inheritDoc @mirage-ts/mirage-types#Tcp.input} */
-  input(src: A, dst: A, segment: Uint8Array): Promise<void> {
+  /**
+   * Handles one received segment from `src` to `dst`. Its checksum is verified unless `flags` (the
+   * device's `FrameFlags` for the frame that carried it) vouch for it.
+   */
+  input(src: A, dst: A, segment: Uint8Array, flags = 0): Promise<void> {
     if (this.#disconnected) return DONE;
     this.#clock.hold();
     try {
-      this.#input(src, dst, segment);
+      this.#input(src, dst, segment, flags);
     } catch {
       this.#contain();
     } finally {
@@ -279,7 +285,7 @@ export class TcpLayer<A> implements Tcp<A> {
 
   // ---------------------------------------------------------------- input
 
-  #input(src: A, dst: A, buffer: Uint8Array): void {
+  #input(src: A, dst: A, buffer: Uint8Array, flags: number): void {
     const counters = this.#counters;
     counters.segmentsIn++;
     const seg = this.#rx;
@@ -288,7 +294,7 @@ export class TcpLayer<A> implements Tcp<A> {
       return;
     }
     let conn = this.#lookup(dst, seg.dstPort, src, seg.srcPort);
-    if (this.#config.verifyChecksum) {
+    if (this.#config.verifyChecksum && (flags & CHECKSUM_VOUCHED) === 0) {
       const pseudo = conn !== undefined ? conn.pseudoSum : this.#pseudoSum(src, dst);
       if (!checksumValid(buffer, pseudo)) {
         counters.badChecksum++;

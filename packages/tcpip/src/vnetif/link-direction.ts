@@ -3,14 +3,19 @@
  * generator and timed on a clock, so a run is exactly repeatable.
  */
 
-import type { Random } from "@mirage-ts/mirage-types";
+import { FrameFlags, type Random } from "@mirage-ts/mirage-types";
 import { checkInteger, checkProbability } from "../internal/checks.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
+import { completePartialChecksum } from "./frame-offload.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
+
+/** Gets a frame at the far end of a link, with the `FrameFlags` it was sent with. */
+export type LinkDeliver = (frame: Uint8Array, flags: number) => void;
 
 interface Held {
   readonly frame: Uint8Array;
-  readonly deliver: (frame: Uint8Array) => void;
+  readonly deliver: LinkDeliver;
+  readonly flags: number;
   readonly timer: TimerHandle;
 }
 
@@ -23,7 +28,8 @@ interface Batch {
   /** Scheduled with a zero delay: "as soon as possible", which any later zero-delay frame can join. */
   readonly immediate: boolean;
   readonly frames: Uint8Array[];
-  readonly delivers: ((frame: Uint8Array) => void)[];
+  readonly delivers: LinkDeliver[];
+  readonly flags: number[];
 }
 
 /** Throws a `RangeError` naming the first invalid impairment. */
@@ -72,8 +78,11 @@ export class LinkDirection {
     this.#impairments = impairments;
   }
 
-  /** Sends `frame` (which the link may modify) across; `deliver` gets it at the far end. */
-  transmit(frame: Uint8Array, deliver: (frame: Uint8Array) => void): void {
+  /**
+   * Sends `frame` (which the link may modify) across; `deliver` gets it at the far end with `flags`
+   * (its `FrameFlags`, which a corrupted frame loses).
+   */
+  transmit(frame: Uint8Array, deliver: LinkDeliver, flags = 0): void {
     const link = this.#impairments;
     this.stats.offered++;
     if (link.blackhole?.(frame) === true) {
@@ -98,6 +107,9 @@ export class LinkDirection {
       return;
     }
     if (this.#chance(link.corrupt) && frame.length > 0) {
+      // The sending device sums a frame before the wire, the receiving one finds the damage.
+      if ((flags & FrameFlags.checksumPartial) !== 0) completePartialChecksum(frame);
+      flags = 0;
       const bit = this.#uniform(frame.length * 8);
       frame[bit >>> 3]! ^= 1 << (bit & 7);
       this.stats.corrupted++;
@@ -119,11 +131,11 @@ export class LinkDirection {
         return;
       }
       const timer = this.#clock.setTimer(link.reorderHoldMs ?? 10, () => this.#release(arrival));
-      this.#held = { frame, deliver, timer };
-      if (copies === 2) this.#schedule(frame.slice(), deliver, arrival, now);
+      this.#held = { frame, deliver, flags, timer };
+      if (copies === 2) this.#schedule(frame.slice(), deliver, flags, arrival, now);
       return;
     }
-    for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, arrival, now);
+    for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, flags, arrival, now);
     if (held !== undefined) this.#release(arrival);
   }
 
@@ -134,11 +146,11 @@ export class LinkDirection {
     this.#held = undefined;
     held.timer.cancel();
     const now = this.#clock.now();
-    this.#schedule(held.frame, held.deliver, Math.max(after, now), now);
+    this.#schedule(held.frame, held.deliver, held.flags, Math.max(after, now), now);
   }
 
   // `now` is the clock's time, read once by the caller (a real clock's `now()` is not free).
-  #schedule(frame: Uint8Array, deliver: (frame: Uint8Array) => void, at: number, now: number): void {
+  #schedule(frame: Uint8Array, deliver: LinkDeliver, flags: number, at: number, now: number): void {
     this.stats.inFlight++;
     const delay = Math.max(0, at - now);
     const last = this.#batch;
@@ -147,9 +159,10 @@ export class LinkDirection {
     if (last !== undefined && (last.at === at || (last.immediate && delay === 0))) {
       last.frames.push(frame);
       last.delivers.push(deliver);
+      last.flags.push(flags);
       return;
     }
-    const batch: Batch = { at, immediate: delay === 0, frames: [frame], delivers: [deliver] };
+    const batch: Batch = { at, immediate: delay === 0, frames: [frame], delivers: [deliver], flags: [flags] };
     this.#batch = batch;
     this.#clock.setTimer(delay, () => this.#deliver(batch));
   }
@@ -157,11 +170,11 @@ export class LinkDirection {
   #deliver(batch: Batch): void {
     // Frames sent while this batch is delivered go into a new one: they are due later.
     if (this.#batch === batch) this.#batch = undefined;
-    const { frames, delivers } = batch;
+    const { frames, delivers, flags } = batch;
     for (let i = 0; i < frames.length; i++) {
       this.stats.inFlight--;
       this.stats.delivered++;
-      delivers[i]!(frames[i]!);
+      delivers[i]!(frames[i]!, flags[i]!);
     }
   }
 

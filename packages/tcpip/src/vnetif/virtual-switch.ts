@@ -14,6 +14,7 @@
 
 import {
   type FillFunction,
+  FrameFlags,
   type FrameHandler,
   type FrameOffload,
   Macaddr,
@@ -29,15 +30,18 @@ import {
 import { checkInteger } from "../internal/checks.js";
 import { OK } from "../internal/settled.js";
 import type { Clock } from "../time/clock.js";
-import { completePartialChecksum, segmentTcpv4 } from "./frame-offload.js";
+import { completePartialChecksum, segmentTcp } from "./frame-offload.js";
+import { FramePool } from "./frame-pool.js";
 import { FrameSlab } from "./frame-slab.js";
 import { LinkDirection, checkImpairments } from "./link-direction.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
 
 const DISCONNECTED: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "disconnected" }));
 const INVALID_LENGTH: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "invalid_length" }));
-/** What a port with `offload` does, as a veth pair: checksums, and IPv4 TCP segments of up to 64 KiB. */
-const PORT_OFFLOADS: NetOffloads = { checksum: true, tcpv4: true, tcpv6: false, maxFrame: 14 + 65535 };
+/** What a port with `offload` does, as a veth pair: checksums, and TCP segments of up to 64 KiB. */
+const PORT_OFFLOADS: NetOffloads = { checksum: true, tcpv4: true, tcpv6: true, maxFrame: 14 + 65535 };
+/** Frames above this size come from the {@link FramePool}; smaller ones from a port's slab. */
+const POOLED_FRAME = 16 * 1024;
 
 /**
  * Options of a {@link VirtualSwitch}.
@@ -69,9 +73,11 @@ export interface VirtualPortOptions {
   readonly link?: LinkImpairments;
   /**
    * Offer {@link @mirage-ts/mirage-types#NetOffloads} as a veth device does (default false): the
-   * stack may write IPv4 TCP frames of up to 64 KiB with partial checksums. The switch completes the
-   * checksums and carries the large frame whole to a port that offers offloads too, cut into
-   * segments of the sender's size for one that does not.
+   * stack may write IPv4 and IPv6 TCP frames of up to 64 KiB with partial checksums. The switch
+   * carries such a frame whole to a port that offers offloads too, its checksum left partial and the
+   * frame flagged `FrameFlags.checksumPartial` (so neither end sums it, as between two virtio-net
+   * devices); a port that does not gets it cut into segments of the sender's size, every checksum
+   * complete.
    *
    * @beta
    */
@@ -115,6 +121,7 @@ export class VirtualSwitch {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #ports: Port[] = [];
+  readonly #pool = new FramePool(PORT_OFFLOADS.maxFrame);
 
   constructor(options: VirtualSwitchOptions) {
     this.#clock = options.clock;
@@ -133,8 +140,9 @@ export class VirtualSwitch {
     checkImpairments(link);
     const port: Port = new Port(
       {
-        forward: (frame, gsoSize) => this.#forward(port, frame, gsoSize),
+        forward: (frame, gsoSize, flags) => this.#forward(port, frame, gsoSize, flags),
         detach: () => this.#ports.splice(this.#ports.indexOf(port), 1),
+        pool: this.#pool,
       },
       options.mac ?? Macaddr.makeLocal(this.#random.generate(6)),
       mtu,
@@ -146,36 +154,53 @@ export class VirtualSwitch {
     return port;
   }
 
-  /** Forwards a frame that crossed `from`'s uplink; `gsoSize` is not 0 for a frame to segment. */
-  #forward(from: Port, frame: Uint8Array, gsoSize: number): void {
+  /**
+   * Forwards a frame that crossed `from`'s uplink; `gsoSize` is not 0 for a frame to segment, `flags`
+   * its `FrameFlags`.
+   */
+  #forward(from: Port, frame: Uint8Array, gsoSize: number, flags: number): void {
     const dst = frame.length >= 6 ? Macaddr.read(frame, 0) : Macaddr.broadcast;
     if (dst.isUnicast()) {
       for (const port of this.#ports) {
         if (port !== from && port.macaddr.equals(dst)) {
-          deliver(port, frame, gsoSize);
+          this.#deliver(port, frame, gsoSize, flags);
           return;
         }
       }
     }
     const targets = this.#ports.filter((port) => port !== from);
     // Each receiver gets its own copy: a link may corrupt it, and a stack may reuse it.
-    for (const [i, port] of targets.entries()) deliver(port, i === targets.length - 1 ? frame : frame.slice(), gsoSize);
+    for (const [i, port] of targets.entries())
+      this.#deliver(port, i === targets.length - 1 ? frame : frame.slice(), gsoSize, flags);
   }
-}
 
-/** Hands a frame to `port`: whole if it takes large frames, else cut into segments of `gsoSize`. */
-function deliver(port: Port, frame: Uint8Array, gsoSize: number): void {
-  if (gsoSize === 0 || port.offloads() !== undefined) {
-    port.fromSwitch(frame);
-    return;
+  /**
+   * Hands a frame to `port`: as it is if the port offers offloads, else as a wire would carry it (cut
+   * into segments of `gsoSize`, a partial checksum completed).
+   */
+  #deliver(port: Port, frame: Uint8Array, gsoSize: number, flags: number): void {
+    if (port.offloads() !== undefined) {
+      port.fromSwitch(frame, flags);
+      return;
+    }
+    const segments = gsoSize === 0 ? undefined : segmentTcp(frame, gsoSize);
+    if (segments === undefined) {
+      if ((flags & FrameFlags.checksumPartial) !== 0) completePartialChecksum(frame);
+      port.fromSwitch(frame, 0);
+      return;
+    }
+    // The segments are copies: the large frame is free again.
+    this.#pool.give(frame);
+    for (const segment of segments) port.fromSwitch(segment, 0);
   }
-  for (const segment of segmentTcpv4(frame, gsoSize) ?? [frame]) port.fromSwitch(segment);
 }
 
 /** What a port needs from its switch. */
 interface Fabric {
-  forward(frame: Uint8Array, gsoSize: number): void;
+  forward(frame: Uint8Array, gsoSize: number, flags: number): void;
   detach(): void;
+  /** Where large frames come from and go back to once received. */
+  readonly pool: FramePool;
 }
 
 /** A switch port and the device on it. */
@@ -192,9 +217,9 @@ class Port implements VirtualNetif {
   readonly #frames = new FrameSlab();
   readonly #drops = { notListening: 0, handlerErrors: 0 };
   // The links' delivery callbacks, made once rather than per frame.
-  readonly #toSwitch = (frame: Uint8Array): void => this.#fabric.forward(frame, 0);
+  readonly #toSwitch = (frame: Uint8Array, flags: number): void => this.#fabric.forward(frame, 0, flags);
   readonly #offloads: NetOffloads | undefined;
-  readonly #fromLink = (frame: Uint8Array): void => this.#receive(frame);
+  readonly #fromLink = (frame: Uint8Array, flags: number): void => this.#receive(frame, flags);
   readonly #onHandlerError = (): void => {
     this.#drops.handlerErrors++;
   };
@@ -220,7 +245,8 @@ class Port implements VirtualNetif {
 
   #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     if (this.#disconnected) return DISCONNECTED;
-    const buffer = this.#frames.take(size);
+    const pool = this.#fabric.pool;
+    const buffer = size > POOLED_FRAME && size <= pool.capacity ? pool.take(size) : this.#frames.take(size);
     let length: number;
     try {
       length = fill(buffer);
@@ -233,13 +259,13 @@ class Port implements VirtualNetif {
     this.#stats.txPkts++;
     this.#stats.txBytes += length;
     const frame = length === size ? buffer : buffer.subarray(0, length);
-    // On the wire every checksum is complete: the receiving stack verifies it, and a pcap shows it.
-    if (this.#offloads !== undefined && offload?.partialChecksum === true) completePartialChecksum(frame);
+    // A partial checksum stays so up to a port without offloads, where it is completed.
+    const flags = this.#offloads !== undefined && offload?.partialChecksum === true ? FrameFlags.checksumPartial : 0;
     // A frame above the MTU is cut where it reaches a port without offloads.
     if (gsoSize > 0 && length > this.#mtu + 14) {
-      this.#up.transmit(frame, (sent) => this.#fabric.forward(sent, gsoSize));
+      this.#up.transmit(frame, (sent, kept) => this.#fabric.forward(sent, gsoSize, kept), flags);
     } else {
-      this.#up.transmit(frame, this.#toSwitch);
+      this.#up.transmit(frame, this.#toSwitch, flags);
     }
     return OK;
   }
@@ -258,12 +284,12 @@ class Port implements VirtualNetif {
     });
   }
 
-  /** A frame from the switch enters the port's downlink. */
-  fromSwitch(frame: Uint8Array): void {
-    this.#down.transmit(frame, this.#fromLink);
+  /** A frame from the switch, with its `FrameFlags`, enters the port's downlink. */
+  fromSwitch(frame: Uint8Array, flags: number): void {
+    this.#down.transmit(frame, this.#fromLink, flags);
   }
 
-  #receive(frame: Uint8Array): void {
+  #receive(frame: Uint8Array, flags: number): void {
     const handler = this.#handler;
     if (this.#disconnected || handler === undefined) {
       this.#drops.notListening++;
@@ -271,9 +297,13 @@ class Port implements VirtualNetif {
     }
     this.#stats.rxPkts++;
     this.#stats.rxBytes += frame.length;
+    const pool = this.#fabric.pool;
     try {
-      const done = handler(frame);
-      if (done instanceof Promise) done.then(undefined, this.#onHandlerError);
+      const done = handler(frame, flags);
+      // The handler is done with a large frame when it returns or its promise settles: then it is reused.
+      if (!(done instanceof Promise)) pool.give(frame);
+      else if (frame.length > POOLED_FRAME) done.then(() => pool.give(frame), this.#onHandlerError);
+      else done.then(undefined, this.#onHandlerError);
     } catch {
       this.#drops.handlerErrors++;
     }

@@ -43,6 +43,13 @@ import { type TimerState, startTiming, timerState } from "./timer-state.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
 import { advertisedWindow, windowUpdateDue } from "./window-field.js";
 
+/**
+ * The most one read hands over. A fresh array above the allocator's mmap threshold (128 KiB) is
+ * mapped and page-faulted in each time, several times the cost per byte of 64 KiB ones, which come
+ * from reused heap memory. Node's sockets too hand over at most 64 KiB per read (libuv's read buffer).
+ */
+export const READ_CHUNK = 65_536;
+
 const { RST, ACK } = TcpFlags;
 
 /**
@@ -271,9 +278,12 @@ export class Connection<A> implements Tcb<A> {
     }
   }
 
-  /** Takes every readable byte (a fresh array), then opens the window if that freed enough. */
+  /**
+   * Takes the readable bytes, at most {@link READ_CHUNK} (a fresh array), then opens the window if
+   * that freed enough.
+   */
   read(): Uint8Array {
-    const data = this.receiveBuffer.read();
+    const data = this.receiveBuffer.read(READ_CHUNK);
     this.counters.receiveBuffered -= data.length;
     if (!this.isOpen) {
       if (this.receiveBuffer.readable === 0) this.#releaseReceive();

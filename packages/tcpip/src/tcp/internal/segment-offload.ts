@@ -22,6 +22,9 @@ export class SegmentOffload<A> {
   readonly #burstBytes: number;
   readonly #plain: IpWriteOptions<A>;
   readonly #partial: IpWriteOptions<A>;
+  /** The options of the last segmented write and their segment size: made once, not per write. */
+  #segmented: IpWriteOptions<A> | undefined;
+  #segmentedSize = 0;
 
   constructor(base: IpWriteOptions<A>, offloads: NetOffloads | undefined) {
     this.#plain = base;
@@ -57,8 +60,12 @@ export class SegmentOffload<A> {
   options(dataLen: number, maxPayload: number): IpWriteOptions<A> {
     if (!this.partialChecksum) return this.#plain;
     if (dataLen <= maxPayload) return this.#partial;
-    const offload: FrameOffload = { gsoSize: maxPayload, partialChecksum: true };
-    return { ...this.#plain, offload };
+    if (this.#segmented === undefined || this.#segmentedSize !== maxPayload) {
+      const offload: FrameOffload = { gsoSize: maxPayload, partialChecksum: true };
+      this.#segmented = { ...this.#plain, offload };
+      this.#segmentedSize = maxPayload;
+    }
+    return this.#segmented;
   }
 }
 
