@@ -63,7 +63,7 @@ describe("TcpFlow", () => {
   });
 
   it("a read hands over at most 64 KiB, however much is buffered; the next reads take the rest", async () => {
-    const pair = tcpPair();
+    const pair = await tcpPair();
     const { client, server } = await connected(pair);
     const sent = pattern(200_000, 4);
     expect((await client.write(sent)).ok).toBe(true);

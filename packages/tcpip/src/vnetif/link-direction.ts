@@ -127,7 +127,7 @@ export class LinkDirection {
       this.stats.reordered++;
       if (link.reorderMs !== undefined) {
         const late = arrival + link.reorderMs;
-        for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, late, now);
+        for (let i = 0; i < copies; i++) this.#schedule(i === 0 ? frame : frame.slice(), deliver, flags, late, now);
         return;
       }
       const timer = this.#clock.setTimer(link.reorderHoldMs ?? 10, () => this.#release(arrival));
