@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { X509Certificate, constants, createPrivateKey } from "node:crypto";
 import { type SecureContext, createSecureContext } from "node:tls";
 import { type MsgError, type Result, err, ok } from "@mirage-ts/mirage-types";
 import type { TlsCredentials } from "@mirage-ts/tls";
@@ -13,6 +13,8 @@ import type { TlsCredentials } from "@mirage-ts/tls";
  * What every server context offers, beyond OpenSSL's defaults (which still include CBC suites with
  * SHA-1 and let the client pick): forward-secret AEAD suites only (TLS 1.3's three, and ECDHE with
  * AES-GCM or ChaCha20-Poly1305 for TLS 1.2), in the server's order, on X25519 and the NIST curves.
+ * No renegotiation: a client-initiated one costs the server a handshake for a few bytes (a DoS lever
+ * testssl.sh flags HIGH), and Node's own limit (3 in 10 minutes) acts late on a loaded machine.
  * testssl.sh then flags nothing (see the static-website-tls test).
  */
 export const tlsDefaults = {
@@ -29,6 +31,7 @@ export const tlsDefaults = {
   ].join(":"),
   honorCipherOrder: true,
   ecdhCurve: "X25519:P-256:P-384",
+  secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
 } as const;
 
 /** A context and the names its certificate covers (for SNI). */

@@ -71,7 +71,10 @@ async function build(net: "direct" | "socket"): Promise<string> {
   return dir;
 }
 
-/** Starts the unikernel of `link`, at the far end of `ns`'s link `tap`, and waits until the kernel side can reach it. */
+/**
+ * Starts the unikernel of `link`, at the far end of `ns`'s link `tap`, and waits until the kernel side
+ * can reach it.
+ */
 async function start(ns: Namespace, tap: string, link: keyof typeof LINKS, dirs: Record<"direct" | "socket", string>) {
   const args = [`--ipv4=${UNIKERNEL_IP}/24`, "--port=80", "-l", "*:warning"];
   if (link === "socket") {

@@ -18,7 +18,10 @@ export interface MainExitHost {
   afterIteration(task: () => void): void;
   /** Writes a report on the standard error. */
   writeError(text: string): void;
-  /** How an exit hook's failure (and, unless {@link MainExitHost.describeFatal} says otherwise, a fatal error) is printed. */
+  /**
+   * How an exit hook's failure (and, unless {@link MainExitHost.describeFatal} says otherwise, a fatal
+   * error) is printed.
+   */
   describe(error: unknown): string;
   /** How a fatal error is printed, if not as {@link MainExitHost.describe} does. */
   describeFatal?(error: unknown): string;

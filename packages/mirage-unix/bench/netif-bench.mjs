@@ -92,7 +92,8 @@ function runTrafgen(ns, link, mac, src, dst) {
   const config = join(scratch, `${link}.cfg`);
   writeFileSync(
     config,
-    `{ eth(da=${mac}, sa=02:00:00:00:00:fe), ipv4(sa=${src}, da=${dst}), udp(sp=9999, dp=9), fill(0x78, ${payload}) }\n`,
+    `{ eth(da=${mac}, sa=02:00:00:00:00:fe), ipv4(sa=${src}, da=${dst}), udp(sp=9999, dp=9), ` +
+      `fill(0x78, ${payload}) }\n`,
   );
   return new Promise((resolve, reject) => {
     const args = [

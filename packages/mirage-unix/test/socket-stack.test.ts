@@ -256,7 +256,10 @@ describe("connectSocketStack: TCP", () => {
       "-e",
       `const net = require("node:net"); let left = ${resets};
       for (let i = 0; i < ${resets}; i++) {
-        const s = net.connect(${port}, "127.0.0.1", () => { s.resetAndDestroy(); if (--left === 0) console.log("reset"); });
+        const s = net.connect(${port}, "127.0.0.1", () => {
+          s.resetAndDestroy();
+          if (--left === 0) console.log("reset");
+        });
       }`,
     ]);
     expect(String(child).trim()).toBe("reset");

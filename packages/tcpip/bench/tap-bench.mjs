@@ -2,7 +2,8 @@
 // beside the kernel's own TCP in the same run (root, iproute2, socat, iperf3; build first, or run
 // `pnpm bench:tap`, which builds):
 //
-//   node --import ./packages/test-support/src/register-ts.mjs packages/tcpip/bench/tap-bench.mjs [--mib 256] [--seconds 4]
+//   node --import ./packages/test-support/src/register-ts.mjs packages/tcpip/bench/tap-bench.mjs \
+//     [--mib 256] [--seconds 4]
 //
 // (the loader runs test-support's namespace harness, which is TypeScript).
 //

@@ -238,7 +238,10 @@ describe("partial checksums on the virtual switch", () => {
     ["IPv4", tcpFrame, checksumsValid, 66],
     ["IPv6", tcp6Frame, checksum6Valid, 86],
   ] as const) {
-    it(`${family}: a 64 KiB frame reaches an offloading port whole with its partial sum, another port as verified segments`, async () => {
+    const title =
+      `${family}: a 64 KiB frame reaches an offloading port whole with its partial sum, ` +
+      "another port as verified segments";
+    it(title, async () => {
       const l = lab(5);
       const sender = l.sw.connect({ offload: true });
       const offloading = recorder(l.sw.connect({ offload: true }));
@@ -334,7 +337,8 @@ describe("the switch's pool of large frames", () => {
 describe("IPv6 offloads over the virtual switch", () => {
   const data = randomBytes(4 << 20, 29);
   for (const receiverOffload of [true, false]) {
-    it(`64 KiB IPv6 writes, ${receiverOffload ? "carried whole" : "cut by the switch for a port without offloads"}`, async () => {
+    const how = receiverOffload ? "carried whole" : "cut by the switch for a port without offloads";
+    it(`64 KiB IPv6 writes, ${how}`, async () => {
       const l = lab(31);
       const a = await stackOn(l, 1, true, {}, true);
       const b = await stackOn(l, 2, receiverOffload, {}, true);

@@ -598,7 +598,9 @@ describe("delayed ACK", () => {
       ${burst(10001, 80)}
       0.200  > . 1:1(0) ack 76001
       0.200  > . 1:1(0) ack 90001
-      0.200  read 90000
+      // A read hands over at most 64 KiB.
+      0.200  read 65536
+      0.200  read 24464
       // A hole: every segment after it is acknowledged at once, for the sender's duplicate-ACK count.
       0.300  << . 91001:92001(1000) ack 1 win 65535
       0.300  << . 92001:93001(1000) ack 1 win 65535

@@ -23,7 +23,9 @@ process.stdin.on("data", (chunk) => {
   }
 });
 const kill = (pid) => { try { process.kill(Number(pid), "SIGKILL"); } catch {} };
-const ip = (...args) => { try { return execFileSync("ip", args, { encoding: "utf8", stdio: "pipe" }); } catch { return ""; } };
+const ip = (...args) => {
+  try { return execFileSync("ip", args, { encoding: "utf8", stdio: "pipe" }); } catch { return ""; }
+};
 process.stdin.on("end", () => {
   for (const pid of held.pid) kill(pid);
   for (const ns of held.ns) {

@@ -134,7 +134,7 @@ export function walkExtensionHeaders(
       const segmentsLeft = packet[offset + 3]!;
       if (segmentsLeft !== 0) {
         const type = packet[offset + 2]!;
-        const message = `a routing header of type ${type} with ${segmentsLeft} segments left (this host forwards nothing)`;
+        const message = `a routing header of type ${type} with ${segmentsLeft} segments left (we forward nothing)`;
         const kind = type === 0 ? "routing_type0" : "routing_header";
         return err({ kind, message, problem: { code: 0, pointer: offset + 2 } });
       }

@@ -56,7 +56,7 @@ import {
 } from "./ipv6-packet.js";
 import { Ipv6Reassembler } from "./ipv6-reassembly.js";
 import { newCounters } from "./ipv6-stats.js";
-import { NdpHandler } from "./ndp-handler.js";
+import { type NdpContext, NdpHandler } from "./ndp-handler.js";
 import { multicastMac } from "./ndp-message.js";
 import type { Ipv6AddressEntry } from "./ndp-state.js";
 import type { NeighbourEntry } from "./neighbour-cache.js";
@@ -551,17 +551,13 @@ export class Ipv6Layer implements Ipv6 {
     );
   }
 
-  #context() {
+  #context(): NdpContext {
     return {
       now: () => this.#clock.now(),
-      randomDelay: (maxMs: number) => {
-        const bytes = this.#random.generate(2);
-        return (((bytes[0]! << 8) | bytes[1]!) / 0xffff) * maxMs;
-      },
+      randomDelay: (maxMs) => (new DataView(this.#random.generate(2).slice().buffer).getUint16(0) / 0xffff) * maxMs,
       mac: () => this.#ethernet.mac(),
-      send: (dst: Ipv6Addr, type: number, code: number, rest: number, body: Uint8Array, route: Route) =>
-        this.#sendIcmp(dst, type, code, rest, body, undefined, route),
-      linkParameters: (mtu: number | undefined, hopLimit: number) => {
+      send: (dst, type, code, rest, body, route) => this.#sendIcmp(dst, type, code, rest, body, undefined, route),
+      linkParameters: (mtu, hopLimit) => {
         if (mtu !== undefined && mtu >= IPV6_MIN_MTU && mtu <= this.#ethernet.mtu()) this.#linkMtu = mtu;
         if (hopLimit !== 0) this.#hopLimit = hopLimit;
       },
