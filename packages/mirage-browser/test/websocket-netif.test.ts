@@ -3,7 +3,7 @@
 // bad URL, a switch that is not there, and the end of listen when the switch goes away.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { createDefaultReporter, setReporter } from "@mirage-ts/mirage-runtime";
+import { StartupError, createDefaultReporter, setReporter } from "@mirage-ts/mirage-runtime";
 import { ok } from "@mirage-ts/mirage-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
@@ -66,6 +66,9 @@ describe("connectWebSocketNetif", () => {
   });
 
   it("names the accepted form of a bad interface, and the switch that does not answer", async () => {
+    // Start-up errors the page's URL fixes: printed without a stack.
+    await expect(connectWebSocketNetif("tap0")).rejects.toBeInstanceOf(StartupError);
+    await expect(connectWebSocketNetif("ws://127.0.0.1:1")).rejects.toBeInstanceOf(StartupError);
     await expect(connectWebSocketNetif("tap0")).rejects.toThrow(
       'invalid interface "tap0": the browser target\'s interface is the URL of a frame switch, ws://HOST:PORT',
     );

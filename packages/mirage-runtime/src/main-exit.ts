@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { ExitRequest } from "./exit.js";
+import { ExitRequest, StartupError } from "./exit.js";
 
 /**
  * What {@link MainExit} needs from the platform.
@@ -85,7 +85,7 @@ export class MainExit {
   /**
    * Ends the run on `error`: an {@link ExitRequest} exits with its code; anything else is reported as
    * `Fatal error: …` (even while exiting: an exit hook's background failure must not vanish) and
-   * exits with `code`.
+   * exits with `code`. A {@link StartupError} is reported by its message alone, on every platform.
    */
   fail(error: unknown, code: number): void {
     if (error instanceof ExitRequest) {
@@ -93,9 +93,13 @@ export class MainExit {
       return;
     }
     const host = this.#host;
-    host.writeError(
-      `Fatal error: ${host.describeFatal === undefined ? host.describe(error) : host.describeFatal(error)}\n`,
-    );
+    const described =
+      error instanceof StartupError
+        ? error.message
+        : host.describeFatal === undefined
+          ? host.describe(error)
+          : host.describeFatal(error);
+    host.writeError(`Fatal error: ${described}\n`);
     this.exit(code);
   }
 }

@@ -1,4 +1,11 @@
-import { ExitRequest, MainExit, type MainExitHost, checkExitCode, iterations } from "@mirage-ts/mirage-runtime";
+import {
+  ExitRequest,
+  MainExit,
+  type MainExitHost,
+  StartupError,
+  checkExitCode,
+  iterations,
+} from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
 
 /** A platform whose "after the iteration" queue the test drains by hand. */
@@ -54,6 +61,15 @@ describe("MainExit: the end of a platform's main loop", () => {
     failure.queued.shift()?.();
     expect(await failure.done).toBe(255);
     expect(failure.log).toEqual(["Fatal error: fatal boom\n", "Exit hook failed: <hook broke>\n", "done 255"]);
+  });
+
+  it("reports a StartupError by its message alone, whatever the platform's describeFatal", async () => {
+    const startup = platform();
+    const host = { ...startup.host, describeFatal: (error: unknown) => `fatal ${String(error)}` };
+    new MainExit({ runExitHooks: async () => {} }, host).fail(new StartupError("tls/server.key: missing"), 255);
+    startup.queued.shift()?.();
+    expect(await startup.done).toBe(255);
+    expect(startup.log).toEqual(["Fatal error: tls/server.key: missing\n", "done 255"]);
   });
 
   it("checks exit codes", () => {

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { logSource } from "@mirage-ts/mirage-runtime";
+import { StartupError, logSource } from "@mirage-ts/mirage-runtime";
 import {
   type FillFunction,
   type FrameHandler,
@@ -216,22 +216,28 @@ function unreachable(): string {
 /**
  * Connects to the frame switch at `spec` (`ws://HOST:PORT`) and resolves once the WebSocket is open.
  *
- * @throws RangeError for a specification that is not a ws:// or wss:// URL; Error naming the URL when
- * the connection fails.
+ * @throws StartupError (printed without a stack) for a specification that is not a ws:// or wss:// URL,
+ * and naming the URL when the connection fails: the page's URL is what to fix.
  * @beta
  */
 export async function connectWebSocketNetif(
   spec: string,
   options: WebSocketNetifOptions = {},
 ): Promise<WebSocketNetif> {
-  const url = parseWebSocketUrl(spec);
+  let url: URL;
+  try {
+    url = parseWebSocketUrl(spec);
+  } catch (error) {
+    throw new StartupError((error as Error).message, { cause: error });
+  }
   const mtu = options.mtu ?? 1500;
   if (!Number.isSafeInteger(mtu) || mtu < 68 || mtu > 65535)
     throw new RangeError(`mtu must be an integer from 68 to 65535, got ${String(mtu)}`);
   const socket = new WebSocket(url);
   socket.binaryType = "arraybuffer";
   await new Promise<void>((resolve, reject) => {
-    const fail = (): void => reject(new Error(`cannot connect to the frame switch at ${url.href}: ${unreachable()}`));
+    const fail = (): void =>
+      reject(new StartupError(`cannot connect to the frame switch at ${url.href}: ${unreachable()}`));
     socket.addEventListener("open", () => {
       socket.removeEventListener("error", fail);
       resolve();

@@ -7,7 +7,7 @@
  */
 
 import { inspect } from "node:util";
-import { MainExit, StartupError } from "@mirage-ts/mirage-runtime";
+import { MainExit } from "@mirage-ts/mirage-runtime";
 import { exitCodes } from "../exit-codes.js";
 import type { MainHooks } from "../main-loop.js";
 import { ListenError } from "../socket-stack/listen-error.js";
@@ -34,7 +34,7 @@ function describe(value: unknown): string {
 
 /** A fatal error's report: the message alone for a failure the user caused and can fix, else the whole error. */
 function describeFatal(error: unknown): string {
-  return error instanceof ListenError || error instanceof StartupError ? error.message : describe(error);
+  return error instanceof ListenError ? error.message : describe(error);
 }
 
 /** One run of the main loop. */
