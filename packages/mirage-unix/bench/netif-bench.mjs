@@ -49,11 +49,7 @@ function requirements() {
     ["socat", ["-V"]],
     ["python3", ["--version"]],
   ]) {
-    try {
-      execFileSync(tool, args, { stdio: "ignore" });
-    } catch {
-      return `${tool} is not installed`;
-    }
+    if (!hasTool(tool, args)) return `${tool} is not installed`;
   }
   return undefined;
 }
