@@ -112,7 +112,7 @@ describe("authoritative server state machine", () => {
       formerr: 1,
       notimp: 1,
       ignoredResponses: 1,
-      malformed: { "pointer-loop": 1, truncated: 1 },
+      malformed: { pointer_loop: 1, truncated: 1 },
     });
   });
 

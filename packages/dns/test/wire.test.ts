@@ -113,17 +113,17 @@ describe("DNS wire format", () => {
   it("rejects a compression loop, a forward pointer, counts past the data and an oversized name", () => {
     const header = (qd: number, an = 0): number[] => [0, 1, 0, 0, 0, qd, 0, an, 0, 0, 0, 0];
     const loop = Uint8Array.of(...header(1), 0xc0, 12, 0, 1, 0, 1);
-    expect(decodeMessage(loop)).toMatchObject({ ok: false, error: { kind: "pointer-loop", offset: 12 } });
+    expect(decodeMessage(loop)).toMatchObject({ ok: false, error: { kind: "pointer_loop", offset: 12 } });
     const forward = Uint8Array.of(...header(1), 0xc0, 14, 0, 0, 1, 0, 1);
-    expect(decodeMessage(forward)).toMatchObject({ ok: false, error: { kind: "pointer-forward" } });
+    expect(decodeMessage(forward)).toMatchObject({ ok: false, error: { kind: "pointer_forward" } });
     expect(decodeMessage(Uint8Array.of(...header(65535)))).toMatchObject({
       ok: false,
-      error: { kind: "count-past-data" },
+      error: { kind: "count_past_data" },
     });
     const long = [...Array.from({ length: 5 }, () => [63, ...new Array<number>(63).fill(97)]).flat(), 0, 0, 1, 0, 1];
     expect(decodeMessage(Uint8Array.of(...header(1), ...long))).toMatchObject({
       ok: false,
-      error: { kind: "name-too-long" },
+      error: { kind: "name_too_long" },
     });
     expect(decodeMessage(Uint8Array.of(1, 2, 3))).toMatchObject({ ok: false, error: { kind: "truncated" } });
   });
@@ -131,7 +131,7 @@ describe("DNS wire format", () => {
   it("refuses two OPT records and a TSIG that is not last", () => {
     const opt = [0, 0, 41, 4, 0xd0, 0, 0, 0, 0, 0, 0];
     const two = Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, ...opt, ...opt);
-    expect(decodeMessage(two)).toMatchObject({ ok: false, error: { kind: "multiple-opt" } });
+    expect(decodeMessage(two)).toMatchObject({ ok: false, error: { kind: "multiple_opt" } });
     const tsig = encodeMessage({
       ...sample,
       answers: [],
@@ -157,6 +157,6 @@ describe("DNS wire format", () => {
     // Append an A record after the TSIG and bump ARCOUNT: the TSIG is no longer last.
     const after = Uint8Array.of(...tsig, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4);
     after[11] = 2;
-    expect(decodeMessage(after)).toMatchObject({ ok: false, error: { kind: "tsig-misplaced" } });
+    expect(decodeMessage(after)).toMatchObject({ ok: false, error: { kind: "tsig_misplaced" } });
   });
 });

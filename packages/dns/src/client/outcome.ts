@@ -69,7 +69,7 @@ export function interpret(question: Question, response: Message): Outcome {
 }
 
 /** @beta Why a received datagram or segment was not taken as the answer. */
-export type Mismatch = "address" | "id" | "not-a-response" | "question";
+export type Mismatch = "address" | "id" | "not_a_response" | "question";
 
 /**
  * Checks that `response`, received from `from`:`port`, answers `query` sent to `server`:`serverPort`:
@@ -87,7 +87,7 @@ export function checkResponse(
 ): Mismatch | undefined {
   if (!from.equals(server) || port !== serverPort) return "address";
   if (response.id !== query.id) return "id";
-  if (!response.flags.qr) return "not-a-response";
+  if (!response.flags.qr) return "not_a_response";
   const asked = query.questions[0];
   const echoed = response.questions[0];
   if (response.questions.length !== 1 || asked === undefined || echoed === undefined) return "question";

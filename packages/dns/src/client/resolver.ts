@@ -147,7 +147,7 @@ export class DnsResolver implements Device {
   /** The records of `type` at `name`, following CNAMEs; from the cache while their TTL lasts. */
   async resolve(name: string, type: number): Promise<Result<ResourceRecord[], DnsError>> {
     const parsed = parseName(name);
-    if (!parsed.ok) return err({ kind: "invalid-name", name, reason: parsed.error });
+    if (!parsed.ok) return err({ kind: "invalid_name", name, reason: parsed.error });
     const asked = canonicalName(name);
     const cached = this.cache.get(asked, type);
     if (cached !== undefined) {
@@ -177,7 +177,7 @@ export class DnsResolver implements Device {
       this.cache.put(asked, type, { kind: outcome.kind }, Math.min(chainTtl, outcome.ttl));
       return err(outcome.kind === "nxdomain" ? { kind: "nxdomain", name } : { kind: "nodata", name, type });
     }
-    return err({ kind: "cname-loop", name });
+    return err({ kind: "cname_loop", name });
   }
 
   /** Asks the servers in turn until one gives a usable answer. */
@@ -224,7 +224,7 @@ export class DnsResolver implements Device {
     return err(
       lastRcode === undefined
         ? { kind: "timeout", name, attempts: tries }
-        : { kind: "server-failure", name, rcode: lastRcode },
+        : { kind: "server_failure", name, rcode: lastRcode },
     );
   }
 

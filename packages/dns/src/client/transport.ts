@@ -21,7 +21,7 @@ export interface TransportCounters {
 
 /** Creates zeroed transport counters. */
 export function transportCounters(): TransportCounters {
-  return { malformed: new DecodeErrorCounts(), mismatched: { address: 0, id: 0, "not-a-response": 0, question: 0 } };
+  return { malformed: new DecodeErrorCounts(), mismatched: { address: 0, id: 0, not_a_response: 0, question: 0 } };
 }
 
 /** Sends `query` over UDP from `srcPort` and resolves with the matching response, or undefined on timeout. */

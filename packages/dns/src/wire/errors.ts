@@ -11,15 +11,15 @@
  */
 export type DnsDecodeErrorKind =
   | "truncated"
-  | "count-past-data"
-  | "pointer-forward"
-  | "pointer-loop"
-  | "name-too-long"
-  | "label-type"
-  | "bad-rdata"
-  | "multiple-opt"
-  | "opt-misplaced"
-  | "tsig-misplaced";
+  | "count_past_data"
+  | "pointer_forward"
+  | "pointer_loop"
+  | "name_too_long"
+  | "label_type"
+  | "bad_rdata"
+  | "multiple_opt"
+  | "opt_misplaced"
+  | "tsig_misplaced";
 
 /**
  * A decode failure: its kind, the byte offset where it was found and a sentence for logs.

@@ -108,7 +108,7 @@ function decode(buffer: Uint8Array): Message {
   const [qd, an, ns, ar] = counts;
   const need = qd * minQuestionSize + (an + ns + ar) * minRecordSize;
   if (12 + need > buffer.length) {
-    throw new DecodeFailure("count-past-data", 4, `counts ${counts.join("/")} need ${need} bytes after the header`);
+    throw new DecodeFailure("count_past_data", 4, `counts ${counts.join("/")} need ${need} bytes after the header`);
   }
   let at = 12;
   const questions: Question[] = [];
@@ -136,9 +136,9 @@ function decode(buffer: Uint8Array): Message {
       if (rdStart + length > buffer.length) throw new DecodeFailure("truncated", name.end + 8, "RDATA past the data");
       at = rdStart + length;
       if (type === RrType.OPT) {
-        if (!additional) throw new DecodeFailure("opt-misplaced", start, "OPT outside the additional section");
-        if (edns !== undefined) throw new DecodeFailure("multiple-opt", start, "more than one OPT record");
-        if (name.name !== ".") throw new DecodeFailure("opt-misplaced", start, "OPT owner is not the root");
+        if (!additional) throw new DecodeFailure("opt_misplaced", start, "OPT outside the additional section");
+        if (edns !== undefined) throw new DecodeFailure("multiple_opt", start, "more than one OPT record");
+        if (name.name !== ".") throw new DecodeFailure("opt_misplaced", start, "OPT owner is not the root");
         extendedRcode = ttlHigh >> 8;
         edns = readOpt(buffer, rrclass, ttlHigh, u16(buffer, name.end + 6), rdStart, at);
         continue;
@@ -146,7 +146,7 @@ function decode(buffer: Uint8Array): Message {
       const rdata = readRdata(buffer, type, rdStart, at);
       if (rdata.kind === "TSIG") {
         if (!additional || i !== count - 1)
-          throw new DecodeFailure("tsig-misplaced", start, "TSIG is not the last record");
+          throw new DecodeFailure("tsig_misplaced", start, "TSIG is not the last record");
         tsig = { name: name.name, rdata, offset: start };
         continue;
       }
@@ -191,9 +191,9 @@ function readOpt(
   const options: EdnsOption[] = [];
   let at = start;
   while (at < end) {
-    if (at + 4 > end) throw new DecodeFailure("bad-rdata", at, "EDNS option header past RDLENGTH");
+    if (at + 4 > end) throw new DecodeFailure("bad_rdata", at, "EDNS option header past RDLENGTH");
     const length = u16(buffer, at + 2);
-    if (at + 4 + length > end) throw new DecodeFailure("bad-rdata", at, "EDNS option past RDLENGTH");
+    if (at + 4 + length > end) throw new DecodeFailure("bad_rdata", at, "EDNS option past RDLENGTH");
     options.push({ code: u16(buffer, at), data: buffer.slice(at + 4, at + 4 + length) });
     at += 4 + length;
   }

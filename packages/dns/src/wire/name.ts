@@ -50,7 +50,7 @@ export function readName(buffer: Uint8Array, offset: number): { readonly name: s
       if (position + 1 >= buffer.length) throw new DecodeFailure("truncated", position, "pointer runs past the data");
       const target = ((length & 0x3f) << 8) | (buffer[position + 1] as number);
       if (target >= segmentStart) {
-        const kind = target === position ? "pointer-loop" : "pointer-forward";
+        const kind = target === position ? "pointer_loop" : "pointer_forward";
         throw new DecodeFailure(kind, position, `compression pointer to ${target} does not point backwards`);
       }
       if (end < 0) end = position + 2;
@@ -58,10 +58,10 @@ export function readName(buffer: Uint8Array, offset: number): { readonly name: s
       segmentStart = target;
       continue;
     }
-    if (tag !== 0) throw new DecodeFailure("label-type", position, `unsupported label type 0x${length.toString(16)}`);
+    if (tag !== 0) throw new DecodeFailure("label_type", position, `unsupported label type 0x${length.toString(16)}`);
     wireLength += length + 1;
     if (wireLength > maxNameLength) {
-      throw new DecodeFailure("name-too-long", position, `name longer than ${maxNameLength} bytes`);
+      throw new DecodeFailure("name_too_long", position, `name longer than ${maxNameLength} bytes`);
     }
     if (position + 1 + length > buffer.length) throw new DecodeFailure("truncated", position, "label past the data");
     if (name.length > 0) name += ".";

@@ -118,26 +118,26 @@ function u32(buffer: Uint8Array, offset: number): number {
 /** Reads a name that must end inside the RDATA. */
 function nameIn(buffer: Uint8Array, offset: number, end: number): { name: string; end: number } {
   const read = readName(buffer, offset);
-  if (read.end > end) throw new DecodeFailure("bad-rdata", offset, "name runs past RDLENGTH");
+  if (read.end > end) throw new DecodeFailure("bad_rdata", offset, "name runs past RDLENGTH");
   return read;
 }
 
 function need(offset: number, size: number, end: number, what: string): void {
-  if (offset + size > end) throw new DecodeFailure("bad-rdata", offset, `${what} RDATA too short`);
+  if (offset + size > end) throw new DecodeFailure("bad_rdata", offset, `${what} RDATA too short`);
 }
 
 function exact(offset: number, end: number, what: string): void {
-  if (offset !== end) throw new DecodeFailure("bad-rdata", offset, `${what} RDATA has ${end - offset} extra bytes`);
+  if (offset !== end) throw new DecodeFailure("bad_rdata", offset, `${what} RDATA has ${end - offset} extra bytes`);
 }
 
 /** Decodes the RDATA of `type` in `buffer[start, end)`; names may point anywhere earlier in the message. */
 export function readRdata(buffer: Uint8Array, type: number, start: number, end: number): Rdata {
   switch (type) {
     case RrType.A:
-      if (end - start !== 4) throw new DecodeFailure("bad-rdata", start, `A RDATA of ${end - start} bytes`);
+      if (end - start !== 4) throw new DecodeFailure("bad_rdata", start, `A RDATA of ${end - start} bytes`);
       return { kind: "A", address: Ipv4Addr.read(buffer, start) };
     case RrType.AAAA:
-      if (end - start !== 16) throw new DecodeFailure("bad-rdata", start, `AAAA RDATA of ${end - start} bytes`);
+      if (end - start !== 16) throw new DecodeFailure("bad_rdata", start, `AAAA RDATA of ${end - start} bytes`);
       return { kind: "AAAA", address: Ipv6Addr.read(buffer, start) };
     case RrType.NS:
     case RrType.CNAME:
@@ -179,7 +179,7 @@ export function readRdata(buffer: Uint8Array, type: number, start: number, end: 
         strings.push(buffer.slice(at + 1, at + 1 + length));
         at += 1 + length;
       }
-      if (strings.length === 0) throw new DecodeFailure("bad-rdata", start, "TXT RDATA without a string");
+      if (strings.length === 0) throw new DecodeFailure("bad_rdata", start, "TXT RDATA without a string");
       return { kind: "TXT", strings };
     }
     case RrType.SRV: {
@@ -193,7 +193,7 @@ export function readRdata(buffer: Uint8Array, type: number, start: number, end: 
       need(start, 2, end, "CAA");
       const tagLength = buffer[start + 1] as number;
       need(start + 2, tagLength, end, "CAA");
-      if (tagLength === 0) throw new DecodeFailure("bad-rdata", start, "CAA with an empty tag");
+      if (tagLength === 0) throw new DecodeFailure("bad_rdata", start, "CAA with an empty tag");
       const tag = String.fromCharCode(...buffer.subarray(start + 2, start + 2 + tagLength));
       return { kind: "CAA", flags: buffer[start] as number, tag, value: buffer.slice(start + 2 + tagLength, end) };
     }
