@@ -6,17 +6,15 @@
  * @packageDocumentation
  */
 
-import { type CongestionController, initialCongestionWindow } from "./congestion.js";
+import type { CongestionController } from "./congestion.js";
+import { SlowStartController } from "./slow-start.js";
 
 const C = 0.4;
 const BETA = 0.7;
 const ALPHA = (3 * (1 - BETA)) / (1 + BETA);
 
-class Cubic implements CongestionController {
+class Cubic extends SlowStartController {
   readonly name = "cubic";
-  cwnd: number;
-  ssthresh = Number.POSITIVE_INFINITY;
-  readonly #mss: number;
   #wMax = 0;
   #k = 0;
   #epochStart = -1;
@@ -25,18 +23,8 @@ class Cubic implements CongestionController {
   // State before the last reduction, for onUndo.
   #saved: [number, number, number, number, number, number, number] | undefined;
 
-  constructor(mss: number) {
-    this.#mss = mss;
-    this.cwnd = initialCongestionWindow(mss);
-  }
-
-  onAck(ackedBytes: number, cwndLimited: boolean, nowMs: number, srttMs: number): void {
-    if (!cwndLimited) return;
-    const mss = this.#mss;
-    if (this.cwnd < this.ssthresh) {
-      this.cwnd += Math.min(ackedBytes, 2 * mss);
-      return;
-    }
+  protected avoidCongestion(ackedBytes: number, nowMs: number, srttMs: number): void {
+    const mss = this.mss;
     if (this.#epochStart < 0) {
       // A congestion-avoidance epoch starts (RFC 9438 §4.2); with no loss yet the curve starts flat here.
       this.#epochStart = nowMs;
@@ -69,18 +57,14 @@ class Cubic implements CongestionController {
     this.#saved = undefined;
   }
 
-  onRecoveryEnd(): void {
-    this.cwnd = this.ssthresh;
-  }
-
   onTimeout(flightSize: number): void {
     this.#reduce(flightSize);
-    this.cwnd = this.#mss;
+    this.cwnd = this.mss;
   }
 
   // W_cubic(t) of RFC 9438 §4.2, in bytes, t in seconds since the epoch started.
   #wCubic(t: number): number {
-    return C * (t - this.#k) ** 3 * this.#mss + this.#wMax;
+    return C * (t - this.#k) ** 3 * this.mss + this.#wMax;
   }
 
   #reduce(flightSize: number): void {
@@ -88,7 +72,7 @@ class Cubic implements CongestionController {
     this.#cwndPrior = this.cwnd;
     // Fast convergence (§4.7): a flow losing before regaining its previous maximum yields bandwidth.
     this.#wMax = this.cwnd < this.#wMax ? (this.cwnd * (1 + BETA)) / 2 : this.cwnd;
-    this.ssthresh = Math.max(Math.min(flightSize, this.cwnd) * BETA, 2 * this.#mss);
+    this.ssthresh = Math.max(Math.min(flightSize, this.cwnd) * BETA, 2 * this.mss);
   }
 }
 

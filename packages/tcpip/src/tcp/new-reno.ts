@@ -6,46 +6,30 @@
  * @packageDocumentation
  */
 
-import { type CongestionController, initialCongestionWindow } from "./congestion.js";
+import type { CongestionController } from "./congestion.js";
+import { SlowStartController } from "./slow-start.js";
 
-class NewReno implements CongestionController {
+class NewReno extends SlowStartController {
   readonly name = "newreno";
-  cwnd: number;
-  ssthresh = Number.POSITIVE_INFINITY;
-  readonly #mss: number;
   #bytesAcked = 0;
   #priorCwnd = 0;
   #priorSsthresh = Number.POSITIVE_INFINITY;
 
-  constructor(mss: number) {
-    this.#mss = mss;
-    this.cwnd = initialCongestionWindow(mss);
-  }
-
-  onAck(ackedBytes: number, cwndLimited: boolean): void {
-    if (!cwndLimited) return;
-    if (this.cwnd < this.ssthresh) {
-      // Appropriate byte counting with L = 2·MSS (RFC 3465 §2.2): delayed ACKs still double cwnd per RTT.
-      this.cwnd += Math.min(ackedBytes, 2 * this.#mss);
-      return;
-    }
+  // One MSS per window of acknowledged bytes.
+  protected avoidCongestion(ackedBytes: number): void {
     this.#bytesAcked += ackedBytes;
     if (this.#bytesAcked >= this.cwnd) {
       this.#bytesAcked -= this.cwnd;
-      this.cwnd += this.#mss;
+      this.cwnd += this.mss;
     }
   }
 
   onCongestion(flightSize: number): void {
     this.#priorCwnd = this.cwnd;
     this.#priorSsthresh = this.ssthresh;
-    this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
+    this.ssthresh = Math.max(flightSize / 2, 2 * this.mss);
     this.cwnd = this.ssthresh;
     this.#bytesAcked = 0;
-  }
-
-  onRecoveryEnd(): void {
-    this.cwnd = this.ssthresh;
   }
 
   onUndo(): void {
@@ -54,8 +38,8 @@ class NewReno implements CongestionController {
   }
 
   onTimeout(flightSize: number): void {
-    this.ssthresh = Math.max(flightSize / 2, 2 * this.#mss);
-    this.cwnd = this.#mss;
+    this.ssthresh = Math.max(flightSize / 2, 2 * this.mss);
+    this.cwnd = this.mss;
     this.#bytesAcked = 0;
   }
 }

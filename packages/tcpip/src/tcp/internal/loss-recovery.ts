@@ -48,9 +48,7 @@ export class LossRecovery {
   start(una: number, sack: boolean, smss: number): void {
     this.#sack = sack;
     this.#smss = smss;
-    this.recoveryPoint = una;
-    this.highRxt = una;
-    this.lostEnd = una;
+    this.#open(una);
   }
 
   /** The sender's segment size changed (the path MTU shrank). */
@@ -98,17 +96,12 @@ export class LossRecovery {
   onCumulativeAck(una: number, nxt: number, acked: number): AckOutcome {
     this.scoreboard.advance(una);
     if (this.phase === "open") {
-      this.dupAcks = 0;
-      this.highRxt = una;
-      this.lostEnd = una;
+      this.#open(una);
       return "none";
     }
     if (seqGe(una, this.recoveryPoint)) {
       const outcome: AckOutcome = this.phase === "recovery" ? "exit-recovery" : "exit-loss";
-      this.phase = "open";
-      this.dupAcks = 0;
-      this.highRxt = una;
-      this.lostEnd = una;
+      this.#open(una);
       return outcome;
     }
     if (seqLt(this.highRxt, una)) this.highRxt = una;
@@ -128,11 +121,7 @@ export class LossRecovery {
 
   /** Leaves fast recovery at once (it was spurious); a new loss may start a new one. */
   abandon(una: number): void {
-    this.phase = "open";
-    this.recoveryPoint = una;
-    this.highRxt = una;
-    this.lostEnd = una;
-    this.dupAcks = 0;
+    this.#open(una);
   }
 
   /**
@@ -201,6 +190,17 @@ export class LossRecovery {
   /** Records that everything before `end` that was lost has been retransmitted. */
   retransmitted(end: number): void {
     this.highRxt = seqMax(this.highRxt, end);
+  }
+
+  // No loss known, everything below `una` acknowledged. The recovery point follows SND.UNA too: left
+  // behind, it would be more than 2^31 bytes back after 2 GiB without loss, and the sequence comparison
+  // of shouldEnterRecovery would then refuse fast recovery for the next 2 GiB.
+  #open(una: number): void {
+    this.phase = "open";
+    this.recoveryPoint = una;
+    this.highRxt = una;
+    this.lostEnd = una;
+    this.dupAcks = 0;
   }
 
   #boundary(una: number): number {
