@@ -8,7 +8,7 @@
  * ({@link SendSequence}, {@link ReceiveSequence}), the negotiated options, the ACK policy, the timer
  * state and the spurious-recovery undo. This class owns them and the application's calls; the
  * modules of the state machine (segment arrival, ACK processing, data receipt, output, timers, ICMP
- * errors, segment building) are functions over the {@link Tcb} it implements.
+ * errors, segment building) are functions over it, seen as a {@link Tcb}.
  *
  * @packageDocumentation
  */
@@ -37,7 +37,7 @@ import { type SendSequence, bufferStart, sendSequence, setSendWindow } from "./s
 import { seqAdd, seqGt } from "./seq.js";
 import { type SpuriousUndo, spuriousUndo } from "./spurious-undo.js";
 import type { CookieSyn } from "./syn-cookies.js";
-import type { ConnectionObserver, SegmentSink, Tcb, TcpState } from "./tcb.js";
+import type { ConnectionObserver, SegmentSink, TcpState } from "./tcb.js";
 import { armKeepalive, onTimer } from "./timer-events.js";
 import { type TimerState, startTiming, timerState } from "./timer-state.js";
 import { ConnectionTimers, TimerKind } from "./timers.js";
@@ -97,11 +97,12 @@ export interface ConnectionParams<A> {
 }
 
 /** One connection's transmission control block and state machine. */
-export class Connection<A> implements Tcb<A> {
+export class Connection<A> {
   readonly local: A;
   readonly remote: A;
   readonly localPort: number;
   readonly remotePort: number;
+  /** Sum of the IP pseudo-header with a zero length (checksums of both directions). */
   readonly pseudoSum: number;
   /** Options for every IP write of this connection. */
   readonly ipWriteOptions: IpWriteOptions<A>;
@@ -112,11 +113,15 @@ export class Connection<A> implements Tcb<A> {
   passive = false;
   /** Whether the host was told about establishment. */
   announced = false;
+  /** The flow adapter, once there is one. */
   observer: ConnectionObserver | undefined;
+  /** Nagle off. */
   noDelay: boolean;
   /** Who waits for this connection until the application has it (the layer's). */
   owner: ConnectionOwner<A> | undefined;
+  /** Half-open only: the peer sent its SYN again, so it is a live stack waiting for our SYN-ACK. */
   peerRetried = false;
+  /** The application released the flow. */
   userClosed = false;
 
   readonly sink: SegmentSink<A>;
@@ -130,9 +135,13 @@ export class Connection<A> implements Tcb<A> {
   readonly rto: RtoEstimator;
   readonly recovery = new LossRecovery(MAX_SACK_RANGES);
   readonly offload: SegmentOffload<A>;
+  /** The congestion controller, made when the connection is established. */
   cc: CongestionController | undefined;
+  /** The last output stopped at the congestion window (for the controller's cwnd validation). */
   cwndBlocked = false;
+  /** The next output retransmits the first lost segment whatever the pipe (entering recovery). */
   forceRetransmit = false;
+  /** The last soft ICMP error since progress was made: what a timeout reports (RFC 1122 §4.2.3.9). */
   softError: TcpError | undefined;
 
   readonly snd: SendSequence;

@@ -1,31 +1,16 @@
 /**
  * The transmission control block of one connection (RFC 9293 §3.3.1) as the modules of its state
  * machine see it: the state, the records of its sequence spaces, options, ACK policy and timing, the
- * buffers and estimators it drives, and the transitions those modules may ask for. {@link Connection}
- * is the one implementation; the modules (segment arrival, ACK processing, data receipt, output,
- * timers, ICMP errors) are functions over it.
+ * buffers and estimators it drives, and the transitions those modules may ask for. It is a view of
+ * {@link Connection}, which declares and documents every member; the modules (segment arrival, ACK
+ * processing, data receipt, output, timers, ICMP errors) are functions over it.
  *
  * @packageDocumentation
  */
 
 import type { IpWriteOptions, TcpError } from "@mirage-ts/mirage-types";
-import type { CongestionController } from "../congestion.js";
 import type { TcpHeader } from "../segment.js";
-import type { AckPolicy } from "./ack-policy.js";
-import type { KeepaliveMs, ResolvedConfig } from "./config.js";
-import type { Counters } from "./counters.js";
-import type { HeldClock } from "./held-clock.js";
-import type { LossRecovery } from "./loss-recovery.js";
-import type { NegotiatedOptions } from "./negotiated-options.js";
-import type { ReceiveBuffer } from "./receive-buffer.js";
-import type { ReceiveSequence } from "./receive-sequence.js";
-import type { RtoEstimator } from "./rto.js";
-import type { SegmentOffload } from "./segment-offload.js";
-import type { SendBuffer } from "./send-buffer.js";
-import type { SendSequence } from "./send-sequence.js";
-import type { SpuriousUndo } from "./spurious-undo.js";
-import type { TimerState } from "./timer-state.js";
-import type { ConnectionTimers } from "./timers.js";
+import type { Connection } from "./connection.js";
 
 /** A connection that timed out with no ICMP error to blame. */
 export const TIMEOUT: TcpError = Object.freeze({ kind: "timeout" });
@@ -58,62 +43,46 @@ export interface ConnectionObserver {
   wake(): void;
 }
 
-/** One connection's state and services, for the modules of its state machine. */
-export interface Tcb<A> {
-  readonly remote: A;
-  readonly localPort: number;
-  readonly remotePort: number;
-  /** Sum of the IP pseudo-header with a zero length (checksums of both directions). */
-  readonly pseudoSum: number;
-  state: TcpState;
-  /** Opened by a listener. */
-  readonly passive: boolean;
-  /** Half-open only: the peer sent its SYN again, so it is a live stack waiting for our SYN-ACK. */
-  peerRetried: boolean;
-  /** The flow adapter, once there is one. */
-  readonly observer: ConnectionObserver | undefined;
-  /** Nagle off. */
-  readonly noDelay: boolean;
-  /** The application released the flow. */
-  readonly userClosed: boolean;
-  /** Whether the connection is still in the table. */
-  readonly isOpen: boolean;
+// What the modules may change.
+type Writable = "state" | "peerRetried" | "cc" | "cwndBlocked" | "forceRetransmit" | "softError";
 
-  readonly sink: SegmentSink<A>;
-  readonly clock: HeldClock;
-  readonly config: ResolvedConfig;
-  readonly counters: Counters;
-  readonly timers: ConnectionTimers;
-  readonly keepalive: KeepaliveMs | undefined;
-  readonly sendBuffer: SendBuffer;
-  readonly receiveBuffer: ReceiveBuffer;
-  readonly rto: RtoEstimator;
-  readonly recovery: LossRecovery;
-  readonly offload: SegmentOffload<A>;
-  /** The congestion controller, made when the connection is established. */
-  cc: CongestionController | undefined;
-  /** The last output stopped at the congestion window (for the controller's cwnd validation). */
-  cwndBlocked: boolean;
-  /** The next output retransmits the first lost segment whatever the pipe (entering recovery). */
-  forceRetransmit: boolean;
-  /** The last soft ICMP error since progress was made: what a timeout reports (RFC 1122 §4.2.3.9). */
-  softError: TcpError | undefined;
+// What they only read: identity and flags, the services, the state records, and the transitions they
+// may ask for (`establish`, `enterTimeWait`, `destroy`, `abort`, `deferAck`).
+type ReadOnly =
+  | "remote"
+  | "localPort"
+  | "remotePort"
+  | "pseudoSum"
+  | "passive"
+  | "observer"
+  | "noDelay"
+  | "userClosed"
+  | "isOpen"
+  | "sink"
+  | "clock"
+  | "config"
+  | "counters"
+  | "timers"
+  | "keepalive"
+  | "sendBuffer"
+  | "receiveBuffer"
+  | "rto"
+  | "recovery"
+  | "offload"
+  | "snd"
+  | "rcv"
+  | "opts"
+  | "ack"
+  | "timing"
+  | "undo"
+  | "establish"
+  | "enterTimeWait"
+  | "destroy"
+  | "abort"
+  | "deferAck";
 
-  readonly snd: SendSequence;
-  readonly rcv: ReceiveSequence;
-  readonly opts: NegotiatedOptions;
-  readonly ack: AckPolicy;
-  readonly timing: TimerState;
-  readonly undo: SpuriousUndo;
-
-  /** Enters ESTABLISHED (the congestion controller starts, the host is told once). */
-  establish(): void;
-  /** Enters TIME-WAIT. */
-  enterTimeWait(): void;
-  /** Leaves the table, failing with `error` if given. */
-  destroy(error: TcpError | undefined): void;
-  /** Drops the connection, telling a synchronised peer with a RST. */
-  abort(): void;
-  /** Asks the layer to call `sendDeferredAck` once the segments being processed now are all processed. */
-  deferAck(): void;
-}
+/**
+ * One connection's state and services, for the modules of its state machine: the members of
+ * {@link Connection} they use (documented there), read-only but for the few they change.
+ */
+export type Tcb<A> = Pick<Connection<A>, Writable> & Readonly<Pick<Connection<A>, ReadOnly>>;
