@@ -5,21 +5,9 @@
  */
 
 import type { Socket } from "node:net";
-import {
-  type Endpoint,
-  type Ipaddr,
-  type ReadResult,
-  type Result,
-  type ShutdownMode,
-  type TcpError,
-  type TcpFlow,
-  type TcpWriteError,
-  err,
-  ok,
-} from "@mirage-ts/mirage-types";
+import type { Endpoint, Ipaddr, ShutdownMode, TcpError, TcpFlow, TcpWriteError } from "@mirage-ts/mirage-types";
 import { fromSocketAddress } from "../internal/socket-binding.js";
-import { StreamReader } from "../internal/stream-reader.js";
-import { writeBuffers } from "../internal/stream-writer.js";
+import { StreamFlow } from "../internal/stream-flow.js";
 import { errorCode, systemReason } from "../internal/system-error.js";
 
 // Bytes received ahead of the application before the kernel's window is left to close.
@@ -76,62 +64,36 @@ function endpoint(address: string | undefined, port: number | undefined): Endpoi
 }
 
 /** A connected socket as a flow. */
-export class SocketTcpFlow implements TcpFlow<Ipaddr> {
-  readonly #socket: Socket;
-  readonly #reader: StreamReader<TcpError>;
+export class SocketTcpFlow extends StreamFlow<Socket, TcpError> implements TcpFlow<Ipaddr> {
   readonly #src: Endpoint<Ipaddr>;
   readonly #dst: Endpoint<Ipaddr>;
-  #failure: TcpError | undefined;
-  #writeClosed = false;
 
   /** Wraps a connected socket (created with `allowHalfOpen`, so half-closing works). */
   constructor(socket: Socket) {
-    this.#socket = socket;
+    super(socket, readAhead, tcpErrorOf);
     // Addresses are read now: Node forgets them once the socket is closed.
     this.#src = endpoint(socket.localAddress, socket.localPort);
     this.#dst = endpoint(socket.remoteAddress, socket.remotePort);
-    this.#reader = new StreamReader<TcpError>(socket, {
-      readAhead,
-      holdLoopOnlyWhileReading: false,
-      drainAfterShutdown: true,
-      mapError: (error) => {
-        this.#failure = tcpErrorOf(error);
-        return this.#failure;
-      },
-    });
   }
 
-  read(): Promise<Result<ReadResult, TcpError>> {
-    return this.#reader.read();
-  }
-
-  write(buffer: Uint8Array): Promise<Result<void, TcpWriteError>> {
-    return this.writev([buffer]);
-  }
-
-  async writev(buffers: readonly Uint8Array[]): Promise<Result<void, TcpWriteError>> {
-    if (this.#failure !== undefined) return err(this.#failure);
-    if (this.#writeClosed) return err({ kind: "closed" });
-    const error = await writeBuffers(this.#socket, buffers);
-    if (error === undefined) return ok();
-    if (this.#failure !== undefined) return err(this.#failure);
+  protected writeErrorOf(error: Error): TcpWriteError {
     const code = errorCode(error);
-    return err(code === "ECONNRESET" || code === "ETIMEDOUT" ? tcpErrorOf(error) : { kind: "closed" });
+    return code === "ECONNRESET" || code === "ETIMEDOUT" ? tcpErrorOf(error) : { kind: "closed" };
   }
 
   async shutdown(mode: ShutdownMode): Promise<void> {
-    if (mode !== "write") this.#reader.shutdown();
-    if (mode !== "read" && !this.#writeClosed) {
-      this.#writeClosed = true;
+    if (mode !== "write") this.reader.shutdown();
+    if (mode !== "read" && !this.writeClosed) {
+      this.writeClosed = true;
       // Resolves once the FIN is queued after the data written before it.
-      await new Promise<void>((resolve) => this.#socket.end(() => resolve()));
+      await new Promise<void>((resolve) => this.stream.end(() => resolve()));
     }
   }
 
   close(): Promise<void> {
-    this.#reader.shutdown();
-    this.#writeClosed = true;
-    const socket = this.#socket;
+    this.reader.shutdown();
+    this.writeClosed = true;
+    const socket = this.stream;
     if (socket.closed) return Promise.resolve();
     return new Promise((resolve) => {
       socket.once("close", () => resolve());
@@ -149,12 +111,12 @@ export class SocketTcpFlow implements TcpFlow<Ipaddr> {
   }
 
   setNoDelay(noDelay: boolean): void {
-    this.#socket.setNoDelay(noDelay);
+    this.stream.setNoDelay(noDelay);
   }
 
   /** Resolves once the socket is released, for the stack's disconnect. */
   destroy(): Promise<void> {
-    const socket = this.#socket;
+    const socket = this.stream;
     if (socket.closed) return Promise.resolve();
     return new Promise((resolve) => {
       socket.once("close", () => resolve());

@@ -6,18 +6,8 @@
  */
 
 import type { Duplex } from "node:stream";
-import {
-  type Flow,
-  type FlowWriteError,
-  type MsgError,
-  type ReadResult,
-  type Result,
-  type ShutdownMode,
-  err,
-  ok,
-} from "@mirage-ts/mirage-types";
-import { StreamReader } from "../internal/stream-reader.js";
-import { writeBuffers } from "../internal/stream-writer.js";
+import type { Flow, FlowWriteError, MsgError, ShutdownMode } from "@mirage-ts/mirage-types";
+import { StreamFlow } from "../internal/stream-flow.js";
 import { errorCode, systemReason } from "../internal/system-error.js";
 
 /**
@@ -38,57 +28,34 @@ function flowErrorOf(error: unknown): DuplexFlowError {
   return { kind: "msg", message: code === undefined ? reason : `${reason} (${code})` };
 }
 
-class StreamFlow implements Flow<DuplexFlowError, DuplexFlowError | FlowWriteError> {
-  readonly #stream: Duplex;
-  readonly #reader: StreamReader<DuplexFlowError>;
-  #failure: DuplexFlowError | undefined;
-  #writeClosed = false;
-
+class DuplexFlow
+  extends StreamFlow<Duplex, DuplexFlowError>
+  implements Flow<DuplexFlowError, DuplexFlowError | FlowWriteError>
+{
   constructor(stream: Duplex) {
-    this.#stream = stream;
-    this.#reader = new StreamReader<DuplexFlowError>(stream, {
-      readAhead,
-      holdLoopOnlyWhileReading: false,
-      drainAfterShutdown: true,
-      mapError: (error) => {
-        this.#failure = flowErrorOf(error);
-        return this.#failure;
-      },
-    });
+    super(stream, readAhead, flowErrorOf);
   }
 
-  read(): Promise<Result<ReadResult, DuplexFlowError>> {
-    return this.#reader.read();
-  }
-
-  write(buffer: Uint8Array): Promise<Result<void, DuplexFlowError | FlowWriteError>> {
-    return this.writev([buffer]);
-  }
-
-  async writev(buffers: readonly Uint8Array[]): Promise<Result<void, DuplexFlowError | FlowWriteError>> {
-    if (this.#failure !== undefined) return err(this.#failure);
-    if (this.#writeClosed) return err({ kind: "closed" });
-    const error = await writeBuffers(this.#stream, buffers);
-    if (error === undefined) return ok();
-    return err(this.#failure ?? { kind: "closed" });
+  protected writeErrorOf(): FlowWriteError {
+    return { kind: "closed" };
   }
 
   async shutdown(mode: ShutdownMode): Promise<void> {
-    if (mode !== "write") this.#reader.shutdown();
-    if (mode !== "read" && !this.#writeClosed) {
-      this.#writeClosed = true;
-      if (this.#stream.destroyed) return;
+    if (mode !== "write") this.reader.shutdown();
+    if (mode !== "read" && !this.writeClosed) {
+      this.writeClosed = true;
+      if (this.stream.destroyed) return;
       await new Promise<void>((resolve) => {
-        this.#stream.once("close", resolve);
-        this.#stream.end(() => resolve());
+        this.stream.once("close", resolve);
+        this.stream.end(() => resolve());
       });
     }
   }
 
   close(): Promise<void> {
-    this.#reader.shutdown();
-    this.#writeClosed = true;
-    const stream = this.#stream;
+    this.reader.shutdown();
+    this.writeClosed = true;
+    const stream = this.stream;
     if (stream.closed || stream.destroyed) return Promise.resolve();
     return new Promise((resolve) => {
       stream.once("close", () => resolve());
@@ -106,5 +73,5 @@ class StreamFlow implements Flow<DuplexFlowError, DuplexFlowError | FlowWriteErr
  * @beta
  */
 export function duplexFlow(stream: Duplex): Flow<DuplexFlowError, DuplexFlowError | FlowWriteError> {
-  return new StreamFlow(stream);
+  return new DuplexFlow(stream);
 }
