@@ -99,10 +99,16 @@ function isRequiredMember(line) {
   return !/^(readonly\s+)?[\w$]+\?[:(<]/.test(t);
 }
 
+// API Extractor writes an import of the report as `import type` or `import` after whichever way a source
+// file imported the name first: the spelling changes with unrelated edits, the API does not.
+function importsAsValues(report) {
+  return report.replace(/^import type \{/gm, "import {");
+}
+
 /** Classifies the change between two API reports: "breaking", "additive" or "none". */
 export function classify(oldReport, newReport, implemented) {
   if (oldReport === undefined) return newReport === undefined ? "none" : "additive";
-  const { removed, added, newLines } = diffLines(oldReport, newReport ?? "");
+  const { removed, added, newLines } = diffLines(importsAsValues(oldReport), importsAsValues(newReport ?? ""));
   if (removed.some(isApiLine)) return "breaking";
   const addedApi = added.filter((k) => isApiLine(newLines[k]));
   if (addedApi.length === 0) return "none";

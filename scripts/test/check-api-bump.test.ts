@@ -157,6 +157,13 @@ describe("classify and requiredLevel", () => {
       "breaking",
     ],
     ["removed export", flowV1, report(""), false, "breaking"],
+    [
+      "an import of the report spelled `import type`",
+      report(`import { Readable } from 'node:stream';\n\n// @public\nexport function f(r: Readable): void;\n`),
+      report(`import type { Readable } from 'node:stream';\n\n// @public\nexport function f(r: Readable): void;\n`),
+      false,
+      "none",
+    ],
     ["no earlier report", undefined, flowV1, false, "additive"],
   ])("%s", (_name, before, after, implemented, expected) => {
     expect(classify(before, after, implemented)).toBe(expected);
