@@ -204,7 +204,11 @@ describe("withArgv: --help and --version exit 63", () => {
   it("win over an unknown option anywhere on the line", () => {
     const args = new RuntimeArgs();
     args.registerArg(delayArg);
-    for (const argv of [["--bogus", "--help"], ["--help", "--bogus"], ["-z", "--dela", "--help=plain"]]) {
+    for (const argv of [
+      ["--bogus", "--help"],
+      ["--help", "--bogus"],
+      ["-z", "--dela", "--help=plain"],
+    ]) {
       const run = runArgv(args, argv);
       expect(run.exit).toBe(63);
       expect(run.stdout).toMatch(/^NAME\n {7}noop\n/);
