@@ -291,6 +291,12 @@ describe("the order of command-line errors is Cmdliner's", () => {
     expect(message("configure", "--color=purple", "stray", "--version")).toBe("no error: print");
   });
 
+  it("lets --help and --version win over unknown options anywhere on the line, as Cmdliner", () => {
+    expect(parse("configure", "--nope", "--help")).toEqual(parse("configure", "--help"));
+    expect(parse("configure", "--help", "--nope", "-zq")).toEqual(parse("configure", "--help"));
+    expect(message("configure", "--taget=xen", "--version")).toBe("no error: print");
+  });
+
   it("reports stray words before an option's own complaint", () => {
     expect(message("configure", "stray", "-o")).toBe("too many arguments, dont know what to do with stray");
   });
