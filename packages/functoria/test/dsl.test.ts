@@ -12,6 +12,7 @@ import {
   job,
   key,
   main,
+  makeInfo,
   mergePackages,
   noop,
   opt,
@@ -117,7 +118,18 @@ describe("registering jobs", () => {
     expect(device?.packages.eval(Context.empty).map((p) => p.name)).toEqual(["a", "b"]);
     expect(device?.runtimeArgs).toEqual([arg]);
     expect(device?.extraDeps).toEqual([]);
-    expect(device?.connect({ impl: "App", args: ["a", "b"], importValue: (_, n) => n })).toBe("App.start(a, b)");
+    const info = makeInfo({
+      name: "app",
+      projectName: "app",
+      configFile: "config.ts",
+      output: undefined,
+      packages: [],
+      keys: [],
+      runtimeArgs: [],
+      context: Context.empty,
+    });
+    const context = { impl: "App", args: ["a", "b"], info, importValue: (_: string, name: string) => name };
+    expect(device?.connect(context)).toBe("App.start(a, b)");
   });
 
   it("lets main add the unit argument, behind a switch too (job-no-device-behind-if)", () => {
