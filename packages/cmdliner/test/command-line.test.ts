@@ -96,6 +96,8 @@ describe("short options grouped as Cmdliner groups them", () => {
     expect(next.positionals).toEqual(["word"]);
     // The letters after an option that takes a value are its value, flags' letters included.
     expect(scan("-pvq").occurrences.get(port)).toEqual([at("-p", "vq", 0)]);
+    // A flag's dash goes to what follows it, a lone dash too: `-v-` is `-v --`, as in Cmdliner.
+    expect(scan("-v-", "-q").positionals).toEqual(["-q"]);
   });
 
   it("names an unknown letter of a group, and leaves long flags' values to the flag's error", () => {
