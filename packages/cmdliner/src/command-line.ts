@@ -1,7 +1,8 @@
 /**
  * Splits a command line into option occurrences and positional words, Cmdliner's way:
- * `--name=value`, `--name value`, `-x value`, `-xvalue`, and `--` ending the options; in a dialect
- * with prefixes, a unique prefix of a long option names it (Cmdliner 1's legacy prefixes).
+ * `--name=value`, `--name value`, `-x value`, `-xvalue`, short flags grouped (`-vq` is `-v -q`,
+ * `-vp8080` and `-vp 8080` are `-v -p 8080`), and `--` ending the options; in a dialect with
+ * prefixes, a unique prefix of a long option names it (Cmdliner 1's legacy prefixes).
  *
  * @packageDocumentation
  */
@@ -97,10 +98,81 @@ function lookUp(
 }
 
 /**
- * Scans `argv` (without the program name). An option whose value is not attached takes the next
- * word unless that word looks like an option (an optional value too, as in Cmdliner); a missing
- * value, a flag given a value and a repeated option are reported later, by the argument. The first
- * unknown or ambiguous option is the error, unless `options.peek` skips them.
+ * A command line scanned to its end, past unknown and ambiguous options (which are skipped), as
+ * Cmdliner scans it before it looks for `--help` and `--version`.
+ *
+ * @beta
+ */
+export interface WholeScan extends ScannedCommandLine {
+  /** The errors of the unknown and ambiguous options, in command-line order (none when peeking). */
+  readonly errors: readonly string[];
+}
+
+/**
+ * Scans `argv` (without the program name) to its end. An option whose value is not attached takes
+ * the next word unless that word looks like an option (an optional value too, as in Cmdliner); a
+ * short flag with more letters in its word leaves them, behind a dash, to be read as the next word
+ * (Cmdliner's dash sharing: `-vq` is `-v -q`, `-vp8080` is `-v -p8080`). A missing value, a flag
+ * given a value and a repeated option are reported later, by the argument; an unknown or ambiguous
+ * option is skipped, its error collected unless `options.peek`.
+ *
+ * @beta
+ */
+export function scanWholeCommandLine(
+  argv: readonly string[],
+  byName: ReadonlyMap<string, Arg<unknown>>,
+  dialect: Dialect = quotedDialect,
+  options: ScanOptions = {},
+): WholeScan {
+  const occurrences = new Map<Arg<unknown>, Occurrence[]>();
+  const positionals: string[] = [];
+  const errors: string[] = [];
+  const record = (arg: Arg<unknown>, occurrence: Occurrence): void => {
+    const list = occurrences.get(arg) ?? [];
+    list.push(occurrence);
+    occurrences.set(arg, list);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const position = i;
+    // The word, then what a short flag leaves of it: a dash and the rest, so an option-like word too.
+    let word: string | undefined = argv[i] ?? "";
+    if (!isOptionLike(word)) {
+      positionals.push(word);
+      continue;
+    }
+    while (word !== undefined) {
+      if (word === "--") {
+        positionals.push(...argv.slice(i + 1));
+        return { occurrences, positionals, errors };
+      }
+      const { name, value } = splitOption(word);
+      const found = lookUp(name, word, byName, dialect);
+      word = undefined;
+      if (!found.ok) {
+        if (options.peek !== true) errors.push(found.error);
+        continue;
+      }
+      const arg = found.value;
+      if (value !== undefined && arg.syntax === "flag" && !name.startsWith("--")) {
+        record(arg, { name, value: undefined, position });
+        word = `-${value}`;
+        continue;
+      }
+      const next = argv[i + 1];
+      if (value === undefined && arg.syntax !== "flag" && next !== undefined && !isOptionLike(next)) {
+        record(arg, { name, value: next, position });
+        i++;
+      } else {
+        record(arg, { name, value, position });
+      }
+    }
+  }
+  return { occurrences, positionals, errors };
+}
+
+/**
+ * Scans `argv` as {@link scanWholeCommandLine} does; the first unknown or ambiguous option is the
+ * error, unless `options.peek` skips them.
  *
  * @beta
  */
@@ -110,34 +182,7 @@ export function scanCommandLine(
   dialect: Dialect = quotedDialect,
   options: ScanOptions = {},
 ): ParseResult<ScannedCommandLine> {
-  const occurrences = new Map<Arg<unknown>, Occurrence[]>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const word = argv[i] ?? "";
-    if (word === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!isOptionLike(word)) {
-      positionals.push(word);
-      continue;
-    }
-    const position = i;
-    let { name, value } = splitOption(word);
-    const found = lookUp(name, word, byName, dialect);
-    if (!found.ok) {
-      if (options.peek === true) continue;
-      return found;
-    }
-    const arg = found.value;
-    const next = argv[i + 1];
-    if (value === undefined && arg.syntax !== "flag" && next !== undefined && !isOptionLike(next)) {
-      value = next;
-      i++;
-    }
-    const list = occurrences.get(arg) ?? [];
-    list.push({ name, value, position });
-    occurrences.set(arg, list);
-  }
-  return { ok: true, value: { occurrences, positionals } };
+  const { errors, ...scanned } = scanWholeCommandLine(argv, byName, dialect, options);
+  const [error] = errors;
+  return error === undefined ? { ok: true, value: scanned } : { ok: false, error };
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Arg } from "./arg.js";
-import { indexByName, scanCommandLine } from "./command-line.js";
+import { indexByName, scanWholeCommandLine } from "./command-line.js";
 import { tooManyArguments } from "./messages.js";
 import { helpArg, standardArgs, versionArg } from "./standard-options.js";
 
@@ -22,8 +22,9 @@ export type CommandLineOutcome =
   | { readonly kind: "error"; readonly message: string; readonly stray?: string | undefined };
 
 /**
- * Evaluates `args` on `argv`. The order of checks is Cmdliner's: unknown options first, then
- * `--help` and `--version` (which win over bad values), then stray words, then each argument in
+ * Evaluates `args` on `argv`. The order of checks is Cmdliner's: `--help` and `--version` anywhere
+ * on the line first (they win over unknown options and bad values elsewhere; a bad `--help=FMT` is
+ * the error), then the first unknown or ambiguous option, then stray words, then each argument in
  * registration order, the first error being reported.
  *
  * Converters that throw are bugs: the exception propagates.
@@ -35,9 +36,8 @@ export function evaluateCommandLine(
   argv: readonly string[],
   environment: (variable: string) => string | undefined,
 ): CommandLineOutcome {
-  const scanned = scanCommandLine(argv, indexByName([...standardArgs, ...args]));
-  if (!scanned.ok) return { kind: "error", message: scanned.error };
-  const { occurrences, positionals } = scanned.value;
+  // Cmdliner scans the whole line, then looks for the standard options before reporting what it skipped.
+  const { occurrences, positionals, errors } = scanWholeCommandLine(argv, indexByName([...standardArgs, ...args]));
   const evaluate = <T>(arg: Arg<T>) =>
     arg.evaluate(occurrences.get(arg) ?? [], arg.info.env === undefined ? undefined : environment(arg.info.env));
 
@@ -49,6 +49,8 @@ export function evaluateCommandLine(
     if (!wanted.ok) return { kind: "error", message: wanted.error };
     if (wanted.value) return { kind };
   }
+  const [unknown] = errors;
+  if (unknown !== undefined) return { kind: "error", message: unknown };
   const [stray] = positionals;
   if (stray !== undefined) return { kind: "error", message: tooManyArguments(positionals), stray };
 

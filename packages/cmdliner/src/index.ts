@@ -24,9 +24,11 @@ export { type ArgInfo, type ArgInfoOptions, checkNames, info } from "./arg-info.
 export {
   type ScanOptions,
   type ScannedCommandLine,
+  type WholeScan,
   indexByName,
   isOptionLike,
   scanCommandLine,
+  scanWholeCommandLine,
 } from "./command-line.js";
 export {
   type Converter,

@@ -10,6 +10,7 @@ import {
   optional,
   quotedDialect,
   scanCommandLine,
+  scanWholeCommandLine,
   stringConv,
 } from "@mirage-ts/cmdliner";
 import { describe, expect, it } from "vitest";
@@ -65,6 +66,62 @@ describe("the command-line scanner", () => {
     expect(next.ok && next.value.occurrences.get(help)).toEqual([{ name: "--help", value: "groff", position: 0 }]);
     const none = scanCommandLine(["--help", "-v"], byName);
     expect(none.ok && none.value.occurrences.get(help)).toEqual([{ name: "--help", value: undefined, position: 0 }]);
+  });
+});
+
+describe("short options grouped as Cmdliner groups them", () => {
+  const quiet = flag(info(["q", "quiet"]));
+  const port = optional(stringConv, info(["p", "port"]));
+  const short = indexByName([verbose, quiet, port, output]);
+  const scan = (...argv: string[]) => scanWholeCommandLine(argv, short);
+  const at = (name: string, value: string | undefined, position: number) => ({ name, value, position });
+
+  it("reads -vq as -v -q, every flag at the position of its word", () => {
+    const scanned = scan("-vq", "-v");
+    expect(scanned.occurrences.get(verbose)).toEqual([at("-v", undefined, 0), at("-v", undefined, 1)]);
+    expect(scanned.occurrences.get(quiet)).toEqual([at("-q", undefined, 0)]);
+    expect(scan("-vvv").occurrences.get(verbose)).toHaveLength(3);
+    expect(scan("-vvv").errors).toEqual([]);
+  });
+
+  it("gives a short option its glued value, after flags too", () => {
+    expect(scan("-p8080").occurrences.get(port)).toEqual([at("-p", "8080", 0)]);
+    const glued = scan("-vp8080", "word");
+    expect(glued.occurrences.get(verbose)).toEqual([at("-v", undefined, 0)]);
+    expect(glued.occurrences.get(port)).toEqual([at("-p", "8080", 0)]);
+    expect(glued.positionals).toEqual(["word"]);
+    const next = scan("-qvp", "8080", "word");
+    expect(next.occurrences.get(quiet)).toEqual([at("-q", undefined, 0)]);
+    expect(next.occurrences.get(port)).toEqual([at("-p", "8080", 0)]);
+    expect(next.positionals).toEqual(["word"]);
+    // The letters after an option that takes a value are its value, flags' letters included.
+    expect(scan("-pvq").occurrences.get(port)).toEqual([at("-p", "vq", 0)]);
+    // A flag's dash goes to what follows it, a lone dash too: `-v-` is `-v --`, as in Cmdliner.
+    expect(scan("-v-", "-q").positionals).toEqual(["-q"]);
+  });
+
+  it("names an unknown letter of a group, and leaves long flags' values to the flag's error", () => {
+    expect(scanCommandLine(["-vx"], short)).toEqual({ ok: false, error: "unknown option '-x'" });
+    expect(scan("--quiet=yes").occurrences.get(quiet)).toEqual([at("--quiet", "yes", 0)]);
+    expect(quiet.evaluate(scan("--quiet=yes").occurrences.get(quiet) ?? [], undefined)).toMatchObject({ ok: false });
+  });
+});
+
+describe("scanning past unknown options", () => {
+  it("skips each unknown or ambiguous option, collecting its error, and reads the rest", () => {
+    const scanned = scanWholeCommandLine(["--nope", "-v", "--con=x", "word", "-o", "f"], byName, bareDialect);
+    expect(scanned.errors).toEqual([
+      "unknown option --nope",
+      "option --con ambiguous and could be either --config-file or --context-file",
+    ]);
+    expect(scanned.occurrences.get(verbose)).toEqual([{ name: "-v", value: undefined, position: 1 }]);
+    expect(scanned.occurrences.get(output)).toEqual([{ name: "-o", value: "f", position: 4 }]);
+    expect(scanned.positionals).toEqual(["word"]);
+    // scanCommandLine reports the first of them.
+    expect(scanCommandLine(["--nope", "--con=x"], byName, bareDialect)).toEqual({
+      ok: false,
+      error: "unknown option --nope",
+    });
   });
 });
 

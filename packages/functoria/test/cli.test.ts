@@ -242,7 +242,13 @@ describe("option parser", () => {
     };
     expect(error("-o")).toBe("option -o needs an argument");
     expect(error("-o", "-x")).toBe("option -o needs an argument");
-    expect(error("-xy")).toBe("option -x is a flag, it cannot take the argument y");
+    // Cmdliner's short flags share their dash: -xy is -x -y, and -xo reads -o's value from the next word.
+    expect(error("-xy")).toBe("unknown option -y");
+    expect(error("-xo")).toBe("option -o needs an argument");
+    expect(parseOptions(["-xo", "a"], specs).occurrences).toEqual([
+      { id: "o", name: "-o", value: "a" },
+      { id: "x", name: "-x", value: undefined },
+    ]);
     expect(error("-x", "-x")).toBe("option -x cannot be repeated");
     expect(error("-o", "a", "--output=b")).toBe("options -o and --output cannot be present at the same time");
     expect(error("--nope")).toBe("unknown option --nope");
@@ -283,6 +289,12 @@ describe("the order of command-line errors is Cmdliner's", () => {
   it("lets --help and --version win over stray words and bad values", () => {
     expect(message("configure", "-x", "-x", "--help")).toBe("no error: print");
     expect(message("configure", "--color=purple", "stray", "--version")).toBe("no error: print");
+  });
+
+  it("lets --help and --version win over unknown options anywhere on the line, as Cmdliner", () => {
+    expect(parse("configure", "--nope", "--help")).toEqual(parse("configure", "--help"));
+    expect(parse("configure", "--help", "--nope", "-zq")).toEqual(parse("configure", "--help"));
+    expect(message("configure", "--taget=xen", "--version")).toBe("no error: print");
   });
 
   it("reports stray words before an option's own complaint", () => {

@@ -1,8 +1,10 @@
 import {
+  Context,
   JOB_WITHOUT_ARGUMENTS,
   type Package,
   conv,
   dep,
+  devices,
   fn,
   formatPackage,
   ifImpl,
@@ -10,11 +12,13 @@ import {
   job,
   key,
   main,
+  makeInfo,
   mergePackages,
   noop,
   opt,
   packageRange,
   pkg,
+  pure,
   runtimeArg,
   takeNotices,
   typ,
@@ -95,6 +99,37 @@ describe("registering jobs", () => {
     expect(() => app("x", [bare])).toThrow(JOB_WITHOUT_ARGUMENTS);
     const k = key("k", opt(conv.bool, true, { names: ["k"] }));
     expect(() => app("x", [ifImpl(value(k), noop, bare)])).toThrow(JOB_WITHOUT_ARGUMENTS);
+  });
+
+  it("gives main's device the options it shares with impl, and calls start", () => {
+    const arg = runtimeArg({ module: "./app.js", name: "port" });
+    const m = main({
+      module: "./app.js",
+      name: "App",
+      type: fn(job, job),
+      packages: [pkg("a")],
+      packagesV: pure([pkg("b")]),
+      runtimeArgs: [arg],
+    });
+    const [device] = devices(m);
+    expect(device?.module).toBe("./app.js");
+    expect(device?.name).toBe("App");
+    expect(device?.type.toString()).toBe("job -> job");
+    expect(device?.packages.eval(Context.empty).map((p) => p.name)).toEqual(["a", "b"]);
+    expect(device?.runtimeArgs).toEqual([arg]);
+    expect(device?.extraDeps).toEqual([]);
+    const info = makeInfo({
+      name: "app",
+      projectName: "app",
+      configFile: "config.ts",
+      output: undefined,
+      packages: [],
+      keys: [],
+      runtimeArgs: [],
+      context: Context.empty,
+    });
+    const context = { impl: "App", args: ["a", "b"], info, importValue: (_: string, name: string) => name };
+    expect(device?.connect(context)).toBe("App.start(a, b)");
   });
 
   it("lets main add the unit argument, behind a switch too (job-no-device-behind-if)", () => {

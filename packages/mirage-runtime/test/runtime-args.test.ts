@@ -115,7 +115,9 @@ describe("withArgv: errors exit 64 with the problem, the usage and the hint", ()
     [["--count=1", "-c", "2"], "options '--count' and '-c' cannot be present at the same time"],
     [["--count=1", "--count=2"], "option '--count' cannot be repeated"],
     [["--verbose=yes"], "option '--verbose' is a flag, it cannot take the argument 'yes'"],
-    [["-vx"], "option '-v' is a flag, it cannot take the argument 'x'"],
+    // Cmdliner's short flags share their dash: -vx is -v -x, -vc is -v -c.
+    [["-vx"], "unknown option '-x'"],
+    [["-vc"], "option '-c' needs an argument"],
     [["stray", "words"], "too many arguments, don't know what to do with 'stray', 'words'"],
     [["--", "--count=1"], "too many arguments, don't know what to do with '--count=1'"],
     [["--count=1.5"], "option '--count': invalid value '1.5', expected an integer"],
@@ -197,6 +199,22 @@ describe("withArgv: --help and --version exit 63", () => {
     const args = new RuntimeArgs();
     args.registerArg(delayArg);
     expect(runArgv(args, ["--delay=x", "--help"]).exit).toBe(63);
+  });
+
+  it("win over an unknown option anywhere on the line", () => {
+    const args = new RuntimeArgs();
+    args.registerArg(delayArg);
+    for (const argv of [
+      ["--bogus", "--help"],
+      ["--help", "--bogus"],
+      ["-z", "--dela", "--help=plain"],
+    ]) {
+      const run = runArgv(args, argv);
+      expect(run.exit).toBe(63);
+      expect(run.stdout).toMatch(/^NAME\n {7}noop\n/);
+      expect(run.stderr).toBe("");
+    }
+    expect(runArgv(args, ["--bogus", "--version"], { version: "1.2.3" }).stdout).toBe("1.2.3\n");
   });
 
   it("refuse an unknown help format with 64", () => {

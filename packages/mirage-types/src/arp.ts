@@ -5,6 +5,7 @@
  */
 
 import type { Device } from "./device.js";
+import { printError } from "./internal/error-text.js";
 import type { Ipv4Addr } from "./ipv4.js";
 import type { Macaddr } from "./macaddr.js";
 import type { Result } from "./result.js";
@@ -42,8 +43,5 @@ export interface Arp extends Device {
  * @public
  */
 export function ppArpError(error: ArpError): string {
-  switch (error.kind) {
-    case "timeout":
-      return "could not determine a link-level address for the IP address given";
-  }
+  return printError(error, { timeout: "could not determine a link-level address for the IP address given" });
 }

@@ -5,6 +5,7 @@
  */
 
 import type { Device, MsgError } from "./device.js";
+import { printError } from "./internal/error-text.js";
 import type { Result } from "./result.js";
 
 /**
@@ -57,12 +58,7 @@ export interface Block extends Device {
  * @public
  */
 export function ppBlockError(error: BlockError): string {
-  switch (error.kind) {
-    case "disconnected":
-      return "Device is disconnected";
-    case "msg":
-      return error.message;
-  }
+  return printError(error, { disconnected: "Device is disconnected" });
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 
 import type { FlowWriteError, OrEof, ReadResult } from "./flow.js";
+import { printError } from "./internal/error-text.js";
 import type { Result } from "./result.js";
 
 /**
@@ -55,12 +56,9 @@ export interface Channel<E = never, WE = FlowWriteError> {
  * @public
  */
 export function ppChannelError<E>(error: ChannelError<E>, printFlowError: (error: E) => string): string {
-  switch (error.kind) {
-    case "read_zero":
-      return "FLOW.read returned 0 bytes in violation of the specification";
-    case "line_too_long":
-      return "Unable to read a line because it is too long";
-    case "flow":
-      return printFlowError(error.error);
-  }
+  return printError(error, {
+    read_zero: "FLOW.read returned 0 bytes in violation of the specification",
+    line_too_long: "Unable to read a line because it is too long",
+    flow: (flow) => printFlowError(flow.error),
+  });
 }

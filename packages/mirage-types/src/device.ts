@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 
+import { printError } from "./internal/error-text.js";
+
 /**
  * A connected device. `disconnect` releases its resources and never fails.
  *
@@ -38,10 +40,8 @@ export interface MsgError {
  * @public
  */
 export function ppDeviceError(error: DeviceError): string {
-  switch (error.kind) {
-    case "unimplemented":
-      return "operation not yet implemented";
-    case "disconnected":
-      return "device is disconnected";
-  }
+  return printError(error, {
+    unimplemented: "operation not yet implemented",
+    disconnected: "device is disconnected",
+  });
 }

@@ -5,6 +5,7 @@
  */
 
 import type { Device } from "./device.js";
+import { printError } from "./internal/error-text.js";
 import type { Macaddr } from "./macaddr.js";
 import {
   type FillFunction,
@@ -99,10 +100,8 @@ export interface Ethernet extends Device {
  * @public
  */
 export function ppEthernetError(error: EthernetError): string {
-  switch (error.kind) {
-    case "exceeds_mtu":
-      return "exceeds MTU";
-    case "netif":
-      return ppNetError(error.error);
-  }
+  return printError(error, {
+    exceeds_mtu: "exceeds MTU",
+    netif: (netif) => ppNetError(netif.error),
+  });
 }

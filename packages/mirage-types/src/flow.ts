@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 
+import { printError } from "./internal/error-text.js";
 import type { Result } from "./result.js";
 
 /**
@@ -84,10 +85,7 @@ export interface Flow<E = never, WE = FlowWriteError> {
  * @public
  */
 export function ppFlowWriteError(error: FlowWriteError): string {
-  switch (error.kind) {
-    case "closed":
-      return "attempted to write to a closed flow";
-  }
+  return printError(error, { closed: "attempted to write to a closed flow" });
 }
 
 /**

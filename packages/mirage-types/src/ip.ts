@@ -6,6 +6,7 @@
  */
 
 import type { Device } from "./device.js";
+import { printError } from "./internal/error-text.js";
 import type { Ipaddr, Prefix } from "./ipaddr.js";
 import type { Ipv4Addr } from "./ipv4.js";
 import type { Ipv4Prefix } from "./ipv4-prefix.js";
@@ -132,12 +133,10 @@ export type IpV4V6 = Ip<Ipaddr, Prefix>;
  * @public
  */
 export function ppIpError(error: IpError): string {
-  switch (error.kind) {
-    case "no_route":
-      return `no route to destination: ${error.reason}`;
-    case "would_fragment":
-      return "would fragment";
-  }
+  return printError(error, {
+    no_route: (noRoute) => `no route to destination: ${noRoute.reason}`,
+    would_fragment: "would fragment",
+  });
 }
 
 /**

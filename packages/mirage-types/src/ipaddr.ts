@@ -12,6 +12,23 @@ import { Ipv6Addr } from "./ipv6.js";
 import { Ipv6Prefix } from "./ipv6-prefix.js";
 
 /**
+ * Parses text of either family with the parser of its family: text with a `:` is IPv6 (`::ffff:1.2.3.4`
+ * too), other text with a `.` is IPv4.
+ *
+ * @throws TypeError `invalid IP <noun> "<text>"` if it is neither, or the family parser's error.
+ */
+function parseEitherFamily<V4, V6>(
+  noun: "address" | "prefix",
+  text: string,
+  parseIpv4: (text: string) => V4,
+  parseIpv6: (text: string) => V6,
+): V4 | V6 {
+  if (text.includes(":")) return parseIpv6(text);
+  if (text.includes(".")) return parseIpv4(text);
+  throw invalidText(`IP ${noun}`, text, `expected an IPv4 or an IPv6 ${noun}`);
+}
+
+/**
  * An IPv4 or an IPv6 address; `version` tells which. Both members have `compare`, `equals` and
  * `toString`, which accept the other family too.
  *
@@ -32,9 +49,7 @@ export const Ipaddr = {
    * @throws TypeError if `text` is neither.
    */
   parse(text: string): Ipaddr {
-    if (text.includes(":")) return Ipv6Addr.parse(text);
-    if (text.includes(".")) return Ipv4Addr.parse(text);
-    throw invalidText("IP address", text, "expected an IPv4 or an IPv6 address");
+    return parseEitherFamily("address", text, Ipv4Addr.parse, Ipv6Addr.parse);
   },
 
   /** Orders addresses, every IPv4 address before every IPv6 one; fits `Array.prototype.sort`. */
@@ -68,9 +83,7 @@ export const Prefix = {
    * @throws TypeError if `text` is neither.
    */
   parse(text: string): Prefix {
-    if (text.includes(":")) return Ipv6Prefix.parse(text);
-    if (text.includes(".")) return Ipv4Prefix.parse(text);
-    throw invalidText("IP prefix", text, "expected an IPv4 or an IPv6 prefix");
+    return parseEitherFamily("prefix", text, Ipv4Prefix.parse, Ipv6Prefix.parse);
   },
 
   /** Orders prefixes by address then length, every IPv4 prefix first; fits `Array.prototype.sort`. */

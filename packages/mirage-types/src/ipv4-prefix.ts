@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { parsePrefix } from "./internal/address-text.js";
+import { checkPrefixLength, parsePrefix } from "./internal/address-text.js";
 import { parseIpv4 } from "./internal/ipv4-text.js";
 import { compareNumbers } from "./internal/order.js";
 import type { Prefix } from "./ipaddr.js";
@@ -51,10 +51,7 @@ export class Ipv4Prefix {
    * @throws RangeError if `bits` is not an integer from 0 to 32.
    */
   static make(address: Ipv4Addr, bits: number): Ipv4Prefix {
-    if (!Number.isInteger(bits) || bits < 0 || bits > 32) {
-      throw new RangeError(`invalid IPv4 prefix length ${bits}: must be an integer from 0 to 32`);
-    }
-    return new Ipv4Prefix(address, bits);
+    return new Ipv4Prefix(address, checkPrefixLength("IPv4", bits, 32));
   }
 
   /**

@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 
-import { invalidText } from "./internal/address-text.js";
+import { parsedOrThrow } from "./internal/address-text.js";
 import { checkLength, checkRange } from "./internal/byte-bounds.js";
 import { formatIpv4, parseIpv4 } from "./internal/ipv4-text.js";
 import { compareNumbers } from "./internal/order.js";
+import { readUint32, writeUint32 } from "./internal/uint32-bytes.js";
 import type { Ipaddr } from "./ipaddr.js";
 
 /**
@@ -46,9 +47,7 @@ export class Ipv4Addr {
    * @throws TypeError if `text` is not such an address.
    */
   static parse(text: string): Ipv4Addr {
-    const value = parseIpv4(text);
-    if (typeof value === "string") throw invalidText("IPv4 address", text, value);
-    return new Ipv4Addr(value);
+    return new Ipv4Addr(parsedOrThrow("IPv4 address", text, parseIpv4(text)));
   }
 
   /**
@@ -81,13 +80,7 @@ export class Ipv4Addr {
    */
   static read(buffer: Uint8Array, offset: number): Ipv4Addr {
     checkRange("an IPv4 address", buffer, offset, 4);
-    return new Ipv4Addr(
-      (((buffer[offset] as number) << 24) |
-        ((buffer[offset + 1] as number) << 16) |
-        ((buffer[offset + 2] as number) << 8) |
-        (buffer[offset + 3] as number)) >>>
-        0,
-    );
+    return new Ipv4Addr(readUint32(buffer, offset));
   }
 
   /** The address as a uint32 number, first octet most significant: `10.0.0.1` is `0x0a000001`. */
@@ -109,10 +102,7 @@ export class Ipv4Addr {
    */
   write(buffer: Uint8Array, offset: number): void {
     checkRange("an IPv4 address", buffer, offset, 4);
-    buffer[offset] = this.value >>> 24;
-    buffer[offset + 1] = (this.value >>> 16) & 0xff;
-    buffer[offset + 2] = (this.value >>> 8) & 0xff;
-    buffer[offset + 3] = this.value & 0xff;
+    writeUint32(buffer, offset, this.value);
   }
 
   /** Whether this is `0.0.0.0`. */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { parsePrefix } from "./internal/address-text.js";
+import { checkPrefixLength, parsePrefix } from "./internal/address-text.js";
 import { parseIpv6 } from "./internal/ipv6-text.js";
 import { compareNumbers } from "./internal/order.js";
 import type { Prefix } from "./ipaddr.js";
@@ -63,10 +63,7 @@ export class Ipv6Prefix {
    * @throws RangeError if `bits` is not an integer from 0 to 128.
    */
   static make(address: Ipv6Addr, bits: number): Ipv6Prefix {
-    if (!Number.isInteger(bits) || bits < 0 || bits > 128) {
-      throw new RangeError(`invalid IPv6 prefix length ${bits}: must be an integer from 0 to 128`);
-    }
-    return new Ipv6Prefix(address, bits);
+    return new Ipv6Prefix(address, checkPrefixLength("IPv6", bits, 128));
   }
 
   /**

@@ -4,10 +4,11 @@
  * @packageDocumentation
  */
 
-import { invalidText } from "./internal/address-text.js";
+import { parsedOrThrow } from "./internal/address-text.js";
 import { checkLength, checkRange } from "./internal/byte-bounds.js";
 import { formatIpv6, parseIpv6 } from "./internal/ipv6-text.js";
 import { compareNumbers } from "./internal/order.js";
+import { readUint32, writeUint32 } from "./internal/uint32-bytes.js";
 import type { Ipaddr } from "./ipaddr.js";
 import { Ipv4Addr } from "./ipv4.js";
 
@@ -58,9 +59,7 @@ export class Ipv6Addr {
    * @throws TypeError if `text` is not such an address.
    */
   static parse(text: string): Ipv6Addr {
-    const words = parseIpv6(text);
-    if (typeof words === "string") throw invalidText("IPv6 address", text, words);
-    return new Ipv6Addr(...words);
+    return new Ipv6Addr(...parsedOrThrow("IPv6 address", text, parseIpv6(text)));
   }
 
   /**
@@ -102,13 +101,12 @@ export class Ipv6Addr {
    */
   static read(buffer: Uint8Array, offset: number): Ipv6Addr {
     checkRange("an IPv6 address", buffer, offset, 16);
-    const word = (at: number): number =>
-      (((buffer[at] as number) << 24) |
-        ((buffer[at + 1] as number) << 16) |
-        ((buffer[at + 2] as number) << 8) |
-        (buffer[at + 3] as number)) >>>
-      0;
-    return new Ipv6Addr(word(offset), word(offset + 4), word(offset + 8), word(offset + 12));
+    return new Ipv6Addr(
+      readUint32(buffer, offset),
+      readUint32(buffer, offset + 4),
+      readUint32(buffer, offset + 8),
+      readUint32(buffer, offset + 12),
+    );
   }
 
   /** The four 32-bit words, most significant first. */
@@ -130,14 +128,10 @@ export class Ipv6Addr {
    */
   write(buffer: Uint8Array, offset: number): void {
     checkRange("an IPv6 address", buffer, offset, 16);
-    const words = this.toWords();
-    for (let i = 0; i < 4; i++) {
-      const word = words[i] as number;
-      buffer[offset + i * 4] = word >>> 24;
-      buffer[offset + i * 4 + 1] = (word >>> 16) & 0xff;
-      buffer[offset + i * 4 + 2] = (word >>> 8) & 0xff;
-      buffer[offset + i * 4 + 3] = word & 0xff;
-    }
+    writeUint32(buffer, offset, this.w0);
+    writeUint32(buffer, offset + 4, this.w1);
+    writeUint32(buffer, offset + 8, this.w2);
+    writeUint32(buffer, offset + 12, this.w3);
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 
 import type { Device, MsgError } from "./device.js";
+import { type ErrorTexts, printError } from "./internal/error-text.js";
 import type { Key } from "./kv-key.js";
 import type { Result } from "./result.js";
 
@@ -77,22 +78,20 @@ export interface KvRw extends KvRo {
   allocate(key: Key, size: number, lastModified?: Date): Promise<Result<void, KvWriteError>>;
 }
 
+// The texts of the read errors, which write errors include.
+const kvErrorTexts: ErrorTexts<KvError> = {
+  not_found: (notFound) => `Cannot find the key ${notFound.key.pp()}`,
+  dictionary_expected: (expected) => `Expecting a dictionary for the key ${expected.key.pp()}`,
+  value_expected: (expected) => `Expecting a value for the key ${expected.key.pp()}`,
+};
+
 /**
  * Prints a key-value read error with upstream's text.
  *
  * @public
  */
 export function ppKvError(error: KvError): string {
-  switch (error.kind) {
-    case "not_found":
-      return `Cannot find the key ${error.key.pp()}`;
-    case "dictionary_expected":
-      return `Expecting a dictionary for the key ${error.key.pp()}`;
-    case "value_expected":
-      return `Expecting a value for the key ${error.key.pp()}`;
-    case "msg":
-      return error.message;
-  }
+  return printError(error, kvErrorTexts);
 }
 
 /**
@@ -101,14 +100,11 @@ export function ppKvError(error: KvError): string {
  * @public
  */
 export function ppKvWriteError(error: KvWriteError): string {
-  switch (error.kind) {
-    case "no_space":
-      return "No space left on device";
-    case "rename_source_prefix":
-      return `Rename: source ${error.source.pp()} is prefix of destination ${error.dest.pp()}`;
-    case "already_present":
-      return `Key ${error.key.pp()} is already present`;
-    default:
-      return ppKvError(error);
-  }
+  return printError(error, {
+    ...kvErrorTexts,
+    no_space: "No space left on device",
+    rename_source_prefix: (rename) =>
+      `Rename: source ${rename.source.pp()} is prefix of destination ${rename.dest.pp()}`,
+    already_present: (present) => `Key ${present.key.pp()} is already present`,
+  });
 }

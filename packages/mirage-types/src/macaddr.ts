@@ -6,6 +6,7 @@
 import { hexDigit, invalidText } from "./internal/address-text.js";
 import { checkLength, checkRange } from "./internal/byte-bounds.js";
 import { compareNumbers } from "./internal/order.js";
+import { readUint32, writeUint32 } from "./internal/uint32-bytes.js";
 
 const HIGH = 2 ** 32;
 
@@ -69,13 +70,7 @@ export class Macaddr {
   static read(buffer: Uint8Array, offset: number): Macaddr {
     checkRange("a MAC address", buffer, offset, 6);
     const high = ((buffer[offset] as number) << 8) | (buffer[offset + 1] as number);
-    const low =
-      (((buffer[offset + 2] as number) << 24) |
-        ((buffer[offset + 3] as number) << 16) |
-        ((buffer[offset + 4] as number) << 8) |
-        (buffer[offset + 5] as number)) >>>
-      0;
-    return new Macaddr(high * HIGH + low);
+    return new Macaddr(high * HIGH + readUint32(buffer, offset + 2));
   }
 
   /**
@@ -107,13 +102,9 @@ export class Macaddr {
   write(buffer: Uint8Array, offset: number): void {
     checkRange("a MAC address", buffer, offset, 6);
     const high = Math.floor(this.value / HIGH);
-    const low = this.value % HIGH;
     buffer[offset] = high >>> 8;
     buffer[offset + 1] = high & 0xff;
-    buffer[offset + 2] = low >>> 24;
-    buffer[offset + 3] = (low >>> 16) & 0xff;
-    buffer[offset + 4] = (low >>> 8) & 0xff;
-    buffer[offset + 5] = low & 0xff;
+    writeUint32(buffer, offset + 2, this.value % HIGH);
   }
 
   /** The first byte, which holds the multicast and locally administered bits. */

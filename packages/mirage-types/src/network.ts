@@ -5,6 +5,7 @@
  */
 
 import type { Device, MsgError } from "./device.js";
+import { printError } from "./internal/error-text.js";
 import type { Macaddr } from "./macaddr.js";
 import type { Result } from "./result.js";
 
@@ -167,12 +168,8 @@ export interface Network extends Device {
  * @public
  */
 export function ppNetError(error: NetError): string {
-  switch (error.kind) {
-    case "invalid_length":
-      return "invalid length (exceeds size)";
-    case "disconnected":
-      return "network device is disconnected";
-    case "msg":
-      return error.message;
-  }
+  return printError(error, {
+    invalid_length: "invalid length (exceeds size)",
+    disconnected: "network device is disconnected",
+  });
 }

@@ -6,6 +6,7 @@
 
 import type { Device, MsgError } from "./device.js";
 import { type Flow, type FlowWriteError, ppFlowWriteError } from "./flow.js";
+import { printError } from "./internal/error-text.js";
 import type { Result } from "./result.js";
 
 /**
@@ -107,16 +108,11 @@ export interface Tcp<A> extends Device {
  * @public
  */
 export function ppTcpError(error: TcpError): string {
-  switch (error.kind) {
-    case "timeout":
-      return "connection attempt timed out";
-    case "refused":
-      return "connection attempt was refused";
-    case "reset":
-      return "connection was reset by the peer";
-    case "msg":
-      return error.message;
-  }
+  return printError(error, {
+    timeout: "connection attempt timed out",
+    refused: "connection attempt was refused",
+    reset: "connection was reset by the peer",
+  });
 }
 
 /**

@@ -31,6 +31,7 @@ const rows: Array<[string, string, string]> = [
   ["Mirage_flow or_eof Data", ppOrEof(data(3), (n) => `n=${n}`), "n=3"],
   ["Mirage_net Invalid_length", ppNetError({ kind: "invalid_length" }), "invalid length (exceeds size)"],
   ["Mirage_net Disconnected", ppNetError({ kind: "disconnected" }), "network device is disconnected"],
+  ["Mirage_net Msg", ppNetError({ kind: "msg", message: "tap0: EIO" }), "tap0: EIO"],
   ["Ethernet Exceeds_mtu", ppEthernetError({ kind: "exceeds_mtu" }), "exceeds MTU"],
   [
     "Ethernet Netif",
@@ -45,6 +46,7 @@ const rows: Array<[string, string, string]> = [
   ["Ip proto ICMP", ppIpProto("icmp"), "ICMP"],
   ["Tcp Timeout", ppTcpError({ kind: "timeout" }), "connection attempt timed out"],
   ["Tcp Refused", ppTcpError({ kind: "refused" }), "connection attempt was refused"],
+  ["Tcp Reset", ppTcpError({ kind: "reset" }), "connection was reset by the peer"],
   ["Tcp Msg", ppTcpError({ kind: "msg", message: "EHOSTUNREACH" }), "EHOSTUNREACH"],
   ["Tcp write Closed", ppTcpWriteError({ kind: "closed" }), "attempted to write to a closed flow"],
   ["Tcp write Refused", ppTcpWriteError({ kind: "refused" }), "connection attempt was refused"],
@@ -72,6 +74,8 @@ const rows: Array<[string, string, string]> = [
   ],
   ["Mirage_kv Already_present", ppKvWriteError({ kind: "already_present", key: k }), "Key /a/b is already present"],
   ["Mirage_kv write Not_found", ppKvWriteError({ kind: "not_found", key: Key.empty }), "Cannot find the key /"],
+  ["Mirage_kv Msg", ppKvError({ kind: "msg", message: "no such bucket" }), "no such bucket"],
+  ["Mirage_kv write Msg", ppKvWriteError({ kind: "msg", message: "quota" }), "quota"],
   [
     "Mirage_channel Read_zero",
     ppChannelError({ kind: "read_zero" }, String),

@@ -336,18 +336,20 @@ function tooMany(extra: readonly string[]): CliError {
 }
 
 /**
- * Reads a command line against `specs` in Cmdliner's order: an unknown option is the error, else
- * `--help` and `--version` win, else stray words beyond `maxPositionals`, else the first option that
- * refuses its occurrences.
+ * Reads a command line against `specs` in Cmdliner's order: `--help` and `--version` anywhere on the
+ * line win, else the first unknown option is the error, else stray words beyond `maxPositionals`,
+ * else the first option that refuses its occurrences.
  */
 function readOptions(
   rest: readonly string[],
   specs: readonly OptionSpec[],
   maxPositionals: number,
 ): ParsedOptions | "help" | "version" {
-  const { errors, ...parsed } = scanOptions(rest, specs);
+  const { errors, unknown, ...parsed } = scanOptions(rest, specs, { lenient: true });
   if (occurrencesOf(parsed, "help").length > 0) return "help";
   if (occurrencesOf(parsed, "version").length > 0) return "version";
+  const [unknownOption] = unknown;
+  if (unknownOption !== undefined) throw new CliError(unknownOption);
   if (parsed.positionals.length > maxPositionals) throw tooMany(parsed.positionals.slice(maxPositionals));
   const [error] = errors;
   if (error !== undefined) throw new CliError(error);

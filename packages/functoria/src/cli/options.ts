@@ -1,8 +1,8 @@
 /**
  * The options of the tool's command line and how they are read: each option is a Cmdliner argument,
  * and `@mirage-ts/cmdliner`'s scanner splits the command line (long options with `=` or a separate
- * value, unique prefixes of long options, short options with an attached or separate value, `--`
- * ending options) in the bare dialect. A lenient mode skips what it does not understand, to peek at a
+ * value, unique prefixes of long options, short options with an attached or separate value, short
+ * flags grouped (`-vx`), `--` ending options) in the bare dialect. A lenient mode skips what it does not understand, to peek at a
  * few options before the full set is known (upstream `Term.eval_peek_opts`).
  *
  * @packageDocumentation
@@ -18,7 +18,7 @@ import {
   opt,
   optAll,
   optional,
-  scanCommandLine,
+  scanWholeCommandLine,
   stringConv,
 } from "@mirage-ts/cmdliner";
 
@@ -117,13 +117,19 @@ function argOf(spec: OptionSpec): Arg<unknown> {
 export interface ScannedOptions extends ParsedOptions {
   /** One message per option that refused its occurrences, in the order of the options. */
   readonly errors: readonly string[];
+  /**
+   * The messages of the unknown and ambiguous options, which were skipped, in command-line order
+   * (without `lenient` the first is thrown instead).
+   */
+  readonly unknown: readonly string[];
 }
 
 /**
- * Reads `args` against `specs` through Cmdliner's scanner. The occurrences of an option that
- * refuses them are left out (and its message is in `errors`).
+ * Reads `args` against `specs` through Cmdliner's scanner, to the end of the line. The occurrences
+ * of an option that refuses them are left out (and its message is in `errors`).
  *
- * @throws {@link CliError} for an unknown or ambiguous option, unless `lenient` (then it is skipped).
+ * @throws {@link CliError} for an unknown or ambiguous option, unless `lenient` (then it is skipped,
+ * and its message is in `unknown`).
  * @beta
  */
 export function scanOptions(
@@ -132,14 +138,13 @@ export function scanOptions(
   options: { readonly lenient?: boolean } = {},
 ): ScannedOptions {
   const argOfSpec = new Map(specs.map((spec) => [spec, argOf(spec)]));
-  const scanned = scanCommandLine(args, indexByName([...argOfSpec.values()]), bareDialect, {
-    peek: options.lenient === true,
-  });
-  if (!scanned.ok) throw new CliError(scanned.error);
+  const scanned = scanWholeCommandLine(args, indexByName([...argOfSpec.values()]), bareDialect);
+  const [unknown] = scanned.errors;
+  if (unknown !== undefined && options.lenient !== true) throw new CliError(unknown);
   const found: (Occurrence & { readonly position: number })[] = [];
   const errors: string[] = [];
   for (const [spec, arg] of argOfSpec) {
-    const occurrences = scanned.value.occurrences.get(arg) ?? [];
+    const occurrences = scanned.occurrences.get(arg) ?? [];
     const checked = arg.evaluate(occurrences, undefined, bareDialect);
     if (!checked.ok) {
       errors.push(checked.error);
@@ -151,8 +156,9 @@ export function scanOptions(
   found.sort((a, b) => a.position - b.position);
   return {
     occurrences: found.map(({ id, name, value }) => ({ id, name, value })),
-    positionals: scanned.value.positionals,
+    positionals: scanned.positionals,
     errors,
+    unknown: scanned.errors,
   };
 }
 

@@ -10,8 +10,6 @@
 import { DevNode, IfNode, asNode, mkApp, sameTyp } from "../graph/node.js";
 import { type DeviceOptions, makeDevice } from "./device.js";
 import { notice } from "./notices.js";
-import type { Package } from "./package.js";
-import type { RuntimeArg } from "./runtime-arg.js";
 import { type Fn, type Job, type Typ, job } from "./typ.js";
 import type { Value } from "./value.js";
 
@@ -104,23 +102,17 @@ export function dep<T>(i: Impl<T>): AbstractImpl {
 export const noop: Impl<Job> = impl({ name: "Unit", type: job, connect: () => "undefined" });
 
 /**
- * Options of {@link main}.
+ * Options of {@link main}: the {@link DeviceOptions} an application takes, with `module` required
+ * (the application's module relative to `config.ts`, `./unikernel.js`) and `name` its export, whose
+ * `start` is called (`Main.start(<devices...>)`). `runtimeArgs` are passed to `start` after the
+ * devices.
  *
  * @public
  */
-export interface MainOptions<T> {
+export interface MainOptions<T>
+  extends Pick<DeviceOptions<T>, "name" | "type" | "packages" | "packagesV" | "runtimeArgs"> {
   /** The module of the application, relative to `config.ts` (`./unikernel.js`). */
   readonly module: string;
-  /** Its export, whose `start` is called: `Main.start(<devices...>)`. */
-  readonly name: string;
-  /** The functor type of the application, e.g. `fn(console, job)`, or `job`. */
-  readonly type: Typ<T>;
-  /** npm packages needed. */
-  readonly packages?: readonly Package[] | undefined;
-  /** npm packages depending on keys. */
-  readonly packagesV?: Value<readonly Package[]> | undefined;
-  /** Run-time arguments passed to `start` after the devices. */
-  readonly runtimeArgs?: readonly RuntimeArg[] | undefined;
   /** Implementations connected before the application and passed to `start` after its arguments. */
   readonly deps?: readonly AbstractImpl[] | undefined;
 }
@@ -134,18 +126,13 @@ export interface MainOptions<T> {
  * @public
  */
 export function main<T>(options: MainOptions<T>): Impl<T> {
-  let deps = options.deps;
+  let { deps, ...device } = options;
   if (!options.type.isFunctor && (deps === undefined || deps.length === 0)) {
     notice("adding unit argument to 'start ()' (to delay execution)");
     deps = [noop];
   }
   return impl({
-    module: options.module,
-    name: options.name,
-    type: options.type,
-    packages: options.packages,
-    packagesV: options.packagesV,
-    runtimeArgs: options.runtimeArgs,
+    ...device,
     extraDeps: deps,
     connect: (context) => `${context.impl}.start(${context.args.join(", ")})`,
   });

@@ -1,5 +1,6 @@
 /**
- * Pieces shared by the address parsers: the error they throw, strict decimal and hex digits, prefix text.
+ * Pieces shared by the address parsers: the error they throw, strict decimal and hex digits, prefix text
+ * and lengths.
  */
 
 /**
@@ -8,6 +9,16 @@
  */
 export function invalidText(what: string, text: string, reason: string): TypeError {
   return new TypeError(`invalid ${what} ${JSON.stringify(text)}: ${reason}`);
+}
+
+/**
+ * What a parser that returns its value or why `text` is not one returned, when it is the value.
+ *
+ * @throws TypeError `invalid <what> "<text>": <reason>` when it is the reason.
+ */
+export function parsedOrThrow<T extends number | readonly number[]>(what: string, text: string, parsed: T | string): T {
+  if (typeof parsed === "string") throw invalidText(what, text, parsed);
+  return parsed;
 }
 
 /**
@@ -48,6 +59,18 @@ export function parsePrefix<A extends number | readonly number[]>(
   const bits = parseDecimal(text.slice(slash + 1), maxBits);
   if (typeof bits === "string") throw invalidText(what, text, `prefix length ${bits}`);
   return { address, bits };
+}
+
+/**
+ * `bits`, checked to be a prefix length of a `family` address of `maxBits` bits.
+ *
+ * @throws RangeError `invalid <family> prefix length <bits>` unless it is an integer from 0 to `maxBits`.
+ */
+export function checkPrefixLength(family: string, bits: number, maxBits: number): number {
+  if (!Number.isInteger(bits) || bits < 0 || bits > maxBits) {
+    throw new RangeError(`invalid ${family} prefix length ${bits}: must be an integer from 0 to ${maxBits}`);
+  }
+  return bits;
 }
 
 /** The value of the hex digit with character code `code` (either case), or -1. */
