@@ -15,10 +15,10 @@ import {
   type NetStats,
   type Network,
   type Result,
+  checkCount,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import { checkCount } from "../internal/checks.js";
 import { dispatch } from "../internal/iteration.js";
 import { browserRandom } from "../random.js";
 

@@ -134,24 +134,26 @@ class Reader {
     return at;
   }
 
+  // The number `get` reads from the next `size` bytes, or NaN past the end.
+  #number(size: number, get: (view: DataView, at: number) => number): number {
+    const at = this.#take(size);
+    return at === undefined ? Number.NaN : get(this.#view, at);
+  }
+
   u8(): number {
-    const at = this.#take(1);
-    return at === undefined ? Number.NaN : this.#view.getUint8(at);
+    return this.#number(1, (view, at) => view.getUint8(at));
   }
 
   u16(): number {
-    const at = this.#take(2);
-    return at === undefined ? Number.NaN : this.#view.getUint16(at);
+    return this.#number(2, (view, at) => view.getUint16(at));
   }
 
   u32(): number {
-    const at = this.#take(4);
-    return at === undefined ? Number.NaN : this.#view.getUint32(at);
+    return this.#number(4, (view, at) => view.getUint32(at));
   }
 
   f64(): number {
-    const at = this.#take(8);
-    return at === undefined ? Number.NaN : this.#view.getFloat64(at);
+    return this.#number(8, (view, at) => view.getFloat64(at));
   }
 
   bytes(n: number): Uint8Array | undefined {

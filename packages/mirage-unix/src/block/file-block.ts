@@ -11,13 +11,15 @@ import { logSource } from "@mirage-ts/mirage-runtime";
 import {
   type Block,
   type BlockError,
+  type BlockGeometry,
   type BlockInfo,
   type BlockWriteError,
   type Result,
+  checkBlockRequest,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import { type BlockGeometry, checkRequest, ioError } from "../internal/block-request.js";
+import { ioError } from "../internal/block-request.js";
 import { noProgress, readvOf, transferAll, writevOf } from "../internal/io-loop.js";
 import { SerialQueue } from "../internal/serial-queue.js";
 
@@ -124,7 +126,7 @@ class UnixFileBlock implements FileBlock {
   }
 
   read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const request = checkRequest("read", this.#geometry, this.#connected, sector, buffers);
+    const request = checkBlockRequest("read", this.#geometry, this.#connected, sector, buffers);
     // Past the end of a file whose size is not a whole number of sectors, the last sector reads as
     // zeros, as upstream's "virtual zeroes".
     return this.#transfer(request, "read", buffers, (offset) =>
@@ -135,7 +137,7 @@ class UnixFileBlock implements FileBlock {
   }
 
   write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const request = checkRequest("write", this.#geometry, this.#connected, sector, buffers);
+    const request = checkBlockRequest("write", this.#geometry, this.#connected, sector, buffers);
     return this.#transfer(request, "write", buffers, async (offset) => {
       await transferAll(writevOf(this.#handle), buffers, offset, noProgress);
       if (this.#syncWrites) await this.#handle.datasync();
@@ -218,7 +220,7 @@ export async function connectFileBlock(path: string, options: FileBlockOptions =
   try {
     const { sizeBytes, sectorSize, readOnly } = await deviceSize(handle, path, requestedSectorSize);
     const sizeSectors = (sizeBytes + BigInt(sectorSize) - 1n) / BigInt(sectorSize);
-    const geometry = { device: path, sectorSize, sizeSectors, readWrite: readWrite && !readOnly };
+    const geometry = { device: `file ${path}`, sectorSize, sizeSectors, readWrite: readWrite && !readOnly };
     return new UnixFileBlock(path, handle, geometry, options.syncWrites ?? false);
   } catch (error) {
     await handle.close();

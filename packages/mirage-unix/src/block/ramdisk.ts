@@ -7,12 +7,13 @@
 import {
   type Block,
   type BlockError,
+  type BlockGeometry,
   type BlockInfo,
   type BlockWriteError,
   type Result,
+  checkBlockRequest,
   ok,
 } from "@mirage-ts/mirage-types";
-import { type BlockGeometry, checkRequest } from "../internal/block-request.js";
 
 /**
  * Options of {@link connectRamdisk}; they apply when the ramdisk is created.
@@ -49,7 +50,7 @@ class Ramdisk implements Block {
   }
 
   async read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const request = checkRequest("read", this.#geometry, this.#connected, sector, buffers);
+    const request = checkBlockRequest("read", this.#geometry, this.#connected, sector, buffers);
     if (!request.ok) return request;
     let at = request.value.offset;
     for (const buffer of buffers) {
@@ -60,7 +61,7 @@ class Ramdisk implements Block {
   }
 
   async write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const request = checkRequest("write", this.#geometry, this.#connected, sector, buffers);
+    const request = checkBlockRequest("write", this.#geometry, this.#connected, sector, buffers);
     if (!request.ok) return request;
     let at = request.value.offset;
     for (const buffer of buffers) {
@@ -99,7 +100,7 @@ export async function connectRamdisk(name: string, options: RamdiskOptions = {})
   const readWrite = !(options.readOnly ?? false);
   let disk = ramdisks.get(name);
   if (disk === undefined) {
-    const geometry = { device: `ramdisk:${name}`, sectorSize, sizeSectors, readWrite: true };
+    const geometry = { device: `file ramdisk:${name}`, sectorSize, sizeSectors, readWrite: true };
     disk = { data: new Uint8Array(Number(sizeSectors) * sectorSize), geometry };
     ramdisks.set(name, disk);
   } else if (

@@ -16,10 +16,10 @@ import {
   type NetStats,
   type Network,
   type Result,
+  checkCount,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import { checkCount } from "./checks.js";
 
 /** A transport of whole ethernet frames. */
 export interface FrameBackend {
