@@ -1,12 +1,12 @@
 /**
- * `checkBlockRequest`: the checks every block device makes on a read or write, in
- * mirage-block-unix's order and with its texts, so that a file, a ramdisk and a simulated disk
- * refuse a request alike.
+ * `BlockRequestGate`: what every block device checks a read or write against (its geometry, whether
+ * it is still connected), with mirage-block-unix's checks in its order and with its texts, so that a
+ * file, a ramdisk and a simulated disk refuse a request alike.
  *
  * @packageDocumentation
  */
 
-import type { BlockError, BlockWriteError } from "./block.js";
+import type { BlockError, BlockInfo, BlockWriteError } from "./block.js";
 import type { MsgError } from "./device.js";
 import { type Result, err, ok } from "./result.js";
 
@@ -52,35 +52,8 @@ export function describeBlockBuffers(buffers: readonly Uint8Array[]): string {
   return buffers.length === 0 ? "" : `with buffers of length [ ${buffers.map((b) => b.length).join(", ")} ]`;
 }
 
-/**
- * Checks a read against the device: its buffers are whole sectors, the device is connected, the
- * sectors are within it.
- *
- * @throws TypeError if `sector` is not a bigint (a programming error).
- * @beta
- */
-export function checkBlockRequest(
-  op: "read",
-  geometry: BlockGeometry,
-  connected: boolean,
-  sector: bigint,
-  buffers: readonly Uint8Array[],
-): Result<BlockRequest, BlockError>;
-/**
- * Checks a write against the device: as a read, and the device is not read-only (checked after
- * `connected`, as upstream).
- *
- * @throws TypeError if `sector` is not a bigint (a programming error).
- * @beta
- */
-export function checkBlockRequest(
-  op: "write",
-  geometry: BlockGeometry,
-  connected: boolean,
-  sector: bigint,
-  buffers: readonly Uint8Array[],
-): Result<BlockRequest, BlockWriteError>;
-export function checkBlockRequest(
+// Checks a request against the device, in upstream's order: whole sectors, connected, writable, within it.
+function checkBlockRequest(
   op: "read" | "write",
   geometry: BlockGeometry,
   connected: boolean,
@@ -105,4 +78,54 @@ export function checkBlockRequest(
     return err(msg(`${op}: End_of_file at ${device} offset ${offset} ${describeBlockBuffers(buffers)}`));
   }
   return ok({ offset: Number(offset), length });
+}
+
+/**
+ * The state a block device checks each request against: its geometry and whether it is still
+ * connected. A device keeps one and asks it before every read and write.
+ *
+ * @beta
+ */
+export class BlockRequestGate {
+  /** What requests are checked against. */
+  readonly geometry: BlockGeometry;
+  #connected = true;
+
+  constructor(geometry: BlockGeometry) {
+    this.geometry = geometry;
+  }
+
+  /** Whether the device is still connected. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** Refuses every later request as `disconnected`; whether the device was connected until now. */
+  disconnect(): boolean {
+    const was = this.#connected;
+    this.#connected = false;
+    return was;
+  }
+
+  /** The device's {@link BlockInfo}. */
+  info(): BlockInfo {
+    const { readWrite, sectorSize, sizeSectors } = this.geometry;
+    return { readWrite, sectorSize, sizeSectors };
+  }
+
+  /**
+   * Checks a read: its buffers are whole sectors, the device is connected, the sectors are within it.
+   *
+   * @throws TypeError if `sector` is not a bigint (a programming error).
+   */
+  check(op: "read", sector: bigint, buffers: readonly Uint8Array[]): Result<BlockRequest, BlockError>;
+  /**
+   * Checks a write: as a read, and the device is writable (checked after `connected`, as upstream).
+   *
+   * @throws TypeError if `sector` is not a bigint (a programming error).
+   */
+  check(op: "write", sector: bigint, buffers: readonly Uint8Array[]): Result<BlockRequest, BlockWriteError>;
+  check(op: "read" | "write", sector: bigint, buffers: readonly Uint8Array[]): Result<BlockRequest, BlockWriteError> {
+    return checkBlockRequest(op, this.geometry, this.#connected, sector, buffers);
+  }
 }

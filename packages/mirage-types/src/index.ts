@@ -89,7 +89,7 @@ export {
 export {
   type BlockGeometry,
   type BlockRequest,
-  checkBlockRequest,
+  BlockRequestGate,
   describeBlockBuffers,
 } from "./block-request.js";
 export {
@@ -105,6 +105,7 @@ export { kvSetPartial } from "./kv-partial.js";
 export { checkCount, checkGenerateInto } from "./device-checks.js";
 export { type Channel, type ChannelError, ppChannelError } from "./channel.js";
 export { Macaddr } from "./macaddr.js";
+export { type NetifIdentityOptions, netifIdentity } from "./netif-identity.js";
 export { Ipv4Addr } from "./ipv4.js";
 export { Ipv4Prefix } from "./ipv4-prefix.js";
 export { Ipv6Addr, type Ipv6Words } from "./ipv6.js";

@@ -1,4 +1,11 @@
-import { type BlockGeometry, checkBlockRequest, checkCount, kvSetPartial } from "@mirage-ts/mirage-types";
+import {
+  type BlockGeometry,
+  BlockRequestGate,
+  Macaddr,
+  checkCount,
+  kvSetPartial,
+  netifIdentity,
+} from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 
 describe("checkCount", () => {
@@ -37,48 +44,82 @@ describe("kvSetPartial", () => {
   });
 });
 
-describe("checkBlockRequest", () => {
+describe("BlockRequestGate", () => {
   const geometry: BlockGeometry = { device: "file disk.img", sectorSize: 512, sizeSectors: 8n, readWrite: false };
   const sectors = (...counts: number[]) => counts.map((n) => new Uint8Array(n * 512));
 
   it("gives the byte offset and length of a request within the device", () => {
-    expect(checkBlockRequest("read", geometry, true, 2n, sectors(1, 2))).toEqual({
+    expect(new BlockRequestGate(geometry).check("read", 2n, sectors(1, 2))).toEqual({
       ok: true,
       value: { offset: 1024, length: 1536 },
     });
-    expect(checkBlockRequest("read", geometry, true, 8n, [])).toEqual({ ok: true, value: { offset: 4096, length: 0 } });
+    expect(new BlockRequestGate(geometry).check("read", 8n, [])).toEqual({
+      ok: true,
+      value: { offset: 4096, length: 0 },
+    });
   });
 
   it("refuses in upstream's order: partial sectors, disconnected, read-only, past the end", () => {
+    const disconnected = new BlockRequestGate(geometry);
+    expect(disconnected.disconnect()).toBe(true);
+    expect(disconnected.disconnect()).toBe(false);
+    expect(disconnected.connected).toBe(false);
     const partial = [new Uint8Array(100)];
-    expect(checkBlockRequest("write", geometry, false, 99n, partial)).toEqual({
+    expect(disconnected.check("write", 99n, partial)).toEqual({
       ok: false,
       error: {
         kind: "msg",
         message: "write: buffer length (100) is not a multiple of sector_size (512) for file disk.img",
       },
     });
-    expect(checkBlockRequest("write", geometry, false, 99n, sectors(1))).toEqual({
+    expect(disconnected.check("write", 99n, sectors(1))).toEqual({
       ok: false,
       error: { kind: "disconnected" },
     });
-    expect(checkBlockRequest("write", geometry, true, 99n, sectors(1))).toEqual({
+    expect(new BlockRequestGate(geometry).check("write", 99n, sectors(1))).toEqual({
       ok: false,
       error: { kind: "is_read_only" },
     });
-    expect(checkBlockRequest("read", geometry, true, 7n, sectors(1, 1))).toEqual({
+    expect(new BlockRequestGate(geometry).check("read", 7n, sectors(1, 1))).toEqual({
       ok: false,
       error: {
         kind: "msg",
         message: "read: End_of_file at file disk.img offset 3584 with buffers of length [ 512, 512 ]",
       },
     });
-    expect(checkBlockRequest("read", geometry, true, -1n, sectors(1))).toMatchObject({ ok: false });
+    expect(new BlockRequestGate(geometry).check("read", -1n, sectors(1))).toMatchObject({ ok: false });
+  });
+
+  it("gives the device's info", () => {
+    expect(new BlockRequestGate(geometry).info()).toEqual({ readWrite: false, sectorSize: 512, sizeSectors: 8n });
   });
 
   it("throws for a sector that is not a bigint", () => {
-    expect(() => checkBlockRequest("read", geometry, true, 1 as unknown as bigint, [])).toThrow(
+    expect(() => new BlockRequestGate(geometry).check("read", 1 as unknown as bigint, [])).toThrow(
       new TypeError("read: the sector must be a bigint, got number"),
     );
+  });
+});
+
+describe("netifIdentity", () => {
+  const random = { generate: (n: number) => new Uint8Array(n).fill(0xff), generateInto: () => undefined };
+
+  it("takes the options given", () => {
+    const mac = Macaddr.parse("02:00:00:00:00:01");
+    expect(netifIdentity({ mtu: 9000, mac }, random)).toEqual({ mtu: 9000, mac });
+  });
+
+  it("defaults to an MTU of 1500 and a random locally administered unicast MAC", () => {
+    const { mtu, mac } = netifIdentity({}, random);
+    expect(mtu).toBe(1500);
+    expect(mac.toString()).toBe("fe:ff:ff:ff:ff:ff");
+  });
+
+  it("refuses an MTU out of 68 to 65535, naming it", () => {
+    expect(() => netifIdentity({ mtu: 67 }, random)).toThrow(
+      new RangeError("mtu must be an integer from 68 to 65535, got 67"),
+    );
+    expect(() => netifIdentity({ mtu: 65536 }, random)).toThrow(RangeError);
+    expect(() => netifIdentity({ mtu: 1500.5 }, random)).toThrow(RangeError);
   });
 });

@@ -24,9 +24,9 @@ import {
   type BlockGeometry,
   type BlockInfo,
   type BlockRequest,
+  BlockRequestGate,
   type BlockWriteError,
   type Result,
-  checkBlockRequest,
   ok,
 } from "@mirage-ts/mirage-types";
 import type { SeededRandom } from "@mirage-ts/tcpip";
@@ -219,29 +219,30 @@ const NEVER = new Promise<never>(() => {});
 class AttachedDisk implements Block {
   readonly #disk: SimDisk;
   readonly #clock: IncarnationClock;
-  #connected = true;
+  readonly #gate: BlockRequestGate;
 
   constructor(disk: SimDisk, clock: IncarnationClock) {
     this.#disk = disk;
     this.#clock = clock;
+    this.#gate = new BlockRequestGate(disk.geometry);
   }
 
   async getInfo(): Promise<BlockInfo> {
-    return { readWrite: true, sectorSize: this.#disk.sectorSize, sizeSectors: BigInt(this.#disk.sizeSectors) };
+    return this.#gate.info();
   }
 
   read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const checked = checkBlockRequest("read", this.#disk.geometry, this.#connected, sector, buffers);
+    const checked = this.#gate.check("read", sector, buffers);
     return this.#request(checked, () => () => this.#disk.fill(Number(sector), buffers));
   }
 
   write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const checked = checkBlockRequest("write", this.#disk.geometry, this.#connected, sector, buffers);
+    const checked = this.#gate.check("write", sector, buffers);
     return this.#request(checked, () => this.#disk.issue(Number(sector), buffers));
   }
 
   async disconnect(): Promise<void> {
-    this.#connected = false;
+    this.#gate.disconnect();
   }
 
   // Begins a checked request (a write enters the cache), and completes it after the disk's latency on

@@ -13,9 +13,9 @@ import {
   type BlockError,
   type BlockGeometry,
   type BlockInfo,
+  BlockRequestGate,
   type BlockWriteError,
   type Result,
-  checkBlockRequest,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
@@ -108,25 +108,23 @@ async function openReadWriteOrReadOnly(
 class UnixFileBlock implements FileBlock {
   readonly path: string;
   readonly #handle: FileHandle;
-  readonly #geometry: BlockGeometry;
+  readonly #gate: BlockRequestGate;
   readonly #syncWrites: boolean;
   readonly #queue = new SerialQueue();
-  #connected = true;
 
   constructor(path: string, handle: FileHandle, geometry: BlockGeometry, syncWrites: boolean) {
     this.path = path;
     this.#handle = handle;
-    this.#geometry = geometry;
+    this.#gate = new BlockRequestGate(geometry);
     this.#syncWrites = syncWrites;
   }
 
   async getInfo(): Promise<BlockInfo> {
-    const { readWrite, sectorSize, sizeSectors } = this.#geometry;
-    return { readWrite, sectorSize, sizeSectors };
+    return this.#gate.info();
   }
 
   read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const request = checkBlockRequest("read", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("read", sector, buffers);
     // Past the end of a file whose size is not a whole number of sectors, the last sector reads as
     // zeros, as upstream's "virtual zeroes".
     return this.#transfer(request, "read", buffers, (offset) =>
@@ -137,7 +135,7 @@ class UnixFileBlock implements FileBlock {
   }
 
   write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const request = checkBlockRequest("write", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("write", sector, buffers);
     return this.#transfer(request, "write", buffers, async (offset) => {
       await transferAll(writevOf(this.#handle), buffers, offset, noProgress);
       if (this.#syncWrites) await this.#handle.datasync();
@@ -158,26 +156,25 @@ class UnixFileBlock implements FileBlock {
         await io(offset);
         return ok();
       } catch (error) {
-        return this.#failed(ioError(op, this.#geometry, offset, buffers, error));
+        return this.#failed(ioError(op, this.#gate.geometry, offset, buffers, error));
       }
     });
   }
 
   flush(): Promise<Result<void, BlockError>> {
-    if (!this.#connected) return Promise.resolve(err({ kind: "disconnected" }));
+    if (!this.#gate.connected) return Promise.resolve(err({ kind: "disconnected" }));
     return this.#queue.run(async () => {
       try {
         await this.#handle.datasync();
         return ok();
       } catch (error) {
-        return this.#failed(ioError("fsync", this.#geometry, 0, [], error));
+        return this.#failed(ioError("fsync", this.#gate.geometry, 0, [], error));
       }
     });
   }
 
   disconnect(): Promise<void> {
-    if (!this.#connected) return Promise.resolve();
-    this.#connected = false;
+    if (!this.#gate.disconnect()) return Promise.resolve();
     // Operations issued before still complete; the file is closed after them.
     return this.#queue.run(() => this.#handle.close());
   }

@@ -9,9 +9,9 @@ import {
   type BlockError,
   type BlockGeometry,
   type BlockInfo,
+  BlockRequestGate,
   type BlockWriteError,
   type Result,
-  checkBlockRequest,
   ok,
 } from "@mirage-ts/mirage-types";
 
@@ -36,21 +36,19 @@ const maxBytes = 2 ** 31;
 
 class Ramdisk implements Block {
   readonly #data: Uint8Array;
-  readonly #geometry: BlockGeometry;
-  #connected = true;
+  readonly #gate: BlockRequestGate;
 
   constructor(data: Uint8Array, geometry: BlockGeometry) {
     this.#data = data;
-    this.#geometry = geometry;
+    this.#gate = new BlockRequestGate(geometry);
   }
 
   async getInfo(): Promise<BlockInfo> {
-    const { readWrite, sectorSize, sizeSectors } = this.#geometry;
-    return { readWrite, sectorSize, sizeSectors };
+    return this.#gate.info();
   }
 
   async read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const request = checkBlockRequest("read", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("read", sector, buffers);
     if (!request.ok) return request;
     let at = request.value.offset;
     for (const buffer of buffers) {
@@ -61,7 +59,7 @@ class Ramdisk implements Block {
   }
 
   async write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const request = checkBlockRequest("write", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("write", sector, buffers);
     if (!request.ok) return request;
     let at = request.value.offset;
     for (const buffer of buffers) {
@@ -72,7 +70,7 @@ class Ramdisk implements Block {
   }
 
   async disconnect(): Promise<void> {
-    this.#connected = false;
+    this.#gate.disconnect();
   }
 }
 

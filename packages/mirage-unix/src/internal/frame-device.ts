@@ -54,14 +54,6 @@ export function netifLog(): LogSource {
   return logSource("netif", "network devices of the unix platform");
 }
 
-/** Checks the MTU option of a backend. */
-export function checkMtu(mtu: number): number {
-  if (!Number.isSafeInteger(mtu) || mtu < 68 || mtu > 65535) {
-    throw new RangeError(`mtu must be an integer from 68 to 65535, got ${String(mtu)}`);
-  }
-  return mtu;
-}
-
 /**
  * The frames a backend's host-side queue holds by default while the unikernel is busy. N clients
  * connecting at once put at most 2N frames there: each client's SYN, or once that SYN was read and
