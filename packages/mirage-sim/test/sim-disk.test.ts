@@ -79,7 +79,10 @@ describe("SimDisk", () => {
     const { clock, block } = boot(world, disk);
     expect(await block.write(3n, [sector(1, 2)])).toEqual({
       ok: false,
-      error: { kind: "msg", message: "write: End_of_file at the disk of h offset 1536 with buffers of length [ 1024 ]" },
+      error: {
+        kind: "msg",
+        message: "write: End_of_file at the disk of h offset 1536 with buffers of length [ 1024 ]",
+      },
     });
     expect(await block.read(0n, [new Uint8Array(100)])).toMatchObject({
       ok: false,
