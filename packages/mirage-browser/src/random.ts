@@ -5,8 +5,7 @@
  */
 
 import type { Random } from "@mirage-ts/mirage-types";
-import { checkGenerateInto } from "@mirage-ts/mirage-types";
-import { checkCount } from "./internal/checks.js";
+import { checkCount, checkGenerateInto } from "@mirage-ts/mirage-types";
 
 // getRandomValues fills at most 65536 bytes a call (a QuotaExceededError beyond).
 const maxChunk = 65_536;

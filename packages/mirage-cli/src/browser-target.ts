@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 
-import { platformCode, platformPackages } from "./platform-code.js";
+import { platformBaseDevices, platformCode, platformPackages } from "./platform-code.js";
 import type { Target } from "./targets.js";
 
 const BROWSER = "@mirage-ts/mirage-browser";
@@ -30,12 +30,7 @@ export const browser: Target = {
   logSink: (importValue) => `(line: string): void => ${call("browserOutput")(importValue)}.err(\`\${line}\\n\`)`,
   exitStatuses: value("browserExitStatuses"),
   devices: {
-    console: call("connectConsole"),
-    sleep: value("browserSleep"),
-    mclock: value("browserMClock"),
-    pclock: value("browserPClock"),
-    random: value("browserRandom"),
-    timers: value("browserClock"),
+    ...platformBaseDevices(BROWSER, "browser"),
     directKvRw: (importValue, dir) => call("connectIndexedDbKvRw", dir)(importValue),
     netif: (importValue, spec) => call("connectWebSocketNetif", spec)(importValue),
   },

@@ -13,20 +13,25 @@ import { type Health, healthConv } from "./kubernetes/health.js";
 /** The help section of the deployment keys. */
 export const DEPLOY_SECTION = "DEPLOYMENT PARAMETERS";
 
+/** The flag `--NAME`, in the deployment section of the help. */
+function deployFlag(name: string, doc: string): Key<boolean> {
+  return key(name, flag({ names: [name], docs: DEPLOY_SECTION, doc }));
+}
+
+/** The option `--NAME=DOCV`, a string (empty when absent), in the deployment section of the help. */
+function deployString(name: string, docv: string, doc: string): Key<string> {
+  return key(name, opt(conv.string, "", { names: [name], docs: DEPLOY_SECTION, docv, doc }));
+}
+
 /**
  * `--oci`: `mirage build` also writes an OCI image of the unikernel (`dist/oci/`, `dist/NAME.oci.tar`).
  *
  * @beta
  */
-export const oci: Key<boolean> = key(
+export const oci: Key<boolean> = deployFlag(
   "oci",
-  flag({
-    names: ["oci"],
-    docs: DEPLOY_SECTION,
-    doc:
-      "Make 'mirage build' also write an OCI image of the unikernel: the image layout dist/oci/ and " +
-      "dist/NAME.oci.tar, which 'podman load' and 'docker load' take (unix target).",
-  }),
+  "Make 'mirage build' also write an OCI image of the unikernel: the image layout dist/oci/ and " +
+    "dist/NAME.oci.tar, which 'podman load' and 'docker load' take (unix target).",
 );
 
 /**
@@ -35,17 +40,12 @@ export const oci: Key<boolean> = key(
  *
  * @beta
  */
-export const ociBase: Key<string> = key(
+export const ociBase: Key<string> = deployString(
   "oci-base",
-  opt(conv.string, "", {
-    names: ["oci-base"],
-    docs: DEPLOY_SECTION,
-    docv: "DIR",
-    doc:
-      "An OCI image layout (e.g. from 'skopeo copy docker://node:20-slim oci:DIR') whose first image, with " +
-      "node on its PATH, is the base of the --oci image. Without it the image holds the local node and the " +
-      "shared libraries it loads.",
-  }),
+  "DIR",
+  "An OCI image layout (e.g. from 'skopeo copy docker://node:20-slim oci:DIR') whose first image, with " +
+    "node on its PATH, is the base of the --oci image. Without it the image holds the local node and the " +
+    "shared libraries it loads.",
 );
 
 /**
@@ -53,14 +53,10 @@ export const ociBase: Key<string> = key(
  *
  * @beta
  */
-export const image: Key<string> = key(
+export const image: Key<string> = deployString(
   "image",
-  opt(conv.string, "", {
-    names: ["image"],
-    docs: DEPLOY_SECTION,
-    docv: "REF",
-    doc: "The name of the OCI image and of the image the Kubernetes manifests run (default localhost/NAME:latest).",
-  }),
+  "REF",
+  "The name of the OCI image and of the image the Kubernetes manifests run (default localhost/NAME:latest).",
 );
 
 /**
@@ -69,16 +65,11 @@ export const image: Key<string> = key(
  *
  * @beta
  */
-export const runArgs: Key<string> = key(
+export const runArgs: Key<string> = deployString(
   "run-args",
-  opt(conv.string, "", {
-    names: ["run-args"],
-    docs: DEPLOY_SECTION,
-    docv: "ARGS",
-    doc:
-      "The run-time arguments of the unikernel in the OCI image (the defaults of its command) and in the " +
-      "Kubernetes Deployment, separated by spaces (e.g. '--port=8080').",
-  }),
+  "ARGS",
+  "The run-time arguments of the unikernel in the OCI image (the defaults of its command) and in the " +
+    "Kubernetes Deployment, separated by spaces (e.g. '--port=8080').",
 );
 
 /**
@@ -86,15 +77,10 @@ export const runArgs: Key<string> = key(
  *
  * @beta
  */
-export const kubernetes: Key<boolean> = key(
+export const kubernetes: Key<boolean> = deployFlag(
   "kubernetes",
-  flag({
-    names: ["kubernetes"],
-    docs: DEPLOY_SECTION,
-    doc:
-      "Make 'mirage configure' also write Kubernetes manifests (a Deployment and a Service) in " +
-      "mirage/kubernetes.yaml, running the --image image.",
-  }),
+  "Make 'mirage configure' also write Kubernetes manifests (a Deployment and a Service) in " +
+    "mirage/kubernetes.yaml, running the --image image.",
 );
 
 /**

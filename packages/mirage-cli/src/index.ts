@@ -85,6 +85,7 @@ export {
 export { blockOfFile, genericBlock, ramdisk } from "./catalogue/block.js";
 export { crunch } from "./catalogue/crunch.js";
 export { directKvRo, directKvRw, genericKvRo, kvRwMem } from "./catalogue/kv.js";
+export type { KeyChoiceOptions } from "./catalogue/key-choice.js";
 export { defaultNetwork, netif } from "./catalogue/network.js";
 export { arp, ethif } from "./catalogue/ethernet.js";
 export { type Ipv4Options, createIpv4, ipv4OfDhcp } from "./catalogue/ip.js";

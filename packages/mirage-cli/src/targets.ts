@@ -9,7 +9,7 @@
 
 import type { Package } from "@mirage-ts/functoria";
 import { browser } from "./browser-target.js";
-import { platformCode, platformPackages } from "./platform-code.js";
+import { platformBaseDevices, platformCode, platformPackages } from "./platform-code.js";
 
 /**
  * Imports a value into the generated entry and returns the expression naming it.
@@ -143,12 +143,7 @@ const unix: Target = {
   logSink: () => "(line: string): void => void process.stderr.write(`${line}\\n`)",
   exitStatuses: value("unixExitStatuses"),
   devices: {
-    console: call("connectConsole"),
-    sleep: value("unixSleep"),
-    mclock: value("unixMClock"),
-    pclock: value("unixPClock"),
-    random: value("unixRandom"),
-    timers: value("unixClock"),
+    ...platformBaseDevices(UNIX, "unix"),
     blockOfFile: (importValue, path) => call("connectFileBlock", path)(importValue),
     ramdisk: (importValue, name) => call("connectRamdisk", name)(importValue),
     directKvRo: (importValue, dir) => call("connectDirectoryKvRo", dir)(importValue),

@@ -79,11 +79,14 @@ describe("SimDisk", () => {
     const { clock, block } = boot(world, disk);
     expect(await block.write(3n, [sector(1, 2)])).toEqual({
       ok: false,
-      error: { kind: "msg", message: "write: sectors 3+2 past the end of the disk of h (4 sectors)" },
+      error: {
+        kind: "msg",
+        message: "write: End_of_file at the disk of h offset 1536 with buffers of length [ 1024 ]",
+      },
     });
     expect(await block.read(0n, [new Uint8Array(100)])).toMatchObject({
       ok: false,
-      error: { message: "read: buffer length (100) is not a multiple of sector_size (512) on the disk of h" },
+      error: { message: "read: buffer length (100) is not a multiple of sector_size (512) for the disk of h" },
     });
     expect(await block.getInfo()).toEqual({ readWrite: true, sectorSize: 512, sizeSectors: 4n });
     clock.kill();

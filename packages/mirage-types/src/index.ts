@@ -9,7 +9,6 @@ export { type Err, type Ok, type Result, andThen, err, getOrThrow, mapError, map
 export { type Device, type DeviceError, type MsgError, ppDeviceError } from "./device.js";
 export type { DaysPs, MClock, PClock, Sleep } from "./time.js";
 export type { Random } from "./random.js";
-export { checkGenerateInto } from "./random.js";
 export {
   type Flow,
   type FlowWriteError,
@@ -87,9 +86,26 @@ export {
   ppBlockInfo,
   ppBlockWriteError,
 } from "./block.js";
-export { type KvError, type KvKind, type KvRo, type KvRw, type KvWriteError, ppKvError, ppKvWriteError } from "./kv.js";
+export {
+  type BlockGeometry,
+  type BlockRequest,
+  BlockRequestGate,
+  describeBlockBuffers,
+} from "./block-request.js";
+export {
+  type KvError,
+  type KvKind,
+  type KvRo,
+  type KvRw,
+  type KvWriteError,
+  ppKvError,
+  ppKvWriteError,
+} from "./kv.js";
+export { kvSetPartial } from "./kv-partial.js";
+export { checkCount, checkGenerateInto } from "./device-checks.js";
 export { type Channel, type ChannelError, ppChannelError } from "./channel.js";
 export { Macaddr } from "./macaddr.js";
+export { type NetifIdentityOptions, netifIdentity } from "./netif-identity.js";
 export { Ipv4Addr } from "./ipv4.js";
 export { Ipv4Prefix } from "./ipv4-prefix.js";
 export { Ipv6Addr, type Ipv6Words } from "./ipv6.js";

@@ -73,7 +73,16 @@ export class Key {
 
   /** Whether `other` has the same segments. */
   equals(other: Key): boolean {
-    return this.segments.length === other.segments.length && this.segments.every((s, i) => s === other.segments[i]);
+    return this.segments.length === other.segments.length && this.isPrefixOf(other);
+  }
+
+  /**
+   * Whether this key is `other` or one of its ancestors (`/a` of `/a/b`, not of `/ab`).
+   *
+   * @beta
+   */
+  isPrefixOf(other: Key): boolean {
+    return this.segments.length <= other.segments.length && this.segments.every((s, i) => s === other.segments[i]);
   }
 
   /** The key as a path that always starts with `/`: `"/a/b"`, and `"/"` for the empty key. */

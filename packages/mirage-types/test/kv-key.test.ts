@@ -178,3 +178,25 @@ describe("Key order", () => {
     expect(k.compare(Key.v("a/b/"))).toBe(0);
   });
 });
+
+describe("Key.isPrefixOf", () => {
+  it.each([
+    ["/", "/a/b", true],
+    ["/a", "/a/b", true],
+    ["/a/b", "/a/b", true],
+    ["/a", "/ab", false],
+    ["/a/b", "/a", false],
+    ["/b", "/a/b", false],
+  ])("%s of %s: %s", (prefix, other, expected) => {
+    expect(Key.v(prefix).isPrefixOf(Key.v(other))).toBe(expected);
+  });
+
+  it("holds for a key and every key below it", () => {
+    fc.assert(
+      fc.property(key, key, (k, below) => {
+        expect(k.isPrefixOf(k.append(below))).toBe(true);
+        expect(k.append(below).isPrefixOf(k)).toBe(below.segments.length === 0);
+      }),
+    );
+  });
+});

@@ -6,8 +6,7 @@
 
 import { randomFillSync } from "node:crypto";
 import type { Random } from "@mirage-ts/mirage-types";
-import { checkGenerateInto } from "@mirage-ts/mirage-types";
-import { checkCount } from "./internal/checks.js";
+import { checkCount, checkGenerateInto } from "@mirage-ts/mirage-types";
 
 /**
  * Random bytes on the unix platform, from Node's `crypto.randomFillSync` (the operating system's

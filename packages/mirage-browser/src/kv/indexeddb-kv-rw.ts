@@ -13,24 +13,17 @@ import {
   type KvRw,
   type KvWriteError,
   type Result,
+  checkCount,
   err,
+  kvSetPartial,
   ok,
 } from "@mirage-ts/mirage-types";
-import { checkCount } from "../internal/checks.js";
 import { type KvRecord, below, committed, openDatabase, request } from "./idb-requests.js";
 
 const STORE = "entries";
 
-const notFound = (key: Key): KvError => ({ kind: "not_found", key });
-const valueExpected = (key: Key): KvError => ({ kind: "value_expected", key });
-const dictionaryExpected = (key: Key): KvError => ({ kind: "dictionary_expected", key });
-
 function keyOf(segments: readonly string[]): Key {
   return segments.reduce((k, segment) => k.add(segment), Key.empty);
-}
-
-function isPrefix(prefix: Key, key: Key): boolean {
-  return prefix.segments.length <= key.segments.length && prefix.segments.every((s, i) => s === key.segments[i]);
 }
 
 /** The record at a key, or why there is none: a value on the way (`blockedAt`) or nothing. */
@@ -82,8 +75,8 @@ class IndexedDbKvRw implements KvRw {
   list(key: Key): Promise<Result<Array<readonly [Key, KvKind]>, KvError>> {
     return this.#read(key, async (store) => {
       const found = await lookup(store, key);
-      if (!("record" in found)) return err(notFound(key));
-      if (found.record.kind === "value") return err(dictionaryExpected(key));
+      if (!("record" in found)) return err({ kind: "not_found", key });
+      if (found.record.kind === "value") return err({ kind: "dictionary_expected", key });
       const depth = key.segments.length + 1;
       const keys = (await request(store.getAllKeys(below(key.segments)))) as string[][];
       const records = (await request(store.getAll(below(key.segments)))) as KvRecord[];
@@ -98,7 +91,7 @@ class IndexedDbKvRw implements KvRw {
   lastModified(key: Key): Promise<Result<Date, KvError>> {
     return this.#read(key, async (store) => {
       const found = await lookup(store, key);
-      return "record" in found ? ok(new Date(found.record.modified)) : err(notFound(key));
+      return "record" in found ? ok(new Date(found.record.modified)) : err({ kind: "not_found", key });
     });
   }
 
@@ -124,13 +117,9 @@ class IndexedDbKvRw implements KvRw {
     checkCount("setPartial: offset", offset);
     return this.#write(key, async (store) => {
       const found = await lookup(store, key);
-      if ("record" in found && found.record.kind === "dictionary") return err(valueExpected(key));
+      if ("record" in found && found.record.kind === "dictionary") return err({ kind: "value_expected", key });
       const old = "record" in found && found.record.kind === "value" ? found.record.data : new Uint8Array(0);
-      // As the directory store: past the end of the value, the bytes are appended.
-      const start = Math.min(offset, old.length);
-      const data = new Uint8Array(Math.max(old.length, start + value.length));
-      data.set(old);
-      data.set(value, start);
+      const data = kvSetPartial(old, offset, value);
       return bind(store, key, { kind: "value", data, modified: Date.now() });
     });
   }
@@ -142,7 +131,7 @@ class IndexedDbKvRw implements KvRw {
         return ok();
       }
       const parent = await lookup(store, key.parent());
-      if (!("record" in parent) || parent.record.kind !== "dictionary") return err(notFound(key));
+      if (!("record" in parent) || parent.record.kind !== "dictionary") return err({ kind: "not_found", key });
       if ((await request(store.get([...key.segments]))) !== undefined) {
         await request(store.delete([...key.segments]));
         await request(store.delete(below(key.segments)));
@@ -155,14 +144,14 @@ class IndexedDbKvRw implements KvRw {
   rename(source: Key, dest: Key): Promise<Result<void, KvWriteError>> {
     return this.#write(source, async (store) => {
       const from = await lookup(store, source);
-      if (!("record" in from) || source.segments.length === 0) return err(notFound(source));
-      if (isPrefix(source, dest)) {
+      if (!("record" in from) || source.segments.length === 0) return err({ kind: "not_found", key: source });
+      if (source.isPrefixOf(dest)) {
         if (from.record.kind === "dictionary") return err({ kind: "rename_source_prefix", source, dest });
         if (source.equals(dest)) return ok();
       }
       const to = await lookup(store, dest);
       if ("record" in to && to.record.kind === "value" && from.record.kind === "dictionary")
-        return err(valueExpected(source));
+        return err({ kind: "value_expected", key: source });
       // Mirage_kv: into a dictionary, the source moves inside it under its own name.
       const target = "record" in to && to.record.kind === "dictionary" ? dest.add(source.basename()) : dest;
       const keys = (await request(store.getAllKeys(below(source.segments)))) as string[][];
@@ -236,19 +225,19 @@ async function lookup(store: IDBObjectStore, key: Key): Promise<Lookup> {
 
 async function valueAt(store: IDBObjectStore, key: Key): Promise<Result<KvRecord & { kind: "value" }, KvError>> {
   const found = await lookup(store, key);
-  if (!("record" in found)) return err(notFound(key));
-  return found.record.kind === "value" ? ok(found.record) : err(valueExpected(key));
+  if (!("record" in found)) return err({ kind: "not_found", key });
+  return found.record.kind === "value" ? ok(found.record) : err({ kind: "value_expected", key });
 }
 
 // Binds `record` at `key`, creating missing dictionaries, replacing a value or a whole dictionary.
 async function bind(store: IDBObjectStore, key: Key, record: KvRecord): Promise<Result<void, KvWriteError>> {
   const { segments } = key;
-  if (segments.length === 0) return err(valueExpected(key));
+  if (segments.length === 0) return err({ kind: "value_expected", key });
   for (let i = 1; i < segments.length; i++) {
     const path = segments.slice(0, i);
     const up = (await request(store.get(path))) as KvRecord | undefined;
     if (up === undefined) await request(store.put({ kind: "dictionary", modified: record.modified }, path));
-    else if (up.kind === "value") return err(dictionaryExpected(keyOf(path)));
+    else if (up.kind === "value") return err({ kind: "dictionary_expected", key: keyOf(path) });
   }
   await request(store.delete(below(segments)));
   await request(store.put(record, [...segments]));

@@ -10,15 +10,16 @@ import { StartupError, logSource } from "@mirage-ts/mirage-runtime";
 import {
   type FillFunction,
   type FrameHandler,
-  Macaddr,
+  type Macaddr,
   type NetError,
   type NetStats,
   type Network,
   type Result,
+  checkCount,
   err,
+  netifIdentity,
   ok,
 } from "@mirage-ts/mirage-types";
-import { checkCount } from "../internal/checks.js";
 import { dispatch } from "../internal/iteration.js";
 import { browserRandom } from "../random.js";
 
@@ -230,9 +231,7 @@ export async function connectWebSocketNetif(
   } catch (error) {
     throw new StartupError((error as Error).message, { cause: error });
   }
-  const mtu = options.mtu ?? 1500;
-  if (!Number.isSafeInteger(mtu) || mtu < 68 || mtu > 65535)
-    throw new RangeError(`mtu must be an integer from 68 to 65535, got ${String(mtu)}`);
+  const { mtu, mac } = netifIdentity(options, browserRandom);
   const socket = new WebSocket(url);
   socket.binaryType = "arraybuffer";
   await new Promise<void>((resolve, reject) => {
@@ -244,7 +243,6 @@ export async function connectWebSocketNetif(
     });
     socket.addEventListener("error", fail);
   });
-  const mac = options.mac ?? Macaddr.makeLocal(browserRandom.generate(6));
   const device = new WebSocketDevice(socket, mac, mtu, options.sendBufferBytes ?? 4 * 1024 * 1024);
   log.info(`plugging into ${url.href} with mac ${mac.toString()}`);
   return device;

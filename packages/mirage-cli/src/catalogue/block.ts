@@ -4,9 +4,10 @@
  * @packageDocumentation
  */
 
-import { type Impl, type Key, matchImpl, value } from "@mirage-ts/functoria";
+import type { Impl } from "@mirage-ts/functoria";
 import { platformOfString } from "../internal/platform.js";
 import { blockKey } from "../keys.js";
+import { type KeyChoiceOptions, chosenByKey } from "./key-choice.js";
 import { block } from "./types.js";
 
 /**
@@ -37,18 +38,7 @@ export function ramdisk(name: string): Impl<"block"> {
  *
  * @public
  */
-export function genericBlock(
-  name: string,
-  options: { readonly group?: string; readonly key?: Key<"file" | "ramdisk"> } = {},
-): Impl<"block"> {
+export function genericBlock(name: string, options: KeyChoiceOptions<"file" | "ramdisk"> = {}): Impl<"block"> {
   const choice = options.key ?? blockKey(options.group);
-  const memory = ramdisk(name);
-  return matchImpl(
-    value(choice),
-    [
-      ["file", blockOfFile(name)],
-      ["ramdisk", memory],
-    ],
-    memory,
-  );
+  return chosenByKey(choice, { file: blockOfFile(name), ramdisk: ramdisk(name) }, "ramdisk");
 }

@@ -5,19 +5,13 @@
  * @packageDocumentation
  */
 
-import { type Impl, apply, fn, impl, pkg } from "@mirage-ts/functoria";
-import { compatibleRange } from "../version.js";
-import { defaultTimers } from "./base.js";
+import { type Impl, apply, fn } from "@mirage-ts/functoria";
+import { clockedTcpipLayer, tcpipDevice } from "./tcpip-device.js";
 import { arpv4, ethernet, network } from "./types.js";
 
-/** The tcpip package, which every stack device needs. */
-export const TCPIP = pkg("@mirage-ts/tcpip", { range: compatibleRange });
-
-const ethernetLayer = impl({
-  module: "@mirage-ts/tcpip",
+const ethernetLayer = tcpipDevice({
   name: "EthernetLayer",
   type: fn(network, ethernet),
-  packages: [TCPIP],
   connect: ({ impl: cls, args: [net = ""] }) => `new ${cls}(${net})`,
 });
 
@@ -34,14 +28,7 @@ export function ethif(net: Impl<"network">): Impl<"ethernet"> {
   return apply(ethernetLayer, net);
 }
 
-const arpLayer = impl({
-  module: "@mirage-ts/tcpip",
-  name: "ArpLayer",
-  type: fn(ethernet, arpv4),
-  packages: [TCPIP],
-  extraDeps: [defaultTimers],
-  connect: ({ impl: cls, args: [eth = "", timers = ""] }) => `new ${cls}(${eth}, { clock: ${timers} })`,
-});
+const arpLayer = clockedTcpipLayer("ArpLayer", fn(ethernet, arpv4));
 
 /**
  * ARP over an ethernet layer (tcpip's `ArpLayer`).

@@ -7,22 +7,14 @@
  * @packageDocumentation
  */
 
-import { type Impl, apply, fn, impl, typ } from "@mirage-ts/functoria";
-import { defaultTimers } from "./base.js";
-import { TCPIP } from "./ethernet.js";
+import { type Impl, apply, fn, typ } from "@mirage-ts/functoria";
+import { clockedTcpipLayer } from "./tcpip-device.js";
 import { ipv4 } from "./types.js";
 
 /** An ICMPv4 layer (tcpip's `Icmpv4Layer`). */
 export const icmpv4 = typ("icmpv4");
 
-const icmpLayer = impl({
-  module: "@mirage-ts/tcpip",
-  name: "Icmpv4Layer",
-  type: fn(ipv4, icmpv4),
-  packages: [TCPIP],
-  extraDeps: [defaultTimers],
-  connect: ({ impl: cls, args: [ip = "", clock = ""] }) => `new ${cls}(${ip}, { clock: ${clock} })`,
-});
+const icmpLayer = clockedTcpipLayer("Icmpv4Layer", fn(ipv4, icmpv4));
 
 /** ICMPv4 over `ip`. */
 export function directIcmpv4(ip: Impl<"ipv4">): Impl<"icmpv4"> {

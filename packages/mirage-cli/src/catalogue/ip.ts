@@ -6,10 +6,10 @@
  * @packageDocumentation
  */
 
-import { type Impl, apply, fn, impl } from "@mirage-ts/functoria";
+import { type Impl, apply, fn } from "@mirage-ts/functoria";
 import { ipv4Arg, ipv4GatewayArg } from "../internal/network-args.js";
 import { defaultRandom, defaultTimers } from "./base.js";
-import { TCPIP } from "./ethernet.js";
+import { tcpipDevice } from "./tcpip-device.js";
 import { arpv4, ethernet, ipv4, network } from "./types.js";
 
 /**
@@ -36,11 +36,9 @@ export interface Ipv4Options {
  * @public
  */
 export function createIpv4(eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, options: Ipv4Options = {}): Impl<"ipv4"> {
-  const layer = impl({
-    module: "@mirage-ts/tcpip",
+  const layer = tcpipDevice({
     name: "Ipv4Layer",
     type: fn(ethernet, fn(arpv4, ipv4)),
-    packages: [TCPIP],
     extraDeps: [defaultTimers, defaultRandom],
     runtimeArgs: [
       ipv4Arg(options.network ?? "10.0.0.2/24", options.group),
@@ -53,11 +51,9 @@ export function createIpv4(eth: Impl<"ethernet">, arpImpl: Impl<"arpv4">, option
   return apply(layer, eth, arpImpl);
 }
 
-const dhcpIpv4 = impl({
-  module: "@mirage-ts/tcpip",
+const dhcpIpv4 = tcpipDevice({
   name: "DhcpIpv4Layer",
   type: fn(network, fn(ethernet, fn(arpv4, ipv4))),
-  packages: [TCPIP],
   extraDeps: [defaultTimers, defaultRandom],
   connect: ({ impl: cls, args: [net = "", e = "", a = "", clock = "", random = ""] }) =>
     `${cls}.connect(${e}, ${a}, { netif: ${net}, clock: ${clock}, random: ${random} })`,

@@ -7,7 +7,7 @@
  * @packageDocumentation
  */
 
-import { type Impl, type Typ, apply, fn, impl, typ } from "@mirage-ts/functoria";
+import { type Impl, type Typ, apply, fn, typ } from "@mirage-ts/functoria";
 import {
   acceptRouterAdvertisementsArg,
   ipv4OnlyArg,
@@ -16,7 +16,7 @@ import {
   ipv6OnlyArg,
 } from "../internal/network-args.js";
 import { defaultRandom, defaultTimers } from "./base.js";
-import { TCPIP } from "./ethernet.js";
+import { tcpipDevice } from "./tcpip-device.js";
 import { ethernet, ipv4, network } from "./types.js";
 
 /**
@@ -44,11 +44,9 @@ export interface Ipv6Options {
 }
 
 function ipv6Layer(group: string | undefined) {
-  return impl({
-    module: "@mirage-ts/tcpip",
+  return tcpipDevice({
     name: "Ipv6Layer",
     type: fn(network, fn(ethernet, ipv6)),
-    packages: [TCPIP],
     extraDeps: [defaultTimers, defaultRandom],
     runtimeArgs: [ipv6Arg(group), ipv6GatewayArg(group), acceptRouterAdvertisementsArg(group)],
     // The network device is an argument as upstream's `Ipv6.Make(N)(E)`; the layer reaches it
@@ -88,11 +86,9 @@ function dualIp(group: string | undefined) {
 }
 
 function makeDualIp(group: string | undefined) {
-  return impl({
-    module: "@mirage-ts/tcpip",
+  return tcpipDevice({
     name: "DualIp",
     type: fn(ipv4, fn(ipv6, ipv4v6)),
-    packages: [TCPIP],
     runtimeArgs: [ipv4OnlyArg(group), ipv6OnlyArg(group)],
     connect: ({ impl: cls, args: [ip4 = "", ip6 = "", ipv4Only = "", ipv6Only = ""] }) =>
       `${cls}.connect(${ip4}, ${ip6}, { ipv4Only: ${ipv4Only}, ipv6Only: ${ipv6Only} })`,

@@ -5,10 +5,11 @@
  * @packageDocumentation
  */
 
-import { type Impl, type Key, ifImpl, matchImpl, value } from "@mirage-ts/functoria";
+import { type Impl, ifImpl } from "@mirage-ts/functoria";
 import { platformOfString, platformValue } from "../internal/platform.js";
 import { isUnix, kvRoKey } from "../keys.js";
 import { crunch } from "./crunch.js";
+import { type KeyChoiceOptions, chosenByKey } from "./key-choice.js";
 import { kvRo, kvRw } from "./types.js";
 
 /**
@@ -47,18 +48,7 @@ export function kvRwMem(): Impl<"kv_rw"> {
  *
  * @public
  */
-export function genericKvRo(
-  dir: string,
-  options: { readonly group?: string; readonly key?: Key<"crunch" | "direct"> } = {},
-): Impl<"kv_ro"> {
+export function genericKvRo(dir: string, options: KeyChoiceOptions<"crunch" | "direct"> = {}): Impl<"kv_ro"> {
   const choice = options.key ?? kvRoKey(options.group);
-  const crunched = crunch(dir);
-  return matchImpl(
-    value(choice),
-    [
-      ["crunch", crunched],
-      ["direct", directKvRo(dir)],
-    ],
-    crunched,
-  );
+  return chosenByKey(choice, { crunch: crunch(dir), direct: directKvRo(dir) }, "crunch");
 }

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { type Impl, type RuntimeArg, all, apply, fn, impl, map, matchImpl, value } from "@mirage-ts/functoria";
+import { type Impl, type RuntimeArg, all, apply, fn, map, matchImpl, value } from "@mirage-ts/functoria";
 import {
   directIpv6Args,
   directIpv6Options,
@@ -18,17 +18,15 @@ import { platformImpl } from "../internal/platform.js";
 import { netKey, noDhcpKey, target } from "../keys.js";
 import { platformDevice } from "../targets.js";
 import { defaultRandom, defaultTimers } from "./base.js";
-import { TCPIP } from "./ethernet.js";
 import { directIcmpv4, icmpv4 } from "./icmp.js";
 import { createIpv4v6, createIpv6, ipv4v6 } from "./ipv6.js";
+import { tcpipDevice } from "./tcpip-device.js";
 import { directTcp, directUdp } from "./transport.js";
 import { arpv4, ethernet, ipv4, network, stackv4v6, tcp, udp } from "./types.js";
 
-const directStack = impl({
-  module: "@mirage-ts/tcpip",
+const directStack = tcpipDevice({
   name: "DirectStack",
   type: fn(network, fn(ethernet, fn(arpv4, fn(ipv4, fn(ipv4v6, fn(icmpv4, fn(udp, fn(tcp, stackv4v6)))))))),
-  packages: [TCPIP],
   extraDeps: [defaultTimers, defaultRandom],
   connect: ({
     impl: cls,
@@ -75,11 +73,9 @@ const stackDeps = (clock: string, random: string): string => `clock: ${clock}, r
  * arguments `runtimeArgs`; `options` writes the rest of its options from their values.
  */
 function directStackImpl(runtimeArgs: readonly RuntimeArg[], options: (values: readonly string[]) => string) {
-  return impl({
-    module: "@mirage-ts/tcpip",
+  return tcpipDevice({
     name: "DirectStack",
     type: fn(network, stackv4v6),
-    packages: [TCPIP],
     extraDeps: [defaultTimers, defaultRandom],
     runtimeArgs,
     connect: ({ impl: cls, args: [net = "", clock = "", random = "", ...values] }) =>

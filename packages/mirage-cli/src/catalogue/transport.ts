@@ -5,17 +5,15 @@
  * @packageDocumentation
  */
 
-import { type Impl, apply, fn, impl } from "@mirage-ts/functoria";
+import { type Impl, apply, fn } from "@mirage-ts/functoria";
 import { defaultRandom, defaultTimers } from "./base.js";
-import { TCPIP } from "./ethernet.js";
 import { directIcmpv4, icmpv4 } from "./icmp.js";
+import { tcpipDevice } from "./tcpip-device.js";
 import { ipv4, tcp, udp } from "./types.js";
 
-const udpLayer = impl({
-  module: "@mirage-ts/tcpip",
+const udpLayer = tcpipDevice({
   name: "UdpLayer",
   type: fn(ipv4, fn(icmpv4, udp)),
-  packages: [TCPIP],
   extraDeps: [defaultRandom],
   connect: ({ impl: cls, args: [ip = "", icmp = "", random = ""], importValue }) =>
     `new ${cls}(${ip}, { random: ${random}, ` +
@@ -37,11 +35,9 @@ export function directUdp(ip: Impl<"ipv4">): Impl<"udp"> {
   return apply(udpLayer, ip, directIcmpv4(ip));
 }
 
-const tcpLayer = impl({
-  module: "@mirage-ts/tcpip",
+const tcpLayer = tcpipDevice({
   name: "TcpLayer",
   type: fn(ipv4, tcp),
-  packages: [TCPIP],
   extraDeps: [defaultTimers, defaultRandom],
   connect: ({ impl: cls, args: [ip = "", clock = "", random = ""] }) =>
     `new ${cls}({ ip: ${ip}, clock: ${clock}, random: ${random} })`,

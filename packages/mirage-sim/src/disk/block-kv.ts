@@ -23,7 +23,9 @@ import {
   type KvWriteError,
   type PClock,
   type Result,
+  checkCount,
   err,
+  kvSetPartial,
   ok,
   ppBlockError,
   ppBlockWriteError,
@@ -149,11 +151,7 @@ class LoggedKv implements BlockKv {
       const kind = this.#state.kind(key);
       if (kind === "dictionary") return err({ kind: "value_expected", key });
       const old = kind === "value" ? (this.#state.value(key) as { value: Uint8Array }).value : new Uint8Array(0);
-      // As the other stores: past the end of the value, the bytes are appended.
-      const start = Math.min(offset, old.length);
-      const data = new Uint8Array(Math.max(old.length, start + piece.length));
-      data.set(old);
-      data.set(piece, start);
+      const data = kvSetPartial(old, offset, piece);
       return { kind: "set", key, value: data, modified: this.#now() };
     });
   }
@@ -274,8 +272,4 @@ class LogReader {
     const at = (sector - this.#from) * size;
     return this.#window.subarray(at, at + count * size);
   }
-}
-
-function checkCount(what: string, n: number): void {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer, got ${n}`);
 }

@@ -15,6 +15,7 @@
  */
 
 import { Key } from "@mirage-ts/mirage-types";
+import { concat } from "../bytes.js";
 import { utf8Bytes, utf8Text } from "../text.js";
 import { crc32 } from "./crc32.js";
 import type { KvOp } from "./kv-state.js";
@@ -34,14 +35,10 @@ export function encodeRecord(seq: number, op: KvOp, sectorSize: number): Uint8Ar
   if (op.kind === "rename") parts.push(encodeKey(op.source), encodeKey(op.dest));
   else parts.push(encodeKey(op.key));
   if (op.kind === "set") parts.push(u32(op.value.length), op.value);
-  let length = 0;
-  for (const part of parts) length += part.length;
+  const payload = concat(parts);
+  const { length } = payload;
   const record = new Uint8Array(Math.ceil((HEADER + length) / sectorSize) * sectorSize);
-  let at = HEADER;
-  for (const part of parts) {
-    record.set(part, at);
-    at += part.length;
-  }
+  record.set(payload, HEADER);
   const view = new DataView(record.buffer);
   view.setUint32(0, MAGIC);
   view.setUint32(4, seq);
@@ -134,24 +131,26 @@ class Reader {
     return at;
   }
 
+  // The number `get` reads from the next `size` bytes, or NaN past the end.
+  #number(size: number, get: (view: DataView, at: number) => number): number {
+    const at = this.#take(size);
+    return at === undefined ? Number.NaN : get(this.#view, at);
+  }
+
   u8(): number {
-    const at = this.#take(1);
-    return at === undefined ? Number.NaN : this.#view.getUint8(at);
+    return this.#number(1, (view, at) => view.getUint8(at));
   }
 
   u16(): number {
-    const at = this.#take(2);
-    return at === undefined ? Number.NaN : this.#view.getUint16(at);
+    return this.#number(2, (view, at) => view.getUint16(at));
   }
 
   u32(): number {
-    const at = this.#take(4);
-    return at === undefined ? Number.NaN : this.#view.getUint32(at);
+    return this.#number(4, (view, at) => view.getUint32(at));
   }
 
   f64(): number {
-    const at = this.#take(8);
-    return at === undefined ? Number.NaN : this.#view.getFloat64(at);
+    return this.#number(8, (view, at) => view.getFloat64(at));
   }
 
   bytes(n: number): Uint8Array | undefined {

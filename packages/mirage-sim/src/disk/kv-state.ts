@@ -29,10 +29,6 @@ interface Entry {
 // keys below `k` are exactly the paths that start with path(k) and are longer.
 const path = (key: Key): string => key.segments.map((s) => `${s}/`).join("");
 
-const notFound = (key: Key): KvError => ({ kind: "not_found", key });
-const valueExpected = (key: Key): KvError => ({ kind: "value_expected", key });
-const dictionaryExpected = (key: Key): KvError => ({ kind: "dictionary_expected", key });
-
 /**
  * The store's contents.
  *
@@ -56,14 +52,14 @@ export class KvState {
   value(key: Key): Result<Uint8Array, KvError> {
     const entry = this.#values.get(path(key));
     if (entry !== undefined) return ok(entry.data);
-    return err(this.kind(key) === "dictionary" ? valueExpected(key) : notFound(key));
+    return err(this.kind(key) === "dictionary" ? { kind: "value_expected", key } : { kind: "not_found", key });
   }
 
   /** The entries of the dictionary `key`, sorted by name. */
   list(key: Key): Result<Array<readonly [Key, KvKind]>, KvError> {
     const kind = this.kind(key);
-    if (kind === undefined) return err(notFound(key));
-    if (kind === "value") return err(dictionaryExpected(key));
+    if (kind === undefined) return err({ kind: "not_found", key });
+    if (kind === "value") return err({ kind: "dictionary_expected", key });
     const depth = key.segments.length;
     // A value blocks keys below it, so a child is either one value or a dictionary of several.
     const children = new Map<string, KvKind>();
@@ -81,19 +77,19 @@ export class KvState {
     if (entry !== undefined) return ok(entry.modified);
     let latest: number | undefined;
     for (const [at, below] of this.#below(key)) if (at !== path(key)) latest = Math.max(latest ?? 0, below.modified);
-    return latest === undefined ? err(notFound(key)) : ok(latest);
+    return latest === undefined ? err({ kind: "not_found", key }) : ok(latest);
   }
 
   /** Whether `op` would succeed, and the error it gives when not. */
   check(op: KvOp): Result<void, KvWriteError> {
     switch (op.kind) {
       case "set": {
-        if (op.key.segments.length === 0) return err(valueExpected(op.key));
+        if (op.key.segments.length === 0) return err({ kind: "value_expected", key: op.key });
         const above = this.#valueAbove(op.key);
-        return above === undefined ? ok() : err(dictionaryExpected(above));
+        return above === undefined ? ok() : err({ kind: "dictionary_expected", key: above });
       }
       case "remove":
-        return this.#valueAbove(op.key) === undefined ? ok() : err(notFound(op.key));
+        return this.#valueAbove(op.key) === undefined ? ok() : err({ kind: "not_found", key: op.key });
       case "rename":
         return this.#checkRename(op.source, op.dest);
     }
@@ -137,16 +133,16 @@ export class KvState {
 
   #checkRename(source: Key, dest: Key): Result<void, KvWriteError> {
     const from = this.kind(source);
-    if (from === undefined || source.segments.length === 0) return err(notFound(source));
+    if (from === undefined || source.segments.length === 0) return err({ kind: "not_found", key: source });
     if (path(dest).startsWith(path(source))) {
       if (from === "dictionary") return err({ kind: "rename_source_prefix", source, dest });
       if (source.equals(dest)) return ok();
     }
     const to = this.kind(dest);
-    if (to === "value" && from === "dictionary") return err(valueExpected(source));
-    if (dest.segments.length === 0 && to !== "dictionary") return err(valueExpected(dest));
+    if (to === "value" && from === "dictionary") return err({ kind: "value_expected", key: source });
+    if (dest.segments.length === 0 && to !== "dictionary") return err({ kind: "value_expected", key: dest });
     const above = this.#valueAbove(to === "dictionary" ? dest.add(source.basename()) : dest);
-    return above === undefined ? ok() : err(dictionaryExpected(above));
+    return above === undefined ? ok() : err({ kind: "dictionary_expected", key: above });
   }
 
   *#below(key: Key): Iterable<readonly [string, Entry]> {

@@ -21,10 +21,12 @@
 import {
   type Block,
   type BlockError,
+  type BlockGeometry,
   type BlockInfo,
+  type BlockRequest,
+  BlockRequestGate,
   type BlockWriteError,
   type Result,
-  err,
   ok,
 } from "@mirage-ts/mirage-types";
 import type { SeededRandom } from "@mirage-ts/tcpip";
@@ -87,6 +89,8 @@ export class SimDisk {
   readonly sectorSize: number;
   /** Size in sectors. */
   readonly sizeSectors: number;
+  /** @internal What requests are checked against. */
+  readonly geometry: BlockGeometry;
   readonly #media: Uint8Array;
   readonly #pending: Pending[] = [];
   readonly #random: SeededRandom;
@@ -115,6 +119,7 @@ export class SimDisk {
     this.name = name;
     this.sectorSize = sectorSize;
     this.sizeSectors = sizeSectors;
+    this.geometry = { device: `the disk of ${name}`, sectorSize, sizeSectors: BigInt(sizeSectors), readWrite: true };
     this.#media = new Uint8Array(sectorSize * sizeSectors);
     this.#random = random;
     this.#latencyMs = options.latencyMs ?? 0.2;
@@ -172,24 +177,6 @@ export class SimDisk {
     return this.#latencyMs + (this.#jitterMs > 0 ? this.#random.nextFloat() * this.#jitterMs : 0);
   }
 
-  /** @internal Checks a request: whole sectors, within the disk. */
-  check(op: "read" | "write", sector: bigint, buffers: readonly Uint8Array[]): Result<number, BlockError> {
-    if (typeof sector !== "bigint") throw new TypeError(`${op}: the sector must be a bigint, got ${typeof sector}`);
-    let length = 0;
-    for (const buffer of buffers) {
-      if (buffer.length % this.sectorSize !== 0) {
-        const message = `${op}: buffer length (${buffer.length}) is not a multiple of sector_size (${this.sectorSize})`;
-        return err({ kind: "msg", message: `${message} on the disk of ${this.name}` });
-      }
-      length += buffer.length;
-    }
-    if (sector < 0n || sector + BigInt(length / this.sectorSize) > BigInt(this.sizeSectors)) {
-      const message = `${op}: sectors ${sector}+${length / this.sectorSize} past the end of the disk of ${this.name}`;
-      return err({ kind: "msg", message: `${message} (${this.sizeSectors} sectors)` });
-    }
-    return ok(Number(sector));
-  }
-
   /** @internal Starts a write: in the cache now; durable when the function returned is called. */
   issue(sector: number, buffers: readonly Uint8Array[]): () => void {
     // A copy: the caller may reuse its buffers once the write is issued.
@@ -232,42 +219,38 @@ const NEVER = new Promise<never>(() => {});
 class AttachedDisk implements Block {
   readonly #disk: SimDisk;
   readonly #clock: IncarnationClock;
-  #connected = true;
+  readonly #gate: BlockRequestGate;
 
   constructor(disk: SimDisk, clock: IncarnationClock) {
     this.#disk = disk;
     this.#clock = clock;
+    this.#gate = new BlockRequestGate(disk.geometry);
   }
 
   async getInfo(): Promise<BlockInfo> {
-    return { readWrite: true, sectorSize: this.#disk.sectorSize, sizeSectors: BigInt(this.#disk.sizeSectors) };
+    return this.#gate.info();
   }
 
   read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    return this.#request("read", sector, buffers, (first) => () => this.#disk.fill(first, buffers));
+    const checked = this.#gate.check("read", sector, buffers);
+    return this.#request(checked, () => () => this.#disk.fill(Number(sector), buffers));
   }
 
   write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    return this.#request("write", sector, buffers, (first) => this.#disk.issue(first, buffers));
+    const checked = this.#gate.check("write", sector, buffers);
+    return this.#request(checked, () => this.#disk.issue(Number(sector), buffers));
   }
 
   async disconnect(): Promise<void> {
-    this.#connected = false;
+    this.#gate.disconnect();
   }
 
-  // Checks a request, begins it (a write enters the cache), and completes it after the disk's latency
-  // on the incarnation's clock. A dead incarnation's requests never complete.
-  #request(
-    op: "read" | "write",
-    sector: bigint,
-    buffers: readonly Uint8Array[],
-    begin: (first: number) => () => void,
-  ): Promise<Result<void, BlockError>> {
-    const checked = this.#disk.check(op, sector, buffers);
+  // Begins a checked request (a write enters the cache), and completes it after the disk's latency on
+  // the incarnation's clock. A dead incarnation's requests never complete.
+  #request<E>(checked: Result<BlockRequest, E>, begin: () => () => void): Promise<Result<void, E>> {
     if (!this.#clock.alive) return NEVER;
     if (!checked.ok) return Promise.resolve(checked);
-    if (!this.#connected) return Promise.resolve(err({ kind: "disconnected" }));
-    const complete = begin(checked.value);
+    const complete = begin();
     return new Promise((resolve) => {
       this.#clock.setTimer(this.#disk.latency(), () => {
         complete();

@@ -11,13 +11,15 @@ import { logSource } from "@mirage-ts/mirage-runtime";
 import {
   type Block,
   type BlockError,
+  type BlockGeometry,
   type BlockInfo,
+  BlockRequestGate,
   type BlockWriteError,
   type Result,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import { type BlockGeometry, checkRequest, ioError } from "../internal/block-request.js";
+import { ioError } from "../internal/block-request.js";
 import { noProgress, readvOf, transferAll, writevOf } from "../internal/io-loop.js";
 import { SerialQueue } from "../internal/serial-queue.js";
 
@@ -106,25 +108,23 @@ async function openReadWriteOrReadOnly(
 class UnixFileBlock implements FileBlock {
   readonly path: string;
   readonly #handle: FileHandle;
-  readonly #geometry: BlockGeometry;
+  readonly #gate: BlockRequestGate;
   readonly #syncWrites: boolean;
   readonly #queue = new SerialQueue();
-  #connected = true;
 
   constructor(path: string, handle: FileHandle, geometry: BlockGeometry, syncWrites: boolean) {
     this.path = path;
     this.#handle = handle;
-    this.#geometry = geometry;
+    this.#gate = new BlockRequestGate(geometry);
     this.#syncWrites = syncWrites;
   }
 
   async getInfo(): Promise<BlockInfo> {
-    const { readWrite, sectorSize, sizeSectors } = this.#geometry;
-    return { readWrite, sectorSize, sizeSectors };
+    return this.#gate.info();
   }
 
   read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const request = checkRequest("read", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("read", sector, buffers);
     // Past the end of a file whose size is not a whole number of sectors, the last sector reads as
     // zeros, as upstream's "virtual zeroes".
     return this.#transfer(request, "read", buffers, (offset) =>
@@ -135,7 +135,7 @@ class UnixFileBlock implements FileBlock {
   }
 
   write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const request = checkRequest("write", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("write", sector, buffers);
     return this.#transfer(request, "write", buffers, async (offset) => {
       await transferAll(writevOf(this.#handle), buffers, offset, noProgress);
       if (this.#syncWrites) await this.#handle.datasync();
@@ -156,26 +156,25 @@ class UnixFileBlock implements FileBlock {
         await io(offset);
         return ok();
       } catch (error) {
-        return this.#failed(ioError(op, this.#geometry, offset, buffers, error));
+        return this.#failed(ioError(op, this.#gate.geometry, offset, buffers, error));
       }
     });
   }
 
   flush(): Promise<Result<void, BlockError>> {
-    if (!this.#connected) return Promise.resolve(err({ kind: "disconnected" }));
+    if (!this.#gate.connected) return Promise.resolve(err({ kind: "disconnected" }));
     return this.#queue.run(async () => {
       try {
         await this.#handle.datasync();
         return ok();
       } catch (error) {
-        return this.#failed(ioError("fsync", this.#geometry, 0, [], error));
+        return this.#failed(ioError("fsync", this.#gate.geometry, 0, [], error));
       }
     });
   }
 
   disconnect(): Promise<void> {
-    if (!this.#connected) return Promise.resolve();
-    this.#connected = false;
+    if (!this.#gate.disconnect()) return Promise.resolve();
     // Operations issued before still complete; the file is closed after them.
     return this.#queue.run(() => this.#handle.close());
   }
@@ -218,7 +217,7 @@ export async function connectFileBlock(path: string, options: FileBlockOptions =
   try {
     const { sizeBytes, sectorSize, readOnly } = await deviceSize(handle, path, requestedSectorSize);
     const sizeSectors = (sizeBytes + BigInt(sectorSize) - 1n) / BigInt(sectorSize);
-    const geometry = { device: path, sectorSize, sizeSectors, readWrite: readWrite && !readOnly };
+    const geometry = { device: `file ${path}`, sectorSize, sizeSectors, readWrite: readWrite && !readOnly };
     return new UnixFileBlock(path, handle, geometry, options.syncWrites ?? false);
   } catch (error) {
     await handle.close();

@@ -7,12 +7,13 @@
 import {
   type Block,
   type BlockError,
+  type BlockGeometry,
   type BlockInfo,
+  BlockRequestGate,
   type BlockWriteError,
   type Result,
   ok,
 } from "@mirage-ts/mirage-types";
-import { type BlockGeometry, checkRequest } from "../internal/block-request.js";
 
 /**
  * Options of {@link connectRamdisk}; they apply when the ramdisk is created.
@@ -35,21 +36,19 @@ const maxBytes = 2 ** 31;
 
 class Ramdisk implements Block {
   readonly #data: Uint8Array;
-  readonly #geometry: BlockGeometry;
-  #connected = true;
+  readonly #gate: BlockRequestGate;
 
   constructor(data: Uint8Array, geometry: BlockGeometry) {
     this.#data = data;
-    this.#geometry = geometry;
+    this.#gate = new BlockRequestGate(geometry);
   }
 
   async getInfo(): Promise<BlockInfo> {
-    const { readWrite, sectorSize, sizeSectors } = this.#geometry;
-    return { readWrite, sectorSize, sizeSectors };
+    return this.#gate.info();
   }
 
   async read(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockError>> {
-    const request = checkRequest("read", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("read", sector, buffers);
     if (!request.ok) return request;
     let at = request.value.offset;
     for (const buffer of buffers) {
@@ -60,7 +59,7 @@ class Ramdisk implements Block {
   }
 
   async write(sector: bigint, buffers: readonly Uint8Array[]): Promise<Result<void, BlockWriteError>> {
-    const request = checkRequest("write", this.#geometry, this.#connected, sector, buffers);
+    const request = this.#gate.check("write", sector, buffers);
     if (!request.ok) return request;
     let at = request.value.offset;
     for (const buffer of buffers) {
@@ -71,7 +70,7 @@ class Ramdisk implements Block {
   }
 
   async disconnect(): Promise<void> {
-    this.#connected = false;
+    this.#gate.disconnect();
   }
 }
 
@@ -99,7 +98,7 @@ export async function connectRamdisk(name: string, options: RamdiskOptions = {})
   const readWrite = !(options.readOnly ?? false);
   let disk = ramdisks.get(name);
   if (disk === undefined) {
-    const geometry = { device: `ramdisk:${name}`, sectorSize, sizeSectors, readWrite: true };
+    const geometry = { device: `file ramdisk:${name}`, sectorSize, sizeSectors, readWrite: true };
     disk = { data: new Uint8Array(Number(sizeSectors) * sectorSize), geometry };
     ramdisks.set(name, disk);
   } else if (

@@ -16,10 +16,10 @@ import {
   type NetStats,
   type Network,
   type Result,
+  checkCount,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
-import { checkCount } from "./checks.js";
 
 /** A transport of whole ethernet frames. */
 export interface FrameBackend {
@@ -52,14 +52,6 @@ export type DropCounts = Pick<NetStats, "rxDropped" | "txDropped">;
 /** Logs of the network devices, as mirage-net-unix's `netif` source. */
 export function netifLog(): LogSource {
   return logSource("netif", "network devices of the unix platform");
-}
-
-/** Checks the MTU option of a backend. */
-export function checkMtu(mtu: number): number {
-  if (!Number.isSafeInteger(mtu) || mtu < 68 || mtu > 65535) {
-    throw new RangeError(`mtu must be an integer from 68 to 65535, got ${String(mtu)}`);
-  }
-  return mtu;
 }
 
 /**

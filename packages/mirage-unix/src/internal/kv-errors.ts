@@ -1,6 +1,6 @@
 /**
- * Errors of the directory-backed key-value stores: the Mirage_kv errors for missing keys and wrong
- * kinds, and mirage-kv-unix's `storage error for <key>: <reason>` for everything the file system says.
+ * Errors of the directory-backed key-value stores: mirage-kv-unix's `storage error for <key>: <reason>`
+ * for everything the file system says, `not_found` for a missing file or directory.
  *
  * @packageDocumentation
  */
@@ -22,16 +22,4 @@ export function systemError(key: Key, error: unknown): MsgError {
 export function readFailure(key: Key, error: unknown): KvError {
   const code = errorCode(error);
   return code === "ENOENT" || code === "ENOTDIR" ? { kind: "not_found", key } : systemError(key, error);
-}
-
-export function notFound(key: Key): KvError {
-  return { kind: "not_found", key };
-}
-
-export function valueExpected(key: Key): KvError {
-  return { kind: "value_expected", key };
-}
-
-export function dictionaryExpected(key: Key): KvError {
-  return { kind: "dictionary_expected", key };
 }

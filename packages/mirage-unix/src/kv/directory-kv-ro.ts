@@ -9,10 +9,18 @@ import { type Stats, constants } from "node:fs";
 import { type FileHandle, open, readdir, realpath, stat } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import { StartupError } from "@mirage-ts/mirage-runtime";
-import { type Key, type KvError, type KvKind, type KvRo, type Result, err, ok } from "@mirage-ts/mirage-types";
-import { checkCount } from "../internal/checks.js";
+import {
+  type Key,
+  type KvError,
+  type KvKind,
+  type KvRo,
+  type Result,
+  checkCount,
+  err,
+  ok,
+} from "@mirage-ts/mirage-types";
 import { readvOf, transferAll } from "../internal/io-loop.js";
-import { dictionaryExpected, notFound, readFailure, storageError, valueExpected } from "../internal/kv-errors.js";
+import { readFailure, storageError } from "../internal/kv-errors.js";
 import { KvRoot, tempPrefix } from "../internal/kv-root.js";
 import { systemReason } from "../internal/system-error.js";
 
@@ -64,8 +72,8 @@ export class DirectoryKvReader implements KvRo {
   async list(key: Key): Promise<Result<Array<readonly [Key, KvKind]>, KvError>> {
     try {
       const real = await this.root.resolve(key);
-      if (real === undefined) return err(notFound(key));
-      if (!(await stat(real)).isDirectory()) return err(dictionaryExpected(key));
+      if (real === undefined) return err({ kind: "not_found", key });
+      if (!(await stat(real)).isDirectory()) return err({ kind: "dictionary_expected", key });
       const entries: Array<readonly [Key, KvKind]> = [];
       for (const name of (await readdir(real)).sort()) {
         if (name.startsWith(tempPrefix)) continue; // an atomic write in progress or interrupted
@@ -85,7 +93,7 @@ export class DirectoryKvReader implements KvRo {
   async lastModified(key: Key): Promise<Result<Date, KvError>> {
     try {
       const real = await this.root.resolve(key);
-      if (real === undefined) return err(notFound(key));
+      if (real === undefined) return err({ kind: "not_found", key });
       return ok((await stat(real)).mtime);
     } catch (error) {
       return err(readFailure(key, error));
@@ -109,9 +117,9 @@ export class DirectoryKvReader implements KvRo {
   async size(key: Key): Promise<Result<number, KvError>> {
     try {
       const real = await this.root.resolve(key);
-      if (real === undefined) return err(notFound(key));
+      if (real === undefined) return err({ kind: "not_found", key });
       const info = await stat(real);
-      if (info.isDirectory()) return err(valueExpected(key));
+      if (info.isDirectory()) return err({ kind: "value_expected", key });
       return info.isFile() ? ok(info.size) : err(storageError(key, "not a regular file"));
     } catch (error) {
       return err(readFailure(key, error));
@@ -125,10 +133,10 @@ export class DirectoryKvReader implements KvRo {
     let handle: FileHandle | undefined;
     try {
       const real = await this.root.resolve(key);
-      if (real === undefined) return err(notFound(key));
+      if (real === undefined) return err({ kind: "not_found", key });
       handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
       const info = await handle.stat();
-      if (info.isDirectory()) return err(valueExpected(key));
+      if (info.isDirectory()) return err({ kind: "value_expected", key });
       if (!info.isFile()) return err(storageError(key, "not a regular file"));
       return ok(await use(handle, info));
     } catch (error) {

@@ -8,11 +8,9 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { type FileHandle, lstat, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { type Key, type KvRw, type KvWriteError, type Result, err, ok } from "@mirage-ts/mirage-types";
-import { checkCount } from "../internal/checks.js";
+import { type Key, type KvRw, type KvWriteError, type Result, checkCount, err, ok } from "@mirage-ts/mirage-types";
 import { noProgress, transferAll, writevOf } from "../internal/io-loop.js";
-import { isPrefix } from "../internal/key-prefix.js";
-import { notFound, storageError, systemError, valueExpected } from "../internal/kv-errors.js";
+import { storageError, systemError } from "../internal/kv-errors.js";
 import { type ParentDir, syncDir, tempPrefix } from "../internal/kv-root.js";
 import { errorCode } from "../internal/system-error.js";
 import { DirectoryKvReader, openRoot } from "./directory-kv-ro.js";
@@ -22,14 +20,14 @@ type WriteResult = Result<void, KvWriteError>;
 function writeFailure(key: Key, error: unknown): KvWriteError {
   const code = errorCode(error);
   if (code === "ENOSPC") return { kind: "no_space" };
-  if (code === "ENOENT" || code === "ENOTDIR") return notFound(key);
+  if (code === "ENOENT" || code === "ENOTDIR") return { kind: "not_found", key };
   return systemError(key, error);
 }
 
 function parentFailure(key: Key, parent: Exclude<ParentDir, { kind: "ok" }>): KvWriteError {
   switch (parent.kind) {
     case "missing":
-      return notFound(key);
+      return { kind: "not_found", key };
     case "not_a_dictionary":
       return { kind: "dictionary_expected", key: parent.key };
     case "outside":
@@ -49,16 +47,16 @@ class DirectoryKvWriter extends DirectoryKvReader implements KvRw {
 
   async setPartial(key: Key, offset: number, value: Uint8Array): Promise<WriteResult> {
     checkCount("setPartial: offset", offset);
-    if (!this.root.valid(key)) return err(notFound(key));
+    if (!this.root.valid(key)) return err({ kind: "not_found", key });
     const kind = await this.exists(key);
     if (!kind.ok) return kind;
-    if (kind.value === "dictionary" || key.segments.length === 0) return err(valueExpected(key));
+    if (kind.value === "dictionary" || key.segments.length === 0) return err({ kind: "value_expected", key });
     try {
       const parent = await this.root.parentDir(key, true);
       if (parent.kind !== "ok") return err(parentFailure(key, parent));
       // An existing value may be a link inside the root: write to what it resolves to.
       const path = kind.value === "value" ? await this.root.resolve(key) : join(parent.dir, key.basename());
-      if (path === undefined) return err(notFound(key));
+      if (path === undefined) return err({ kind: "not_found", key });
       const handle = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o644);
       try {
         // Mirage_kv: past the end of the value, the bytes are appended.
@@ -75,7 +73,7 @@ class DirectoryKvWriter extends DirectoryKvReader implements KvRw {
   }
 
   async remove(key: Key): Promise<WriteResult> {
-    if (!this.root.valid(key)) return err(notFound(key));
+    if (!this.root.valid(key)) return err({ kind: "not_found", key });
     try {
       if (key.segments.length === 0) {
         // As upstream, removing the top-level dictionary empties it but keeps the root directory.
@@ -85,11 +83,11 @@ class DirectoryKvWriter extends DirectoryKvReader implements KvRw {
         return ok();
       }
       const parent = await this.root.parentDir(key, false);
-      if (parent.kind !== "ok") return err(notFound(key));
+      if (parent.kind !== "ok") return err({ kind: "not_found", key });
       const path = join(parent.dir, key.basename());
       const info = await lstat(path);
       // A link that leads outside the root (or nowhere) is not a key of the store.
-      if (info.isSymbolicLink() && (await this.root.resolve(key)) === undefined) return err(notFound(key));
+      if (info.isSymbolicLink() && (await this.root.resolve(key)) === undefined) return err({ kind: "not_found", key });
       // rm does not follow links: a link is removed, never what it points to.
       await rm(path, { recursive: true, force: true });
       await syncDir(parent.dir);
@@ -100,17 +98,18 @@ class DirectoryKvWriter extends DirectoryKvReader implements KvRw {
   }
 
   async rename(source: Key, dest: Key): Promise<WriteResult> {
-    if (!this.root.valid(dest)) return err(notFound(dest));
+    if (!this.root.valid(dest)) return err({ kind: "not_found", key: dest });
     const sourceKind = await this.exists(source);
     if (!sourceKind.ok) return sourceKind;
-    if (sourceKind.value === undefined) return err(notFound(source));
-    if (isPrefix(source, dest)) {
+    if (sourceKind.value === undefined) return err({ kind: "not_found", key: source });
+    if (source.isPrefixOf(dest)) {
       if (sourceKind.value === "dictionary") return err({ kind: "rename_source_prefix", source, dest });
       if (source.equals(dest)) return ok();
     }
     const destKind = await this.exists(dest);
     if (!destKind.ok) return destKind;
-    if (destKind.value === "value" && sourceKind.value === "dictionary") return err(valueExpected(source));
+    if (destKind.value === "value" && sourceKind.value === "dictionary")
+      return err({ kind: "value_expected", key: source });
     // Mirage_kv: into a dictionary, the source moves inside it under its own name.
     const target = destKind.value === "dictionary" ? dest.add(source.basename()) : dest;
     try {
@@ -150,8 +149,8 @@ class DirectoryKvWriter extends DirectoryKvReader implements KvRw {
    * synced and then renamed over the key, so a crash leaves the old value or the new one, never a mix.
    */
   async #replace(key: Key, value: Uint8Array, lastModified: Date | undefined): Promise<WriteResult> {
-    if (key.segments.length === 0) return err(valueExpected(key));
-    if (!this.root.valid(key)) return err(notFound(key));
+    if (key.segments.length === 0) return err({ kind: "value_expected", key });
+    if (!this.root.valid(key)) return err({ kind: "not_found", key });
     let temp: string | undefined;
     try {
       const parent = await this.root.parentDir(key, true);

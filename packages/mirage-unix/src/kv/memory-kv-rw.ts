@@ -13,12 +13,11 @@ import {
   type KvRw,
   type KvWriteError,
   type Result,
+  checkCount,
   err,
+  kvSetPartial,
   ok,
 } from "@mirage-ts/mirage-types";
-import { checkCount } from "../internal/checks.js";
-import { isPrefix } from "../internal/key-prefix.js";
-import { dictionaryExpected, notFound, valueExpected } from "../internal/kv-errors.js";
 
 interface ValueNode {
   readonly kind: "value";
@@ -64,16 +63,16 @@ class MemoryKvRw implements KvRw {
 
   async list(key: Key): Promise<Result<Array<readonly [Key, KvKind]>, KvError>> {
     const found = this.#lookup(key);
-    if (!("node" in found)) return err(notFound(key));
+    if (!("node" in found)) return err({ kind: "not_found", key });
     const dir = found.node;
-    if (dir.kind === "value") return err(dictionaryExpected(key));
+    if (dir.kind === "value") return err({ kind: "dictionary_expected", key });
     const names = [...dir.entries.keys()].sort();
     return ok(names.map((name) => [key.add(name), dir.entries.get(name)!.kind] as const));
   }
 
   async lastModified(key: Key): Promise<Result<Date, KvError>> {
     const found = this.#lookup(key);
-    return "node" in found ? ok(new Date(found.node.modified)) : err(notFound(key));
+    return "node" in found ? ok(new Date(found.node.modified)) : err({ kind: "not_found", key });
   }
 
   async digest(key: Key): Promise<Result<Uint8Array, KvError>> {
@@ -93,13 +92,9 @@ class MemoryKvRw implements KvRw {
   async setPartial(key: Key, offset: number, value: Uint8Array): Promise<Result<void, KvWriteError>> {
     checkCount("setPartial: offset", offset);
     const found = this.#lookup(key);
-    if ("node" in found && found.node.kind === "dictionary") return err(valueExpected(key));
+    if ("node" in found && found.node.kind === "dictionary") return err({ kind: "value_expected", key });
     const old = "node" in found && found.node.kind === "value" ? found.node.data : new Uint8Array(0);
-    // As the directory store: past the end of the value, the bytes are appended.
-    const start = Math.min(offset, old.length);
-    const data = new Uint8Array(Math.max(old.length, start + value.length));
-    data.set(old);
-    data.set(value, start);
+    const data = kvSetPartial(old, offset, value);
     return this.#bind(key, { kind: "value", data, modified: new Date() });
   }
 
@@ -109,20 +104,21 @@ class MemoryKvRw implements KvRw {
       return ok();
     }
     const parent = this.#lookup(key.parent());
-    if (!("node" in parent) || parent.node.kind !== "dictionary") return err(notFound(key));
+    if (!("node" in parent) || parent.node.kind !== "dictionary") return err({ kind: "not_found", key });
     if (parent.node.entries.delete(key.basename())) this.#touch(key.parent());
     return ok();
   }
 
   async rename(source: Key, dest: Key): Promise<Result<void, KvWriteError>> {
     const from = this.#lookup(source);
-    if (!("node" in from) || source.segments.length === 0) return err(notFound(source));
-    if (isPrefix(source, dest)) {
+    if (!("node" in from) || source.segments.length === 0) return err({ kind: "not_found", key: source });
+    if (source.isPrefixOf(dest)) {
       if (from.node.kind === "dictionary") return err({ kind: "rename_source_prefix", source, dest });
       if (source.equals(dest)) return ok();
     }
     const to = this.#lookup(dest);
-    if ("node" in to && to.node.kind === "value" && from.node.kind === "dictionary") return err(valueExpected(source));
+    if ("node" in to && to.node.kind === "value" && from.node.kind === "dictionary")
+      return err({ kind: "value_expected", key: source });
     // Mirage_kv: into a dictionary, the source moves inside it under its own name.
     const target = "node" in to && to.node.kind === "dictionary" ? dest.add(source.basename()) : dest;
     const bound = this.#bind(target, from.node);
@@ -154,14 +150,14 @@ class MemoryKvRw implements KvRw {
 
   #value(key: Key): Result<ValueNode, KvError> {
     const found = this.#lookup(key);
-    if (!("node" in found)) return err(notFound(key));
-    return found.node.kind === "value" ? ok(found.node) : err(valueExpected(key));
+    if (!("node" in found)) return err({ kind: "not_found", key });
+    return found.node.kind === "value" ? ok(found.node) : err({ kind: "value_expected", key });
   }
 
   // Binds `node` at `key`, creating missing dictionaries, replacing a value or a whole dictionary.
   #bind(key: Key, node: Node): Result<void, KvWriteError> {
     if (!this.#connected) return err({ kind: "msg", message: `the store is disconnected (writing ${key.pp()})` });
-    if (key.segments.length === 0) return err(valueExpected(key));
+    if (key.segments.length === 0) return err({ kind: "value_expected", key });
     let dir: DictionaryNode = this.#root;
     const path = key.segments;
     for (let i = 0; i < path.length - 1; i++) {
@@ -170,7 +166,7 @@ class MemoryKvRw implements KvRw {
         next = { kind: "dictionary", entries: new Map(), modified: node.modified };
         dir.entries.set(path[i]!, next);
       }
-      if (next.kind === "value") return err(dictionaryExpected(keyOf(key, i + 1)));
+      if (next.kind === "value") return err({ kind: "dictionary_expected", key: keyOf(key, i + 1) });
       dir = next;
     }
     dir.entries.set(key.basename(), node);

@@ -9,12 +9,13 @@ import { closeSync, writeSync, writevSync } from "node:fs";
 import {
   FrameFlags,
   type FrameOffload,
-  Macaddr,
+  type Macaddr,
   type NetError,
   type NetOffloads,
   type Network,
   type Result,
   err,
+  netifIdentity,
   ok,
 } from "@mirage-ts/mirage-types";
 import {
@@ -22,7 +23,6 @@ import {
   type DropCounts,
   type FrameBackend,
   FrameDevice,
-  checkMtu,
   checkQueueLength,
   netifLog,
 } from "../internal/frame-device.js";
@@ -334,7 +334,7 @@ export function tapUnavailableReason(): string | undefined {
  */
 export async function connectTap(name: string, options: TapOptions = {}): Promise<Tap> {
   checkName(name);
-  const mtu = checkMtu(options.mtu ?? 1500);
+  const { mtu, mac } = netifIdentity(options, unixRandom);
   const wanted = options.queueLength === undefined ? undefined : checkQueueLength(options.queueLength);
   const addon = loadTapAddon();
   let opened: ReturnType<TapAddon["open"]>;
@@ -352,13 +352,7 @@ export async function connectTap(name: string, options: TapOptions = {}): Promis
     closeSync(opened.fd);
     throw error;
   }
-  const device = new TapDevice(
-    addon,
-    opened,
-    queueLength,
-    options.mac ?? Macaddr.makeLocal(unixRandom.generate(6)),
-    mtu,
-  );
+  const device = new TapDevice(addon, opened, queueLength, mac, mtu);
   const offloads = opened.vnetHeader ? `, virtio-net header, offloads 0x${opened.offloads.toString(16)}` : "";
   netifLog().info(`plugging into ${opened.name} with mac ${device.mac().toString()}${offloads}`);
   return device;

@@ -7,13 +7,20 @@
 
 import { type Socket, createSocket } from "node:dgram";
 import { isIP } from "node:net";
-import { Macaddr, type NetError, type Network, type Result, err, ok } from "@mirage-ts/mirage-types";
+import {
+  type Macaddr,
+  type NetError,
+  type Network,
+  type Result,
+  err,
+  netifIdentity,
+  ok,
+} from "@mirage-ts/mirage-types";
 import {
   DEFAULT_QUEUE_LENGTH,
   type DropCounts,
   type FrameBackend,
   FrameDevice,
-  checkMtu,
   checkQueueLength,
   netifLog,
 } from "../internal/frame-device.js";
@@ -235,7 +242,7 @@ export async function connectUdpTunnel(options: UdpTunnelOptions): Promise<UdpTu
   const localPort = options.localPort ?? 0;
   checkPort("localPort", localPort, true);
   checkPort("remotePort", options.remotePort, false);
-  const mtu = checkMtu(options.mtu ?? 1500);
+  const { mtu, mac } = netifIdentity(options, unixRandom);
   const buffer = receiveBuffer(options, mtu);
   const family = isIP(localAddress);
   if ((family !== 4 && family !== 6) || isIP(remoteAddress) !== family) {
@@ -260,7 +267,7 @@ export async function connectUdpTunnel(options: UdpTunnelOptions): Promise<UdpTu
   // frames lost on the wire, not failures of the device.
   socket.on("error", (error) => netifLog().debug(`udp tunnel: ${error.message}`));
   socket.unref();
-  const device = new UdpTunnelDevice(socket, family, options.mac ?? Macaddr.makeLocal(unixRandom.generate(6)), mtu);
+  const device = new UdpTunnelDevice(socket, family, mac, mtu);
   netifLog().info(
     `plugging into ${device.id} (peer ${remoteAddress}:${options.remotePort}) with mac ${device.mac().toString()}`,
   );
