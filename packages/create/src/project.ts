@@ -94,6 +94,40 @@ const TSCONFIG = {
 
 const GITIGNORE = "node_modules/\n# Written by mirage configure and mirage build.\nmirage/\ndist/\n";
 
+// The other targets, as the root README and getting-started show them: configure prints the npm command adding
+// the target's platform package, which package.json (made for unix) lacks.
+function otherTargets(name: string, template: Template, run: ScriptRunner): string[] {
+  const build = run("build").padEnd(38);
+  return [
+    "## In a web page (`-t browser`)",
+    "",
+    "```sh",
+    "npx mirage configure -t browser        # then run the install command it prints (@mirage-ts/mirage-browser)",
+    `${build} # dist/index.html and one bundle`,
+    "python3 -m http.server -d dist 8080    # then open http://127.0.0.1:8080/?l=debug",
+    "```",
+    "",
+    "The page's query string is the command line: `?l=debug` is `-l debug`, `?help` shows the options, and a",
+    'bad argument ends the page with status 64 (marked as `<html data-mirage-exit="64">`).',
+    ...(template.notes?.browser === undefined ? [] : ["", template.notes.browser(name)]),
+    "",
+    "## In a simulation (`-t sim`)",
+    "",
+    "```sh",
+    "npx mirage configure -t sim            # then run the install command it prints (@mirage-ts/mirage-sim)",
+    `${build} # dist/${name}.mjs`,
+    `MIRAGE_SIM_SEED=3 node dist/${name}.mjs`,
+    "```",
+    "",
+    "The unikernel runs on a virtual clock that jumps to the next event (a sleep of an hour takes no time), and",
+    "every random draw comes from `MIRAGE_SIM_SEED` (default 1): the same seed gives the same output.",
+    ...(template.notes?.sim === undefined ? [] : ["", template.notes.sim(name)]),
+    "",
+    `\`${run("configure")}\` configures for unix again.`,
+    "",
+  ];
+}
+
 function readme({ name, template, packageManager: pm }: ProjectOptions): string {
   const run: ScriptRunner = (script, args) => runScript(pm, script, args);
   const commands = [
@@ -109,6 +143,7 @@ function readme({ name, template, packageManager: pm }: ProjectOptions): string 
     `A mirage-ts unikernel, started from the \`${template.name}\` template of \`@mirage-ts/create\`.`,
     "",
     template.readme(name, run),
+    ...otherTargets(name, template, run),
     "## Commands",
     "",
     "```sh",

@@ -199,6 +199,29 @@ describe("runCreate", () => {
     expect(await runCreate(["w", "-t", "network"], s.host)).toBe(0);
     expect(readFileSync(join(cwd, "w", "README.md"), "utf8")).toContain("pnpm run configure --net=socket\n");
   });
+
+  it("shows in the README how to run the unikernel in a page and in a simulation, with its seed", async () => {
+    const s = session();
+    expect(await runCreate(["greeter", "-t", "hello"], s.host)).toBe(0);
+    const hello = readFileSync(join(cwd, "greeter", "README.md"), "utf8");
+    expect(hello).toContain("## In a web page (`-t browser`)\n");
+    expect(hello).toContain("npx mirage configure -t browser");
+    expect(hello).toContain("python3 -m http.server -d dist 8080    # then open http://127.0.0.1:8080/?l=debug\n");
+    expect(hello).toContain("`?help` shows the options");
+    expect(hello).toContain("## In a simulation (`-t sim`)\n");
+    expect(hello).toContain("npx mirage configure -t sim");
+    expect(hello).toContain("MIRAGE_SIM_SEED=3 node dist/greeter.mjs\n");
+    expect(hello).toContain("the same seed gives the same output");
+    expect(hello).not.toContain("mirage-switch");
+    expect(hello).toContain("`npm run configure` configures for unix again.");
+    // The network template: the switch for the page, and the simulated world for its clients.
+    expect(await runCreate(["web", "-t", "network"], s.host)).toBe(0);
+    const web = readFileSync(join(cwd, "web", "README.md"), "utf8");
+    expect(web).toContain("npx mirage-switch --listen 127.0.0.1:8090 --bridge tap:tap0\n");
+    expect(web).toContain("`ws://127.0.0.1:8090` unless told otherwise (`?interface=ws://HOST:PORT`)");
+    expect(web).toContain("`dist/web.app.mjs`");
+    expect(web).toContain("`SimWorld` and `runBundle`");
+  });
 });
 
 describe("helpers", () => {

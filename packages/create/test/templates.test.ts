@@ -1,12 +1,12 @@
 // Each template as a user gets it: written by runCreate into a project that links the workspace
 // packages (as an install would), configured and built with the built `mirage`, and run: hello logs,
 // kv reads its data, network answers HTTP on its port.
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freeTcpPort, startService } from "@mirage-ts/test-support";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildsMs } from "../../mirage-cli/test/support/limits.js";
-import { mirage, node, project } from "../../mirage-cli/test/support/project.js";
+import { mirage, node, project, run } from "../../mirage-cli/test/support/project.js";
 import { type TemplateName, runCreate } from "../src/index.js";
 
 const dirs: string[] = [];
@@ -14,7 +14,10 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A project of `template` named `name`, configured with `configure` and built; returns its directory. */
+/**
+ * A project of `template` named `name`, configured with `configure` (for unix unless it names a target) and
+ * built; returns its directory.
+ */
 async function built(template: TemplateName, name: string, configure: readonly string[] = []): Promise<string> {
   const parent = await project({});
   dirs.push(parent);
@@ -29,7 +32,8 @@ async function built(template: TemplateName, name: string, configure: readonly s
   expect(await runCreate([name, "-t", template], { ...host, ask: async () => "" }), err.join("")).toBe(0);
   // The project's own node_modules would come from `npm install`; here the parent's links serve.
   const dir = join(parent, name);
-  const configured = await mirage(dir, ["configure", "-t", "unix", ...configure]);
+  const target = configure.includes("-t") ? [] : ["-t", "unix"];
+  const configured = await mirage(dir, ["configure", ...target, ...configure]);
   expect(configured.code, configured.stderr).toBe(0);
   const build = await mirage(dir, ["build", "-q"]);
   expect(build.code, build.stderr + build.stdout).toBe(0);
@@ -50,6 +54,25 @@ describe("the templates configure, build and run", () => {
     const ran = await node(dir, ["dist/store.mjs"]);
     expect(ran.code, ran.stderr).toBe(0);
     expect(ran.stdout + ran.stderr).toContain("[INFO] [store] Hello from a read-only key-value store!");
+  });
+
+  it("hello builds for a page as its README says: dist/index.html and one bundle", {
+    timeout: buildsMs(1),
+  }, async () => {
+    const dir = await built("hello", "page", ["-t", "browser"]);
+    expect(existsSync(join(dir, "dist", "index.html"))).toBe(true);
+  });
+
+  it("network builds for the simulation and, alone, ends the same way for its seed", {
+    timeout: buildsMs(1),
+  }, async () => {
+    const dir = await built("network", "simweb", ["-t", "sim", "--no-dhcp"]);
+    const seeded = () => run(process.execPath, ["dist/simweb.mjs"], { cwd: dir, env: { MIRAGE_SIM_SEED: "3" } });
+    const first = await seeded();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain("[simweb] serving HTTP on port 8080");
+    expect(first.stderr).toMatch(/simulation ended at \d+ ms \(seed 3\): nothing left to happen/u);
+    expect((await seeded()).stderr).toBe(first.stderr);
   });
 
   it("network answers HTTP on --port over the host's sockets", { timeout: buildsMs(1) }, async () => {

@@ -7,7 +7,7 @@ import { StartupError, createDefaultReporter, setReporter } from "@mirage-ts/mir
 import { ok } from "@mirage-ts/mirage-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
-import { connectWebSocketNetif } from "../src/index.js";
+import { Main, connectWebSocketNetif } from "../src/index.js";
 
 let server: WebSocketServer;
 let url: string;
@@ -77,6 +77,28 @@ describe("connectWebSocketNetif", () => {
     await expect(connectWebSocketNetif("ws://127.0.0.1:1")).rejects.toThrow(
       /^cannot connect to the frame switch at ws:\/\/127\.0\.0\.1:1\/: is mirage-switch listening there\?$/u,
     );
+  });
+
+  it("ends the page with 64 on a bad ?interface= (an argument error), with 255 when the switch does not answer", async () => {
+    const ending = (spec: string) =>
+      new Promise<{ code: number; errors: string }>((resolve) => {
+        const errors: string[] = [];
+        Main.run(connectWebSocketNetif(spec), {
+          hooks: { runEnterIterHooks() {}, runLeaveIterHooks() {}, runExitHooks: async () => {} },
+          writeError: (text) => void errors.push(text),
+          onExit: (code) => resolve({ code, errors: errors.join("") }),
+        });
+      });
+    const bad = await ending("tap0");
+    expect(bad.code).toBe(64);
+    expect(bad.errors).toMatch(/^Fatal error: invalid interface "tap0": the browser target's interface is the URL/u);
+    expect(bad.errors).not.toContain("    at ");
+    const silent = await ending("ws://127.0.0.1:1");
+    expect(silent).toEqual({
+      code: 255,
+      errors:
+        "Fatal error: cannot connect to the frame switch at ws://127.0.0.1:1/: is mirage-switch listening there?\n",
+    });
   });
 
   it("names the page's origin and --allow-origin when a page cannot connect (the switch may refuse it)", async () => {

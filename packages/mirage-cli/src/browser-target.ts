@@ -26,6 +26,9 @@ export const browser: Target = {
   prelude: () => "",
   run: (importValue, start) => `${importValue(BROWSER, "Main")}.run(${start});`,
   argv: call("queryArgv"),
+  argumentSyntax: "query-string",
+  // Where mirage-switch listens unless told otherwise: a page finds a switch started with no options.
+  networkInterface: { default: "ws://127.0.0.1:8090" },
   output: call("browserOutput"),
   logSink: (importValue) => `(line: string): void => ${call("browserOutput")(importValue)}.err(\`\${line}\\n\`)`,
   exitStatuses: value("browserExitStatuses"),

@@ -45,9 +45,10 @@ export function runtimeArgsJob(commandLine: Impl<"argv">): Impl<Job> {
     connect: ({ info, importValue, args: [line = ""] }) => {
       const t = targetOf(info);
       const statuses = t.exitStatuses === undefined ? "" : `, exitStatuses: ${t.exitStatuses(importValue)}`;
+      const syntax = t.argumentSyntax === undefined ? "" : `, argumentSyntax: ${JSON.stringify(t.argumentSyntax)}`;
       return (
         `${importValue(RUNTIME, "withArgv")}(${JSON.stringify(info.name)}, ` +
-        `${line}, ${t.output(importValue)}, { version: ${versionExpression}${statuses} })`
+        `${line}, ${t.output(importValue)}, { version: ${versionExpression}${statuses}${syntax} })`
       );
     },
   });

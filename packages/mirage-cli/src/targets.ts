@@ -47,7 +47,10 @@ export interface PlatformDevices {
   readonly directKvRw: (importValue: ImportValue, dir: string) => string;
   /** An empty in-memory read-write key-value store. */
   readonly kvRwMem: (importValue: ImportValue) => string;
-  /** A network interface; `spec` is an expression of the `--interface` value. */
+  /**
+   * A network interface; `spec` is an expression of the `--interface` value (empty on a target whose
+   * {@link Target.networkInterface} is `false`).
+   */
   readonly netif: (importValue: ImportValue, spec: string) => string;
   /**
    * The host's socket stack; `ipv4` is an expression of the `--ipv4` prefix to bind, `more` further
@@ -85,6 +88,18 @@ export interface Target {
    * codes the platform can return. The runtime's own list when absent.
    */
   readonly exitStatuses?: ((importValue: ImportValue) => string) | undefined;
+  /**
+   * How the user passes the run-time arguments, which the report of a bad one speaks of (mirage-runtime's
+   * `ArgumentSyntax`): a command line when absent; a page's query string on the browser target (`Try '?help'`).
+   */
+  readonly argumentSyntax?: "command-line" | "query-string";
+  /**
+   * The `--interface` of a network device here. Absent: the one `netif(name)` registers, whose default is
+   * `name` (`tap0` for `defaultNetwork`); `{ default }`: the same, with what `defaultNetwork` uses on this
+   * target instead of `tap0`; `false`: the target decides (the simulation's one host), so no
+   * `--interface` is registered and `--help` lists none.
+   */
+  readonly networkInterface?: { readonly default: string } | false;
   /** The platform devices it implements. */
   readonly devices: Partial<PlatformDevices>;
   /** The ambient type packages the generated entry is type-checked with (`types`). */
@@ -204,6 +219,8 @@ const sim: Target = {
   // Node's web globals (TextEncoder, URL…): the unix target has them from Node's types, which
   // mirage-unix brings; the neutral mirage-sim brings none.
   libs: ["dom"],
+  // The unikernel's network is its simulated host's port on the world's switch: nothing to choose.
+  networkInterface: false,
   devices: {
     console: simCall("connectSimConsole"),
     sleep: simCall("simSleep"),
@@ -211,7 +228,7 @@ const sim: Target = {
     pclock: simCall("simPClock"),
     random: simCall("simRandom"),
     timers: simCall("simClock"),
-    netif: (importValue, spec) => `${importValue(SIM, "simNetif")}(${spec})`,
+    netif: (importValue) => `${importValue(SIM, "simNetif")}()`,
     blockOfFile: (importValue, path) => `${importValue(SIM, "simBlock")}(${path})`,
     ramdisk: (importValue, name) => `${importValue(SIM, "simBlock")}(${name})`,
     directKvRw: (importValue, dir) => `${importValue(SIM, "simKvRw")}(${dir})`,

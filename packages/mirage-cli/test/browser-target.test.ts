@@ -98,6 +98,9 @@ describeRequiring(chromiumMissing, "the browser target in headless Chromium", { 
       const bad = await inPage(dir, "?no-such-option");
       expect(bad.code).toBe(64);
       expect(bad.stderr).toContain("no-such-option");
+      // In the page's terms: its arguments are the query string, the help is ?help.
+      expect(bad.stderr).toContain("Try '?help' for more information.");
+      expect(bad.stderr).not.toContain("--help");
     });
   });
 

@@ -213,7 +213,7 @@ describe("the target table", () => {
     };
     expect(sim?.devices.sleep?.(importValue)).toBe("simSleep()");
     expect(sim?.devices.timers?.(importValue)).toBe("simClock()");
-    expect(sim?.devices.netif?.(importValue, "_interface")).toBe("simNetif(_interface)");
+    expect(sim?.devices.netif?.(importValue, "")).toBe("simNetif()");
     expect(sim?.devices.blockOfFile?.(importValue, '"disk.img"')).toBe('simBlock("disk.img")');
     expect(sim?.devices.ramdisk?.(importValue, '"r"')).toBe('simBlock("r")');
     expect(sim?.devices.kvRwMem?.(importValue)).toBe("simKvRw()");
@@ -301,6 +301,20 @@ describe("network devices", () => {
     const grouped = mainFile(configure(app1(network, netif("udp:4000,127.0.0.1:5000", { group: "lan" }))));
     expect(grouped).toContain(
       'const lan_interface__key = registerArg(interfaceArg("udp:4000,127.0.0.1:5000", { group: "lan" }));',
+    );
+  });
+
+  it("registers no --interface on sim (its host's port) and the switch's address as the default in a page", () => {
+    for (const device of [defaultNetwork, netif("eth0", { group: "lan" })]) {
+      const sim = mainFile(configure(app1(network, device), [[target, "sim"]]));
+      expect(sim).not.toContain("interfaceArg");
+      expect(sim).toMatch(/ = lazy\(\(\) => simNetif\(\)\);/u);
+    }
+    const page = mainFile(configure(app1(network, defaultNetwork), [[target, "browser"]]));
+    expect(page).toContain('const interface__key = registerArg(interfaceArg("ws://127.0.0.1:8090"));');
+    expect(page).toContain("connectWebSocketNetif(_interface)");
+    expect(mainFile(configure(app1(network, netif("ws://10.0.0.1:9000")), [[target, "browser"]]))).toContain(
+      'interfaceArg("ws://10.0.0.1:9000")',
     );
   });
 

@@ -2,7 +2,8 @@
 // hello's four lines, a second apart, are stamped 00:00:00 to 00:00:03 of the simulation's first day
 // (virtual time, not the host's); timeout1 gives the same line for the same MIRAGE_SIM_SEED and both
 // of its outcomes over a few seeds; the socket stack, which the target lacks, is refused at configure time.
-// tcp-echo, built for sim from its own config.ts, runs on a host of a test's SimWorld: a simulated
+// tcp-echo, built for sim from its own config.ts (its --help lists no --interface: the simulation has no
+// tap), runs on a host of a test's SimWorld: a simulated
 // client echoes through a lossy link, the host crashes and restarts, and the new boot echoes again;
 // static-website's bundle (checked with the DOM library for TextEncoder) serves its site.
 
@@ -13,7 +14,7 @@ import { SimWorld, expectLog, expectPcap, httpGet, tcpExchange } from "@mirage-t
 import { Ipv4Addr, ppTcpError } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import { buildsMs } from "./support/limits.js";
-import { exampleCopy, files, mirage, removeProject, run } from "./support/project.js";
+import { exampleCopy, files, mirage, node, removeProject, run } from "./support/project.js";
 
 /** Configures and builds a copy of `name` for the sim target, then runs `check` in it. */
 async function withSimExample(
@@ -71,6 +72,13 @@ describe.concurrent("the sim target", { timeout: buildsMs(1) }, () => {
     withSimExample(
       "tcp-echo",
       async (dir) => {
+        // Its help lists the network keys the simulation reads: no --interface (and no tap0 default),
+        // the unikernel being on its simulated host's port.
+        const help = await node(dir, ["dist/tcp-echo.mjs", "--help=plain"]);
+        expect(help.code, help.stderr).toBe(63);
+        expect(help.stdout).toContain("--ipv4=PREFIX");
+        expect(help.stdout).not.toContain("--interface");
+        expect(help.stdout).not.toContain("tap0");
         const app = pathToFileURL(join(dir, "dist", "tcp-echo.app.mjs")).href;
         const data = new Uint8Array(200_000).map((_, i) => (i * 13) & 0xff);
         const run = async (seed: number) => {

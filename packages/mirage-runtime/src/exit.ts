@@ -79,14 +79,28 @@ export class ExitRequest extends Error {
  * A failure at start that the operator caused and can fix without reading code (a missing or bad
  * certificate, a directory that is not there, two listeners given one port): its message names the
  * problem and the fix, so the platform prints `Fatal error: ` and the message alone, without a stack,
- * and ends the unikernel with 255 as for any uncaught error.
+ * and ends the unikernel with its {@link StartupError.exitCode}, else 255 as for any uncaught error.
  *
  * @beta
  */
 export class StartupError extends Error {
-  /** Builds the error; `cause` (kept for debugging) is not printed. */
-  constructor(message: string, options?: { readonly cause?: unknown }) {
-    super(message, options);
+  /** The exit status the platform ends with; `undefined`: the platform's for an uncaught error (255). */
+  readonly exitCode: number | undefined;
+
+  /**
+   * Builds the error; `cause` (kept for debugging) is not printed. `exitCode` is the exit status when it
+   * is not the platform's for an uncaught error (255): a value the user gave that a device refuses only
+   * when it starts (a network interface it cannot use) is a bad argument, {@link argumentError} (64), as
+   * it would be had the command line's parser refused it.
+   *
+   * @throws RangeError if `exitCode` is not an integer from 1 to 255.
+   */
+  constructor(message: string, options: { readonly cause?: unknown; readonly exitCode?: number } = {}) {
+    super(message, "cause" in options ? { cause: options.cause } : undefined);
+    const code = options.exitCode;
+    if (code !== undefined && !(Number.isInteger(code) && code >= 1 && code <= 255))
+      throw new RangeError(`StartupError: exitCode must be an integer from 1 to 255, got ${String(code)}`);
     this.name = "StartupError";
+    this.exitCode = code;
   }
 }

@@ -115,4 +115,5 @@ export {
   calledTooLate,
   RuntimeArgs,
   type WithArgvOptions,
+  type ArgumentSyntax,
 } from "./runtime-args.js";

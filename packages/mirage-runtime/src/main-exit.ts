@@ -85,7 +85,8 @@ export class MainExit {
   /**
    * Ends the run on `error`: an {@link ExitRequest} exits with its code; anything else is reported as
    * `Fatal error: …` (even while exiting: an exit hook's background failure must not vanish) and
-   * exits with `code`. A {@link StartupError} is reported by its message alone, on every platform.
+   * exits with `code`. A {@link StartupError} is reported by its message alone, on every platform, and
+   * exits with its own `exitCode` when it has one (64 for a bad argument a device refused at start).
    */
   fail(error: unknown, code: number): void {
     if (error instanceof ExitRequest) {
@@ -100,6 +101,6 @@ export class MainExit {
           ? host.describe(error)
           : host.describeFatal(error);
     host.writeError(`Fatal error: ${described}\n`);
-    this.exit(code);
+    this.exit(error instanceof StartupError ? (error.exitCode ?? code) : code);
   }
 }

@@ -39,6 +39,14 @@ export const calledTooLate =
 (e.g. in a top-level binding).";
 
 /**
+ * How a unikernel's user passes its arguments, which the report of a bad one speaks of: a command line,
+ * or a page's query string (`?hello=Hi` for `--hello=Hi`).
+ *
+ * @public
+ */
+export type ArgumentSyntax = "command-line" | "query-string";
+
+/**
  * Options of {@link RuntimeArgs.withArgv}.
  *
  * @public
@@ -53,6 +61,12 @@ export interface WithArgvOptions {
   readonly exitStatuses?: readonly ExitStatus[] | undefined;
   /** Reads an environment variable, for arguments whose `info.env` is set; none are read by default. */
   readonly env?: (variable: string) => string | undefined;
+  /**
+   * How the user passes the arguments, for the report of a bad one: `command-line` (the default:
+   * `Try 'hello --help'`, and how to quote a space), or `query-string`, a page's URL whose query is the
+   * command line (mirage-browser's `queryArgv`): `Try '?help'`, and a space written `%20`.
+   */
+  readonly argumentSyntax?: ArgumentSyntax | undefined;
 }
 
 interface Slot {
@@ -148,7 +162,14 @@ export class RuntimeArgs {
         output.out(`${options.version ?? "unknown"}\n`);
         throw new ExitRequest(helpVersion);
       case "error":
-        output.err(parseErrorReport(program, outcome.message, quotingHintOption(args, argv, outcome.stray)));
+        output.err(
+          parseErrorReport(
+            program,
+            outcome.message,
+            quotingHintOption(args, argv, outcome.stray),
+            options.argumentSyntax,
+          ),
+        );
         throw new ExitRequest(argumentError);
       case "values":
         args.forEach((arg, i) => {

@@ -72,6 +72,19 @@ describe("MainExit: the end of a platform's main loop", () => {
     expect(startup.log).toEqual(["Fatal error: tls/server.key: missing\n", "done 255"]);
   });
 
+  it("ends with a StartupError's own exit code: 64 for an argument a device refused at start", async () => {
+    const bad = platform();
+    const error = new StartupError("invalid interface", { exitCode: 64 });
+    new MainExit({ runExitHooks: async () => {} }, bad.host).fail(error, 255);
+    bad.queued.shift()?.();
+    expect(await bad.done).toBe(64);
+    expect(bad.log).toEqual(["Fatal error: invalid interface\n", "done 64"]);
+    expect(() => new StartupError("x", { exitCode: 0 })).toThrow(
+      "StartupError: exitCode must be an integer from 1 to 255, got 0",
+    );
+    expect(new StartupError("x", { cause: 1 }).cause).toBe(1);
+  });
+
   it("checks exit codes", () => {
     expect(checkExitCode(255)).toBe(255);
     expect(() => checkExitCode(256)).toThrow("exit code must be an integer from 0 to 255, got 256");

@@ -155,6 +155,19 @@ describe("withArgv: errors exit 64 with the problem, the usage and the hint", ()
     expect(runArgv(registry().args, ["-v", "2"]).stderr).toContain(hintAbout("--hello"));
   });
 
+  it("speaks of the page's query string and ?help when the arguments come from a page", () => {
+    const r = registry();
+    const run = runArgv(r.args, ["--count=x"], { argumentSyntax: "query-string" }, "hello");
+    expect(run.exit).toBe(64);
+    expect(run.stderr).toBe(
+      "hello: option '--count': invalid value 'x', expected an integer\n" +
+        "Usage: the page's query string, ?OPTION=VALUE&OPTION… (?hello=VALUE is --hello=VALUE)\n" +
+        "Try '?help' for more information.\n" +
+        "Hint: To pass a space, write it %20: ?hello=Hello,%20world!\n",
+    );
+    expect(run.stderr).not.toContain("--help");
+  });
+
   it("reports a missing required option", () => {
     const args = new RuntimeArgs();
     args.registerArg(required(stringConv, info(["r", "required"])));

@@ -34,6 +34,7 @@ export {
   vitestReplay,
 } from "./seed-sweep.js";
 export { settle } from "./settle.js";
+export { SimSetupError } from "./setup-error.js";
 export { type PcapPacket, type TcpFlags, pcapPackets } from "./check/pcap-packets.js";
 export {
   type LogExpectation,

@@ -8,6 +8,7 @@
  */
 
 import { type Result, err, ok } from "@mirage-ts/mirage-types";
+import { SimSetupError } from "./setup-error.js";
 
 /**
  * What one seed's run reports.
@@ -77,6 +78,7 @@ const clock = (): number => host.performance?.now() ?? Date.now();
 /**
  * Runs every seed; stops at the first failure with a {@link SeedFailure}.
  *
+ * @throws SimSetupError as the run threw it: a mistake in the test's setup is no seed's failure.
  * @beta
  */
 export async function sweepSeeds(options: SeedSweepOptions): Promise<SeedSweepResult> {
@@ -87,6 +89,7 @@ export async function sweepSeeds(options: SeedSweepOptions): Promise<SeedSweepRe
     try {
       simulatedMs += (await options.run(seed)).simulatedMs;
     } catch (error) {
+      if (error instanceof SimSetupError) throw error;
       throw new SeedFailure(seed, options.replay(seed), error);
     }
   }

@@ -14,7 +14,7 @@
  * @packageDocumentation
  */
 
-import { ExitRequest, type Output, exitStatuses } from "@mirage-ts/mirage-runtime";
+import { ExitRequest, type Output, StartupError, exitStatuses } from "@mirage-ts/mirage-runtime";
 import type { Block, Console, KvRw, MClock, Network, PClock, Random, Sleep } from "@mirage-ts/mirage-types";
 import { type Clock, SeededRandom } from "@mirage-ts/tcpip";
 import { type HostedBoot, type HostedDevices, takeHostedBoot } from "./hosted.js";
@@ -130,7 +130,7 @@ export function connectSimConsole(): Promise<Console> {
   return Promise.resolve(hosted?.host.console ?? new SimConsole(simulation().print));
 }
 
-/** The simulated host's network device (the `--interface` name is not used). @beta */
+/** The simulated host's network device (the sim target registers no `--interface`: there is one host). @beta */
 export async function simNetif(_spec?: string): Promise<Network> {
   return (await simHost()).netif;
 }
@@ -179,7 +179,8 @@ export const simExitStatuses: typeof exitStatuses = Object.freeze([
 /**
  * Drives the simulation until `work` settles and returns the exit status: 0 when it resolves or when
  * nothing is left to happen (a server with no peers), an `ExitRequest`'s code, 1 on the time limit,
- * 255 when it rejects (the error is written with `err`).
+ * 255 when it rejects (the error is written with `err`; a `StartupError` by its message, with its own
+ * exit code if it has one).
  *
  * @beta
  */
@@ -222,7 +223,9 @@ export async function runSimulation(work: Promise<unknown>, err: (text: string) 
   }
   if (!failed) return 0;
   if (failure instanceof ExitRequest) return failure.code;
-  const shown = failure instanceof Error ? failure.stack : String(failure);
+  // A StartupError's message names the problem and its fix: no stack, and its own status (64 for an argument).
+  const startup = failure instanceof StartupError ? failure : undefined;
+  const shown = failure instanceof Error ? (startup?.message ?? failure.stack) : String(failure);
   err(`unikernel failed at ${world.now} ms (seed ${world.seed}): ${shown}\n`);
-  return 255;
+  return startup?.exitCode ?? 255;
 }

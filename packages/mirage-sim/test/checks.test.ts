@@ -8,6 +8,9 @@ import { Ipv4Addr } from "@mirage-ts/mirage-types";
 import { describe, expect, it } from "vitest";
 import {
   type FaultSchedule,
+  ScheduleFailure,
+  SeedFailure,
+  SimSetupError,
   SimWorld,
   applySchedule,
   expectLog,
@@ -16,6 +19,7 @@ import {
   parseSchedule,
   pcapPackets,
   shrinkSchedule,
+  sweepSchedules,
 } from "../src/index.js";
 
 describe("fault schedules", () => {
@@ -38,6 +42,59 @@ describe("fault schedules", () => {
       "23 restart b (boot 1)",
     ]);
     expect(b.boots).toBe(2);
+  });
+
+  it("refuses a schedule naming a host the world lacks before the run, naming it and the hosts there are", async () => {
+    const world = new SimWorld({ seed: 4 });
+    await world.host("client", { ipv4: "10.0.0.2/24" });
+    await world.host("server", { ipv4: "10.0.0.1/24" });
+    const typo: FaultSchedule = [
+      { atMs: 10, fault: { kind: "crash", host: "server" } },
+      { atMs: 20, fault: { kind: "partition", a: "client", b: "srv", forMs: 5 } },
+    ];
+    expect(() => applySchedule(world, typo)).toThrow(SimSetupError);
+    expect(() => applySchedule(world, typo)).toThrow(
+      'fault schedule entry 1 (partition at 20 ms): no simulated host "srv"; the world\'s hosts are client, server ' +
+        "(make every host before applySchedule)",
+    );
+    expect(() => applySchedule(new SimWorld({ seed: 1 }), typo)).toThrow(
+      /no simulated host "server"; the world has no host yet/,
+    );
+    expect(() =>
+      applySchedule(world, [{ atMs: 1, fault: { kind: "crash", host: "server", restartAfterMs: -1 } }]),
+    ).toThrow("fault schedule entry 0 (crash at 1 ms): restartAfterMs must be a number >= 0, got -1");
+    // Nothing was scheduled: the valid crash before the typo never happens.
+    await world.run(30);
+    expect(world.logs.filter((l) => l.source === "sim")).toEqual([]);
+    await world.run(1);
+    expect(() => applySchedule(world, [{ atMs: 5, fault: { kind: "heal" } }])).toThrow(
+      "fault schedule entry 0 (heal at 5 ms): the world is already at 31 ms",
+    );
+  });
+
+  it("lets a sweep fail on the setup error itself, not as a found bug with a seed to replay", async () => {
+    const seeds: number[] = [];
+    const failure = await sweepSchedules({
+      seeds: [1, 2, 3],
+      draw: () => [{ atMs: 10, fault: { kind: "crash", host: "db" } }],
+      run: async (seed, schedule) => {
+        seeds.push(seed);
+        const world = new SimWorld({ seed });
+        await world.host("server", { ipv4: "10.0.0.1/24" });
+        applySchedule(world, schedule);
+        await world.run(20);
+        return { simulatedMs: world.now };
+      },
+      replay: (seed) => `SIM_SEED=${seed}`,
+    }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SimSetupError);
+    expect(failure).not.toBeInstanceOf(SeedFailure);
+    expect(failure).not.toBeInstanceOf(ScheduleFailure);
+    expect(String(failure)).toBe(
+      'SimSetupError: fault schedule entry 0 (crash at 10 ms): no simulated host "db"; the world\'s hosts are server ' +
+        "(make every host before applySchedule)",
+    );
+    expect(seeds).toEqual([1]);
   });
 
   it("refuses text that is not a schedule, naming the entry and field", () => {

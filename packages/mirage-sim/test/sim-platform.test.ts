@@ -4,7 +4,7 @@
  * status `runSimulation` gives for each way a unikernel's work can end.
  */
 
-import { ExitRequest } from "@mirage-ts/mirage-runtime";
+import { ExitRequest, StartupError } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
 import { connectSimConsole, runSimulation, simRandom, simSleep, startSimulation } from "../src/index.js";
 
@@ -25,6 +25,10 @@ describe("the sim target's platform", () => {
     expect(errors.pop()).toMatch(/not done after 86400000 ms of virtual time/);
     expect(await runSimulation(Promise.reject(new Error("boom")), err)).toBe(255);
     expect(errors.pop()).toMatch(/^unikernel failed at \d+ ms \(seed 9\): Error: boom/);
+    // A start-up error: its message alone, and its own status (64 for a refused argument).
+    expect(await runSimulation(Promise.reject(new StartupError("bad --x", { exitCode: 64 })), err)).toBe(64);
+    expect(errors.pop()).toMatch(/^unikernel failed at \d+ ms \(seed 9\): bad --x\n$/);
+    expect(await runSimulation(Promise.reject(new StartupError("no file")), err)).toBe(255);
     await (await connectSimConsole()).log("on the console");
     expect(printed).toEqual(["on the console"]);
     expect(simRandom()).toBe(simRandom());

@@ -110,5 +110,5 @@ export { Ipv4Addr } from "./ipv4.js";
 export { Ipv4Prefix } from "./ipv4-prefix.js";
 export { Ipv6Addr, type Ipv6Words } from "./ipv6.js";
 export { Ipv6Prefix } from "./ipv6-prefix.js";
-export { Ipaddr, Prefix } from "./ipaddr.js";
+export { Ipaddr, Prefix, checkIpaddr } from "./ipaddr.js";
 export { Key } from "./kv-key.js";

@@ -63,6 +63,34 @@ export const Ipaddr = {
   },
 } as const;
 
+// What `value` is, for the error of checkIpaddr.
+function described(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (value === null || typeof value !== "object") return String(value);
+  return `an object whose version is ${String((value as { version?: unknown }).version)}, not 4 or 6`;
+}
+
+/**
+ * Checks that `value`, given as `where` (`"createConnection: dst"`), is an address of either family. A
+ * JavaScript caller can pass what TypeScript refuses, such as the text `"10.0.0.1"`, which a stack
+ * dispatching on `version` would otherwise answer with `undefined` rather than an error. The check is
+ * structural (a `version` of 4 or 6), so an address from another copy of this package passes.
+ *
+ * @throws TypeError naming `where` and the value and, for text, the call that makes an address of it
+ * (`Ipv4Addr.parse("10.0.0.1")`).
+ * @public
+ */
+export function checkIpaddr(value: unknown, where: string): void {
+  const version = typeof value === "object" && value !== null ? (value as { version?: unknown }).version : undefined;
+  if (version === 4 || version === 6) return;
+  let fix = "";
+  if (typeof value === "string") {
+    const parser = value.includes(":") ? "Ipv6Addr" : value.includes(".") ? "Ipv4Addr" : "Ipaddr";
+    fix = `: pass ${parser}.parse(${JSON.stringify(value)}) (from @mirage-ts/mirage-types)`;
+  }
+  throw new TypeError(`${where} must be an Ipv4Addr or an Ipv6Addr, got ${described(value)}${fix}`);
+}
+
 /**
  * An IPv4 or an IPv6 prefix; `version` tells which.
  *

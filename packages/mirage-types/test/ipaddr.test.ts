@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Ipaddr, Prefix } from "../src/ipaddr.js";
+import { Ipaddr, Prefix, checkIpaddr } from "../src/ipaddr.js";
 import { Ipv4Addr } from "../src/ipv4.js";
 import { Ipv4Prefix } from "../src/ipv4-prefix.js";
 import { Ipv6Addr } from "../src/ipv6.js";
@@ -13,6 +13,23 @@ const prefix: fc.Arbitrary<Prefix> = fc.oneof(
   fc.tuple(ipv4, fc.integer({ min: 0, max: 32 })).map(([a, bits]) => Ipv4Prefix.make(a, bits)),
   fc.tuple(ipv6, fc.integer({ min: 0, max: 128 })).map(([a, bits]) => Ipv6Prefix.make(a, bits)),
 );
+
+describe("checkIpaddr", () => {
+  it("passes addresses of either family and names the parse call for text", () => {
+    expect(() => checkIpaddr(Ipv4Addr.parse("10.0.0.1"), "f: dst")).not.toThrow();
+    expect(() => checkIpaddr(Ipv6Addr.parse("fd00::1"), "f: dst")).not.toThrow();
+    expect(() => checkIpaddr("10.0.0.1", "createConnection: dst")).toThrow(
+      new TypeError(
+        'createConnection: dst must be an Ipv4Addr or an Ipv6Addr, got the string "10.0.0.1": ' +
+          'pass Ipv4Addr.parse("10.0.0.1") (from @mirage-ts/mirage-types)',
+      ),
+    );
+    expect(() => checkIpaddr("fd00::1", "w")).toThrow('pass Ipv6Addr.parse("fd00::1")');
+    expect(() => checkIpaddr("localhost", "w")).toThrow('pass Ipaddr.parse("localhost")');
+    expect(() => checkIpaddr(undefined, "w")).toThrow("w must be an Ipv4Addr or an Ipv6Addr, got undefined");
+    expect(() => checkIpaddr({ version: 5 }, "w")).toThrow("got an object whose version is 5, not 4 or 6");
+  });
+});
 
 describe("Ipaddr", () => {
   it("parses either family and round-trips through text", () => {

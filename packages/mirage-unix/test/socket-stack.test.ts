@@ -288,6 +288,15 @@ describe("connectSocketStack: TCP", () => {
     );
     await v4only.disconnect();
     await expect(connectSocketStack({ ipv4Only: true, ipv6Only: true })).rejects.toThrow(RangeError);
+    // An address given as text from JavaScript: a TypeError naming the parse call, for TCP and UDP alike.
+    const text = "127.0.0.1" as unknown as Ipaddr;
+    const fix = 'got the string "127.0.0.1": pass Ipv4Addr.parse("127.0.0.1") (from @mirage-ts/mirage-types)';
+    expect(() => stack.tcp().createConnection(text, port)).toThrow(
+      new TypeError(`createConnection: dst must be an Ipv4Addr or an Ipv6Addr, ${fix}`),
+    );
+    await expect(stack.udp().write(text, port, new Uint8Array(1))).rejects.toThrow(
+      new TypeError(`write: dst must be an Ipv4Addr or an Ipv6Addr, ${fix}`),
+    );
   });
 
   it("reports a port that cannot be bound", async () => {

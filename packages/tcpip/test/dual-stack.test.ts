@@ -125,6 +125,19 @@ describe("DirectStack over IPv4 and IPv6", () => {
     await opened.value.close();
   });
 
+  it("refuses an address given as text (from JavaScript) with a TypeError naming the parse call", async () => {
+    const { a } = await dualPair();
+    const text = "10.0.0.2" as unknown as Ipaddr;
+    const fix = 'got the string "10.0.0.2": pass Ipv4Addr.parse("10.0.0.2") (from @mirage-ts/mirage-types)';
+    expect(() => a.tcp().createConnection(text, 80)).toThrow(
+      new TypeError(`createConnection: dst must be an Ipv4Addr or an Ipv6Addr, ${fix}`),
+    );
+    expect(() => a.udp().write(text, 9, new Uint8Array(1))).toThrow(
+      new TypeError(`write: dst must be an Ipv4Addr or an Ipv6Addr, ${fix}`),
+    );
+    expect(a.stats().tcp.activeOpens).toBe(0);
+  });
+
   it("with ipv6Only, refuses IPv4 and serves IPv6", async () => {
     const { l, a, b } = await dualPair({}, { ipv6Only: true });
     echoServer(a);

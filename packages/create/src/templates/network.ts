@@ -87,6 +87,23 @@ export const Service = {
 `,
   }),
   firstConfigure: ["--net=socket"],
+  notes: {
+    browser: () =>
+      "In a page the stack is mirage-ts's own, over a WebSocket to `mirage-switch` (`npm install\n" +
+      "@mirage-ts/frame-switch`), here bridged to a tap whose host end is 10.0.0.1 (as root):\n\n" +
+      "```sh\n" +
+      "ip tuntap add dev tap0 mode tap && ip addr add 10.0.0.1/24 dev tap0 && ip link set dev tap0 up\n" +
+      "npx mirage-switch --listen 127.0.0.1:8090 --bridge tap:tap0\n" +
+      "```\n\n" +
+      "The page connects to `ws://127.0.0.1:8090` unless told otherwise (`?interface=ws://HOST:PORT`). Configure\n" +
+      "with `--no-dhcp` too and open it with `?ipv4=10.0.0.2/24`, then `curl http://10.0.0.2:8080/`.",
+    sim: (name) =>
+      "Configure it with `--no-dhcp` too (a static `--ipv4`, 10.0.0.2/24 by default): alone in its world it\n" +
+      "serves no client, and the run ends when nothing is left to happen. A test runs the same bundle\n" +
+      `(\`dist/${name}.app.mjs\`) on a host of a simulated world, next to simulated clients, through loss,\n` +
+      "partitions and crashes, with `@mirage-ts/mirage-sim`'s `SimWorld` and `runBundle` (its README shows how);\n" +
+      "its network there is its host's port, so it has no `--interface`.",
+  },
   readme: (name, run) =>
     "It answers HTTP requests on port 8080 (`--port` changes it) with a greeting.\n\n" +
     "On the host's own sockets, the quickest way to try it:\n\n" +

@@ -29,4 +29,9 @@ export interface Template {
   readme(name: string, run: ScriptRunner): string;
   /** The arguments of the `configure` script the next steps suggest (none: the default). */
   readonly firstConfigure: readonly string[];
+  /**
+   * What the README adds for a unikernel named `name` of this template in a page (`-t browser`) and in a
+   * simulation (`-t sim`).
+   */
+  readonly notes?: { readonly browser?: (name: string) => string; readonly sim?: (name: string) => string };
 }

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { StartupError, logSource } from "@mirage-ts/mirage-runtime";
+import { StartupError, argumentError, logSource } from "@mirage-ts/mirage-runtime";
 import {
   type FillFunction,
   type FrameHandler,
@@ -217,8 +217,9 @@ function unreachable(): string {
 /**
  * Connects to the frame switch at `spec` (`ws://HOST:PORT`) and resolves once the WebSocket is open.
  *
- * @throws StartupError (printed without a stack) for a specification that is not a ws:// or wss:// URL,
- * and naming the URL when the connection fails: the page's URL is what to fix.
+ * @throws StartupError (printed without a stack) for a specification that is not a ws:// or wss:// URL, a
+ * bad argument ending the page with exit status 64, and naming the URL when the connection fails (255:
+ * the switch, not the argument, is what to check).
  * @beta
  */
 export async function connectWebSocketNetif(
@@ -229,7 +230,7 @@ export async function connectWebSocketNetif(
   try {
     url = parseWebSocketUrl(spec);
   } catch (error) {
-    throw new StartupError((error as Error).message, { cause: error });
+    throw new StartupError((error as Error).message, { cause: error, exitCode: argumentError });
   }
   const { mtu, mac } = netifIdentity(options, browserRandom);
   const socket = new WebSocket(url);

@@ -4,6 +4,7 @@
  */
 
 import { quotedDialect } from "@mirage-ts/cmdliner";
+import type { ArgumentSyntax } from "../runtime-args.js";
 
 const quote = quotedDialect.quote;
 
@@ -19,11 +20,32 @@ export function spaceHint(option: string): string {
   );
 }
 
+// A page's arguments are its query string (mirage-browser's queryArgv: `?hello=Hi` is `--hello=Hi`): the
+// help is `?help`, and a space is written `%20` (no shell splits the words twice).
+function queryHint(option: string): string {
+  return `Hint: To pass a space, write it %20: ?${option.replace(/^-+/u, "")}=Hello,%20world!\n`;
+}
+
 /**
  * The block written to standard error after a parsing error; the quoting hint names `hintOption`,
- * and is left out without one.
+ * and is left out without one. In a page (`query-string`) the usage and the help are in query terms.
  */
-export function parseErrorReport(program: string, problem: string, hintOption?: string): string {
+export function parseErrorReport(
+  program: string,
+  problem: string,
+  hintOption?: string,
+  syntax: ArgumentSyntax = "command-line",
+): string {
+  if (syntax === "query-string") {
+    const example =
+      hintOption === undefined ? "" : ` (?${hintOption.replace(/^-+/u, "")}=VALUE is ${hintOption}=VALUE)`;
+    return (
+      `${program}: ${problem}\n` +
+      `Usage: the page's query string, ?OPTION=VALUE&OPTION…${example}\n` +
+      `Try ${quote("?help")} for more information.\n` +
+      (hintOption === undefined ? "" : queryHint(hintOption))
+    );
+  }
   return (
     `${program}: ${problem}\n` +
     `Usage: ${program} [OPTION]…\n` +

@@ -8,6 +8,7 @@
  */
 
 import type { LinkImpairments } from "@mirage-ts/tcpip";
+import { SimSetupError } from "../setup-error.js";
 import type { SimWorld } from "../sim-world.js";
 
 /**
@@ -45,12 +46,50 @@ export interface ScheduledFault {
 export type FaultSchedule = readonly ScheduledFault[];
 
 /**
- * Schedules every fault of `schedule` on `world` (times are absolute virtual times).
+ * Schedules every fault of `schedule` on `world` (times are absolute virtual times), once every entry
+ * is checked against the world as it is: make its hosts first.
  *
+ * @throws SimSetupError, scheduling nothing, naming the entry when a fault names a host the world does
+ * not have (with the hosts it has), lies in the past, or has a negative duration.
  * @beta
  */
 export function applySchedule(world: SimWorld, schedule: FaultSchedule): void {
+  const known = world.hosts.map((host) => host.name);
+  for (const [i, entry] of schedule.entries()) checkEntry(entry, `fault schedule entry ${i}`, known, world.now);
   for (const { atMs, fault } of schedule) world.at(atMs, (w) => applyFault(w, fault));
+}
+
+function hostsNamed(fault: SimFault): (string | undefined)[] {
+  switch (fault.kind) {
+    case "partition":
+    case "heal":
+      return [fault.a, fault.b];
+    case "crash":
+    case "link":
+      return [fault.host];
+  }
+}
+
+// A schedule that cannot apply is the test's mistake: refused before the run, whatever the seed, rather than
+// failing at its time as if the code under test had.
+function checkEntry({ atMs, fault }: ScheduledFault, where: string, known: readonly string[], now: number): void {
+  const what = `${where} (${fault.kind} at ${atMs} ms)`;
+  for (const name of hostsNamed(fault)) {
+    if (name === undefined || known.includes(name)) continue;
+    const hosts = known.length === 0 ? "the world has no host yet" : `the world's hosts are ${known.join(", ")}`;
+    throw new SimSetupError(
+      `${what}: no simulated host ${JSON.stringify(name)}; ${hosts} (make every host before applySchedule)`,
+    );
+  }
+  if (!(atMs >= now)) throw new SimSetupError(`${what}: the world is already at ${now} ms`);
+  const duration =
+    fault.kind === "partition"
+      ? { field: "forMs", ms: fault.forMs }
+      : fault.kind === "crash"
+        ? { field: "restartAfterMs", ms: fault.restartAfterMs }
+        : undefined;
+  if (duration?.ms !== undefined && !(duration.ms >= 0))
+    throw new SimSetupError(`${what}: ${duration.field} must be a number >= 0, got ${JSON.stringify(duration.ms)}`);
 }
 
 function applyFault(world: SimWorld, fault: SimFault): void {

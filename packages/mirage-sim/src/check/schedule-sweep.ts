@@ -62,7 +62,8 @@ export class ScheduleFailure extends SeedFailure {
  * Runs every seed with its schedule; on the first failure shrinks the schedule and throws a
  * {@link ScheduleFailure}.
  *
- * @throws Error naming `SIM_SCHEDULE` when it is set and not a schedule.
+ * @throws Error naming `SIM_SCHEDULE` when it is set and not a schedule; a `SimSetupError` as the run
+ * threw it (a schedule naming a host the world lacks, from `applySchedule`), with no seed to replay.
  * @beta
  */
 export async function sweepSchedules(options: ScheduleSweepOptions): Promise<SeedSweepResult> {

@@ -15,6 +15,7 @@ import {
   type TcpError,
   type TcpFlow,
   type TcpListenOptions,
+  checkIpaddr,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
@@ -85,13 +86,15 @@ export class SocketTcp implements Tcp<Ipaddr> {
   /**
    * Connects to `dst`:`port`.
    *
-   * @throws RangeError for a bad port; TypeError for an address of a family the stack does not use
+   * @throws RangeError for a bad port; TypeError for a `dst` that is not an address (text from JavaScript) or of
+   * a family the stack does not use
    */
   createConnection(
     dst: Ipaddr,
     port: number,
     options: TcpConnectOptions = {},
   ): Promise<Result<TcpFlow<Ipaddr>, TcpError>> {
+    checkIpaddr(dst, "createConnection: dst");
     checkPort(port, false);
     const local = bindAddress(this.#binding, dst.version);
     if (local === undefined) {

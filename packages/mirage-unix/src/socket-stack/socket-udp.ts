@@ -13,6 +13,7 @@ import {
   type UdpCallback,
   type UdpError,
   type UdpWriteOptions,
+  checkIpaddr,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
@@ -134,6 +135,7 @@ export class SocketUdp implements Udp<Ipaddr> {
     payload: Uint8Array,
     options: UdpWriteOptions<Ipaddr> = {},
   ): Promise<Result<void, UdpError>> {
+    checkIpaddr(dst, "write: dst");
     checkPort(dstPort);
     const address = bindAddress(this.#binding, dst.version);
     if (address === undefined) {

@@ -32,6 +32,7 @@ import {
   type UdpError,
   type UdpIcmpErrorCallback,
   type UdpWriteOptions,
+  checkIpaddr,
   err,
   ppIpError,
 } from "@mirage-ts/mirage-types";
@@ -58,7 +59,11 @@ export interface DirectStackTcp {
   listen(port: number, handler: (flow: TcpFlow<Ipaddr>) => void | Promise<void>, options?: TcpListenerOptions): void;
   /** Stops accepting connections on `port`. */
   unlisten(port: number): void;
-  /** Opens a connection to `dst`:`port` over `dst`'s family. */
+  /**
+   * Opens a connection to `dst`:`port` over `dst`'s family.
+   *
+   * @throws TypeError if `dst` is not an address (text from JavaScript: `Ipv4Addr.parse("10.0.0.1")` makes one).
+   */
   createConnection(dst: Ipaddr, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<Ipaddr>, TcpError>>;
   /** Handles a received segment. */
   input(src: Ipaddr, dst: Ipaddr, segment: Uint8Array): Promise<void>;
@@ -255,6 +260,7 @@ export class DualUdp implements Udp<Ipaddr> {
     payload: Uint8Array,
     options?: UdpWriteOptions<Ipaddr>,
   ): Promise<Result<void, UdpError>> {
+    checkIpaddr(dst, "write: dst");
     const family = familyOf(dst, options);
     if (family === 4 && this.#udp4 !== undefined) {
       return this.#udp4.write(dst as Ipv4Addr, dstPort, payload, options as UdpWriteOptions<Ipv4Addr>);
@@ -303,6 +309,7 @@ export class DualTcp implements DirectStackTcp {
   }
 
   createConnection(dst: Ipaddr, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<Ipaddr>, TcpError>> {
+    checkIpaddr(dst, "createConnection: dst");
     if (dst.version === 4 && this.#use4) return this.#tcp4.createConnection(dst, port, options);
     if (dst.version === 6 && this.#tcp6 !== undefined) return this.#tcp6.createConnection(dst, port, options);
     if (Number.isInteger(port) && port >= 1 && port <= 65535) return NO_FAMILY_TCP[dst.version];

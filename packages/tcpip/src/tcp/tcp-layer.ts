@@ -26,6 +26,7 @@ import {
   type TcpConnectOptions,
   type TcpError,
   type TcpFlow,
+  checkIpaddr,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
@@ -183,9 +184,11 @@ export class TcpLayer<A> implements Tcp<A> {
    * slot is free (counted in {@link TcpStats.portExhaustion}); with `timeout` when every SYN went
    * unanswered, or a `msg` error naming the last ICMP soft error received meanwhile.
    *
-   * @throws RangeError if `port` is not an integer in 1..65535.
+   * @throws RangeError if `port` is not an integer in 1..65535; TypeError if `dst` is not an address (text
+   * from JavaScript: `Ipv4Addr.parse("10.0.0.1")` makes one).
    */
   createConnection(dst: A, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<A>, TcpError>> {
+    checkIpaddr(dst, "createConnection: dst");
     checkPort(port, "createConnection");
     const keepalive =
       options?.keepalive === undefined ? this.#config.keepalive : keepaliveMs(options.keepalive, "connect keepalive");

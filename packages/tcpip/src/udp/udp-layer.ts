@@ -22,6 +22,7 @@ import {
   type UdpError,
   type UdpIcmpErrorCallback,
   type UdpWriteOptions,
+  checkIpaddr,
   err,
 } from "@mirage-ts/mirage-types";
 import type { IcmpErrorReport } from "../icmp/icmp-error.js";
@@ -202,7 +203,8 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
   /**
    * Sends `payload` to `dst`:`dstPort`, from a random ephemeral port unless `options.srcPort` is given.
    *
-   * @throws RangeError if a port is out of range or the payload exceeds 65507 bytes.
+   * @throws RangeError if a port is out of range or the payload exceeds 65507 bytes; TypeError if `dst` is
+   * not an address (text from JavaScript: `Ipv4Addr.parse("10.0.0.1")` makes one).
    */
   async write(
     dst: A,
@@ -210,6 +212,7 @@ export class UdpLayer<A extends Ipaddr = Ipv4Addr> implements Udp<A> {
     payload: Uint8Array,
     options: UdpWriteOptions<A> = {},
   ): Promise<Result<void, UdpError>> {
+    checkIpaddr(dst, "write: dst");
     checkPort(dstPort);
     if (options.srcPort !== undefined) checkPort(options.srcPort);
     if (payload.length > MAX_PAYLOAD)
