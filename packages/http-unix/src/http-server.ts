@@ -48,8 +48,10 @@ export interface NodeHttpServerOptions {
   readonly tls?: TlsServerConfig;
   /**
    * Milliseconds a response may wait for the peer to take more of it (30 000 when not given): past
-   * them the response is abandoned, its HTTP/1.1 connection closed or its HTTP/2 stream reset, and
-   * counted in `idleClosed`, so a client that stops reading does not hold its buffers for ever.
+   * them the response is abandoned and counted in `idleClosed`, so a client that stops reading does
+   * not hold its buffers for ever. An HTTP/2 stream is reset; a connection whose peer took no byte
+   * for that long (an HTTP/1.1 response, or HTTP/2 frames queued below the streams) is reset (RST),
+   * on every stack, and what it held is released.
    */
   readonly sendTimeoutMs?: number;
 }
@@ -150,6 +152,7 @@ function idleSessions(limits: HttpLimits, counters: HttpServerCounters) {
 class HandlerServer {
   readonly #counters: HttpServerCounters;
   readonly #limits: HttpLimits;
+  readonly #sendTimeoutMs: number;
   readonly #plain: Http1Server | undefined;
   /** HTTP/2 with prior knowledge on the plain port, chosen by the connection's preface. */
   readonly #h2c: Http2Server | undefined;
@@ -164,6 +167,7 @@ class HandlerServer {
   ) {
     this.#counters = counters;
     this.#limits = limits;
+    this.#sendTimeoutMs = sendTimeoutMs;
     const listener = (req: Parameters<typeof handleRequest>[0], res: Parameters<typeof handleRequest>[1]): void => {
       void handleRequest(req, res, handler, limits, counters, sendTimeoutMs);
     };
@@ -218,6 +222,13 @@ class HandlerServer {
     // No Nagle, as Node's own HTTP server: TLS flights and HTTP/2 frames are small writes that would
     // otherwise wait for the peer's delayed ACK on the host socket stack.
     duplex.setNoDelay(true);
+    // A peer that takes nothing of what is written for the send timeout is dropped with a RST: what
+    // waits for it (an HTTP/1.1 response, or the HTTP/2 frames of many streams under their own
+    // timeouts) sits below the responses, and a close would wait for the peer to read it.
+    duplex.setWriteTimeout(this.#sendTimeoutMs, () => {
+      counters.idleClosed++;
+      duplex.resetAndDestroy();
+    });
     const closed = new Promise<void>((resolve) => duplex.once("close", resolve));
     if (this.#plain !== undefined) {
       await this.#acceptCleartext(duplex, this.#plain);

@@ -65,6 +65,15 @@ export interface TcpFlow<A> extends Flow<TcpError, TcpWriteError> {
    * sent at once instead of coalescing small writes while data is unacknowledged.
    */
   setNoDelay(noDelay: boolean): void;
+  /**
+   * Drops the connection at once (`SO_LINGER` 0, or tcpip's abort): what is queued to send is
+   * discarded, the peer gets a RST, pending reads end and pending writes fail. For a peer that stopped
+   * taking data, where `close()` would wait for its window to open. Optional: a flow without it can
+   * only be closed.
+   *
+   * @beta
+   */
+  abort?(): Promise<void>;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   ppTcpWriteError,
 } from "@mirage-ts/mirage-types";
 import { ListenError, connectSocketStack } from "@mirage-ts/mirage-unix";
-import { itRequiring, missingTools } from "@mirage-ts/test-support";
+import { itRequiring, kernelTcpSockets, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
 import { SocketUdp } from "../src/socket-stack/socket-udp.js";
@@ -46,6 +46,16 @@ async function readAll(flow: TcpFlow<Ipaddr>): Promise<Buffer> {
     if (result.value.kind === "eof") return Buffer.concat(chunks);
     chunks.push(result.value.data);
   }
+}
+
+/** A flow of `stack` connected to a `node:net` server on loopback, and the server's side of it. */
+async function nodePeer(stack: Stack): Promise<{ server: Server; client: TcpFlow<Ipaddr>; peer: Socket }> {
+  const server: Server = createServer();
+  const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const client = await connectOk(stack, localhost, typeof address === "object" && address !== null ? address.port : 0);
+  return { server, client, peer: await accepted };
 }
 
 /** Echoes everything, then half-closes when the client does. */
@@ -158,21 +168,30 @@ describe("connectSocketStack: TCP", () => {
   });
 
   it("maps a reset by the peer to `reset`", async () => {
-    const server: Server = createServer();
-    const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    const client = await connectOk(
-      stack,
-      localhost,
-      typeof address === "object" && address !== null ? address.port : 0,
-    );
-    (await accepted).resetAndDestroy(); // once the client is connected
+    const { server, client, peer } = await nodePeer(stack);
+    peer.resetAndDestroy(); // once the client is connected
     const result = await client.read();
     expect(!result.ok && ppTcpError(result.error)).toBe("connection was reset by the peer");
     expect(await client.read()).toEqual(result); // errors are final
     const write = await client.write(Buffer.from("x"));
     expect(!write.ok && write.error.kind).toBe("reset");
+    server.close();
+  });
+
+  it("abort drops a connection whose peer stopped reading: a RST, the blocked write failed, nothing kept", async () => {
+    const { server, client, peer } = await nodePeer(stack);
+    const local = client.src().port;
+    peer.pause(); // reads nothing: both kernels' buffers fill, then the write waits for ever
+    const write = client.write(new Uint8Array(64 << 20));
+    const shutdown = client.shutdown("write");
+    await expect.poll(() => kernelTcpSockets(local)[0]?.sendQueue ?? 0).toBeGreaterThan(0);
+    expect(client.abort).toBeTypeOf("function");
+    await client.abort?.();
+    expect(await write).toEqual({ ok: false, error: { kind: "closed" } });
+    await shutdown; // released, not left waiting for the write
+    expect(await client.read()).toEqual({ ok: true, value: { kind: "eof" } });
+    // A close would leave the kernel's socket in FIN_WAIT1 holding its send queue; a reset frees it.
+    expect(kernelTcpSockets(local)).toEqual([]);
     server.close();
   });
 

@@ -83,6 +83,7 @@ export class SocketTcpFlow implements TcpFlow<Ipaddr> {
   readonly #dst: Endpoint<Ipaddr>;
   #failure: TcpError | undefined;
   #writeClosed = false;
+  #aborted = false;
 
   /** Wraps a connected socket (created with `allowHalfOpen`, so half-closing works). */
   constructor(socket: Socket) {
@@ -113,6 +114,8 @@ export class SocketTcpFlow implements TcpFlow<Ipaddr> {
     if (this.#failure !== undefined) return err(this.#failure);
     if (this.#writeClosed) return err({ kind: "closed" });
     const error = await writeBuffers(this.#socket, buffers);
+    // Node completes a write cut short by the socket's destruction without an error.
+    if (this.#aborted) return err({ kind: "closed" });
     if (error === undefined) return ok();
     if (this.#failure !== undefined) return err(this.#failure);
     const code = errorCode(error);
@@ -138,6 +141,16 @@ export class SocketTcpFlow implements TcpFlow<Ipaddr> {
       // Sends what is queued and a FIN, then releases the socket.
       socket.destroySoon();
     });
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#TcpFlow.abort} */
+  abort(): Promise<void> {
+    this.#reader.shutdown();
+    this.#writeClosed = true;
+    this.#aborted = true;
+    // SO_LINGER 0, then close: the kernel drops its send queue and sends a RST; Node frees its own.
+    if (!this.#socket.destroyed) this.#socket.resetAndDestroy();
+    return this.destroy();
   }
 
   dst(): Endpoint<Ipaddr> {
