@@ -29,7 +29,9 @@ import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
 import type { TlsServerConfig } from "@mirage-ts/tls";
 import { sniffCleartext } from "./cleartext-preface.js";
+import { sniff } from "./first-bytes.js";
 import { type ServerHandshake, serverHandshake } from "./node-tls.js";
+import { refusePlainHttp, tlsOrPlain } from "./plain-on-tls-port.js";
 import { handleRequest } from "./request-handling.js";
 import { contextFor, tlsDefaults } from "./secure-context.js";
 
@@ -232,8 +234,8 @@ class HandlerServer {
     const closed = new Promise<void>((resolve) => duplex.once("close", resolve));
     if (this.#plain !== undefined) {
       await this.#acceptCleartext(duplex, this.#plain);
-    } else {
-      this.#secure?.emit("connection", duplex);
+    } else if (this.#secure !== undefined) {
+      await this.#acceptSecure(duplex, this.#secure);
     }
     await closed;
     counters.openConnections--;
@@ -252,6 +254,26 @@ class HandlerServer {
       duplex.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       duplex.destroy();
     } else {
+      duplex.destroy();
+    }
+  }
+
+  /**
+   * Hands a connection to TLS when its first byte opens a TLS handshake; plain HTTP sent to the TLS
+   * port is answered with nginx's 400 (counted in `badRequests`) rather than left to a handshake
+   * failure the client cannot read.
+   */
+  async #acceptSecure(duplex: Duplex, secure: Http2SecureServer): Promise<void> {
+    const { headTimeoutMs, maxHeadBytes } = this.#limits;
+    const speaks = await sniff(duplex, headTimeoutMs, tlsOrPlain);
+    if (speaks === "tls") {
+      secure.emit("connection", duplex);
+    } else if (speaks === "plain") {
+      this.#counters.badRequests++;
+      refusePlainHttp(duplex, maxHeadBytes, headTimeoutMs);
+    } else {
+      // Not one byte of a handshake in time (the handshake timeout's case), or gone before it.
+      if (speaks === "timeout") this.#counters.tlsFailures++;
       duplex.destroy();
     }
   }
