@@ -322,6 +322,11 @@ class NodeHttpServer implements HttpServer {
     this.#ports.delete(port);
   }
 
+  listening(port: number): Promise<void> {
+    if (!this.#ports.has(port)) return Promise.reject(new RangeError(`not listening on port ${port}`));
+    return this.#tcp.listening?.(port) ?? Promise.resolve();
+  }
+
   serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void> {
     return this.#serverFor(handler).accept(flow);
   }

@@ -124,6 +124,8 @@ describe("network's listen failures on the socket stack", { timeout: buildsMs(1)
           "another program listens there: stop it or choose another port",
         "",
       ]);
+      // No start-up line claims a port it never had.
+      expect(r.stderr).not.toContain("listening on port");
     } finally {
       blocker.close();
     }
@@ -174,6 +176,40 @@ describeRequiring(missingTools("openssl"), "static-website-tls's certificate fai
       } finally {
         site.remove();
         other.remove();
+      }
+    },
+    buildsMs(1),
+  );
+});
+
+describeRequiring(missingTools("openssl"), "static-website-tls's start-up line", {}, () => {
+  it(
+    "says it serves only once both ports are bound: a redirect port in use ends it before any such line",
+    async () => {
+      const site = makePki(["localhost"]);
+      const blocker: Server = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, resolve));
+      const { port: taken } = blocker.address() as { port: number };
+      try {
+        const dir = await built("static-website-tls", ["--net=socket"], {
+          "tls/server.pem": site.certPem.toString(),
+          "tls/server.key": site.keyPem.toString(),
+        });
+        try {
+          const r = await node(dir, ["dist/https.mjs", `--http-port=${taken}`, `--https-port=${taken + 1}`]);
+          expect(r).toMatchObject({ code: 255, stdout: "" });
+          expect(r.stderr.split("\n").filter((l) => !LOG_LINE.test(l))).toEqual([
+            `Fatal error: tcp: cannot listen on port ${taken}: address already in use (EADDRINUSE); ` +
+              "another program listens there: stop it or choose another port",
+            "",
+          ]);
+          expect(r.stderr).not.toContain("serving");
+        } finally {
+          await removeProject(dir);
+        }
+      } finally {
+        blocker.close();
+        site.remove();
       }
     },
     buildsMs(1),

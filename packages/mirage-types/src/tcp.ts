@@ -104,6 +104,15 @@ export interface Tcp<A> extends Device {
   listen(port: number, handler: (flow: TcpFlow<A>) => void | Promise<void>, options?: TcpListenOptions): void;
   /** Stops accepting connections on `port`; established ones are not affected. */
   unlisten(port: number): void;
+  /**
+   * Resolves once the listener of `port` is bound and accepting, or rejects with the error that
+   * stopped it (a port in use: the same error the stack reports its own way), so that a unikernel
+   * says it serves only once it does. Rejects at once for a port not listened on. Absent on stacks
+   * whose `listen` binds before it returns (tcpip's).
+   *
+   * @beta
+   */
+  listening?(port: number): Promise<void>;
   /** Opens a connection to `dst`:`port`. */
   createConnection(dst: A, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<A>, TcpError>>;
   /** Handles a received TCP segment (the IP payload). */

@@ -320,7 +320,16 @@ describe("connectSocketStack: TCP", () => {
       onListenError: (e) => void errors.push(e),
     });
     other.tcp().listen(busy, echo);
-    await expect.poll(() => errors.length).toBe(1);
+    // listening() tells the same failure to whoever waits for the port, and only after it was tried.
+    const failure = await other
+      .tcp()
+      .listening?.(busy)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(failure).toBeInstanceOf(ListenError);
+    expect(errors).toEqual([failure]);
     expect(errors[0]).toBeInstanceOf(ListenError);
     expect(errors[0]).toMatchObject({ protocol: "tcp", port: busy, code: "EADDRINUSE" });
     expect(errors[0]?.message).toBe(
@@ -329,6 +338,18 @@ describe("connectSocketStack: TCP", () => {
     );
     await other.disconnect();
     blocker.close();
+  });
+
+  it("listening() resolves once the port is bound, and refuses a port not listened on", async () => {
+    const fresh = await freePort("tcp");
+    const v4 = await connectSocketStack({ ipv4: Ipv4Prefix.parse("127.0.0.1/8"), ipv4Only: true });
+    v4.tcp().listen(fresh, echo);
+    expect(v4.tcp().listening).toBeTypeOf("function");
+    await v4.tcp().listening?.(fresh);
+    // Resolved: the kernel has the listening socket now, not a tick later.
+    expect(kernelTcpSockets(fresh).map((s) => s.state)).toEqual(["LISTEN"]);
+    await expect(v4.tcp().listening?.(fresh + 1)).rejects.toThrow(`not listening on TCP port ${fresh + 1}`);
+    await v4.disconnect();
   });
 
   it("reports a port refused to an unprivileged user with what to do", () => {
