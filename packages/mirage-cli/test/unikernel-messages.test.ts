@@ -183,7 +183,7 @@ describeRequiring(missingTools("openssl"), "static-website-tls's certificate fai
 
 describeRequiring(missingTools("openssl"), "static-website-tls's start-up line", {}, () => {
   it(
-    "says it serves only once both ports are bound: a redirect port in use ends it before any such line",
+    "says it serves only once both ports are bound (a redirect port in use ends it first); refuses --https-port without TLS",
     async () => {
       const site = makePki(["localhost"]);
       const blocker: Server = createServer();
@@ -203,6 +203,15 @@ describeRequiring(missingTools("openssl"), "static-website-tls's start-up line",
             "",
           ]);
           expect(r.stderr).not.toContain("serving");
+          // --https-port without TLS is refused before anything starts, in one line.
+          const plain = await node(dir, ["dist/https.mjs", "--tls=false", `--https-port=${taken + 1}`]);
+          expect(plain).toEqual({
+            code: 64,
+            stdout: "",
+            stderr:
+              "https: option '--https-port' needs '--tls=true': with --tls=false nothing listens on the HTTPS " +
+              "port; drop --https-port, or add --tls=true\n",
+          });
         } finally {
           await removeProject(dir);
         }
