@@ -39,7 +39,9 @@ function download(port: number, path: string): Promise<number> {
 it("resets HTTP/2 peers that never read, releasing what they pinned, while a reading client is served", async () => {
   const stack = await connectSocketStack({ ipv4Only: true });
   const { tcp, meter } = meteredTcp(stack.tcp());
-  const server = connectHttpServer(tcp, { sendTimeoutMs: 1000 });
+  // Short, but not so short that a loaded machine, starving this process's event loop (which runs the
+  // reading clients too), makes a reading client look stalled.
+  const server = connectHttpServer(tcp, { sendTimeoutMs: 3000 });
   const port = await freePort("tcp");
   server.listen(port, () => new Response(streamedBytes(BODY)));
   const hoarders: Socket[] = [];
