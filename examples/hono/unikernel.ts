@@ -13,6 +13,7 @@ export const Hono = {
   async start(stack: Stack, http: HttpServer): Promise<void> {
     // Hono's `fetch` is a fetch-standard handler: the connection info goes in as its environment.
     http.listen(port(), (request, connection) => app.fetch(request, { connection }));
+    await http.listening?.(port()); // said once the port is bound: one in use stops the unikernel first
     log.info(`serving the Hono app on port ${port()}`);
     await stack.listen();
   },

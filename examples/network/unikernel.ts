@@ -27,6 +27,7 @@ export const Network = {
       else log.info(`read: ${read.value.data.length} bytes:\n${new TextDecoder().decode(read.value.data)}`);
       await flow.close();
     });
+    await stack.tcp().listening?.(port()); // said once bound: a port in use stops the unikernel first
     log.info(`listening on port ${port()}`);
     await stack.listen();
   },

@@ -43,6 +43,8 @@ export const Https = {
       );
       return response;
     });
+    // Said once both ports are bound: a port in use stops the unikernel before any "serving" line.
+    await site.listening?.();
     if (site.tls) log.info(`serving HTTPS on port ${site.port}, redirecting from port ${site.redirectPort}`);
     else log.info(`serving HTTP on port ${site.port}`);
     await stack.listen();

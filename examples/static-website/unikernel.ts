@@ -127,6 +127,7 @@ export const Website = {
       log.info(() => accessLog(request, url, info, response));
       return response;
     });
+    await http.listening?.(port()); // said once the port is bound: one in use stops the unikernel first
     log.info(`serving on port ${port()}`);
     await stack.listen();
   },

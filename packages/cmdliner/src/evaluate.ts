@@ -16,7 +16,12 @@ import { helpArg, standardArgs, versionArg } from "./standard-options.js";
  * @beta
  */
 export type CommandLineOutcome =
-  | { readonly kind: "values"; readonly values: readonly unknown[] }
+  | {
+      readonly kind: "values";
+      readonly values: readonly unknown[];
+      /** For each argument, whether the command line gave it (a default is not given). */
+      readonly given: readonly boolean[];
+    }
   | { readonly kind: "help" }
   | { readonly kind: "version" }
   | { readonly kind: "error"; readonly message: string; readonly stray?: string | undefined };
@@ -60,5 +65,5 @@ export function evaluateCommandLine(
     if (!value.ok) return { kind: "error", message: value.error };
     values.push(value.value);
   }
-  return { kind: "values", values };
+  return { kind: "values", values, given: args.map((arg) => (occurrences.get(arg)?.length ?? 0) > 0) };
 }

@@ -7,6 +7,7 @@
  */
 
 import type { Duplex } from "node:stream";
+import { sniff } from "./first-bytes.js";
 
 /** The client connection preface of HTTP/2. */
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
@@ -14,41 +15,17 @@ const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", "latin1");
 /** What a connection's first bytes say it speaks, or how it ended before saying. */
 export type Cleartext = "h2" | "http/1.1" | "timeout" | "closed";
 
+/** Whether `seen` is the preface, departs from it, or is too short to tell. */
+function preface(seen: Buffer): "h2" | "http/1.1" | undefined {
+  const compared = Math.min(seen.length, PREFACE.length);
+  if (!seen.subarray(0, compared).equals(PREFACE.subarray(0, compared))) return "http/1.1";
+  return seen.length >= PREFACE.length ? "h2" : undefined;
+}
+
 /**
  * Reads the first bytes of `stream` until they either are the HTTP/2 preface or depart from it, then
- * puts them back (`unshift`) for the server that takes the connection. A connection that sends
- * nothing decisive within `timeoutMs` is reported as `timeout` (a slow head); one that ends first, as
- * `closed`. The stream is left paused-free: the next `data` listener gets everything from byte 0.
+ * puts them back for the server that takes the connection (see {@link sniff}).
  */
 export function sniffCleartext(stream: Duplex, timeoutMs: number): Promise<Cleartext> {
-  return new Promise((resolve) => {
-    let seen: Buffer = Buffer.alloc(0);
-    const finish = (how: Cleartext): void => {
-      clearTimeout(timer);
-      stream.removeListener("readable", onReadable);
-      stream.removeListener("end", onGone);
-      stream.removeListener("close", onGone);
-      if (seen.length > 0 && (how === "h2" || how === "http/1.1")) stream.unshift(seen);
-      resolve(how);
-    };
-    const onGone = (): void => finish("closed");
-    const onReadable = (): void => {
-      for (let chunk = stream.read() as Buffer | null; chunk !== null; chunk = stream.read() as Buffer | null) {
-        seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
-        const compared = Math.min(seen.length, PREFACE.length);
-        if (!seen.subarray(0, compared).equals(PREFACE.subarray(0, compared))) {
-          finish("http/1.1");
-          return;
-        }
-        if (seen.length >= PREFACE.length) {
-          finish("h2");
-          return;
-        }
-      }
-    };
-    const timer = setTimeout(() => finish("timeout"), timeoutMs);
-    stream.on("readable", onReadable);
-    stream.once("end", onGone);
-    stream.once("close", onGone);
-  });
+  return sniff(stream, timeoutMs, preface);
 }

@@ -6,7 +6,7 @@
  */
 
 import type { HttpClient, HttpClientStats } from "@mirage-ts/http";
-import { Ipaddr, type Tcp, ppTcpError } from "@mirage-ts/mirage-types";
+import { Ipaddr, type Result, type Tcp, type TcpError, type TcpFlow, ppTcpError } from "@mirage-ts/mirage-types";
 import { flowDuplex } from "@mirage-ts/mirage-unix";
 import { type TlsClientConfig, ppTlsError } from "@mirage-ts/tls";
 import { Agent, fetch as undiciFetch } from "undici";
@@ -32,7 +32,11 @@ export interface NodeHttpClientOptions {
    * still finishing a response).
    */
   readonly connectionsPerOrigin?: number;
-  /** Milliseconds a TCP connection and a TLS handshake may each take; 10 s by default. */
+  /**
+   * Milliseconds a TCP connection and a TLS handshake may each take; 10 s by default. A connection
+   * not made by then fails the fetch (`connect to HOST:PORT: no answer within MS ms`) instead of
+   * waiting on the stack's own retries (about two minutes on Linux for a host that never answers).
+   */
   readonly connectTimeoutMs?: number;
 }
 
@@ -45,6 +49,21 @@ function literal(host: string): Ipaddr | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `attempt`'s outcome, or `undefined` once `ms` passed first; a flow that opens too late is closed. */
+async function within(
+  attempt: Promise<Result<TcpFlow<Ipaddr>, TcpError>>,
+  ms: number,
+): Promise<Result<TcpFlow<Ipaddr>, TcpError> | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  const first = await Promise.race([attempt, timeout]);
+  clearTimeout(timer);
+  if (first === undefined) void attempt.then((late) => (late.ok ? late.value.close() : undefined));
+  return first;
 }
 
 interface ConnectOptions {
@@ -71,7 +90,8 @@ export function connectHttpClient(tcp: Tcp<Ipaddr>, options: NodeHttpClientOptio
     if (address === undefined) throw new Error(`cannot resolve ${opts.hostname}: no resolver given, use an IP`);
     const https = opts.protocol === "https:";
     const port = opts.port === "" ? (https ? 443 : 80) : Number(opts.port);
-    const flow = await tcp.createConnection(address, port);
+    const flow = await within(tcp.createConnection(address, port), timeoutMs);
+    if (flow === undefined) throw new Error(`connect to ${opts.hostname}:${port}: no answer within ${timeoutMs} ms`);
     if (!flow.ok) throw new Error(`connect to ${opts.hostname}:${port}: ${ppTcpError(flow.error)}`);
     const duplex = flowDuplex(flow.value);
     if (!https) return duplex;

@@ -29,7 +29,9 @@ import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import { FlowDuplex, flowDuplex } from "@mirage-ts/mirage-unix";
 import type { TlsServerConfig } from "@mirage-ts/tls";
 import { sniffCleartext } from "./cleartext-preface.js";
+import { sniff } from "./first-bytes.js";
 import { type ServerHandshake, serverHandshake } from "./node-tls.js";
+import { refusePlainHttp, tlsOrPlain } from "./plain-on-tls-port.js";
 import { handleRequest } from "./request-handling.js";
 import { contextFor, tlsDefaults } from "./secure-context.js";
 
@@ -48,8 +50,10 @@ export interface NodeHttpServerOptions {
   readonly tls?: TlsServerConfig;
   /**
    * Milliseconds a response may wait for the peer to take more of it (30 000 when not given): past
-   * them the response is abandoned, its HTTP/1.1 connection closed or its HTTP/2 stream reset, and
-   * counted in `idleClosed`, so a client that stops reading does not hold its buffers for ever.
+   * them the response is abandoned and counted in `idleClosed`, so a client that stops reading does
+   * not hold its buffers for ever. An HTTP/2 stream is reset; a connection whose peer took no byte
+   * for that long (an HTTP/1.1 response, or HTTP/2 frames queued below the streams) is reset (RST),
+   * on every stack, and what it held is released.
    */
   readonly sendTimeoutMs?: number;
 }
@@ -150,6 +154,7 @@ function idleSessions(limits: HttpLimits, counters: HttpServerCounters) {
 class HandlerServer {
   readonly #counters: HttpServerCounters;
   readonly #limits: HttpLimits;
+  readonly #sendTimeoutMs: number;
   readonly #plain: Http1Server | undefined;
   /** HTTP/2 with prior knowledge on the plain port, chosen by the connection's preface. */
   readonly #h2c: Http2Server | undefined;
@@ -164,6 +169,7 @@ class HandlerServer {
   ) {
     this.#counters = counters;
     this.#limits = limits;
+    this.#sendTimeoutMs = sendTimeoutMs;
     const listener = (req: Parameters<typeof handleRequest>[0], res: Parameters<typeof handleRequest>[1]): void => {
       void handleRequest(req, res, handler, limits, counters, sendTimeoutMs);
     };
@@ -218,11 +224,18 @@ class HandlerServer {
     // No Nagle, as Node's own HTTP server: TLS flights and HTTP/2 frames are small writes that would
     // otherwise wait for the peer's delayed ACK on the host socket stack.
     duplex.setNoDelay(true);
+    // A peer that takes nothing of what is written for the send timeout is dropped with a RST: what
+    // waits for it (an HTTP/1.1 response, or the HTTP/2 frames of many streams under their own
+    // timeouts) sits below the responses, and a close would wait for the peer to read it.
+    duplex.setWriteTimeout(this.#sendTimeoutMs, () => {
+      counters.idleClosed++;
+      duplex.resetAndDestroy();
+    });
     const closed = new Promise<void>((resolve) => duplex.once("close", resolve));
     if (this.#plain !== undefined) {
       await this.#acceptCleartext(duplex, this.#plain);
-    } else {
-      this.#secure?.emit("connection", duplex);
+    } else if (this.#secure !== undefined) {
+      await this.#acceptSecure(duplex, this.#secure);
     }
     await closed;
     counters.openConnections--;
@@ -241,6 +254,26 @@ class HandlerServer {
       duplex.end("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       duplex.destroy();
     } else {
+      duplex.destroy();
+    }
+  }
+
+  /**
+   * Hands a connection to TLS when its first byte opens a TLS handshake; plain HTTP sent to the TLS
+   * port is answered with nginx's 400 (counted in `badRequests`) rather than left to a handshake
+   * failure the client cannot read.
+   */
+  async #acceptSecure(duplex: Duplex, secure: Http2SecureServer): Promise<void> {
+    const { headTimeoutMs, maxHeadBytes } = this.#limits;
+    const speaks = await sniff(duplex, headTimeoutMs, tlsOrPlain);
+    if (speaks === "tls") {
+      secure.emit("connection", duplex);
+    } else if (speaks === "plain") {
+      this.#counters.badRequests++;
+      refusePlainHttp(duplex, maxHeadBytes, headTimeoutMs);
+    } else {
+      // Not one byte of a handshake in time (the handshake timeout's case), or gone before it.
+      if (speaks === "timeout") this.#counters.tlsFailures++;
       duplex.destroy();
     }
   }
@@ -287,6 +320,11 @@ class NodeHttpServer implements HttpServer {
   unlisten(port: number): void {
     this.#tcp.unlisten(port);
     this.#ports.delete(port);
+  }
+
+  listening(port: number): Promise<void> {
+    if (!this.#ports.has(port)) return Promise.reject(new RangeError(`not listening on port ${port}`));
+    return this.#tcp.listening?.(port) ?? Promise.resolve();
   }
 
   serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void> {

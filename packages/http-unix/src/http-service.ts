@@ -59,6 +59,12 @@ class NodeHttpService implements HttpService {
     }
   }
 
+  async listening(): Promise<void> {
+    const waits = [this.#main.listening?.(this.port)];
+    if (this.redirectPort !== undefined) waits.push(this.#redirect?.listening?.(this.redirectPort));
+    await Promise.all(waits);
+  }
+
   stats(): HttpServerStats {
     const main = this.#main.stats();
     return this.#redirect === undefined ? main : sum(main, this.#redirect.stats());

@@ -103,16 +103,17 @@ export interface SendStall {
 }
 
 /**
- * Writes `response` to `res`, streaming its body; resolves when the body is sent. A body the peer
- * takes nothing of for `stall.ms` rejects (the caller destroys `res`): a client that stops reading
- * must not hold its response's buffers for ever.
+ * Writes `response` to `res`, streaming its body; resolves when the body is sent. With `stall`, a body
+ * the peer takes nothing of for `stall.ms` rejects (the caller destroys `res`): a client that stops
+ * reading must not hold its response's buffers for ever. Without, only the response's closing ends
+ * the wait (the connection's own write timeout closes it).
  */
 export async function sendResponse(
   res: NodeResponse,
   response: Response,
   h2: boolean,
   head: boolean,
-  stall: SendStall,
+  stall: SendStall | undefined,
 ): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
@@ -134,22 +135,25 @@ export async function sendResponse(
  * Resolves when `res` can take more (`'drain'`), or to `false` once it closed first or `stall.ms`
  * passed (then after `stall.onStall()`).
  */
-function drained(res: Writable, stall: SendStall): Promise<boolean> {
+function drained(res: Writable, stall: SendStall | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (more: boolean) => () => {
       clearTimeout(timer);
       res.off("drain", onDrain);
       res.off("close", onClose);
-      if (timedOut) stall.onStall();
+      if (timedOut) stall?.onStall();
       resolve(more);
     };
     let timedOut = false;
     const onDrain = done(true);
     const onClose = done(false);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      onClose();
-    }, stall.ms);
+    const timer =
+      stall === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            onClose();
+          }, stall.ms);
     res.once("drain", onDrain);
     res.once("close", onClose);
   });
@@ -165,7 +169,7 @@ function drained(res: Writable, stall: SendStall): Promise<boolean> {
 async function writeBody(
   res: Writable,
   reader: ReadableStreamDefaultReader<Uint8Array>,
-  stall: SendStall,
+  stall: SendStall | undefined,
 ): Promise<void> {
   for (;;) {
     let next: Awaited<ReturnType<typeof reader.read>>;

@@ -51,15 +51,22 @@ function h2HeadBytes(rawHeaders: readonly string[]): number {
 }
 
 /** Answers a request the handler never sees, closing an HTTP/1 connection after it. */
-async function refuse(res: NodeResponse, status: number, text: string, h2: boolean, stall: SendStall): Promise<void> {
+async function refuse(
+  res: NodeResponse,
+  status: number,
+  text: string,
+  h2: boolean,
+  stall: SendStall | undefined,
+): Promise<void> {
   const response = plainResponse(status, text);
   if (!h2) response.headers.set("connection", "close");
   await sendResponse(res, response, h2, false, stall);
 }
 
 /**
- * Serves one request with `handler`, within `limits`, counting in `counters`; a response the peer takes
- * nothing of for `sendTimeoutMs` is abandoned (counted in `idleClosed`).
+ * Serves one request with `handler`, within `limits`, counting in `counters`; an HTTP/2 response the
+ * peer takes nothing of for `sendTimeoutMs` is abandoned (its stream reset, counted in `idleClosed`).
+ * An HTTP/1.1 response has the connection to itself: the connection's write timeout drops both.
  */
 export async function handleRequest(
   req: NodeRequest,
@@ -70,12 +77,14 @@ export async function handleRequest(
   sendTimeoutMs: number,
 ): Promise<void> {
   const h2 = req.httpVersionMajor === 2;
-  const stall: SendStall = {
-    ms: sendTimeoutMs,
-    onStall: () => {
-      counters.idleClosed++;
-    },
-  };
+  const stall: SendStall | undefined = h2
+    ? {
+        ms: sendTimeoutMs,
+        onStall: () => {
+          counters.idleClosed++;
+        },
+      }
+    : undefined;
   counters.requests++;
   if (h2) counters.h2Streams++;
   const scheme = (req.socket as SocketLike).encrypted === true ? "https" : "http";

@@ -1,9 +1,17 @@
 // The web service device of Mirage's --tls key over the direct stack in-process: HTTPS with the plain
 // port redirecting, or plain HTTP with the certificate store left unread.
+import { createServer } from "node:net";
 import { connectHttpClient, connectHttpService } from "@mirage-ts/http-unix";
-import { Key } from "@mirage-ts/mirage-types";
-import { connectMemoryKvRw } from "@mirage-ts/mirage-unix";
-import { type TestPki, describeRequiring, makePki, missingTools } from "@mirage-ts/test-support";
+import { Ipv4Prefix, Key } from "@mirage-ts/mirage-types";
+import { connectMemoryKvRw, connectSocketStack } from "@mirage-ts/mirage-unix";
+import {
+  type TestPki,
+  describeRequiring,
+  freePort,
+  kernelTcpSockets,
+  makePki,
+  missingTools,
+} from "@mirage-ts/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 import { type Lab, directPair } from "./support/lab.js";
@@ -63,5 +71,56 @@ describeRequiring(missingTools("openssl"), "HTTP service device (--tls)", {}, ()
     await expect(
       connectHttpService(lab.server.tcp(), empty, { tls: true, httpPort: 443, httpsPort: 443 }),
     ).rejects.toThrow("httpPort and httpsPort (--http-port, --https-port) are both 443: give two ports");
+  });
+});
+
+describeRequiring(missingTools("openssl"), "HTTP service device on the host sockets: listening()", {}, () => {
+  let pki: TestPki;
+  beforeAll(() => {
+    pki = makePki(["localhost"]);
+  });
+  afterAll(() => pki.remove());
+
+  async function certs() {
+    const store = await connectMemoryKvRw();
+    await store.set(Key.v("server.pem"), pki.certPem);
+    await store.set(Key.v("server.key"), pki.keyPem);
+    return store;
+  }
+
+  it("resolves once both ports are bound, and only then", async () => {
+    const stack = await connectSocketStack({ ipv4Only: true, ipv4: Ipv4Prefix.parse("127.0.0.1/8") });
+    const [httpPort, httpsPort] = [await freePort("tcp"), await freePort("tcp")];
+    const service = await connectHttpService(stack.tcp(), await certs(), { tls: true, httpPort, httpsPort });
+    service.serve(() => new Response("hi"));
+    await service.listening?.();
+    expect([httpPort, httpsPort].map((port) => kernelTcpSockets(port).map((s) => s.state))).toEqual([
+      ["LISTEN"],
+      ["LISTEN"],
+    ]);
+    await service.disconnect();
+    await stack.disconnect();
+  });
+
+  it("rejects with the listen error when the redirecting port is taken", async () => {
+    const blocker = createServer();
+    const httpPort = await freePort("tcp");
+    await new Promise<void>((resolve) => blocker.listen(httpPort, "127.0.0.1", resolve));
+    const errors: Error[] = [];
+    const stack = await connectSocketStack({
+      ipv4Only: true,
+      ipv4: Ipv4Prefix.parse("127.0.0.1/8"),
+      onListenError: (e) => void errors.push(e),
+    });
+    const httpsPort = await freePort("tcp");
+    const service = await connectHttpService(stack.tcp(), await certs(), { tls: true, httpPort, httpsPort });
+    service.serve(() => new Response("hi"));
+    await expect(service.listening?.()).rejects.toThrow(
+      `tcp: cannot listen on port ${httpPort}: address already in use (EADDRINUSE)`,
+    );
+    expect(errors.map((e) => e.message)).toEqual([expect.stringContaining(`port ${httpPort}`)]);
+    await service.disconnect();
+    await stack.disconnect();
+    blocker.close();
   });
 });

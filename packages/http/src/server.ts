@@ -48,6 +48,14 @@ export interface HttpServer extends Device {
   listen(port: number, handler: HttpHandler): void;
   /** Stops accepting connections on `port`. */
   unlisten(port: number): void;
+  /**
+   * Resolves once `port` is bound and accepting (the stack's `Tcp.listening`, at once on stacks
+   * that bind in `listen`), or rejects with the error that stopped it; rejects for a port not listened
+   * on. Say "serving" after it, not after `listen`.
+   *
+   * @beta
+   */
+  listening?(port: number): Promise<void>;
   /** Serves the requests of one established flow until it closes. */
   serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void>;
   /** The counters. */

@@ -26,6 +26,14 @@ export interface HttpService extends Device {
   readonly redirectPort: number | undefined;
   /** Serves `handler`, replacing an earlier one. */
   serve(handler: HttpHandler): void;
+  /**
+   * Resolves once every port `serve` listens on (the handler's and, with TLS, the redirecting one) is
+   * bound and accepting, or rejects with the first error that stopped one: a start-up line saying the
+   * service serves belongs after it.
+   *
+   * @beta
+   */
+  listening?(): Promise<void>;
   /** The counters of the handler's port and the redirecting port together. */
   stats(): HttpServerStats;
 }

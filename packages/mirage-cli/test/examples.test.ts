@@ -351,6 +351,27 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
         expect(r.code, r.stderr).toBe(0);
         const hash = createHash("sha256").update(body).digest("hex");
         expect(logs(r)).toEqual([`[INFO] [http-fetch] ${uri}: 200 OK, ${body.length} bytes, sha256 ${hash}`]);
+        // A server that accepts and never answers: --timeout ends the wait with one clear line.
+        const silent = createServer(() => {});
+        await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+        const quiet = `http://127.0.0.1:${(silent.address() as { port: number }).port}/`;
+        try {
+          const late = await node(dir, ["dist/http-fetch.mjs", `--uri=${quiet}`, "--timeout=300"]);
+          expect(late).toMatchObject({ code: 255, stdout: "" });
+          expect(late.stderr).toBe(
+            `Fatal error: ${quiet}: no answer within 300 ms; is the host up and reachable? (--timeout=MS waits longer)\n`,
+          );
+        } finally {
+          silent.close();
+        }
+        // A port nothing listens on: the connection's failure, named.
+        const closed = `http://127.0.0.1:${port}/`;
+        server.close();
+        const refused = await node(dir, ["dist/http-fetch.mjs", `--uri=${closed}`]);
+        expect(refused).toMatchObject({ code: 255, stdout: "" });
+        expect(refused.stderr).toBe(
+          `Fatal error: ${closed}: connect to 127.0.0.1:${port}: connection attempt was refused\n`,
+        );
       } finally {
         server.close();
       }

@@ -57,9 +57,10 @@ describe("the Kubernetes manifests", () => {
     const { deployment, service } = validated(kubernetesManifests(options));
     const container = containerOf(deployment);
     expect(container.args).toEqual(["--port=8080"]);
-    expect(container.ports).toEqual([{ name: "health", containerPort: 8080, protocol: "TCP" }]);
+    // The port is named after what it serves, and the probes point at it by that name.
+    expect(container.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
     for (const probe of [container.livenessProbe, container.readinessProbe])
-      expect(probe).toMatchObject({ httpGet: { path: "/healthz", port: "health" } });
+      expect(probe).toMatchObject({ httpGet: { path: "/healthz", port: "http" } });
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       privileged: false,
@@ -71,7 +72,7 @@ describe("the Kubernetes manifests", () => {
       seccompProfile: { type: "RuntimeDefault" },
     });
     expect(deployment.spec?.template.spec?.securityContext).toMatchObject({ runAsNonRoot: true });
-    expect(service?.spec?.ports).toEqual([{ name: "health", port: 8080, targetPort: "health", protocol: "TCP" }]);
+    expect(service?.spec?.ports).toEqual([{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }]);
     expect(service?.spec?.selector).toEqual(deployment.spec?.selector.matchLabels);
   });
 
@@ -80,7 +81,8 @@ describe("the Kubernetes manifests", () => {
       kubernetesManifests({ ...options, net: "direct", health: { kind: "tcp", port: 53 } }),
     );
     const container = containerOf(deployment);
-    expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: "health" } });
+    expect(container.livenessProbe).toMatchObject({ tcpSocket: { port: "dns" } });
+    expect(container.ports).toEqual([{ name: "dns", containerPort: 53, protocol: "TCP" }]);
     expect(container.securityContext).toMatchObject({
       allowPrivilegeEscalation: false,
       privileged: false,
@@ -141,15 +143,18 @@ describe("the Kubernetes manifests", () => {
     const checks: Health[] = [
       { kind: "http", port: 8080, path: "/healthz" },
       { kind: "tcp", port: 53 },
+      { kind: "tcp", port: 443 },
+      { kind: "tcp", port: 9000 },
     ];
+    const names = new Map<Health, string>(checks.map((h, i) => [h, ["http", "dns", "https", "tcp"][i] ?? ""]));
     for (const net of ["socket", "direct"] as const)
       for (const health of checks) {
         const { deployment, service } = validated(kubernetesManifests({ ...options, net, health }));
         const container = containerOf(deployment);
         const action =
           health.kind === "http"
-            ? { httpGet: { path: health.path, port: "health" } }
-            : { tcpSocket: { port: "health" } };
+            ? { httpGet: { path: health.path, port: names.get(health) } }
+            : { tcpSocket: { port: names.get(health) } };
         expect(container.livenessProbe).toEqual({
           ...action,
           initialDelaySeconds: 5,
@@ -158,8 +163,12 @@ describe("the Kubernetes manifests", () => {
           failureThreshold: 3,
         });
         expect(container.readinessProbe).toMatchObject({ ...action, initialDelaySeconds: 1 });
-        expect(container.ports).toEqual([{ name: "health", containerPort: health.port, protocol: "TCP" }]);
-        expect(service?.spec?.ports?.[0]).toMatchObject({ port: health.port, targetPort: "health" });
+        expect(container.ports).toEqual([{ name: names.get(health), containerPort: health.port, protocol: "TCP" }]);
+        expect(service?.spec?.ports?.[0]).toMatchObject({
+          name: names.get(health),
+          port: health.port,
+          targetPort: names.get(health),
+        });
       }
   });
 

@@ -52,7 +52,7 @@ describe("hello-key's messages", { timeout: buildsMs(1) }, () => {
     expect(statuses).not.toContain("Solo5");
   });
 
-  it("a bad argument ends with the quoting hint about its own --hello", async () => {
+  it("the quoting hint about its own --hello follows a value a space cut, not every bad argument", async () => {
     const hint =
       "Hint: To pass a space, it needs to be escaped twice: --hello='Hello,\\ world!'\n" +
       "      Another possibility is: --hello='\"Hello, world!\"'\n";
@@ -62,8 +62,7 @@ describe("hello-key's messages", { timeout: buildsMs(1) }, () => {
       stderr:
         "hello-key: option '--delay': invalid value 'soon', expected an integer\n" +
         "Usage: hello-key [OPTION]…\n" +
-        "Try 'hello-key --help' for more information.\n" +
-        hint,
+        "Try 'hello-key --help' for more information.\n",
     });
     // A value cut in two by a space that was not escaped twice.
     const cut = await node(dir, ["dist/hello-key.mjs", "--hello=Hello,", "world!"]);
@@ -124,6 +123,8 @@ describe("network's listen failures on the socket stack", { timeout: buildsMs(1)
           "another program listens there: stop it or choose another port",
         "",
       ]);
+      // No start-up line claims a port it never had.
+      expect(r.stderr).not.toContain("listening on port");
     } finally {
       blocker.close();
     }
@@ -174,6 +175,49 @@ describeRequiring(missingTools("openssl"), "static-website-tls's certificate fai
       } finally {
         site.remove();
         other.remove();
+      }
+    },
+    buildsMs(1),
+  );
+});
+
+describeRequiring(missingTools("openssl"), "static-website-tls's start-up line", {}, () => {
+  it(
+    "says it serves only once both ports are bound (a redirect port in use ends it first); refuses --https-port without TLS",
+    async () => {
+      const site = makePki(["localhost"]);
+      const blocker: Server = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, resolve));
+      const { port: taken } = blocker.address() as { port: number };
+      try {
+        const dir = await built("static-website-tls", ["--net=socket"], {
+          "tls/server.pem": site.certPem.toString(),
+          "tls/server.key": site.keyPem.toString(),
+        });
+        try {
+          const r = await node(dir, ["dist/https.mjs", `--http-port=${taken}`, `--https-port=${taken + 1}`]);
+          expect(r).toMatchObject({ code: 255, stdout: "" });
+          expect(r.stderr.split("\n").filter((l) => !LOG_LINE.test(l))).toEqual([
+            `Fatal error: tcp: cannot listen on port ${taken}: address already in use (EADDRINUSE); ` +
+              "another program listens there: stop it or choose another port",
+            "",
+          ]);
+          expect(r.stderr).not.toContain("serving");
+          // --https-port without TLS is refused before anything starts, in one line.
+          const plain = await node(dir, ["dist/https.mjs", "--tls=false", `--https-port=${taken + 1}`]);
+          expect(plain).toEqual({
+            code: 64,
+            stdout: "",
+            stderr:
+              "https: option '--https-port' needs '--tls=true': with --tls=false nothing listens on the HTTPS " +
+              "port; drop --https-port, or add --tls=true\n",
+          });
+        } finally {
+          await removeProject(dir);
+        }
+      } finally {
+        blocker.close();
+        site.remove();
       }
     },
     buildsMs(1),

@@ -51,6 +51,7 @@ export class MainExit {
   readonly #hooks: { runExitHooks(onError: (error: unknown) => void): Promise<void> };
   readonly #host: MainExitHost;
   readonly #releases: (() => void)[] = [];
+  readonly #reported = new WeakSet<object>();
   #exiting = false;
 
   constructor(hooks: { runExitHooks(onError: (error: unknown) => void): Promise<void> }, host: MainExitHost) {
@@ -87,11 +88,20 @@ export class MainExit {
    * `Fatal error: …` (even while exiting: an exit hook's background failure must not vanish) and
    * exits with `code`. A {@link StartupError} is reported by its message alone, on every platform, and
    * exits with its own `exitCode` when it has one (64 for a bad argument a device refused at start).
+   * One error reaching the run two ways (a device throws it, and `start` awaited a promise it
+   * rejected) is reported once.
    */
   fail(error: unknown, code: number): void {
     if (error instanceof ExitRequest) {
       this.exit(error.code);
       return;
+    }
+    if (typeof error === "object" && error !== null) {
+      if (this.#reported.has(error)) {
+        this.exit(code);
+        return;
+      }
+      this.#reported.add(error);
     }
     const host = this.#host;
     const described =

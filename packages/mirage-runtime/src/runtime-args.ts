@@ -16,6 +16,7 @@ import {
 } from "@mirage-ts/cmdliner";
 import { manSectionOrder } from "./arg-info.js";
 import { ExitRequest, argumentError, exitStatuses, helpVersion, internalError } from "./exit.js";
+import { httpsPortWithoutTls } from "./http-args.js";
 import { internalErrorReport, parseErrorReport } from "./internal/messages.js";
 import { quotingHintOption } from "./internal/quoting-hint.js";
 import type { Output } from "./output.js";
@@ -171,12 +172,18 @@ export class RuntimeArgs {
           ),
         );
         throw new ExitRequest(argumentError);
-      case "values":
+      case "values": {
+        const conflict = httpsPortWithoutTls(args, outcome.values, outcome.given);
+        if (conflict !== undefined) {
+          output.err(`${program}: ${conflict}\n`); // a whole command line that parsed: no usage to recall
+          throw new ExitRequest(argumentError);
+        }
         args.forEach((arg, i) => {
           const slot = this.#slots.get(arg);
           if (slot !== undefined) slot.value = outcome.values[i];
         });
         this.#parsed = true;
+      }
     }
   }
 }

@@ -1,6 +1,18 @@
-import { argumentError, httpPortArg, httpsPortArg, sections, tlsArg } from "@mirage-ts/mirage-runtime";
+import { RuntimeArgs, argumentError, httpPortArg, httpsPortArg, sections, tlsArg } from "@mirage-ts/mirage-runtime";
 import { describe, expect, it } from "vitest";
-import { parseArg } from "./capture.js";
+import { parseArg, runArgv } from "./capture.js";
+
+/** The three arguments of a web service (of `group`), registered as a generated main registers them. */
+function service(tls: boolean, group?: string) {
+  const args = new RuntimeArgs();
+  const options = group === undefined ? {} : { group };
+  const getters = {
+    tls: args.registerArg(tlsArg(tls, options)),
+    http: args.registerArg(httpPortArg(80, options)),
+    https: args.registerArg(httpsPortArg(443, options)),
+  };
+  return { args, ...getters };
+}
 
 const parse = parseArg;
 
@@ -28,5 +40,33 @@ describe("web-service run-time arguments", () => {
       expect(r.err).toContain(`'${bad}'`);
       expect(r.err).toContain("a TCP port from 1 to 65535");
     }
+  });
+
+  it("--https-port with --tls=false is refused in one line naming both and the fix, exit 64", () => {
+    const refused = runArgv(service(true).args, ["--tls=false", "--https-port=8443"], undefined, "https");
+    expect(refused).toEqual({
+      exit: 64,
+      stdout: "",
+      stderr:
+        "https: option '--https-port' needs '--tls=true': with --tls=false nothing listens on the HTTPS port; " +
+        "drop --https-port, or add --tls=true\n",
+    });
+    // --tls false by default, and a group's own pair.
+    expect(runArgv(service(false).args, ["--https-port=8443"]).exit).toBe(argumentError);
+    expect(runArgv(service(false, "admin").args, ["--admin-https-port=8443"]).stderr).toContain(
+      "option '--admin-https-port' needs '--admin-tls=true'",
+    );
+    // Fine: TLS on, or --https-port left at its default, or another group's --tls.
+    for (const [tls, argv] of [
+      [false, ["--tls=true", "--https-port=8443"]],
+      [true, ["--https-port=8443"]],
+      [true, ["--tls=false", "--http-port=8080"]],
+    ] as const) {
+      const s = service(tls);
+      expect(runArgv(s.args, argv).exit, argv.join(" ")).toBeUndefined();
+    }
+    const s = service(true);
+    expect(runArgv(s.args, ["--tls=false"]).exit).toBeUndefined();
+    expect([s.tls(), s.https()]).toEqual([false, 443]);
   });
 });

@@ -85,6 +85,22 @@ describe("MainExit: the end of a platform's main loop", () => {
     expect(new StartupError("x", { cause: 1 }).cause).toBe(1);
   });
 
+  it("reports one error that reaches it twice (thrown, and rejected to start) once", async () => {
+    const twice = platform();
+    const end = new MainExit({ runExitHooks: async () => {} }, twice.host);
+    const error = new Error("tcp: cannot listen on port 80");
+    end.fail(error, 255);
+    end.fail(error, 255);
+    end.fail(new Error("another"), 255);
+    twice.queued.shift()?.();
+    expect(await twice.done).toBe(255);
+    expect(twice.log).toEqual([
+      "Fatal error: <Error: tcp: cannot listen on port 80>\n",
+      "Fatal error: <Error: another>\n",
+      "done 255",
+    ]);
+  });
+
   it("checks exit codes", () => {
     expect(checkExitCode(255)).toBe(255);
     expect(() => checkExitCode(256)).toThrow("exit code must be an integer from 0 to 255, got 256");

@@ -66,6 +66,15 @@ export interface TcpFlow<A> extends Flow<TcpError, TcpWriteError> {
    * sent at once instead of coalescing small writes while data is unacknowledged.
    */
   setNoDelay(noDelay: boolean): void;
+  /**
+   * Drops the connection at once (`SO_LINGER` 0, or tcpip's abort): what is queued to send is
+   * discarded, the peer gets a RST, pending reads end and pending writes fail. For a peer that stopped
+   * taking data, where `close()` would wait for its window to open. Optional: a flow without it can
+   * only be closed.
+   *
+   * @beta
+   */
+  abort?(): Promise<void>;
 }
 
 /**
@@ -96,6 +105,15 @@ export interface Tcp<A> extends Device {
   listen(port: number, handler: (flow: TcpFlow<A>) => void | Promise<void>, options?: TcpListenOptions): void;
   /** Stops accepting connections on `port`; established ones are not affected. */
   unlisten(port: number): void;
+  /**
+   * Resolves once the listener of `port` is bound and accepting, or rejects with the error that
+   * stopped it (a port in use: the same error the stack reports its own way), so that a unikernel
+   * says it serves only once it does. Rejects at once for a port not listened on. Absent on stacks
+   * whose `listen` binds before it returns (tcpip's).
+   *
+   * @beta
+   */
+  listening?(port: number): Promise<void>;
   /** Opens a connection to `dst`:`port`. */
   createConnection(dst: A, port: number, options?: TcpConnectOptions): Promise<Result<TcpFlow<A>, TcpError>>;
   /** Handles a received TCP segment (the IP payload). */

@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { type Server, createServer } from "node:http";
 import { type ReadResult, type Result, err, ok } from "@mirage-ts/mirage-types";
 import { connectSocketStack, flowDuplex } from "@mirage-ts/mirage-unix";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "./support/ports.js";
 
 type ReadOutcome = Result<ReadResult, { kind: "reset" }>;
@@ -11,6 +11,7 @@ type ReadOutcome = Result<ReadResult, { kind: "reset" }>;
 class ScriptedFlow {
   readonly written: Uint8Array[] = [];
   readonly calls: string[] = [];
+  readonly writeSizes: number[] = [];
   reads = 0;
   #pendingRead: ((r: ReadOutcome) => void) | undefined;
   #queued: ReadOutcome[] = [];
@@ -33,6 +34,14 @@ class ScriptedFlow {
     if (pending === undefined) this.#queued.push(outcome);
     else pending(outcome);
   }
+  /** Writes held now. */
+  get heldWrites(): number {
+    return this.#heldWrites.length;
+  }
+  /** Lets the oldest held write complete. */
+  releaseOne(): void {
+    this.#heldWrites.shift()?.();
+  }
   get waitingRead(): boolean {
     return this.#pendingRead !== undefined;
   }
@@ -48,6 +57,7 @@ class ScriptedFlow {
   }
   writev(buffers: readonly Uint8Array[]): Promise<Result<void, { kind: "reset" } | { kind: "closed" }>> {
     this.calls.push("write");
+    this.writeSizes.push(buffers.reduce((n, b) => n + b.length, 0));
     const done = (): Result<void, { kind: "reset" }> => {
       if (this.writeError !== undefined) return err(this.writeError);
       for (const b of buffers) this.written.push(b.slice());
@@ -66,6 +76,17 @@ class ScriptedFlow {
 }
 
 const bytes = (n: number, fill = 1): Uint8Array => new Uint8Array(n).fill(fill);
+
+/** Lets pending promise callbacks and I/O callbacks run (setImmediate is never faked here). */
+const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** A scripted flow that can also be aborted, as TCP flows can. */
+class AbortableFlow extends ScriptedFlow {
+  async abort(): Promise<void> {
+    this.calls.push("abort");
+    this.deliver(ok({ kind: "eof" }));
+  }
+}
 
 describe("flowDuplex", () => {
   it("stops reading the flow while the reader is paused, and resumes when it reads", async () => {
@@ -162,6 +183,63 @@ describe("flowDuplex", () => {
     await timedOut;
     expect(duplex.destroyed).toBe(false);
     duplex.destroy();
+  });
+
+  it("with a write timeout, hands the flow 64 KiB at a time and times out only when none is taken", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const flow = new ScriptedFlow();
+      flow.holdWrites();
+      const duplex = flowDuplex(flow);
+      let timeouts = 0;
+      duplex.setWriteTimeout(200, () => {
+        timeouts++;
+      });
+      let done = false;
+      duplex.write(bytes(200_000), () => {
+        done = true;
+      });
+      // The peer takes a piece every 150 ms, under the timeout each time: slow, but not stalled.
+      for (let taken = 0; taken < 4; taken++) {
+        await settled();
+        expect(flow.heldWrites).toBe(1);
+        vi.advanceTimersByTime(150);
+        flow.releaseOne();
+      }
+      await settled();
+      expect(done).toBe(true);
+      expect(flow.writeSizes).toEqual([65_536, 65_536, 65_536, 200_000 - 3 * 65_536]);
+      expect(timeouts).toBe(0);
+      // Now it takes nothing: 'writeTimeout' once the whole timeout passed, and the stream stays open
+      // for the listener to decide.
+      duplex.write(bytes(10));
+      await settled();
+      vi.advanceTimersByTime(199);
+      expect(timeouts).toBe(0);
+      vi.advanceTimersByTime(1);
+      expect(timeouts).toBe(1);
+      expect(duplex.destroyed).toBe(false);
+      duplex.destroy();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("resetAndDestroy aborts a flow that can be aborted, and closes one that cannot", async () => {
+    const abortable = new AbortableFlow();
+    abortable.holdWrites();
+    const duplex = flowDuplex(abortable);
+    duplex.write(bytes(10));
+    const closed = once(duplex, "close");
+    duplex.resetAndDestroy();
+    await closed;
+    expect(abortable.calls).toEqual(["write", "abort"]);
+    const plain = new ScriptedFlow();
+    const other = flowDuplex(plain);
+    const otherClosed = once(other, "close");
+    other.resetAndDestroy();
+    await otherClosed;
+    expect(plain.calls).toEqual(["close"]);
   });
 
   describe("node:http over flows of the host socket stack", () => {

@@ -14,7 +14,7 @@ import {
   ppTcpWriteError,
 } from "@mirage-ts/mirage-types";
 import { ListenError, connectSocketStack } from "@mirage-ts/mirage-unix";
-import { itRequiring, missingTools } from "@mirage-ts/test-support";
+import { itRequiring, kernelTcpSockets, missingTools } from "@mirage-ts/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tcpConnectErrorOf, tcpErrorOf } from "../src/socket-stack/socket-tcp-flow.js";
 import { SocketUdp } from "../src/socket-stack/socket-udp.js";
@@ -46,6 +46,16 @@ async function readAll(flow: TcpFlow<Ipaddr>): Promise<Buffer> {
     if (result.value.kind === "eof") return Buffer.concat(chunks);
     chunks.push(result.value.data);
   }
+}
+
+/** A flow of `stack` connected to a `node:net` server on loopback, and the server's side of it. */
+async function nodePeer(stack: Stack): Promise<{ server: Server; client: TcpFlow<Ipaddr>; peer: Socket }> {
+  const server: Server = createServer();
+  const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  const client = await connectOk(stack, localhost, typeof address === "object" && address !== null ? address.port : 0);
+  return { server, client, peer: await accepted };
 }
 
 /** Echoes everything, then half-closes when the client does. */
@@ -158,21 +168,30 @@ describe("connectSocketStack: TCP", () => {
   });
 
   it("maps a reset by the peer to `reset`", async () => {
-    const server: Server = createServer();
-    const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    const client = await connectOk(
-      stack,
-      localhost,
-      typeof address === "object" && address !== null ? address.port : 0,
-    );
-    (await accepted).resetAndDestroy(); // once the client is connected
+    const { server, client, peer } = await nodePeer(stack);
+    peer.resetAndDestroy(); // once the client is connected
     const result = await client.read();
     expect(!result.ok && ppTcpError(result.error)).toBe("connection was reset by the peer");
     expect(await client.read()).toEqual(result); // errors are final
     const write = await client.write(Buffer.from("x"));
     expect(!write.ok && write.error.kind).toBe("reset");
+    server.close();
+  });
+
+  it("abort drops a connection whose peer stopped reading: a RST, the blocked write failed, nothing kept", async () => {
+    const { server, client, peer } = await nodePeer(stack);
+    const local = client.src().port;
+    peer.pause(); // reads nothing: both kernels' buffers fill, then the write waits for ever
+    const write = client.write(new Uint8Array(64 << 20));
+    const shutdown = client.shutdown("write");
+    await expect.poll(() => kernelTcpSockets(local)[0]?.sendQueue ?? 0).toBeGreaterThan(0);
+    expect(client.abort).toBeTypeOf("function");
+    await client.abort?.();
+    expect(await write).toEqual({ ok: false, error: { kind: "closed" } });
+    await shutdown; // released, not left waiting for the write
+    expect(await client.read()).toEqual({ ok: true, value: { kind: "eof" } });
+    // A close would leave the kernel's socket in FIN_WAIT1 holding its send queue; a reset frees it.
+    expect(kernelTcpSockets(local)).toEqual([]);
     server.close();
   });
 
@@ -310,7 +329,16 @@ describe("connectSocketStack: TCP", () => {
       onListenError: (e) => void errors.push(e),
     });
     other.tcp().listen(busy, echo);
-    await expect.poll(() => errors.length).toBe(1);
+    // listening() tells the same failure to whoever waits for the port, and only after it was tried.
+    const failure = await other
+      .tcp()
+      .listening?.(busy)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(failure).toBeInstanceOf(ListenError);
+    expect(errors).toEqual([failure]);
     expect(errors[0]).toBeInstanceOf(ListenError);
     expect(errors[0]).toMatchObject({ protocol: "tcp", port: busy, code: "EADDRINUSE" });
     expect(errors[0]?.message).toBe(
@@ -319,6 +347,18 @@ describe("connectSocketStack: TCP", () => {
     );
     await other.disconnect();
     blocker.close();
+  });
+
+  it("listening() resolves once the port is bound, and refuses a port not listened on", async () => {
+    const fresh = await freePort("tcp");
+    const v4 = await connectSocketStack({ ipv4: Ipv4Prefix.parse("127.0.0.1/8"), ipv4Only: true });
+    v4.tcp().listen(fresh, echo);
+    expect(v4.tcp().listening).toBeTypeOf("function");
+    await v4.tcp().listening?.(fresh);
+    // Resolved: the kernel has the listening socket now, not a tick later.
+    expect(kernelTcpSockets(fresh).map((s) => s.state)).toEqual(["LISTEN"]);
+    await expect(v4.tcp().listening?.(fresh + 1)).rejects.toThrow(`not listening on TCP port ${fresh + 1}`);
+    await v4.disconnect();
   });
 
   it("reports a port refused to an unprivileged user with what to do", () => {

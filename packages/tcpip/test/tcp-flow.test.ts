@@ -155,6 +155,28 @@ describe("TcpFlow", () => {
     await closedDown(pair);
   });
 
+  it("abort drops a connection whose peer stopped reading: RST, blocked write failed, buffers released", async () => {
+    const pair = await tcpPair({ config: { sendBufferSize: 4096, receiveBufferSize: 4096 } });
+    const { client, server } = await connected(pair);
+    // The server reads nothing: the client's window closes and its write waits for ever.
+    const write = client.write(pattern(100_000));
+    const shutdown = client.shutdown("write");
+    await runUntil(pair.clock, () => pair.a.stats().sendBufferedBytes === 4096);
+    const resetsBefore = pair.a.stats().resetsSent;
+    expect(client.abort).toBeTypeOf("function");
+    await client.abort?.();
+    expect(await drive(pair.clock, write)).toEqual({ ok: false, error: { kind: "closed" } });
+    await drive(pair.clock, shutdown); // a shutdown waiting for the writes is released, not left hanging
+    expect(pair.a.stats().resetsSent).toBe(resetsBefore + 1);
+    expect(await client.read()).toEqual({ ok: true, value: { kind: "eof" } });
+    // The peer sees the reset after what it had received.
+    const got = await readAll(pair, server);
+    expect(got.end).toBe("reset");
+    await server.close();
+    await advance(pair.clock, 100); // the server's window update, sent as it read, meets no connection
+    await closedDown(pair);
+  });
+
   it("a vanished peer ends in a timeout through keepalive", async () => {
     const keepalive = { afterNs: 5_000_000_000n, intervalNs: 1_000_000_000n, probes: 3 };
     const pair = await tcpPair({ config: { keepalive } });

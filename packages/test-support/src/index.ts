@@ -9,6 +9,7 @@ export {
   missingTools,
 } from "./host-checks.js";
 export { freePort } from "./ports.js";
+export { type KernelTcpSocket, kernelTcpSockets } from "./kernel-sockets.js";
 export { describeRequiring, itRequiring, strictMode } from "./prerequisites.js";
 export { type Service, freeTcpPort, startService } from "./services.js";
 export { registerTypeScript } from "./ts-loader.js";

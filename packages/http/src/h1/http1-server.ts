@@ -62,6 +62,11 @@ class Http1Server implements HttpServer {
     this.#ports.delete(port);
   }
 
+  listening(port: number): Promise<void> {
+    if (!this.#ports.has(port)) return Promise.reject(new RangeError(`not listening on port ${port}`));
+    return this.#tcp.listening?.(port) ?? Promise.resolve();
+  }
+
   serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void> {
     const info = { ...endpoints(flow), tls: false };
     return new Http1Connection(flow, handler, info, this.#context).run();

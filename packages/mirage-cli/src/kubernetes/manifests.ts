@@ -47,9 +47,22 @@ export function kubernetesName(name: string): string {
   return label === "" ? "unikernel" : label;
 }
 
+// The services of well-known ports a TCP check may probe, by their IANA names.
+const WELL_KNOWN: Readonly<Record<number, string>> = { 53: "dns", 80: "http", 443: "https", 853: "domain-s" };
+
+/**
+ * The name of the port a health check probes, after what it serves (what `kubectl port-forward
+ * svc/NAME http` and other Services' `targetPort` refer to): `http` for an HTTP check, the service of
+ * a well-known port for a TCP check, `tcp` otherwise.
+ */
+export function healthPortName(health: Health): string {
+  if (health.kind === "http") return "http";
+  return WELL_KNOWN[health.port] ?? "tcp";
+}
+
 function probe(health: Health, initialDelaySeconds: number): Record<string, unknown> {
-  const action =
-    health.kind === "http" ? { httpGet: { path: health.path, port: "health" } } : { tcpSocket: { port: "health" } };
+  const port = healthPortName(health);
+  const action = health.kind === "http" ? { httpGet: { path: health.path, port } } : { tcpSocket: { port } };
   const { periodSeconds, timeoutSeconds, failureThreshold } = HEALTH_TIMING;
   return { ...action, initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold };
 }
@@ -95,7 +108,9 @@ export function kubernetesManifests(options: ManifestOptions): Manifest[] {
     image: options.image,
     imagePullPolicy: options.image.startsWith("localhost/") ? "Never" : "IfNotPresent",
     args: [...options.args],
-    ...(health === undefined ? {} : { ports: [{ name: "health", containerPort: health.port, protocol: "TCP" }] }),
+    ...(health === undefined
+      ? {}
+      : { ports: [{ name: healthPortName(health), containerPort: health.port, protocol: "TCP" }] }),
     ...(health === undefined
       ? {}
       : { livenessProbe: probe(health, HEALTH_TIMING.startSeconds), readinessProbe: probe(health, 1) }),
@@ -138,7 +153,7 @@ export function kubernetesManifests(options: ManifestOptions): Manifest[] {
     spec: {
       type: "ClusterIP",
       selector,
-      ports: [{ name: "health", port: health.port, targetPort: "health", protocol: "TCP" }],
+      ports: [{ name: healthPortName(health), port: health.port, targetPort: healthPortName(health), protocol: "TCP" }],
     },
   };
   return [deployment, service];

@@ -1,7 +1,9 @@
 /**
- * Which option the quoting hint after a bad command line shows. Upstream always names `--hello`,
- * an option of its hello-key example that most unikernels lack; the hint is about a value cut in
- * two by a space, so it names an option that takes a value and that this unikernel has.
+ * Whether, and with which option, the quoting hint follows a bad command line. Upstream prints it
+ * after every error and always names `--hello`, an option of its hello-key example that most
+ * unikernels lack. The hint is about a value cut in two by a space, or quotes the shell took away,
+ * so it is shown only where that can be the cause (a stray word, or a word holding a space or a
+ * quote) and names an option that takes a value and that this unikernel has.
  */
 
 import { type Arg, optionName } from "@mirage-ts/cmdliner";
@@ -23,10 +25,14 @@ function optionBefore(args: readonly Arg<unknown>[], argv: readonly string[], st
   return args.find((arg) => arg.syntax !== "flag" && arg.info.names.some((n) => optionName(n) === name));
 }
 
+// A space or a quote left in a word: what the second split of the boot parameters would cut or eat.
+const QUOTING = /[\s'"]/u;
+
 /**
- * The option the hint names (`--hello`): the one whose value a space cut when the problem is a
- * stray word, else the first option taking a value that the unikernel registered besides the
- * runtime's own, else none.
+ * The option the hint names (`--hello`), or none when the hint does not apply: it applies to a stray
+ * word (a value a space cut in two) and to a command line with a space or a quote in a word. The
+ * option is the one whose value a space cut when the problem is a stray word, else the first option
+ * taking a value that the unikernel registered besides the runtime's own, else none.
  *
  * @param args - the registered arguments, in registration order
  * @param stray - the first word that is not an option, if the problem is one
@@ -36,6 +42,7 @@ export function quotingHintOption(
   argv: readonly string[],
   stray: string | undefined,
 ): string | undefined {
+  if (stray === undefined && !argv.some((word) => QUOTING.test(word))) return undefined;
   const cut = stray === undefined ? undefined : optionBefore(args, argv, stray);
   const chosen = cut ?? args.find((arg) => arg.syntax !== "flag" && !runtimeOwn.has(arg));
   return chosen === undefined ? undefined : longName(chosen);

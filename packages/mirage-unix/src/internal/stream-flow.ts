@@ -20,6 +20,8 @@ export abstract class StreamFlow<S extends Duplex, E> {
   protected failure: E | undefined;
   /** Set by the subclass's shutdown and close: writes fail with `closed` from then on. */
   protected writeClosed = false;
+  /** Set by the subclass's abort: a write the stream's destruction cut short fails with `closed`. */
+  protected aborted = false;
 
   /**
    * Starts reading `stream`, at most `readAhead` bytes ahead of the application; a stream error becomes
@@ -50,6 +52,8 @@ export abstract class StreamFlow<S extends Duplex, E> {
     if (this.failure !== undefined) return err(this.failure);
     if (this.writeClosed) return err({ kind: "closed" });
     const error = await writeBuffers(this.stream, buffers);
+    // Node completes a write cut short by the stream's destruction without an error.
+    if (this.aborted) return err({ kind: "closed" });
     if (error === undefined) return ok();
     return err(this.failure ?? this.writeErrorOf(error));
   }

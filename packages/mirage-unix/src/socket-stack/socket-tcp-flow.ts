@@ -102,6 +102,16 @@ export class SocketTcpFlow extends StreamFlow<Socket, TcpError> implements TcpFl
     });
   }
 
+  /** {@inheritDoc @mirage-ts/mirage-types#TcpFlow.abort} */
+  abort(): Promise<void> {
+    this.reader.shutdown();
+    this.writeClosed = true;
+    this.aborted = true;
+    // SO_LINGER 0, then close: the kernel drops its send queue and sends a RST; Node frees its own.
+    if (!this.stream.destroyed) this.stream.resetAndDestroy();
+    return this.destroy();
+  }
+
   dst(): Endpoint<Ipaddr> {
     return this.#dst;
   }

@@ -40,12 +40,29 @@ function applyKeepalive(socket: Socket, keepalive: Keepalive | undefined): void 
   if (keepalive !== undefined) socket.setKeepAlive(true, Number(keepalive.afterNs / 1_000_000n));
 }
 
+/** Whether a port's sockets are bound: settled once, by the last 'listening' or the first error. */
+class Bound {
+  readonly promise: Promise<void>;
+  done: () => void = () => {};
+  fail: (error: Error) => void = () => {};
+
+  constructor() {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.done = resolve;
+      this.fail = reject;
+    });
+    // Asked for or not: the error also goes to onListenError, so an unread rejection is no failure.
+    this.promise.catch(() => {});
+  }
+}
+
 /** TCP over the host's sockets. */
 export class SocketTcp implements Tcp<Ipaddr> {
   readonly #binding: SocketBinding;
   readonly #onListenError: (error: Error) => void;
   readonly #listeners = new Map<number, Listener>();
   readonly #servers = new Map<number, Server[]>();
+  readonly #bound = new Map<number, Bound>();
   readonly #flows = new Set<SocketTcpFlow>();
 
   constructor(binding: SocketBinding, onListenError: (error: Error) => void) {
@@ -60,27 +77,43 @@ export class SocketTcp implements Tcp<Ipaddr> {
     if (this.#servers.has(port)) return;
     // A port fails once, even with two sockets bound (IPv4 and IPv6): the first error closes both.
     let failed = false;
+    const bound = new Bound();
     const fail = (error: Error): void => {
       if (failed) return;
       failed = true;
+      const listenError = new ListenError("tcp", port, error);
+      bound.fail(listenError); // first: the default onListenError throws
       if (this.#servers.get(port) === servers) this.unlisten(port);
-      this.#onListenError(new ListenError("tcp", port, error));
+      this.#onListenError(listenError);
     };
-    const servers = this.#bindTargets().map((target) => {
+    const targets = this.#bindTargets();
+    let listening = 0;
+    const servers = targets.map((target) => {
       const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
         dispatch(this.#accept, [port, socket] as const),
       );
       server.on("error", fail);
+      server.once("listening", () => {
+        if (++listening === targets.length) bound.done();
+      });
       server.listen({ port, backlog: LISTEN_BACKLOG, ...target });
       return server;
     });
     this.#servers.set(port, servers);
+    this.#bound.set(port, bound);
+  }
+
+  /** {@inheritDoc @mirage-ts/mirage-types#Tcp.listening} */
+  listening(port: number): Promise<void> {
+    return this.#bound.get(port)?.promise ?? Promise.reject(new RangeError(`not listening on TCP port ${port}`));
   }
 
   unlisten(port: number): void {
     this.#listeners.delete(port);
     for (const server of this.#servers.get(port) ?? []) server.close();
     this.#servers.delete(port);
+    this.#bound.get(port)?.fail(new Error(`TCP port ${port}: unlisten before it was bound`));
+    this.#bound.delete(port);
   }
 
   /**

@@ -8,6 +8,7 @@
 
 import { Duplex } from "node:stream";
 import type { Endpoint, Flow, Ipaddr } from "@mirage-ts/mirage-types";
+import { Countdown } from "./countdown.js";
 
 /**
  * Options of {@link flowDuplex}.
@@ -37,6 +38,38 @@ interface EndpointFlow {
 
 interface NoDelayFlow {
   setNoDelay(noDelay: boolean): void;
+}
+
+interface AbortableFlow {
+  abort(): Promise<void>;
+}
+
+// The most handed to the flow at once while a write timeout is set: a peer taking a large write slowly
+// is seen making progress at every piece, and told apart from one taking nothing.
+const WRITE_PIECE = 64 * 1024;
+
+/** `buffers` cut into runs of at most `size` bytes, in order (views, no copies). */
+function* pieces(buffers: readonly Buffer[], size: number): Generator<Buffer[]> {
+  let piece: Buffer[] = [];
+  let length = 0;
+  for (const buffer of buffers) {
+    for (let offset = 0; offset < buffer.length; ) {
+      const n = Math.min(size - length, buffer.length - offset);
+      piece.push(n === buffer.length ? buffer : buffer.subarray(offset, offset + n));
+      offset += n;
+      length += n;
+      if (length === size) {
+        yield piece;
+        piece = [];
+        length = 0;
+      }
+    }
+  }
+  if (length > 0) yield piece;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Node's error codes for a flow error's `kind` (a code libuv would not know becomes EPIPE). */
@@ -75,7 +108,8 @@ function hasEndpoints(flow: object): flow is EndpointFlow {
  * write's callback runs once the flow has taken the bytes. `end()` shuts down the flow's write side
  * (TCP FIN), the flow's end-of-file ends the readable side, and `destroy()` closes the flow. A flow
  * error destroys the stream with a Node error whose `code` says what happened (see
- * {@link flowErrorToNode}).
+ * {@link flowErrorToNode}). `resetAndDestroy()` drops the connection instead (the flow's `abort`,
+ * a TCP RST), and `setWriteTimeout` tells of a peer that stopped taking what is written.
  *
  * @beta
  */
@@ -93,9 +127,10 @@ export class FlowDuplex extends Duplex {
   /** The remote address family (`IPv4`, `IPv6`), when the flow has endpoints. */
   readonly remoteFamily: string | undefined;
   #reading = false;
-  #timeoutMs = 0;
-  #timer: NodeJS.Timeout | undefined;
+  readonly #idle = new Countdown(() => this.emit("timeout"));
+  readonly #writeStalled = new Countdown(() => this.emit("writeTimeout"));
   #closed = false;
+  #reset = false;
 
   constructor(flow: Flow<unknown, unknown>, options: FlowDuplexOptions = {}) {
     super({
@@ -146,9 +181,13 @@ export class FlowDuplex extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.#touch();
+    if (this.#writeStalled.ms > 0) {
+      void this.#writeInPieces([chunk], callback);
+      return;
+    }
     this.flow.write(chunk).then(
       (result) => callback(result.ok ? null : flowErrorToNode(result.error, "write")),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => callback(asError(error)),
     );
   }
 
@@ -157,10 +196,33 @@ export class FlowDuplex extends Duplex {
     callback: (error?: Error | null) => void,
   ): void {
     this.#touch();
-    this.flow.writev(chunks.map((c) => c.chunk)).then(
+    const buffers = chunks.map((c) => c.chunk);
+    if (this.#writeStalled.ms > 0) {
+      void this.#writeInPieces(buffers, callback);
+      return;
+    }
+    this.flow.writev(buffers).then(
       (result) => callback(result.ok ? null : flowErrorToNode(result.error, "write")),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      (error: unknown) => callback(asError(error)),
     );
+  }
+
+  // One piece at a time, the write timer restarted as each is handed over: it runs out only when the
+  // flow took nothing for the whole timeout.
+  async #writeInPieces(buffers: readonly Buffer[], callback: (error?: Error | null) => void): Promise<void> {
+    let failure: Error | null = null;
+    for (const piece of pieces(buffers, WRITE_PIECE)) {
+      if (!this.destroyed) this.#writeStalled.restart();
+      try {
+        const result = await this.flow.writev(piece);
+        if (!result.ok) failure = flowErrorToNode(result.error, "write");
+      } catch (error) {
+        failure = asError(error);
+      }
+      if (failure !== null) break;
+    }
+    this.#writeStalled.stop();
+    callback(failure);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -171,16 +233,44 @@ export class FlowDuplex extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#clearTimer();
+    this.#idle.stop();
+    this.#writeStalled.stop();
     if (this.#closed) {
       callback(error);
       return;
     }
     this.#closed = true;
-    this.flow.close().then(
+    const flow = this.flow as Flow<unknown, unknown> & Partial<AbortableFlow>;
+    const released = this.#reset && typeof flow.abort === "function" ? flow.abort() : flow.close();
+    released.then(
       () => callback(error),
       () => callback(error),
     );
+  }
+
+  /**
+   * As a socket's: drops the connection at once and destroys the stream. The flow is aborted when it
+   * can be (`TcpFlow.abort`: a RST, its queues discarded) and closed otherwise: the way to let go of
+   * a peer that stopped reading, which `destroy()` (a close, sending what is queued first) would wait
+   * for.
+   */
+  resetAndDestroy(): this {
+    this.#reset = true;
+    return this.destroy();
+  }
+
+  /**
+   * After `ms` during which a write waited and the flow took none of it, emits `'writeTimeout'` (the
+   * stream stays open: the listener decides, typically with {@link FlowDuplex.resetAndDestroy}); 0
+   * turns it off. While it is set, writes reach the flow in pieces of at most 64 KiB, so a peer
+   * taking a large write slowly still shows progress. `callback` is added as a `'writeTimeout'`
+   * listener.
+   */
+  setWriteTimeout(ms: number, callback?: () => void): this {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`write timeout: ${String(ms)} is not a number of ms >= 0`);
+    this.#writeStalled.ms = ms; // a write waiting now is timed afresh with the new value
+    this.#timeoutListener("writeTimeout", ms, callback);
+    return this;
   }
 
   /**
@@ -188,12 +278,8 @@ export class FlowDuplex extends Duplex {
    * turns it off. `callback` is added as a `'timeout'` listener.
    */
   setTimeout(ms: number, callback?: () => void): this {
-    this.#timeoutMs = ms;
-    this.#clearTimer();
-    if (callback !== undefined) {
-      if (ms === 0) this.removeListener("timeout", callback);
-      else this.once("timeout", callback);
-    }
+    this.#idle.ms = ms;
+    this.#timeoutListener("timeout", ms, callback);
     this.#touch();
     return this;
   }
@@ -232,23 +318,16 @@ export class FlowDuplex extends Duplex {
     else this.destroy();
   }
 
-  #touch(): void {
-    if (this.#timeoutMs === 0 || this.destroyed) {
-      this.#clearTimer();
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.emit("timeout");
-      }, this.#timeoutMs);
-      this.#timer.unref();
-    } else {
-      this.#timer.refresh();
-    }
+  // As a socket's setTimeout: the callback listens once, or is removed when the timeout is turned off.
+  #timeoutListener(event: "timeout" | "writeTimeout", ms: number, callback: (() => void) | undefined): void {
+    if (callback === undefined) return;
+    if (ms === 0) this.removeListener(event, callback);
+    else this.once(event, callback);
   }
 
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+  #touch(): void {
+    if (this.destroyed) this.#idle.stop();
+    else this.#idle.restart();
   }
 }
 

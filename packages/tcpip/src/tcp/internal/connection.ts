@@ -351,6 +351,13 @@ export class Connection<A> {
     if (this.isOpen) this.destroy(undefined);
   }
 
+  /** The application dropped the flow: a RST now, and both buffers released (nothing will read them). */
+  userAbort(): void {
+    this.userClosed = true;
+    if (this.isOpen) this.abort();
+    else this.#releaseReceive();
+  }
+
   /** Drops the connection at once, telling a synchronised peer with a RST. */
   abort(): void {
     if (!this.isOpen) return;

@@ -127,6 +127,16 @@ export class TcpFlowImpl<A> implements TcpFlow<A>, ConnectionObserver {
     return DONE;
   }
 
+  /** {@inheritDoc @mirage-ts/mirage-types#TcpFlow.abort} */
+  abort(): Promise<void> {
+    this.#closed = true;
+    this.#readShut = true;
+    this.#writeShut = true;
+    this.#conn.userAbort();
+    this.wake();
+    return DONE;
+  }
+
   /** Called by the connection when something may have changed; the work runs in a microtask. */
   wake(): void {
     if (this.#scheduled) return;
