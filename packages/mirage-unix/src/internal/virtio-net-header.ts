@@ -8,7 +8,7 @@
  */
 
 import type { FrameOffload, Result } from "@mirage-ts/mirage-types";
-import { err, ok } from "@mirage-ts/mirage-types";
+import { err, ok, onesComplementSum } from "@mirage-ts/mirage-types";
 
 /** The header's size as set with TUNSETVNETHDRSZ. */
 export const VNET_HEADER_SIZE = 12;
@@ -138,52 +138,9 @@ export function offloadHeader(frame: Uint8Array, offload: FrameOffload): Result<
  * complemented into the field.
  */
 export function completeChecksum(frame: Uint8Array, csumStart: number, csumOffset: number): void {
-  let field = ~onesSum(frame.subarray(csumStart)) & 0xffff;
+  let field = ~onesComplementSum(frame.subarray(csumStart)) & 0xffff;
   // UDP sends a zero sum as 0xffff (RFC 768); TCP's 0 and 0xffff are the same one's-complement value.
   if (field === 0) field = 0xffff;
   frame[csumStart + csumOffset] = field >>> 8;
   frame[csumStart + csumOffset + 1] = field & 0xff;
-}
-
-/**
- * The folded one's-complement sum of `data` as big-endian 16-bit words. A 64 KiB segment is summed 32
- * bits at a time through a `Uint32Array` over its aligned middle (little-endian words: the sum comes
- * out byte-swapped, RFC 1071 §2(B)); tcpip's `onesComplementSum` does the same, which this package
- * cannot import (tcpip is built after it).
- */
-function onesSum(data: Uint8Array): number {
-  const n = data.length;
-  const head = (4 - (data.byteOffset & 3)) & 3;
-  if (n < 64) return fold(bytesSum(data, 0, n));
-  const words = (n - head) >>> 2;
-  const view = new Uint32Array(data.buffer, data.byteOffset + head, words);
-  let even = 0;
-  let odd = 0;
-  let j = 0;
-  for (const end = words - (words & 3); j < end; j += 4) {
-    even += view[j]! + view[j + 2]!;
-    odd += view[j + 1]! + view[j + 3]!;
-  }
-  for (; j < words; j++) even += view[j]!;
-  // 2^16 ≡ 1 (mod 0xffff): a sum of 32-bit words is congruent to the sum of their 16-bit halves.
-  let middle = fold(even + odd);
-  if ((head & 1) === 0) middle = ((middle & 0xff) << 8) | (middle >>> 8);
-  return fold(bytesSum(data, 0, head) + middle + bytesSum(data, head + words * 4, n));
-}
-
-/** Sums bytes `[start, end)` as big-endian words placed by their offset from `data[0]`. */
-function bytesSum(data: Uint8Array, start: number, end: number): number {
-  let sum = 0;
-  let i = start;
-  if ((i & 1) === 1 && i < end) sum += data[i++]!;
-  for (; i + 1 < end; i += 2) sum += (data[i]! << 8) | data[i + 1]!;
-  if (i < end) sum += data[i]! << 8;
-  return sum;
-}
-
-/** Folds a non-negative sum to 16 bits with end-around carries (non-zero multiples of 0xffff give 0xffff). */
-function fold(sum: number): number {
-  if (sum === 0) return 0;
-  const folded = sum % 0xffff;
-  return folded === 0 ? 0xffff : folded;
 }

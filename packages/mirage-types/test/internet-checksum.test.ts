@@ -1,4 +1,4 @@
-import { internetChecksum, onesComplementSum, updateChecksum } from "@mirage-ts/tcpip";
+import { internetChecksum, onesComplementSum, updateChecksum } from "@mirage-ts/mirage-types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
