@@ -131,10 +131,8 @@ export {
   Icmpv4Layer,
   type Icmpv4LayerOptions,
   type Icmpv4Stats,
-  type PingError,
-  type PingOptions,
-  type PingReply,
 } from "./icmp/icmpv4-layer.js";
+export type { PingError, PingOptions, PingReply } from "./icmp/ping-table.js";
 
 export {
   UDP_HEADER_SIZE,
