@@ -77,6 +77,24 @@ export function updateChecksum(checksum: number, oldWord: number, newWord: numbe
   return ~fold((~checksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff)) & 0xffff;
 }
 
+/**
+ * Completes in place a partial checksum, as a device does for a frame sent with `CHECKSUM_PARTIAL`
+ * (virtio-net's `NEEDS_CSUM`): the 16-bit field at `start + offset` holds the pseudo-header sum; the
+ * one's-complement sum from `start` to the end of `data` is complemented into it. A result of zero is
+ * stored as `0xffff`, as UDP sends it (RFC 768); for TCP the two are the same one's-complement value.
+ *
+ * @param data - the frame or packet, changed in place.
+ * @param start - where the summed part (the transport header) starts.
+ * @param offset - where the checksum field is, from `start` (16 for TCP, 6 for UDP).
+ * @beta
+ */
+export function completeChecksum(data: Uint8Array, start: number, offset: number): void {
+  let checksum = ~onesComplementSum(data.subarray(start)) & 0xffff;
+  if (checksum === 0) checksum = 0xffff;
+  data[start + offset] = checksum >>> 8;
+  data[start + offset + 1] = checksum & 0xff;
+}
+
 /** Sums bytes `[start, end)` of `data` as big-endian words placed by their offset from `data[0]`. */
 function sumBytes(data: Uint8Array, start: number, end: number): number {
   let sum = 0;

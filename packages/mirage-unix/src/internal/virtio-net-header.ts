@@ -8,7 +8,7 @@
  */
 
 import type { FrameOffload, Result } from "@mirage-ts/mirage-types";
-import { err, ok, onesComplementSum } from "@mirage-ts/mirage-types";
+import { err, ok } from "@mirage-ts/mirage-types";
 
 /** The header's size as set with TUNSETVNETHDRSZ. */
 export const VNET_HEADER_SIZE = 12;
@@ -130,17 +130,4 @@ export function offloadHeader(frame: Uint8Array, offload: FrameOffload): Result<
     csumStart: offload.partialChecksum ? l4 : 0,
     csumOffset: offload.partialChecksum ? csumOffset : 0,
   });
-}
-
-/**
- * Completes a partial checksum in place (what NEEDS_CSUM leaves to the reader): the one's-complement
- * sum from `csumStart` to the end of `frame`, seeded with the pseudo-header sum the field holds,
- * complemented into the field.
- */
-export function completeChecksum(frame: Uint8Array, csumStart: number, csumOffset: number): void {
-  let field = ~onesComplementSum(frame.subarray(csumStart)) & 0xffff;
-  // UDP sends a zero sum as 0xffff (RFC 768); TCP's 0 and 0xffff are the same one's-complement value.
-  if (field === 0) field = 0xffff;
-  frame[csumStart + csumOffset] = field >>> 8;
-  frame[csumStart + csumOffset + 1] = field & 0xff;
 }

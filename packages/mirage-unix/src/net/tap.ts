@@ -14,6 +14,7 @@ import {
   type NetOffloads,
   type Network,
   type Result,
+  completeChecksum,
   err,
   ok,
 } from "@mirage-ts/mirage-types";
@@ -35,7 +36,6 @@ import {
   NEEDS_CSUM,
   TunOffload,
   VNET_HEADER_SIZE,
-  completeChecksum,
   decodeVirtioNetHeader,
   encodeVirtioNetHeader,
   offloadHeader,

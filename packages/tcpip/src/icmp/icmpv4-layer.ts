@@ -137,8 +137,7 @@ export class Icmpv4Layer implements Icmpv4 {
   constructor(ip: Ipv4, options: Icmpv4LayerOptions) {
     this.#ip = ip;
     this.#errors = new TokenBucket(options.clock, options.errorsPerSecond ?? 1000, options.errorBurst ?? 50);
-    const intervalMs = options.errorIntervalMs ?? 1000;
-    checkInteger("ICMP errorIntervalMs", intervalMs, 0);
+    const intervalMs = checkInteger("ICMP errorIntervalMs", options.errorIntervalMs ?? 1000, 0);
     this.#errorsTo =
       intervalMs === 0
         ? undefined

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 
-import { internetChecksum, onesComplementSum } from "@mirage-ts/mirage-types";
+import { completeChecksum, internetChecksum, onesComplementSum } from "@mirage-ts/mirage-types";
 import { ETHERNET_HEADER_SIZE, Ethertype } from "../ethernet/ethernet-frame.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import { TcpFlags } from "../tcp/segment.js";
@@ -34,13 +34,9 @@ function transport(frame: Uint8Array): { readonly at: number; readonly protocol:
 export function completePartialChecksum(frame: Uint8Array): boolean {
   const l4 = transport(frame);
   if (l4 === undefined || (l4.protocol !== TCP && l4.protocol !== UDP)) return false;
-  const field = l4.at + (l4.protocol === TCP ? 16 : 6);
-  if (field + 2 > frame.length) return false;
-  let checksum = ~onesComplementSum(frame.subarray(l4.at)) & 0xffff;
-  // UDP sends a zero sum as 0xffff (RFC 768); for TCP the two are the same one's-complement value.
-  if (checksum === 0) checksum = 0xffff;
-  frame[field] = checksum >>> 8;
-  frame[field + 1] = checksum & 0xff;
+  const offset = l4.protocol === TCP ? 16 : 6;
+  if (l4.at + offset + 2 > frame.length) return false;
+  completeChecksum(frame, l4.at, offset);
   return true;
 }
 
