@@ -1,3 +1,4 @@
+import { completeChecksum } from "@mirage-ts/mirage-types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -6,7 +7,6 @@ import {
   NEEDS_CSUM,
   VNET_HEADER_SIZE,
   type VirtioNetHeader,
-  completeChecksum,
   decodeVirtioNetHeader,
   encodeVirtioNetHeader,
   offloadHeader,

@@ -8,7 +8,7 @@ export type { Clock, TimerHandle } from "./time/clock.js";
 export { VirtualClock } from "./time/virtual-clock.js";
 export { SeededRandom } from "./random/seeded-random.js";
 
-export { internetChecksum, onesComplementSum, updateChecksum } from "./checksum/internet-checksum.js";
+export { internetChecksum, onesComplementSum, updateChecksum } from "@mirage-ts/mirage-types";
 export type { DecodeError } from "./codec/decode-error.js";
 
 export {
@@ -77,6 +77,7 @@ export {
   type PrefixInformation,
   decodeNdOptions,
   encodeMacOption,
+  MldRecordType,
   encodeMldv2Records,
   encodeTargetBody,
   eui64Address,
@@ -130,10 +131,8 @@ export {
   Icmpv4Layer,
   type Icmpv4LayerOptions,
   type Icmpv4Stats,
-  type PingError,
-  type PingOptions,
-  type PingReply,
 } from "./icmp/icmpv4-layer.js";
+export type { PingError, PingOptions, PingReply } from "./icmp/ping-table.js";
 
 export {
   UDP_HEADER_SIZE,

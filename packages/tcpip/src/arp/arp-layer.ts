@@ -186,16 +186,12 @@ export class ArpLayer implements Arp, ArpProber {
   constructor(ethernet: Ethernet, options: ArpOptions) {
     this.#ethernet = ethernet;
     this.#clock = options.clock;
-    this.#maxEntries = options.maxEntries ?? 512;
-    this.#maxPending = options.maxPending ?? 64;
-    this.#maxWaiters = options.maxWaiters ?? 64;
+    this.#maxEntries = checkInteger("ARP maxEntries", options.maxEntries ?? 512, 1);
+    this.#maxPending = checkInteger("ARP maxPending", options.maxPending ?? 64, 1);
+    this.#maxWaiters = checkInteger("ARP maxWaiters", options.maxWaiters ?? 64, 1);
     this.#lifetime = options.entryLifetimeMs ?? 300_000;
-    this.#attempts = options.attempts ?? 3;
+    this.#attempts = checkInteger("ARP attempts", options.attempts ?? 3, 1);
     this.#retryInterval = options.retryIntervalMs ?? 1000;
-    checkInteger("ARP maxEntries", this.#maxEntries, 1);
-    checkInteger("ARP maxPending", this.#maxPending, 1);
-    checkInteger("ARP maxWaiters", this.#maxWaiters, 1);
-    checkInteger("ARP attempts", this.#attempts, 1);
     if (!(this.#lifetime > 0) || !(this.#retryInterval > 0)) {
       throw new RangeError(
         `ARP entryLifetimeMs and retryIntervalMs must be positive, got ${this.#lifetime} and ${this.#retryInterval}`,

@@ -7,12 +7,13 @@
  * @packageDocumentation
  */
 
-import { Ipv4Addr, type Result, ok } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, type Result, type UdpIcmpErrorKind, ok } from "@mirage-ts/mirage-types";
 import { type DecodeError, decodeError } from "../codec/decode-error.js";
 import { type Icmpv4Message, Icmpv4Type } from "./icmpv4-message.js";
 
 /**
- * What an ICMP error reports about the datagram it quotes.
+ * What an ICMP error reports about the datagram it quotes: mirage-types' `UdpIcmpErrorKind`, which
+ * TCP hears of too. From ICMPv4:
  *
  * - `net_unreachable`, `host_unreachable`: no route, or the host is down (ICMPv4 destination
  *   unreachable codes 0, 1, 6, 7, 8, 11, 12).
@@ -27,16 +28,7 @@ import { type Icmpv4Message, Icmpv4Type } from "./icmpv4-message.js";
  *
  * @public
  */
-export type IcmpErrorKind =
-  | "net_unreachable"
-  | "host_unreachable"
-  | "protocol_unreachable"
-  | "port_unreachable"
-  | "prohibited"
-  | "fragmentation_needed"
-  | "source_route_failed"
-  | "time_exceeded"
-  | "parameter_problem";
+export type IcmpErrorKind = UdpIcmpErrorKind;
 
 /**
  * A received ICMP error about a datagram we sent, with the part of that datagram it quotes.

@@ -19,13 +19,12 @@ import {
   type Ipv4Addr,
   type Result,
   err,
-  ok,
 } from "@mirage-ts/mirage-types";
 import { checkInteger } from "../internal/checks.js";
 import { icmpLog as log } from "../internal/logs.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol, decodeIpv4Packet } from "../ipv4/ipv4-packet.js";
-import type { Clock, TimerHandle } from "../time/clock.js";
+import type { Clock } from "../time/clock.js";
 import { type IcmpErrorReport, icmpv4ErrorReport } from "./icmp-error.js";
 import {
   type Icmpv4Message,
@@ -35,6 +34,7 @@ import {
   encodeIcmpv4Message,
 } from "./icmpv4-message.js";
 import { KeyedTokenBuckets } from "./keyed-token-buckets.js";
+import { type PingError, type PingOptions, type PingReply, PingTable } from "./ping-table.js";
 
 /**
  * Receives the ICMP errors an {@link Icmpv4Layer} hears about datagrams we sent.
@@ -62,41 +62,6 @@ export interface Icmpv4LayerOptions {
   readonly errorIntervalMs?: number;
   /** Pings waiting for a reply at once; more fail at once (default 64). */
   readonly maxPings?: number;
-}
-
-/**
- * Options of {@link Icmpv4Layer.ping}.
- *
- * @public
- */
-export interface PingOptions {
-  /** The echo identifier (default: one per layer). */
-  readonly id?: number;
-  /** The sequence number (default: the next of the layer's counter). */
-  readonly seq?: number;
-  /** The echo data (default 56 bytes, as `ping`). */
-  readonly data?: Uint8Array;
-  /** How long to wait for the reply, in ms (default 1000). */
-  readonly timeoutMs?: number;
-}
-
-/**
- * Ping errors: no reply in time, or the request could not be sent.
- *
- * @public
- */
-export type PingError = { readonly kind: "timeout" } | IcmpError;
-
-/**
- * A reply to {@link Icmpv4Layer.ping}.
- *
- * @public
- */
-export interface PingReply {
-  /** The round-trip time in ms, on the layer's clock. */
-  readonly rttMs: number;
-  /** The echoed data. */
-  readonly data: Uint8Array;
 }
 
 /**
@@ -131,12 +96,6 @@ export interface Icmpv4Stats {
   pingsOutstanding: number;
 }
 
-interface OutstandingPing {
-  readonly sentAt: number;
-  readonly timer: TimerHandle;
-  readonly resolve: (result: Result<PingReply, PingError>) => void;
-}
-
 const ECHO_ID = 0x6d74;
 const DEFAULT_PING_DATA = new Uint8Array(56);
 // RFC 1812 §4.3.2.3: quote as much of the datagram as fits in a 576-byte error.
@@ -154,11 +113,9 @@ const MAX_DESTINATIONS = 1024;
  */
 export class Icmpv4Layer implements Icmpv4 {
   readonly #ip: Ipv4;
-  readonly #clock: Clock;
   readonly #errors: TokenBucket;
   readonly #errorsTo: KeyedTokenBuckets<number> | undefined;
-  readonly #maxPings: number;
-  readonly #pings = new Map<string, OutstandingPing>();
+  readonly #pings: PingTable;
   #seq = 0;
   #disconnected = false;
   #onError: Icmpv4ErrorHandler | undefined;
@@ -179,16 +136,13 @@ export class Icmpv4Layer implements Icmpv4 {
   /** @throws RangeError if a limit is invalid. */
   constructor(ip: Ipv4, options: Icmpv4LayerOptions) {
     this.#ip = ip;
-    this.#clock = options.clock;
     this.#errors = new TokenBucket(options.clock, options.errorsPerSecond ?? 1000, options.errorBurst ?? 50);
-    const intervalMs = options.errorIntervalMs ?? 1000;
-    checkInteger("ICMP errorIntervalMs", intervalMs, 0);
+    const intervalMs = checkInteger("ICMP errorIntervalMs", options.errorIntervalMs ?? 1000, 0);
     this.#errorsTo =
       intervalMs === 0
         ? undefined
         : new KeyedTokenBuckets(options.clock, 1000 / intervalMs, DESTINATION_BURST, MAX_DESTINATIONS);
-    this.#maxPings = options.maxPings ?? 64;
-    checkInteger("ICMP maxPings", this.#maxPings, 1);
+    this.#pings = new PingTable(options.clock, checkInteger("ICMP maxPings", options.maxPings ?? 64, 1));
   }
 
   /** {@inheritDoc @mirage-ts/mirage-types#Icmp.input} */
@@ -215,15 +169,9 @@ export class Icmpv4Layer implements Icmpv4 {
         if (written.ok) this.#stats.echoRepliesSent++;
         return;
       }
-      case Icmpv4Type.echoReply: {
-        const key = pingKey(src, icmp.rest >>> 16, icmp.rest & 0xffff);
-        const ping = this.#pings.get(key);
-        if (ping === undefined) return;
-        this.#pings.delete(key);
-        ping.timer.cancel();
-        ping.resolve(ok({ rttMs: this.#clock.now() - ping.sentAt, data: icmp.data.slice() }));
+      case Icmpv4Type.echoReply:
+        this.#pings.reply(pingKey(src, icmp.rest >>> 16, icmp.rest & 0xffff), icmp.data);
         return;
-      }
       default:
         if (ICMP_QUERY_TYPES.has(icmp.type)) return;
         this.#stats.rxErrors++;
@@ -308,24 +256,10 @@ export class Icmpv4Layer implements Icmpv4 {
     const id = (options.id ?? ECHO_ID) & 0xffff;
     const seq = (options.seq ?? this.#seq++) & 0xffff;
     const key = pingKey(dst, id, seq);
-    if (this.#disconnected || this.#pings.size >= this.#maxPings || this.#pings.has(key))
-      return err({ kind: "timeout" });
-    const reply = new Promise<Result<PingReply, PingError>>((resolve) => {
-      const timer = this.#clock.setTimer(options.timeoutMs ?? 1000, () => {
-        this.#pings.delete(key);
-        resolve(err({ kind: "timeout" }));
-      });
-      this.#pings.set(key, { sentAt: this.#clock.now(), timer, resolve });
-    });
+    const reply = this.#disconnected ? undefined : this.#pings.wait(key, options.timeoutMs ?? 1000);
+    if (reply === undefined) return err({ kind: "timeout" });
     const sent = await this.write(dst, encodeEchoRequest(id, seq, options.data ?? DEFAULT_PING_DATA));
-    if (!sent.ok) {
-      const ping = this.#pings.get(key);
-      if (ping !== undefined) {
-        this.#pings.delete(key);
-        ping.timer.cancel();
-        ping.resolve(sent);
-      }
-    }
+    if (!sent.ok) this.#pings.fail(key, sent.error);
     return reply;
   }
 
@@ -337,10 +271,6 @@ export class Icmpv4Layer implements Icmpv4 {
   /** Fails outstanding pings with `timeout` and cancels their timers. */
   async disconnect(): Promise<void> {
     this.#disconnected = true;
-    for (const ping of this.#pings.values()) {
-      ping.timer.cancel();
-      ping.resolve(err({ kind: "timeout" }));
-    }
     this.#pings.clear();
   }
 

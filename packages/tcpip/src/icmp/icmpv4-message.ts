@@ -5,8 +5,7 @@
  * @packageDocumentation
  */
 
-import { type Result, ok } from "@mirage-ts/mirage-types";
-import { internetChecksum } from "../checksum/internet-checksum.js";
+import { type Result, internetChecksum, ok } from "@mirage-ts/mirage-types";
 import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**

@@ -8,14 +8,14 @@
  * @packageDocumentation
  */
 
-import { type IpError, Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { type IpError, Ipv6Addr, type Result, err } from "@mirage-ts/mirage-types";
 import { checkInteger } from "../internal/checks.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { IPV6_HEADER_SIZE, IPV6_MIN_MTU } from "../ipv6/ipv6-packet.js";
-import type { Clock, TimerHandle } from "../time/clock.js";
+import type { Clock } from "../time/clock.js";
 import type { IcmpErrorKind, IcmpErrorReport } from "./icmp-error.js";
-import type { PingError, PingOptions, PingReply } from "./icmpv4-layer.js";
 import { ICMPV6_HEADER_SIZE, type Icmpv6Message, Icmpv6Type } from "./icmpv6-message.js";
+import { type PingError, type PingOptions, type PingReply, PingTable } from "./ping-table.js";
 
 /**
  * Sends an ICMPv6 message (the layer below computes the checksum and routes it).
@@ -78,12 +78,6 @@ export interface Icmpv6Stats {
   pingsOutstanding: number;
 }
 
-interface Ping {
-  readonly sentAt: number;
-  readonly timer: TimerHandle;
-  readonly resolve: (result: Result<PingReply, PingError>) => void;
-}
-
 const ERROR_KINDS: Readonly<Record<number, (code: number) => IcmpErrorKind>> = {
   [Icmpv6Type.destinationUnreachable]: (code) =>
     code === 4 ? "port_unreachable" : code === 1 || code === 5 || code === 6 ? "prohibited" : "host_unreachable",
@@ -99,10 +93,8 @@ const ERROR_KINDS: Readonly<Record<number, (code: number) => IcmpErrorKind>> = {
  */
 export class Icmpv6Layer {
   readonly #send: Icmpv6Send;
-  readonly #clock: Clock;
   readonly #bucket: TokenBucket;
-  readonly #maxPings: number;
-  readonly #pings = new Map<string, Ping>();
+  readonly #pings: PingTable;
   #onError: Icmpv6ErrorHandler | undefined;
   #nextId = 1;
   readonly #stats = {
@@ -118,10 +110,8 @@ export class Icmpv6Layer {
   /** @throws RangeError if a limit is invalid. */
   constructor(send: Icmpv6Send, options: Icmpv6LayerOptions) {
     this.#send = send;
-    this.#clock = options.clock;
     this.#bucket = new TokenBucket(options.clock, options.errorsPerSecond ?? 10, options.errorBurst ?? 10);
-    this.#maxPings = options.maxPings ?? 64;
-    checkInteger("ICMPv6 maxPings", this.#maxPings, 1);
+    this.#pings = new PingTable(options.clock, checkInteger("ICMPv6 maxPings", options.maxPings ?? 64, 1));
   }
 
   /** Sets the receiver of error reports (the stack routes them to TCP). */
@@ -146,16 +136,9 @@ export class Icmpv6Layer {
         return this.#send(src, Icmpv6Type.echoReply, 0, icmp.rest, icmp.body, dst.isMulticast() ? undefined : dst).then(
           () => undefined,
         );
-      case Icmpv6Type.echoReply: {
-        const key = `${src.toString()} ${icmp.rest}`;
-        const ping = this.#pings.get(key);
-        if (ping !== undefined) {
-          this.#pings.delete(key);
-          ping.timer.cancel();
-          ping.resolve(ok({ rttMs: this.#clock.now() - ping.sentAt, data: icmp.body.slice() }));
-        }
+      case Icmpv6Type.echoReply:
+        this.#pings.reply(`${src.toString()} ${icmp.rest}`, icmp.body);
         return Promise.resolve();
-      }
       default: {
         const kind = ERROR_KINDS[icmp.type];
         if (kind === undefined) {
@@ -198,22 +181,10 @@ export class Icmpv6Layer {
     this.#nextId = (this.#nextId % 0xffff) + 1;
     const rest = ((id << 16) | seq) >>> 0;
     const key = `${dst.toString()} ${rest}`;
-    if (this.#pings.size >= this.#maxPings || this.#pings.has(key)) return err({ kind: "timeout" });
-    const data = options.data ?? new Uint8Array(56);
-    const reply = new Promise<Result<PingReply, PingError>>((resolve) => {
-      const timer = this.#clock.setTimer(options.timeoutMs ?? 1000, () => {
-        this.#pings.delete(key);
-        resolve(err({ kind: "timeout" }));
-      });
-      this.#pings.set(key, { sentAt: this.#clock.now(), timer, resolve });
-    });
-    const sent = await this.#send(dst, Icmpv6Type.echoRequest, 0, rest, data);
-    if (!sent.ok) {
-      const ping = this.#pings.get(key);
-      ping?.timer.cancel();
-      this.#pings.delete(key);
-      return sent;
-    }
+    const reply = this.#pings.wait(key, options.timeoutMs ?? 1000);
+    if (reply === undefined) return err({ kind: "timeout" });
+    const sent = await this.#send(dst, Icmpv6Type.echoRequest, 0, rest, options.data ?? new Uint8Array(56));
+    if (!sent.ok) this.#pings.fail(key, sent.error);
     return reply;
   }
 
@@ -224,10 +195,6 @@ export class Icmpv6Layer {
 
   /** Fails the outstanding pings and cancels their timers. */
   disconnect(): void {
-    for (const ping of this.#pings.values()) {
-      ping.timer.cancel();
-      ping.resolve(err({ kind: "timeout" }));
-    }
     this.#pings.clear();
   }
 

@@ -5,8 +5,7 @@
  * @packageDocumentation
  */
 
-import { type Ipv6Addr, type Result, ok } from "@mirage-ts/mirage-types";
-import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import { type Ipv6Addr, type Result, internetChecksum, ok, onesComplementSum } from "@mirage-ts/mirage-types";
 import { type DecodeError, decodeError } from "../codec/decode-error.js";
 import { pseudoHeaderSum } from "../ipv4/ipv4-packet.js";
 import { NextHeader } from "../ipv6/ipv6-packet.js";

@@ -9,11 +9,15 @@ export function checkPort(port: number): void {
   }
 }
 
-/** Throws a `RangeError` unless `value` is an integer of at least `min`. */
-export function checkInteger(name: string, value: number, min: number): void {
+/**
+ * Throws a `RangeError` unless `value` is an integer of at least `min`; returns `value`, so that an
+ * option is checked where it is assigned.
+ */
+export function checkInteger(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) {
     throw new RangeError(`invalid ${name} ${value}: must be an integer of at least ${min}`);
   }
+  return value;
 }
 
 /** Throws a `RangeError` unless `value` is a number from 0 to 1. */

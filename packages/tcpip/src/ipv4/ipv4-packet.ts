@@ -6,8 +6,7 @@
  * @packageDocumentation
  */
 
-import { type Ipaddr, Ipv4Addr, Ipv6Addr, type Result, err, ok } from "@mirage-ts/mirage-types";
-import { internetChecksum } from "../checksum/internet-checksum.js";
+import { type Ipaddr, Ipv4Addr, Ipv6Addr, type Result, err, internetChecksum, ok } from "@mirage-ts/mirage-types";
 import type { DecodeError } from "../codec/decode-error.js";
 
 /**
@@ -176,7 +175,8 @@ export function encodeIpv4Header(header: Ipv4Header, payloadLength: number, buff
 /**
  * The one's-complement sum of the pseudo-header of a transport segment: source, destination,
  * protocol and length — IPv4's (RFC 768, RFC 793) for two IPv4 addresses, IPv6's (RFC 8200 §8.1)
- * otherwise. Pass it as the initial value of {@link internetChecksum} over the segment.
+ * otherwise. Pass it as the initial value of {@link @mirage-ts/mirage-types#internetChecksum} over the
+ * segment.
  *
  * @public
  */

@@ -99,11 +99,15 @@ const FRAGMENT_HEADER_SIZE = 8;
 const ROUTER_ALERT_HEADER = Uint8Array.of(NextHeader.icmpv6, 0, 5, 2, 0, 0, 1, 0);
 const NO_HEAD = new Uint8Array(0);
 
-/** One ICMPv6 message to route or send directly. */
+/**
+ * How an ICMPv6 message goes: from `src` (default: the source for its destination), and either
+ * routed, or, with `mac` (ND, MLD), straight to that link-layer address with `hopLimit` and an
+ * optional Router Alert.
+ */
 interface Route {
-  readonly src: Ipv6Addr;
-  readonly mac: Macaddr;
-  readonly hopLimit: number;
+  readonly src?: Ipv6Addr | undefined;
+  readonly mac?: Macaddr;
+  readonly hopLimit?: number;
   readonly routerAlert?: boolean;
 }
 
@@ -147,7 +151,7 @@ export class Ipv6Layer implements Ipv6 {
     this.#ndp = new NdpHandler(this.#context(), accept, limits);
     if (this.#config.gateway !== undefined) this.#ndp.state.addRouter(this.#config.gateway);
     this.icmp = new Icmpv6Layer(
-      (dst, type, code, rest, body, src) => this.#sendIcmp(dst, type, code, rest, body, src),
+      (dst, type, code, rest, body, src) => this.#sendIcmp(dst, type, code, rest, body, { src }),
       { clock: options.clock, ...options.icmp },
     );
   }
@@ -519,29 +523,22 @@ export class Ipv6Layer implements Ipv6 {
       });
   }
 
-  /** Sends an ICMPv6 message: routed, or straight to `route.mac` (ND, MLD). */
+  /** Sends an ICMPv6 message as `route` says. */
   #sendIcmp(
     dst: Ipv6Addr,
     type: number,
     code: number,
     rest: number,
     body: Uint8Array,
-    src?: Ipv6Addr,
-    route?: Route,
+    route: Route,
   ): Promise<Result<void, IpError>> {
-    const from = route?.src ?? src ?? this.src(dst);
+    const from = route.src ?? this.src(dst);
     const head = new Uint8Array(ICMPV6_HEADER_SIZE);
     encodeIcmpv6Header(from, dst, type, code, rest, body, head);
-    const nextHeader = route?.routerAlert === true ? NextHeader.hopByHop : NextHeader.icmpv6;
-    const header = {
-      trafficClass: 0,
-      flowLabel: 0,
-      nextHeader,
-      hopLimit: route?.hopLimit ?? this.#hopLimit,
-      src: from,
-      dst,
-    };
-    if (route === undefined) return this.#route(header, [head, body], true);
+    const nextHeader = route.routerAlert === true ? NextHeader.hopByHop : NextHeader.icmpv6;
+    const hopLimit = route.hopLimit ?? this.#hopLimit;
+    const header = { trafficClass: 0, flowLabel: 0, nextHeader, hopLimit, src: from, dst };
+    if (route.mac === undefined) return this.#route(header, [head, body], true);
     return this.#send(
       route.mac,
       header,
@@ -556,7 +553,7 @@ export class Ipv6Layer implements Ipv6 {
       now: () => this.#clock.now(),
       randomDelay: (maxMs) => (new DataView(this.#random.generate(2).slice().buffer).getUint16(0) / 0xffff) * maxMs,
       mac: () => this.#ethernet.mac(),
-      send: (dst, type, code, rest, body, route) => this.#sendIcmp(dst, type, code, rest, body, undefined, route),
+      send: (dst, type, code, rest, body, route) => this.#sendIcmp(dst, type, code, rest, body, route),
       linkParameters: (mtu, hopLimit) => {
         if (mtu !== undefined && mtu >= IPV6_MIN_MTU && mtu <= this.#ethernet.mtu()) this.#linkMtu = mtu;
         if (hopLimit !== 0) this.#hopLimit = hopLimit;

@@ -15,7 +15,7 @@
  */
 
 import { Ipv6Addr } from "@mirage-ts/mirage-types";
-import { encodeMldv2Records } from "./ndp-message.js";
+import { ALL_NODES, MldRecordType, encodeMldv2Records } from "./ndp-message.js";
 
 /** What the listener needs from its layer. */
 export interface MldContext {
@@ -37,12 +37,8 @@ export interface MldStats {
 /** The RFC 3810 §9 defaults: Robustness Variable 2, Unsolicited Report Interval 1 s. */
 const ROBUSTNESS = 2;
 const UNSOLICITED_REPORT_INTERVAL_MS = 1000;
-const MODE_IS_EXCLUDE = 2;
-const CHANGE_TO_INCLUDE = 3;
-const CHANGE_TO_EXCLUDE = 4;
 // Pending state-change records kept at most (a bound against address churn; each lasts about 1 s).
 const MAX_PENDING_CHANGES = 64;
-const ALL_NODES = Ipv6Addr.parse("ff02::1");
 
 /** A state-change record still to retransmit. */
 interface Change {
@@ -107,11 +103,11 @@ export class MldListener {
     }
     if (joined.length === 0 && left.length === 0) return;
     this.#stats.mldLeaves += left.length;
-    for (const group of joined) this.#pend(group, CHANGE_TO_EXCLUDE);
-    for (const group of left) this.#pend(group, CHANGE_TO_INCLUDE);
+    for (const group of joined) this.#pend(group, MldRecordType.changeToExclude);
+    for (const group of left) this.#pend(group, MldRecordType.changeToInclude);
     this.#send([
-      [joined, CHANGE_TO_EXCLUDE],
-      [left, CHANGE_TO_INCLUDE],
+      [joined, MldRecordType.changeToExclude],
+      [left, MldRecordType.changeToInclude],
     ]);
     if (this.#changeAt === Infinity) this.#changeAt = this.#nextRetransmission();
   }
@@ -151,7 +147,7 @@ export class MldListener {
     if (this.#generalAt <= now) {
       this.#generalAt = Infinity;
       this.#groupAt.clear();
-      this.#send([[this.#reported(), MODE_IS_EXCLUDE]]);
+      this.#send([[this.#reported(), MldRecordType.modeIsExclude]]);
     }
     const due: Ipv6Addr[] = [];
     for (const [key, at] of this.#groupAt) {
@@ -160,7 +156,7 @@ export class MldListener {
       const group = this.#groups.get(key);
       if (group !== undefined) due.push(group);
     }
-    this.#send([[due, MODE_IS_EXCLUDE]]);
+    this.#send([[due, MldRecordType.modeIsExclude]]);
     if (this.#changeAt <= now) this.#retransmit();
   }
 
@@ -180,7 +176,7 @@ export class MldListener {
     this.#changeAt = Infinity;
     this.#generalAt = Infinity;
     this.#stats.mldLeaves += left.length;
-    this.#send([[left, CHANGE_TO_INCLUDE]]);
+    this.#send([[left, MldRecordType.changeToInclude]]);
   }
 
   /** A snapshot of the counters. */

@@ -18,7 +18,17 @@ import { type IpError, Ipv6Addr, Ipv6Prefix, type Macaddr, type Result } from "@
 import { type Icmpv6Message, Icmpv6Type } from "../icmp/icmpv6-message.js";
 import { ipv6Log as log } from "../internal/logs.js";
 import { MldListener } from "./mld-listener.js";
-import { decodeNdOptions, encodeMacOption, encodeTargetBody, multicastMac, solicitedNode } from "./ndp-message.js";
+import {
+  ALL_NODES,
+  ALL_ROUTERS,
+  MLDV2_ROUTERS,
+  NaFlag,
+  decodeNdOptions,
+  encodeMacOption,
+  encodeTargetBody,
+  multicastMac,
+  solicitedNode,
+} from "./ndp-message.js";
 import { type NdpLimits, NdpState } from "./ndp-state.js";
 import { NeighbourCache, type NeighbourCacheLimits, type Resolution } from "./neighbour-cache.js";
 
@@ -82,13 +92,7 @@ export interface NdpMessageStats {
   naUnsolicited: number;
 }
 
-const ALL_ROUTERS = Ipv6Addr.parse("ff02::2");
-const MLDV2_ROUTERS = Ipv6Addr.parse("ff02::16");
-const ALL_NODES = Ipv6Addr.parse("ff02::1");
 const ND_HOP_LIMIT = 255;
-const FLAG_ROUTER = 0x80000000;
-const FLAG_SOLICITED = 0x40000000;
-const FLAG_OVERRIDE = 0x20000000;
 
 /** ND, DAD, SLAAC and MLD for one interface; see the module documentation. */
 export class NdpHandler {
@@ -218,7 +222,7 @@ export class NdpHandler {
     this.#stats.naUnsolicited++;
     const body = encodeTargetBody(target, encodeMacOption(2, this.#ctx.mac()));
     const route = { src: target, mac: multicastMac(ALL_NODES), hopLimit: ND_HOP_LIMIT };
-    void this.#ctx.send(ALL_NODES, Icmpv6Type.neighborAdvertisement, 0, FLAG_OVERRIDE, body, route);
+    void this.#ctx.send(ALL_NODES, Icmpv6Type.neighborAdvertisement, 0, NaFlag.override, body, route);
   }
 
   /** When {@link NdpHandler.tick} next has work (ms), if ever. */
@@ -268,7 +272,7 @@ export class NdpHandler {
     const to = dad ? ALL_NODES : src;
     const mac = dad ? multicastMac(ALL_NODES) : (sourceMac ?? this.cache.peek(src));
     if (mac === undefined) return;
-    const flags = (dad ? 0 : FLAG_SOLICITED) | FLAG_OVERRIDE;
+    const flags = (dad ? 0 : NaFlag.solicited) | NaFlag.override;
     const body = encodeTargetBody(target, encodeMacOption(2, this.#ctx.mac()));
     this.#stats.nsAnswered++;
     void this.#ctx.send(to, Icmpv6Type.neighborAdvertisement, 0, flags >>> 0, body, {
@@ -281,7 +285,7 @@ export class NdpHandler {
   #advertisement(dst: Ipv6Addr, icmp: Icmpv6Message): void {
     const target = Ipv6Addr.read(icmp.body, 0);
     const options = decodeNdOptions(icmp.body.subarray(16));
-    const solicited = (icmp.rest & FLAG_SOLICITED) !== 0;
+    const solicited = (icmp.rest & NaFlag.solicited) !== 0;
     if (!options.ok || target.isMulticast() || (dst.isMulticast() && solicited)) {
       this.#stats.ndInvalid++;
       return;
@@ -296,7 +300,11 @@ export class NdpHandler {
       log.warn(() => `another node advertises our address ${target.toString()}`);
       return;
     }
-    const flags = { solicited, override: (icmp.rest & FLAG_OVERRIDE) !== 0, router: (icmp.rest & FLAG_ROUTER) !== 0 };
+    const flags = {
+      solicited,
+      override: (icmp.rest & NaFlag.override) !== 0,
+      router: (icmp.rest & NaFlag.router) !== 0,
+    };
     if (this.cache.advertised(target, options.value.targetMac, flags, this.#ctx.now())) this.state.removeRouter(target);
   }
 

@@ -46,6 +46,31 @@ export interface NdOptions {
   readonly mtu: number | undefined;
 }
 
+/** The all-nodes multicast group, ff02::1 (RFC 4291 §2.7.1). */
+export const ALL_NODES = Ipv6Addr.parse("ff02::1");
+/** The all-routers multicast group, ff02::2 (RFC 4291 §2.7.1). */
+export const ALL_ROUTERS = Ipv6Addr.parse("ff02::2");
+/** The group MLDv2 reports are sent to, ff02::16 (RFC 3810 §5.2.14). */
+export const MLDV2_ROUTERS = Ipv6Addr.parse("ff02::16");
+
+/** The R, S and O flags of a Neighbor Advertisement (RFC 4861 §4.4), where they sit in its ICMPv6 `rest`. */
+export const NaFlag = { router: 0x80000000, solicited: 0x40000000, override: 0x20000000 } as const;
+
+/**
+ * The MLDv2 multicast address record types (RFC 3810 §5.2.12) a listener in EXCLUDE mode with no
+ * sources sends: its current state, a leave and a join.
+ *
+ * @beta
+ */
+export const MldRecordType = {
+  /** MODE_IS_EXCLUDE: the current state, in answer to a query. */
+  modeIsExclude: 2,
+  /** CHANGE_TO_INCLUDE_MODE: the group was left. */
+  changeToInclude: 3,
+  /** CHANGE_TO_EXCLUDE_MODE: the group was joined. */
+  changeToExclude: 4,
+} as const;
+
 const OPTION_SOURCE_MAC = 1;
 const OPTION_TARGET_MAC = 2;
 const OPTION_PREFIX = 3;
@@ -125,7 +150,7 @@ export function encodeTargetBody(target: Ipv6Addr, option: Uint8Array | undefine
 
 /**
  * An MLDv2 report body (after the ICMPv6 header, whose last word holds the record count): one record
- * per group, of `recordType` (2 is MODE_IS_EXCLUDE, 3 CHANGE_TO_INCLUDE, 4 CHANGE_TO_EXCLUDE), no sources.
+ * per group, of `recordType` (one of {@link MldRecordType}), no sources.
  *
  * @beta
  */

@@ -141,15 +141,12 @@ export class NeighbourCache {
 
   /** @throws RangeError if a limit is invalid. */
   constructor(limits: NeighbourCacheLimits = {}) {
-    this.#maxEntries = limits.maxEntries ?? 512;
-    this.#maxWaiters = limits.maxWaiters ?? 16;
+    this.#maxEntries = checkInteger("neighbour cache maxEntries", limits.maxEntries ?? 512, 1);
+    this.#maxWaiters = checkInteger("neighbour cache maxWaiters", limits.maxWaiters ?? 16, 0);
     this.#reachable = limits.reachableMs ?? 30_000;
     this.#retrans = limits.retransMs ?? 1_000;
     this.#delay = limits.delayMs ?? 5_000;
-    this.#maxSolicit = limits.maxSolicit ?? 3;
-    checkInteger("neighbour cache maxEntries", this.#maxEntries, 1);
-    checkInteger("neighbour cache maxWaiters", this.#maxWaiters, 0);
-    checkInteger("neighbour cache maxSolicit", this.#maxSolicit, 1);
+    this.#maxSolicit = checkInteger("neighbour cache maxSolicit", limits.maxSolicit ?? 3, 1);
   }
 
   /**

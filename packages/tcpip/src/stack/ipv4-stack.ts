@@ -63,7 +63,8 @@ export interface Ipv4StackOptions {
 }
 
 /**
- * The layers {@link Ipv4Stack.ofLayers} composes, each created over the one below.
+ * The layers {@link Ipv4Stack.ofLayers} composes, each created over the one below: the stack's own
+ * layer fields.
  *
  * @remarks
  * `udp` should report closed ports to `icmp` (`onPortUnreachable: icmpPortUnreachable(icmp)`), as
@@ -71,20 +72,7 @@ export interface Ipv4StackOptions {
  *
  * @public
  */
-export interface Ipv4StackLayers {
-  /** The network device. */
-  readonly netif: Network;
-  /** Ethernet over `netif`. */
-  readonly ethernet: EthernetLayer;
-  /** ARP over `ethernet`. */
-  readonly arp: ArpLayer;
-  /** IPv4 over `ethernet` and `arp`, static or a {@link DhcpIpv4Layer}. */
-  readonly ipv4: Ipv4Layer;
-  /** ICMPv4 over `ipv4`. */
-  readonly icmp: Icmpv4Layer;
-  /** UDP over `ipv4`. */
-  readonly udp: UdpLayer;
-}
+export type Ipv4StackLayers = Pick<Ipv4Stack, "netif" | "ethernet" | "arp" | "ipv4" | "icmp" | "udp">;
 
 /**
  * The counters of every layer of an {@link Ipv4Stack}.
@@ -118,15 +106,15 @@ export interface Ipv4StackStats {
 export class Ipv4Stack {
   /** The network device. */
   readonly netif: Network;
-  /** The Ethernet layer. */
+  /** Ethernet over `netif`. */
   readonly ethernet: EthernetLayer;
-  /** The ARP layer. */
+  /** ARP over `ethernet`. */
   readonly arp: ArpLayer;
-  /** The IPv4 layer. */
+  /** IPv4 over `ethernet` and `arp`, static or a {@link DhcpIpv4Layer}. */
   readonly ipv4: Ipv4Layer;
-  /** The ICMPv4 layer. */
+  /** ICMPv4 over `ipv4`. */
   readonly icmp: Icmpv4Layer;
-  /** The UDP layer. */
+  /** UDP over `ipv4`. */
   readonly udp: UdpLayer;
   // Made once: the handlers of every frame and datagram, so receiving allocates no closures.
   readonly #link: EthernetHandlers;

@@ -6,8 +6,7 @@
  * @packageDocumentation
  */
 
-import { type Ipaddr, type Result, err, ok } from "@mirage-ts/mirage-types";
-import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import { type Ipaddr, type Result, err, internetChecksum, ok, onesComplementSum } from "@mirage-ts/mirage-types";
 import type { DecodeError } from "../codec/decode-error.js";
 import { checkPort } from "../internal/checks.js";
 import { IpProtocol, pseudoHeaderSum } from "../ipv4/ipv4-packet.js";

@@ -8,22 +8,21 @@
  * @packageDocumentation
  */
 
-import { internetChecksum, onesComplementSum } from "../checksum/internet-checksum.js";
+import { completeChecksum, internetChecksum, onesComplementSum } from "@mirage-ts/mirage-types";
+import { ETHERNET_HEADER_SIZE, Ethertype } from "../ethernet/ethernet-frame.js";
+import { IpProtocol } from "../ipv4/ipv4-packet.js";
+import { TcpFlags } from "../tcp/segment.js";
 
-const ETHERNET = 14;
-const TCP = 6;
-const UDP = 17;
-const FIN = 0x01;
-const PSH = 0x08;
-const CWR = 0x80;
+const { tcp: TCP, udp: UDP } = IpProtocol;
+const { FIN, PSH, CWR } = TcpFlags;
 
 /** Where a frame's transport header starts and which protocol it is, or undefined for other frames. */
 function transport(frame: Uint8Array): { readonly at: number; readonly protocol: number } | undefined {
-  if (frame.length < ETHERNET + 20) return undefined;
+  const ip = ETHERNET_HEADER_SIZE;
+  if (frame.length < ip + 20) return undefined;
   const ethertype = (frame[12]! << 8) | frame[13]!;
-  if (ethertype === 0x0800) return { at: ETHERNET + (frame[ETHERNET]! & 0x0f) * 4, protocol: frame[ETHERNET + 9]! };
-  if (ethertype === 0x86dd && frame.length >= ETHERNET + 40)
-    return { at: ETHERNET + 40, protocol: frame[ETHERNET + 6]! };
+  if (ethertype === Ethertype.ipv4) return { at: ip + (frame[ip]! & 0x0f) * 4, protocol: frame[ip + 9]! };
+  if (ethertype === Ethertype.ipv6 && frame.length >= ip + 40) return { at: ip + 40, protocol: frame[ip + 6]! };
   return undefined;
 }
 
@@ -35,13 +34,9 @@ function transport(frame: Uint8Array): { readonly at: number; readonly protocol:
 export function completePartialChecksum(frame: Uint8Array): boolean {
   const l4 = transport(frame);
   if (l4 === undefined || (l4.protocol !== TCP && l4.protocol !== UDP)) return false;
-  const field = l4.at + (l4.protocol === TCP ? 16 : 6);
-  if (field + 2 > frame.length) return false;
-  let checksum = ~onesComplementSum(frame.subarray(l4.at)) & 0xffff;
-  // UDP sends a zero sum as 0xffff (RFC 768); for TCP the two are the same one's-complement value.
-  if (checksum === 0) checksum = 0xffff;
-  frame[field] = checksum >>> 8;
-  frame[field + 1] = checksum & 0xff;
+  const offset = l4.protocol === TCP ? 16 : 6;
+  if (l4.at + offset + 2 > frame.length) return false;
+  completeChecksum(frame, l4.at, offset);
   return true;
 }
 
@@ -62,7 +57,7 @@ export function segmentTcp(frame: Uint8Array, gsoSize: number): Uint8Array[] | u
   if (l4.at + 20 > frame.length) return undefined;
   const headers = l4.at + (frame[l4.at + 12]! >>> 4) * 4;
   if (headers > frame.length) return undefined;
-  const ip = ETHERNET;
+  const ip = ETHERNET_HEADER_SIZE;
   const v4 = frame[12] === 0x08;
   const id = (frame[ip + 4]! << 8) | frame[ip + 5]!;
   const seq =

@@ -2,12 +2,12 @@
  * TCP's use of the Internet checksum: a segment is summed as a pseudo-header sum plus the header and
  * payload views the send buffer hands out, which can have any length, so a view starting at an odd
  * offset of the segment has its partial sum byte-swapped (RFC 1071 §2(B)). The summing itself is the
- * package's shared {@link onesComplementSum}.
+ * shared {@link @mirage-ts/mirage-types#onesComplementSum}.
  *
  * @packageDocumentation
  */
 
-import { onesComplementSum } from "../../checksum/internet-checksum.js";
+import { onesComplementSum } from "@mirage-ts/mirage-types";
 
 /** Folds a non-negative sum to 16 bits with end-around carry. */
 export function fold(sum: number): number {

@@ -1,4 +1,4 @@
-import { internetChecksum, onesComplementSum, updateChecksum } from "@mirage-ts/tcpip";
+import { completeChecksum, internetChecksum, onesComplementSum, updateChecksum } from "@mirage-ts/mirage-types";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
@@ -108,5 +108,39 @@ describe("updateChecksum", () => {
         },
       ),
     );
+  });
+});
+
+// A transport segment at `start` of its frame, its checksum field (at `offset` of the segment) to hold
+// a pseudo-header sum, as a device gets it with CHECKSUM_PARTIAL.
+const partial = fc.record({
+  segment: fc.uint8Array({ minLength: 20, maxLength: 1500 }),
+  pseudo: fc.integer({ min: 0, max: 0xffff }),
+  start: fc.constantFrom(0, 1, 14, 34),
+  offset: fc.constantFrom(6, 16),
+});
+
+describe("completeChecksum", () => {
+  it("turns a field holding the pseudo-header sum into the checksum a receiver verifies", () => {
+    fc.assert(
+      fc.property(partial, ({ segment, pseudo, start, offset }) => {
+        const frame = new Uint8Array(start + segment.length);
+        frame.set(segment, start);
+        frame[start + offset] = pseudo >>> 8;
+        frame[start + offset + 1] = pseudo & 0xff;
+        const before = frame.slice(0, start);
+        completeChecksum(frame, start, offset);
+        expect(internetChecksum(frame.subarray(start), pseudo)).toBe(0);
+        expect(frame.subarray(0, start)).toEqual(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("stores a zero result as 0xffff, as UDP sends it", () => {
+    // The field holds 0xffff and everything else is zero: the sum is 0xffff, its complement 0.
+    const frame = Uint8Array.of(0, 0, 0, 0, 0, 0, 0xff, 0xff);
+    completeChecksum(frame, 0, 6);
+    expect([frame[6], frame[7]]).toEqual([0xff, 0xff]);
   });
 });

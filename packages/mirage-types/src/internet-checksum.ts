@@ -4,12 +4,14 @@
  * aligned middle of the data (little-endian words, swapped back at the end: RFC 1071 §2(B) byte-order
  * independence); carries are never folded inside the loop because a double holds 2^53, far more than
  * any packet can sum to. Small buffers, where creating the typed view costs more than it saves, use an
- * unrolled byte loop.
+ * unrolled byte loop. It lives here, below both, for tcpip's codecs and for the platforms that finish
+ * checksums a device left partial (mirage-unix's virtio-net offloads).
  *
  * @packageDocumentation
  */
 
-// Below this size the byte loop beats the cost of creating a Uint32Array view (measured: bench/).
+// Below this size the byte loop beats the cost of creating a Uint32Array view (measured: tcpip's
+// bench/checksum.bench.ts).
 const WORD_LOOP_THRESHOLD = 256;
 
 /**
@@ -73,6 +75,24 @@ export function internetChecksum(data: Uint8Array, initial = 0): number {
  */
 export function updateChecksum(checksum: number, oldWord: number, newWord: number): number {
   return ~fold((~checksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff)) & 0xffff;
+}
+
+/**
+ * Completes in place a partial checksum, as a device does for a frame sent with `CHECKSUM_PARTIAL`
+ * (virtio-net's `NEEDS_CSUM`): the 16-bit field at `start + offset` holds the pseudo-header sum; the
+ * one's-complement sum from `start` to the end of `data` is complemented into it. A result of zero is
+ * stored as `0xffff`, as UDP sends it (RFC 768); for TCP the two are the same one's-complement value.
+ *
+ * @param data - the frame or packet, changed in place.
+ * @param start - where the summed part (the transport header) starts.
+ * @param offset - where the checksum field is, from `start` (16 for TCP, 6 for UDP).
+ * @beta
+ */
+export function completeChecksum(data: Uint8Array, start: number, offset: number): void {
+  let checksum = ~onesComplementSum(data.subarray(start)) & 0xffff;
+  if (checksum === 0) checksum = 0xffff;
+  data[start + offset] = checksum >>> 8;
+  data[start + offset + 1] = checksum & 0xff;
 }
 
 /** Sums bytes `[start, end)` of `data` as big-endian words placed by their offset from `data[0]`. */
