@@ -32,8 +32,11 @@ export class ReceiveBuffer {
   /** In-order bytes in the ring (after the kept payloads). */
   #readable = 0;
   #nxt = 0;
-  /** In-order payloads kept as they are, oldest first from `#keptHead`, ahead of the ring's bytes. */
-  readonly #kept: Uint8Array[] = [];
+  /**
+   * In-order payloads kept as they are, oldest first from `#keptHead`, ahead of the ring's bytes;
+   * made on first use (an idle connection has none).
+   */
+  #kept: Uint8Array[] | undefined;
   #keptHead = 0;
   #keptBytes = 0;
   // Out-of-order ranges [start, end) in sequence space, sorted by start, never touching each other
@@ -171,6 +174,7 @@ export class ReceiveBuffer {
   /** Drops everything and frees the storage. */
   release(): void {
     this.#dropKept();
+    this.#kept = undefined;
     this.#buf = EMPTY;
     this.#head = 0;
     this.#readable = 0;
@@ -192,13 +196,13 @@ export class ReceiveBuffer {
   }
 
   #keep(d: Uint8Array): void {
-    this.#kept.push(d);
+    (this.#kept ??= []).push(d);
     this.#keptBytes += d.length;
   }
 
   #readKept(max: number): Uint8Array {
     if (max <= 0) return EMPTY;
-    const kept = this.#kept;
+    const kept = this.#kept!;
     const first = kept[this.#keptHead]!;
     if (first.length > max) {
       kept[this.#keptHead] = first.subarray(max);
@@ -220,7 +224,7 @@ export class ReceiveBuffer {
   }
 
   #dropKept(): void {
-    this.#kept.length = 0;
+    if (this.#kept !== undefined) this.#kept.length = 0;
     this.#keptHead = 0;
     this.#keptBytes = 0;
   }
