@@ -196,7 +196,8 @@ export class ReceiveBuffer {
   }
 
   #keep(d: Uint8Array): void {
-    (this.#kept ??= []).push(d);
+    if (this.#kept === undefined) this.#kept = [d];
+    else this.#kept.push(d);
     this.#keptBytes += d.length;
   }
 
