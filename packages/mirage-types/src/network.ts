@@ -68,12 +68,20 @@ export const FrameFlags = {
    * {@link NetOffloads} delivers such frames.
    */
   checksumPartial: 2,
+  /**
+   * The frame's buffer is the handler's from now on: the device never reads, writes or reuses it
+   * after delivering it, so the handler may keep views of it past its return instead of copying
+   * what it needs (a TCP receiver hands large segments' payloads to the application as they are).
+   * A device that hands one buffer to several handlers, or takes it back once the handler is done,
+   * must not set it, and a wrapper that passes the frame on to more than one place must clear it.
+   */
+  owned: 4,
 } as const;
 
 /**
  * A frame handler: gets each received frame, and the device's {@link FrameFlags} for it (0 or
  * absent: nothing vouched for). The buffer is only valid until the returned promise settles (or the
- * call returns); copy what must outlive it.
+ * call returns), unless flagged {@link FrameFlags}`.owned`; copy what must outlive it.
  *
  * @public
  */

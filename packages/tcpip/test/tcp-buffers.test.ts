@@ -105,6 +105,95 @@ describe("ReceiveBuffer", () => {
   });
 });
 
+describe("ReceiveBuffer with owned payloads (FrameFlags.owned)", () => {
+  it("hands large owned payloads over uncopied, behind the ring's bytes, and copies the rest", () => {
+    const r = new ReceiveBuffer(65536, 8);
+    r.reset(0);
+    const small = bytes(1000);
+    expect(r.write(0, small, true)).toBe(1000); // too small to keep: copied into the ring
+    const big = bytes(8000, 1000);
+    expect(r.write(1000, big, true)).toBe(8000);
+    const lent = bytes(8000, 9000);
+    expect(r.write(9000, lent)).toBe(8000); // not owned: copied
+    const inLargeBuffer = new Uint8Array(20_000).subarray(0, 6000); // a third of its buffer: copied
+    inLargeBuffer.set(bytes(6000, 17_000));
+    expect(r.write(17_000, inLargeBuffer, true)).toBe(6000);
+    expect(r.readable).toBe(23_000);
+    expect(r.space).toBe(65536 - 23_000);
+    const first = r.read();
+    expect([...first]).toEqual([...bytes(1000)]); // the ring's bytes, copied out before `big` was kept
+    expect(first.buffer).not.toBe(small.buffer);
+    const second = r.read(5000);
+    expect(second.buffer).toBe(big.buffer); // the payload itself, no copy
+    expect([...second]).toEqual([...bytes(5000, 1000)]);
+    expect([...r.read()]).toEqual([...bytes(3000, 6000)]);
+    const rest = r.read();
+    expect(rest.buffer).not.toBe(lent.buffer);
+    expect([...rest]).toEqual([...bytes(14_000, 9000)]);
+    expect(r.readable).toBe(0);
+  });
+
+  it("copies an owned payload that fills a hole, and drops kept payloads when reads are shut", () => {
+    const r = new ReceiveBuffer(65536, 8);
+    r.reset(0);
+    expect(r.write(5000, bytes(5000, 5000), true)).toBe(0); // out of order: into the ring
+    const hole = bytes(5000);
+    expect(r.write(0, hole, true)).toBe(10_000);
+    const read = r.read();
+    expect(read.buffer).not.toBe(hole.buffer);
+    expect([...read]).toEqual([...bytes(10_000)]);
+    expect(r.write(10_000, bytes(5000, 10_000), true)).toBe(5000);
+    r.discardReadable();
+    expect([r.readable, r.space]).toEqual([0, 65536]);
+    expect(r.write(15_000, bytes(5000, 15_000), true)).toBe(5000);
+    expect([...r.read()]).toEqual([...bytes(5000, 15_000)]);
+  });
+
+  it("delivers exactly the stream, in arrays nobody writes later, whatever mixes with owned payloads (property)", () => {
+    const total = 100_000;
+    // Bytes that differ across 256-byte shifts too, made fast (the property makes thousands of them).
+    const stream = (n: number, from: number): Uint8Array => {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        const k = from + i;
+        out[i] = (k ^ (k >>> 8) ^ (k >>> 16)) & 0xff;
+      }
+      return out;
+    };
+    const segment = fc.tuple(fc.nat({ max: total - 1 }), fc.integer({ min: 1, max: 12_000 }), fc.boolean());
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 40 }), fc.nat({ max: 0xffffffff }), fc.nat(), (segs, isn, seed) => {
+        const r = new ReceiveBuffer(48_000, 6);
+        r.reset(isn);
+        // The chunks themselves, not copies: a buffer that kept writing into one would show at the end.
+        const got: Uint8Array[] = [];
+        let step = seed;
+        const deliver = (start: number, len: number, owned: boolean): void => {
+          const end = Math.min(total, start + len);
+          r.write(seqAdd(isn, start), stream(end - start, start), owned);
+          expect(r.readable + r.outOfOrderBytes).toBeLessThanOrEqual(48_000);
+          step = (Math.imul(step, 1103515245) + 12345) >>> 0;
+          if (step % 3 === 0) got.push(r.read(1 + (step % 70_000)));
+        };
+        for (const [start, len, owned] of segs) deliver(start, len, owned);
+        for (let s = 0; s < total; s += 10_000) {
+          deliver(s, 10_000, (s / 10_000) % 2 === 0);
+          while (r.readable > 0) got.push(r.read());
+        }
+        const all = new Uint8Array(got.reduce((n, c) => n + c.length, 0));
+        let at = 0;
+        for (const chunk of got) {
+          all.set(chunk, at);
+          at += chunk.length;
+        }
+        expect(all.length).toBe(total);
+        expect(all.every((b, i) => b === ((i ^ (i >>> 8) ^ (i >>> 16)) & 0xff))).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
 describe("SackScoreboard", () => {
   it("merges blocks, ignores invalid ones, and follows the cumulative ACK", () => {
     const s = new SackScoreboard(4);

@@ -312,7 +312,7 @@ export class TcpLayer<A> implements Tcp<A> {
       const freshSyn = (seg.flags & (SYN | ACK | RST)) === SYN;
       if (!(freshSyn && conn.acceptsNewSyn(seg) && this.#passive.has(seg.dstPort))) {
         this.#current = conn;
-        conn.input(seg, payload);
+        conn.input(seg, payload, (flags & FrameFlags.owned) !== 0);
         return;
       }
       // A new incarnation of a connection in TIME-WAIT (RFC 6191): the old one makes way.

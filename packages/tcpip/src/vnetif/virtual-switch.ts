@@ -7,7 +7,9 @@
  * {@link VirtualClock} and a {@link SeededRandom} a run is deterministic and takes no real time.
  *
  * The switch forwards unicast frames to the port with that MAC and floods broadcast, multicast and
- * unknown destinations to every other port.
+ * unknown destinations to every other port. Every frame is delivered in a buffer of its own that the
+ * switch never touches again, flagged `FrameFlags.owned`: a stack may keep what it received (a TCP
+ * receiver hands large segments to the application uncopied).
  *
  * @packageDocumentation
  */
@@ -31,7 +33,6 @@ import { checkInteger } from "../internal/checks.js";
 import { OK } from "../internal/settled.js";
 import type { Clock } from "../time/clock.js";
 import { completePartialChecksum, segmentTcp } from "./frame-offload.js";
-import { FramePool } from "./frame-pool.js";
 import { FrameSlab } from "./frame-slab.js";
 import { LinkDirection, checkImpairments } from "./link-direction.js";
 import type { LinkImpairments, LinkStats } from "./link-impairments.js";
@@ -40,8 +41,6 @@ const DISCONNECTED: Promise<Result<never, NetError>> = Promise.resolve(err({ kin
 const INVALID_LENGTH: Promise<Result<never, NetError>> = Promise.resolve(err({ kind: "invalid_length" }));
 /** What a port with `offload` does, as a veth pair: checksums, and TCP segments of up to 64 KiB. */
 const PORT_OFFLOADS: NetOffloads = { checksum: true, tcpv4: true, tcpv6: true, maxFrame: 14 + 65535 };
-/** Frames above this size come from the {@link FramePool}; smaller ones from a port's slab. */
-const POOLED_FRAME = 16 * 1024;
 
 /**
  * Options of a {@link VirtualSwitch}.
@@ -121,7 +120,6 @@ export class VirtualSwitch {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #ports: Port[] = [];
-  readonly #pool = new FramePool(PORT_OFFLOADS.maxFrame);
 
   constructor(options: VirtualSwitchOptions) {
     this.#clock = options.clock;
@@ -142,7 +140,6 @@ export class VirtualSwitch {
       {
         forward: (frame, gsoSize, flags) => this.#forward(port, frame, gsoSize, flags),
         detach: () => this.#ports.splice(this.#ports.indexOf(port), 1),
-        pool: this.#pool,
       },
       options.mac ?? Macaddr.makeLocal(this.#random.generate(6)),
       mtu,
@@ -189,8 +186,6 @@ export class VirtualSwitch {
       port.fromSwitch(frame, 0);
       return;
     }
-    // The segments are copies: the large frame is free again.
-    this.#pool.give(frame);
     for (const segment of segments) port.fromSwitch(segment, 0);
   }
 }
@@ -199,8 +194,6 @@ export class VirtualSwitch {
 interface Fabric {
   forward(frame: Uint8Array, gsoSize: number, flags: number): void;
   detach(): void;
-  /** Where large frames come from and go back to once received. */
-  readonly pool: FramePool;
 }
 
 /** A switch port and the device on it. */
@@ -245,8 +238,8 @@ class Port implements VirtualNetif {
 
   #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     if (this.#disconnected) return DISCONNECTED;
-    const pool = this.#fabric.pool;
-    const buffer = size > POOLED_FRAME && size <= pool.capacity ? pool.take(size) : this.#frames.take(size);
+    // A buffer of its own (never reused): whoever receives the frame may keep it.
+    const buffer = this.#frames.take(size);
     let length: number;
     try {
       length = fill(buffer);
@@ -297,13 +290,9 @@ class Port implements VirtualNetif {
     }
     this.#stats.rxPkts++;
     this.#stats.rxBytes += frame.length;
-    const pool = this.#fabric.pool;
     try {
-      const done = handler(frame, flags);
-      // The handler is done with a large frame when it returns or its promise settles: then it is reused.
-      if (!(done instanceof Promise)) pool.give(frame);
-      else if (frame.length > POOLED_FRAME) done.then(() => pool.give(frame), this.#onHandlerError);
-      else done.then(undefined, this.#onHandlerError);
+      const done = handler(frame, flags | FrameFlags.owned);
+      if (done instanceof Promise) done.then(undefined, this.#onHandlerError);
     } catch {
       this.#drops.handlerErrors++;
     }

@@ -370,8 +370,11 @@ export class Connection<A> {
 
   // ---------------------------------------------------------------- events
 
-  /** Processes one received segment (checksum already verified) whose payload is `payload`. */
-  input(seg: TcpHeader, payload: Uint8Array): void {
+  /**
+   * Processes one received segment (checksum already verified) whose payload is `payload`; `owned`:
+   * the device gave the payload's memory away (`FrameFlags.owned`), so it may be kept uncopied.
+   */
+  input(seg: TcpHeader, payload: Uint8Array, owned = false): void {
     switch (this.state) {
       case "CLOSED":
         return;
@@ -379,7 +382,7 @@ export class Connection<A> {
         inputSynSent(this, seg, payload);
         return;
       default:
-        inputSynchronized(this, seg, payload);
+        inputSynchronized(this, seg, payload, owned);
     }
   }
 

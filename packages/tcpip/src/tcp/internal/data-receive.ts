@@ -15,8 +15,11 @@ const { FIN } = TcpFlags;
 /** The most data a burst's single ACK may cover (Linux's largest GRO batch). */
 const MAX_BURST_ACK_BYTES = 65_536;
 
-/** Takes the text (`payload`, starting at `seq`) and FIN of an acceptable segment. */
-export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq: number): void {
+/**
+ * Takes the text (`payload`, starting at `seq`) and FIN of an acceptable segment; `owned`: the
+ * payload's memory is ours to keep, so the receive buffer may queue it without copying.
+ */
+export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq: number, owned = false): void {
   const state = tcb.state;
   const rcv = tcb.rcv;
   const ack = tcb.ack;
@@ -43,7 +46,7 @@ export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq
     const hadOutOfOrder = buffer.hasOutOfOrder;
     const before = buffer.readable + buffer.outOfOrderBytes;
     const allocated = buffer.allocated;
-    const advanced = buffer.write(seq, data);
+    const advanced = buffer.write(seq, data, owned);
     counters.allocated += buffer.allocated - allocated;
     if (rcv.readShut) buffer.discardReadable();
     counters.receiveBuffered += buffer.readable + buffer.outOfOrderBytes - before;

@@ -5,6 +5,12 @@
  * by the buffer size; the range list is bounded too, so a peer spraying tiny out-of-order segments
  * cannot grow state (extra ranges are dropped and retransmitted later).
  *
+ * A large in-order payload whose memory the device gave away (`FrameFlags.owned`) is not copied: it
+ * is queued as it is, ahead of the ring, and handed to the application whole by a read. Copying it in
+ * and out again, into a fresh array the application owns, cost three passes over every byte; this
+ * costs none. Only payloads filling at least half of their buffer are kept, so what the queue pins
+ * stays within twice the window.
+ *
  * @packageDocumentation
  */
 
@@ -12,6 +18,10 @@ import { seqAdd, seqDiff } from "./seq.js";
 
 const MIN_STORAGE = 1024;
 const EMPTY = new Uint8Array(0);
+/** The largest fresh array the ring's bytes are copied out into (see `READ_CHUNK`). */
+const COPY_CHUNK = 65_536;
+/** The smallest payload kept as it is; smaller ones are copied (a view costs an object per segment). */
+const MIN_KEPT = 4096;
 
 /** A bounded ring with out-of-order reassembly, starting at the next byte the application reads. */
 export class ReceiveBuffer {
@@ -19,8 +29,16 @@ export class ReceiveBuffer {
   readonly maxRanges: number;
   #buf: Uint8Array = EMPTY;
   #head = 0;
+  /** In-order bytes in the ring (after the kept payloads). */
   #readable = 0;
   #nxt = 0;
+  /**
+   * In-order payloads kept as they are, oldest first from `#keptHead`, ahead of the ring's bytes;
+   * made on first use (an idle connection has none).
+   */
+  #kept: Uint8Array[] | undefined;
+  #keptHead = 0;
+  #keptBytes = 0;
   // Out-of-order ranges [start, end) in sequence space, sorted by start, never touching each other
   // nor the in-order data; `stamps` order them by most recent change for SACK (RFC 2018 §4).
   readonly #starts: number[] = [];
@@ -46,7 +64,7 @@ export class ReceiveBuffer {
 
   /** In-order bytes the application can read. */
   get readable(): number {
-    return this.#readable;
+    return this.#keptBytes + this.#readable;
   }
 
   /** Bytes held out of order. */
@@ -66,14 +84,15 @@ export class ReceiveBuffer {
 
   /** Space from `nxt` to the end of the buffer: the most the window can offer. */
   get space(): number {
-    return this.capacity - this.#readable;
+    return this.capacity - this.#keptBytes - this.#readable;
   }
 
   /**
    * Stores `data` found at sequence number `seq`, trimmed to the buffer space; returns how far the
-   * in-order data advanced (0 for old or out-of-order data).
+   * in-order data advanced (0 for old or out-of-order data). With `owned`, nobody else reads or
+   * writes `data`'s memory any more, so a large in-order payload may be kept as it is.
    */
-  write(seq: number, data: Uint8Array): number {
+  write(seq: number, data: Uint8Array, owned = false): number {
     let off = seqDiff(seq, this.#nxt);
     let d = data;
     if (off < 0) {
@@ -89,6 +108,14 @@ export class ReceiveBuffer {
       if (!this.#addRange(seqAdd(this.#nxt, off), seqAdd(this.#nxt, off + d.length))) return 0;
       this.#copyIn(off, d);
       return 0;
+    }
+    if (owned && this.#starts.length === 0 && d.length >= MIN_KEPT && 2 * d.length >= d.buffer.byteLength) {
+      // The kept payloads stay ahead of every ring byte: bytes in the ring go first, copied out as
+      // a read would copy them.
+      while (this.#readable > 0) this.#keep(this.#copyOut(Math.min(this.#readable, COPY_CHUNK)));
+      this.#keep(d);
+      this.#nxt = seqAdd(this.#nxt, d.length);
+      return d.length;
     }
     this.#copyIn(0, d);
     let advance = d.length;
@@ -106,21 +133,19 @@ export class ReceiveBuffer {
     return advance;
   }
 
-  /** Copies out and consumes up to `max` readable bytes (a fresh array the caller owns). */
+  /**
+   * Consumes and returns up to `max` readable bytes, in an array the caller owns: the oldest kept
+   * payload (or its first `max` bytes), else a fresh copy out of the ring.
+   */
   read(max: number = Number.POSITIVE_INFINITY): Uint8Array {
+    if (this.#keptBytes > 0) return this.#readKept(max);
     const n = Math.min(this.#readable, max);
-    if (n === 0) return EMPTY;
-    const out = new Uint8Array(n);
-    const size = this.#buf.length;
-    const first = Math.min(n, size - this.#head);
-    out.set(this.#buf.subarray(this.#head, this.#head + first), 0);
-    if (first < n) out.set(this.#buf.subarray(0, n - first), first);
-    this.#consume(n);
-    return out;
+    return n === 0 ? EMPTY : this.#copyOut(n);
   }
 
   /** Drops every readable byte (the application shut its read side). */
   discardReadable(): void {
+    this.#dropKept();
     this.#consume(this.#readable);
   }
 
@@ -148,6 +173,8 @@ export class ReceiveBuffer {
 
   /** Drops everything and frees the storage. */
   release(): void {
+    this.#dropKept();
+    this.#kept = undefined;
     this.#buf = EMPTY;
     this.#head = 0;
     this.#readable = 0;
@@ -155,6 +182,52 @@ export class ReceiveBuffer {
     this.#ends.length = 0;
     this.#stamps.length = 0;
     this.#oooBytes = 0;
+  }
+
+  // Copies the first `n` readable bytes of the ring into a fresh array and consumes them.
+  #copyOut(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    const size = this.#buf.length;
+    const first = Math.min(n, size - this.#head);
+    out.set(this.#buf.subarray(this.#head, this.#head + first), 0);
+    if (first < n) out.set(this.#buf.subarray(0, n - first), first);
+    this.#consume(n);
+    return out;
+  }
+
+  #keep(d: Uint8Array): void {
+    if (this.#kept === undefined) this.#kept = [d];
+    else this.#kept.push(d);
+    this.#keptBytes += d.length;
+  }
+
+  #readKept(max: number): Uint8Array {
+    if (max <= 0) return EMPTY;
+    const kept = this.#kept!;
+    const first = kept[this.#keptHead]!;
+    if (first.length > max) {
+      kept[this.#keptHead] = first.subarray(max);
+      this.#keptBytes -= max;
+      return first.subarray(0, max);
+    }
+    this.#keptBytes -= first.length;
+    if (this.#keptBytes === 0) {
+      this.#dropKept();
+    } else {
+      kept[this.#keptHead++] = EMPTY;
+      // A reader that never drains the queue must not let the consumed slots pile up.
+      if (this.#keptHead >= 64 && 2 * this.#keptHead >= kept.length) {
+        kept.splice(0, this.#keptHead);
+        this.#keptHead = 0;
+      }
+    }
+    return first;
+  }
+
+  #dropKept(): void {
+    if (this.#kept !== undefined) this.#kept.length = 0;
+    this.#keptHead = 0;
+    this.#keptBytes = 0;
   }
 
   #consume(n: number): void {

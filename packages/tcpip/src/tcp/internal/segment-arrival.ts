@@ -71,8 +71,11 @@ export function inputSynSent<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array
   tcb.timers.set(TimerKind.Retransmit, tcb.rto.rto);
 }
 
-/** RFC 9293 §3.10.7.4 with RFC 5961 and RFC 7323: a segment in any state from SYN-RECEIVED on. */
-export function inputSynchronized<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array): void {
+/**
+ * RFC 9293 §3.10.7.4 with RFC 5961 and RFC 7323: a segment in any state from SYN-RECEIVED on;
+ * `owned`: the payload's memory is ours to keep (`FrameFlags.owned`).
+ */
+export function inputSynchronized<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, owned = false): void {
   const snd = tcb.snd;
   const rcv = tcb.rcv;
   const opts = tcb.opts;
@@ -155,7 +158,7 @@ export function inputSynchronized<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8
   processAck(tcb, seg, seq, len);
   if (!tcb.isOpen) return;
   // 7–8. Text and FIN.
-  if (len > 0 || seg.has(FIN)) receive(tcb, seg, payload, seq);
+  if (len > 0 || seg.has(FIN)) receive(tcb, seg, payload, seq, owned);
   armKeepalive(tcb);
   output(tcb);
 }
