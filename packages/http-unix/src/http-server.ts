@@ -23,6 +23,7 @@ import {
   type HttpServerStats,
   httpLimits,
   httpServerCounters,
+  portListening,
 } from "@mirage-ts/http";
 import { StartupError } from "@mirage-ts/mirage-runtime";
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
@@ -323,8 +324,7 @@ class NodeHttpServer implements HttpServer {
   }
 
   listening(port: number): Promise<void> {
-    if (!this.#ports.has(port)) return Promise.reject(new RangeError(`not listening on port ${port}`));
-    return this.#tcp.listening?.(port) ?? Promise.resolve();
+    return portListening(this.#tcp, this.#ports, port);
   }
 
   serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void> {

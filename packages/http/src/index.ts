@@ -11,6 +11,7 @@
 export type { ConnectionInfo, HttpHandler } from "./handler.js";
 export { defaultHttpLimits, type HttpLimits, httpLimits } from "./limits.js";
 export type { HttpServer, HttpServerStats } from "./server.js";
+export { portListening } from "./port-listening.js";
 export { type HttpServerCounters, httpServerCounters } from "./server-counters.js";
 export { type HttpService, redirectToHttps } from "./service.js";
 export type { HttpClient, HttpClientStats } from "./client.js";

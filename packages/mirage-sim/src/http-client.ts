@@ -7,8 +7,7 @@
  * @packageDocumentation
  */
 
-import { type Ipaddr, type TcpFlow, ppTcpError, ppTcpWriteError } from "@mirage-ts/mirage-types";
-import { concat } from "./bytes.js";
+import { type Ipaddr, type TcpFlow, concatBytes, ppTcpError, ppTcpWriteError } from "@mirage-ts/mirage-types";
 import { asciiBytes, latin1Text } from "./text.js";
 
 /**
@@ -111,7 +110,7 @@ async function readResponse(flow: TcpFlow<Ipaddr>, path: string, options: HttpGe
   if (length !== undefined && received !== length) {
     throw new Error(`GET ${path}: body of ${received} bytes, Content-Length said ${length}`);
   }
-  return { status: Number(status[1]), headers, body: concat(collected), bodyLength: received };
+  return { status: Number(status[1]), headers, body: concatBytes(collected), bodyLength: received };
 }
 
 async function readChunk(flow: TcpFlow<Ipaddr>, path: string): Promise<Uint8Array | undefined> {

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 
-import type { Block, Ipv4Addr, Ipv6Addr, Network } from "@mirage-ts/mirage-types";
+import { type Block, type Ipv4Addr, type Ipv6Addr, type Network, concatBytes } from "@mirage-ts/mirage-types";
 import {
   type DirectStack,
   type LinkImpairments,
@@ -18,7 +18,6 @@ import {
   type VirtualClock,
   type VirtualNetif,
 } from "@mirage-ts/tcpip";
-import { concat } from "./bytes.js";
 import { type BlockKv, connectBlockKv } from "./disk/block-kv.js";
 import type { SimDisk } from "./disk/sim-disk.js";
 import { startBundle } from "./hosted.js";
@@ -293,7 +292,7 @@ export class SimHost {
    */
   pcap(): Uint8Array {
     if (this.#pcap === undefined) throw new Error(`host ${this.name}: no capture; create the world with capture: true`);
-    return concat(this.#pcap);
+    return concatBytes(this.#pcap);
   }
 
   /**

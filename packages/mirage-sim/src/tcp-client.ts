@@ -7,8 +7,7 @@
  * @packageDocumentation
  */
 
-import { type Ipaddr, type TcpFlow, ppTcpError, ppTcpWriteError } from "@mirage-ts/mirage-types";
-import { concat } from "./bytes.js";
+import { type Ipaddr, type TcpFlow, concatBytes, ppTcpError, ppTcpWriteError } from "@mirage-ts/mirage-types";
 
 /**
  * Writes `data` in pieces of `piece` bytes (default 20,000), shuts the flow down for writing,
@@ -39,5 +38,5 @@ export async function tcpExchange(
   await flow.shutdown("write");
   await reading;
   await flow.close();
-  return concat(received);
+  return concatBytes(received);
 }

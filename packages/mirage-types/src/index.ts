@@ -41,6 +41,7 @@ export {
   ppEthernetError,
 } from "./ethernet.js";
 export { type Arp, type ArpError, ppArpError } from "./arp.js";
+export { concatBytes } from "./bytes.js";
 export { completeChecksum, internetChecksum, onesComplementSum, updateChecksum } from "./internet-checksum.js";
 export {
   type Ip,

@@ -8,6 +8,7 @@
 import type { Flow, Tcp } from "@mirage-ts/mirage-types";
 import type { ConnectionInfo, HttpHandler } from "../handler.js";
 import { type HttpLimits, httpLimits } from "../limits.js";
+import { portListening } from "../port-listening.js";
 import type { HttpServer, HttpServerStats } from "../server.js";
 import { httpServerCounters } from "../server-counters.js";
 import { type HttpTimers, globalTimers } from "../timers.js";
@@ -63,8 +64,7 @@ class Http1Server implements HttpServer {
   }
 
   listening(port: number): Promise<void> {
-    if (!this.#ports.has(port)) return Promise.reject(new RangeError(`not listening on port ${port}`));
-    return this.#tcp.listening?.(port) ?? Promise.resolve();
+    return portListening(this.#tcp, this.#ports, port);
   }
 
   serve(flow: Flow<unknown, unknown>, handler: HttpHandler): Promise<void> {

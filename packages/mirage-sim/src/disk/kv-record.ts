@@ -14,8 +14,7 @@
  * @packageDocumentation
  */
 
-import { Key } from "@mirage-ts/mirage-types";
-import { concat } from "../bytes.js";
+import { Key, concatBytes } from "@mirage-ts/mirage-types";
 import { utf8Bytes, utf8Text } from "../text.js";
 import { crc32 } from "./crc32.js";
 import type { KvOp } from "./kv-state.js";
@@ -35,7 +34,7 @@ export function encodeRecord(seq: number, op: KvOp, sectorSize: number): Uint8Ar
   if (op.kind === "rename") parts.push(encodeKey(op.source), encodeKey(op.dest));
   else parts.push(encodeKey(op.key));
   if (op.kind === "set") parts.push(u32(op.value.length), op.value);
-  const payload = concat(parts);
+  const payload = concatBytes(parts);
   const { length } = payload;
   const record = new Uint8Array(Math.ceil((HEADER + length) / sectorSize) * sectorSize);
   record.set(payload, HEADER);

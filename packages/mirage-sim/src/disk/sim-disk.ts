@@ -27,10 +27,10 @@ import {
   BlockRequestGate,
   type BlockWriteError,
   type Result,
+  concatBytes,
   ok,
 } from "@mirage-ts/mirage-types";
 import type { SeededRandom } from "@mirage-ts/tcpip";
-import { concat } from "../bytes.js";
 import type { IncarnationClock } from "../incarnation.js";
 
 /**
@@ -180,7 +180,7 @@ export class SimDisk {
   /** @internal Starts a write: in the cache now; durable when the function returned is called. */
   issue(sector: number, buffers: readonly Uint8Array[]): () => void {
     // A copy: the caller may reuse its buffers once the write is issued.
-    const write = { sector, data: concat(buffers).slice() };
+    const write = { sector, data: concatBytes(buffers).slice() };
     this.#pending.push(write);
     return () => this.#complete(write);
   }

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-import { Ipv4Addr, Macaddr, type Result, ok } from "@mirage-ts/mirage-types";
+import { Ipv4Addr, Macaddr, type Result, concatBytes, ok } from "@mirage-ts/mirage-types";
 import { type DecodeError, decodeError } from "../codec/decode-error.js";
 
 /**
@@ -121,7 +121,7 @@ export function decodeDhcpMessage(buffer: Uint8Array): Result<DhcpMessage, DhcpD
   const sname = overload & 2 ? parseOptions(buffer.subarray(44, 108), pieces) : undefined;
   if (sname !== undefined) return decodeError("bad_option", `${sname} (in the sname field)`);
   const options = new Map<number, Uint8Array>();
-  for (const [code, parts] of pieces) options.set(code, parts.length === 1 ? parts[0]! : concat(parts));
+  for (const [code, parts] of pieces) options.set(code, parts.length === 1 ? parts[0]! : concatBytes(parts));
   return ok({
     op: op === 1 ? "request" : "reply",
     xid: view.getUint32(4),
@@ -160,18 +160,6 @@ function parseOptions(area: Uint8Array, into: Map<number, Uint8Array[]>): string
   }
   // A missing end option is tolerated: several servers omit it when the message is padded out.
   return undefined;
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const joined = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    joined.set(part, at);
-    at += part.length;
-  }
-  return joined;
 }
 
 /**
