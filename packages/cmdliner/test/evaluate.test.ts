@@ -36,7 +36,7 @@ describe("evaluateCommandLine: --help and --version first, as Cmdliner", () => {
   });
 
   it("evaluates grouped short options", () => {
-    expect(evaluate("-vd5")).toEqual({ kind: "values", values: [5, true] });
-    expect(evaluate("-vd", "5")).toEqual({ kind: "values", values: [5, true] });
+    expect(evaluate("-vd5")).toMatchObject({ kind: "values", values: [5, true] });
+    expect(evaluate("-vd", "5")).toMatchObject({ kind: "values", values: [5, true] });
   });
 });

@@ -73,9 +73,8 @@ describeRequiring(missingTools("openssl", "curl"), "HTTPS port: plain HTTP", {},
 
   it("gives curl http:// the 400 and its text, and curl https:// the site, on the same port", async () => {
     const plain = await run("curl", ["-sS", "-w", "\\n%{http_code}", `http://127.0.0.1:${port}/`]);
-    expect(plain.stdout).toBe(
-      `400 Bad Request: a plain HTTP request was sent to the HTTPS port. Use https://127.0.0.1:${port}/ instead.\n\n400`,
-    );
+    const use = `Use https://127.0.0.1:${port}/ instead.`;
+    expect(plain.stdout).toBe(`400 Bad Request: a plain HTTP request was sent to the HTTPS port. ${use}\n\n400`);
     const secure = await run("curl", ["-sS", "--cacert", pki.caFile, `https://127.0.0.1:${port}/`]);
     expect(secure.stdout).toBe("secure hello\n");
   });

@@ -79,7 +79,7 @@ describe("connectWebSocketNetif", () => {
     );
   });
 
-  it("ends the page with 64 on a bad ?interface= (an argument error), with 255 when the switch does not answer", async () => {
+  it("ends the page with 64 on a bad ?interface= (argument error), 255 when the switch is silent", async () => {
     const ending = (spec: string) =>
       new Promise<{ code: number; errors: string }>((resolve) => {
         const errors: string[] = [];

@@ -359,7 +359,8 @@ describe.concurrent("examples", { timeout: buildsMs(1) }, () => {
           const late = await node(dir, ["dist/http-fetch.mjs", `--uri=${quiet}`, "--timeout=300"]);
           expect(late).toMatchObject({ code: 255, stdout: "" });
           expect(late.stderr).toBe(
-            `Fatal error: ${quiet}: no answer within 300 ms; is the host up and reachable? (--timeout=MS waits longer)\n`,
+            `Fatal error: ${quiet}: no answer within 300 ms; ` +
+              "is the host up and reachable? (--timeout=MS waits longer)\n",
           );
         } finally {
           silent.close();

@@ -183,7 +183,7 @@ describeRequiring(missingTools("openssl"), "static-website-tls's certificate fai
 
 describeRequiring(missingTools("openssl"), "static-website-tls's start-up line", {}, () => {
   it(
-    "says it serves only once both ports are bound (a redirect port in use ends it first); refuses --https-port without TLS",
+    "says it serves once both ports are bound (a redirect port in use ends it first); refuses --https-port without TLS",
     async () => {
       const site = makePki(["localhost"]);
       const blocker: Server = createServer();

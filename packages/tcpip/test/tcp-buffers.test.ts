@@ -149,7 +149,7 @@ describe("ReceiveBuffer with owned payloads (FrameFlags.owned)", () => {
     expect([...r.read()]).toEqual([...bytes(5000, 15_000)]);
   });
 
-  it("delivers exactly the stream, in arrays nobody writes later, whatever mixes with owned payloads (property)", () => {
+  it("delivers exactly the stream, in arrays nobody writes later, mixed with owned payloads (property)", () => {
     const total = 100_000;
     // Bytes that differ across 256-byte shifts too, made fast (the property makes thousands of them).
     const stream = (n: number, from: number): Uint8Array => {

@@ -2,8 +2,8 @@
  * The options of the tool's command line and how they are read: each option is a Cmdliner argument,
  * and `@mirage-ts/cmdliner`'s scanner splits the command line (long options with `=` or a separate
  * value, unique prefixes of long options, short options with an attached or separate value, short
- * flags grouped (`-vx`), `--` ending options) in the bare dialect. A lenient mode skips what it does not understand, to peek at a
- * few options before the full set is known (upstream `Term.eval_peek_opts`).
+ * flags grouped (`-vx`), `--` ending options) in the bare dialect. A lenient mode skips what it does
+ * not understand, to peek at a few options before the full set is known (upstream `Term.eval_peek_opts`).
  *
  * @packageDocumentation
  */
