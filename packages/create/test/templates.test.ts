@@ -2,6 +2,7 @@
 // packages (as an install would), configured and built with the built `mirage`, and run: hello logs,
 // kv reads its data, network answers HTTP on its port.
 import { existsSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { freeTcpPort, startService } from "@mirage-ts/test-support";
 import { afterAll, describe, expect, it } from "vitest";
@@ -90,6 +91,16 @@ describe("the templates configure, build and run", () => {
       await service.waitFor(/"POST \/ HTTP\/1.1" 405/);
     } finally {
       await service.stop();
+    }
+    // A port already in use ends the unikernel before it says it serves.
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(port, resolve));
+    try {
+      const taken = await run(process.execPath, ["dist/web.mjs", `--port=${port}`], { cwd: dir });
+      expect(taken.code, taken.stderr).toBe(255);
+      expect(taken.stderr).not.toContain("serving HTTP");
+    } finally {
+      holder.close();
     }
   });
 });

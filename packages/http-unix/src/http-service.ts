@@ -12,7 +12,7 @@ import {
   type HttpService,
   redirectToHttps,
 } from "@mirage-ts/http";
-import { StartupError } from "@mirage-ts/mirage-runtime";
+import { StartupError, argumentError } from "@mirage-ts/mirage-runtime";
 import type { KvRo, Tcp } from "@mirage-ts/mirage-types";
 import { connectHttpServer } from "./http-server.js";
 import { type NodeHttpsServerOptions, connectHttpsServer } from "./https-server.js";
@@ -92,7 +92,9 @@ export async function connectHttpService(
   const { tls, httpPort = 80, httpsPort = 443, ...rest } = options;
   if (!tls) return new NodeHttpService(connectHttpServer(tcp, rest), undefined, httpPort, undefined);
   if (httpPort === httpsPort)
-    throw new StartupError(`httpPort and httpsPort (--http-port, --https-port) are both ${httpPort}: give two ports`);
+    throw new StartupError(`httpPort and httpsPort (--http-port, --https-port) are both ${httpPort}: give two ports`, {
+      exitCode: argumentError,
+    });
   const secure = await connectHttpsServer(tcp, certs, rest);
   const { keys: _keys, ...limits } = rest;
   return new NodeHttpService(secure, connectHttpServer(tcp, limits), httpsPort, httpPort);

@@ -68,9 +68,12 @@ describeRequiring(missingTools("openssl"), "HTTP service device (--tls)", {}, ()
   it("fails at start naming the missing file, or the two equal ports", async () => {
     const empty = await connectMemoryKvRw();
     await expect(connectHttpService(lab.server.tcp(), empty, { tls: true })).rejects.toThrow(/server\.pem/);
-    await expect(
-      connectHttpService(lab.server.tcp(), empty, { tls: true, httpPort: 443, httpsPort: 443 }),
-    ).rejects.toThrow("httpPort and httpsPort (--http-port, --https-port) are both 443: give two ports");
+    const same = connectHttpService(lab.server.tcp(), empty, { tls: true, httpPort: 443, httpsPort: 443 });
+    await expect(same).rejects.toThrow(
+      "httpPort and httpsPort (--http-port, --https-port) are both 443: give two ports",
+    );
+    // An argument error: the run ends with 64, as for any bad argument.
+    await expect(same).rejects.toMatchObject({ exitCode: 64 });
   });
 });
 

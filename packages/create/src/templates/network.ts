@@ -80,6 +80,7 @@ async function serve(flow: TcpFlow<Ipaddr>): Promise<void> {
 export const Service = {
   async start(stack: Stack): Promise<void> {
     stack.tcp().listen(port(), serve);
+    await stack.tcp().listening?.(port()); // said once bound: a port in use stops the unikernel first
     log.info(\`serving HTTP on port \${port()}\`);
     await stack.listen();
   },
