@@ -20,13 +20,11 @@ import {
 } from "@mirage-ts/cmdliner";
 import { sections } from "./arg-info.js";
 import { groupName } from "./group-name.js";
+import { requireWhenGiven } from "./internal/given-requirements.js";
 import type { NetworkArgOptions } from "./network-args.js";
 
 const quote = quotedDialect.quote;
 const named = (name: string, options: NetworkArgOptions): string => groupName(name, options.group);
-
-// Each `--https-port` argument and the name of the `--tls` of its group, which it needs to be true.
-const tlsOfHttpsPort = new WeakMap<Arg<unknown>, string>();
 
 /**
  * A TCP port, 1 to 65535.
@@ -71,32 +69,16 @@ export function httpPortArg(defaultValue = 80, options: NetworkArgOptions = {}):
 export function httpsPortArg(defaultValue = 443, options: NetworkArgOptions = {}): Arg<number> {
   const doc = "The TCP port of HTTPS (HTTP/2 and HTTP/1.1 by ALPN), when TLS is on.";
   const arg = opt(portConv, defaultValue, info([named("https-port", options)], { docs: sections.http, doc }));
-  tlsOfHttpsPort.set(arg, named("tls", options));
-  return arg;
-}
-
-/**
- * The refusal of an `--https-port` given while the `--tls` of its group is false (nothing would
- * listen on it: the service serves plain HTTP on `--http-port`), or `undefined`.
- *
- * @param args - the registered arguments; `values` and `given` are theirs, in the same order
- */
-export function httpsPortWithoutTls(
-  args: readonly Arg<unknown>[],
-  values: readonly unknown[],
-  given: readonly boolean[],
-): string | undefined {
-  for (const [i, arg] of args.entries()) {
-    const tls = tlsOfHttpsPort.get(arg);
-    if (tls === undefined || given[i] !== true) continue;
-    const tlsIndex = args.findIndex((other) => other.info.names.includes(tls));
-    if (tlsIndex < 0 || values[tlsIndex] !== false) continue;
+  const tls = named("tls", options);
+  // Nothing would listen on it: the service serves plain HTTP on --http-port.
+  requireWhenGiven(arg, (valueNamed) => {
+    if (valueNamed(tls) !== false) return undefined;
     const port = optionName(arg.info.names[0] ?? "");
     const flag = optionName(tls);
     return (
       `option ${quote(port)} needs ${quote(`${flag}=true`)}: with ${flag}=false nothing listens on the HTTPS port; ` +
       `drop ${port}, or add ${flag}=true`
     );
-  }
-  return undefined;
+  });
+  return arg;
 }

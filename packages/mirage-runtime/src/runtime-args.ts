@@ -16,7 +16,7 @@ import {
 } from "@mirage-ts/cmdliner";
 import { manSectionOrder } from "./arg-info.js";
 import { ExitRequest, argumentError, exitStatuses, helpVersion, internalError } from "./exit.js";
-import { httpsPortWithoutTls } from "./http-args.js";
+import { unmetRequirement } from "./internal/given-requirements.js";
 import { internalErrorReport, parseErrorReport } from "./internal/messages.js";
 import { quotingHintOption } from "./internal/quoting-hint.js";
 import type { Output } from "./output.js";
@@ -173,7 +173,7 @@ export class RuntimeArgs {
         );
         throw new ExitRequest(argumentError);
       case "values": {
-        const conflict = httpsPortWithoutTls(args, outcome.values, outcome.given);
+        const conflict = unmetRequirement(args, outcome.values, outcome.given);
         if (conflict !== undefined) {
           output.err(`${program}: ${conflict}\n`); // a whole command line that parsed: no usage to recall
           throw new ExitRequest(argumentError);
