@@ -6,7 +6,7 @@
 
 import { TLSSocket, connect as tlsConnect } from "node:tls";
 import { type Flow, type MsgError, type Result, err, ok } from "@mirage-ts/mirage-types";
-import { duplexFlow, flowDuplex } from "@mirage-ts/mirage-unix";
+import { FlowDuplex, duplexFlow, flowDuplex } from "@mirage-ts/mirage-unix";
 import type {
   Tls,
   TlsClientConfig,
@@ -96,9 +96,13 @@ export function connectTlsSocket(
   config: TlsClientConfig,
   timeoutMs: number,
 ): Promise<Result<TLSSocket, TlsError>> {
+  // Without a name, the certificate is checked against the address connected to, as curl checks
+  // https://127.0.0.1/ (node:tls would check it against "localhost").
+  const address = stream instanceof FlowDuplex ? stream.remoteAddress : undefined;
   const socket = tlsConnect({
     socket: stream,
     ...(config.servername === undefined ? {} : { servername: config.servername }),
+    ...(config.servername !== undefined || address === undefined ? {} : { host: address }),
     ...(config.alpnProtocols === undefined ? {} : { ALPNProtocols: [...config.alpnProtocols] }),
     ...(config.ca === undefined ? {} : { ca: config.ca.map((pem) => Buffer.from(pem)) }),
     ...(config.session === undefined ? {} : { session: Buffer.from(config.session) }),

@@ -40,3 +40,15 @@ it("fails a fetch whose connection is not made within connectTimeoutMs, naming h
   expect(client.stats().connectFailures).toBeGreaterThanOrEqual(1);
   await client.disconnect();
 });
+
+it("disconnects at once while a connection is still being made (an aborted fetch's)", async () => {
+  const tcp = blackHole(lab.client.tcp());
+  // A connect timeout far beyond the test's own limit: a disconnect that waited for it would time out.
+  const client = connectHttpClient(tcp, { connectTimeoutMs: 3_600_000 });
+  const deadline = new AbortController();
+  const fetching = client.fetch("http://10.7.0.1:8080/", { signal: deadline.signal }).catch((error) => error);
+  await expect.poll(() => tcp.attempts).toBe(1);
+  deadline.abort(new DOMException("no answer", "TimeoutError"));
+  expect(await fetching).toMatchObject({ name: "TimeoutError" });
+  await client.disconnect();
+});

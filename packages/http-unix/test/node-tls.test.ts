@@ -82,6 +82,36 @@ describeRequiring(missingTools("openssl"), "TLS device on node:tls", {}, () => {
     lab.server.tcp().unlisten(9444);
   });
 
+  it("without a name, checks the certificate against the address connected to (not localhost)", async () => {
+    const tls = connectNodeTls();
+    const forAddress = makePki([lab.serverAddr.toString()]);
+    const forLocalhost = makePki(["localhost"]);
+    try {
+      const handshake = async (server: TestPki, port: number) => {
+        const kv = await connectMemoryKvRw();
+        await kv.set(Key.v("server.pem"), server.certPem);
+        await kv.set(Key.v("server.key"), server.keyPem);
+        const read = await readTlsCredentials(kv);
+        if (!read.ok) throw new Error(read.error.message);
+        const credentials = read.value;
+        lab.server.tcp().listen(port, async (flow) => {
+          await tls.serverOfFlow(flow, { credentials: [credentials] });
+        });
+        const flow = await lab.client.tcp().createConnection(lab.serverAddr, port);
+        if (!flow.ok) throw new Error(ppTcpError(flow.error));
+        const secured = await tls.clientOfFlow(flow.value, { ca: [server.caPem] });
+        lab.server.tcp().unlisten(port);
+        if (secured.ok) await secured.value.close();
+        return secured.ok ? "accepted" : ppTlsError(secured.error);
+      };
+      expect(await handshake(forAddress, 9445)).toBe("accepted");
+      expect(await handshake(forLocalhost, 9446)).toMatch(/TLS handshake failed: .*does not match/);
+    } finally {
+      forAddress.remove();
+      forLocalhost.remove();
+    }
+  });
+
   it("readTlsCredentials names the missing or wrong file", async () => {
     const kv = await connectMemoryKvRw();
     expect(await readTlsCredentials(kv)).toEqual({
