@@ -109,6 +109,12 @@ describe("fault schedules", () => {
     expect(() => parseSchedule('[{"atMs":1,"fault":{"kind":"crash"}}]')).toThrow(
       "fault schedule entry 0: a crash needs fault.host, a host name",
     );
+    expect(() => parseSchedule('[{"atMs":1,"fault":{"kind":"partition","a":"x","b":"y","forMs":"5s"}}]')).toThrow(
+      'fault schedule entry 0: fault.forMs must be a number >= 0, got "5s"',
+    );
+    expect(() => parseSchedule('[{"atMs":1,"fault":{"kind":"crash","host":"x","restartAfterMs":-3}}]')).toThrow(
+      "fault schedule entry 0: fault.restartAfterMs must be a number >= 0, got -3",
+    );
   });
 
   it("shrinks to a 1-minimal schedule that still fails the same way", async () => {

@@ -82,14 +82,21 @@ function checkEntry({ atMs, fault }: ScheduledFault, where: string, known: reado
     );
   }
   if (!(atMs >= now)) throw new SimSetupError(`${what}: the world is already at ${now} ms`);
+  const bad = badDuration(fault);
+  if (bad !== undefined) throw new SimSetupError(`${what}: ${bad}`);
+}
+
+/** What is wrong with a fault's duration (`forMs`, `restartAfterMs`), if anything. */
+function badDuration(fault: SimFault): string | undefined {
   const duration =
     fault.kind === "partition"
-      ? { field: "forMs", ms: fault.forMs }
+      ? { field: "forMs", ms: fault.forMs as unknown }
       : fault.kind === "crash"
-        ? { field: "restartAfterMs", ms: fault.restartAfterMs }
+        ? { field: "restartAfterMs", ms: fault.restartAfterMs as unknown }
         : undefined;
-  if (duration?.ms !== undefined && !(duration.ms >= 0))
-    throw new SimSetupError(`${what}: ${duration.field} must be a number >= 0, got ${JSON.stringify(duration.ms)}`);
+  if (duration === undefined || duration.ms === undefined) return undefined;
+  if (typeof duration.ms === "number" && duration.ms >= 0) return undefined;
+  return `${duration.field} must be a number >= 0, got ${JSON.stringify(duration.ms)}`;
 }
 
 function applyFault(world: SimWorld, fault: SimFault): void {
@@ -154,6 +161,8 @@ export function parseSchedule(text: string): FaultSchedule {
         throw new Error(`fault schedule entry ${i}: a ${kind} needs fault.${field}, a host name`);
       }
     }
+    const bad = badDuration(e.fault as SimFault);
+    if (bad !== undefined) throw new Error(`fault schedule entry ${i}: fault.${bad}`);
   });
   return parsed as FaultSchedule;
 }
