@@ -171,8 +171,8 @@ export function scanWholeCommandLine(
 }
 
 /**
- * Scans `argv` as {@link scanWholeCommandLine} does; the first unknown or ambiguous option is the
- * error, unless `options.peek` skips them.
+ * Scans `argv` as {@link scanWholeCommandLine} does; the unknown and ambiguous options are the
+ * error (one line each, in command-line order), unless `options.peek` skips them.
  *
  * @beta
  */
@@ -183,6 +183,5 @@ export function scanCommandLine(
   options: ScanOptions = {},
 ): ParseResult<ScannedCommandLine> {
   const { errors, ...scanned } = scanWholeCommandLine(argv, byName, dialect, options);
-  const [error] = errors;
-  return error === undefined ? { ok: true, value: scanned } : { ok: false, error };
+  return errors.length === 0 ? { ok: true, value: scanned } : { ok: false, error: errors.join("\n") };
 }

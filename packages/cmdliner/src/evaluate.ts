@@ -54,8 +54,8 @@ export function evaluateCommandLine(
     if (!wanted.ok) return { kind: "error", message: wanted.error };
     if (wanted.value) return { kind };
   }
-  const [unknown] = errors;
-  if (unknown !== undefined) return { kind: "error", message: unknown };
+  // Every unknown or ambiguous option, one per line, as Cmdliner reports them.
+  if (errors.length > 0) return { kind: "error", message: errors.join("\n") };
   const [stray] = positionals;
   if (stray !== undefined) return { kind: "error", message: tooManyArguments(positionals), stray };
 

@@ -140,3 +140,13 @@ export function environmentParse(variable: string, error: string, dialect: Diale
 export function tooManyArguments(extra: readonly string[], dialect: Dialect = quotedDialect): string {
   return `too many arguments, ${dialect.dontKnow} what to do with ${extra.map(dialect.quote).join(", ")}`;
 }
+
+/**
+ * `prog: problem`, the first line of an error report; a problem of several lines (several unknown
+ * options) has its later lines aligned under the first, as Cmdliner's box prints them.
+ *
+ * @beta
+ */
+export function programError(program: string, problem: string): string {
+  return `${program}: ${problem.replaceAll("\n", `\n${" ".repeat(program.length + 2)}`)}`;
+}

@@ -117,10 +117,10 @@ describe("scanning past unknown options", () => {
     expect(scanned.occurrences.get(verbose)).toEqual([{ name: "-v", value: undefined, position: 1 }]);
     expect(scanned.occurrences.get(output)).toEqual([{ name: "-o", value: "f", position: 4 }]);
     expect(scanned.positionals).toEqual(["word"]);
-    // scanCommandLine reports the first of them.
+    // scanCommandLine reports them all, one per line, as Cmdliner does.
     expect(scanCommandLine(["--nope", "--con=x"], byName, bareDialect)).toEqual({
       ok: false,
-      error: "unknown option --nope",
+      error: "unknown option --nope\noption --con ambiguous and could be either --config-file or --context-file",
     });
   });
 });

@@ -27,10 +27,10 @@ describe("evaluateCommandLine: --help and --version first, as Cmdliner", () => {
     });
   });
 
-  it("reports the first unknown option before stray words and bad values", () => {
+  it("reports every unknown option, one per line, before stray words and bad values", () => {
     expect(evaluate("--delay=x", "--bogus", "stray", "--nope")).toEqual({
       kind: "error",
-      message: "unknown option '--bogus'",
+      message: "unknown option '--bogus'\nunknown option '--nope'",
     });
     expect(evaluate("--delay=x", "stray")).toMatchObject({ kind: "error", stray: "stray" });
   });

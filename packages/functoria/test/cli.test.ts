@@ -185,6 +185,7 @@ describe("did you mean: Cmdliner's hints for a typo", () => {
     expect(message("configure", "-zcde")).toBe("unknown option -z, did you mean --cde?");
     expect(message("configure", "--target-xen")).toBe("unknown option --target-xen, did you mean --target?");
     expect(message("configure", "-z")).toBe("unknown option -z");
+    expect(message("configure", "-z", "--xzy")).toBe("unknown option -z\nunknown option --xzy, did you mean --xyz?");
   });
 
   it("suggests enumerated values, query kinds and help topics", () => {

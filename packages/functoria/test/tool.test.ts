@@ -208,6 +208,9 @@ describe("errors and exit codes", () => {
     expect((await runIn(project(), ["configure", "--nope", "-f", "app/config.ts"], apps)).stderr).toMatch(
       /^test: unknown option --nope, did you mean --vote\?\n/,
     );
+    expect((await runIn(project(), ["configure", "--nope", "--zz", "-f", "app/config.ts"], apps)).stderr).toMatch(
+      /^test: unknown option --nope, did you mean --vote\?\n {6}unknown option --zz\nUsage: /,
+    );
   });
 
   it("reports errors of the configuration with 123", async () => {

@@ -103,6 +103,17 @@ describe("withArgv: errors exit 64 with the problem, the usage and the hint", ()
     expect(() => delay()).toThrow(calledTooEarly);
   });
 
+  it("reports every unknown option, later lines aligned under the first as Cmdliner's box prints them", () => {
+    const run = runArgv(new RuntimeArgs(), ["--zz", "--hepl"]);
+    expect(run.exit).toBe(64);
+    expect(run.stderr).toBe(
+      "noop: unknown option '--zz'\n" +
+        "      unknown option '--hepl'. Did you mean '--help'?\n" +
+        "Usage: noop [OPTION]…\n" +
+        "Try 'noop --help' for more information.\n",
+    );
+  });
+
   it.each([
     [["--dela=1"], "unknown option '--dela'. Did you mean '--delay'?"],
     [["--zzzzzz"], "unknown option '--zzzzzz'"],

@@ -337,7 +337,7 @@ function tooMany(extra: readonly string[]): CliError {
 
 /**
  * Reads a command line against `specs` in Cmdliner's order: `--help` and `--version` anywhere on the
- * line win, else the first unknown option is the error, else stray words beyond `maxPositionals`,
+ * line win, else the unknown options are the error (one line each), else stray words beyond `maxPositionals`,
  * else the first option that refuses its occurrences.
  */
 function readOptions(
@@ -348,8 +348,7 @@ function readOptions(
   const { errors, unknown, ...parsed } = scanOptions(rest, specs, { lenient: true });
   if (occurrencesOf(parsed, "help").length > 0) return "help";
   if (occurrencesOf(parsed, "version").length > 0) return "version";
-  const [unknownOption] = unknown;
-  if (unknownOption !== undefined) throw new CliError(unknownOption);
+  if (unknown.length > 0) throw new CliError(unknown.join("\n"));
   if (parsed.positionals.length > maxPositionals) throw tooMany(parsed.positionals.slice(maxPositionals));
   const [error] = errors;
   if (error !== undefined) throw new CliError(error);

@@ -119,7 +119,7 @@ export interface ScannedOptions extends ParsedOptions {
   readonly errors: readonly string[];
   /**
    * The messages of the unknown and ambiguous options, which were skipped, in command-line order
-   * (without `lenient` the first is thrown instead).
+   * (without `lenient` they are thrown instead, one line each).
    */
   readonly unknown: readonly string[];
 }
@@ -128,8 +128,8 @@ export interface ScannedOptions extends ParsedOptions {
  * Reads `args` against `specs` through Cmdliner's scanner, to the end of the line. The occurrences
  * of an option that refuses them are left out (and its message is in `errors`).
  *
- * @throws {@link CliError} for an unknown or ambiguous option, unless `lenient` (then it is skipped,
- * and its message is in `unknown`).
+ * @throws {@link CliError} naming every unknown or ambiguous option (one line each), unless
+ * `lenient` (then they are skipped, and their messages are in `unknown`).
  * @beta
  */
 export function scanOptions(
@@ -139,8 +139,7 @@ export function scanOptions(
 ): ScannedOptions {
   const argOfSpec = new Map(specs.map((spec) => [spec, argOf(spec)]));
   const scanned = scanWholeCommandLine(args, indexByName([...argOfSpec.values()]), bareDialect);
-  const [unknown] = scanned.errors;
-  if (unknown !== undefined && options.lenient !== true) throw new CliError(unknown);
+  if (scanned.errors.length > 0 && options.lenient !== true) throw new CliError(scanned.errors.join("\n"));
   const found: (Occurrence & { readonly position: number })[] = [];
   const errors: string[] = [];
   for (const [spec, arg] of argOfSpec) {

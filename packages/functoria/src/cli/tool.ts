@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+import { programError } from "@mirage-ts/cmdliner";
 import type { App } from "../dsl/app.js";
 import { Context } from "../dsl/context.js";
 import type { AnyKey } from "../dsl/key.js";
@@ -176,7 +177,7 @@ async function perform<A>(options: ToolOptions, args: CommonArgs, action: Action
 }
 
 function usageError(io: ToolIo, tool: string, message: string, usage: string): ExitCode {
-  io.stderr(`${tool}: ${message}\n${usage}\n`);
+  io.stderr(`${programError(tool, message)}\n${usage}\n`);
   return ExitCode.cliError;
 }
 

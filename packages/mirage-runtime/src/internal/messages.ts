@@ -3,7 +3,7 @@
  * Cmdliner's report with Mirage's quoting hint.
  */
 
-import { quotedDialect } from "@mirage-ts/cmdliner";
+import { programError, quotedDialect } from "@mirage-ts/cmdliner";
 import type { ArgumentSyntax } from "../runtime-args.js";
 
 const quote = quotedDialect.quote;
@@ -40,14 +40,14 @@ export function parseErrorReport(
     const example =
       hintOption === undefined ? "" : ` (?${hintOption.replace(/^-+/u, "")}=VALUE is ${hintOption}=VALUE)`;
     return (
-      `${program}: ${problem}\n` +
+      `${programError(program, problem)}\n` +
       `Usage: the page's query string, ?OPTION=VALUE&OPTION…${example}\n` +
       `Try ${quote("?help")} for more information.\n` +
       (hintOption === undefined ? "" : queryHint(hintOption))
     );
   }
   return (
-    `${program}: ${problem}\n` +
+    `${programError(program, problem)}\n` +
     `Usage: ${program} [OPTION]…\n` +
     `Try ${quote(`${program} --help`)} for more information.\n` +
     (hintOption === undefined ? "" : spaceHint(hintOption))
