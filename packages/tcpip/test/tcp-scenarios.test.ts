@@ -583,6 +583,19 @@ describe("delayed ACK", () => {
     );
   });
 
+  it("acknowledges at once a segment longer than the MSS announced (an offload aggregate), not after 40 ms", async () => {
+    await runScript(
+      `${established}
+      0.100  < . 1:2921(2920) ack 1 win 65535
+      0.100  > . 1:1(0) ack 2921
+      0.200  < . 2921:4381(1460) ack 1 win 65535
+      0.240  > . 1:1(0) ack 4381
+      0.300  read 4380
+    `,
+      { config: plain },
+    );
+  });
+
   it("acknowledges a burst of segments delivered together once, up to 64 KiB, but each out-of-order one", async () => {
     const burst = (from: number, count: number) =>
       Array.from(

@@ -53,8 +53,11 @@ export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq
     if (advanced > 0) {
       rcv.nxt = buffer.nxt;
       const delayMs = tcb.config.delayedAckMs;
+      // A segment longer than the MSS we announced is several full ones (an offload or GRO aggregate):
+      // it owes its ACK now, as Linux acknowledges more than one full frame without delay.
+      ack.unacked += data.length > tcb.opts.ourMss ? 2 : 1;
       if (hadOutOfOrder || delayMs === 0) ack.now = true;
-      else if (++ack.unacked >= 2) ackAfterBurst(tcb);
+      else if (ack.unacked >= 2) ackAfterBurst(tcb);
       else {
         ack.dueAt = tcb.clock.now() + delayMs;
         tcb.timers.setIfUnset(TimerKind.DelayedAck, delayMs);
