@@ -118,7 +118,7 @@ async function stackPair(mtu, tcp = TCP, family = 4, offload = false) {
  * it reads in the sink. Times the transfer (wall clock and this process's CPU time) and checks it after.
  */
 async function directTransfer(pair, data) {
-  const { server, client, serverAddr } = pair;
+  const { client, serverAddr } = pair;
   const done = new Promise((resolve) => {
     pair.accepted = async (flow) => {
       let bytes = 0;
