@@ -347,7 +347,10 @@ export function tapUnavailableReason(): string | undefined {
 /**
  * Connects a network device on the tap interface `name` (created if it does not exist; a pattern such
  * as `tap%d` lets the kernel pick). Frames are read as the descriptor becomes readable, by libuv's
- * poller on the event loop, a batch per wake-up; writes go straight to the descriptor. After
+ * poller on the event loop, a batch per wake-up; the frames written in one synchronous burst go to the
+ * descriptor in one call at its end (or per 256 frames), each write resolving with its frame's outcome:
+ * a full tap (EAGAIN) drops the frame, fails its write and counts it in `txDropped`; a frame longer
+ * than the MTU (with its header and a VLAN tag) is refused unless it is a TCP frame to segment. After
  * `disconnect` the descriptor is closed (a tap this process created disappears) and nothing keeps the
  * process alive.
  *
