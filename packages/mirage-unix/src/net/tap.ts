@@ -148,7 +148,7 @@ class TapBackend implements FrameBackend {
   transmit(frame: Uint8Array, offload?: FrameOffload): Result<void, NetError> | Promise<Result<void, NetError>> {
     // The kernel takes a frame of any length (up to 64 KiB) and passes it on as if a wire had: refused
     // here instead, as a NIC does. Only a frame the kernel is to segment may exceed the MTU.
-    const segmented = offload !== undefined && offload.gsoSize > 0;
+    const segmented = this.#vnetHeader && offload !== undefined && offload.gsoSize > 0; // else nobody segments
     const limit = segmented ? TAP_OFFLOADS.maxFrame : this.#maxFrame;
     if (frame.length > limit) {
       this.#writes.cancelFrameBuffer();
