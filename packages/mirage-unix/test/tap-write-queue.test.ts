@@ -105,6 +105,9 @@ describeRequiring(missingTapAddon(), "the tap's write queue on a FIFO", {}, () =
     expect(calls).toEqual([2]);
     const frames = [...Array(12).fill(1), ...Array(16).fill(7), ...Array(12).fill(2), ...Array(30).fill(9)];
     expect(drain()).toEqual(Uint8Array.from(frames));
+    // Where a header was, a frame without one gets zeros, not the last header's bytes.
+    expect(await write(queue, frameOf(5, 20))).toEqual({ ok: true, value: undefined });
+    expect(drain()).toEqual(Uint8Array.from([...Array(12).fill(0), ...frameOf(5, 20)]));
   });
 
   it("drops frames a full descriptor refuses (EAGAIN), failing their writes and counting them", async () => {

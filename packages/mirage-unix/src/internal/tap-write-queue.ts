@@ -101,7 +101,8 @@ export class TapWriteQueue {
 
   /**
    * Queues `frame` behind `header` (both copied, unless the frame is the buffer {@link frameBuffer}
-   * handed out, which is not) and resolves with its outcome after the flush.
+   * handed out, which is not; a missing header is zeros, one on a queue without headers is ignored)
+   * and resolves with its outcome after the flush.
    */
   push(frame: Uint8Array, header: Uint8Array | undefined): Promise<Result<void, NetError>> {
     if (this.#closed) return Promise.resolve(err({ kind: "disconnected" }));
@@ -122,7 +123,10 @@ export class TapWriteQueue {
       start = this.#used;
       this.#staging.set(frame, start + this.#header);
     }
-    if (header !== undefined) this.#staging.set(header, start);
+    if (this.#header > 0) {
+      if (header === undefined) this.#staging.fill(0, start, start + this.#header);
+      else this.#staging.set(header.subarray(0, this.#header), start);
+    }
     const index = this.#count++;
     this.#used = start + this.#header + frame.length;
     this.#ends[index] = this.#used;
@@ -171,7 +175,7 @@ export class TapWriteQueue {
   #writeAlone(frame: Uint8Array, header: Uint8Array | undefined): Result<void, NetError> {
     this.flush();
     const data = new Uint8Array(this.#header + frame.length);
-    if (header !== undefined) data.set(header);
+    if (header !== undefined && this.#header > 0) data.set(header.subarray(0, this.#header));
     data.set(frame, this.#header);
     const errors = new Int32Array(1);
     try {
