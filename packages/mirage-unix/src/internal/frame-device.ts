@@ -33,6 +33,14 @@ export interface FrameBackend {
    */
   readonly transmitsAtOnce?: boolean;
   /**
+   * A zeroed buffer of `size` bytes in the transport's own memory for the next frame, which
+   * `transmit` then sends without copying it, or `undefined` for none this time. Either `transmit`
+   * gets (a prefix of) it next, or {@link FrameBackend.cancelFrameBuffer} is called.
+   */
+  frameBuffer?(size: number): Uint8Array | undefined;
+  /** The frame in the buffer of {@link FrameBackend.frameBuffer} is not going to be sent. */
+  cancelFrameBuffer?(): void;
+  /**
    * Starts delivering received frames to `receive` (inside a main-loop dispatch) with their
    * `FrameFlags`, and a failure that ends reception to `fail`.
    */
@@ -117,10 +125,21 @@ export class FrameDevice implements Network {
   async #write(size: number, fill: FillFunction, offload: FrameOffload | undefined): Promise<Result<void, NetError>> {
     checkCount("write: size", size);
     if (!this.#connected) return err({ kind: "disconnected" });
-    const buffer = this.#backend.transmitsAtOnce === true ? this.#scratch(size) : new Uint8Array(size);
-    const length = fill(buffer);
-    if (!Number.isSafeInteger(length) || length < 0 || length > size) return err({ kind: "invalid_length" });
-    const result = await this.#backend.transmit(buffer.subarray(0, length), offload);
+    const backend = this.#backend;
+    const staged = backend.frameBuffer?.(size);
+    const buffer = staged ?? (backend.transmitsAtOnce === true ? this.#scratch(size) : new Uint8Array(size));
+    let length: number;
+    try {
+      length = fill(buffer);
+    } catch (error) {
+      if (staged !== undefined) backend.cancelFrameBuffer?.();
+      throw error;
+    }
+    if (!Number.isSafeInteger(length) || length < 0 || length > size) {
+      if (staged !== undefined) backend.cancelFrameBuffer?.();
+      return err({ kind: "invalid_length" });
+    }
+    const result = await backend.transmit(buffer.subarray(0, length), offload);
     if (result.ok) {
       this.#stats.txPkts++;
       this.#stats.txBytes += length;

@@ -25,6 +25,11 @@ export interface TapAddon {
   /** The interface's current name and the /proc/net/dev table of the namespace it is in. */
   netdev(fd: number): { readonly name: string; readonly table: string };
   /**
+   * Writes `count` frames lying back to back in `data` (frame i ends at `ends[i]`), one write(2) each;
+   * `errors[i]` gets 0 or frame i's errno. Returns how many failed.
+   */
+  writeFrames(fd: number, data: Uint8Array, ends: Uint32Array, count: number, errors: Int32Array): number;
+  /**
    * Watches the descriptor; each wake-up hands over the frames read, back to back in `data`, frame i
    * ending at `ends[i]` (and starting where frame i - 1 ends).
    */

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 
-import { closeSync, writeSync, writevSync } from "node:fs";
+import { closeSync } from "node:fs";
 import {
   FrameFlags,
   type FrameOffload,
@@ -17,7 +17,6 @@ import {
   completeChecksum,
   err,
   netifIdentity,
-  ok,
 } from "@mirage-ts/mirage-types";
 import {
   DEFAULT_QUEUE_LENGTH,
@@ -31,6 +30,7 @@ import { netDevDrops } from "../internal/host-counters.js";
 import { dispatch } from "../internal/iteration.js";
 import { errorCode } from "../internal/system-error.js";
 import { type TapAddon, loadTapAddon, tapAddonProblem } from "../internal/tap-addon.js";
+import { TapWriteQueue } from "../internal/tap-write-queue.js";
 import {
   DATA_VALID,
   NEEDS_CSUM,
@@ -102,6 +102,8 @@ const TAP_OFFLOADS: NetOffloads = { checksum: true, tcpv4: true, tcpv6: true, ma
 const WANTED_RX_OFFLOADS = TunOffload.csum | TunOffload.tso4 | TunOffload.tso6;
 /** The header of a frame that asks for nothing. */
 const PLAIN = new Uint8Array(VNET_HEADER_SIZE);
+/** The bytes around an ethernet frame's payload: its header and one VLAN tag. */
+const FRAMING = 14 + 4;
 
 type Batch = readonly [data: Uint8Array, ends: Uint32Array, error: string | undefined];
 
@@ -113,42 +115,68 @@ class TapBackend implements FrameBackend {
   readonly #fd: number;
   readonly #name: string;
   readonly #vnetHeader: boolean;
-  /** Both writes below are synchronous. */
-  readonly transmitsAtOnce = true;
+  /** The longest frame written without segmentation: the MTU, the ethernet header and a VLAN tag. */
+  readonly #maxFrame: number;
+  /** Frames are batched there and written at the end of each synchronous burst. */
+  readonly #writes: TapWriteQueue;
+  readonly #offloadHeader = new Uint8Array(VNET_HEADER_SIZE);
   #stop: (() => void) | undefined;
   #closed = false;
 
-  constructor(addon: TapAddon, fd: number, name: string, vnetHeader: boolean) {
+  constructor(addon: TapAddon, fd: number, name: string, vnetHeader: boolean, mtu: number) {
     this.#addon = addon;
     this.#fd = fd;
     this.#name = name;
     this.#vnetHeader = vnetHeader;
+    this.#maxFrame = mtu + FRAMING;
+    this.#writes = new TapWriteQueue(addon.writeFrames, fd, name, vnetHeader ? VNET_HEADER_SIZE : 0);
   }
 
   offloads(): NetOffloads | undefined {
     return this.#vnetHeader ? TAP_OFFLOADS : undefined;
   }
 
-  async transmit(frame: Uint8Array, offload?: FrameOffload): Promise<Result<void, NetError>> {
-    try {
-      // One write is one frame; a tap write never blocks.
-      if (!this.#vnetHeader) {
-        writeSync(this.#fd, frame);
-        return ok();
-      }
-      let header = PLAIN;
-      if (offload !== undefined) {
-        const wanted = offloadHeader(frame, offload);
-        if (!wanted.ok) return err({ kind: "msg", message: `netif ${this.#name}: cannot offload: ${wanted.error}` });
-        header = new Uint8Array(VNET_HEADER_SIZE);
-        encodeVirtioNetHeader(wanted.value, header);
-      }
-      writevSync(this.#fd, [header, frame]);
-      return ok();
-    } catch (error) {
-      const hint = errorCode(error) === "EIO" ? " (is the interface up?)" : "";
-      return err({ kind: "msg", message: `netif ${this.#name}: write failed: ${(error as Error).message}${hint}` });
+  frameBuffer(size: number): Uint8Array | undefined {
+    return this.#writes.frameBuffer(size);
+  }
+
+  cancelFrameBuffer(): void {
+    this.#writes.cancelFrameBuffer();
+  }
+
+  // Resolves after the burst's flush with this frame's own outcome (see TapWriteQueue).
+  transmit(frame: Uint8Array, offload?: FrameOffload): Result<void, NetError> | Promise<Result<void, NetError>> {
+    // The kernel takes a frame of any length (up to 64 KiB) and passes it on as if a wire had: refused
+    // here instead, as a NIC does. Only a frame the kernel is to segment may exceed the MTU.
+    const segmented = this.#vnetHeader && offload !== undefined && offload.gsoSize > 0; // else nobody segments
+    const limit = segmented ? TAP_OFFLOADS.maxFrame : this.#maxFrame;
+    if (frame.length > limit) {
+      this.#writes.cancelFrameBuffer();
+      return err({ kind: "msg", message: `netif ${this.#name}: ${this.#tooLong(frame.length, segmented)}` });
     }
+    if (!this.#vnetHeader) return this.#writes.push(frame, undefined);
+    let header = PLAIN;
+    if (offload !== undefined) {
+      const wanted = offloadHeader(frame, offload);
+      if (!wanted.ok) {
+        this.#writes.cancelFrameBuffer();
+        return err({ kind: "msg", message: `netif ${this.#name}: cannot offload: ${wanted.error}` });
+      }
+      header = this.#offloadHeader; // the queue copies it
+      encodeVirtioNetHeader(wanted.value, header);
+    }
+    return this.#writes.push(frame, header);
+  }
+
+  #tooLong(length: number, segmented: boolean): string {
+    if (segmented) return `a ${length}-byte frame exceeds the ${TAP_OFFLOADS.maxFrame} bytes a tap segments`;
+    const larger = this.#vnetHeader
+      ? `; only a TCP frame written with a gsoSize, to be segmented, may be longer (up to ${TAP_OFFLOADS.maxFrame})`
+      : "";
+    return (
+      `a ${length}-byte frame exceeds the ${this.#maxFrame} bytes the tap takes (MTU ${this.#maxFrame - FRAMING}, ` +
+      `the ethernet header and a VLAN tag)${larger}`
+    );
   }
 
   start(receive: (frame: Uint8Array, flags?: number) => void, fail: (error: NetError) => void): void {
@@ -203,6 +231,7 @@ class TapBackend implements FrameBackend {
 
   async close(): Promise<void> {
     this.#stop?.();
+    this.#writes.close(); // the frames of the current burst go out first, as a NIC drains its ring
     // Closing the descriptor removes a non-persistent tap; nothing is left to keep the process alive.
     this.#closed = true; // the descriptor's number may name another file from now on
     closeSync(this.#fd);
@@ -219,7 +248,8 @@ class TapBackend implements FrameBackend {
       return undefined;
     }
     // The kernel transmits to the device what the device receives: its tx drops are frames lost on the way in.
-    return kernel && { rxDropped: kernel.tx, txDropped: kernel.rx };
+    // Frames refused for a full tap (EAGAIN) are not in the kernel's count: they are added.
+    return kernel && { rxDropped: kernel.tx, txDropped: kernel.rx + this.#writes.refused };
   }
 }
 
@@ -235,7 +265,7 @@ class TapDevice extends FrameDevice implements Tap {
     mtu: number,
   ) {
     const { fd, name, vnetHeader } = opened;
-    super(name, mac, mtu, new TapBackend(addon, fd, name, vnetHeader));
+    super(name, mac, mtu, new TapBackend(addon, fd, name, vnetHeader, mtu));
     this.name = name;
     this.queueLength = queueLength;
   }
@@ -317,7 +347,10 @@ export function tapUnavailableReason(): string | undefined {
 /**
  * Connects a network device on the tap interface `name` (created if it does not exist; a pattern such
  * as `tap%d` lets the kernel pick). Frames are read as the descriptor becomes readable, by libuv's
- * poller on the event loop, a batch per wake-up; writes go straight to the descriptor. After
+ * poller on the event loop, a batch per wake-up; the frames written in one synchronous burst go to the
+ * descriptor in one call at its end (or per 256 frames), each write resolving with its frame's outcome:
+ * a full tap (EAGAIN) drops the frame, fails its write and counts it in `txDropped`; a frame longer
+ * than the MTU (with its header and a VLAN tag) is refused unless it is a TCP frame to segment. After
  * `disconnect` the descriptor is closed (a tap this process created disappears) and nothing keeps the
  * process alive.
  *
