@@ -613,6 +613,23 @@ describe("delayed ACK", () => {
     );
   });
 
+  it("acknowledges a segment larger than the MSS without the delay: it was coalesced from two or more", async () => {
+    await runScript(
+      `${established}
+      // One full-sized segment (our MSS, 1460) waits for the delay; one of 2920 bytes (a peer's
+      // segmentation offload, or our device's receive offload) is two, acknowledged at once.
+      0.100  < . 1:1461(1460) ack 1 win 65535
+      0.140  > . 1:1(0) ack 1461
+      0.200  < . 1461:4381(2920) ack 1 win 65535
+      0.200  > . 1:1(0) ack 4381
+      0.300  < P. 4381:7301(2920) ack 1 win 65535
+      0.300  > . 1:1(0) ack 7301
+      0.300  read 7300
+    `,
+      { config: plain },
+    );
+  });
+
   it("piggybacks the ACK on data written within the delay", async () => {
     await runScript(
       `${established}
