@@ -30,7 +30,7 @@ import { describe, expect, it } from "vitest";
 import { SegmentOffload } from "../src/tcp/internal/segment-offload.js";
 import { completePartialChecksum, segmentTcp } from "../src/vnetif/frame-offload.js";
 import { type Lab, lab } from "./helpers/stacks.js";
-import { advance, drive } from "./tcp/drive.js";
+import { advance, drive, runUntil } from "./tcp/drive.js";
 import { randomBytes, transfer } from "./tcp/transfer.js";
 
 const FIN = 0x01;
@@ -209,6 +209,39 @@ describe("offloads over the virtual switch", () => {
       for (const s of [a, b]) expect(s.stats().tcp).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
     }, 60_000);
   }
+});
+
+describe("the tail of a write under segmentation offload", () => {
+  it("waits, while full segments are in flight, for the next write's data or their ACK", async () => {
+    const l = lab(29);
+    const a = await stackOn(l, 1, true);
+    const b = await stackOn(l, 2, true);
+    let received = 0;
+    b.tcp().listen(5001, async (flow) => {
+      for (let r = await flow.read(); r.ok && r.value.kind === "data"; r = await flow.read())
+        received += r.value.data.length;
+    });
+    const opened = await drive(l.clock, a.tcp().createConnection(Ipv4Addr.parse("10.0.0.2"), 5001));
+    if (!opened.ok) throw new Error(opened.error.kind);
+    const flow = opened.value;
+    // Out of slow start first, so that a whole device write (45 segments of 1448 bytes) may go.
+    const warmUp = randomBytes(4 << 20, 31);
+    expect((await drive(l.clock, flow.write(warmUp))).ok).toBe(true);
+    await runUntil(l.clock, () => received === warmUp.length);
+    const frames = (): number => a.layers.netif.getStatsCounters().txPkts;
+    // 65536 bytes: one device write of 65160, and 376 bytes that would need a frame of their own.
+    const before = frames();
+    expect((await flow.write(randomBytes(65_536, 37))).ok).toBe(true);
+    expect(frames() - before).toBe(1);
+    // The next write's data joins them: 65912 bytes, again one write and a tail (752 bytes) waiting.
+    expect((await flow.write(randomBytes(65_536, 41))).ok).toBe(true);
+    expect(frames() - before).toBe(2);
+    // The ACKs empty the flight: the tail goes on its own, the data arrives whole.
+    await runUntil(l.clock, () => received === warmUp.length + 2 * 65_536);
+    expect(frames() - before).toBe(3);
+    expect(a.stats().tcp.retransmittedSegments).toBe(0);
+    await flow.close();
+  });
 });
 
 /** Writes `frame` whole through `port`, asking for `offload`. */

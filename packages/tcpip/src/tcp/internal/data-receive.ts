@@ -53,11 +53,15 @@ export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq
     if (advanced > 0) {
       rcv.nxt = buffer.nxt;
       const delayMs = tcb.config.delayedAckMs;
-      if (hadOutOfOrder || delayMs === 0) ack.now = true;
-      else if ((ack.unacked += data.length > tcb.opts.ourMss ? 2 : 1) >= 2) ackAfterBurst(tcb);
-      else {
-        ack.dueAt = tcb.clock.now() + delayMs;
-        tcb.timers.setIfUnset(TimerKind.DelayedAck, delayMs);
+      if (hadOutOfOrder || delayMs === 0) {
+        ack.now = true;
+      } else {
+        ack.unacked += data.length > tcb.opts.ourMss ? 2 : 1;
+        if (ack.unacked >= 2) ackAfterBurst(tcb);
+        else {
+          ack.dueAt = tcb.clock.now() + delayMs;
+          tcb.timers.setIfUnset(TimerKind.DelayedAck, delayMs);
+        }
       }
       tcb.observer?.wake();
     } else {

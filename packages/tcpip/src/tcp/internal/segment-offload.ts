@@ -34,6 +34,11 @@ export class SegmentOffload<A> {
     this.#burstBytes = segments ? Math.min(MAX_PACKET, offloads!.maxFrame - 14) - HEADROOM : 0;
   }
 
+  /** Whether `len` bytes make a write shorter than the largest whole-segment one the device takes. */
+  isShortBurst(len: number, maxPayload: number): boolean {
+    return this.#burstBytes > maxPayload && len < this.#burstBytes - (this.#burstBytes % maxPayload);
+  }
+
   /**
    * The payload of the next new-data write, at most `wanted` bytes: whole segments of `maxPayload`
    * when the device segments (a partial segment only at the end of the data), one segment otherwise.
@@ -45,15 +50,11 @@ export class SegmentOffload<A> {
   }
 
   /**
-   * How a cumulative ACK of `acked` bytes is fed to the congestion controller: whole, or with
-   * segmentation offload as the ACKs of every other `smss` segment a peer without stretch ACKs sends.
+   * The largest part a cumulative ACK is fed to the congestion controller in: with segmentation
+   * offload, the ACK of every other `smss` segment a peer without stretch ACKs sends; whole otherwise.
    */
-  ackParts(acked: number, smss: number): number[] {
-    const step = 2 * smss;
-    if (this.#burstBytes === 0 || acked <= step) return [acked];
-    const parts: number[] = [];
-    for (let left = acked; left > 0; left -= step) parts.push(Math.min(left, step));
-    return parts;
+  ackStep(smss: number): number {
+    return this.#burstBytes === 0 ? Number.POSITIVE_INFINITY : 2 * smss;
   }
 
   /** The write options of a segment with `dataLen` payload bytes, `maxPayload` per wire segment. */
