@@ -212,7 +212,7 @@ describe("offloads over the virtual switch", () => {
 });
 
 describe("the tail of a write under segmentation offload", () => {
-  it("waits, while full segments are in flight, for the next write's data or their ACK", async () => {
+  it("waits while two full device writes are in flight, for the next write's data or their ACK", async () => {
     const l = lab(29);
     const a = await stackOn(l, 1, true);
     const b = await stackOn(l, 2, true);
@@ -224,21 +224,30 @@ describe("the tail of a write under segmentation offload", () => {
     const opened = await drive(l.clock, a.tcp().createConnection(Ipv4Addr.parse("10.0.0.2"), 5001));
     if (!opened.ok) throw new Error(opened.error.kind);
     const flow = opened.value;
-    // Out of slow start first, so that a whole device write (45 segments of 1448 bytes) may go.
+    // Out of slow start first, so that whole device writes (45 segments of 1448 bytes) may go.
     const warmUp = randomBytes(4 << 20, 31);
     expect((await drive(l.clock, flow.write(warmUp))).ok).toBe(true);
     await runUntil(l.clock, () => received === warmUp.length);
     const frames = (): number => a.layers.netif.getStatsCounters().txPkts;
-    // 65536 bytes: one device write of 65160, and 376 bytes that would need a frame of their own.
+    const full = 45 * 1448;
     const before = frames();
-    expect((await flow.write(randomBytes(65_536, 37))).ok).toBe(true);
+    // One full write, no tail: it goes whatever is in flight.
+    expect((await flow.write(randomBytes(full, 37))).ok).toBe(true);
     expect(frames() - before).toBe(1);
-    // The next write's data joins them: 65912 bytes, again one write and a tail (752 bytes) waiting.
-    expect((await flow.write(randomBytes(65_536, 41))).ok).toBe(true);
+    // A short write with one full write in flight goes at once (a request after a request).
+    expect((await flow.write(randomBytes(1000, 41))).ok).toBe(true);
     expect(frames() - before).toBe(2);
-    // The ACKs empty the flight: the tail goes on its own, the data arrives whole.
-    await runUntil(l.clock, () => received === warmUp.length + 2 * 65_536);
-    expect(frames() - before).toBe(3);
+    await runUntil(l.clock, () => received === warmUp.length + full + 1000);
+    // Two full writes in flight: the 376 bytes past them wait, and the next write's data joins them.
+    const streamed = frames();
+    expect((await flow.write(randomBytes(2 * full, 43))).ok).toBe(true);
+    expect((await flow.write(randomBytes(65_536, 47))).ok).toBe(true);
+    expect(frames() - streamed).toBe(3);
+    expect((await flow.write(randomBytes(65_536, 53))).ok).toBe(true);
+    expect(frames() - streamed).toBe(4);
+    // The ACKs empty the flight: the tail (752 bytes) goes on its own, and the data arrives whole.
+    await runUntil(l.clock, () => received === warmUp.length + 3 * full + 1000 + 2 * 65_536);
+    expect(frames() - streamed).toBe(5);
     expect(a.stats().tcp.retransmittedSegments).toBe(0);
     await flow.close();
   });

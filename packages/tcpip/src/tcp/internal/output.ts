@@ -92,15 +92,14 @@ export function output<A>(tcb: Tcb<A>): void {
 }
 
 /**
- * With segmentation offload, the last `len` bytes written wait, when they make less than a full
- * write to the device, while two full segments are in flight (`flight` bytes): their ACK is due at
- * once, and sends them with what the application writes meanwhile (Nagle's rule, as Linux's
- * tcp_tso_should_defer holds a short TSO write). Otherwise every write whose length is no multiple
- * of the segment size (64 KiB writes, 1448-byte segments) costs a frame for its last bytes: a
- * fifth of the frames of a bulk transfer.
+ * With segmentation offload, the tail of the data written (`len` bytes, less than a full device
+ * write) waits while the application streams (`SegmentOffload.tailWaits`): otherwise every
+ * write whose length is no multiple of the segment size (64 KiB writes, 1448-byte segments) costs a
+ * frame, and an ACK, for its last bytes; a fifth of the frames of a bulk transfer. No-delay and a
+ * pending FIN send it at once.
  */
 function tailWaits<A>(tcb: Tcb<A>, len: number, flight: number, max: number): boolean {
-  return tcb.offload.isShortBurst(len, max) && !tcb.noDelay && !tcb.snd.writeShut && flight >= 2 * max;
+  return !tcb.noDelay && !tcb.snd.writeShut && tcb.offload.tailWaits(len, flight, max);
 }
 
 /** Sends [start, end) of the sequence space; the FIN, if inside, is flagged. */

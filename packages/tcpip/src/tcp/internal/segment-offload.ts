@@ -34,9 +34,17 @@ export class SegmentOffload<A> {
     this.#burstBytes = segments ? Math.min(MAX_PACKET, offloads!.maxFrame - 14) - HEADROOM : 0;
   }
 
-  /** Whether `len` bytes make a write shorter than the largest whole-segment one the device takes. */
-  isShortBurst(len: number, maxPayload: number): boolean {
-    return this.#burstBytes > maxPayload && len < this.#burstBytes - (this.#burstBytes % maxPayload);
+  /**
+   * Whether the last `len` bytes of the data, less than the largest whole-segment write the device
+   * takes, wait while `flight` bytes are unacknowledged: while two such writes are in flight. Their
+   * ACK is due at once, and an application that keeps that much in flight is streaming, so the tail
+   * leaves with what it writes next (as Linux's autocorking holds a small write while earlier ones
+   * are still queued). Without segmentation offload nothing waits here (Nagle still applies).
+   */
+  tailWaits(len: number, flight: number, maxPayload: number): boolean {
+    if (this.#burstBytes <= maxPayload) return false;
+    const full = this.#burstBytes - (this.#burstBytes % maxPayload);
+    return len < full && flight >= 2 * full;
   }
 
   /**
