@@ -1,9 +1,10 @@
 // The per-packet fast paths: layers that pass frames along without promises of their own must keep
 // the promise contract of the mirage-types signatures, and the helpers behind them must be sound.
 
-import { Ipv4Addr } from "@mirage-ts/mirage-types";
-import { EthernetLayer, VirtualClock } from "@mirage-ts/tcpip";
+import { type FrameHandler, Ipv4Addr, Ipv4Prefix, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { EthernetLayer, Ipv4Stack, VirtualClock, internetChecksum } from "@mirage-ts/tcpip";
 import { describe, expect, it } from "vitest";
+import { KnownOutcome } from "../src/internal/known-outcome.js";
 import { HeldClock } from "../src/tcp/internal/held-clock.js";
 import { FrameSlab } from "../src/vnetif/frame-slab.js";
 import { ethernetFrame } from "./helpers/frames.js";
@@ -118,5 +119,94 @@ describe("HeldClock", () => {
     held.setTimer(2, () => fired++);
     clock.advance(2);
     expect(fired).toBe(1);
+  });
+});
+
+describe("KnownOutcome", () => {
+  it("maps a promise seen to succeed at once when it comes again, and any other with then", async () => {
+    const outcomes = new KnownOutcome<string, string>();
+    const calls: string[] = [];
+    const map = (result: Result<void, string>, context: string): Result<void, string> => {
+      calls.push(`${context}:${result.ok}`);
+      return result.ok ? result : err(`mapped ${result.error}`);
+    };
+    const success = Promise.resolve(ok());
+    const first = outcomes.map(success, map, "a");
+    expect(calls).toEqual([]);
+    expect(await first).toEqual(ok());
+    // Known now: mapped synchronously (the counting happens), and the first mapped promise returned.
+    const again = outcomes.map(success, map, "b");
+    expect(calls).toEqual(["a:true", "b:true"]);
+    expect(again).toBe(first);
+    // A failure is mapped each time and never remembered.
+    const failure = Promise.resolve(err("down"));
+    const failed = outcomes.map(failure, map, "c");
+    expect(await failed).toEqual(err("mapped down"));
+    const failedAgain = outcomes.map(failure, map, "d");
+    expect(failedAgain).not.toBe(failed);
+    expect(await failedAgain).toEqual(err("mapped down"));
+    // A success `map` replaces is not remembered either: its result would not be the same.
+    const replaced = Promise.resolve(ok());
+    const replacing = (): Result<void, string> => ({ ok: true, value: undefined });
+    await outcomes.map(replaced, replacing, "e");
+    expect(outcomes.map(replaced, replacing, "f")).not.toBe(outcomes.map(replaced, replacing, "g"));
+    // A rejection goes to onRejected.
+    const boom = new Error("boom");
+    const rejected = outcomes.map(Promise.reject(boom), map, "h", (reason) => err(String(reason)));
+    expect(await rejected).toEqual(err(String(boom)));
+  });
+
+  it("lets a frame written through a vnetif reach the device with no promise per layer", async () => {
+    const { l, a } = await pair();
+    const write = (): Promise<unknown> => a.stack.ipv4.write(IP_B, "udp", () => 0, [new Uint8Array(8)]);
+    // The first write waits for ARP; once it resolved, the layers know the device's settled promise.
+    const first = write();
+    await run(l.clock, 10);
+    await first;
+    const sent = a.stack.stats().ipv4.txPackets;
+    // The IPv4 layer's settled promise, the same for every write, and its counters are up to date.
+    expect(write()).toBe(write());
+    expect(a.stack.stats().ipv4.txPackets).toBe(sent + 2);
+    expect(a.stack.stats().ethernet.txFrames).toBeGreaterThanOrEqual(sent + 2);
+  });
+});
+
+/** An IPv4 packet (its header checksummed) from 10.0.0.2 to 10.0.0.1 carrying 20 bytes as TCP. */
+function ipv4Tcp(): Uint8Array {
+  const packet = new Uint8Array(40);
+  packet.set([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6, 0, 0, 10, 0, 0, 2, 10, 0, 0, 1]);
+  const sum = internetChecksum(packet.subarray(0, 20));
+  packet.set([sum >>> 8, sum & 0xff], 10);
+  return packet;
+}
+
+describe("Ipv4Stack receiving", () => {
+  it("returns nothing to the device for a frame it handled synchronously, the handler's failure otherwise", async () => {
+    const l = lab();
+    const netif = l.sw.connect({ mac: MAC_A });
+    let handler: FrameHandler | undefined;
+    const listen = netif.listen.bind(netif);
+    netif.listen = (size, h) => {
+      handler = h;
+      return listen(size, h);
+    };
+    const stack = await Ipv4Stack.connect({
+      netif,
+      clock: l.clock,
+      random: l.random,
+      config: { cidr: Ipv4Prefix.parse("10.0.0.1/24") },
+    });
+    expect(handler).toBeDefined();
+    // No TCP input attached: the segment is counted and dropped, synchronously.
+    const segment = ipv4Tcp();
+    expect(handler!(ethernetFrame(MAC_A, MAC_B, IPV4, segment), 0)).toBeUndefined();
+    stack.setTcpInput(
+      () => Promise.reject(new Error("listener failed")),
+      () => undefined,
+    );
+    const returned = handler!(ethernetFrame(MAC_A, MAC_B, IPV4, segment), 0);
+    expect(returned).toBeInstanceOf(Promise);
+    await returned;
+    expect(stack.stats()).toMatchObject({ listenerErrors: 1 });
   });
 });

@@ -30,7 +30,7 @@ import { describe, expect, it } from "vitest";
 import { SegmentOffload } from "../src/tcp/internal/segment-offload.js";
 import { completePartialChecksum, segmentTcp } from "../src/vnetif/frame-offload.js";
 import { type Lab, lab } from "./helpers/stacks.js";
-import { advance, drive } from "./tcp/drive.js";
+import { advance, drive, runUntil } from "./tcp/drive.js";
 import { randomBytes, transfer } from "./tcp/transfer.js";
 
 const FIN = 0x01;
@@ -209,6 +209,48 @@ describe("offloads over the virtual switch", () => {
       for (const s of [a, b]) expect(s.stats().tcp).toMatchObject({ badChecksum: 0, malformed: 0, internalErrors: 0 });
     }, 60_000);
   }
+});
+
+describe("the tail of a write under segmentation offload", () => {
+  it("waits while two full device writes are in flight, for the next write's data or their ACK", async () => {
+    const l = lab(29);
+    const a = await stackOn(l, 1, true);
+    const b = await stackOn(l, 2, true);
+    let received = 0;
+    b.tcp().listen(5001, async (flow) => {
+      for (let r = await flow.read(); r.ok && r.value.kind === "data"; r = await flow.read())
+        received += r.value.data.length;
+    });
+    const opened = await drive(l.clock, a.tcp().createConnection(Ipv4Addr.parse("10.0.0.2"), 5001));
+    if (!opened.ok) throw new Error(opened.error.kind);
+    const flow = opened.value;
+    // Out of slow start first, so that whole device writes (45 segments of 1448 bytes) may go.
+    const warmUp = randomBytes(4 << 20, 31);
+    expect((await drive(l.clock, flow.write(warmUp))).ok).toBe(true);
+    await runUntil(l.clock, () => received === warmUp.length);
+    const frames = (): number => a.layers.netif.getStatsCounters().txPkts;
+    const full = 45 * 1448;
+    const before = frames();
+    // One full write, no tail: it goes whatever is in flight.
+    expect((await flow.write(randomBytes(full, 37))).ok).toBe(true);
+    expect(frames() - before).toBe(1);
+    // A short write with one full write in flight goes at once (a request after a request).
+    expect((await flow.write(randomBytes(1000, 41))).ok).toBe(true);
+    expect(frames() - before).toBe(2);
+    await runUntil(l.clock, () => received === warmUp.length + full + 1000);
+    // Two full writes in flight: the 376 bytes past them wait, and the next write's data joins them.
+    const streamed = frames();
+    expect((await flow.write(randomBytes(2 * full, 43))).ok).toBe(true);
+    expect((await flow.write(randomBytes(65_536, 47))).ok).toBe(true);
+    expect(frames() - streamed).toBe(3);
+    expect((await flow.write(randomBytes(65_536, 53))).ok).toBe(true);
+    expect(frames() - streamed).toBe(4);
+    // The ACKs empty the flight: the tail (752 bytes) goes on its own, and the data arrives whole.
+    await runUntil(l.clock, () => received === warmUp.length + 3 * full + 1000 + 2 * 65_536);
+    expect(frames() - streamed).toBe(5);
+    expect(a.stats().tcp.retransmittedSegments).toBe(0);
+    await flow.close();
+  });
 });
 
 /** Writes `frame` whole through `port`, asking for `offload`. */

@@ -20,6 +20,7 @@ import {
   type Result,
   err,
 } from "@mirage-ts/mirage-types";
+import { KnownOutcome } from "../internal/known-outcome.js";
 import { ethernetLog as log } from "../internal/logs.js";
 import { DONE, settled } from "../internal/settled.js";
 import { ETHERNET_HEADER_SIZE, Ethertype, decodeEthernetFrame, encodeEthernetHeader } from "./ethernet-frame.js";
@@ -62,6 +63,7 @@ export class EthernetLayer implements Ethernet {
     rxUnknownType: 0,
     txErrors: 0,
   };
+  readonly #writes = new KnownOutcome<NetError, EthernetError>();
   readonly #written = (result: Result<void, NetError>): Result<void, EthernetError> => {
     if (!result.ok) {
       this.#stats.txErrors++;
@@ -97,11 +99,11 @@ export class EthernetLayer implements Ethernet {
         return ETHERNET_HEADER_SIZE + fill(frame.subarray(ETHERNET_HEADER_SIZE));
       };
       const netif = this.#netif;
-      return (
+      const written =
         offload !== undefined && netif.writeOffloaded !== undefined
           ? netif.writeOffloaded(ETHERNET_HEADER_SIZE + size, frameFill, offload)
-          : netif.write(ETHERNET_HEADER_SIZE + size, frameFill)
-      ).then(this.#written);
+          : netif.write(ETHERNET_HEADER_SIZE + size, frameFill);
+      return this.#writes.map(written, this.#written, undefined);
     } catch (error) {
       // A device or fill function that throws rejects, as it would from an `async` method.
       return Promise.reject(error);

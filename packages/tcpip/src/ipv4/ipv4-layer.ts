@@ -16,6 +16,7 @@
 import {
   type Arp,
   type Ethernet,
+  type EthernetError,
   type FillFunction,
   type FrameOffload,
   type IpError,
@@ -34,6 +35,7 @@ import {
 } from "@mirage-ts/mirage-types";
 import { ArpLayer } from "../arp/arp-layer.js";
 import { gather, totalLength } from "../internal/gather.js";
+import { KnownOutcome } from "../internal/known-outcome.js";
 import { ipv4Log as log } from "../internal/logs.js";
 import { DONE, settled } from "../internal/settled.js";
 import { writeChunks } from "../internal/write-chunks.js";
@@ -174,6 +176,12 @@ export class Ipv4Layer implements Ipv4 {
   #nextId: number;
   #expiry: { timer: TimerHandle; due: number } | undefined;
   #disconnected = false;
+  readonly #writes = new KnownOutcome<EthernetError, IpError>();
+  readonly #sent = (written: Result<void, EthernetError>, dst: Ipv4Addr): Result<void, IpError> => {
+    if (!written.ok) return this.#linkRefused(dst, written.error.kind);
+    this.#stats.txPackets++;
+    return written;
+  };
   readonly #stats = {
     rxPackets: 0,
     rxDelivered: 0,
@@ -336,8 +344,8 @@ export class Ipv4Layer implements Ipv4 {
     // A packet the device segments (TSO) goes whole, as one of MTU size.
     if (IPV4_HEADER_SIZE + length <= mtu || (offload !== undefined && offload.gsoSize > 0)) {
       // The common case, one packet: no fragment list, no per-fragment header copy.
-      return this.#ethernet
-        .write(
+      return this.#writes.map(
+        this.#ethernet.write(
           mac,
           "ipv4",
           (buffer) => {
@@ -346,12 +354,10 @@ export class Ipv4Layer implements Ipv4 {
             return IPV4_HEADER_SIZE + length;
           },
           offload === undefined ? { size: IPV4_HEADER_SIZE + length } : { size: IPV4_HEADER_SIZE + length, offload },
-        )
-        .then((written) => {
-          if (!written.ok) return this.#linkRefused(header.dst, written.error.kind);
-          this.#stats.txPackets++;
-          return written;
-        });
+        ),
+        this.#sent,
+        header.dst,
+      );
     }
     return this.#sendFragments(mac, header, chunks, length, mtu);
   }

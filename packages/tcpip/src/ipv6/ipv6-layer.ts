@@ -19,6 +19,7 @@
 
 import {
   type Ethernet,
+  type EthernetError,
   type FillFunction,
   type FrameOffload,
   type IpError,
@@ -38,6 +39,7 @@ import {
 import { Icmpv6Layer } from "../icmp/icmpv6-layer.js";
 import { ICMPV6_HEADER_SIZE, Icmpv6Type, decodeIcmpv6Message, encodeIcmpv6Header } from "../icmp/icmpv6-message.js";
 import { gather, totalLength } from "../internal/gather.js";
+import { KnownOutcome } from "../internal/known-outcome.js";
 import { setLongTimer } from "../internal/long-timer.js";
 import { DONE, settled } from "../internal/settled.js";
 import { writeChunks } from "../internal/write-chunks.js";
@@ -133,6 +135,16 @@ export class Ipv6Layer implements Ipv6 {
   #timer: { handle: TimerHandle; due: number } | undefined;
   #disconnected = false;
   #disabled: string | undefined;
+  readonly #writes = new KnownOutcome<EthernetError, IpError>();
+  // A frame the link refused is lost, as on a real link: the write itself succeeded.
+  readonly #sent = (written: Result<void, EthernetError>): Result<void, IpError> => {
+    if (!written.ok) {
+      this.#stats.txLinkErrors++;
+      return ok();
+    }
+    this.#stats.txPackets++;
+    return written;
+  };
 
   /** @throws RangeError if a limit is invalid. */
   constructor(ethernet: Ethernet, options: Ipv6LayerOptions) {
@@ -505,8 +517,8 @@ export class Ipv6Layer implements Ipv6 {
     offload?: FrameOffload,
   ): Promise<Result<void, IpError>> {
     const size = IPV6_HEADER_SIZE + length;
-    return this.#ethernet
-      .write(
+    return this.#writes.map(
+      this.#ethernet.write(
         mac,
         "ipv6",
         (buffer) => {
@@ -515,12 +527,10 @@ export class Ipv6Layer implements Ipv6 {
           return size;
         },
         offload === undefined ? { size } : { size, offload },
-      )
-      .then((written) => {
-        if (!written.ok) this.#stats.txLinkErrors++;
-        else this.#stats.txPackets++;
-        return ok();
-      });
+      ),
+      this.#sent,
+      undefined,
+    );
   }
 
   /** Sends an ICMPv6 message as `route` says. */

@@ -25,6 +25,7 @@ import {
 } from "../icmp/icmpv4-layer.js";
 import { UnreachableCode } from "../icmp/icmpv4-message.js";
 import { stackLog as log } from "../internal/logs.js";
+import { DONE } from "../internal/settled.js";
 import { type Ipv4Callback, type Ipv4Handlers, Ipv4Layer, type Ipv4Stats } from "../ipv4/ipv4-layer.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
 import type { ReassemblyLimits } from "../ipv4/reassembly.js";
@@ -164,11 +165,16 @@ export class Ipv4Stack {
    */
   static ofLayers(layers: Ipv4StackLayers): Ipv4Stack {
     const stack = new Ipv4Stack(layers);
-    const receive: FrameHandler = (frame, flags) =>
-      stack.input(frame, flags).catch((error: unknown) => {
-        stack.#listenerErrors++;
-        log.err(() => `a listener failed while handling a frame: ${String(error)}`);
-      });
+    const failed = (error: unknown): void => {
+      stack.#listenerErrors++;
+      log.err(() => `a listener failed while handling a frame: ${String(error)}`);
+    };
+    // A frame handled synchronously (the usual case) returns nothing: no promise for the device to
+    // wait on, per frame.
+    const receive: FrameHandler = (frame, flags) => {
+      const handled = stack.input(frame, flags);
+      return handled === DONE ? undefined : handled.catch(failed);
+    };
     const { netif, ipv4, udp } = layers;
     stack.#listening =
       ipv4 instanceof DhcpIpv4Layer

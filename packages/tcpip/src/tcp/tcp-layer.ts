@@ -31,6 +31,7 @@ import {
   ok,
 } from "@mirage-ts/mirage-types";
 import type { IcmpErrorReport } from "../icmp/icmp-error.js";
+import { KnownOutcome } from "../internal/known-outcome.js";
 import { DONE } from "../internal/settled.js";
 import { TokenBucket } from "../internal/token-bucket.js";
 import { IpProtocol } from "../ipv4/ipv4-packet.js";
@@ -58,6 +59,8 @@ const TCP_HEADER = 20;
 const CHECKSUM_VOUCHED = FrameFlags.checksumValid | FrameFlags.checksumPartial;
 const IPV4_HEADER = 20;
 const IPV6_HEADER = 40;
+/** What a write that threw or rejected counts as. */
+const WRITE_FAILED: Result<void, IpError> = err({ kind: "no_route", reason: "the IP write failed" });
 // The TCP header travels as the first payload view, so the IP layer's fill buffer stays empty.
 const noFill = (): number => 0;
 
@@ -118,11 +121,14 @@ export class TcpLayer<A> implements Tcp<A> {
   #last: Connection<A> | undefined;
   #current: Connection<A> | undefined;
   #disconnected = false;
-  readonly #onWritten = (result: Result<void, IpError>): void => {
+  readonly #writes = new KnownOutcome<IpError, IpError>();
+  readonly #onWritten = (result: Result<void, IpError>): Result<void, IpError> => {
     if (!result.ok) this.#counters.ipWriteErrors++;
+    return result;
   };
-  readonly #onWriteFailed = (): void => {
+  readonly #onWriteFailed = (): Result<void, IpError> => {
     this.#counters.ipWriteErrors++;
+    return WRITE_FAILED;
   };
 
   /** Creates a TCP layer over `options.ip`. @throws RangeError if a setting is out of range. */
@@ -420,7 +426,12 @@ export class TcpLayer<A> implements Tcp<A> {
   // ---------------------------------------------------------------- output
 
   #transmit(remote: A, parts: Uint8Array[], options: IpWriteOptions<A>): void {
-    this.#ip.write(remote, "tcp", noFill, parts, options).then(this.#onWritten, this.#onWriteFailed);
+    this.#writes.map(
+      this.#ip.write(remote, "tcp", noFill, parts, options),
+      this.#onWritten,
+      undefined,
+      this.#onWriteFailed,
+    );
   }
 
   // RFC 9293 §3.10.7.1: a segment for no connection gets <SEQ=SEG.ACK><CTL=RST>, or
@@ -462,7 +473,12 @@ export class TcpLayer<A> implements Tcp<A> {
     header[17] = checksum & 0xff;
     this.#counters.segmentsOut++;
     const options: IpWriteOptions<A> = { src: dst };
-    this.#ip.write(src, "tcp", noFill, [header], options).then(this.#onWritten, this.#onWriteFailed);
+    this.#writes.map(
+      this.#ip.write(src, "tcp", noFill, [header], options),
+      this.#onWritten,
+      undefined,
+      this.#onWriteFailed,
+    );
   }
 
   #pseudoSum(a: A, b: A): number {

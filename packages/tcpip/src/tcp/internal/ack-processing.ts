@@ -51,7 +51,9 @@ export function processAck<A>(tcb: Tcb<A>, seg: TcpHeader, seq: number, len: num
       const limited = tcb.cwndBlocked || pipeBefore >= cc.cwnd;
       // The peer acknowledges a segmented write at once, one ACK for many segments: counted as the
       // ACKs of every other segment, so byte counting's per-ACK cap does not stall slow start.
-      for (const part of tcb.offload.ackParts(acked, tcb.opts.smss)) cc.onAck(part, limited, now, tcb.rto.srtt);
+      const step = tcb.offload.ackStep(tcb.opts.smss);
+      const srtt = tcb.rto.srtt;
+      for (let left = acked; left > 0; left -= step) cc.onAck(Math.min(left, step), limited, now, srtt);
     }
     if (seqLt(snd.una, snd.nxt)) tcb.timers.set(TimerKind.Retransmit, rtoDelay(tcb));
     else if (!tcb.timing.persisting) tcb.timers.clear(TimerKind.Retransmit);

@@ -53,14 +53,15 @@ export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq
     if (advanced > 0) {
       rcv.nxt = buffer.nxt;
       const delayMs = tcb.config.delayedAckMs;
-      // A segment longer than the MSS we announced is several full ones (an offload or GRO aggregate):
-      // it owes its ACK now, as Linux acknowledges more than one full frame without delay.
-      ack.unacked += data.length > tcb.opts.ourMss ? 2 : 1;
-      if (hadOutOfOrder || delayMs === 0) ack.now = true;
-      else if (ack.unacked >= 2) ackAfterBurst(tcb);
-      else {
-        ack.dueAt = tcb.clock.now() + delayMs;
-        tcb.timers.setIfUnset(TimerKind.DelayedAck, delayMs);
+      if (hadOutOfOrder || delayMs === 0) {
+        ack.now = true;
+      } else {
+        ack.unacked += data.length > tcb.opts.ourMss ? 2 : 1;
+        if (ack.unacked >= 2) ackAfterBurst(tcb);
+        else {
+          ack.dueAt = tcb.clock.now() + delayMs;
+          tcb.timers.setIfUnset(TimerKind.DelayedAck, delayMs);
+        }
       }
       tcb.observer?.wake();
     } else {
@@ -79,6 +80,12 @@ export function receive<A>(tcb: Tcb<A>, seg: TcpHeader, payload: Uint8Array, seq
   if (rcv.finSeen && !rcv.finReceived && buffer.nxt === rcv.finSeq) consumeFin(tcb);
 }
 
+// A segment larger than the MSS we announced was coalesced by the peer's segmentation offload (or our
+// device's receive offload) from at least two full-sized ones: it counts as two, so it is acknowledged
+// without the delay (RFC 9293 §3.8.6.3's "at least every second full-sized segment", Linux's
+// __tcp_ack_snd_check). Counted as one, a slow-starting sender whose whole window is one such segment
+// would wait out the delayed-ACK timer every round trip.
+//
 // The ACK owed for every second segment goes once the segments that arrived together (one batch
 // from the device) are all processed, as Linux acknowledges a GRO batch: a burst costs both ends
 // one ACK instead of one per two segments. Out-of-order and duplicate segments still get an ACK

@@ -56,6 +56,7 @@ export function output<A>(tcb: Tcb<A>): void {
         if (room <= 0 && wndLeft > 0) tcb.cwndBlocked = true;
         break;
       }
+      if (len === unsent && tailWaits(tcb, len, seqDiff(nxt, una), max)) break;
       if (len < max) {
         if (len < unsent) {
           // Sender SWS avoidance (RFC 9293 §3.8.6.2.1): a partial segment with more data queued
@@ -88,6 +89,17 @@ export function output<A>(tcb: Tcb<A>): void {
   }
   armSendTimers(tcb);
   if (tcb.ack.now) sendAck(tcb);
+}
+
+/**
+ * With segmentation offload, the tail of the data written (`len` bytes, less than a full device
+ * write) waits while the application streams (`SegmentOffload.tailWaits`): otherwise every
+ * write whose length is no multiple of the segment size (64 KiB writes, 1448-byte segments) costs a
+ * frame, and an ACK, for its last bytes; a fifth of the frames of a bulk transfer. No-delay and a
+ * pending FIN send it at once.
+ */
+function tailWaits<A>(tcb: Tcb<A>, len: number, flight: number, max: number): boolean {
+  return !tcb.noDelay && !tcb.snd.writeShut && tcb.offload.tailWaits(len, flight, max);
 }
 
 /** Sends [start, end) of the sequence space; the FIN, if inside, is flagged. */

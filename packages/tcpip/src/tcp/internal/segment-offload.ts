@@ -35,6 +35,19 @@ export class SegmentOffload<A> {
   }
 
   /**
+   * Whether the last `len` bytes of the data, less than the largest whole-segment write the device
+   * takes, wait while `flight` bytes are unacknowledged: while two such writes are in flight. Their
+   * ACK is due at once, and an application that keeps that much in flight is streaming, so the tail
+   * leaves with what it writes next (as Linux's autocorking holds a small write while earlier ones
+   * are still queued). Without segmentation offload nothing waits here (Nagle still applies).
+   */
+  tailWaits(len: number, flight: number, maxPayload: number): boolean {
+    if (this.#burstBytes <= maxPayload) return false;
+    const full = this.#burstBytes - (this.#burstBytes % maxPayload);
+    return len < full && flight >= 2 * full;
+  }
+
+  /**
    * The payload of the next new-data write, at most `wanted` bytes: whole segments of `maxPayload`
    * when the device segments (a partial segment only at the end of the data), one segment otherwise.
    */
@@ -45,15 +58,11 @@ export class SegmentOffload<A> {
   }
 
   /**
-   * How a cumulative ACK of `acked` bytes is fed to the congestion controller: whole, or with
-   * segmentation offload as the ACKs of every other `smss` segment a peer without stretch ACKs sends.
+   * The largest part a cumulative ACK is fed to the congestion controller in: with segmentation
+   * offload, the ACK of every other `smss` segment a peer without stretch ACKs sends; whole otherwise.
    */
-  ackParts(acked: number, smss: number): number[] {
-    const step = 2 * smss;
-    if (this.#burstBytes === 0 || acked <= step) return [acked];
-    const parts: number[] = [];
-    for (let left = acked; left > 0; left -= step) parts.push(Math.min(left, step));
-    return parts;
+  ackStep(smss: number): number {
+    return this.#burstBytes === 0 ? Number.POSITIVE_INFINITY : 2 * smss;
   }
 
   /** The write options of a segment with `dataLen` payload bytes, `maxPayload` per wire segment. */
