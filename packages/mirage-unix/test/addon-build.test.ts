@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { itRequiring, missingTools } from "@mirage-ts/test-support";
 import { describe, expect, it } from "vitest";
-import { loadAddon, unavailableMessage } from "../src/internal/tap-addon.js";
+import { addonOfModule, loadAddon, unavailableMessage } from "../src/internal/tap-addon.js";
 import { COMPILE_MS, INSTALL_HOOK_TEST_MS } from "./support/limits.js";
 import { tempDir } from "./support/temp-dir.js";
 
@@ -89,5 +89,13 @@ describe("the install hook", () => {
     );
     const darwin = loadAddon(files(copy), "darwin");
     expect("problem" in darwin && darwin.problem).toBe("tap devices need Linux, this is darwin");
+  });
+
+  it("refuses an addon built from an older native/tap.c, naming what it lacks and how to rebuild", () => {
+    const fn = () => 0;
+    const old = addonOfModule({ open: fn, queueLength: fn, netdev: fn, poll: fn });
+    expect("problem" in old && old.problem).toBe("it was built from an older native/tap.c (it lacks writeFrames)");
+    expect(unavailableMessage("problem" in old ? old.problem : "")).toContain("`npm rebuild @mirage-ts/mirage-unix`");
+    expect("addon" in addonOfModule({ open: fn, queueLength: fn, netdev: fn, poll: fn, writeFrames: fn })).toBe(true);
   });
 });

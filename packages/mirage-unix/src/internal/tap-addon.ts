@@ -55,7 +55,7 @@ const packageFiles: AddonFiles = {
 export function loadAddon(files: AddonFiles, platform: string = process.platform): AddonLoad {
   if (platform !== "linux") return { problem: `tap devices need Linux, this is ${platform}` };
   try {
-    return { addon: createRequire(import.meta.url)(files.addon) as TapAddon };
+    return addonOfModule(createRequire(import.meta.url)(files.addon));
   } catch (loadError) {
     try {
       return { problem: `its build failed at install: ${readFileSync(files.buildError, "utf8").trim()}` };
@@ -66,6 +66,19 @@ export function loadAddon(files: AddonFiles, platform: string = process.platform
       };
     }
   }
+}
+
+const FUNCTIONS = ["open", "queueLength", "netdev", "writeFrames", "poll"] as const;
+
+/**
+ * The loaded module as the addon when it has every function this package calls; else the problem: a
+ * build left from an older native/tap.c (a checkout updated without reinstalling), which would
+ * otherwise fail every write.
+ */
+export function addonOfModule(module: unknown): AddonLoad {
+  const missing = FUNCTIONS.filter((name) => typeof (module as Record<string, unknown>)[name] !== "function");
+  if (missing.length === 0) return { addon: module as TapAddon };
+  return { problem: `it was built from an older native/tap.c (it lacks ${missing.join(", ")})` };
 }
 
 /** The message of the error a tap request fails with when the addon is not usable. */
