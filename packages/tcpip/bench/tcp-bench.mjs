@@ -350,6 +350,7 @@ if (iperf !== undefined)
     `  iperf3 kernel <-> kernel, loopback:       ${iperf.gbit.toFixed(2).padStart(6)} Gbit/s  ` +
       `(${iperf.perCpu.toFixed(2)} Gbit per CPU-second of its two processes)`,
   );
+const kernelRate = gbits(BYTES, kernel.ms);
 for (const { mtu, family, offload, direct } of rows) {
   const rate = gbits(direct.bytes, direct.ms);
   const perCpu = gbits(direct.bytes, direct.cpuMs);
@@ -368,7 +369,7 @@ for (const { mtu, family, offload, direct } of rows) {
   console.log(
     `  DirectStack <-> DirectStack, IPv${family} vnetif ${String(mtu).padEnd(4)}${offload ? " offload" : ""}: ` +
       `${rate.toFixed(2).padStart(6)} Gbit/s  (${direct.transfers} transfers, ${direct.ms.toFixed(0)} ms, ` +
-      `${direct.retransmitted} retransmitted)  = ${((rate / gbits(BYTES, kernel.ms)) * 100).toFixed(1)} % of the kernel` +
+      `${direct.retransmitted} retransmitted)  = ${((rate / kernelRate) * 100).toFixed(1)} % of the kernel` +
       versus +
       ofIperf,
   );

@@ -181,7 +181,7 @@ function ipv4Tcp(): Uint8Array {
 }
 
 describe("Ipv4Stack receiving", () => {
-  it("returns nothing to the device for a frame it handled synchronously, the handler's failure otherwise", async () => {
+  it("returns nothing to the device for a frame handled synchronously, the handler's failure otherwise", async () => {
     const l = lab();
     const netif = l.sw.connect({ mac: MAC_A });
     let handler: FrameHandler | undefined;

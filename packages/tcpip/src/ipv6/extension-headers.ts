@@ -189,3 +189,16 @@ function walkOptions(packet: Uint8Array, from: number, to: number, dstMulticast:
   }
   return ok(routerAlert);
 }
+
+/**
+ * Whether the first fragment `packet`, whose fragment header at `at` names `next`, holds the whole
+ * header chain and the upper-layer header (RFC 7112); a chain that is bad for another reason than
+ * truncation is reported later, on the reassembled datagram.
+ */
+export function firstFragmentComplete(packet: Uint8Array, next: number, at: number, maxHeaders: number): boolean {
+  const rest = walkExtensionHeaders(packet, maxHeaders, false, { next, offset: at + 8, namedAt: at, headers: 0 });
+  if (!rest.ok) return rest.error.kind !== "truncated";
+  const upper = rest.value.protocol;
+  const need = upper === NextHeader.tcp ? 20 : upper === NextHeader.udp || upper === NextHeader.icmpv6 ? 8 : 0;
+  return rest.value.offset + need <= packet.length;
+}

@@ -45,7 +45,7 @@ import { DONE, settled } from "../internal/settled.js";
 import { writeChunks } from "../internal/write-chunks.js";
 import { fragmentRanges } from "../ipv4/fragmentation.js";
 import type { Clock, TimerHandle } from "../time/clock.js";
-import { type ChainError, type Ipv6Chain, walkExtensionHeaders } from "./extension-headers.js";
+import { type ChainError, type Ipv6Chain, firstFragmentComplete, walkExtensionHeaders } from "./extension-headers.js";
 import type { Ipv6Config, Ipv6LayerOptions, Ipv6Stats } from "./ipv6-options.js";
 import {
   IPV6_HEADER_SIZE,
@@ -216,7 +216,7 @@ export class Ipv6Layer implements Ipv6 {
       if (!rest.ok) return this.#chainError(rest.error, trimmed);
       return this.#deliver(header, trimmed, rest.value, handlers, true, flags);
     }
-    if (fragment.offset === 0 && !this.#firstFragmentComplete(trimmed, fragment.nextHeader, fragment.at)) {
+    if (fragment.offset === 0 && !firstFragmentComplete(trimmed, fragment.nextHeader, fragment.at, this.#maxHeaders)) {
       // RFC 7112: the first fragment must hold the whole chain and the upper-layer header.
       this.#stats.rxIncompleteChain++;
       return this.icmp.sendError(Icmpv6Type.parameterProblem, 3, 0, trimmed);
@@ -406,15 +406,6 @@ export class Ipv6Layer implements Ipv6 {
       packet,
       toMulticast,
     );
-  }
-
-  #firstFragmentComplete(packet: Uint8Array, next: number, at: number): boolean {
-    const start = { next, offset: at + 8, namedAt: at, headers: 0 };
-    const rest = walkExtensionHeaders(packet, this.#maxHeaders, false, start);
-    if (!rest.ok) return rest.error.kind !== "truncated";
-    const upper = rest.value.protocol;
-    const need = upper === NextHeader.tcp ? 20 : upper === NextHeader.udp || upper === NextHeader.icmpv6 ? 8 : 0;
-    return rest.value.offset + need <= packet.length;
   }
 
   /** Routes a datagram: multicast goes straight out, unicast through the neighbour cache. */
