@@ -29,8 +29,8 @@ export type CommandLineOutcome =
 /**
  * Evaluates `args` on `argv`. The order of checks is Cmdliner's: `--help` and `--version` anywhere
  * on the line first (they win over unknown options and bad values elsewhere; a bad `--help=FMT` is
- * the error), then the first unknown or ambiguous option, then stray words, then each argument in
- * registration order, the first error being reported.
+ * the error), then every unknown or ambiguous option (one per line), then stray words, then each
+ * argument in registration order, the first of these errors being reported.
  *
  * Converters that throw are bugs: the exception propagates.
  *
