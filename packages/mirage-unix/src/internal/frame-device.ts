@@ -28,11 +28,6 @@ export interface FrameBackend {
   /** The offloads the transport performs, if any. */
   offloads?(): NetOffloads | undefined;
   /**
-   * True when `transmit` is done with the frame once it returns (a synchronous write): the device
-   * then fills one reused buffer instead of allocating one per frame.
-   */
-  readonly transmitsAtOnce?: boolean;
-  /**
    * A zeroed buffer of `size` bytes in the transport's own memory for the next frame, which
    * `transmit` then sends without copying it, or `undefined` for none this time. Either `transmit`
    * gets (a prefix of) it next, or {@link FrameBackend.cancelFrameBuffer} is called.
@@ -100,7 +95,6 @@ export class FrameDevice implements Network {
   #handler: FrameHandler | undefined;
   #endListen: ((result: Result<void, NetError>) => void) | undefined;
   #closing: Promise<void> | undefined;
-  #scratchBuffer = new Uint8Array(0);
 
   constructor(id: string, mac: Macaddr, mtu: number, backend: FrameBackend) {
     this.id = id;
@@ -127,7 +121,7 @@ export class FrameDevice implements Network {
     if (!this.#connected) return err({ kind: "disconnected" });
     const backend = this.#backend;
     const staged = backend.frameBuffer?.(size);
-    const buffer = staged ?? (backend.transmitsAtOnce === true ? this.#scratch(size) : new Uint8Array(size));
+    const buffer = staged ?? new Uint8Array(size);
     let length: number;
     try {
       length = fill(buffer);
@@ -145,17 +139,6 @@ export class FrameDevice implements Network {
       this.#stats.txBytes += length;
     }
     return result;
-  }
-
-  // A zeroed buffer of `size` bytes over the reused one, which grows to the largest frame asked for.
-  #scratch(size: number): Uint8Array {
-    if (this.#scratchBuffer.length < size) {
-      this.#scratchBuffer = new Uint8Array(size);
-      return this.#scratchBuffer;
-    }
-    const buffer = this.#scratchBuffer.subarray(0, size);
-    buffer.fill(0);
-    return buffer;
   }
 
   listen(headerSize: number, handler: FrameHandler): Promise<Result<void, NetError>> {

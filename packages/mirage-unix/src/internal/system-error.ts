@@ -17,3 +17,8 @@ export function systemReason(error: unknown): string {
   const text = errno === undefined ? undefined : getSystemErrorMap().get(errno)?.[1];
   return text ?? (error instanceof Error ? error.message : String(error));
 }
+
+/** The name and text of a positive errno (`EAGAIN`, `resource temporarily unavailable`). */
+export function errnoName(errno: number): readonly [string, string] {
+  return getSystemErrorMap().get(-errno) ?? [`errno ${errno}`, "unknown error"];
+}

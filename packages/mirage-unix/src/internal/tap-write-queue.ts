@@ -13,8 +13,8 @@
  * @packageDocumentation
  */
 
-import { getSystemErrorMap } from "node:util";
 import { type NetError, type Result, err, ok } from "@mirage-ts/mirage-types";
+import { errnoName } from "./system-error.js";
 
 /** The addon's batch write (see native/tap.c). */
 export type WriteFrames = (
@@ -210,9 +210,4 @@ export class TapWriteQueue {
       : `write failed: ${code}: ${text}${code === "EIO" ? " (is the interface up?)" : ""}`;
     return err({ kind: "msg", message: `netif ${this.#name}: ${message}` });
   }
-}
-
-/** The name and text of a positive errno (`EAGAIN`, `resource temporarily unavailable`). */
-function errnoName(errno: number): readonly [string, string] {
-  return getSystemErrorMap().get(-errno) ?? [`errno ${errno}`, "unknown error"];
 }
