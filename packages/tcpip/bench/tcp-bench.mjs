@@ -168,25 +168,14 @@ async function directTransfer(pair, data, checked) {
 }
 
 /**
- * One row: a first transfer of `data` checked whole (SHA-256 of what the server read, not timed: it also
- * warms the pair up), then timed transfers, each on a new connection between the same two stacks, read as
- * iperf3 reads and spot-checked, until they add up to `forMs` of transfer time (at least one; iperf3's
- * 3 s); bytes, time and CPU time summed over the timed transfers alone.
+ * One of our rows (`timedRow`) between two new stacks on a switch, each transfer on a new connection;
+ * with the client's retransmissions.
  */
 async function directRow(data, mtu, family, offload, forMs = IPERF_SECONDS * 1000) {
   const pair = await stackPair(mtu, TCP, family, offload);
   pair.server.tcp().listen(PORT, (flow) => pair.accepted(flow));
   const name = `direct IPv${family} MTU ${mtu}${offload ? " offload" : ""}`;
-  check(name, await directTransfer(pair, data, true));
-  const row = { bytes: 0, ms: 0, cpuMs: 0, transfers: 0 };
-  do {
-    const transfer = await directTransfer(pair, data, false);
-    if (transfer.bytes !== data.length) throw new Error(`${name}: ${transfer.bytes} bytes read (-1: out of place)`);
-    row.bytes += transfer.bytes;
-    row.ms += transfer.ms;
-    row.cpuMs += transfer.cpuMs;
-    row.transfers++;
-  } while (row.ms < forMs);
+  const row = await timedRow(name, data, (checked) => directTransfer(pair, data, checked), forMs);
   const { client, server } = pair;
   const retransmitted = (family === 4 ? client.stats().tcp : client.stats().tcp6).retransmittedSegments;
   await client.disconnect();
@@ -255,17 +244,22 @@ async function kernelTransfer(data, checked) {
   return { ...result, sha256: checked ? sinkHash(result.bytes) : undefined, ms: result.end - start };
 }
 
-/** The kernel row, as `directRow` makes ours: one SHA-256-checked transfer, then 3 s of timed ones. */
-async function kernelRow(data) {
-  check("kernel", await kernelTransfer(data, true));
-  const row = { bytes: 0, ms: 0, transfers: 0 };
+/**
+ * A row of `transfer`s of `data`: one SHA-256-checked (`transfer(true)`, not timed: it warms up too),
+ * then timed ones read as iperf3 reads until they add up to `forMs` (at least one); bytes, time and CPU
+ * time summed over the timed transfers alone.
+ */
+async function timedRow(name, data, transfer, forMs = IPERF_SECONDS * 1000) {
+  check(name, await transfer(true));
+  const row = { bytes: 0, ms: 0, cpuMs: 0, transfers: 0 };
   do {
-    const transfer = await kernelTransfer(data, false);
-    if (transfer.bytes !== data.length) throw new Error(`kernel: ${transfer.bytes} bytes read (-1: out of place)`);
-    row.bytes += transfer.bytes;
-    row.ms += transfer.ms;
+    const timed = await transfer(false);
+    if (timed.bytes !== data.length) throw new Error(`${name}: ${timed.bytes} bytes read (-1: out of place)`);
+    row.bytes += timed.bytes;
+    row.ms += timed.ms;
+    row.cpuMs += timed.cpuMs ?? 0;
     row.transfers++;
-  } while (row.ms < IPERF_SECONDS * 1000);
+  } while (row.ms < forMs);
   return row;
 }
 
@@ -338,7 +332,7 @@ const check = (name, r) => {
 };
 
 console.log(`TCP bulk transfer, ${BYTES >> 20} MiB in ${CHUNK / 1024} KiB writes, one connection, wall-clock time`);
-const kernel = await kernelRow(data);
+const kernel = await timedRow("kernel", data, (checked) => kernelTransfer(data, checked));
 const iperf = iperfLoopback();
 const rows = [];
 const ROWS = [
